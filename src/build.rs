@@ -1,0 +1,152 @@
+//! Build: runs the pipeline in order (discover -> parse -> site -> pages ->
+//! output plan) and returns what to write plus every diagnostic. Data flows
+//! one way; this module only wires the stages together.
+
+use crate::config::Config;
+use crate::diagnostics::{self, Diagnostic};
+use crate::discover::{self, FileKind};
+use crate::output::{Content, OutFile};
+use crate::pages::{self, PageOutput};
+use crate::parse::{self, Article};
+use crate::render::Theme;
+use crate::site::Site;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use rayon::prelude::*;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+#[derive(Debug, Default, Clone, serde::Serialize)]
+pub struct Stats {
+    pub articles: usize,
+    pub pages: usize,
+    pub fallback_pages: usize,
+    pub locales: usize,
+    pub assets: usize,
+    pub files_written: usize,
+    #[serde(skip)]
+    pub elapsed: Duration,
+}
+
+pub struct Build {
+    pub config: Config,
+    pub files: Vec<OutFile>,
+    pub diagnostics: Vec<Diagnostic>,
+    pub stats: Stats,
+}
+
+impl Build {
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(Diagnostic::is_error)
+    }
+}
+
+/// Runs the whole pipeline except writing. `Err` is a failure that leaves
+/// nothing to publish (bad config, broken theme).
+pub fn build(site_root: &Path, show_progress: bool) -> Result<Build, Vec<Diagnostic>> {
+    let start = Instant::now();
+    let config = Config::load(site_root).map_err(|d| vec![d])?;
+    let mut diags = Vec::new();
+    let theme = Theme::load(&config, &mut diags).map_err(|d| {
+        let mut all = std::mem::take(&mut diags);
+        all.push(d);
+        all
+    })?;
+
+    let found = discover::discover(&config);
+    diags.extend(found.diagnostics);
+    let (article_files, assets): (Vec<_>, Vec<_>) = found.files.into_iter().partition(|f| f.kind == FileKind::Article);
+
+    let progress = progress_bar(show_progress, article_files.len() as u64 * 2);
+    progress.set_message("parsing");
+    let parsed: Vec<(Option<Article>, Vec<Diagnostic>)> = article_files
+        .par_iter()
+        .map(|f| {
+            let mut d = Vec::new();
+            let a = parse::parse_article(f, &mut d).ok();
+            progress.inc(1);
+            (a, d)
+        })
+        .collect();
+    let mut articles = Vec::with_capacity(parsed.len());
+    for (a, d) in parsed {
+        diags.extend(d);
+        articles.extend(a);
+    }
+
+    let site = Site::build(&config, articles, assets, &mut diags);
+
+    progress.set_message("rendering");
+    progress.set_length(site.articles.len() as u64 + site.pages.len() as u64);
+    let rendered: Vec<Result<PageOutput, Diagnostic>> = site
+        .pages
+        .par_iter()
+        .map(|page| {
+            let r = pages::render_page(&config, &site, &theme, page).map_err(|e| {
+                let a = &site.articles[page.article];
+                Diagnostic::error("template", &a.display, format!("cannot render page `{}`: {e}", page.url))
+            });
+            progress.inc(1);
+            r
+        })
+        .collect();
+    progress.finish_and_clear();
+
+    let mut files = Vec::with_capacity(rendered.len() + site.assets.len() + 8);
+    for r in rendered {
+        match r {
+            Ok(p) => files.push(OutFile { path: p.path, content: Content::Bytes(p.html.into_bytes()) }),
+            Err(d) => diags.push(d),
+        }
+    }
+    let mut extra = vec![pages::render_404(&config, &theme), pages::render_root(&config, &theme)];
+    for li in 0..config.locales.len() {
+        if !site.has_home(li) {
+            extra.push(pages::render_home(&config, &site, &theme, li));
+        }
+    }
+    for r in extra {
+        match r {
+            Ok(p) => files.push(OutFile { path: p.path, content: Content::Bytes(p.html.into_bytes()) }),
+            Err(e) => diags.push(Diagnostic::error("template", "", format!("cannot render a theme page: {e}"))),
+        }
+    }
+    files.push(OutFile { path: "sitemap.xml".into(), content: Content::Bytes(crate::sitemap::sitemap(&config, &site).into_bytes()) });
+    for a in &site.assets {
+        files.push(OutFile { path: format!("{}/{}", config.locales[a.locale].code, a.rel), content: Content::Copy(a.abs.clone()) });
+    }
+    copy_static(&theme.dir.join("static"), &mut files);
+
+    diagnostics::sort(&mut diags);
+    let stats = Stats {
+        articles: site.articles.len(),
+        pages: site.pages.len(),
+        fallback_pages: site.pages.iter().filter(|p| p.fallback).count(),
+        locales: config.locales.len(),
+        assets: site.assets.len(),
+        files_written: files.len(),
+        elapsed: start.elapsed(),
+    };
+    Ok(Build { config, files, diagnostics: diags, stats })
+}
+
+fn copy_static(dir: &Path, files: &mut Vec<OutFile>) {
+    for e in walkdir::WalkDir::new(dir).into_iter().filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.')).flatten() {
+        if e.file_type().is_file() {
+            if let Ok(rel) = e.path().strip_prefix(dir) {
+                let rel = rel.to_string_lossy().replace('\\', "/");
+                files.push(OutFile { path: format!("_static/{rel}"), content: Content::Copy(e.path().to_path_buf()) });
+            }
+        }
+    }
+}
+
+fn progress_bar(show: bool, len: u64) -> ProgressBar {
+    if !show {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::with_draw_target(Some(len), ProgressDrawTarget::stderr());
+    if let Ok(style) = ProgressStyle::with_template("{spinner} {msg:10} [{bar:30}] {pos}/{len} {elapsed}") {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    bar
+}

@@ -1,0 +1,249 @@
+//! `polydoc.toml`: the site contract. Owns parsing and validation of the
+//! configuration; knows nothing about articles or output.
+
+use crate::diagnostics::{Diagnostic, LineIndex};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+pub const CONFIG_FILE: &str = "polydoc.toml";
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    title: String,
+    base_url: String,
+    source_locale: String,
+    locales: BTreeMap<String, RawLocale>,
+    #[serde(default)]
+    theme: Option<String>,
+    #[serde(default)]
+    hosts: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawLocale {
+    name: String,
+    #[serde(default)]
+    path: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Locale {
+    /// Folder and URL segment, lower case (`nl-nl`).
+    pub code: String,
+    /// Display name (`Nederlands`).
+    pub name: String,
+    /// BCP 47 with conventional casing for `<html lang>` (`nl-NL`).
+    pub lang: String,
+    /// Folder holding this locale's article tree.
+    pub root: PathBuf,
+    pub rtl: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub site_root: PathBuf,
+    pub title: String,
+    /// Absolute base URL, always ending in `/`.
+    pub base_url: String,
+    /// The path part of `base_url`, starting and ending in `/`.
+    pub base_path: String,
+    pub source_locale: String,
+    /// Source locale first, then the others in code order.
+    pub locales: Vec<Locale>,
+    pub theme: String,
+    pub hosts: Vec<String>,
+}
+
+impl Config {
+    pub fn load(site_root: &Path) -> Result<Config, Diagnostic> {
+        let path = site_root.join(CONFIG_FILE);
+        let text = std::fs::read_to_string(&path).map_err(|e| {
+            Diagnostic::error("config", CONFIG_FILE, format!("cannot read {CONFIG_FILE}: {e}"))
+                .help(format!(
+                    "run polydoc in a site folder, or pass it: `polydoc build SITE` (looked in {})",
+                    site_root.display()
+                ))
+        })?;
+        Config::parse(site_root, &text)
+    }
+
+    pub fn parse(site_root: &Path, text: &str) -> Result<Config, Diagnostic> {
+        let raw: RawConfig = toml::from_str(text).map_err(|e| {
+            let mut d = Diagnostic::error("config", CONFIG_FILE, e.message().to_string());
+            if let Some(span) = e.span() {
+                let (l, c) = LineIndex::new(text).line_col(text, span.start);
+                d = d.at(l, c);
+            }
+            d.help("allowed keys: title, base_url, source_locale, theme, hosts, [locales.<code>] with name and path")
+        })?;
+        let err = |msg: String| Diagnostic::error("config", CONFIG_FILE, msg);
+
+        let (base_url, base_path) = split_base_url(&raw.base_url).ok_or_else(|| {
+            err(format!("base_url `{}` is not an absolute http(s) URL", raw.base_url))
+                .help("write it as the published address, e.g. base_url = \"https://docs.example.com/product/\"")
+        })?;
+
+        let mut locales = Vec::new();
+        for (code, loc) in &raw.locales {
+            let lang = bcp47_lang(code).ok_or_else(|| {
+                err(format!("locale code `{code}` is not a BCP 47 language tag"))
+                    .help("use a tag like `en-us`, `nl-nl`, `zh-hans` or `pt-br`")
+            })?;
+            let code_lc = code.to_ascii_lowercase();
+            if code_lc != *code {
+                return Err(err(format!(
+                    "locale code `{code}` must be written in lower case (`{code_lc}`): it is the folder and URL name"
+                )));
+            }
+            let root = match &loc.path {
+                Some(p) => site_root.join(p),
+                None => site_root.join("articles").join(code),
+            };
+            let primary = code.split('-').next().unwrap_or("");
+            locales.push(Locale {
+                code: code.clone(),
+                name: loc.name.clone(),
+                lang,
+                root,
+                rtl: matches!(primary, "ar" | "he" | "fa" | "ur" | "yi" | "ps" | "dv" | "ug"),
+            });
+        }
+        let Some(src_pos) = locales.iter().position(|l| l.code == raw.source_locale) else {
+            return Err(err(format!(
+                "source_locale `{}` has no [locales.{}] table",
+                raw.source_locale, raw.source_locale
+            ))
+            .help("add a table for it, e.g. [locales.en-us] name = \"English\""));
+        };
+        let src = locales.remove(src_pos);
+        locales.insert(0, src);
+
+        let theme = raw.theme.unwrap_or_else(|| "default".to_string());
+        if theme.is_empty() || theme.contains(['/', '\\']) || theme.starts_with('.') {
+            return Err(err(format!("theme `{theme}` must be a folder name under themes/")));
+        }
+        for host in &raw.hosts {
+            if host.is_empty() || host.contains(['/', ':', ' ']) {
+                return Err(err(format!("host `{host}` must be a bare host name like docs.example.com")));
+            }
+        }
+        Ok(Config {
+            site_root: site_root.to_path_buf(),
+            title: raw.title,
+            base_url,
+            base_path,
+            source_locale: raw.source_locale,
+            locales,
+            theme,
+            hosts: raw.hosts.iter().map(|h| h.to_ascii_lowercase()).collect(),
+        })
+    }
+
+    pub fn source(&self) -> &Locale {
+        &self.locales[0]
+    }
+
+    pub fn theme_dir(&self) -> PathBuf {
+        self.site_root.join("themes").join(&self.theme)
+    }
+
+    pub fn locale_index(&self, code: &str) -> Option<usize> {
+        self.locales.iter().position(|l| l.code == code)
+    }
+}
+
+/// Returns the URL with a trailing slash and its path part.
+fn split_base_url(url: &str) -> Option<(String, String)> {
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))?;
+    let (host, path) = match rest.find('/') {
+        Some(i) => (&rest[..i], &rest[i..]),
+        None => (rest, "/"),
+    };
+    if host.is_empty() || path.contains(['?', '#']) {
+        return None;
+    }
+    let path = if path.ends_with('/') { path.to_string() } else { format!("{path}/") };
+    let scheme_len = url.len() - rest.len();
+    Some((format!("{}{}{}", &url[..scheme_len], host, path), path))
+}
+
+/// Validates a BCP 47 tag (language, script, region, variants) and returns it
+/// with conventional casing (`nl-NL`, `zh-Hans`).
+pub fn bcp47_lang(tag: &str) -> Option<String> {
+    let mut parts = tag.split('-');
+    let lang = parts.next()?;
+    if !(2..=8).contains(&lang.len()) || lang.len() == 4 || !lang.bytes().all(|b| b.is_ascii_alphabetic()) {
+        return None;
+    }
+    let mut out = lang.to_ascii_lowercase();
+    let mut stage = 0; // 0: script allowed, 1: region allowed, 2: variants only
+    for sub in parts {
+        let alpha = sub.bytes().all(|b| b.is_ascii_alphabetic());
+        let alnum = sub.bytes().all(|b| b.is_ascii_alphanumeric());
+        let digits = sub.bytes().all(|b| b.is_ascii_digit());
+        if stage == 0 && sub.len() == 4 && alpha {
+            let mut s = sub.to_ascii_lowercase();
+            s[..1].make_ascii_uppercase();
+            out.push('-');
+            out.push_str(&s);
+            stage = 1;
+        } else if stage <= 1 && ((sub.len() == 2 && alpha) || (sub.len() == 3 && digits)) {
+            out.push('-');
+            out.push_str(&sub.to_ascii_uppercase());
+            stage = 2;
+        } else if ((5..=8).contains(&sub.len()) && alnum)
+            || (sub.len() == 4 && alnum && sub.as_bytes()[0].is_ascii_digit())
+        {
+            out.push('-');
+            out.push_str(&sub.to_ascii_lowercase());
+            stage = 2;
+        } else {
+            return None;
+        }
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bcp47() {
+        assert_eq!(bcp47_lang("nl-nl").as_deref(), Some("nl-NL"));
+        assert_eq!(bcp47_lang("zh-hans-cn").as_deref(), Some("zh-Hans-CN"));
+        assert_eq!(bcp47_lang("es-419").as_deref(), Some("es-419"));
+        assert_eq!(bcp47_lang("de").as_deref(), Some("de"));
+        assert_eq!(bcp47_lang("english"), Some("english".into()));
+        assert_eq!(bcp47_lang("en_us"), None);
+        assert_eq!(bcp47_lang("e"), None);
+        assert_eq!(bcp47_lang("nl-nl-x"), None);
+        assert_eq!(bcp47_lang("123"), None);
+    }
+
+    #[test]
+    fn base_url() {
+        assert_eq!(
+            split_base_url("https://d.example/docs"),
+            Some(("https://d.example/docs/".into(), "/docs/".into()))
+        );
+        assert_eq!(
+            split_base_url("http://d.example"),
+            Some(("http://d.example/".into(), "/".into()))
+        );
+        assert_eq!(split_base_url("/docs/"), None);
+    }
+
+    #[test]
+    fn unknown_key_has_position() {
+        let text = "title = \"x\"\nbase_url = \"https://x.example/\"\nsource_locale = \"en-us\"\ncolour = 1\n[locales.en-us]\nname = \"English\"\n";
+        let e = Config::parse(Path::new("."), text).unwrap_err();
+        assert!(e.message.contains("colour"), "{}", e.message);
+        assert_eq!(e.line, 4);
+    }
+}

@@ -1,0 +1,148 @@
+//! Diagnostics: every problem polydoc finds, with where it is and what to do.
+//!
+//! Stages never print; they return `Diagnostic`s. The CLI decides how to show
+//! them (human text with a source excerpt, or JSON).
+
+use serde::Serialize;
+use std::fmt::Write as _;
+use std::path::Path;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    /// Stable machine-readable kind, e.g. `yaml`, `link-missing-file`.
+    pub code: &'static str,
+    /// Path relative to the site root, `/`-separated ("" for the site itself).
+    pub file: String,
+    /// 1-based; 0 when the problem has no position in the file.
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn error(code: &'static str, file: impl Into<String>, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Error,
+            code,
+            file: file.into(),
+            line: 0,
+            column: 0,
+            message: message.into(),
+            help: None,
+        }
+    }
+
+    pub fn warning(code: &'static str, file: impl Into<String>, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(code, file, message)
+        }
+    }
+
+    pub fn at(mut self, line: usize, column: usize) -> Self {
+        self.line = line;
+        self.column = column;
+        self
+    }
+
+    pub fn help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+
+    /// `file:line:column`, or as much of it as is known.
+    pub fn location(&self) -> String {
+        match (self.line, self.column) {
+            (0, _) => self.file.clone(),
+            (l, 0) => format!("{}:{}", self.file, l),
+            (l, c) => format!("{}:{}:{}", self.file, l, c),
+        }
+    }
+
+    /// Human rendering in the style of rustc/ripgrep, with the offending line
+    /// when the file can be read from `site_root`.
+    pub fn render(&self, site_root: &Path) -> String {
+        let mut out = String::new();
+        let label = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        let _ = writeln!(out, "{label}[{}]: {}", self.code, self.message);
+        let _ = writeln!(out, "  --> {}", self.location());
+        if self.line > 0 && !self.file.is_empty() {
+            if let Some(text) = source_line(&site_root.join(&self.file), self.line) {
+                let gutter = self.line.to_string();
+                let pad = " ".repeat(gutter.len());
+                let _ = writeln!(out, "{pad} |");
+                let _ = writeln!(out, "{gutter} | {}", text.trim_end());
+                if self.column > 0 {
+                    let caret_pad: String = text
+                        .chars()
+                        .take(self.column - 1)
+                        .map(|c| if c == '\t' { '\t' } else { ' ' })
+                        .collect();
+                    let _ = writeln!(out, "{pad} | {caret_pad}^");
+                }
+            }
+        }
+        if let Some(help) = &self.help {
+            let _ = writeln!(out, "  = help: {help}");
+        }
+        out
+    }
+}
+
+fn source_line(path: &Path, line: usize) -> Option<String> {
+    let bytes = std::fs::read(path).ok()?;
+    let text = String::from_utf8_lossy(&bytes);
+    text.lines().nth(line - 1).map(str::to_owned)
+}
+
+/// Maps byte offsets of a text to 1-based line and column (columns count
+/// characters, as editors do).
+pub struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    pub fn new(text: &str) -> Self {
+        let mut starts = vec![0];
+        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        LineIndex { starts }
+    }
+
+    pub fn line_col(&self, text: &str, offset: usize) -> (usize, usize) {
+        let line = self.starts.partition_point(|&s| s <= offset);
+        let start = self.starts[line - 1];
+        let end = offset.min(text.len());
+        let col = text.get(start..end).map_or(1, |s| s.chars().count() + 1);
+        (line, col)
+    }
+}
+
+/// Sorts diagnostics for stable, readable output: by file, then position.
+pub fn sort(diags: &mut [Diagnostic]) {
+    diags.sort_by(|a, b| {
+        (&a.file, a.line, a.column, a.severity, &a.message).cmp(&(
+            &b.file,
+            b.line,
+            b.column,
+            b.severity,
+            &b.message,
+        ))
+    });
+}

@@ -1,0 +1,133 @@
+//! Discover: walks each locale's tree and lists its articles and assets.
+//! Owns the rules for what is a file of the site (hidden files skipped,
+//! symlinks never followed out of the site). Reads no file contents.
+
+use crate::config::Config;
+use crate::diagnostics::Diagnostic;
+use std::path::{Path, PathBuf};
+use walkdir::WalkDir;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileKind {
+    Article,
+    Asset,
+}
+
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    pub locale: usize,
+    /// Path inside the locale tree, `/`-separated (`sspr/policy.md`).
+    pub rel: String,
+    pub abs: PathBuf,
+    /// Path relative to the site root for diagnostics (`articles/nl-nl/x.md`).
+    pub display: String,
+    pub kind: FileKind,
+}
+
+pub struct Discovered {
+    pub files: Vec<SourceFile>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+pub fn discover(config: &Config) -> Discovered {
+    let mut files = Vec::new();
+    let mut diagnostics = Vec::new();
+    let site_canon = config
+        .site_root
+        .canonicalize()
+        .unwrap_or_else(|_| config.site_root.clone());
+    for (li, locale) in config.locales.iter().enumerate() {
+        let root_display = display_path(&config.site_root, &locale.root);
+        if !locale.root.is_dir() {
+            let d = if li == 0 {
+                Diagnostic::error(
+                    "locale-missing",
+                    root_display.clone(),
+                    format!("the source locale folder `{root_display}` does not exist"),
+                )
+            } else {
+                Diagnostic::warning(
+                    "locale-missing",
+                    root_display.clone(),
+                    format!("locale `{}` has no folder `{root_display}`: every page falls back to the source", locale.code),
+                )
+            };
+            diagnostics.push(d.help("create the folder, or set `path` in [locales.<code>] of polydoc.toml"));
+            continue;
+        }
+        let root_canon = locale.root.canonicalize().unwrap_or_else(|_| locale.root.clone());
+        let walker = WalkDir::new(&locale.root)
+            .follow_links(true)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+        for entry in walker {
+            let entry = match entry {
+                Ok(e) => e,
+                Err(e) => {
+                    let where_ = e.path().map(|p| display_path(&config.site_root, p)).unwrap_or_default();
+                    let msg = if e.loop_ancestor().is_some() {
+                        "symbolic link loop; skipped".to_string()
+                    } else {
+                        format!("cannot read: {e}")
+                    };
+                    diagnostics.push(Diagnostic::warning("discover", where_, msg));
+                    continue;
+                }
+            };
+            if entry.path_is_symlink() {
+                let target = entry.path().canonicalize().ok();
+                let inside = target
+                    .as_ref()
+                    .is_some_and(|t| t.starts_with(&site_canon) || t.starts_with(&root_canon));
+                if !inside {
+                    diagnostics.push(
+                        Diagnostic::warning(
+                            "symlink-outside",
+                            display_path(&config.site_root, entry.path()),
+                            "symbolic link points outside the site; not followed",
+                        )
+                        .help("copy the file into the site, or point the link inside it"),
+                    );
+                    continue;
+                }
+            }
+            if !entry.file_type().is_file() {
+                continue;
+            }
+            let rel_path = entry.path().strip_prefix(&locale.root).unwrap_or(entry.path());
+            let Some(rel) = rel_to_string(rel_path) else {
+                diagnostics.push(Diagnostic::warning(
+                    "discover",
+                    display_path(&config.site_root, entry.path()),
+                    "file name is not valid UTF-8; skipped",
+                ));
+                continue;
+            };
+            let kind = if rel.to_ascii_lowercase().ends_with(".md") {
+                FileKind::Article
+            } else {
+                FileKind::Asset
+            };
+            files.push(SourceFile {
+                locale: li,
+                display: display_path(&config.site_root, entry.path()),
+                abs: entry.into_path(),
+                rel,
+                kind,
+            });
+        }
+    }
+    Discovered { files, diagnostics }
+}
+
+fn rel_to_string(p: &Path) -> Option<String> {
+    let parts: Option<Vec<&str>> = p.components().map(|c| c.as_os_str().to_str()).collect();
+    Some(parts?.join("/"))
+}
+
+/// A path for messages: relative to the site root when inside it.
+pub fn display_path(site_root: &Path, p: &Path) -> String {
+    let rel = p.strip_prefix(site_root).unwrap_or(p);
+    rel_to_string(rel).unwrap_or_else(|| rel.to_string_lossy().into_owned())
+}

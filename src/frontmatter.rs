@@ -1,0 +1,345 @@
+//! Front matter: splits the YAML block off an article and reads it into a
+//! typed `FrontMatter`. Keys match case-insensitively; every key is also kept
+//! as-is (lower-cased) for templates. Knows nothing of Markdown.
+
+use crate::diagnostics::Diagnostic;
+use serde_yaml::Value;
+use std::collections::BTreeMap;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+pub struct Date {
+    pub year: u16,
+    pub month: u8,
+    pub day: u8,
+}
+
+impl Date {
+    /// Learn writes dates as MM/DD/YYYY.
+    pub fn parse_us(s: &str) -> Option<Date> {
+        let mut it = s.trim().split('/');
+        let (m, d, y) = (it.next()?, it.next()?, it.next()?);
+        if it.next().is_some() || y.len() != 4 || m.is_empty() || m.len() > 2 || d.is_empty() || d.len() > 2 {
+            return None;
+        }
+        let (month, day, year) = (m.parse::<u8>().ok()?, d.parse::<u8>().ok()?, y.parse::<u16>().ok()?);
+        let days = match month {
+            1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+            4 | 6 | 9 | 11 => 30,
+            2 if year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) => 29,
+            2 => 28,
+            _ => return None,
+        };
+        (1..=days).contains(&day).then_some(Date { year, month, day })
+    }
+
+    pub fn iso(&self) -> String {
+        format!("{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+}
+
+/// The keys polydoc understands. Everything is optional: real files omit
+/// most of them.
+#[derive(Debug, Clone, Default)]
+pub struct FrontMatter {
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub author: Option<String>,
+    pub ms_author: Option<String>,
+    pub manager: Option<String>,
+    pub ms_date: Option<Date>,
+    pub ms_topic: Option<String>,
+    pub ms_service: Option<String>,
+    pub ms_subservice: Option<String>,
+    pub ms_technology: Option<String>,
+    pub ms_collection: Vec<String>,
+    pub ms_custom: Vec<String>,
+    pub ms_audience: Option<String>,
+    pub localization_priority: Option<String>,
+    pub robots: Option<String>,
+    pub ms_contentlocale: Option<String>,
+    pub ms_translationtype: Option<String>,
+    pub ms_openlocfilehash: Option<String>,
+    pub ms_sourcegitcommit: Option<String>,
+    pub ms_lasthandoff: Option<Date>,
+    pub ms_locfileid: Option<String>,
+    pub uid: Option<String>,
+    pub redirect_url: Option<String>,
+    /// Every key, lower-cased, as JSON for templates.
+    pub all: BTreeMap<String, serde_json::Value>,
+}
+
+impl FrontMatter {
+    /// `ROBOTS: NOINDEX` in any case and order.
+    pub fn noindex(&self) -> bool {
+        self.robots.as_deref().is_some_and(|r| r.to_ascii_lowercase().contains("noindex"))
+    }
+
+    /// The robots meta content, normalised (`noindex, nofollow`).
+    pub fn robots_meta(&self) -> Option<String> {
+        let r = self.robots.as_deref()?;
+        let parts: Vec<String> = r
+            .split(',')
+            .map(|p| p.trim().to_ascii_lowercase())
+            .filter(|p| !p.is_empty())
+            .collect();
+        (!parts.is_empty()).then(|| parts.join(", "))
+    }
+
+    pub fn machine_translated(&self) -> bool {
+        self.ms_translationtype.as_deref().is_some_and(|t| t.eq_ignore_ascii_case("MT"))
+    }
+}
+
+/// An article split into its parts.
+pub struct Split<'a> {
+    pub yaml: Option<&'a str>,
+    /// 1-based line of the first YAML line.
+    pub yaml_line: usize,
+    pub body: &'a str,
+    /// Byte offset of the body in the file text.
+    pub body_offset: usize,
+}
+
+pub fn split(text: &str) -> Split<'_> {
+    let none = Split { yaml: None, yaml_line: 0, body: text, body_offset: 0 };
+    let first_end = match text.find('\n') {
+        Some(i) => i,
+        None => return none,
+    };
+    if text[..first_end].trim_end() != "---" {
+        return none;
+    }
+    let yaml_start = first_end + 1;
+    let mut pos = yaml_start;
+    while pos <= text.len() {
+        let end = text[pos..].find('\n').map_or(text.len(), |i| pos + i);
+        let line = text[pos..end].trim_end();
+        if line == "---" || line == "..." {
+            let body_offset = (end + 1).min(text.len());
+            return Split {
+                yaml: Some(&text[yaml_start..pos]),
+                yaml_line: 2,
+                body: &text[body_offset..],
+                body_offset,
+            };
+        }
+        if end == text.len() {
+            break;
+        }
+        pos = end + 1;
+    }
+    none
+}
+
+/// Parses the YAML of an article. Errors are fatal for the article; warnings
+/// are pushed to `diags`.
+pub fn parse(yaml: &str, yaml_line: usize, file: &str, diags: &mut Vec<Diagnostic>) -> Result<FrontMatter, Diagnostic> {
+    let value: Value = serde_yaml::from_str(yaml).map_err(|e| {
+        let mut d = Diagnostic::error("yaml", file, format!("broken YAML front matter: {}", yaml_message(&e)));
+        if let Some(loc) = e.location() {
+            d = d.at(loc.line() + yaml_line - 1, loc.column());
+        } else {
+            d = d.at(yaml_line, 1);
+        }
+        d.help("front matter is YAML between two `---` lines; quote values that contain `: `, `#` or start with `[`, `{`, `*`, `&`")
+    })?;
+    let map = match value {
+        Value::Mapping(m) => m,
+        Value::Null => Default::default(),
+        other => {
+            return Err(Diagnostic::error(
+                "yaml",
+                file,
+                format!("front matter must be a mapping of `key: value` lines, found {}", kind_name(&other)),
+            )
+            .at(yaml_line, 1))
+        }
+    };
+    let line_of = |key: &str| key_line(yaml, key).map_or(yaml_line, |l| l + yaml_line - 1);
+    let mut fm = FrontMatter::default();
+    let mut seen: BTreeMap<String, String> = BTreeMap::new();
+    for (k, v) in map {
+        let Some(key) = scalar_string(&k) else { continue };
+        let lower = key.to_lowercase();
+        if let Some(first) = seen.insert(lower.clone(), key.clone()) {
+            diags.push(
+                Diagnostic::warning("front-matter", file, format!("key `{key}` repeats `{first}` (keys ignore case); the last one wins"))
+                    .at(line_of(&key), 1),
+            );
+        }
+        fm.all.insert(lower.clone(), to_json(&v));
+        let mut text = || -> Option<String> {
+            let s = scalar_string(&v);
+            if s.is_none() && !v.is_null() {
+                diags.push(
+                    Diagnostic::warning("front-matter", file, format!("`{key}` should be a single value, found {}", kind_name(&v)))
+                        .at(line_of(&key), 1),
+                );
+            }
+            s
+        };
+        match lower.as_str() {
+            "title" => fm.title = text(),
+            "description" => fm.description = text(),
+            "author" => fm.author = text(),
+            "ms.author" => fm.ms_author = text(),
+            "manager" => fm.manager = text(),
+            "ms.topic" => fm.ms_topic = text(),
+            "ms.service" => fm.ms_service = text(),
+            "ms.subservice" => fm.ms_subservice = text(),
+            "ms.technology" => fm.ms_technology = text(),
+            "ms.audience" => fm.ms_audience = text(),
+            "localization_priority" | "ms.localizationpriority" => fm.localization_priority = text(),
+            "robots" => fm.robots = text(),
+            "ms.contentlocale" => fm.ms_contentlocale = text(),
+            "ms.translationtype" => fm.ms_translationtype = text(),
+            "ms.openlocfilehash" => fm.ms_openlocfilehash = text(),
+            "ms.sourcegitcommit" => fm.ms_sourcegitcommit = text(),
+            "ms.locfileid" => fm.ms_locfileid = text(),
+            "uid" => fm.uid = text(),
+            "redirect_url" => fm.redirect_url = text(),
+            "ms.collection" => fm.ms_collection = string_list(&v),
+            "ms.custom" => fm.ms_custom = string_list(&v),
+            "ms.date" | "ms.lasthandoff" => {
+                if let Some(s) = text() {
+                    let d = Date::parse_us(&s);
+                    if d.is_none() {
+                        diags.push(
+                            Diagnostic::warning("date", file, format!("`{key}: {s}` is not a date in MM/DD/YYYY form; it is ignored"))
+                                .at(line_of(&key), 1)
+                                .help("write it as Learn does, e.g. 03/04/2021 for 4 March 2021"),
+                        );
+                    }
+                    if lower == "ms.date" {
+                        fm.ms_date = d;
+                    } else {
+                        fm.ms_lasthandoff = d;
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(fm)
+}
+
+fn yaml_message(e: &serde_yaml::Error) -> String {
+    // serde_yaml appends " at line X column Y"; we print the position ourselves.
+    let s = e.to_string();
+    match s.find(" at line ") {
+        Some(i) => s[..i].to_string(),
+        None => s,
+    }
+}
+
+fn key_line(yaml: &str, key: &str) -> Option<usize> {
+    yaml.lines().position(|l| {
+        let l = l.trim_start_matches(['"', '\'']);
+        l.starts_with(key) && l[key.len()..].trim_start_matches(['"', '\'']).starts_with(':')
+    })
+    .map(|i| i + 1)
+}
+
+fn kind_name(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "nothing",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Sequence(_) => "a list",
+        Value::Mapping(_) => "a mapping",
+        Value::Tagged(_) => "a tagged value",
+    }
+}
+
+fn scalar_string(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
+/// A string, a number, or a list of them; a comma-separated string is split
+/// (Learn accepts `ms.custom: seo-a, seo-b`).
+fn string_list(v: &Value) -> Vec<String> {
+    match v {
+        Value::Sequence(items) => items.iter().filter_map(scalar_string).map(|s| s.trim().to_string()).collect(),
+        other => scalar_string(other)
+            .map(|s| s.split(',').map(|p| p.trim().to_string()).filter(|p| !p.is_empty()).collect())
+            .unwrap_or_default(),
+    }
+}
+
+fn to_json(v: &Value) -> serde_json::Value {
+    match v {
+        Value::Null => serde_json::Value::Null,
+        Value::Bool(b) => (*b).into(),
+        Value::Number(n) => {
+            if let Some(i) = n.as_i64() {
+                i.into()
+            } else if let Some(u) = n.as_u64() {
+                u.into()
+            } else {
+                n.as_f64().map(serde_json::Value::from).unwrap_or(serde_json::Value::Null)
+            }
+        }
+        Value::String(s) => s.clone().into(),
+        Value::Sequence(items) => items.iter().map(to_json).collect(),
+        Value::Mapping(m) => m
+            .iter()
+            .filter_map(|(k, v)| Some((scalar_string(k)?.to_lowercase(), to_json(v))))
+            .collect::<serde_json::Map<_, _>>()
+            .into(),
+        Value::Tagged(t) => to_json(&t.value),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates() {
+        assert_eq!(Date::parse_us("03/04/2021"), Some(Date { year: 2021, month: 3, day: 4 }));
+        assert_eq!(Date::parse_us("3/4/2021"), Some(Date { year: 2021, month: 3, day: 4 }));
+        assert_eq!(Date::parse_us("2021-03-04"), None);
+        assert_eq!(Date::parse_us("02/30/2021"), None);
+        assert_eq!(Date::parse_us("02/29/2024").map(|d| d.iso()), Some("2024-02-29".into()));
+    }
+
+    #[test]
+    fn keys_ignore_case_and_lists() {
+        let yaml = "TITLE: Hallo\nMS.technology: exchange\nROBOTS: NOINDEX, NOFOLLOW\nms.custom:\n- \"9003259\"\n- 6128\nms.collection: Adm_O365\nms.localizationpriority: high\nms.date: 13/01/2021\nextra_key: [a, b]\n";
+        let mut diags = vec![];
+        let fm = parse(yaml, 2, "x.md", &mut diags).unwrap();
+        assert_eq!(fm.title.as_deref(), Some("Hallo"));
+        assert_eq!(fm.ms_technology.as_deref(), Some("exchange"));
+        assert!(fm.noindex());
+        assert_eq!(fm.robots_meta().as_deref(), Some("noindex, nofollow"));
+        assert_eq!(fm.ms_custom, vec!["9003259", "6128"]);
+        assert_eq!(fm.ms_collection, vec!["Adm_O365"]);
+        assert_eq!(fm.localization_priority.as_deref(), Some("high"));
+        assert!(fm.all.contains_key("extra_key"));
+        assert_eq!(diags.len(), 1);
+        assert!(diags[0].message.contains("13/01/2021"));
+        assert_eq!(diags[0].line, 10);
+    }
+
+    #[test]
+    fn yaml_error_position() {
+        let yaml = "title: ok\ndescription: [broken\nauthor: me\n";
+        let e = parse(yaml, 2, "x.md", &mut vec![]).unwrap_err();
+        assert!(e.line >= 3, "{e:?}");
+    }
+
+    #[test]
+    fn split_front_matter() {
+        let s = split("---\ntitle: a\n---\n# Hi\n");
+        assert_eq!(s.yaml, Some("title: a\n"));
+        assert_eq!(s.body, "# Hi\n");
+        assert_eq!(s.body_offset, 17);
+        assert!(split("# no front matter\n").yaml.is_none());
+    }
+}

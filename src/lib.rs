@@ -1,0 +1,17 @@
+//! polydoc: a static documentation site generator for localized docs.
+//! See ARCHITECTURE.md for the codemap.
+
+pub mod build;
+pub mod config;
+pub mod diagnostics;
+pub mod discover;
+pub mod frontmatter;
+pub mod i18n;
+pub mod links;
+pub mod markdown;
+pub mod output;
+pub mod pages;
+pub mod parse;
+pub mod render;
+pub mod site;
+pub mod sitemap;

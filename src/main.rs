@@ -1,0 +1,178 @@
+//! The `polydoc` command line. Parses arguments, runs the pipeline, prints
+//! diagnostics and sets the exit status. No pipeline logic lives here.
+
+use clap::{Parser, Subcommand, ValueEnum};
+use polydoc::build::{self, Build};
+use polydoc::diagnostics::{Diagnostic, Severity};
+use polydoc::output;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "polydoc", version, about = "Build static documentation sites from localized Markdown articles.",
+    long_about = "polydoc turns a site folder (polydoc.toml, articles/<locale>/**/*.md, themes/<name>/) into a static site: \
+one tree of pretty URLs per locale, with every link checked in every locale.")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+enum Format {
+    /// Readable text with source excerpts.
+    Human,
+    /// One JSON report on standard output.
+    Json,
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+enum Deny {
+    /// Treat warnings as errors (exit status 1).
+    Warnings,
+}
+
+#[derive(clap::Args)]
+struct Common {
+    /// The site folder (the one holding polydoc.toml).
+    #[arg(default_value = ".")]
+    site: PathBuf,
+    /// How to print diagnostics.
+    #[arg(long, value_enum, default_value = "human")]
+    format: Format,
+    /// Turn warnings into errors.
+    #[arg(long, value_enum)]
+    deny: Option<Deny>,
+    /// Print errors only, no warnings or summary.
+    #[arg(long, short)]
+    quiet: bool,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Build the site into the output folder (replaced atomically).
+    ///
+    /// A bad article is reported and left out; the rest of the site is still
+    /// written, and the exit status is 1.
+    Build {
+        #[command(flatten)]
+        common: Common,
+        /// Output folder [default: SITE/output]. polydoc refuses the site
+        /// folder, any folder containing it or its sources, and non-empty
+        /// folders it did not create.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Do everything a build does except writing; exit 1 on errors (for CI).
+    Check {
+        #[command(flatten)]
+        common: Common,
+    },
+    /// Write the syntax highlighting stylesheets (light and dark) into DIR.
+    #[command(hide = true)]
+    ThemeCss { dir: PathBuf },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Build { common, out } => {
+            let out = out.unwrap_or_else(|| common.site.join("output"));
+            run(&common, Some(&out))
+        }
+        Command::Check { common } => run(&common, None),
+        Command::ThemeCss { dir } => theme_css(&dir),
+    }
+}
+
+fn run(common: &Common, out: Option<&Path>) -> ExitCode {
+    let show_progress = std::io::stderr().is_terminal() && !common.quiet && common.format == Format::Human;
+    let result = build::build(&common.site, show_progress);
+    let mut build = match result {
+        Ok(b) => b,
+        Err(diags) => {
+            report(common, &diags, None);
+            return ExitCode::from(2);
+        }
+    };
+    if let Some(out) = out {
+        let protected: Vec<PathBuf> = build.config.locales.iter().map(|l| l.root.clone()).chain([build.config.theme_dir()]).collect();
+        let res = output::check_out_dir(&common.site, out, &protected).and_then(|_| {
+            output::write_site(out, &build.files).map_err(|e| {
+                Diagnostic::error("write", out.display().to_string(), format!("cannot write the site: {e}; the previous output is unchanged"))
+            })
+        });
+        if let Err(d) = res {
+            build.diagnostics.push(d);
+            report(common, &build.diagnostics, Some(&build));
+            return ExitCode::from(2);
+        }
+    }
+    if common.deny == Some(Deny::Warnings) {
+        for d in &mut build.diagnostics {
+            d.severity = Severity::Error;
+        }
+    }
+    report(common, &build.diagnostics, Some(&build));
+    if common.format == Format::Human && !common.quiet {
+        let s = &build.stats;
+        let what = if out.is_some() { "built" } else { "checked" };
+        eprintln!(
+            "{what} {} pages ({} articles, {} locales, {} fallback pages, {} assets) in {:.2?}",
+            s.pages, s.articles, s.locales, s.fallback_pages, s.assets, s.elapsed
+        );
+        if let Some(out) = out {
+            eprintln!(
+                "open {} in a browser, or serve it: python3 -m http.server -d {} 8000",
+                out.join("index.html").display(),
+                out.display()
+            );
+        }
+    }
+    if build.has_errors() {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn report(common: &Common, diags: &[Diagnostic], build: Option<&Build>) {
+    let errors = diags.iter().filter(|d| d.is_error()).count();
+    let warnings = diags.len() - errors;
+    if common.format == Format::Json {
+        let report = serde_json::json!({
+            "summary": {
+                "errors": errors,
+                "warnings": warnings,
+                "stats": build.map(|b| &b.stats),
+            },
+            "diagnostics": diags,
+        });
+        println!("{}", serde_json::to_string_pretty(&report).unwrap_or_default());
+        return;
+    }
+    for d in diags {
+        if common.quiet && !d.is_error() {
+            continue;
+        }
+        eprint!("{}", d.render(&common.site));
+    }
+    if !common.quiet && (errors > 0 || warnings > 0) {
+        eprintln!("{errors} error(s), {warnings} warning(s)");
+    }
+}
+
+fn theme_css(dir: &Path) -> ExitCode {
+    let pairs = [("syntax-light.css", "InspiredGitHub"), ("syntax-dark.css", "base16-ocean.dark")];
+    for (file, theme) in pairs {
+        let Some(css) = polydoc::markdown::highlight::theme_css(theme) else {
+            eprintln!("error: syntect has no theme {theme}");
+            return ExitCode::from(2);
+        };
+        if let Err(e) = std::fs::create_dir_all(dir).and_then(|_| std::fs::write(dir.join(file), css)) {
+            eprintln!("error: cannot write {}: {e}", dir.join(file).display());
+            return ExitCode::from(2);
+        }
+    }
+    ExitCode::SUCCESS
+}

@@ -1,0 +1,100 @@
+//! Code highlighting with syntect into CSS classes (`hl-*`), never inline
+//! styles. The syntax set is loaded once, on first use.
+
+use std::sync::OnceLock;
+use syntect::html::{ClassStyle, ClassedHTMLGenerator};
+use syntect::parsing::{SyntaxReference, SyntaxSet};
+use syntect::util::LinesWithEndings;
+
+pub const CLASS_STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
+
+fn syntaxes() -> &'static SyntaxSet {
+    static SET: OnceLock<SyntaxSet> = OnceLock::new();
+    SET.get_or_init(SyntaxSet::load_defaults_newlines)
+}
+
+/// Names DocFX articles use that syntect knows by another name.
+fn alias(lang: &str) -> &str {
+    match lang {
+        "csharp" | "c#" | "cs" => "cs",
+        "javascript" | "js" | "node" => "js",
+        "typescript" | "ts" => "ts",
+        "bash" | "shell" | "sh" | "azurecli" | "azurecli-interactive" | "azure-cli" | "console" | "cmd" => "sh",
+        "yml" | "yaml" => "yaml",
+        "python" | "py" => "py",
+        "html" | "xml" | "xaml" | "csproj" => "xml",
+        "json" | "jsonc" => "json",
+        "markdown" | "md" => "md",
+        "sql" | "tsql" | "kusto" => "sql",
+        "cpp" | "c++" => "cpp",
+        "fsharp" | "f#" => "fs",
+        "vb" | "vbnet" => "vb",
+        "ruby" | "rb" => "rb",
+        other => other,
+    }
+}
+
+fn find(lang: &str) -> Option<&'static SyntaxReference> {
+    if lang.is_empty() {
+        return None;
+    }
+    let set = syntaxes();
+    let l = lang.to_ascii_lowercase();
+    set.find_syntax_by_token(alias(&l))
+}
+
+/// Renders a code block. `lang` is the first word of the fence's info string.
+pub fn code_block(code: &str, lang: &str) -> String {
+    let lang_attr = html_escape(lang);
+    let class = if lang.is_empty() { String::new() } else { format!(" class=\"lang-{lang_attr}\"") };
+    let body = match find(lang).and_then(|syntax| {
+        let mut gen = ClassedHTMLGenerator::new_with_class_style(syntax, syntaxes(), CLASS_STYLE);
+        for line in LinesWithEndings::from(code) {
+            gen.parse_html_for_line_which_includes_newline(line).ok()?;
+        }
+        Some(gen.finalize())
+    }) {
+        Some(html) => html,
+        None => html_escape(code),
+    };
+    format!("<pre class=\"code\"{}><code{class}>{body}</code></pre>\n", if lang.is_empty() { String::new() } else { format!(" data-lang=\"{lang_attr}\"") })
+}
+
+pub fn html_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// CSS for a syntect theme, for `hl-` classes (used to write the theme's
+/// `syntax-light.css` / `syntax-dark.css`).
+pub fn theme_css(theme_name: &str) -> Option<String> {
+    let themes = syntect::highlighting::ThemeSet::load_defaults();
+    let theme = themes.themes.get(theme_name)?;
+    syntect::html::css_for_theme_with_class_style(theme, CLASS_STYLE).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn classes_not_styles() {
+        let html = code_block("let x = 1;\n", "rust");
+        assert!(html.contains("class=\"hl-"), "{html}");
+        assert!(!html.contains("style="));
+        let plain = code_block("<b>\n", "nosuchlang");
+        assert!(plain.contains("&lt;b&gt;"));
+        assert!(code_block("{\"a\": 1}\n", "json").contains("hl-"));
+        assert!(code_block("var x = 1;\n", "csharp").contains("hl-"));
+    }
+}

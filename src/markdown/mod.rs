@@ -1,0 +1,323 @@
+//! Markdown: turns an article body into HTML with pulldown-cmark, giving
+//! headings their Learn-compatible IDs, highlighting code, and recording
+//! every link with its position.
+//!
+//! Link targets are not resolved here: each one is written as a placeholder
+//! (`\u{1}N\u{1}`) that the links stage fills in later, so this
+//! link-independent work is done once per file even when the page is
+//! published in several locales.
+
+pub mod highlight;
+pub mod slug;
+
+use crate::diagnostics::LineIndex;
+use highlight::html_escape;
+use pulldown_cmark::{CodeBlockKind, Event, LinkType, Options, Parser, Tag, TagEnd};
+use regex::Regex;
+use std::sync::OnceLock;
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Heading {
+    pub level: u8,
+    pub id: String,
+    pub text: String,
+    pub line: usize,
+    /// The ID came from an `<a name>`/`<a id>` written in the heading.
+    pub explicit: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LinkKind {
+    Link,
+    Image,
+    /// `href`/`src` in raw HTML.
+    Html,
+}
+
+#[derive(Debug, Clone)]
+pub struct Link {
+    pub dest: String,
+    pub text: String,
+    pub line: usize,
+    pub column: usize,
+    pub kind: LinkKind,
+}
+
+#[derive(Debug, Default)]
+pub struct Rendered {
+    /// HTML with link placeholders; see `fill_links`.
+    pub html: String,
+    pub headings: Vec<Heading>,
+    /// Every `id`/`name` on the page other than heading IDs.
+    pub other_ids: Vec<String>,
+    pub links: Vec<Link>,
+    /// Plain text of the first H1.
+    pub h1: Option<String>,
+}
+
+const MARK: char = '\u{1}';
+
+pub fn options() -> Options {
+    Options::ENABLE_TABLES | Options::ENABLE_FOOTNOTES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TASKLISTS
+}
+
+fn anchor_re() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| Regex::new(r#"(?i)^<a\s+(?:[^>]*?\s)?(?:name|id)\s*=\s*["']([^"']+)["'][^>]*>\s*$"#).unwrap())
+}
+
+fn html_id_re() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| Regex::new(r#"(?i)\s(?:id|name)\s*=\s*["']([^"']+)["']"#).unwrap())
+}
+
+fn html_url_re() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| Regex::new(r#"(?i)(\s(?:href|src)\s*=\s*)(?:"([^"]*)"|'([^']*)')"#).unwrap())
+}
+
+/// Renders `body`, which starts at byte `body_offset` of `file_text`.
+pub fn render(file_text: &str, body_offset: usize, lines: &LineIndex) -> Rendered {
+    let body = &file_text[body_offset..];
+    let pos = |off: usize| lines.line_col(file_text, body_offset + off);
+    let mut r = Rendered::default();
+    let mut ids = slug::IdSet::default();
+    let mut out: Vec<Event> = Vec::new();
+
+    let mut heading: Option<(u8, usize, Vec<Event>)> = None;
+    let mut code: Option<(String, String)> = None;
+    let mut open_links: Vec<usize> = Vec::new();
+    let mut image: Option<(usize, String, String)> = None; // link index, alt, title
+
+    let parser = Parser::new_ext(body, options()).into_offset_iter();
+    for (event, range) in parser {
+        // Text collected for link text and image alt text.
+        if let Event::Text(t) | Event::Code(t) = &event {
+            for &i in &open_links {
+                r.links[i].text.push_str(t);
+            }
+            if let Some((_, alt, _)) = image.as_mut() {
+                alt.push_str(t);
+                continue;
+            }
+        }
+        if image.is_some() && !matches!(event, Event::End(TagEnd::Image)) {
+            continue; // nested markup inside alt text is flattened
+        }
+        let emitted: Option<Event> = match event {
+            Event::Start(Tag::Heading { level, .. }) => {
+                heading = Some((level as u8, pos(range.start).0, Vec::new()));
+                None
+            }
+            Event::End(TagEnd::Heading(_)) => {
+                if let Some((level, line, events)) = heading.take() {
+                    finish_heading(level, line, events, &mut ids, &mut r, &mut out);
+                }
+                None
+            }
+            Event::Start(Tag::CodeBlock(kind)) => {
+                let lang = match kind {
+                    CodeBlockKind::Fenced(info) => info.split_whitespace().next().unwrap_or("").to_string(),
+                    CodeBlockKind::Indented => String::new(),
+                };
+                code = Some((lang, String::new()));
+                None
+            }
+            Event::End(TagEnd::CodeBlock) => {
+                code.take().map(|(lang, text)| Event::Html(highlight::code_block(&text, &lang).into()))
+            }
+            Event::Text(t) if code.is_some() => {
+                code.as_mut().unwrap().1.push_str(&t);
+                None
+            }
+            Event::Start(Tag::Link { link_type, dest_url, title, .. }) => {
+                let (line, column) = pos(range.start);
+                let dest = if link_type == LinkType::Email { format!("mailto:{dest_url}") } else { dest_url.to_string() };
+                let n = push_link(&mut r, dest, line, column, LinkKind::Link);
+                open_links.push(n);
+                let title = if title.is_empty() { String::new() } else { format!(" title=\"{}\"", html_escape(&title)) };
+                Some(Event::InlineHtml(format!("<a href=\"{MARK}{n}{MARK}\"{title}>").into()))
+            }
+            Event::End(TagEnd::Link) => {
+                open_links.pop();
+                Some(Event::InlineHtml("</a>".into()))
+            }
+            Event::Start(Tag::Image { dest_url, title, .. }) => {
+                let (line, column) = pos(range.start);
+                let n = push_link(&mut r, dest_url.to_string(), line, column, LinkKind::Image);
+                image = Some((n, String::new(), title.to_string()));
+                None
+            }
+            Event::End(TagEnd::Image) => image.take().map(|(n, alt, title)| {
+                r.links[n].text = alt.clone();
+                let title = if title.is_empty() { String::new() } else { format!(" title=\"{}\"", html_escape(&title)) };
+                Event::InlineHtml(format!("<img src=\"{MARK}{n}{MARK}\" alt=\"{}\"{title}>", html_escape(&alt)).into())
+            }),
+            Event::Html(h) => Some(Event::Html(raw_html(&h, range.start, &pos, &mut r).into())),
+            Event::InlineHtml(h) => Some(Event::InlineHtml(raw_html(&h, range.start, &pos, &mut r).into())),
+            Event::Text(t) if t.contains(MARK) => Some(Event::Text(t.replace(MARK, "").into())),
+            other => Some(other),
+        };
+        if let Some(ev) = emitted {
+            match heading.as_mut() {
+                Some((_, _, buf)) => buf.push(ev),
+                None => out.push(ev),
+            }
+        }
+    }
+    pulldown_cmark::html::push_html(&mut r.html, out.into_iter());
+    r
+}
+
+fn push_link(r: &mut Rendered, dest: String, line: usize, column: usize, kind: LinkKind) -> usize {
+    r.links.push(Link { dest, text: String::new(), line, column, kind });
+    r.links.len() - 1
+}
+
+/// Records `id`/`name` attributes and replaces `href`/`src` values with
+/// placeholders.
+fn raw_html(h: &str, start: usize, pos: &dyn Fn(usize) -> (usize, usize), r: &mut Rendered) -> String {
+    for c in html_id_re().captures_iter(h) {
+        r.other_ids.push(c[1].to_string());
+    }
+    if !h.contains(['=']) {
+        return h.to_string();
+    }
+    html_url_re()
+        .replace_all(h, |c: &regex::Captures| {
+            let value = c.get(2).or_else(|| c.get(3)).unwrap();
+            let (line, column) = pos(start + value.start());
+            let n = push_link(r, decode_entities(value.as_str()), line, column, LinkKind::Html);
+            format!("{}\"{MARK}{n}{MARK}\"", &c[1])
+        })
+        .into_owned()
+}
+
+fn decode_entities(s: &str) -> String {
+    if !s.contains('&') {
+        return s.to_string();
+    }
+    s.replace("&amp;", "&").replace("&quot;", "\"").replace("&#39;", "'").replace("&lt;", "<").replace("&gt;", ">")
+}
+
+fn finish_heading<'a>(
+    level: u8,
+    line: usize,
+    mut events: Vec<Event<'a>>,
+    ids: &mut slug::IdSet,
+    r: &mut Rendered,
+    out: &mut Vec<Event<'a>>,
+) {
+    // An explicit anchor at the start: `<a name="x"></a>Text`.
+    let mut explicit: Option<String> = None;
+    let first = events.iter().position(|e| !matches!(e, Event::Text(t) if t.trim().is_empty()));
+    if let Some(i) = first {
+        if let Event::InlineHtml(h) | Event::Html(h) = &events[i] {
+            if let Some(c) = anchor_re().captures(h) {
+                let closes = matches!(events.get(i + 1), Some(Event::InlineHtml(h2)) if h2.trim().eq_ignore_ascii_case("</a>"));
+                if closes || h.to_ascii_lowercase().contains("</a>") {
+                    explicit = Some(c[1].to_string());
+                    // The anchor's name was also recorded as an "other" id; it is the heading's now.
+                    if let Some(p) = r.other_ids.iter().rposition(|x| *x == c[1]) {
+                        r.other_ids.remove(p);
+                    }
+                    events.drain(i..i + if closes { 2 } else { 1 });
+                }
+            }
+        }
+    }
+    let mut text = String::new();
+    for e in &events {
+        if let Event::Text(t) | Event::Code(t) = e {
+            text.push_str(t);
+        }
+    }
+    let text = text.trim().to_string();
+    let (id, is_explicit) = match explicit {
+        Some(id) => {
+            ids.reserve(&id);
+            (id, true)
+        }
+        None => (ids.unique(&slug::slug(&text)), false),
+    };
+    if level == 1 && r.h1.is_none() {
+        r.h1 = Some(text.clone());
+    }
+    r.headings.push(Heading { level, id: id.clone(), text, line, explicit: is_explicit });
+    out.push(Event::Html(format!("<h{level} id=\"{}\">", html_escape(&id)).into()));
+    out.extend(events);
+    out.push(Event::Html(format!("</h{level}>\n").into()));
+}
+
+/// Replaces each link placeholder with `href(n)` (already HTML-escaped by
+/// this function).
+pub fn fill_links(html: &str, mut href: impl FnMut(usize) -> String) -> String {
+    let mut out = String::with_capacity(html.len() + html.len() / 8);
+    let mut rest = html;
+    while let Some(i) = rest.find(MARK) {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + 1..];
+        let Some(j) = after.find(MARK) else {
+            rest = after;
+            break;
+        };
+        match after[..j].parse::<usize>() {
+            Ok(n) => out.push_str(&html_escape(&href(n))),
+            Err(_) => out.push_str(&after[..j]),
+        }
+        rest = &after[j + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn md(s: &str) -> Rendered {
+        render(s, 0, &LineIndex::new(s))
+    }
+
+    #[test]
+    fn explicit_anchor_is_the_id_and_not_rendered_twice() {
+        let r = md("# <a name=\"troubleshoot-sspr\"></a>SSPR oplossen\n");
+        assert_eq!(r.headings[0].id, "troubleshoot-sspr");
+        assert!(r.headings[0].explicit);
+        assert_eq!(r.h1.as_deref(), Some("SSPR oplossen"));
+        assert_eq!(r.html.trim(), "<h1 id=\"troubleshoot-sspr\">SSPR oplossen</h1>");
+        assert!(r.other_ids.is_empty());
+    }
+
+    #[test]
+    fn slugs_and_duplicates() {
+        let r = md("## Setup\n\n## Setup\n\n## *Set* `up`\n\n### 1. Deploying the network\n");
+        let ids: Vec<_> = r.headings.iter().map(|h| h.id.as_str()).collect();
+        assert_eq!(ids, ["setup", "setup-1", "set-up", "1-deploying-the-network"]);
+    }
+
+    #[test]
+    fn links_are_placeholders_with_positions() {
+        let r = md("Intro\n\nSee [the policy](../a/policy.md#x \"T\")inschakelen and ![alt *x*](img.png).\n<a href=\"other.md\">o</a>\n");
+        assert_eq!(r.links.len(), 3);
+        assert_eq!(r.links[0].dest, "../a/policy.md#x");
+        assert_eq!(r.links[0].text, "the policy");
+        assert_eq!((r.links[0].line, r.links[0].column), (3, 5));
+        assert_eq!(r.links[1].text, "alt x");
+        assert_eq!(r.links[2].kind, LinkKind::Html);
+        assert_eq!((r.links[2].line, r.links[2].column), (4, 10));
+        let html = fill_links(&r.html, |n| format!("/u{n}?a=1&b=2"));
+        assert!(html.contains("<a href=\"/u0?a=1&amp;b=2\" title=\"T\">the policy</a>inschakelen"), "{html}");
+        assert!(html.contains("<img src=\"/u1?a=1&amp;b=2\" alt=\"alt x\">"), "{html}");
+        assert!(html.contains("<a href=\"/u2?a=1&amp;b=2\">"), "{html}");
+    }
+
+    #[test]
+    fn code_is_highlighted_tables_render() {
+        let r = md("```json\n{\"a\": 1}\n```\n\n| a | b |\n|---|---|\n| 1 | 2 |\n");
+        assert!(r.html.contains("<pre class=\"code\""));
+        assert!(r.html.contains("<table>"));
+    }
+}

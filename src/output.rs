@@ -1,0 +1,138 @@
+//! Output: writes a finished build to disk atomically. The whole site is
+//! written into a staging folder beside the output folder and swapped in
+//! with renames, so readers and later steps never see a half-written site.
+//! Owns the safety rules: polydoc only ever replaces a folder it created.
+
+use crate::diagnostics::Diagnostic;
+use rayon::prelude::*;
+use std::collections::BTreeSet;
+use std::io;
+use std::path::{Path, PathBuf};
+
+/// Present in every output folder polydoc writes.
+pub const MARKER: &str = ".polydoc-output";
+
+pub enum Content {
+    Bytes(Vec<u8>),
+    Copy(PathBuf),
+}
+
+pub struct OutFile {
+    /// Relative to the output root, `/`-separated.
+    pub path: String,
+    pub content: Content,
+}
+
+fn absolute(p: &Path) -> PathBuf {
+    let p = if p.is_absolute() { p.to_path_buf() } else { std::env::current_dir().unwrap_or_default().join(p) };
+    // Normalise `.` and `..` without touching the disk (the folder may not exist).
+    let mut out = PathBuf::new();
+    for c in p.components() {
+        match c {
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            std::path::Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    out.canonicalize().unwrap_or(out)
+}
+
+/// Refuses output folders whose replacement could lose a user's files.
+pub fn check_out_dir(site_root: &Path, out: &Path, protected: &[PathBuf]) -> Result<(), Diagnostic> {
+    let site = absolute(site_root);
+    let out_abs = absolute(out);
+    let refuse = |why: String| {
+        Diagnostic::error("out-dir", out.display().to_string(), why)
+            .help("pick an empty folder or one polydoc built before, e.g. `--out SITE/output`")
+    };
+    if site.starts_with(&out_abs) {
+        return Err(refuse(format!(
+            "refusing to write the site into `{}`: it is the site folder or contains it, and polydoc replaces its output folder",
+            out.display()
+        )));
+    }
+    for p in protected {
+        let p = absolute(p);
+        if out_abs.starts_with(&p) || p.starts_with(&out_abs) {
+            return Err(refuse(format!("refusing to write into `{}`: it overlaps the site's sources `{}`", out.display(), p.display())));
+        }
+    }
+    if out_abs.is_file() {
+        return Err(refuse(format!("`{}` is a file, not a folder", out.display())));
+    }
+    if out_abs.is_dir() {
+        let mut entries = std::fs::read_dir(&out_abs).map_err(|e| refuse(format!("cannot read `{}`: {e}", out.display())))?;
+        let non_empty = entries.next().is_some();
+        if non_empty && !out_abs.join(MARKER).exists() {
+            return Err(refuse(format!(
+                "`{}` is not empty and polydoc did not create it; refusing to replace it",
+                out.display()
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Writes `files` as the new content of `out`.
+pub fn write_site(out: &Path, files: &[OutFile]) -> io::Result<()> {
+    let out = absolute(out);
+    let parent = out.parent().ok_or_else(|| io::Error::other("output folder has no parent"))?.to_path_buf();
+    std::fs::create_dir_all(&parent)?;
+    let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "output".into());
+    clean_stale(&parent, &name);
+    let staging = parent.join(format!(".{name}.polydoc-new-{}", std::process::id()));
+    if staging.exists() {
+        std::fs::remove_dir_all(&staging)?;
+    }
+    std::fs::create_dir(&staging)?;
+    std::fs::write(staging.join(MARKER), b"This folder is written by polydoc and replaced on every build.\n")?;
+    let result = (|| {
+        let dirs: BTreeSet<&str> = files.iter().filter_map(|f| f.path.rsplit_once('/').map(|(d, _)| d)).collect();
+        for d in dirs {
+            std::fs::create_dir_all(staging.join(d))?;
+        }
+        files.par_iter().try_for_each(|f| {
+            let dest = staging.join(&f.path);
+            match &f.content {
+                Content::Bytes(b) => std::fs::write(&dest, b),
+                Content::Copy(src) => std::fs::copy(src, &dest).map(|_| ()),
+            }
+        })
+    })();
+    if let Err(e) = result {
+        let _ = std::fs::remove_dir_all(&staging);
+        return Err(e);
+    }
+    // Swap: old -> aside, new -> in place, then drop the old one.
+    let aside = parent.join(format!(".{name}.polydoc-old-{}", std::process::id()));
+    let had_old = out.exists();
+    if had_old {
+        std::fs::rename(&out, &aside)?;
+    }
+    if let Err(e) = std::fs::rename(&staging, &out) {
+        if had_old {
+            let _ = std::fs::rename(&aside, &out);
+        }
+        let _ = std::fs::remove_dir_all(&staging);
+        return Err(e);
+    }
+    if had_old {
+        std::fs::remove_dir_all(&aside)?;
+    }
+    Ok(())
+}
+
+/// Removes staging folders an interrupted build left behind (only ours:
+/// named by us and carrying the marker).
+fn clean_stale(parent: &Path, name: &str) {
+    let Ok(entries) = std::fs::read_dir(parent) else { return };
+    let prefixes = [format!(".{name}.polydoc-new-"), format!(".{name}.polydoc-old-")];
+    for e in entries.flatten() {
+        let n = e.file_name().to_string_lossy().into_owned();
+        if prefixes.iter().any(|p| n.starts_with(p.as_str())) && e.path().join(MARKER).exists() {
+            let _ = std::fs::remove_dir_all(e.path());
+        }
+    }
+}

@@ -1,0 +1,108 @@
+//! Pages: assembles each output document from the site model: resolved
+//! content plus the template context (title, robots, dates, "In this
+//! article", translations). Runs in parallel, once per published page.
+
+use crate::config::Config;
+use crate::links::Resolver;
+use crate::markdown::fill_links;
+use crate::render::{common_context, Theme};
+use crate::site::{relative_url, Page, Site};
+use serde_json::{json, Value};
+
+pub struct PageOutput {
+    /// Output file path relative to the output root.
+    pub path: String,
+    pub html: String,
+}
+
+pub fn render_page(config: &Config, site: &Site, theme: &Theme, page: &Page) -> Result<PageOutput, String> {
+    let article = &site.articles[page.article];
+    let resolver = Resolver { config, site };
+    let content = fill_links(&article.md.html, |n| resolver.href(page, &article.md.links[n]));
+    let strings = &theme.strings[page.locale];
+    let fm = &article.fm;
+    let toc: Vec<Value> = article
+        .md
+        .headings
+        .iter()
+        .filter(|h| h.level == 2 || h.level == 3)
+        .map(|h| json!({"level": h.level, "id": h.id, "text": h.text}))
+        .collect();
+    let translations: Vec<Value> = config
+        .locales
+        .iter()
+        .enumerate()
+        .filter_map(|(li, l)| {
+            let p = site.page(li, &page.rel)?;
+            Some(json!({
+                "code": l.code, "name": l.name, "lang": l.lang,
+                "url": relative_url(&page.url, &p.url),
+                "url_abs": format!("{}{}", config.base_url, p.url),
+                "current": li == page.locale,
+            }))
+        })
+        .collect();
+    let source_url = site.page(0, &page.rel).map(|p| relative_url(&page.url, &p.url)).unwrap_or_default();
+    let mut ctx = common_context(config, theme, page.locale, &page.url, false);
+    ctx.insert(
+        "page".into(),
+        json!({
+            "title": article.title,
+            "description": fm.description.clone().unwrap_or_default(),
+            "url": "./",
+            "canonical": format!("{}{}", config.base_url, page.url),
+            "robots": fm.robots_meta().unwrap_or_default(),
+            "date": fm.ms_date.map(|d| strings.format_date(d)).unwrap_or_default(),
+            "date_iso": fm.ms_date.map(|d| d.iso()).unwrap_or_default(),
+            "content": content,
+            "toc": toc,
+            "meta": fm.all,
+            "is_fallback": page.fallback,
+            "content_lang": config.locales[article.locale].lang,
+            "machine_translated": !page.fallback && page.locale != 0 && fm.machine_translated(),
+            "source_url": source_url,
+            "translations": translations,
+            "rel": page.rel,
+        }),
+    );
+    let html = theme.render("page.html", ctx)?;
+    Ok(PageOutput { path: format!("{}index.html", page.url), html })
+}
+
+/// A generated home page for a locale without `index.md`.
+pub fn render_home(config: &Config, site: &Site, theme: &Theme, locale: usize) -> Result<PageOutput, String> {
+    let dir = format!("{}/", config.locales[locale].code);
+    let pages: Vec<Value> = site
+        .pages
+        .iter()
+        .filter(|p| p.locale == locale)
+        .map(|p| {
+            let a = &site.articles[p.article];
+            json!({"title": a.title, "url": relative_url(&dir, &p.url), "description": a.fm.description.clone().unwrap_or_default()})
+        })
+        .collect();
+    let mut ctx = common_context(config, theme, locale, &dir, false);
+    ctx.insert(
+        "page".into(),
+        json!({"title": config.title, "url": "./", "robots": "", "description": "", "canonical": format!("{}{dir}", config.base_url)}),
+    );
+    ctx.insert("pages".into(), Value::Array(pages));
+    Ok(PageOutput { path: format!("{dir}index.html"), html: theme.render("home.html", ctx)? })
+}
+
+pub fn render_404(config: &Config, theme: &Theme) -> Result<PageOutput, String> {
+    let mut ctx = common_context(config, theme, 0, "", true);
+    let title = theme.strings[0].get("not_found_title").to_string();
+    ctx.insert(
+        "page".into(),
+        json!({"title": title, "url": config.base_path, "robots": "noindex", "description": "", "canonical": "", "toc": [], "translations": []}),
+    );
+    Ok(PageOutput { path: "404.html".into(), html: theme.render("404.html", ctx)? })
+}
+
+/// `index.html` at the root: sends the reader to the source locale.
+pub fn render_root(config: &Config, theme: &Theme) -> Result<PageOutput, String> {
+    let mut ctx = common_context(config, theme, 0, "", false);
+    ctx.insert("target".into(), Value::String(format!("{}/", config.source().code)));
+    Ok(PageOutput { path: "index.html".into(), html: theme.render("redirect.html", ctx)? })
+}

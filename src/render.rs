@@ -1,0 +1,110 @@
+//! Render: loads the theme (Tera templates, UI strings) once and turns a
+//! page's resolved content into a full HTML document. Knows the template
+//! contract (see ARCHITECTURE.md); knows nothing of Markdown or links.
+
+use crate::config::Config;
+use crate::diagnostics::Diagnostic;
+use crate::discover::display_path;
+use crate::i18n::{self, Strings};
+use crate::markdown::highlight::html_escape;
+use serde_json::{json, Map, Value};
+use std::error::Error as _;
+use std::path::PathBuf;
+use tera::Tera;
+
+pub const TEMPLATES: [&str; 5] = ["base.html", "page.html", "home.html", "404.html", "redirect.html"];
+
+pub struct Theme {
+    tera: Tera,
+    pub dir: PathBuf,
+    pub strings: Vec<Strings>,
+}
+
+impl Theme {
+    pub fn load(config: &Config, diags: &mut Vec<Diagnostic>) -> Result<Theme, Diagnostic> {
+        let dir = config.theme_dir();
+        let tdir = dir.join("templates");
+        let shown = display_path(&config.site_root, &tdir);
+        if !tdir.is_dir() {
+            return Err(Diagnostic::error("theme", shown, format!("theme `{}` has no templates folder", config.theme))
+                .help("create themes/<theme>/templates/ with base.html, page.html, home.html, 404.html, redirect.html, or set `theme` in polydoc.toml"));
+        }
+        let mut files = Vec::new();
+        for entry in std::fs::read_dir(&tdir).map_err(|e| Diagnostic::error("theme", &shown, e.to_string()))? {
+            let path = entry.map_err(|e| Diagnostic::error("theme", &shown, e.to_string()))?.path();
+            if path.extension().is_some_and(|e| e == "html") {
+                let name = path.file_name().unwrap().to_string_lossy().into_owned();
+                files.push((path, Some(name)));
+            }
+        }
+        let mut tera = Tera::default();
+        // Tera's default also escapes `/`, which is valid but makes every URL unreadable.
+        tera.set_escape_fn(html_escape);
+        tera.add_template_files(files).map_err(|e| {
+            Diagnostic::error("template", shown.clone(), format!("theme template does not compile: {}", chain(&e)))
+        })?;
+        for name in TEMPLATES {
+            if tera.get_template(name).is_err() {
+                return Err(Diagnostic::error("template", format!("{shown}/{name}"), format!("the theme has no `{name}`")));
+            }
+        }
+        let codes: Vec<&str> = config.locales.iter().map(|l| l.code.as_str()).collect();
+        let strings = i18n::load(&dir, &config.site_root, &codes, diags);
+        Ok(Theme { tera, dir, strings })
+    }
+
+    pub fn render(&self, template: &str, ctx: Map<String, Value>) -> Result<String, String> {
+        let ctx = tera::Context::from_value(Value::Object(ctx)).map_err(|e| chain(&e))?;
+        self.tera.render(template, &ctx).map_err(|e| chain(&e))
+    }
+}
+
+/// Tera nests the useful part of its errors; show the whole chain.
+fn chain(e: &tera::Error) -> String {
+    let mut msg = e.to_string();
+    let mut src = e.source();
+    while let Some(s) = src {
+        msg.push_str(": ");
+        msg.push_str(&s.to_string());
+        src = s.source();
+    }
+    msg
+}
+
+/// What every template gets: `site`, `locale`, `locales`, `static_path`, `t`.
+/// URLs are relative to `from_dir` unless `absolute_paths` (the 404 page,
+/// served at any URL) asks for base-path URLs.
+pub fn common_context(config: &Config, theme: &Theme, locale: usize, from_dir: &str, absolute_paths: bool) -> Map<String, Value> {
+    let url = |to: &str| {
+        if absolute_paths {
+            format!("{}{to}", config.base_path)
+        } else {
+            crate::site::relative_url(from_dir, to)
+        }
+    };
+    let loc = &config.locales[locale];
+    let locales: Vec<Value> = config
+        .locales
+        .iter()
+        .map(|l| json!({"code": l.code, "name": l.name, "lang": l.lang, "home": url(&format!("{}/", l.code))}))
+        .collect();
+    let mut m = Map::new();
+    m.insert(
+        "site".into(),
+        json!({"title": config.title, "base_url": config.base_url, "base_path": config.base_path, "source_locale": config.source_locale}),
+    );
+    m.insert(
+        "locale".into(),
+        json!({"code": loc.code, "name": loc.name, "lang": loc.lang, "dir": if loc.rtl {"rtl"} else {"ltr"}, "home": url(&format!("{}/", loc.code))}),
+    );
+    m.insert("locales".into(), Value::Array(locales));
+    m.insert("static_path".into(), Value::String(url("_static/")));
+    m.insert("t".into(), json!(theme.strings[locale].map));
+    m
+}
+
+/// A small standalone redirect page (used where templates are not wanted).
+pub fn plain_redirect(target: &str) -> String {
+    let t = html_escape(target);
+    format!("<!doctype html><meta charset=\"utf-8\"><meta http-equiv=\"refresh\" content=\"0; url={t}\"><link rel=\"canonical\" href=\"{t}\"><a href=\"{t}\">{t}</a>\n")
+}

@@ -1,0 +1,146 @@
+//! Site: the whole site as one model, built from every parsed article: which
+//! page is published at which URL in which locale (translation, or fallback
+//! to the source), and where each asset lives. Owns URLs; knows nothing of
+//! HTML or templates.
+
+use crate::config::Config;
+use crate::diagnostics::Diagnostic;
+use crate::discover::SourceFile;
+use crate::parse::Article;
+use std::collections::{BTreeSet, HashMap};
+
+#[derive(Debug, Clone)]
+pub struct Page {
+    pub locale: usize,
+    /// Article path inside the locale tree (`sspr/policy.md`).
+    pub rel: String,
+    /// Index into `Site::articles` of the content shown.
+    pub article: usize,
+    /// No translation: the source locale's article in this locale's chrome.
+    pub fallback: bool,
+    /// URL path relative to the site root (`nl-nl/sspr/policy/`).
+    pub url: String,
+}
+
+pub struct Site {
+    pub articles: Vec<Article>,
+    pub assets: Vec<SourceFile>,
+    pub pages: Vec<Page>,
+    /// (locale, rel) -> index into `pages`.
+    pub page_index: HashMap<(usize, String), usize>,
+    /// (locale, rel) -> index into `assets`.
+    pub asset_index: HashMap<(usize, String), usize>,
+}
+
+/// `a/b.md` -> `a/b/`; `a/index.md` -> `a/`; `index.md` -> ``.
+pub fn article_url(rel: &str) -> String {
+    let stem = rel.strip_suffix(".md").or_else(|| rel.strip_suffix(".MD")).unwrap_or(rel);
+    let stem = if stem.eq_ignore_ascii_case("index") {
+        ""
+    } else if let Some(dir) = stem.strip_suffix("/index").or_else(|| stem.strip_suffix("/INDEX")) {
+        return format!("{dir}/");
+    } else {
+        stem
+    };
+    if stem.is_empty() {
+        String::new()
+    } else {
+        format!("{stem}/")
+    }
+}
+
+impl Site {
+    pub fn build(config: &Config, articles: Vec<Article>, assets: Vec<SourceFile>, diags: &mut Vec<Diagnostic>) -> Site {
+        let mut by_key: HashMap<(usize, String), usize> = HashMap::new();
+        let mut url_owner: HashMap<(usize, String), usize> = HashMap::new();
+        let mut kept = Vec::with_capacity(articles.len());
+        for a in articles {
+            let url = article_url(&a.rel);
+            if let Some(&other) = url_owner.get(&(a.locale, url.clone())) {
+                let o: &Article = &kept[other];
+                diags.push(
+                    Diagnostic::error("url-conflict", &a.display, format!("`{}` and `{}` would both be published at `{url}`", a.rel, o.rel))
+                        .help("rename one of them"),
+                );
+                continue;
+            }
+            url_owner.insert((a.locale, url), kept.len());
+            by_key.insert((a.locale, a.rel.clone()), kept.len());
+            kept.push(a);
+        }
+        let articles = kept;
+
+        let source_rels: BTreeSet<&str> = articles.iter().filter(|a| a.locale == 0).map(|a| a.rel.as_str()).collect();
+        let mut pages = Vec::new();
+        let mut page_index = HashMap::new();
+        for (li, locale) in config.locales.iter().enumerate() {
+            let mut rels: BTreeSet<&str> = source_rels.clone();
+            for a in articles.iter().filter(|a| a.locale == li) {
+                if li != 0 && !source_rels.contains(a.rel.as_str()) {
+                    diags.push(Diagnostic::warning(
+                        "orphan-translation",
+                        &a.display,
+                        format!("`{}` has no source article in {}; it is published in {} only", a.rel, config.source().code, locale.code),
+                    ));
+                }
+                rels.insert(a.rel.as_str());
+            }
+            for rel in rels {
+                let (article, fallback) = match by_key.get(&(li, rel.to_string())) {
+                    Some(&i) => (i, false),
+                    None => (by_key[&(0, rel.to_string())], true),
+                };
+                page_index.insert((li, rel.to_string()), pages.len());
+                pages.push(Page {
+                    locale: li,
+                    rel: rel.to_string(),
+                    article,
+                    fallback,
+                    url: format!("{}/{}", locale.code, article_url(rel)),
+                });
+            }
+        }
+        let asset_index = assets.iter().enumerate().map(|(i, a)| ((a.locale, a.rel.clone()), i)).collect();
+        Site { articles, assets, pages, page_index, asset_index }
+    }
+
+    pub fn page(&self, locale: usize, rel: &str) -> Option<&Page> {
+        self.page_index.get(&(locale, rel.to_string())).map(|&i| &self.pages[i])
+    }
+
+    pub fn has_home(&self, locale: usize) -> bool {
+        self.page_index.contains_key(&(locale, "index.md".to_string()))
+    }
+}
+
+/// A URL to `to` written relative to the folder `from_dir` (both paths
+/// relative to the site root; `from_dir` empty or ending in `/`).
+pub fn relative_url(from_dir: &str, to: &str) -> String {
+    let from: Vec<&str> = from_dir.split('/').filter(|s| !s.is_empty()).collect();
+    let to_parts: Vec<&str> = to.split('/').collect();
+    let common = from.iter().zip(&to_parts).take_while(|(a, b)| a == b).count();
+    let mut out = "../".repeat(from.len() - common);
+    out.push_str(&to_parts[common..].join("/"));
+    if out.is_empty() {
+        "./".to_string()
+    } else {
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls() {
+        assert_eq!(article_url("sspr/troubleshoot-sspr.md"), "sspr/troubleshoot-sspr/");
+        assert_eq!(article_url("index.md"), "");
+        assert_eq!(article_url("a/index.md"), "a/");
+        assert_eq!(relative_url("nl-nl/a/b/", "nl-nl/c/"), "../../c/");
+        assert_eq!(relative_url("nl-nl/a/", "nl-nl/a/"), "./");
+        assert_eq!(relative_url("", "en-us/"), "en-us/");
+        assert_eq!(relative_url("nl-nl/a/", "_static/css/site.css"), "../../_static/css/site.css");
+        assert_eq!(relative_url("nl-nl/a/", "nl-nl/a/#x"), "#x");
+    }
+}
