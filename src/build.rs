@@ -5,6 +5,8 @@
 use crate::config::Config;
 use crate::diagnostics::{self, Diagnostic};
 use crate::discover::{self, FileKind};
+use crate::links::index::{LinkIndex, RedirectTarget};
+use crate::links::Class;
 use crate::output::{Content, OutFile};
 use crate::pages::{self, PageOutput};
 use crate::parse::{self, Article};
@@ -12,6 +14,7 @@ use crate::render::Theme;
 use crate::site::Site;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rayon::prelude::*;
+use std::collections::{BTreeMap, HashSet};
 use std::path::Path;
 use std::time::{Duration, Instant};
 
@@ -23,6 +26,9 @@ pub struct Stats {
     pub locales: usize,
     pub assets: usize,
     pub files_written: usize,
+    /// Links by what they turned out to be.
+    pub links: BTreeMap<Class, usize>,
+    pub redirects: usize,
     #[serde(skip)]
     pub elapsed: Duration,
 }
@@ -62,7 +68,7 @@ pub fn build(site_root: &Path, show_progress: bool) -> Result<Build, Vec<Diagnos
         .par_iter()
         .map(|f| {
             let mut d = Vec::new();
-            let a = parse::parse_article(f, &mut d).ok();
+            let a = parse::parse_article(f, &mut d);
             progress.inc(1);
             (a, d)
         })
@@ -73,7 +79,9 @@ pub fn build(site_root: &Path, show_progress: bool) -> Result<Build, Vec<Diagnos
         articles.extend(a);
     }
 
-    let site = Site::build(&config, articles, assets, &mut diags);
+    let mut site = Site::build(&config, articles, assets, &mut diags);
+    let index = LinkIndex::build(&config, &site, &mut diags);
+    site.remove_pages(&index.redirects.keys().cloned().collect());
 
     progress.set_message("rendering");
     progress.set_length(site.articles.len() as u64 + site.pages.len() as u64);
@@ -81,9 +89,13 @@ pub fn build(site_root: &Path, show_progress: bool) -> Result<Build, Vec<Diagnos
         .pages
         .par_iter()
         .map(|page| {
-            let r = pages::render_page(&config, &site, &theme, page).map_err(|e| {
+            let r = pages::render_page(&config, &site, &index, &theme, page).map_err(|e| {
                 let a = &site.articles[page.article];
-                Diagnostic::error("template", &a.display, format!("cannot render page `{}`: {e}", page.url))
+                Diagnostic::error(
+                    "template",
+                    &a.display,
+                    format!("cannot render page `{}`: {e}", page.url),
+                )
             });
             progress.inc(1);
             r
@@ -92,13 +104,48 @@ pub fn build(site_root: &Path, show_progress: bool) -> Result<Build, Vec<Diagnos
     progress.finish_and_clear();
 
     let mut files = Vec::with_capacity(rendered.len() + site.assets.len() + 8);
+    let mut links: BTreeMap<Class, usize> = BTreeMap::new();
+    let mut seen_translation_anchors = HashSet::new();
     for r in rendered {
         match r {
-            Ok(p) => files.push(OutFile { path: p.path, content: Content::Bytes(p.html.into_bytes()) }),
+            Ok(p) => {
+                for c in p.link_classes {
+                    *links.entry(c).or_default() += 1;
+                }
+                for d in p.diags {
+                    // Many links may miss one changed anchor: report it once.
+                    if d.code == "link-anchor-translation" {
+                        let key = (
+                            d.file.clone(),
+                            d.message.split(" (linked from").next().unwrap_or("").to_string(),
+                        );
+                        if !seen_translation_anchors.insert(key) {
+                            continue;
+                        }
+                    }
+                    diags.push(d);
+                }
+                files.push(OutFile {
+                    path: p.path,
+                    content: Content::Bytes(p.html.into_bytes()),
+                });
+            }
             Err(d) => diags.push(d),
         }
     }
     let mut extra = vec![pages::render_404(&config, &theme), pages::render_root(&config, &theme)];
+    extra.extend(redirect_pages(&config, &site, &index, &theme));
+    for (li, locale) in config.locales.iter().enumerate() {
+        let map: BTreeMap<&str, &str> = index.article_ids[li]
+            .iter()
+            .filter_map(|(id, rel)| Some((id.as_str(), site.page(li, rel)?.url.as_str())))
+            .collect();
+        let json = serde_json::to_string_pretty(&map).unwrap_or_default();
+        files.push(OutFile {
+            path: format!("{}/ids.json", locale.code),
+            content: Content::Bytes(json.into_bytes()),
+        });
+    }
     for li in 0..config.locales.len() {
         if !site.has_home(li) {
             extra.push(pages::render_home(&config, &site, &theme, li));
@@ -106,13 +153,26 @@ pub fn build(site_root: &Path, show_progress: bool) -> Result<Build, Vec<Diagnos
     }
     for r in extra {
         match r {
-            Ok(p) => files.push(OutFile { path: p.path, content: Content::Bytes(p.html.into_bytes()) }),
-            Err(e) => diags.push(Diagnostic::error("template", "", format!("cannot render a theme page: {e}"))),
+            Ok(p) => files.push(OutFile {
+                path: p.path,
+                content: Content::Bytes(p.html.into_bytes()),
+            }),
+            Err(e) => diags.push(Diagnostic::error(
+                "template",
+                "",
+                format!("cannot render a theme page: {e}"),
+            )),
         }
     }
-    files.push(OutFile { path: "sitemap.xml".into(), content: Content::Bytes(crate::sitemap::sitemap(&config, &site).into_bytes()) });
+    files.push(OutFile {
+        path: "sitemap.xml".into(),
+        content: Content::Bytes(crate::sitemap::sitemap(&config, &site).into_bytes()),
+    });
     for a in &site.assets {
-        files.push(OutFile { path: format!("{}/{}", config.locales[a.locale].code, a.rel), content: Content::Copy(a.abs.clone()) });
+        files.push(OutFile {
+            path: format!("{}/{}", config.locales[a.locale].code, a.rel),
+            content: Content::Copy(a.abs.clone()),
+        });
     }
     copy_static(&theme.dir.join("static"), &mut files);
 
@@ -124,17 +184,78 @@ pub fn build(site_root: &Path, show_progress: bool) -> Result<Build, Vec<Diagnos
         locales: config.locales.len(),
         assets: site.assets.len(),
         files_written: files.len(),
+        links,
+        redirects: index.redirects.len(),
         elapsed: start.elapsed(),
     };
-    Ok(Build { config, files, diagnostics: diags, stats })
+    Ok(Build {
+        config,
+        files,
+        diagnostics: diags,
+        stats,
+    })
+}
+
+/// Redirect pages: each redirected article in every locale, and the short
+/// URL `/<locale>/go/<id>/` of every `ms.custom` article ID.
+fn redirect_pages(
+    config: &crate::config::Config,
+    site: &Site,
+    index: &LinkIndex,
+    theme: &Theme,
+) -> Vec<Result<PageOutput, String>> {
+    let mut out = Vec::new();
+    for (li, locale) in config.locales.iter().enumerate() {
+        for (src, r) in &index.redirects {
+            let dir = format!("{}/{}", locale.code, crate::site::article_url(src));
+            let target = match &r.target {
+                RedirectTarget::Page(rel) => match site.page(li, rel) {
+                    Some(p) => crate::site::relative_url(&dir, &p.url),
+                    None => continue,
+                },
+                RedirectTarget::External(u) => u.clone(),
+            };
+            out.push(pages::render_redirect(
+                config,
+                theme,
+                li,
+                &dir,
+                &target,
+                &format!("{dir}index.html"),
+            ));
+        }
+        for (id, rel) in &index.article_ids[li] {
+            let Some(p) = site.page(li, rel) else {
+                continue;
+            };
+            let dir = format!("{}/go/{id}/", locale.code);
+            let target = crate::site::relative_url(&dir, &p.url);
+            out.push(pages::render_redirect(
+                config,
+                theme,
+                li,
+                &dir,
+                &target,
+                &format!("{dir}index.html"),
+            ));
+        }
+    }
+    out
 }
 
 fn copy_static(dir: &Path, files: &mut Vec<OutFile>) {
-    for e in walkdir::WalkDir::new(dir).into_iter().filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.')).flatten() {
+    for e in walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'))
+        .flatten()
+    {
         if e.file_type().is_file() {
             if let Ok(rel) = e.path().strip_prefix(dir) {
                 let rel = rel.to_string_lossy().replace('\\', "/");
-                files.push(OutFile { path: format!("_static/{rel}"), content: Content::Copy(e.path().to_path_buf()) });
+                files.push(OutFile {
+                    path: format!("_static/{rel}"),
+                    content: Content::Copy(e.path().to_path_buf()),
+                });
             }
         }
     }

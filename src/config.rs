@@ -19,6 +19,8 @@ struct RawConfig {
     theme: Option<String>,
     #[serde(default)]
     hosts: Vec<String>,
+    #[serde(default)]
+    redirects: Option<PathBuf>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -55,17 +57,19 @@ pub struct Config {
     pub locales: Vec<Locale>,
     pub theme: String,
     pub hosts: Vec<String>,
+    /// A redirection file (`.openpublishing.redirection.json` format),
+    /// relative to the site root. Default: that file when present.
+    pub redirects: Option<PathBuf>,
 }
 
 impl Config {
     pub fn load(site_root: &Path) -> Result<Config, Diagnostic> {
         let path = site_root.join(CONFIG_FILE);
         let text = std::fs::read_to_string(&path).map_err(|e| {
-            Diagnostic::error("config", CONFIG_FILE, format!("cannot read {CONFIG_FILE}: {e}"))
-                .help(format!(
-                    "run polydoc in a site folder, or pass it: `polydoc build SITE` (looked in {})",
-                    site_root.display()
-                ))
+            Diagnostic::error("config", CONFIG_FILE, format!("cannot read {CONFIG_FILE}: {e}")).help(format!(
+                "run polydoc in a site folder, or pass it: `polydoc build SITE` (looked in {})",
+                site_root.display()
+            ))
         })?;
         Config::parse(site_root, &text)
     }
@@ -77,7 +81,7 @@ impl Config {
                 let (l, c) = LineIndex::new(text).line_col(text, span.start);
                 d = d.at(l, c);
             }
-            d.help("allowed keys: title, base_url, source_locale, theme, hosts, [locales.<code>] with name and path")
+            d.help("allowed keys: title, base_url, source_locale, theme, hosts, redirects, [locales.<code>] with name and path")
         })?;
         let err = |msg: String| Diagnostic::error("config", CONFIG_FILE, msg);
 
@@ -127,7 +131,9 @@ impl Config {
         }
         for host in &raw.hosts {
             if host.is_empty() || host.contains(['/', ':', ' ']) {
-                return Err(err(format!("host `{host}` must be a bare host name like docs.example.com")));
+                return Err(err(format!(
+                    "host `{host}` must be a bare host name like docs.example.com"
+                )));
             }
         }
         Ok(Config {
@@ -139,6 +145,7 @@ impl Config {
             locales,
             theme,
             hosts: raw.hosts.iter().map(|h| h.to_ascii_lowercase()).collect(),
+            redirects: raw.redirects,
         })
     }
 
@@ -157,9 +164,7 @@ impl Config {
 
 /// Returns the URL with a trailing slash and its path part.
 fn split_base_url(url: &str) -> Option<(String, String)> {
-    let rest = url
-        .strip_prefix("https://")
-        .or_else(|| url.strip_prefix("http://"))?;
+    let rest = url.strip_prefix("https://").or_else(|| url.strip_prefix("http://"))?;
     let (host, path) = match rest.find('/') {
         Some(i) => (&rest[..i], &rest[i..]),
         None => (rest, "/"),
@@ -167,7 +172,11 @@ fn split_base_url(url: &str) -> Option<(String, String)> {
     if host.is_empty() || path.contains(['?', '#']) {
         return None;
     }
-    let path = if path.ends_with('/') { path.to_string() } else { format!("{path}/") };
+    let path = if path.ends_with('/') {
+        path.to_string()
+    } else {
+        format!("{path}/")
+    };
     let scheme_len = url.len() - rest.len();
     Some((format!("{}{}{}", &url[..scheme_len], host, path), path))
 }

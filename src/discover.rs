@@ -49,7 +49,10 @@ pub fn discover(config: &Config) -> Discovered {
                 Diagnostic::warning(
                     "locale-missing",
                     root_display.clone(),
-                    format!("locale `{}` has no folder `{root_display}`: every page falls back to the source", locale.code),
+                    format!(
+                        "locale `{}` has no folder `{root_display}`: every page falls back to the source",
+                        locale.code
+                    ),
                 )
             };
             diagnostics.push(d.help("create the folder, or set `path` in [locales.<code>] of polydoc.toml"));
@@ -128,6 +131,8 @@ fn rel_to_string(p: &Path) -> Option<String> {
 
 /// A path for messages: relative to the site root when inside it.
 pub fn display_path(site_root: &Path, p: &Path) -> String {
-    let rel = p.strip_prefix(site_root).unwrap_or(p);
-    rel_to_string(rel).unwrap_or_else(|| rel.to_string_lossy().into_owned())
+    match p.strip_prefix(site_root) {
+        Ok(rel) => rel_to_string(rel).unwrap_or_else(|| rel.to_string_lossy().into_owned()),
+        Err(_) => p.to_string_lossy().into_owned(),
+    }
 }

@@ -71,7 +71,9 @@ pub struct FrontMatter {
 impl FrontMatter {
     /// `ROBOTS: NOINDEX` in any case and order.
     pub fn noindex(&self) -> bool {
-        self.robots.as_deref().is_some_and(|r| r.to_ascii_lowercase().contains("noindex"))
+        self.robots
+            .as_deref()
+            .is_some_and(|r| r.to_ascii_lowercase().contains("noindex"))
     }
 
     /// The robots meta content, normalised (`noindex, nofollow`).
@@ -86,7 +88,9 @@ impl FrontMatter {
     }
 
     pub fn machine_translated(&self) -> bool {
-        self.ms_translationtype.as_deref().is_some_and(|t| t.eq_ignore_ascii_case("MT"))
+        self.ms_translationtype
+            .as_deref()
+            .is_some_and(|t| t.eq_ignore_ascii_case("MT"))
     }
 }
 
@@ -101,7 +105,12 @@ pub struct Split<'a> {
 }
 
 pub fn split(text: &str) -> Split<'_> {
-    let none = Split { yaml: None, yaml_line: 0, body: text, body_offset: 0 };
+    let none = Split {
+        yaml: None,
+        yaml_line: 0,
+        body: text,
+        body_offset: 0,
+    };
     let first_end = match text.find('\n') {
         Some(i) => i,
         None => return none,
@@ -150,7 +159,10 @@ pub fn parse(yaml: &str, yaml_line: usize, file: &str, diags: &mut Vec<Diagnosti
             return Err(Diagnostic::error(
                 "yaml",
                 file,
-                format!("front matter must be a mapping of `key: value` lines, found {}", kind_name(&other)),
+                format!(
+                    "front matter must be a mapping of `key: value` lines, found {}",
+                    kind_name(&other)
+                ),
             )
             .at(yaml_line, 1))
         }
@@ -159,12 +171,18 @@ pub fn parse(yaml: &str, yaml_line: usize, file: &str, diags: &mut Vec<Diagnosti
     let mut fm = FrontMatter::default();
     let mut seen: BTreeMap<String, String> = BTreeMap::new();
     for (k, v) in map {
-        let Some(key) = scalar_string(&k) else { continue };
+        let Some(key) = scalar_string(&k) else {
+            continue;
+        };
         let lower = key.to_lowercase();
         if let Some(first) = seen.insert(lower.clone(), key.clone()) {
             diags.push(
-                Diagnostic::warning("front-matter", file, format!("key `{key}` repeats `{first}` (keys ignore case); the last one wins"))
-                    .at(line_of(&key), 1),
+                Diagnostic::warning(
+                    "front-matter",
+                    file,
+                    format!("key `{key}` repeats `{first}` (keys ignore case); the last one wins"),
+                )
+                .at(line_of(&key), 1),
             );
         }
         fm.all.insert(lower.clone(), to_json(&v));
@@ -172,8 +190,12 @@ pub fn parse(yaml: &str, yaml_line: usize, file: &str, diags: &mut Vec<Diagnosti
             let s = scalar_string(&v);
             if s.is_none() && !v.is_null() {
                 diags.push(
-                    Diagnostic::warning("front-matter", file, format!("`{key}` should be a single value, found {}", kind_name(&v)))
-                        .at(line_of(&key), 1),
+                    Diagnostic::warning(
+                        "front-matter",
+                        file,
+                        format!("`{key}` should be a single value, found {}", kind_name(&v)),
+                    )
+                    .at(line_of(&key), 1),
                 );
             }
             s
@@ -205,9 +227,13 @@ pub fn parse(yaml: &str, yaml_line: usize, file: &str, diags: &mut Vec<Diagnosti
                     let d = Date::parse_us(&s);
                     if d.is_none() {
                         diags.push(
-                            Diagnostic::warning("date", file, format!("`{key}: {s}` is not a date in MM/DD/YYYY form; it is ignored"))
-                                .at(line_of(&key), 1)
-                                .help("write it as Learn does, e.g. 03/04/2021 for 4 March 2021"),
+                            Diagnostic::warning(
+                                "date",
+                                file,
+                                format!("`{key}: {s}` is not a date in MM/DD/YYYY form; it is ignored"),
+                            )
+                            .at(line_of(&key), 1)
+                            .help("write it as Learn does, e.g. 03/04/2021 for 4 March 2021"),
                         );
                     }
                     if lower == "ms.date" {
@@ -233,11 +259,12 @@ fn yaml_message(e: &serde_yaml::Error) -> String {
 }
 
 fn key_line(yaml: &str, key: &str) -> Option<usize> {
-    yaml.lines().position(|l| {
-        let l = l.trim_start_matches(['"', '\'']);
-        l.starts_with(key) && l[key.len()..].trim_start_matches(['"', '\'']).starts_with(':')
-    })
-    .map(|i| i + 1)
+    yaml.lines()
+        .position(|l| {
+            let l = l.trim_start_matches(['"', '\'']);
+            l.starts_with(key) && l[key.len()..].trim_start_matches(['"', '\'']).starts_with(':')
+        })
+        .map(|i| i + 1)
 }
 
 fn kind_name(v: &Value) -> &'static str {
@@ -265,9 +292,18 @@ fn scalar_string(v: &Value) -> Option<String> {
 /// (Learn accepts `ms.custom: seo-a, seo-b`).
 fn string_list(v: &Value) -> Vec<String> {
     match v {
-        Value::Sequence(items) => items.iter().filter_map(scalar_string).map(|s| s.trim().to_string()).collect(),
+        Value::Sequence(items) => items
+            .iter()
+            .filter_map(scalar_string)
+            .map(|s| s.trim().to_string())
+            .collect(),
         other => scalar_string(other)
-            .map(|s| s.split(',').map(|p| p.trim().to_string()).filter(|p| !p.is_empty()).collect())
+            .map(|s| {
+                s.split(',')
+                    .map(|p| p.trim().to_string())
+                    .filter(|p| !p.is_empty())
+                    .collect()
+            })
             .unwrap_or_default(),
     }
 }
@@ -282,7 +318,9 @@ fn to_json(v: &Value) -> serde_json::Value {
             } else if let Some(u) = n.as_u64() {
                 u.into()
             } else {
-                n.as_f64().map(serde_json::Value::from).unwrap_or(serde_json::Value::Null)
+                n.as_f64()
+                    .map(serde_json::Value::from)
+                    .unwrap_or(serde_json::Value::Null)
             }
         }
         Value::String(s) => s.clone().into(),
@@ -302,8 +340,22 @@ mod tests {
 
     #[test]
     fn dates() {
-        assert_eq!(Date::parse_us("03/04/2021"), Some(Date { year: 2021, month: 3, day: 4 }));
-        assert_eq!(Date::parse_us("3/4/2021"), Some(Date { year: 2021, month: 3, day: 4 }));
+        assert_eq!(
+            Date::parse_us("03/04/2021"),
+            Some(Date {
+                year: 2021,
+                month: 3,
+                day: 4
+            })
+        );
+        assert_eq!(
+            Date::parse_us("3/4/2021"),
+            Some(Date {
+                year: 2021,
+                month: 3,
+                day: 4
+            })
+        );
         assert_eq!(Date::parse_us("2021-03-04"), None);
         assert_eq!(Date::parse_us("02/30/2021"), None);
         assert_eq!(Date::parse_us("02/29/2024").map(|d| d.iso()), Some("2024-02-29".into()));

@@ -15,7 +15,18 @@ pub struct Strings {
 }
 
 const EN_MONTHS: [&str; 12] = [
-    "January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
 ];
 
 impl Strings {
@@ -29,7 +40,11 @@ impl Strings {
             .get(d.month as usize - 1)
             .map(String::as_str)
             .unwrap_or(EN_MONTHS[d.month as usize - 1]);
-        let fmt = if self.date_format.is_empty() { "{month} {day}, {year}" } else { &self.date_format };
+        let fmt = if self.date_format.is_empty() {
+            "{month} {day}, {year}"
+        } else {
+            &self.date_format
+        };
         fmt.replace("{day}", &d.day.to_string())
             .replace("{month}", month)
             .replace("{year}", &d.year.to_string())
@@ -54,7 +69,11 @@ fn load_file(path: &Path, display: &str, diags: &mut Vec<Diagnostic>) -> Option<
         Ok(t) => t,
         Err(e) => {
             let e: toml::de::Error = e;
-            let mut d = Diagnostic::error("i18n", display, format!("theme strings are not valid TOML: {}", e.message()));
+            let mut d = Diagnostic::error(
+                "i18n",
+                display,
+                format!("theme strings are not valid TOML: {}", e.message()),
+            );
             if let Some(span) = e.span() {
                 let (l, c) = LineIndex::new(&text).line_col(&text, span.start);
                 d = d.at(l, c);
@@ -69,7 +88,11 @@ fn load_file(path: &Path, display: &str, diags: &mut Vec<Diagnostic>) -> Option<
             ("months", toml::Value::Array(a)) => {
                 s.months = a.into_iter().filter_map(|v| v.as_str().map(str::to_owned)).collect();
                 if s.months.len() != 12 {
-                    diags.push(Diagnostic::warning("i18n", display, "`months` must list 12 names; ignored"));
+                    diags.push(Diagnostic::warning(
+                        "i18n",
+                        display,
+                        "`months` must list 12 names; ignored",
+                    ));
                     s.months.clear();
                 }
             }
@@ -77,7 +100,11 @@ fn load_file(path: &Path, display: &str, diags: &mut Vec<Diagnostic>) -> Option<
             (_, toml::Value::String(v)) => {
                 s.map.insert(k, v);
             }
-            _ => diags.push(Diagnostic::warning("i18n", display, format!("`{k}` should be a string; ignored"))),
+            _ => diags.push(Diagnostic::warning(
+                "i18n",
+                display,
+                format!("`{k}` should be a string; ignored"),
+            )),
         }
     }
     Some(s)
@@ -90,7 +117,9 @@ pub fn load(theme_dir: &Path, site_root: &Path, codes: &[&str], diags: &mut Vec<
         let display = crate::discover::display_path(site_root, &p);
         load_file(&p, &display, diags)
     };
-    let source = read(codes[0], diags).or_else(|| read("en-us", diags)).unwrap_or_default();
+    let source = read(codes[0], diags)
+        .or_else(|| read("en-us", diags))
+        .unwrap_or_default();
     codes
         .iter()
         .enumerate()
@@ -112,13 +141,40 @@ mod tests {
     #[test]
     fn dutch_date() {
         let s = Strings {
-            months: ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober", "november", "december"]
-                .map(String::from)
-                .to_vec(),
+            months: [
+                "januari",
+                "februari",
+                "maart",
+                "april",
+                "mei",
+                "juni",
+                "juli",
+                "augustus",
+                "september",
+                "oktober",
+                "november",
+                "december",
+            ]
+            .map(String::from)
+            .to_vec(),
             date_format: "{day} {month} {year}".into(),
             ..Default::default()
         };
-        assert_eq!(s.format_date(Date { year: 2021, month: 3, day: 4 }), "4 maart 2021");
-        assert_eq!(Strings::default().format_date(Date { year: 2021, month: 3, day: 4 }), "March 4, 2021");
+        assert_eq!(
+            s.format_date(Date {
+                year: 2021,
+                month: 3,
+                day: 4
+            }),
+            "4 maart 2021"
+        );
+        assert_eq!(
+            Strings::default().format_date(Date {
+                year: 2021,
+                month: 3,
+                day: 4
+            }),
+            "March 4, 2021"
+        );
     }
 }

@@ -10,9 +10,13 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(name = "polydoc", version, about = "Build static documentation sites from localized Markdown articles.",
+#[command(
+    name = "polydoc",
+    version,
+    about = "Build static documentation sites from localized Markdown articles.",
     long_about = "polydoc turns a site folder (polydoc.toml, articles/<locale>/**/*.md, themes/<name>/) into a static site: \
-one tree of pretty URLs per locale, with every link checked in every locale.")]
+one tree of pretty URLs per locale, with every link checked in every locale."
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -96,10 +100,20 @@ fn run(common: &Common, out: Option<&Path>) -> ExitCode {
         }
     };
     if let Some(out) = out {
-        let protected: Vec<PathBuf> = build.config.locales.iter().map(|l| l.root.clone()).chain([build.config.theme_dir()]).collect();
+        let protected: Vec<PathBuf> = build
+            .config
+            .locales
+            .iter()
+            .map(|l| l.root.clone())
+            .chain([build.config.theme_dir()])
+            .collect();
         let res = output::check_out_dir(&common.site, out, &protected).and_then(|_| {
             output::write_site(out, &build.files).map_err(|e| {
-                Diagnostic::error("write", out.display().to_string(), format!("cannot write the site: {e}; the previous output is unchanged"))
+                Diagnostic::error(
+                    "write",
+                    out.display().to_string(),
+                    format!("cannot write the site: {e}; the previous output is unchanged"),
+                )
             })
         });
         if let Err(d) = res {
@@ -163,7 +177,10 @@ fn report(common: &Common, diags: &[Diagnostic], build: Option<&Build>) {
 }
 
 fn theme_css(dir: &Path) -> ExitCode {
-    let pairs = [("syntax-light.css", "InspiredGitHub"), ("syntax-dark.css", "base16-ocean.dark")];
+    let pairs = [
+        ("syntax-light.css", "InspiredGitHub"),
+        ("syntax-dark.css", "base16-ocean.dark"),
+    ];
     for (file, theme) in pairs {
         let Some(css) = polydoc::markdown::highlight::theme_css(theme) else {
             eprintln!("error: syntect has no theme {theme}");

@@ -24,7 +24,11 @@ pub struct OutFile {
 }
 
 fn absolute(p: &Path) -> PathBuf {
-    let p = if p.is_absolute() { p.to_path_buf() } else { std::env::current_dir().unwrap_or_default().join(p) };
+    let p = if p.is_absolute() {
+        p.to_path_buf()
+    } else {
+        std::env::current_dir().unwrap_or_default().join(p)
+    };
     // Normalise `.` and `..` without touching the disk (the folder may not exist).
     let mut out = PathBuf::new();
     for c in p.components() {
@@ -56,14 +60,19 @@ pub fn check_out_dir(site_root: &Path, out: &Path, protected: &[PathBuf]) -> Res
     for p in protected {
         let p = absolute(p);
         if out_abs.starts_with(&p) || p.starts_with(&out_abs) {
-            return Err(refuse(format!("refusing to write into `{}`: it overlaps the site's sources `{}`", out.display(), p.display())));
+            return Err(refuse(format!(
+                "refusing to write into `{}`: it overlaps the site's sources `{}`",
+                out.display(),
+                p.display()
+            )));
         }
     }
     if out_abs.is_file() {
         return Err(refuse(format!("`{}` is a file, not a folder", out.display())));
     }
     if out_abs.is_dir() {
-        let mut entries = std::fs::read_dir(&out_abs).map_err(|e| refuse(format!("cannot read `{}`: {e}", out.display())))?;
+        let mut entries =
+            std::fs::read_dir(&out_abs).map_err(|e| refuse(format!("cannot read `{}`: {e}", out.display())))?;
         let non_empty = entries.next().is_some();
         if non_empty && !out_abs.join(MARKER).exists() {
             return Err(refuse(format!(
@@ -78,18 +87,30 @@ pub fn check_out_dir(site_root: &Path, out: &Path, protected: &[PathBuf]) -> Res
 /// Writes `files` as the new content of `out`.
 pub fn write_site(out: &Path, files: &[OutFile]) -> io::Result<()> {
     let out = absolute(out);
-    let parent = out.parent().ok_or_else(|| io::Error::other("output folder has no parent"))?.to_path_buf();
+    let parent = out
+        .parent()
+        .ok_or_else(|| io::Error::other("output folder has no parent"))?
+        .to_path_buf();
     std::fs::create_dir_all(&parent)?;
-    let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "output".into());
+    let name = out
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "output".into());
     clean_stale(&parent, &name);
     let staging = parent.join(format!(".{name}.polydoc-new-{}", std::process::id()));
     if staging.exists() {
         std::fs::remove_dir_all(&staging)?;
     }
     std::fs::create_dir(&staging)?;
-    std::fs::write(staging.join(MARKER), b"This folder is written by polydoc and replaced on every build.\n")?;
+    std::fs::write(
+        staging.join(MARKER),
+        b"This folder is written by polydoc and replaced on every build.\n",
+    )?;
     let result = (|| {
-        let dirs: BTreeSet<&str> = files.iter().filter_map(|f| f.path.rsplit_once('/').map(|(d, _)| d)).collect();
+        let dirs: BTreeSet<&str> = files
+            .iter()
+            .filter_map(|f| f.path.rsplit_once('/').map(|(d, _)| d))
+            .collect();
         for d in dirs {
             std::fs::create_dir_all(staging.join(d))?;
         }
@@ -127,7 +148,9 @@ pub fn write_site(out: &Path, files: &[OutFile]) -> io::Result<()> {
 /// Removes staging folders an interrupted build left behind (only ours:
 /// named by us and carrying the marker).
 fn clean_stale(parent: &Path, name: &str) {
-    let Ok(entries) = std::fs::read_dir(parent) else { return };
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return;
+    };
     let prefixes = [format!(".{name}.polydoc-new-"), format!(".{name}.polydoc-old-")];
     for e in entries.flatten() {
         let n = e.file_name().to_string_lossy().into_owned();

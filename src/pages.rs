@@ -3,7 +3,9 @@
 //! article", translations). Runs in parallel, once per published page.
 
 use crate::config::Config;
-use crate::links::Resolver;
+use crate::diagnostics::Diagnostic;
+use crate::links::index::LinkIndex;
+use crate::links::{Class, Resolver};
 use crate::markdown::fill_links;
 use crate::render::{common_context, Theme};
 use crate::site::{relative_url, Page, Site};
@@ -13,12 +15,29 @@ pub struct PageOutput {
     /// Output file path relative to the output root.
     pub path: String,
     pub html: String,
+    pub diags: Vec<Diagnostic>,
+    pub link_classes: Vec<Class>,
 }
 
-pub fn render_page(config: &Config, site: &Site, theme: &Theme, page: &Page) -> Result<PageOutput, String> {
+pub fn render_page(
+    config: &Config,
+    site: &Site,
+    index: &LinkIndex,
+    theme: &Theme,
+    page: &Page,
+) -> Result<PageOutput, String> {
     let article = &site.articles[page.article];
-    let resolver = Resolver { config, site };
-    let content = fill_links(&article.md.html, |n| resolver.href(page, &article.md.links[n]));
+    let resolver = Resolver { config, site, index };
+    let mut diags = Vec::new();
+    let mut link_classes = Vec::with_capacity(article.md.links.len());
+    // Diagnostics of a source article are reported once, from its own page.
+    let report = !page.fallback;
+    let content = fill_links(&article.md.html, |n| {
+        let r = resolver.resolve(page, &article.md.links[n], report);
+        diags.extend(r.diags);
+        link_classes.push(r.class);
+        r.href
+    });
     let strings = &theme.strings[page.locale];
     let fm = &article.fm;
     let toc: Vec<Value> = article
@@ -42,7 +61,10 @@ pub fn render_page(config: &Config, site: &Site, theme: &Theme, page: &Page) -> 
             }))
         })
         .collect();
-    let source_url = site.page(0, &page.rel).map(|p| relative_url(&page.url, &p.url)).unwrap_or_default();
+    let source_url = site
+        .page(0, &page.rel)
+        .map(|p| relative_url(&page.url, &p.url))
+        .unwrap_or_default();
     let mut ctx = common_context(config, theme, page.locale, &page.url, false);
     ctx.insert(
         "page".into(),
@@ -66,7 +88,12 @@ pub fn render_page(config: &Config, site: &Site, theme: &Theme, page: &Page) -> 
         }),
     );
     let html = theme.render("page.html", ctx)?;
-    Ok(PageOutput { path: format!("{}index.html", page.url), html })
+    Ok(PageOutput {
+        path: format!("{}index.html", page.url),
+        html,
+        diags,
+        link_classes,
+    })
 }
 
 /// A generated home page for a locale without `index.md`.
@@ -87,7 +114,10 @@ pub fn render_home(config: &Config, site: &Site, theme: &Theme, locale: usize) -
         json!({"title": config.title, "url": "./", "robots": "", "description": "", "canonical": format!("{}{dir}", config.base_url)}),
     );
     ctx.insert("pages".into(), Value::Array(pages));
-    Ok(PageOutput { path: format!("{dir}index.html"), html: theme.render("home.html", ctx)? })
+    Ok(PageOutput::plain(
+        format!("{dir}index.html"),
+        theme.render("home.html", ctx)?,
+    ))
 }
 
 pub fn render_404(config: &Config, theme: &Theme) -> Result<PageOutput, String> {
@@ -97,12 +127,43 @@ pub fn render_404(config: &Config, theme: &Theme) -> Result<PageOutput, String> 
         "page".into(),
         json!({"title": title, "url": config.base_path, "robots": "noindex", "description": "", "canonical": "", "toc": [], "translations": []}),
     );
-    Ok(PageOutput { path: "404.html".into(), html: theme.render("404.html", ctx)? })
+    Ok(PageOutput::plain("404.html".into(), theme.render("404.html", ctx)?))
 }
 
 /// `index.html` at the root: sends the reader to the source locale.
 pub fn render_root(config: &Config, theme: &Theme) -> Result<PageOutput, String> {
-    let mut ctx = common_context(config, theme, 0, "", false);
-    ctx.insert("target".into(), Value::String(format!("{}/", config.source().code)));
-    Ok(PageOutput { path: "index.html".into(), html: theme.render("redirect.html", ctx)? })
+    render_redirect(
+        config,
+        theme,
+        0,
+        "",
+        &format!("{}/", config.source().code),
+        "index.html",
+    )
+}
+
+/// A redirect page at `path` (in the folder `from_dir`) to `target`: a URL
+/// relative to `from_dir`, or absolute.
+pub fn render_redirect(
+    config: &Config,
+    theme: &Theme,
+    locale: usize,
+    from_dir: &str,
+    target: &str,
+    path: &str,
+) -> Result<PageOutput, String> {
+    let mut ctx = common_context(config, theme, locale, from_dir, false);
+    ctx.insert("target".into(), Value::String(target.to_string()));
+    Ok(PageOutput::plain(path.to_string(), theme.render("redirect.html", ctx)?))
+}
+
+impl PageOutput {
+    fn plain(path: String, html: String) -> PageOutput {
+        PageOutput {
+            path,
+            html,
+            diags: Vec::new(),
+            link_classes: Vec::new(),
+        }
+    }
 }

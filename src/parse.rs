@@ -21,12 +21,17 @@ pub struct Article {
     pub md: Rendered,
 }
 
-/// Reads and parses one article. `Err` means the article cannot be
+/// Reads and parses one article. `None` means the article cannot be
 /// published; the diagnostics say why.
-pub fn parse_article(file: &SourceFile, diags: &mut Vec<Diagnostic>) -> Result<Article, ()> {
-    let bytes = std::fs::read(&file.abs).map_err(|e| {
-        diags.push(Diagnostic::error("read", &file.display, format!("cannot read the article: {e}")).help("check the file's permissions"));
-    })?;
+pub fn parse_article(file: &SourceFile, diags: &mut Vec<Diagnostic>) -> Option<Article> {
+    let bytes = std::fs::read(&file.abs)
+        .map_err(|e| {
+            diags.push(
+                Diagnostic::error("read", &file.display, format!("cannot read the article: {e}"))
+                    .help("check the file's permissions"),
+            );
+        })
+        .ok()?;
     let text = match String::from_utf8(bytes) {
         Ok(t) => t,
         Err(e) => {
@@ -35,22 +40,31 @@ pub fn parse_article(file: &SourceFile, diags: &mut Vec<Diagnostic>) -> Result<A
             let prefix = std::str::from_utf8(&bytes[..valid]).unwrap_or("");
             let (line, col) = LineIndex::new(prefix).line_col(prefix, valid);
             diags.push(
-                Diagnostic::error("utf8", &file.display, format!("the article is not valid UTF-8 (byte 0x{:02X} at offset {valid})", bytes[valid]))
-                    .at(line, col)
-                    .help("save the file as UTF-8 (it may be in a legacy code page such as Windows-1252)"),
+                Diagnostic::error(
+                    "utf8",
+                    &file.display,
+                    format!(
+                        "the article is not valid UTF-8 (byte 0x{:02X} at offset {valid})",
+                        bytes[valid]
+                    ),
+                )
+                .at(line, col)
+                .help("save the file as UTF-8 (it may be in a legacy code page such as Windows-1252)"),
             );
-            return Err(());
+            return None;
         }
     };
     let text = text.strip_prefix('\u{FEFF}').map(str::to_owned).unwrap_or(text);
-    Ok(parse_text(file, &text, diags)?)
+    parse_text(file, &text, diags)
 }
 
-fn parse_text(file: &SourceFile, text: &str, diags: &mut Vec<Diagnostic>) -> Result<Article, ()> {
+fn parse_text(file: &SourceFile, text: &str, diags: &mut Vec<Diagnostic>) -> Option<Article> {
     let lines = LineIndex::new(text);
     let split = frontmatter::split(text);
     let fm = match split.yaml {
-        Some(yaml) => frontmatter::parse(yaml, split.yaml_line, &file.display, diags).map_err(|d| diags.push(d))?,
+        Some(yaml) => frontmatter::parse(yaml, split.yaml_line, &file.display, diags)
+            .map_err(|d| diags.push(d))
+            .ok()?,
         None => FrontMatter::default(),
     };
     let md = markdown::render(text, split.body_offset, &lines);
@@ -58,23 +72,37 @@ fn parse_text(file: &SourceFile, text: &str, diags: &mut Vec<Diagnostic>) -> Res
         (Some(t), _) if !t.trim().is_empty() => t.clone(),
         (_, Some(h1)) => {
             diags.push(
-                Diagnostic::warning("title", &file.display, format!("no `title` in front matter; using the first heading \"{h1}\""))
-                    .at(1, 1)
-                    .help("add `title:` to the front matter; it is the page's <title> and search result name"),
+                Diagnostic::warning(
+                    "title",
+                    &file.display,
+                    format!("no `title` in front matter; using the first heading \"{h1}\""),
+                )
+                .at(1, 1)
+                .help("add `title:` to the front matter; it is the page's <title> and search result name"),
             );
             h1.clone()
         }
         _ => {
-            let stem = file.rel.rsplit('/').next().unwrap_or(&file.rel).trim_end_matches(".md").to_string();
+            let stem = file
+                .rel
+                .rsplit('/')
+                .next()
+                .unwrap_or(&file.rel)
+                .trim_end_matches(".md")
+                .to_string();
             diags.push(
-                Diagnostic::warning("title", &file.display, format!("no `title` in front matter and no `#` heading; using the file name \"{stem}\""))
-                    .at(1, 1)
-                    .help("add `title:` to the front matter"),
+                Diagnostic::warning(
+                    "title",
+                    &file.display,
+                    format!("no `title` in front matter and no `#` heading; using the file name \"{stem}\""),
+                )
+                .at(1, 1)
+                .help("add `title:` to the front matter"),
             );
             stem
         }
     };
-    Ok(Article {
+    Some(Article {
         locale: file.locale,
         rel: file.rel.clone(),
         display: file.display.clone(),

@@ -31,7 +31,9 @@ impl Theme {
         }
         let mut files = Vec::new();
         for entry in std::fs::read_dir(&tdir).map_err(|e| Diagnostic::error("theme", &shown, e.to_string()))? {
-            let path = entry.map_err(|e| Diagnostic::error("theme", &shown, e.to_string()))?.path();
+            let path = entry
+                .map_err(|e| Diagnostic::error("theme", &shown, e.to_string()))?
+                .path();
             if path.extension().is_some_and(|e| e == "html") {
                 let name = path.file_name().unwrap().to_string_lossy().into_owned();
                 files.push((path, Some(name)));
@@ -41,11 +43,19 @@ impl Theme {
         // Tera's default also escapes `/`, which is valid but makes every URL unreadable.
         tera.set_escape_fn(html_escape);
         tera.add_template_files(files).map_err(|e| {
-            Diagnostic::error("template", shown.clone(), format!("theme template does not compile: {}", chain(&e)))
+            Diagnostic::error(
+                "template",
+                shown.clone(),
+                format!("theme template does not compile: {}", chain(&e)),
+            )
         })?;
         for name in TEMPLATES {
             if tera.get_template(name).is_err() {
-                return Err(Diagnostic::error("template", format!("{shown}/{name}"), format!("the theme has no `{name}`")));
+                return Err(Diagnostic::error(
+                    "template",
+                    format!("{shown}/{name}"),
+                    format!("the theme has no `{name}`"),
+                ));
             }
         }
         let codes: Vec<&str> = config.locales.iter().map(|l| l.code.as_str()).collect();
@@ -74,7 +84,13 @@ fn chain(e: &tera::Error) -> String {
 /// What every template gets: `site`, `locale`, `locales`, `static_path`, `t`.
 /// URLs are relative to `from_dir` unless `absolute_paths` (the 404 page,
 /// served at any URL) asks for base-path URLs.
-pub fn common_context(config: &Config, theme: &Theme, locale: usize, from_dir: &str, absolute_paths: bool) -> Map<String, Value> {
+pub fn common_context(
+    config: &Config,
+    theme: &Theme,
+    locale: usize,
+    from_dir: &str,
+    absolute_paths: bool,
+) -> Map<String, Value> {
     let url = |to: &str| {
         if absolute_paths {
             format!("{}{to}", config.base_path)

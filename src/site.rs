@@ -34,7 +34,10 @@ pub struct Site {
 
 /// `a/b.md` -> `a/b/`; `a/index.md` -> `a/`; `index.md` -> ``.
 pub fn article_url(rel: &str) -> String {
-    let stem = rel.strip_suffix(".md").or_else(|| rel.strip_suffix(".MD")).unwrap_or(rel);
+    let stem = rel
+        .strip_suffix(".md")
+        .or_else(|| rel.strip_suffix(".MD"))
+        .unwrap_or(rel);
     let stem = if stem.eq_ignore_ascii_case("index") {
         ""
     } else if let Some(dir) = stem.strip_suffix("/index").or_else(|| stem.strip_suffix("/INDEX")) {
@@ -50,7 +53,12 @@ pub fn article_url(rel: &str) -> String {
 }
 
 impl Site {
-    pub fn build(config: &Config, articles: Vec<Article>, assets: Vec<SourceFile>, diags: &mut Vec<Diagnostic>) -> Site {
+    pub fn build(
+        config: &Config,
+        articles: Vec<Article>,
+        assets: Vec<SourceFile>,
+        diags: &mut Vec<Diagnostic>,
+    ) -> Site {
         let mut by_key: HashMap<(usize, String), usize> = HashMap::new();
         let mut url_owner: HashMap<(usize, String), usize> = HashMap::new();
         let mut kept = Vec::with_capacity(articles.len());
@@ -59,8 +67,12 @@ impl Site {
             if let Some(&other) = url_owner.get(&(a.locale, url.clone())) {
                 let o: &Article = &kept[other];
                 diags.push(
-                    Diagnostic::error("url-conflict", &a.display, format!("`{}` and `{}` would both be published at `{url}`", a.rel, o.rel))
-                        .help("rename one of them"),
+                    Diagnostic::error(
+                        "url-conflict",
+                        &a.display,
+                        format!("`{}` and `{}` would both be published at `{url}`", a.rel, o.rel),
+                    )
+                    .help("rename one of them"),
                 );
                 continue;
             }
@@ -70,7 +82,11 @@ impl Site {
         }
         let articles = kept;
 
-        let source_rels: BTreeSet<&str> = articles.iter().filter(|a| a.locale == 0).map(|a| a.rel.as_str()).collect();
+        let source_rels: BTreeSet<&str> = articles
+            .iter()
+            .filter(|a| a.locale == 0)
+            .map(|a| a.rel.as_str())
+            .collect();
         let mut pages = Vec::new();
         let mut page_index = HashMap::new();
         for (li, locale) in config.locales.iter().enumerate() {
@@ -80,7 +96,12 @@ impl Site {
                     diags.push(Diagnostic::warning(
                         "orphan-translation",
                         &a.display,
-                        format!("`{}` has no source article in {}; it is published in {} only", a.rel, config.source().code, locale.code),
+                        format!(
+                            "`{}` has no source article in {}; it is published in {} only",
+                            a.rel,
+                            config.source().code,
+                            locale.code
+                        ),
                     ));
                 }
                 rels.insert(a.rel.as_str());
@@ -100,8 +121,33 @@ impl Site {
                 });
             }
         }
-        let asset_index = assets.iter().enumerate().map(|(i, a)| ((a.locale, a.rel.clone()), i)).collect();
-        Site { articles, assets, pages, page_index, asset_index }
+        let asset_index = assets
+            .iter()
+            .enumerate()
+            .map(|(i, a)| ((a.locale, a.rel.clone()), i))
+            .collect();
+        Site {
+            articles,
+            assets,
+            pages,
+            page_index,
+            asset_index,
+        }
+    }
+
+    /// Drops the pages at `rels` (redirected articles are published as
+    /// redirects instead).
+    pub fn remove_pages(&mut self, rels: &std::collections::HashSet<String>) {
+        if rels.is_empty() {
+            return;
+        }
+        self.pages.retain(|p| !rels.contains(&p.rel));
+        self.page_index = self
+            .pages
+            .iter()
+            .enumerate()
+            .map(|(i, p)| ((p.locale, p.rel.clone()), i))
+            .collect();
     }
 
     pub fn page(&self, locale: usize, rel: &str) -> Option<&Page> {
@@ -140,7 +186,10 @@ mod tests {
         assert_eq!(relative_url("nl-nl/a/b/", "nl-nl/c/"), "../../c/");
         assert_eq!(relative_url("nl-nl/a/", "nl-nl/a/"), "./");
         assert_eq!(relative_url("", "en-us/"), "en-us/");
-        assert_eq!(relative_url("nl-nl/a/", "_static/css/site.css"), "../../_static/css/site.css");
+        assert_eq!(
+            relative_url("nl-nl/a/", "_static/css/site.css"),
+            "../../_static/css/site.css"
+        );
         assert_eq!(relative_url("nl-nl/a/", "nl-nl/a/#x"), "#x");
     }
 }

@@ -5,7 +5,9 @@ use crate::markdown::highlight::html_escape;
 use crate::site::Site;
 
 pub fn sitemap(config: &Config, site: &Site) -> String {
-    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    let mut out = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
     for page in &site.pages {
         let a = &site.articles[page.article];
         if a.fm.noindex() {

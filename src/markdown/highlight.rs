@@ -46,7 +46,11 @@ fn find(lang: &str) -> Option<&'static SyntaxReference> {
 /// Renders a code block. `lang` is the first word of the fence's info string.
 pub fn code_block(code: &str, lang: &str) -> String {
     let lang_attr = html_escape(lang);
-    let class = if lang.is_empty() { String::new() } else { format!(" class=\"lang-{lang_attr}\"") };
+    let class = if lang.is_empty() {
+        String::new()
+    } else {
+        format!(" class=\"lang-{lang_attr}\"")
+    };
     let body = match find(lang).and_then(|syntax| {
         let mut gen = ClassedHTMLGenerator::new_with_class_style(syntax, syntaxes(), CLASS_STYLE);
         for line in LinesWithEndings::from(code) {
@@ -57,7 +61,14 @@ pub fn code_block(code: &str, lang: &str) -> String {
         Some(html) => html,
         None => html_escape(code),
     };
-    format!("<pre class=\"code\"{}><code{class}>{body}</code></pre>\n", if lang.is_empty() { String::new() } else { format!(" data-lang=\"{lang_attr}\"") })
+    format!(
+        "<pre class=\"code\"{}><code{class}>{body}</code></pre>\n",
+        if lang.is_empty() {
+            String::new()
+        } else {
+            format!(" data-lang=\"{lang_attr}\"")
+        }
+    )
 }
 
 pub fn html_escape(s: &str) -> String {

@@ -124,19 +124,32 @@ pub fn render(file_text: &str, body_offset: usize, lines: &LineIndex) -> Rendere
                 code = Some((lang, String::new()));
                 None
             }
-            Event::End(TagEnd::CodeBlock) => {
-                code.take().map(|(lang, text)| Event::Html(highlight::code_block(&text, &lang).into()))
-            }
+            Event::End(TagEnd::CodeBlock) => code
+                .take()
+                .map(|(lang, text)| Event::Html(highlight::code_block(&text, &lang).into())),
             Event::Text(t) if code.is_some() => {
                 code.as_mut().unwrap().1.push_str(&t);
                 None
             }
-            Event::Start(Tag::Link { link_type, dest_url, title, .. }) => {
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                ..
+            }) => {
                 let (line, column) = pos(range.start);
-                let dest = if link_type == LinkType::Email { format!("mailto:{dest_url}") } else { dest_url.to_string() };
+                let dest = if link_type == LinkType::Email {
+                    format!("mailto:{dest_url}")
+                } else {
+                    dest_url.to_string()
+                };
                 let n = push_link(&mut r, dest, line, column, LinkKind::Link);
                 open_links.push(n);
-                let title = if title.is_empty() { String::new() } else { format!(" title=\"{}\"", html_escape(&title)) };
+                let title = if title.is_empty() {
+                    String::new()
+                } else {
+                    format!(" title=\"{}\"", html_escape(&title))
+                };
                 Some(Event::InlineHtml(format!("<a href=\"{MARK}{n}{MARK}\"{title}>").into()))
             }
             Event::End(TagEnd::Link) => {
@@ -151,7 +164,11 @@ pub fn render(file_text: &str, body_offset: usize, lines: &LineIndex) -> Rendere
             }
             Event::End(TagEnd::Image) => image.take().map(|(n, alt, title)| {
                 r.links[n].text = alt.clone();
-                let title = if title.is_empty() { String::new() } else { format!(" title=\"{}\"", html_escape(&title)) };
+                let title = if title.is_empty() {
+                    String::new()
+                } else {
+                    format!(" title=\"{}\"", html_escape(&title))
+                };
                 Event::InlineHtml(format!("<img src=\"{MARK}{n}{MARK}\" alt=\"{}\"{title}>", html_escape(&alt)).into())
             }),
             Event::Html(h) => Some(Event::Html(raw_html(&h, range.start, &pos, &mut r).into())),
@@ -171,7 +188,13 @@ pub fn render(file_text: &str, body_offset: usize, lines: &LineIndex) -> Rendere
 }
 
 fn push_link(r: &mut Rendered, dest: String, line: usize, column: usize, kind: LinkKind) -> usize {
-    r.links.push(Link { dest, text: String::new(), line, column, kind });
+    r.links.push(Link {
+        dest,
+        text: String::new(),
+        line,
+        column,
+        kind,
+    });
     r.links.len() - 1
 }
 
@@ -198,7 +221,11 @@ fn decode_entities(s: &str) -> String {
     if !s.contains('&') {
         return s.to_string();
     }
-    s.replace("&amp;", "&").replace("&quot;", "\"").replace("&#39;", "'").replace("&lt;", "<").replace("&gt;", ">")
+    s.replace("&amp;", "&")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
 }
 
 fn finish_heading<'a>(
@@ -211,11 +238,14 @@ fn finish_heading<'a>(
 ) {
     // An explicit anchor at the start: `<a name="x"></a>Text`.
     let mut explicit: Option<String> = None;
-    let first = events.iter().position(|e| !matches!(e, Event::Text(t) if t.trim().is_empty()));
+    let first = events
+        .iter()
+        .position(|e| !matches!(e, Event::Text(t) if t.trim().is_empty()));
     if let Some(i) = first {
         if let Event::InlineHtml(h) | Event::Html(h) = &events[i] {
             if let Some(c) = anchor_re().captures(h) {
-                let closes = matches!(events.get(i + 1), Some(Event::InlineHtml(h2)) if h2.trim().eq_ignore_ascii_case("</a>"));
+                let closes =
+                    matches!(events.get(i + 1), Some(Event::InlineHtml(h2)) if h2.trim().eq_ignore_ascii_case("</a>"));
                 if closes || h.to_ascii_lowercase().contains("</a>") {
                     explicit = Some(c[1].to_string());
                     // The anchor's name was also recorded as an "other" id; it is the heading's now.
@@ -244,7 +274,13 @@ fn finish_heading<'a>(
     if level == 1 && r.h1.is_none() {
         r.h1 = Some(text.clone());
     }
-    r.headings.push(Heading { level, id: id.clone(), text, line, explicit: is_explicit });
+    r.headings.push(Heading {
+        level,
+        id: id.clone(),
+        text,
+        line,
+        explicit: is_explicit,
+    });
     out.push(Event::Html(format!("<h{level} id=\"{}\">", html_escape(&id)).into()));
     out.extend(events);
     out.push(Event::Html(format!("</h{level}>\n").into()));
@@ -271,7 +307,6 @@ pub fn fill_links(html: &str, mut href: impl FnMut(usize) -> String) -> String {
     out.push_str(rest);
     out
 }
-
 
 #[cfg(test)]
 mod tests {
@@ -309,7 +344,10 @@ mod tests {
         assert_eq!(r.links[2].kind, LinkKind::Html);
         assert_eq!((r.links[2].line, r.links[2].column), (4, 10));
         let html = fill_links(&r.html, |n| format!("/u{n}?a=1&b=2"));
-        assert!(html.contains("<a href=\"/u0?a=1&amp;b=2\" title=\"T\">the policy</a>inschakelen"), "{html}");
+        assert!(
+            html.contains("<a href=\"/u0?a=1&amp;b=2\" title=\"T\">the policy</a>inschakelen"),
+            "{html}"
+        );
         assert!(html.contains("<img src=\"/u1?a=1&amp;b=2\" alt=\"alt x\">"), "{html}");
         assert!(html.contains("<a href=\"/u2?a=1&amp;b=2\">"), "{html}");
     }

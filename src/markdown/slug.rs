@@ -87,9 +87,15 @@ mod tests {
 
     #[test]
     fn learn_vectors() {
-        assert_eq!(slug("This - is a &@! heading _ with . and ! -"), "this---is-a--heading-_-with--and---");
+        assert_eq!(
+            slug("This - is a &@! heading _ with . and ! -"),
+            "this---is-a--heading-_-with--and---"
+        );
         assert_eq!(slug("1. Deploying the network"), "1-deploying-the-network");
-        assert_eq!(slug("Section for myproduct-4.1 and Later"), "section-for-myproduct-41-and-later");
+        assert_eq!(
+            slug("Section for myproduct-4.1 and Later"),
+            "section-for-myproduct-41-and-later"
+        );
         assert_eq!(slug("東海道新幹線の概要"), "東海道新幹線の概要");
         assert_eq!(slug("Vereisten"), "vereisten");
         assert_eq!(slug("!!!"), "section");

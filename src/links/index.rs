@@ -1,0 +1,229 @@
+//! The link index: everything a link can point at, built once for the whole
+//! site after parsing: pages and assets per locale (with case-folded keys
+//! for case-mismatch errors), `uid`s, the IDs on every article, `ms.custom`
+//! article IDs, and redirects (chains followed).
+
+use super::redirects::{self, RedirectRule};
+use super::Resolver;
+use crate::config::Config;
+use crate::diagnostics::Diagnostic;
+use crate::site::Site;
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RedirectTarget {
+    /// An article path in the locale tree.
+    Page(String),
+    External(String),
+}
+
+#[derive(Debug, Clone)]
+pub struct Redirect {
+    pub target: RedirectTarget,
+    /// Number of hops followed to reach `target`.
+    pub hops: usize,
+}
+
+#[derive(Default)]
+pub struct LinkIndex {
+    /// Per locale: lower-cased path -> real path, for articles and assets.
+    pub lower: Vec<HashMap<String, String>>,
+    pub uids: HashMap<String, String>,
+    /// Per article: every ID on the page as rendered.
+    pub ids: Vec<HashSet<String>>,
+    /// Source article path -> redirect (applies in every locale).
+    pub redirects: HashMap<String, Redirect>,
+    /// Per locale: `ms.custom` numeric ID -> article path.
+    pub article_ids: Vec<BTreeMap<String, String>>,
+}
+
+impl LinkIndex {
+    pub fn build(config: &Config, site: &Site, diags: &mut Vec<Diagnostic>) -> LinkIndex {
+        let n = config.locales.len();
+        let mut lower = vec![HashMap::new(); n];
+        for a in &site.articles {
+            lower[a.locale].insert(a.rel.to_lowercase(), a.rel.clone());
+        }
+        for a in &site.assets {
+            lower[a.locale].insert(a.rel.to_lowercase(), a.rel.clone());
+        }
+        let mut uids: HashMap<String, String> = HashMap::new();
+        let mut uid_file: HashMap<String, &str> = HashMap::new();
+        for a in &site.articles {
+            if let Some(uid) = &a.fm.uid {
+                if a.locale == 0 {
+                    if let Some(other) = uid_file.insert(uid.clone(), &a.display) {
+                        diags.push(
+                            Diagnostic::error(
+                                "uid-duplicate",
+                                &a.display,
+                                format!("uid `{uid}` is also the uid of {other}"),
+                            )
+                            .at(1, 1),
+                        );
+                    }
+                }
+                uids.entry(uid.clone()).or_insert_with(|| a.rel.clone());
+            }
+        }
+        let ids = site
+            .articles
+            .iter()
+            .map(|a| {
+                a.md.headings
+                    .iter()
+                    .map(|h| h.id.clone())
+                    .chain(a.md.other_ids.iter().cloned())
+                    .collect()
+            })
+            .collect();
+
+        let mut article_ids = vec![BTreeMap::new(); n];
+        let mut id_file: Vec<HashMap<String, &str>> = vec![HashMap::new(); n];
+        for a in &site.articles {
+            for id in
+                a.fm.ms_custom
+                    .iter()
+                    .filter(|s| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()))
+            {
+                if let Some(other) = id_file[a.locale].insert(id.clone(), &a.display) {
+                    if other != a.display {
+                        diags.push(
+                            Diagnostic::error(
+                                "article-id-duplicate",
+                                &a.display,
+                                format!("article ID {id} (ms.custom) is also used by {other}"),
+                            )
+                            .help("each numeric ms.custom ID names one article; give one of them a new ID"),
+                        );
+                    }
+                    continue;
+                }
+                article_ids[a.locale].insert(id.clone(), a.rel.clone());
+            }
+        }
+        // Fallback pages carry the source article's IDs in every locale.
+        for li in 1..n {
+            let source_ids: Vec<(String, String)> =
+                article_ids[0].iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+            for (id, rel) in source_ids {
+                let translated = site.page(li, &rel).is_some_and(|p| !p.fallback);
+                if !translated {
+                    article_ids[li].entry(id).or_insert(rel);
+                }
+            }
+        }
+
+        let mut index = LinkIndex {
+            lower,
+            uids,
+            ids,
+            redirects: HashMap::new(),
+            article_ids,
+        };
+        index.redirects = build_redirects(config, site, &index, diags);
+        index
+    }
+}
+
+fn build_redirects(
+    config: &Config,
+    site: &Site,
+    index: &LinkIndex,
+    diags: &mut Vec<Diagnostic>,
+) -> HashMap<String, Redirect> {
+    let mut rules: Vec<RedirectRule> = Vec::new();
+    let file = match &config.redirects {
+        Some(f) => Some(config.site_root.join(f)),
+        None => Some(config.site_root.join(redirects::DEFAULT_FILE)).filter(|p| p.is_file()),
+    };
+    if let Some(file) = file {
+        let display = crate::discover::display_path(&config.site_root, &file);
+        if !file.is_file() {
+            diags.push(Diagnostic::error(
+                "redirects",
+                "polydoc.toml",
+                format!("the redirection file `{display}` does not exist"),
+            ));
+        }
+        rules.extend(redirects::load(&file, &display, &config.source().root, diags));
+    }
+    for a in site.articles.iter().filter(|a| a.locale == 0) {
+        if let Some(url) = &a.fm.redirect_url {
+            rules.push(RedirectRule {
+                source_rel: a.rel.clone(),
+                target: url.clone(),
+                origin: a.display.clone(),
+                line: 1,
+            });
+        }
+    }
+    // One hop per rule, resolved like a link written in the redirected file.
+    let resolver = Resolver { config, site, index };
+    let mut hop: HashMap<String, (RedirectTarget, &RedirectRule)> = HashMap::new();
+    for rule in &rules {
+        match resolver.redirect_hop(&rule.source_rel, &rule.target) {
+            Some(t) => {
+                hop.insert(rule.source_rel.clone(), (t, rule));
+            }
+            None => diags.push(
+                Diagnostic::error(
+                    "redirect-target",
+                    &rule.origin,
+                    format!(
+                        "redirect of `{}` goes to `{}`, which does not exist",
+                        rule.source_rel, rule.target
+                    ),
+                )
+                .at(rule.line, 0),
+            ),
+        }
+    }
+    let mut out = HashMap::new();
+    for (src, (first, rule)) in &hop {
+        let mut seen = vec![src.clone()];
+        let mut target = first.clone();
+        let mut hops = 1;
+        let mut looped = false;
+        while let RedirectTarget::Page(next) = &target {
+            let Some((t, _)) = hop.get(next) else { break };
+            if seen.contains(next) {
+                looped = true;
+                break;
+            }
+            seen.push(next.clone());
+            target = t.clone();
+            hops += 1;
+        }
+        if looped {
+            seen.push(seen[0].clone());
+            diags.push(
+                Diagnostic::error(
+                    "redirect-loop",
+                    &rule.origin,
+                    format!("redirect loop: {}", seen.join(" -> ")),
+                )
+                .at(rule.line, 0)
+                .help("point one of these redirects at a real page"),
+            );
+            continue;
+        }
+        if hops > 1 {
+            seen.push(match &target {
+                RedirectTarget::Page(p) => p.clone(),
+                RedirectTarget::External(u) => u.clone(),
+            });
+            diags.push(
+                Diagnostic::warning(
+                    "redirect-chain",
+                    &rule.origin,
+                    format!("redirect chain of {hops} hops: {}", seen.join(" -> ")),
+                )
+                .at(rule.line, 0)
+                .help("point the first redirect straight at the final page"),
+            );
+        }
+        out.insert(src.clone(), Redirect { target, hops });
+    }
+    out
+}

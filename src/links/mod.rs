@@ -1,0 +1,613 @@
+//! Links: resolves every link of a page against the link index and rewrites
+//! it for the reader's locale; reports every link that goes nowhere with a
+//! reason and a suggestion. Knows the site model; knows nothing of templates.
+
+pub mod index;
+pub mod redirects;
+pub mod suggest;
+
+use crate::config::Config;
+use crate::diagnostics::Diagnostic;
+use crate::markdown::{Link, LinkKind};
+use crate::site::{relative_url, Page, Site};
+use index::{LinkIndex, RedirectTarget};
+use percent_encoding::percent_decode_str;
+use serde::Serialize;
+
+/// What a link turned out to be, for the report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Class {
+    /// `#fragment` on the same page.
+    SamePage,
+    /// Another page of the site in the reader's locale.
+    Internal,
+    /// A page that is not translated into the reader's locale.
+    Fallback,
+    /// An image or other file of the site.
+    Asset,
+    /// Through `xref:`.
+    Xref,
+    /// To a redirected page; rewritten to the final target.
+    Redirected,
+    /// Another site, or a page of the site's own hosts that this site lacks.
+    External,
+    /// `mailto:`, `tel:` and other schemes.
+    Other,
+    Broken,
+}
+
+pub struct Resolved {
+    pub href: String,
+    pub class: Class,
+    pub diags: Vec<Diagnostic>,
+}
+
+pub struct Resolver<'a> {
+    pub config: &'a Config,
+    pub site: &'a Site,
+    pub index: &'a LinkIndex,
+}
+
+/// Splits `path?query#fragment`.
+pub fn split_url(url: &str) -> (&str, &str, &str) {
+    let (rest, fragment) = match url.find('#') {
+        Some(i) => (&url[..i], &url[i..]),
+        None => (url, ""),
+    };
+    let (path, query) = match rest.find('?') {
+        Some(i) => (&rest[..i], &rest[i..]),
+        None => (rest, ""),
+    };
+    (path, query, fragment)
+}
+
+pub fn scheme(url: &str) -> Option<&str> {
+    let i = url.find(':')?;
+    let s = &url[..i];
+    (i > 1
+        && s.as_bytes()[0].is_ascii_alphabetic()
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.')))
+    .then_some(s)
+}
+
+/// Joins a relative path to the folder of `base_rel`, normalising `.` and
+/// `..`. `None` when it climbs above the tree root.
+pub fn join_rel(base_rel: &str, target: &str) -> Option<String> {
+    let mut parts: Vec<&str> = base_rel.split('/').collect();
+    parts.pop();
+    normalize_into(parts, target)
+}
+
+fn normalize_into<'a>(mut parts: Vec<&'a str>, target: &'a str) -> Option<String> {
+    let trailing = target.ends_with('/') && !target.is_empty();
+    for seg in target.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            s => parts.push(s),
+        }
+    }
+    let mut s = parts.join("/");
+    if trailing && !s.is_empty() {
+        s.push('/');
+    }
+    Some(s)
+}
+
+fn looks_like_locale(seg: &str) -> bool {
+    let mut it = seg.split('-');
+    let (Some(a), Some(b), None) = (it.next(), it.next(), it.next()) else {
+        return false;
+    };
+    (2..=3).contains(&a.len())
+        && a.bytes().all(|c| c.is_ascii_alphabetic())
+        && (2..=4).contains(&b.len())
+        && b.bytes().all(|c| c.is_ascii_alphanumeric())
+}
+
+fn encode_path(p: &str) -> String {
+    p.replace('%', "%25")
+        .replace(' ', "%20")
+        .replace('#', "%23")
+        .replace('?', "%3F")
+}
+
+/// What a path inside a locale tree names.
+enum Found {
+    Page(String),
+    Redirect(String),
+    Asset(usize, String),
+}
+
+impl Resolver<'_> {
+    fn reader_code(&self, page: &Page) -> &str {
+        &self.config.locales[page.locale].code
+    }
+
+    /// Finds an article, redirect or asset for a normalised path (no leading
+    /// `/`, may lack `.md`, may end in `/`).
+    fn find(&self, locale: usize, target: &str) -> Option<Found> {
+        let candidates: Vec<String> = if target.is_empty() || target.ends_with('/') {
+            vec![format!("{target}index.md")]
+        } else if target.to_ascii_lowercase().ends_with(".md") {
+            vec![target.to_string()]
+        } else {
+            vec![format!("{target}.md"), format!("{target}/index.md"), target.to_string()]
+        };
+        for c in &candidates {
+            if self.index.redirects.contains_key(c) {
+                return Some(Found::Redirect(c.clone()));
+            }
+            if self.site.page(locale, c).is_some() {
+                return Some(Found::Page(c.clone()));
+            }
+        }
+        let last = candidates.last()?;
+        for li in [locale, 0] {
+            if self.site.asset_index.contains_key(&(li, last.clone())) {
+                return Some(Found::Asset(li, last.clone()));
+            }
+        }
+        None
+    }
+
+    /// The real path when `target` differs from an existing file only by case.
+    fn case_variant(&self, locale: usize, target: &str) -> Option<String> {
+        let t = target.trim_end_matches('/').to_lowercase();
+        let forms = [t.clone(), format!("{t}.md"), format!("{t}/index.md")];
+        for li in [locale, 0] {
+            for f in &forms {
+                if let Some(real) = self.index.lower[li].get(f) {
+                    return Some(real.clone());
+                }
+            }
+        }
+        None
+    }
+
+    /// One redirect hop, from a rule for `source_rel`.
+    pub fn redirect_hop(&self, source_rel: &str, target: &str) -> Option<RedirectTarget> {
+        let target = target.trim();
+        if scheme(target).is_some() {
+            return Some(match self.own_host_path(target) {
+                Some((path, q, f)) => match self.find_root_path(0, &path) {
+                    Some(Found::Page(rel) | Found::Redirect(rel)) => RedirectTarget::Page(rel),
+                    _ => RedirectTarget::External(format!(
+                        "{target}{}{}",
+                        if target.contains(&q) { "" } else { &q },
+                        if target.contains(&f) { "" } else { &f }
+                    )),
+                },
+                None => RedirectTarget::External(target.to_string()),
+            });
+        }
+        let (path, _, _) = split_url(target);
+        let found = if let Some(p) = path.strip_prefix('/') {
+            match self.find_root_path(0, p) {
+                Some(f) => Some(f),
+                None => {
+                    return self
+                        .config
+                        .hosts
+                        .first()
+                        .map(|h| RedirectTarget::External(format!("https://{h}{target}")))
+                }
+            }
+        } else {
+            let p = path
+                .strip_prefix("~/")
+                .map(str::to_string)
+                .or_else(|| join_rel(source_rel, path))?;
+            self.find(0, &p)
+        };
+        match found? {
+            Found::Page(rel) | Found::Redirect(rel) => Some(RedirectTarget::Page(rel)),
+            Found::Asset(..) => Some(RedirectTarget::External(target.to_string())),
+        }
+    }
+
+    /// For an absolute URL on one of the site's hosts: its path (locale
+    /// segment removed), query and fragment.
+    fn own_host_path(&self, url: &str) -> Option<(String, String, String)> {
+        let rest = url.strip_prefix("https://").or_else(|| url.strip_prefix("http://"))?;
+        let (host, path) = match rest.find(['/', '?', '#']) {
+            Some(i) => (&rest[..i], &rest[i..]),
+            None => (rest, "/"),
+        };
+        let host = host.to_ascii_lowercase();
+        if !self.config.hosts.contains(&host) {
+            return None;
+        }
+        let (p, q, f) = split_url(path);
+        Some((p.trim_start_matches('/').to_string(), q.to_string(), f.to_string()))
+    }
+
+    /// A path from the host root (`azure/x`, `nl-nl/relay/admin/setup`).
+    fn find_root_path(&self, locale: usize, path: &str) -> Option<Found> {
+        let mut p = path.trim_start_matches('/');
+        if let Some((first, rest)) = p.split_once('/') {
+            if looks_like_locale(first) {
+                p = rest;
+            }
+        } else if looks_like_locale(p) {
+            p = "";
+        }
+        let base = self.config.base_path.trim_start_matches('/');
+        let inside = if base.is_empty() {
+            Some(p)
+        } else {
+            p.strip_prefix(base)
+                .or_else(|| (p == base.trim_end_matches('/')).then_some(""))
+        }?;
+        let decoded = percent_decode_str(inside).decode_utf8_lossy().into_owned();
+        self.find(locale, &decoded)
+    }
+
+    fn href_to_page(&self, page: &Page, rel: &str, query: &str, fragment: &str) -> String {
+        let target = self
+            .site
+            .page(page.locale, rel)
+            .map(|p| p.url.clone())
+            .unwrap_or_default();
+        if target == page.url && !fragment.is_empty() {
+            return format!("{query}{fragment}");
+        }
+        format!("{}{query}{fragment}", encode_path(&relative_url(&page.url, &target)))
+    }
+
+    /// Checks `fragment` (with `#`) against the page `rel` in `locale`.
+    fn check_fragment(
+        &self,
+        page: &Page,
+        rel: &str,
+        fragment: &str,
+        link: &Link,
+        diags: &mut Vec<Diagnostic>,
+        report: bool,
+    ) -> bool {
+        let frag = percent_decode_str(fragment.trim_start_matches('#')).decode_utf8_lossy();
+        if frag.is_empty() || frag.starts_with("tab/") {
+            return true;
+        }
+        let Some(target) = self.site.page(page.locale, rel) else {
+            return true;
+        };
+        let ids = &self.index.ids[target.article];
+        if ids.contains(frag.as_ref()) {
+            return true;
+        }
+        let src_article = self.site.page(0, rel).map(|p| p.article);
+        let in_source = src_article.is_some_and(|a| a != target.article && self.index.ids[a].contains(frag.as_ref()));
+        let from = &self.site.articles[page.article];
+        let target_article = &self.site.articles[target.article];
+        if in_source {
+            // The translator changed the anchor: the fix belongs in the translation.
+            diags.push(
+                Diagnostic::error(
+                    "link-anchor-translation",
+                    &target_article.display,
+                    format!(
+                        "anchor `#{frag}` exists in the source page but not in this translation (linked from {}:{}:{})",
+                        from.display, link.line, link.column
+                    ),
+                )
+                .help(match suggest::nearest(&frag, ids.iter().map(String::as_str)) {
+                    Some(s) => format!(
+                        "keep the source's anchor: write `<a name=\"{frag}\"></a>` in the heading now using `#{s}`"
+                    ),
+                    None => format!("add `<a name=\"{frag}\"></a>` to the translated heading"),
+                }),
+            );
+            return false;
+        }
+        if report {
+            let mut d = Diagnostic::error(
+                "link-anchor",
+                &from.display,
+                format!(
+                    "link `{}` ({}): no heading or anchor `#{frag}` in {}",
+                    link.dest,
+                    link_text(link),
+                    target_article.display
+                ),
+            )
+            .at(link.line, link.column);
+            if let Some(s) = suggest::nearest(&frag, ids.iter().map(String::as_str)) {
+                d = d.help(format!("did you mean `#{s}`?"));
+            }
+            diags.push(d);
+        }
+        false
+    }
+
+    /// Resolves one link of `page`. Diagnostics are produced only when
+    /// `report` (once per source file, not again for each fallback copy),
+    /// except those that belong to another file.
+    pub fn resolve(&self, page: &Page, link: &Link, report: bool) -> Resolved {
+        let mut diags = Vec::new();
+        let (href, class) = self.resolve_inner(page, link, report, &mut diags);
+        if !report {
+            diags.retain(|d| d.code == "link-anchor-translation");
+        }
+        Resolved { href, class, diags }
+    }
+
+    fn broken(
+        &self,
+        page: &Page,
+        link: &Link,
+        code: &'static str,
+        why: String,
+        help: Option<String>,
+        diags: &mut Vec<Diagnostic>,
+    ) -> (String, Class) {
+        let from = &self.site.articles[page.article];
+        let mut d = Diagnostic::error(
+            code,
+            &from.display,
+            format!("{} `{}` ({}): {why}", kind_name(link), link.dest, link_text(link)),
+        )
+        .at(link.line, link.column);
+        if let Some(h) = help {
+            d = d.help(h);
+        }
+        diags.push(d);
+        (link.dest.clone(), Class::Broken)
+    }
+
+    fn resolve_inner(&self, page: &Page, link: &Link, report: bool, diags: &mut Vec<Diagnostic>) -> (String, Class) {
+        let raw = link.dest.trim().trim_start_matches('<').trim_end_matches('>');
+        if raw.is_empty() {
+            return self.broken(page, link, "link-empty", "the link has no target".into(), None, diags);
+        }
+        if let Some(frag) = raw.strip_prefix('#') {
+            let ok = self.check_fragment(page, &page.rel, &format!("#{frag}"), link, diags, report);
+            return (raw.to_string(), if ok { Class::SamePage } else { Class::Broken });
+        }
+        if let Some(uid) = raw.strip_prefix("xref:") {
+            let (uid, query, fragment) = split_url(uid);
+            let uid = percent_decode_str(uid).decode_utf8_lossy();
+            return match self.index.uids.get(uid.as_ref()) {
+                Some(rel) => {
+                    let ok = self.check_fragment(page, rel, fragment, link, diags, report);
+                    (
+                        self.href_to_page(page, rel, query, fragment),
+                        if ok { Class::Xref } else { Class::Broken },
+                    )
+                }
+                None => {
+                    let help = suggest::nearest(&uid, self.index.uids.keys().map(String::as_str))
+                        .map(|s| format!("did you mean `xref:{s}`?"));
+                    self.broken(
+                        page,
+                        link,
+                        "link-xref",
+                        format!("no article has `uid: {uid}`"),
+                        help,
+                        diags,
+                    )
+                }
+            };
+        }
+        if let Some(s) = scheme(raw) {
+            if !s.eq_ignore_ascii_case("http") && !s.eq_ignore_ascii_case("https") {
+                return (raw.to_string(), Class::Other);
+            }
+            if let Some((path, query, fragment)) = self.own_host_path(raw) {
+                match self.find_root_path(page.locale, &path) {
+                    Some(found) => return self.local(page, link, found, &query, &fragment, report, diags),
+                    None => return (raw.to_string(), Class::External),
+                }
+            }
+            if !valid_http(raw) && report {
+                let from = &self.site.articles[page.article];
+                diags.push(
+                    Diagnostic::warning("link-syntax", &from.display, format!("`{raw}` is not a valid URL"))
+                        .at(link.line, link.column)
+                        .help("check for spaces or a missing host"),
+                );
+            }
+            return (raw.to_string(), Class::External);
+        }
+        if raw.starts_with("//") {
+            return (raw.to_string(), Class::External);
+        }
+        let mut path_raw = raw.to_string();
+        if path_raw.contains('\\') {
+            path_raw = path_raw.replace('\\', "/");
+            if report {
+                let from = &self.site.articles[page.article];
+                diags.push(
+                    Diagnostic::warning(
+                        "link-backslash",
+                        &from.display,
+                        format!("`{raw}` uses Windows backslashes; read as `{path_raw}`"),
+                    )
+                    .at(link.line, link.column)
+                    .help(format!("write `{path_raw}`: backslashes break on every web server")),
+                );
+            }
+        }
+        let (path, query, fragment) = split_url(&path_raw);
+        let decoded = percent_decode_str(path).decode_utf8_lossy().into_owned();
+        if let Some(p) = decoded.strip_prefix('/') {
+            return match self.find_root_path(page.locale, p) {
+                Some(found) => self.local(page, link, found, query, fragment, report, diags),
+                None => match self.config.hosts.first() {
+                    Some(h) => (
+                        format!("https://{h}/{}/{}{query}{fragment}", self.reader_code(page), p),
+                        Class::External,
+                    ),
+                    None => self.broken(
+                        page,
+                        link,
+                        "link-missing-file",
+                        "no such page in this site, and polydoc.toml names no `hosts` to send it to".into(),
+                        None,
+                        diags,
+                    ),
+                },
+            };
+        }
+        let (joined, root_note) = match decoded.strip_prefix("~/") {
+            Some(p) => (normalize_into(Vec::new(), p), "the site root"),
+            None => (join_rel(&page.rel, &decoded), "the locale folder"),
+        };
+        let Some(target) = joined else {
+            return self.broken(
+                page,
+                link,
+                "link-outside",
+                format!("the path climbs above {root_note}"),
+                Some("links must stay inside the site; use an absolute URL for other sites".into()),
+                diags,
+            );
+        };
+        match self.find(page.locale, &target) {
+            Some(found) => self.local(page, link, found, query, fragment, report, diags),
+            None => {
+                if let Some(real) = self.case_variant(page.locale, &target) {
+                    let help = Some(format!(
+                        "write it as `{real}`: it works on Windows and macOS but breaks on Linux web servers"
+                    ));
+                    return self.broken(
+                        page,
+                        link,
+                        "link-case",
+                        format!("differs only in letter case from `{real}`"),
+                        help,
+                        diags,
+                    );
+                }
+                let li = page.locale;
+                let candidates = self.index.lower[li]
+                    .values()
+                    .chain(self.index.lower[0].values())
+                    .map(String::as_str);
+                let help = suggest::nearest(&target, candidates)
+                    .map(|s| format!("did you mean `{}`?", relative_from(&page.rel, s)));
+                self.broken(
+                    page,
+                    link,
+                    "link-missing-file",
+                    format!("no file `{target}` in the site"),
+                    help,
+                    diags,
+                )
+            }
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn local(
+        &self,
+        page: &Page,
+        link: &Link,
+        found: Found,
+        query: &str,
+        fragment: &str,
+        report: bool,
+        diags: &mut Vec<Diagnostic>,
+    ) -> (String, Class) {
+        match found {
+            Found::Page(rel) => {
+                let ok = self.check_fragment(page, &rel, fragment, link, diags, report);
+                let fallback = self.site.page(page.locale, &rel).is_some_and(|p| p.fallback);
+                let class = match (ok, fallback) {
+                    (false, _) => Class::Broken,
+                    (true, true) if page.locale != 0 => Class::Fallback,
+                    _ => Class::Internal,
+                };
+                (self.href_to_page(page, &rel, query, fragment), class)
+            }
+            Found::Redirect(rel) => {
+                let r = &self.index.redirects[&rel];
+                let from = &self.site.articles[page.article];
+                let (href, shown) = match &r.target {
+                    RedirectTarget::Page(t) => (self.href_to_page(page, t, query, fragment), t.clone()),
+                    RedirectTarget::External(u) => (u.clone(), u.clone()),
+                };
+                if report {
+                    diags.push(
+                        Diagnostic::warning(
+                            "link-redirected",
+                            &from.display,
+                            format!(
+                                "`{}` is redirected to `{shown}`; the link goes straight there",
+                                link.dest
+                            ),
+                        )
+                        .at(link.line, link.column)
+                        .help("link to the final page"),
+                    );
+                }
+                (href, Class::Redirected)
+            }
+            Found::Asset(li, rel) => {
+                let url = format!("{}/{}", self.config.locales[li].code, rel);
+                (
+                    format!("{}{query}{fragment}", encode_path(&relative_url(&page.url, &url))),
+                    Class::Asset,
+                )
+            }
+        }
+    }
+}
+
+fn relative_from(from_rel: &str, to_rel: &str) -> String {
+    let dir = match from_rel.rfind('/') {
+        Some(i) => &from_rel[..=i],
+        None => "",
+    };
+    relative_url(dir, to_rel)
+}
+
+fn kind_name(link: &Link) -> &'static str {
+    match link.kind {
+        LinkKind::Image => "image",
+        LinkKind::Link | LinkKind::Html => "link",
+    }
+}
+
+fn link_text(link: &Link) -> String {
+    let t = link.text.trim();
+    if t.is_empty() {
+        "no text".into()
+    } else if t.chars().count() > 60 {
+        format!("\"{}…\"", t.chars().take(60).collect::<String>())
+    } else {
+        format!("\"{t}\"")
+    }
+}
+
+fn valid_http(url: &str) -> bool {
+    let rest = url.split_once("://").map(|(_, r)| r).unwrap_or("");
+    let host = rest.split(['/', '?', '#']).next().unwrap_or("");
+    !host.is_empty()
+        && !url.contains(char::is_whitespace)
+        && host
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']' | '@' | '_'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn split_and_join() {
+        assert_eq!(split_url("a.md?tabs=x#frag"), ("a.md", "?tabs=x", "#frag"));
+        assert_eq!(join_rel("a/b.md", "../c.md"), Some("c.md".into()));
+        assert_eq!(join_rel("a/b.md", "../../c.md"), None);
+        assert_eq!(join_rel("a/b.md", "./media/x.png"), Some("a/media/x.png".into()));
+        assert_eq!(join_rel("a/b.md", "sub/"), Some("a/sub/".into()));
+        assert_eq!(scheme("https://x"), Some("https"));
+        assert_eq!(scheme("c:/x"), None);
+        assert_eq!(scheme("xref:a.b"), Some("xref"));
+        assert!(looks_like_locale("nl-nl") && looks_like_locale("zh-hans") && !looks_like_locale("azure"));
+    }
+}

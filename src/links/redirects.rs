@@ -1,0 +1,104 @@
+//! Redirects: `redirect_url` front matter and a redirection file in the
+//! `.openpublishing.redirection.json` format, read leniently.
+
+use crate::diagnostics::{Diagnostic, LineIndex};
+use serde::Deserialize;
+use std::path::Path;
+
+pub const DEFAULT_FILE: &str = ".openpublishing.redirection.json";
+
+#[derive(Debug, Clone)]
+pub struct RedirectRule {
+    /// Path in the source locale tree (`admin/old.md`).
+    pub source_rel: String,
+    pub target: String,
+    /// Where the rule was written, for messages.
+    pub origin: String,
+    pub line: usize,
+}
+
+#[derive(Deserialize)]
+struct File {
+    redirections: Vec<Entry>,
+}
+
+#[derive(Deserialize)]
+struct Entry {
+    source_path: String,
+    redirect_url: String,
+    #[serde(default)]
+    #[allow(dead_code)]
+    redirect_document_id: Option<serde_json::Value>,
+}
+
+/// Reads the redirection file. `source_path`s are relative to the file's
+/// folder; rules for files outside `source_root` are ignored (they belong to
+/// another doc set of the same repository).
+pub fn load(file: &Path, display: &str, source_root: &Path, diags: &mut Vec<Diagnostic>) -> Vec<RedirectRule> {
+    let Ok(bytes) = std::fs::read(file) else {
+        return Vec::new();
+    };
+    let raw = String::from_utf8_lossy(&bytes).into_owned();
+    // Real files are not always strict JSON: no-break spaces as indentation,
+    // trailing commas. Repair those with a warning.
+    let mut text = raw.replace('\u{a0}', " ");
+    let trailing = regex::Regex::new(r",(\s*[\]}])").unwrap();
+    text = trailing.replace_all(&text, "$1").into_owned();
+    if text != raw {
+        diags.push(
+            Diagnostic::warning(
+                "redirects-lenient",
+                display,
+                "the redirection file is not strict JSON (no-break spaces or trailing commas); read leniently",
+            )
+            .help("replace no-break spaces with plain spaces and remove trailing commas"),
+        );
+    }
+    let parsed: File = match serde_json::from_str(&text) {
+        Ok(f) => f,
+        Err(e) => {
+            diags.push(
+                Diagnostic::error("redirects", display, format!("cannot read the redirection file: {e}"))
+                    .at(e.line(), e.column()),
+            );
+            return Vec::new();
+        }
+    };
+    let base = file.parent().unwrap_or(Path::new(""));
+    let root = source_root.canonicalize().unwrap_or_else(|_| source_root.to_path_buf());
+    let base = base.canonicalize().unwrap_or_else(|_| base.to_path_buf());
+    let lines = LineIndex::new(&raw);
+    let mut rules = Vec::new();
+    for e in parsed.redirections {
+        let src = e.source_path.replace('\\', "/");
+        let abs = normalize(&base.join(src.trim_start_matches('/')));
+        let Ok(rel) = abs.strip_prefix(&root) else {
+            continue;
+        };
+        let rel = rel.to_string_lossy().replace('\\', "/");
+        let line = raw
+            .find(&format!("\"{}\"", e.source_path))
+            .map_or(0, |off| lines.line_col(&raw, off).0);
+        rules.push(RedirectRule {
+            source_rel: rel,
+            target: e.redirect_url,
+            origin: display.to_string(),
+            line,
+        });
+    }
+    rules
+}
+
+fn normalize(p: &Path) -> std::path::PathBuf {
+    let mut out = std::path::PathBuf::new();
+    for c in p.components() {
+        match c {
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            std::path::Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    out
+}
