@@ -80,6 +80,7 @@ pub fn build(site_root: &Path, show_progress: bool) -> Result<Build, Vec<Diagnos
     }
 
     let mut site = Site::build(&config, articles, assets, &mut diags);
+    crate::links::anchors::repair_duplicate_ids(&mut site, &mut diags);
     let index = LinkIndex::build(&config, &site, &mut diags);
     site.remove_pages(&index.redirects.keys().cloned().collect());
 

@@ -121,17 +121,27 @@ impl LinkIndex {
             redirects: HashMap::new(),
             article_ids,
         };
-        index.redirects = build_redirects(config, site, &index, diags);
+        let rules = redirect_rules(config, site, diags);
+        // While hops are resolved, every redirected path must already count
+        // as a redirect (a rule may point at another redirected path).
+        index.redirects = rules
+            .iter()
+            .map(|r| {
+                (
+                    r.source_rel.clone(),
+                    Redirect {
+                        target: RedirectTarget::Page(r.source_rel.clone()),
+                        hops: 0,
+                    },
+                )
+            })
+            .collect();
+        index.redirects = follow_redirects(config, site, &index, &rules, diags);
         index
     }
 }
 
-fn build_redirects(
-    config: &Config,
-    site: &Site,
-    index: &LinkIndex,
-    diags: &mut Vec<Diagnostic>,
-) -> HashMap<String, Redirect> {
+fn redirect_rules(config: &Config, site: &Site, diags: &mut Vec<Diagnostic>) -> Vec<RedirectRule> {
     let mut rules: Vec<RedirectRule> = Vec::new();
     let file = match &config.redirects {
         Some(f) => Some(config.site_root.join(f)),
@@ -158,10 +168,20 @@ fn build_redirects(
             });
         }
     }
+    rules
+}
+
+fn follow_redirects(
+    config: &Config,
+    site: &Site,
+    index: &LinkIndex,
+    rules: &[RedirectRule],
+    diags: &mut Vec<Diagnostic>,
+) -> HashMap<String, Redirect> {
     // One hop per rule, resolved like a link written in the redirected file.
     let resolver = Resolver { config, site, index };
     let mut hop: HashMap<String, (RedirectTarget, &RedirectRule)> = HashMap::new();
-    for rule in &rules {
+    for rule in rules {
         match resolver.redirect_hop(&rule.source_rel, &rule.target) {
             Some(t) => {
                 hop.insert(rule.source_rel.clone(), (t, rule));

@@ -2,6 +2,7 @@
 //! it for the reader's locale; reports every link that goes nowhere with a
 //! reason and a suggestion. Knows the site model; knows nothing of templates.
 
+pub mod anchors;
 pub mod index;
 pub mod redirects;
 pub mod suggest;
@@ -226,23 +227,26 @@ impl Resolver<'_> {
         Some((p.trim_start_matches('/').to_string(), q.to_string(), f.to_string()))
     }
 
-    /// A path from the host root (`azure/x`, `nl-nl/relay/admin/setup`).
+    /// A path from the host root (`azure/x`, `nl-nl/relay/admin/setup`,
+    /// `relay/nl-nl/admin/setup`): a locale segment may come before or
+    /// after the base path.
     fn find_root_path(&self, locale: usize, path: &str) -> Option<Found> {
-        let mut p = path.trim_start_matches('/');
-        if let Some((first, rest)) = p.split_once('/') {
-            if looks_like_locale(first) {
-                p = rest;
+        fn strip_locale(p: &str) -> &str {
+            match p.split_once('/') {
+                Some((first, rest)) if looks_like_locale(first) => rest,
+                None if looks_like_locale(p) => "",
+                _ => p,
             }
-        } else if looks_like_locale(p) {
-            p = "";
         }
+        let p = strip_locale(path.trim_start_matches('/'));
         let base = self.config.base_path.trim_start_matches('/');
         let inside = if base.is_empty() {
-            Some(p)
+            p
         } else {
             p.strip_prefix(base)
-                .or_else(|| (p == base.trim_end_matches('/')).then_some(""))
-        }?;
+                .or_else(|| (p == base.trim_end_matches('/')).then_some(""))?
+        };
+        let inside = strip_locale(inside);
         let decoded = percent_decode_str(inside).decode_utf8_lossy().into_owned();
         self.find(locale, &decoded)
     }

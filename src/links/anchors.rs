@@ -1,0 +1,96 @@
+//! Anchor repair: makes every heading ID on a page unique. Translation tools
+//! copy each English heading's anchor into `<a name>` but drop the `-1`/`-2`
+//! that de-duplicates repeated headings; the n-th repeat of an anchor gets
+//! the ID the source page's n-th heading with that anchor has, so links
+//! written against the source land in the translation too.
+
+use crate::diagnostics::Diagnostic;
+use crate::markdown::highlight::html_escape;
+use crate::site::Site;
+use std::collections::{HashMap, HashSet};
+
+pub fn repair_duplicate_ids(site: &mut Site, diags: &mut Vec<Diagnostic>) {
+    let source_of: HashMap<String, usize> = site
+        .articles
+        .iter()
+        .enumerate()
+        .filter(|(_, a)| a.locale == 0)
+        .map(|(i, a)| (a.rel.clone(), i))
+        .collect();
+    for i in 0..site.articles.len() {
+        let a = &site.articles[i];
+        let mut seen = HashSet::new();
+        if a.md.headings.iter().all(|h| seen.insert(h.id.as_str())) {
+            continue;
+        }
+        let source_ids: Vec<String> = match source_of.get(&a.rel) {
+            Some(&s) if s != i => site.articles[s].md.headings.iter().map(|h| h.id.clone()).collect(),
+            _ => Vec::new(),
+        };
+        let mut used: HashSet<String> = a.md.headings.iter().map(|h| h.id.clone()).collect();
+        let mut count: HashMap<String, usize> = HashMap::new();
+        let mut renames: Vec<(usize, String)> = Vec::new();
+        for (hi, h) in a.md.headings.iter().enumerate() {
+            let n = count.entry(h.id.clone()).or_default();
+            *n += 1;
+            if *n == 1 {
+                continue;
+            }
+            let nth = *n - 1;
+            // The source's headings that carry this anchor, suffixed or not.
+            let from_source = source_ids
+                .iter()
+                .filter(|s| is_same_anchor(s, &h.id))
+                .nth(nth)
+                .filter(|s| !used.contains(*s));
+            let new_id = match from_source {
+                Some(s) => s.clone(),
+                None => (nth..)
+                    .map(|k| format!("{}-{k}", h.id))
+                    .find(|c| !used.contains(c))
+                    .unwrap(),
+            };
+            used.insert(new_id.clone());
+            renames.push((hi, new_id));
+        }
+        let a = &mut site.articles[i];
+        let mut pos = 0;
+        let mut html = String::with_capacity(a.md.html.len());
+        let mut rest_start = 0;
+        let mut renames = renames.into_iter().peekable();
+        for (hi, h) in a.md.headings.iter_mut().enumerate() {
+            let tag = format!("<h{} id=\"{}\">", h.level, html_escape(&h.id));
+            let Some(found) = a.md.html[pos..].find(&tag).map(|f| f + pos) else {
+                continue;
+            };
+            pos = found + tag.len();
+            if renames.peek().is_some_and(|(r, _)| *r == hi) {
+                let (_, new_id) = renames.next().unwrap();
+                diags.push(
+                    Diagnostic::warning(
+                        "duplicate-anchor",
+                        &a.display,
+                        format!("heading anchor `{}` is used more than once on this page; this one is published as `{new_id}`", h.id),
+                    )
+                    .at(h.line, 1)
+                    .help(format!("write `<a name=\"{new_id}\"></a>` in this heading, as the source page has it")),
+                );
+                html.push_str(&a.md.html[rest_start..found]);
+                html.push_str(&format!("<h{} id=\"{}\">", h.level, html_escape(&new_id)));
+                rest_start = pos;
+                h.id = new_id;
+            }
+        }
+        html.push_str(&a.md.html[rest_start..]);
+        a.md.html = html;
+    }
+}
+
+/// `prerequisites` and `prerequisites-2` are the same anchor, repeated.
+fn is_same_anchor(candidate: &str, anchor: &str) -> bool {
+    candidate == anchor
+        || candidate
+            .strip_prefix(anchor)
+            .and_then(|r| r.strip_prefix('-'))
+            .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+}
