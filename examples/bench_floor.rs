@@ -40,15 +40,12 @@ fn main() {
         .filter(|e| e.file_type().is_file() && e.path().extension().is_some_and(|x| x == "md"))
         .map(|e| e.into_path())
         .collect();
-    let options = Options::ENABLE_TABLES
-        | Options::ENABLE_FOOTNOTES
-        | Options::ENABLE_STRIKETHROUGH
-        | Options::ENABLE_TASKLISTS;
+    let options =
+        Options::ENABLE_TABLES | Options::ENABLE_FOOTNOTES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TASKLISTS;
     let bytes: usize = files
         .par_iter()
         .map(|path| {
-            let text = std::fs::read_to_string(path)
-                .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+            let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
             let body = strip_front_matter(&text);
             let mut out = String::with_capacity(body.len() * 3 / 2);
             html::push_html(&mut out, Parser::new_ext(body, options));
@@ -56,5 +53,10 @@ fn main() {
             text.len()
         })
         .sum();
-    println!("files={} bytes={} ms={}", files.len(), bytes, start.elapsed().as_millis());
+    println!(
+        "files={} bytes={} ms={}",
+        files.len(),
+        bytes,
+        start.elapsed().as_millis()
+    );
 }

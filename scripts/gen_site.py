@@ -95,7 +95,7 @@ def slugify(text):
 # A text is a list of tokens rendered per language: an int is a vocabulary
 # word; a tuple is ("lit", s) literal, ("code", s) inline code, ("bold", [ints]),
 # ("ph", key) a phrase, ("link", [ints], target), ("cap",) capitalize next,
-# (".",) / (",",) punctuation glued to the previous token.
+# (".",) (",",) (":",) punctuation glued to the previous token.
 
 class Lang:
     def __init__(self, lang):
@@ -146,7 +146,7 @@ class Writer:
         return [w if w >= lo else self.rng.randrange(N_FUNC, VOCAB_SIZE) for w in ws]
 
     def ident(self):
-        return Lang.en.vocab[self.rng.randrange(N_FUNC, VOCAB_SIZE)]
+        return EN.vocab[self.rng.randrange(N_FUNC, VOCAB_SIZE)]
 
     def sentence(self):
         r = self.rng
@@ -206,8 +206,7 @@ class Writer:
         return ["table", head, rows]
 
 
-# Patched to a vocabulary-holding Lang for identifiers (code is not translated).
-Lang.en = None
+EN = Lang("en")  # identifiers in code come from it: code is not translated
 
 
 def render_block(block, lang):
@@ -229,19 +228,22 @@ def render_block(block, lang):
     raise ValueError(kind)
 
 
+def heading_slug(tokens):
+    """The ID of a heading: the slug of its English text."""
+    return slugify(EN.render(tokens).replace("`", ""))
+
+
 def heading_plan(seed, aid, cum):
     """Headings of article `aid`: (title tokens, [(level, tokens, slug)])."""
     w = Writer(random.Random("%s:head:%s" % (seed, aid)), cum)
     title = w.heading()
-    slugs, heads, count = {slugify(Lang.en.render(title).replace("`", ""))}, [], w.rng.randint(4, 8)
+    slugs, heads, count = {heading_slug(title)}, [], w.rng.randint(4, 8)
     while len(heads) < count:
         toks = w.heading()
-        slug = slugify(Lang.en.render(toks).replace("`", ""))
-        if slug in slugs:
-            continue
-        slugs.add(slug)
-        level = 3 if heads and heads[-1][0] >= 2 and w.rng.random() < 0.3 else 2
-        heads.append((level, toks, slug))
+        slug = heading_slug(toks)
+        if slug not in slugs:  # unique IDs: no `-1` suffixes to predict
+            slugs.add(slug)
+            heads.append((3 if heads and w.rng.random() < 0.3 else 2, toks, slug))
     return title, heads
 
 
@@ -250,6 +252,136 @@ def rel_path(src, dst):
     if src[0] == dst[0]:
         return "article-%d.md" % dst[1]
     return "../section-%d/article-%d.md" % dst
+
+
+class Article:
+    """One article's structure, shared by all its translations."""
+
+    def __init__(self, seed, i, n, place, plans, cum):
+        self.seed, self.i, self.n, self.place, self.plans = seed, i, n, place, plans
+        self.rng = rng = random.Random("%s:body:%s" % (seed, i))
+        w = Writer(rng, cum)
+        self.title, heads = plans[i]
+        self.description = w.sentence()
+        self.author = rng.choice(AUTHORS)
+        self.manager = rng.choice(MANAGERS)
+        self.month, self.day, self.year = rng.randint(1, 12), rng.randint(1, 28), rng.randint(2018, 2024)
+        self.topic, self.service = rng.choice(TOPICS), "bench-" + w.ident()
+        self.collections = rng.sample(COLLECTIONS, rng.randint(1, 2))
+        self.custom = [str(x) for x in rng.sample(range(1000, 99999999), rng.randint(1, 3))]
+        self.uid = "bench.section-%d.article-%d" % place[i] if rng.random() < 0.3 else None
+        self.hashes = ["%040x" % rng.getrandbits(160) for _ in range(2)]
+        self.locfileid = rng.randint(40000000, 59999999)
+        self.mt = rng.random() < 0.5
+
+        # Body: ~4-8 KB of blocks spread over the sections.
+        budget = rng.randint(2800, 6000)
+        self.intro = [w.paragraph()]
+        self.sections = []  # (level, tokens, slug, blocks)
+        for level, toks, slug in heads:
+            blocks, size = [], 0
+            while size < budget // len(heads):
+                x = rng.random()
+                b = (w.paragraph() if x < 0.6 or not blocks else w.listing() if x < 0.78 else
+                     w.code() if x < 0.93 else ["note", w.sentence()])
+                blocks.append(b)
+                size += len(render_block(b, EN))
+            self.sections.append((level, toks, slug, blocks))
+        if i % 4 == 0:  # a table every few articles
+            self.sections[rng.randrange(len(self.sections))][3].insert(1, w.table())
+
+        # 3-6 valid links, appended to random paragraphs / list items.
+        me = place[i]
+        kinds = rng.sample(["rel", "anchor", "self", "ext", "host"], 5)[:rng.randint(3, 5)]
+        if len(kinds) == 5 and rng.random() < 0.5:
+            kinds.append("rel")
+        carriers = [b for _, _, _, bs in self.sections for b in bs if b[0] in ("p", "ul", "ol")]
+        self.host_target = None
+        for kind in kinds:
+            if kind in ("rel", "anchor"):
+                t = self.other(rng)
+                target = rel_path(me, place[t])
+                if kind == "anchor":
+                    target += "#" + rng.choice(plans[t][1])[2]
+            elif kind == "self":
+                target = "#" + rng.choice(heads)[2]
+            elif kind == "ext":
+                target = "https://example.org/docs/%s/%s?view=latest" % (w.ident(), w.ident())
+            else:
+                t = self.other(rng)
+                self.host_target = place[t]
+                target = None  # per-locale, filled in at render time
+            link = [("ph", "see"), ("link", w.words(rng.randint(2, 5), True), target or "@host"), (".",)]
+            b = rng.choice(carriers)
+            if b[0] == "p":
+                b[1] = b[1] + link
+            else:
+                k = rng.randrange(len(b[1]))
+                b[1][k] = b[1][k] + link
+        self.extra_words = w.words(6, True)
+
+    def other(self, rng):
+        """Another article, often in the same section."""
+        while True:
+            if rng.random() < 0.5:
+                base = self.i - self.i % SECTION_SIZE
+                t = base + rng.randrange(min(SECTION_SIZE, self.n - base))
+            else:
+                t = rng.randrange(self.n)
+            if t != self.i:
+                return t
+
+    def broken_target(self, kind):
+        rng = random.Random("%s:broken:%d:%s" % (self.seed, self.i, kind))
+        t = self.other(rng)
+        sec, j = self.place[t]
+        if kind == "missing-file":
+            return rel_path(self.place[self.i], (sec, j)).replace(".md", "-old.md")
+        if kind == "missing-anchor":
+            slugs = {h[2] for h in self.plans[t][1]}
+            slug = "-".join(EN.vocab[x] for x in self.extra_words[:3])
+            assert slug not in slugs
+            return rel_path(self.place[self.i], (sec, j)) + "#" + slug
+        path = rel_path(self.place[self.i], (sec, j))  # case-mismatch
+        return path.replace("article-", "Article-") if rng.random() < 0.5 else path.replace(".md", ".MD")
+
+    def render(self, lang, locale, li, broken_target):
+        translated = li > 0
+        title = lang.render(self.title).replace("`", "")
+        fm = ["---", "title: " + (json.dumps(title, ensure_ascii=False) if ":" in title else title),
+              "description: " + lang.render(self.description),
+              "author: " + self.author[0], "ms.author: " + self.author[1], "manager: " + self.manager,
+              "ms.date: %02d/%02d/%d" % (self.month, self.day, self.year),
+              "ms.topic: " + self.topic, "ms.service: " + self.service,
+              "localization_priority: " + ("Priority" if self.i % 7 == 0 else "Normal"),
+              "ms.collection:"] + ["- " + c for c in self.collections] + \
+             ["ms.custom:"] + ['- "%s"' % c for c in self.custom]
+        if self.uid:
+            fm.append("uid: " + self.uid)
+        if translated:
+            lc, _, rc = locale.partition("-")
+            fm += ["ms.openlocfilehash: " + self.hashes[0], "ms.sourcegitcommit: " + self.hashes[1],
+                   "ms.translationtype: " + ("MT" if self.mt else "HT"),
+                   "ms.contentlocale: %s-%s" % (lc, rc.upper()),
+                   "ms.lasthandoff: %02d/%02d/%d" % (self.month, min(self.day + 1, 28), self.year),
+                   'ms.locfileid: "%d"' % (self.locfileid + li)]
+        fm.append("---")
+
+        def head(level, toks, slug):
+            text = lang.render(toks)
+            anchor = '<a name="%s"></a>' % slug if translated else ""
+            return "#" * level + " " + anchor + text
+
+        host = "https://%s/%s/section-%d/article-%d" % ((HOST, locale) + (self.host_target or (0, 0)))
+        parts = [head(1, self.title, heading_slug(self.title))]
+        parts += [render_block(b, lang) for b in self.intro]
+        for level, toks, slug, blocks in self.sections:
+            parts.append(head(level, toks, slug))
+            parts += [render_block(b, lang) for b in blocks]
+        if broken_target:
+            at = 2 + self.rng.randrange(len(parts) - 1)  # a paragraph of its own
+            parts.insert(at, lang.render([("ph", "also"), ("link", self.extra_words[:3], broken_target), (".",)]))
+        return "\n".join(fm) + "\n" + "\n\n".join(parts).replace("@host", host) + "\n"
 
 
 def main():
@@ -270,8 +402,7 @@ def main():
 
     langs = {lang_of(l): None for l in locales}
     for code in langs:
-        langs[code] = Lang(code)
-    Lang.en = langs.get("en") or Lang("en")
+        langs[code] = EN if code == "en" else Lang(code)
     cum, acc = [], 0.0
     for r in range(VOCAB_SIZE):  # Zipf-like word frequencies
         acc += 1.0 / (r + 1)
@@ -321,136 +452,6 @@ def main():
     if args.broken:
         (out / "broken.json").write_text(json.dumps(broken, indent=1) + "\n")
     print("gen_site: %d articles x %d locales, %d broken links -> %s" % (n, len(locales), len(broken), out))
-
-
-class Article:
-    """One article's structure, shared by all its translations."""
-
-    def __init__(self, seed, i, n, place, plans, cum):
-        self.i, self.n, self.place, self.plans = i, n, place, plans
-        self.rng = rng = random.Random("%s:body:%s" % (seed, i))
-        w = Writer(rng, cum)
-        self.title, heads = plans[i]
-        self.description = w.sentence()
-        self.author = rng.choice(AUTHORS)
-        self.manager = rng.choice(MANAGERS)
-        self.month, self.day, self.year = rng.randint(1, 12), rng.randint(1, 28), rng.randint(2018, 2024)
-        self.topic, self.service = rng.choice(TOPICS), "bench-" + w.ident()
-        self.collections = rng.sample(COLLECTIONS, rng.randint(1, 2))
-        self.custom = [str(x) for x in rng.sample(range(1000, 99999999), rng.randint(1, 3))]
-        self.uid = "bench.section-%d.article-%d" % place[i] if rng.random() < 0.3 else None
-        self.hashes = ["%040x" % rng.getrandbits(160) for _ in range(2)]
-        self.locfileid = rng.randint(40000000, 59999999)
-        self.mt = rng.random() < 0.5
-
-        # Body: ~4-8 KB of blocks spread over the sections.
-        budget = rng.randint(2800, 6000)
-        self.intro = [w.paragraph()]
-        self.sections = []  # (level, tokens, slug, blocks)
-        for level, toks, slug in heads:
-            blocks, size = [], 0
-            while size < budget // len(heads):
-                x = rng.random()
-                b = (w.paragraph() if x < 0.6 or not blocks else w.listing() if x < 0.78 else
-                     w.code() if x < 0.93 else ["note", w.sentence()])
-                blocks.append(b)
-                size += len(render_block(b, Lang.en))
-            self.sections.append((level, toks, slug, blocks))
-        if i % 4 == 0:  # a table every few articles
-            self.sections[rng.randrange(len(self.sections))][3].insert(1, w.table())
-
-        # 3-6 valid links, appended to random paragraphs / list items.
-        me = place[i]
-        kinds = rng.sample(["rel", "anchor", "self", "ext", "host"], 5)[:rng.randint(3, 5)]
-        if len(kinds) == 5 and rng.random() < 0.5:
-            kinds.append("rel")
-        carriers = [b for _, _, _, bs in self.sections for b in bs if b[0] in ("p", "ul", "ol")]
-        self.host_target = None
-        for kind in kinds:
-            if kind in ("rel", "anchor"):
-                t = self.other(rng)
-                target = rel_path(me, place[t])
-                if kind == "anchor":
-                    target += "#" + rng.choice(plans[t][1])[2]
-            elif kind == "self":
-                target = "#" + rng.choice(heads)[2]
-            elif kind == "ext":
-                target = "https://example.org/docs/%s/%s?view=latest" % (w.ident(), w.ident())
-            else:
-                t = self.other(rng)
-                self.host_target = place[t]
-                target = None  # per-locale, filled in at render time
-            link = [("ph", "see"), ("link", w.words(rng.randint(2, 5), True), target or "@host"), (".",)]
-            b = rng.choice(carriers)
-            if b[0] == "p":
-                b[1] = b[1] + link
-            else:
-                k = rng.randrange(len(b[1]))
-                b[1][k] = b[1][k] + link
-        self.extra_words = w.words(6, True)
-
-    def other(self, rng):
-        """Another article, often in the same section."""
-        while True:
-            if rng.random() < 0.5:
-                base = self.i - self.i % SECTION_SIZE
-                t = base + rng.randrange(min(SECTION_SIZE, self.n - base))
-            else:
-                t = rng.randrange(self.n)
-            if t != self.i:
-                return t
-
-    def broken_target(self, kind):
-        rng = random.Random("broken:%d:%s" % (self.i, kind))
-        t = self.other(rng)
-        sec, j = self.place[t]
-        if kind == "missing-file":
-            return rel_path(self.place[self.i], (sec, j)).replace(".md", "-old.md")
-        if kind == "missing-anchor":
-            slugs = {h[2] for h in self.plans[t][1]}
-            slug = "-".join(Lang.en.vocab[x] for x in self.extra_words[:3])
-            assert slug not in slugs
-            return rel_path(self.place[self.i], (sec, j)) + "#" + slug
-        path = rel_path(self.place[self.i], (sec, j))  # case-mismatch
-        return path.replace("article-", "Article-") if rng.random() < 0.5 else path.replace(".md", ".MD")
-
-    def render(self, lang, locale, li, broken_target):
-        translated = li > 0
-        title = lang.render(self.title).replace("`", "")
-        fm = ["---", "title: " + (json.dumps(title, ensure_ascii=False) if ":" in title else title),
-              "description: " + lang.render(self.description),
-              "author: " + self.author[0], "ms.author: " + self.author[1], "manager: " + self.manager,
-              "ms.date: %02d/%02d/%d" % (self.month, self.day, self.year),
-              "ms.topic: " + self.topic, "ms.service: " + self.service,
-              "localization_priority: " + ("Priority" if self.i % 7 == 0 else "Normal"),
-              "ms.collection:"] + ["- " + c for c in self.collections] + \
-             ["ms.custom:"] + ['- "%s"' % c for c in self.custom]
-        if self.uid:
-            fm.append("uid: " + self.uid)
-        if translated:
-            lc, _, rc = locale.partition("-")
-            fm += ["ms.openlocfilehash: " + self.hashes[0], "ms.sourcegitcommit: " + self.hashes[1],
-                   "ms.translationtype: " + ("MT" if self.mt else "HT"),
-                   "ms.contentlocale: %s-%s" % (lc, rc.upper()),
-                   "ms.lasthandoff: %02d/%02d/%d" % (self.month, min(self.day + 1, 28), self.year),
-                   'ms.locfileid: "%d"' % (self.locfileid + li)]
-        fm.append("---")
-
-        def head(level, toks, slug):
-            text = lang.render(toks)
-            anchor = '<a name="%s"></a>' % slug if translated else ""
-            return "#" * level + " " + anchor + text
-
-        host = "https://%s/%s/section-%d/article-%d" % ((HOST, locale) + (self.host_target or (0, 0)))
-        parts = [head(1, self.title, slugify(Lang.en.render(self.title).replace("`", "")))]
-        parts += [render_block(b, lang) for b in self.intro]
-        for level, toks, slug, blocks in self.sections:
-            parts.append(head(level, toks, slug))
-            parts += [render_block(b, lang) for b in blocks]
-        if broken_target:
-            at = 2 + self.rng.randrange(len(parts) - 1)  # a paragraph of its own
-            parts.insert(at, lang.render([("ph", "also"), ("link", self.extra_words[:3], broken_target), (".",)]))
-        return "\n".join(fm) + "\n" + "\n\n".join(parts).replace("@host", host) + "\n"
 
 
 if __name__ == "__main__":

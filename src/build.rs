@@ -35,6 +35,7 @@ pub struct Stats {
 
 pub struct Build {
     pub config: Config,
+    pub external_links: Vec<pages::ExternalLink>,
     pub files: Vec<OutFile>,
     pub diagnostics: Vec<Diagnostic>,
     pub stats: Stats,
@@ -106,10 +107,12 @@ pub fn build(site_root: &Path, show_progress: bool) -> Result<Build, Vec<Diagnos
 
     let mut files = Vec::with_capacity(rendered.len() + site.assets.len() + 8);
     let mut links: BTreeMap<Class, usize> = BTreeMap::new();
+    let mut external_links = Vec::new();
     let mut seen_translation_anchors = HashSet::new();
     for r in rendered {
         match r {
             Ok(p) => {
+                external_links.extend(p.external);
                 for c in p.link_classes {
                     *links.entry(c).or_default() += 1;
                 }
@@ -191,6 +194,7 @@ pub fn build(site_root: &Path, show_progress: bool) -> Result<Build, Vec<Diagnos
     };
     Ok(Build {
         config,
+        external_links,
         files,
         diagnostics: diags,
         stats,

@@ -145,7 +145,12 @@ pub fn split(text: &str) -> Split<'_> {
 pub fn parse(yaml: &str, yaml_line: usize, file: &str, diags: &mut Vec<Diagnostic>) -> Result<FrontMatter, Diagnostic> {
     let value: Value = serde_yaml::from_str(yaml).map_err(|e| {
         let mut d = Diagnostic::error("yaml", file, format!("broken YAML front matter: {}", yaml_message(&e)));
-        if let Some(loc) = e.location() {
+        // libyaml gives up where it noticed the problem (often the next
+        // line); the construct it was reading ("while parsing a flow
+        // sequence at line L column C") is where the writer must look.
+        if let Some((l, c)) = context_position(&e.to_string()) {
+            d = d.at(l + yaml_line - 1, c);
+        } else if let Some(loc) = e.location() {
             d = d.at(loc.line() + yaml_line - 1, loc.column());
         } else {
             d = d.at(yaml_line, 1);
@@ -247,6 +252,18 @@ pub fn parse(yaml: &str, yaml_line: usize, file: &str, diags: &mut Vec<Diagnosti
         }
     }
     Ok(fm)
+}
+
+fn context_position(msg: &str) -> Option<(usize, usize)> {
+    let i = msg.find("while parsing")?;
+    let rest = &msg[i..];
+    let j = rest.find(" at line ")?;
+    let mut nums = rest[j + 9..]
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|s| !s.is_empty());
+    let line = nums.next()?.parse().ok()?;
+    let col = nums.next()?.parse().ok()?;
+    Some((line, col))
 }
 
 fn yaml_message(e: &serde_yaml::Error) -> String {
@@ -383,7 +400,7 @@ mod tests {
     fn yaml_error_position() {
         let yaml = "title: ok\ndescription: [broken\nauthor: me\n";
         let e = parse(yaml, 2, "x.md", &mut vec![]).unwrap_err();
-        assert!(e.line >= 3, "{e:?}");
+        assert_eq!((e.line, e.column), (3, 14), "{e:?}");
     }
 
     #[test]

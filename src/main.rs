@@ -135,6 +135,28 @@ fn run(common: &Common, out: Option<&Path>) -> ExitCode {
             "{what} {} pages ({} articles, {} locales, {} fallback pages, {} assets) in {:.2?}",
             s.pages, s.articles, s.locales, s.fallback_pages, s.assets, s.elapsed
         );
+        let links: Vec<String> = s
+            .links
+            .iter()
+            .map(|(k, v)| {
+                format!(
+                    "{v} {}",
+                    serde_json::to_value(k)
+                        .ok()
+                        .and_then(|v| v.as_str().map(str::to_owned))
+                        .unwrap_or_default()
+                )
+            })
+            .collect();
+        let total: usize = s.links.values().sum();
+        eprintln!(
+            "links: {total} ({})",
+            if links.is_empty() {
+                "none".into()
+            } else {
+                links.join(", ")
+            }
+        );
         if let Some(out) = out {
             eprintln!(
                 "open {} in a browser, or serve it: python3 -m http.server -d {} 8000",
@@ -161,6 +183,7 @@ fn report(common: &Common, diags: &[Diagnostic], build: Option<&Build>) {
                 "stats": build.map(|b| &b.stats),
             },
             "diagnostics": diags,
+            "external_links": build.map(|b| &b.external_links),
         });
         println!("{}", serde_json::to_string_pretty(&report).unwrap_or_default());
         return;

@@ -17,6 +17,16 @@ pub struct PageOutput {
     pub html: String,
     pub diags: Vec<Diagnostic>,
     pub link_classes: Vec<Class>,
+    /// Links to other sites, listed in the report (never fetched).
+    pub external: Vec<ExternalLink>,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ExternalLink {
+    pub file: String,
+    pub line: usize,
+    pub column: usize,
+    pub url: String,
 }
 
 pub fn render_page(
@@ -30,12 +40,22 @@ pub fn render_page(
     let resolver = Resolver { config, site, index };
     let mut diags = Vec::new();
     let mut link_classes = Vec::with_capacity(article.md.links.len());
+    let mut external = Vec::new();
     // Diagnostics of a source article are reported once, from its own page.
     let report = !page.fallback;
     let content = fill_links(&article.md.html, |n| {
         let r = resolver.resolve(page, &article.md.links[n], report);
         diags.extend(r.diags);
         link_classes.push(r.class);
+        if report && r.class == Class::External {
+            let l = &article.md.links[n];
+            external.push(ExternalLink {
+                file: article.display.clone(),
+                line: l.line,
+                column: l.column,
+                url: r.href.clone(),
+            });
+        }
         r.href
     });
     let strings = &theme.strings[page.locale];
@@ -93,6 +113,7 @@ pub fn render_page(
         html,
         diags,
         link_classes,
+        external,
     })
 }
 
@@ -164,6 +185,7 @@ impl PageOutput {
             html,
             diags: Vec::new(),
             link_classes: Vec::new(),
+            external: Vec::new(),
         }
     }
 }
