@@ -1,14 +1,16 @@
-//! Build: runs the pipeline in order (discover -> parse -> site -> pages ->
-//! output plan) and returns what to write plus every diagnostic. Data flows
-//! one way; this module only wires the stages together.
+//! Build: wires the pipeline stages in order (discover -> parse -> site +
+//! link index -> pages -> output plan) and returns what to write plus every
+//! diagnostic. Data flows one way; this module only wires the stages
+//! together. `serve` reuses the same stage functions to redo only what
+//! changed.
 
 use crate::config::Config;
 use crate::diagnostics::{self, Diagnostic};
-use crate::discover::{self, FileKind};
+use crate::discover::{self, FileKind, SourceFile};
 use crate::links::index::{LinkIndex, RedirectTarget};
 use crate::links::Class;
 use crate::output::{Content, OutFile};
-use crate::pages::{self, PageOutput};
+use crate::pages::{self, ExternalLink, PageOutput};
 use crate::parse::{self, Article};
 use crate::render::Theme;
 use crate::site::Site;
@@ -35,7 +37,7 @@ pub struct Stats {
 
 pub struct Build {
     pub config: Config,
-    pub external_links: Vec<pages::ExternalLink>,
+    pub external_links: Vec<ExternalLink>,
     pub files: Vec<OutFile>,
     pub diagnostics: Vec<Diagnostic>,
     pub stats: Stats,
@@ -47,25 +49,30 @@ impl Build {
     }
 }
 
-/// Runs the whole pipeline except writing. `Err` is a failure that leaves
-/// nothing to publish (bad config, broken theme).
-pub fn build(site_root: &Path, show_progress: bool) -> Result<Build, Vec<Diagnostic>> {
-    let start = Instant::now();
-    let config = Config::load(site_root).map_err(|d| vec![d])?;
-    let mut diags = Vec::new();
-    let theme = Theme::load(&config, &mut diags).map_err(|d| {
-        let mut all = std::mem::take(&mut diags);
-        all.push(d);
-        all
-    })?;
+/// The in-memory site after parsing: everything needed to render any page.
+pub struct Model {
+    pub config: Config,
+    pub theme: Theme,
+    pub site: Site,
+    pub index: LinkIndex,
+}
 
-    let found = discover::discover(&config);
-    diags.extend(found.diagnostics);
-    let (article_files, assets): (Vec<_>, Vec<_>) = found.files.into_iter().partition(|f| f.kind == FileKind::Article);
+/// Stage 0: configuration and theme. `Err` leaves nothing to publish.
+pub fn load(site_root: &Path, diags: &mut Vec<Diagnostic>) -> Result<(Config, Theme), Diagnostic> {
+    let config = Config::load(site_root)?;
+    let theme = Theme::load(&config, diags)?;
+    Ok((config, theme))
+}
 
-    let progress = progress_bar(show_progress, article_files.len() as u64 * 2);
-    progress.set_message("parsing");
-    let parsed: Vec<(Option<Article>, Vec<Diagnostic>)> = article_files
+/// Splits discovered files into articles and assets.
+pub fn partition(files: Vec<SourceFile>) -> (Vec<SourceFile>, Vec<SourceFile>) {
+    files.into_iter().partition(|f| f.kind == FileKind::Article)
+}
+
+/// Stage 1: parses articles in parallel. Returns each file's article (if
+/// publishable) with its own diagnostics, in the order given.
+pub fn parse_all(files: &[SourceFile], progress: &ProgressBar) -> Vec<(Option<Article>, Vec<Diagnostic>)> {
+    files
         .par_iter()
         .map(|f| {
             let mut d = Vec::new();
@@ -73,42 +80,82 @@ pub fn build(site_root: &Path, show_progress: bool) -> Result<Build, Vec<Diagnos
             progress.inc(1);
             (a, d)
         })
-        .collect();
-    let mut articles = Vec::with_capacity(parsed.len());
-    for (a, d) in parsed {
+        .collect()
+}
+
+/// Stage 2: the site model and the link index.
+pub fn assemble(
+    config: &Config,
+    articles: Vec<Article>,
+    assets: Vec<SourceFile>,
+    diags: &mut Vec<Diagnostic>,
+) -> (Site, LinkIndex) {
+    let mut site = Site::build(config, articles, assets, diags);
+    crate::links::anchors::repair_duplicate_ids(&mut site, diags);
+    let index = LinkIndex::build(config, &site, diags);
+    site.remove_pages(&index.redirects.keys().cloned().collect());
+    (site, index)
+}
+
+/// Stage 3: renders one published page (by index into `site.pages`).
+pub fn render_one(m: &Model, page: usize) -> Result<PageOutput, Diagnostic> {
+    let page = &m.site.pages[page];
+    pages::render_page(&m.config, &m.site, &m.index, &m.theme, page).map_err(|e| {
+        let a = &m.site.articles[page.article];
+        Diagnostic::error(
+            "template",
+            &a.display,
+            format!("cannot render page `{}`: {e}", page.url),
+        )
+    })
+}
+
+/// Runs the whole pipeline except writing.
+pub fn build(site_root: &Path, show_progress: bool) -> Result<Build, Vec<Diagnostic>> {
+    let start = Instant::now();
+    let mut diags = Vec::new();
+    let (config, theme) = match load(site_root, &mut diags) {
+        Ok(x) => x,
+        Err(d) => {
+            diags.push(d);
+            return Err(diags);
+        }
+    };
+    let found = discover::discover(&config);
+    diags.extend(found.diagnostics);
+    let (article_files, assets) = partition(found.files);
+
+    let progress = progress_bar(show_progress, article_files.len() as u64 * 2);
+    progress.set_message("parsing");
+    let mut articles = Vec::with_capacity(article_files.len());
+    for (a, d) in parse_all(&article_files, &progress) {
         diags.extend(d);
         articles.extend(a);
     }
-
-    let mut site = Site::build(&config, articles, assets, &mut diags);
-    crate::links::anchors::repair_duplicate_ids(&mut site, &mut diags);
-    let index = LinkIndex::build(&config, &site, &mut diags);
-    site.remove_pages(&index.redirects.keys().cloned().collect());
+    let (site, index) = assemble(&config, articles, assets, &mut diags);
+    let model = Model {
+        config,
+        theme,
+        site,
+        index,
+    };
 
     progress.set_message("rendering");
-    progress.set_length(site.articles.len() as u64 + site.pages.len() as u64);
-    let rendered: Vec<Result<PageOutput, Diagnostic>> = site
-        .pages
-        .par_iter()
-        .map(|page| {
-            let r = pages::render_page(&config, &site, &index, &theme, page).map_err(|e| {
-                let a = &site.articles[page.article];
-                Diagnostic::error(
-                    "template",
-                    &a.display,
-                    format!("cannot render page `{}`: {e}", page.url),
-                )
-            });
+    progress.set_length(model.site.articles.len() as u64 + model.site.pages.len() as u64);
+    let rendered: Vec<Result<PageOutput, Diagnostic>> = (0..model.site.pages.len())
+        .into_par_iter()
+        .map(|i| {
+            let r = render_one(&model, i);
             progress.inc(1);
             r
         })
         .collect();
     progress.finish_and_clear();
 
-    let mut files = Vec::with_capacity(rendered.len() + site.assets.len() + 8);
+    let mut files = Vec::with_capacity(rendered.len() + model.site.assets.len() + 8);
     let mut links: BTreeMap<Class, usize> = BTreeMap::new();
     let mut external_links = Vec::new();
-    let mut seen_translation_anchors = HashSet::new();
+    let mut page_diags = Vec::new();
     for r in rendered {
         match r {
             Ok(p) => {
@@ -116,71 +163,24 @@ pub fn build(site_root: &Path, show_progress: bool) -> Result<Build, Vec<Diagnos
                 for c in p.link_classes {
                     *links.entry(c).or_default() += 1;
                 }
-                for d in p.diags {
-                    // Many links may miss one changed anchor: report it once.
-                    if d.code == "link-anchor-translation" {
-                        let key = (
-                            d.file.clone(),
-                            d.message.split(" (linked from").next().unwrap_or("").to_string(),
-                        );
-                        if !seen_translation_anchors.insert(key) {
-                            continue;
-                        }
-                    }
-                    diags.push(d);
-                }
+                page_diags.extend(p.diags);
                 files.push(OutFile {
                     path: p.path,
                     content: Content::Bytes(p.html.into_bytes()),
                 });
             }
-            Err(d) => diags.push(d),
+            Err(d) => page_diags.push(d),
         }
     }
-    let mut extra = vec![pages::render_404(&config, &theme), pages::render_root(&config, &theme)];
-    extra.extend(redirect_pages(&config, &site, &index, &theme));
-    for (li, locale) in config.locales.iter().enumerate() {
-        let map: BTreeMap<&str, &str> = index.article_ids[li]
-            .iter()
-            .filter_map(|(id, rel)| Some((id.as_str(), site.page(li, rel)?.url.as_str())))
-            .collect();
-        let json = serde_json::to_string_pretty(&map).unwrap_or_default();
-        files.push(OutFile {
-            path: format!("{}/ids.json", locale.code),
-            content: Content::Bytes(json.into_bytes()),
-        });
-    }
-    for li in 0..config.locales.len() {
-        if !site.has_home(li) {
-            extra.push(pages::render_home(&config, &site, &theme, li));
-        }
-    }
-    for r in extra {
-        match r {
-            Ok(p) => files.push(OutFile {
-                path: p.path,
-                content: Content::Bytes(p.html.into_bytes()),
-            }),
-            Err(e) => diags.push(Diagnostic::error(
-                "template",
-                "",
-                format!("cannot render a theme page: {e}"),
-            )),
-        }
-    }
-    files.push(OutFile {
-        path: "sitemap.xml".into(),
-        content: Content::Bytes(crate::sitemap::sitemap(&config, &site).into_bytes()),
-    });
-    for a in &site.assets {
-        files.push(OutFile {
-            path: format!("{}/{}", config.locales[a.locale].code, a.rel),
-            content: Content::Copy(a.abs.clone()),
-        });
-    }
-    copy_static(&theme.dir.join("static"), &mut files);
+    diags.extend(dedupe_page_diagnostics(page_diags));
+    let (extra, extra_diags) = site_files(&model);
+    files.extend(extra);
+    diags.extend(extra_diags);
 
     diagnostics::sort(&mut diags);
+    let Model {
+        config, site, index, ..
+    } = model;
     let stats = Stats {
         articles: site.articles.len(),
         pages: site.pages.len(),
@@ -201,14 +201,74 @@ pub fn build(site_root: &Path, show_progress: bool) -> Result<Build, Vec<Diagnos
     })
 }
 
+/// Many links may miss one changed anchor in a translation: report it once.
+pub fn dedupe_page_diagnostics(diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    let mut seen = HashSet::new();
+    diags
+        .into_iter()
+        .filter(|d| {
+            d.code != "link-anchor-translation"
+                || seen.insert((
+                    d.file.clone(),
+                    d.message.split(" (linked from").next().unwrap_or("").to_string(),
+                ))
+        })
+        .collect()
+}
+
+/// Stage 3b: every file that is not an article page: root redirect, 404,
+/// locale homes, redirects and short URLs, `ids.json`, sitemap, assets and
+/// the theme's static files.
+pub fn site_files(m: &Model) -> (Vec<OutFile>, Vec<Diagnostic>) {
+    let (config, site, index, theme) = (&m.config, &m.site, &m.index, &m.theme);
+    let mut files = Vec::new();
+    let mut diags = Vec::new();
+    let mut extra = vec![pages::render_404(config, theme), pages::render_root(config, theme)];
+    extra.extend(redirect_pages(config, site, index, theme));
+    for (li, locale) in config.locales.iter().enumerate() {
+        let map: BTreeMap<&str, &str> = index.article_ids[li]
+            .iter()
+            .filter_map(|(id, rel)| Some((id.as_str(), site.page(li, rel)?.url.as_str())))
+            .collect();
+        let json = serde_json::to_string_pretty(&map).unwrap_or_default();
+        files.push(OutFile {
+            path: format!("{}/ids.json", locale.code),
+            content: Content::Bytes(json.into_bytes()),
+        });
+        if !site.has_home(li) {
+            extra.push(pages::render_home(config, site, theme, li));
+        }
+    }
+    for r in extra {
+        match r {
+            Ok(p) => files.push(OutFile {
+                path: p.path,
+                content: Content::Bytes(p.html.into_bytes()),
+            }),
+            Err(e) => diags.push(Diagnostic::error(
+                "template",
+                "",
+                format!("cannot render a theme page: {e}"),
+            )),
+        }
+    }
+    files.push(OutFile {
+        path: "sitemap.xml".into(),
+        content: Content::Bytes(crate::sitemap::sitemap(config, site).into_bytes()),
+    });
+    for a in &site.assets {
+        files.push(OutFile {
+            path: format!("{}/{}", config.locales[a.locale].code, a.rel),
+            content: Content::Copy(a.abs.clone()),
+        });
+    }
+    copy_static(&theme.dir.join("static"), &mut files);
+    (files, diags)
+}
+
 /// Redirect pages: each redirected article in every locale, and the short
 /// URL `/<locale>/go/<id>/` of every `ms.custom` article ID.
-fn redirect_pages(
-    config: &crate::config::Config,
-    site: &Site,
-    index: &LinkIndex,
-    theme: &Theme,
-) -> Vec<Result<PageOutput, String>> {
+fn redirect_pages(config: &Config, site: &Site, index: &LinkIndex, theme: &Theme) -> Vec<Result<PageOutput, String>> {
     let mut out = Vec::new();
     for (li, locale) in config.locales.iter().enumerate() {
         for (src, r) in &index.redirects {
@@ -230,9 +290,7 @@ fn redirect_pages(
             ));
         }
         for (id, rel) in &index.article_ids[li] {
-            let Some(p) = site.page(li, rel) else {
-                continue;
-            };
+            let Some(p) = site.page(li, rel) else { continue };
             let dir = format!("{}/go/{id}/", locale.code);
             let target = crate::site::relative_url(&dir, &p.url);
             out.push(pages::render_redirect(
@@ -249,11 +307,10 @@ fn redirect_pages(
 }
 
 fn copy_static(dir: &Path, files: &mut Vec<OutFile>) {
-    for e in walkdir::WalkDir::new(dir)
+    let walker = walkdir::WalkDir::new(dir)
         .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'))
-        .flatten()
-    {
+        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+    for e in walker.flatten() {
         if e.file_type().is_file() {
             if let Ok(rel) = e.path().strip_prefix(dir) {
                 let rel = rel.to_string_lossy().replace('\\', "/");
@@ -266,7 +323,7 @@ fn copy_static(dir: &Path, files: &mut Vec<OutFile>) {
     }
 }
 
-fn progress_bar(show: bool, len: u64) -> ProgressBar {
+pub fn progress_bar(show: bool, len: u64) -> ProgressBar {
     if !show {
         return ProgressBar::hidden();
     }
