@@ -257,7 +257,7 @@ def rel_path(src, dst):
 class Article:
     """One article's structure, shared by all its translations."""
 
-    def __init__(self, seed, i, n, place, plans, cum):
+    def __init__(self, seed, i, n, place, plans, cum, ids):
         self.seed, self.i, self.n, self.place, self.plans = seed, i, n, place, plans
         self.rng = rng = random.Random("%s:body:%s" % (seed, i))
         w = Writer(rng, cum)
@@ -268,7 +268,7 @@ class Article:
         self.month, self.day, self.year = rng.randint(1, 12), rng.randint(1, 28), rng.randint(2018, 2024)
         self.topic, self.service = rng.choice(TOPICS), "bench-" + w.ident()
         self.collections = rng.sample(COLLECTIONS, rng.randint(1, 2))
-        self.custom = [str(x) for x in rng.sample(range(1000, 99999999), rng.randint(1, 3))]
+        self.custom = ids[:rng.randint(1, 3)]  # numeric article IDs, unique in the site
         self.uid = "bench.section-%d.article-%d" % place[i] if rng.random() < 0.3 else None
         self.hashes = ["%040x" % rng.getrandbits(160) for _ in range(2)]
         self.locfileid = rng.randint(40000000, 59999999)
@@ -412,6 +412,8 @@ def main():
     place = [(i // SECTION_SIZE + 1, i % SECTION_SIZE + 1) for i in range(n)]
     plans = [heading_plan(seed, i, cum) for i in range(n)]
 
+    ids = [str(x) for x in random.Random("%s:ids" % seed).sample(range(1000, 99999999), 3 * n)]
+
     # Which files get a broken link, and of what kind.
     rng = random.Random("%s:broken" % seed)
     broken_at = {}
@@ -438,7 +440,7 @@ def main():
 
     broken = []
     for i in range(n):
-        article = Article(seed, i, n, place, plans, cum)
+        article = Article(seed, i, n, place, plans, cum, ids[3 * i:3 * i + 3])
         for li, loc in enumerate(locales):
             kind = broken_at.get((loc, i))
             target = article.broken_target(kind) if kind else None
