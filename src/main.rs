@@ -72,6 +72,25 @@ enum Command {
         #[command(flatten)]
         common: Common,
     },
+    /// Build, serve the site on 127.0.0.1, and rebuild what changed on every
+    /// save; open pages reload by themselves.
+    Serve {
+        /// The site folder (the one holding polydoc.toml).
+        #[arg(default_value = ".")]
+        site: PathBuf,
+        /// Output folder [default: SITE/output].
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Port to listen on (0 picks a free one).
+        #[arg(long, short, default_value_t = 8000)]
+        port: u16,
+        /// Address to listen on; the default serves this machine only.
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: std::net::IpAddr,
+        /// Open the site in the default browser.
+        #[arg(long)]
+        open: bool,
+    },
     /// Write the syntax highlighting stylesheets (light and dark) into DIR.
     #[command(hide = true)]
     ThemeCss { dir: PathBuf },
@@ -86,6 +105,28 @@ fn main() -> ExitCode {
         }
         Command::Check { common } => run(&common, None),
         Command::ThemeCss { dir } => theme_css(&dir),
+        Command::Serve {
+            site,
+            out,
+            port,
+            bind,
+            open,
+        } => {
+            let out = out.unwrap_or_else(|| site.join("output"));
+            match polydoc::serve::run(polydoc::serve::Options {
+                site,
+                out,
+                port,
+                bind,
+                open,
+            }) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    ExitCode::from(2)
+                }
+            }
+        }
     }
 }
 

@@ -159,3 +159,42 @@ fn clean_stale(parent: &Path, name: &str) {
         }
     }
 }
+
+/// Replaces one file of an existing output folder atomically (temporary
+/// file + rename), for incremental rebuilds.
+pub fn write_one(out: &Path, f: &OutFile) -> io::Result<()> {
+    let dest = out.join(&f.path);
+    let dir = dest.parent().unwrap_or(out);
+    std::fs::create_dir_all(dir)?;
+    let name = dest
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.polydoc-tmp-{}", std::process::id()));
+    match &f.content {
+        Content::Bytes(b) => std::fs::write(&tmp, b)?,
+        Content::Copy(src) => {
+            std::fs::copy(src, &tmp)?;
+        }
+    }
+    std::fs::rename(&tmp, &dest).inspect_err(|_| {
+        let _ = std::fs::remove_file(&tmp);
+    })
+}
+
+/// Removes one output file (and folders it leaves empty), never anything
+/// outside `out`.
+pub fn remove_one(out: &Path, rel: &str) {
+    if rel.split('/').any(|s| s == ".." || s.is_empty()) {
+        return;
+    }
+    let p = out.join(rel);
+    let _ = std::fs::remove_file(&p);
+    let mut dir = p.parent();
+    while let Some(d) = dir {
+        if d == out || !d.starts_with(out) || std::fs::remove_dir(d).is_err() {
+            break;
+        }
+        dir = d.parent();
+    }
+}

@@ -19,6 +19,8 @@ pub struct PageOutput {
     pub link_classes: Vec<Class>,
     /// Links to other sites, listed in the report (never fetched).
     pub external: Vec<ExternalLink>,
+    /// Article paths this page links to (its link dependencies).
+    pub links_to: Vec<String>,
 }
 
 #[derive(Debug, Clone, serde::Serialize)]
@@ -41,12 +43,16 @@ pub fn render_page(
     let mut diags = Vec::new();
     let mut link_classes = Vec::with_capacity(article.md.links.len());
     let mut external = Vec::new();
+    let mut links_to = Vec::new();
     // Diagnostics of a source article are reported once, from its own page.
     let report = !page.fallback;
     let content = fill_links(&article.md.html, |n| {
         let r = resolver.resolve(page, &article.md.links[n], report);
         diags.extend(r.diags);
         link_classes.push(r.class);
+        if let Some(t) = r.target {
+            links_to.push(t);
+        }
         if report && r.class == Class::External {
             let l = &article.md.links[n];
             external.push(ExternalLink {
@@ -114,6 +120,7 @@ pub fn render_page(
         diags,
         link_classes,
         external,
+        links_to,
     })
 }
 
@@ -186,6 +193,7 @@ impl PageOutput {
             diags: Vec::new(),
             link_classes: Vec::new(),
             external: Vec::new(),
+            links_to: Vec::new(),
         }
     }
 }

@@ -18,13 +18,21 @@ pub fn repair_duplicate_ids(site: &mut Site, diags: &mut Vec<Diagnostic>) {
         .map(|(i, a)| (a.rel.clone(), i))
         .collect();
     for i in 0..site.articles.len() {
+        let source = source_of.get(&site.articles[i].rel).copied();
+        repair_article(site, i, source, diags);
+    }
+}
+
+/// Repairs one article (`source`: the index of its source-locale article).
+pub fn repair_article(site: &mut Site, i: usize, source: Option<usize>, diags: &mut Vec<Diagnostic>) {
+    {
         let a = &site.articles[i];
         let mut seen = HashSet::new();
         if a.md.headings.iter().all(|h| seen.insert(h.id.as_str())) {
-            continue;
+            return;
         }
-        let source_ids: Vec<String> = match source_of.get(&a.rel) {
-            Some(&s) if s != i => site.articles[s].md.headings.iter().map(|h| h.id.clone()).collect(),
+        let source_ids: Vec<String> = match source {
+            Some(s) if s != i => site.articles[s].md.headings.iter().map(|h| h.id.clone()).collect(),
             _ => Vec::new(),
         };
         let mut used: HashSet<String> = a.md.headings.iter().map(|h| h.id.clone()).collect();

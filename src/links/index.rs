@@ -66,17 +66,7 @@ impl LinkIndex {
                 uids.entry(uid.clone()).or_insert_with(|| a.rel.clone());
             }
         }
-        let ids = site
-            .articles
-            .iter()
-            .map(|a| {
-                a.md.headings
-                    .iter()
-                    .map(|h| h.id.clone())
-                    .chain(a.md.other_ids.iter().cloned())
-                    .collect()
-            })
-            .collect();
+        let ids = site.articles.iter().map(ids_of).collect();
 
         let mut article_ids = vec![BTreeMap::new(); n];
         let mut id_file: Vec<HashMap<String, &str>> = vec![HashMap::new(); n];
@@ -139,6 +129,16 @@ impl LinkIndex {
         index.redirects = follow_redirects(config, site, &index, &rules, diags);
         index
     }
+}
+
+/// Every ID on an article's page as rendered: heading IDs and any other
+/// `id`/`name`.
+pub fn ids_of(a: &crate::parse::Article) -> HashSet<String> {
+    a.md.headings
+        .iter()
+        .map(|h| h.id.clone())
+        .chain(a.md.other_ids.iter().cloned())
+        .collect()
 }
 
 fn redirect_rules(config: &Config, site: &Site, diags: &mut Vec<Diagnostic>) -> Vec<RedirectRule> {

@@ -42,6 +42,9 @@ pub struct Resolved {
     pub href: String,
     pub class: Class,
     pub diags: Vec<Diagnostic>,
+    /// The article path the link lands on, when it is a page of the site
+    /// (a dependency: the page must be redone when that article changes).
+    pub target: Option<String>,
 }
 
 pub struct Resolver<'a> {
@@ -333,11 +336,17 @@ impl Resolver<'_> {
     /// except those that belong to another file.
     pub fn resolve(&self, page: &Page, link: &Link, report: bool) -> Resolved {
         let mut diags = Vec::new();
-        let (href, class) = self.resolve_inner(page, link, report, &mut diags);
+        let mut target = None;
+        let (href, class) = self.resolve_inner(page, link, report, &mut diags, &mut target);
         if !report {
             diags.retain(|d| d.code == "link-anchor-translation");
         }
-        Resolved { href, class, diags }
+        Resolved {
+            href,
+            class,
+            diags,
+            target,
+        }
     }
 
     fn broken(
@@ -363,7 +372,14 @@ impl Resolver<'_> {
         (link.dest.clone(), Class::Broken)
     }
 
-    fn resolve_inner(&self, page: &Page, link: &Link, report: bool, diags: &mut Vec<Diagnostic>) -> (String, Class) {
+    fn resolve_inner(
+        &self,
+        page: &Page,
+        link: &Link,
+        report: bool,
+        diags: &mut Vec<Diagnostic>,
+        dep: &mut Option<String>,
+    ) -> (String, Class) {
         let raw = link.dest.trim().trim_start_matches('<').trim_end_matches('>');
         if raw.is_empty() {
             return self.broken(page, link, "link-empty", "the link has no target".into(), None, diags);
@@ -377,6 +393,7 @@ impl Resolver<'_> {
             let uid = percent_decode_str(uid).decode_utf8_lossy();
             return match self.index.uids.get(uid.as_ref()) {
                 Some(rel) => {
+                    *dep = Some(rel.clone());
                     let ok = self.check_fragment(page, rel, fragment, link, diags, report);
                     (
                         self.href_to_page(page, rel, query, fragment),
@@ -403,7 +420,7 @@ impl Resolver<'_> {
             }
             if let Some((path, query, fragment)) = self.own_host_path(raw) {
                 match self.find_root_path(page.locale, &path) {
-                    Some(found) => return self.local(page, link, found, &query, &fragment, report, diags),
+                    Some(found) => return self.local(page, link, found, &query, &fragment, report, diags, dep),
                     None => return (raw.to_string(), Class::External),
                 }
             }
@@ -440,7 +457,7 @@ impl Resolver<'_> {
         let decoded = percent_decode_str(path).decode_utf8_lossy().into_owned();
         if let Some(p) = decoded.strip_prefix('/') {
             return match self.find_root_path(page.locale, p) {
-                Some(found) => self.local(page, link, found, query, fragment, report, diags),
+                Some(found) => self.local(page, link, found, query, fragment, report, diags, dep),
                 None => match self.config.hosts.first() {
                     Some(h) => (
                         format!("https://{h}/{}/{}{query}{fragment}", self.reader_code(page), p),
@@ -472,7 +489,7 @@ impl Resolver<'_> {
             );
         };
         match self.find(page.locale, &target) {
-            Some(found) => self.local(page, link, found, query, fragment, report, diags),
+            Some(found) => self.local(page, link, found, query, fragment, report, diags, dep),
             None => {
                 if let Some(real) = self.case_variant(page.locale, &target) {
                     let help = Some(format!(
@@ -516,7 +533,12 @@ impl Resolver<'_> {
         fragment: &str,
         report: bool,
         diags: &mut Vec<Diagnostic>,
+        dep: &mut Option<String>,
     ) -> (String, Class) {
+        match &found {
+            Found::Page(rel) | Found::Redirect(rel) => *dep = Some(rel.clone()),
+            Found::Asset(..) => {}
+        }
         match found {
             Found::Page(rel) => {
                 let ok = self.check_fragment(page, &rel, fragment, link, diags, report);

@@ -1,0 +1,118 @@
+//! `polydoc serve`: builds, serves the output folder on loopback, watches
+//! the site and rebuilds only what changed, then tells open tabs to reload.
+
+pub mod http;
+pub mod session;
+mod watch;
+
+use http::Shared;
+use session::{Session, Update};
+use std::net::{IpAddr, TcpListener};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+pub struct Options {
+    pub site: PathBuf,
+    pub out: PathBuf,
+    pub port: u16,
+    pub bind: IpAddr,
+    pub open: bool,
+}
+
+pub fn run(opts: Options) -> Result<(), String> {
+    let site = opts
+        .site
+        .canonicalize()
+        .map_err(|e| format!("cannot open the site folder {}: {e}", opts.site.display()))?;
+    let out = if opts.out.is_absolute() {
+        opts.out.clone()
+    } else {
+        std::env::current_dir().unwrap_or_default().join(&opts.out)
+    };
+    let mut session = Session::new(&site, &out);
+    let first = session.full().map_err(|d| d.render(&site))?;
+    report(&session, &site, &first, "built");
+    let out = out.canonicalize().unwrap_or(out);
+
+    let shared = Arc::new(Shared::default());
+    publish_errors(&session, &shared);
+    let listener = TcpListener::bind((opts.bind, opts.port))
+        .map_err(|e| format!("cannot listen on {}:{}: {e}", opts.bind, opts.port))?;
+    let addr = listener.local_addr().map_err(|e| e.to_string())?;
+    let url = format!("http://{addr}/");
+    eprintln!("serving {} at {url} (Ctrl+C to stop)", out.display());
+    {
+        let (root, shared) = (out.clone(), shared.clone());
+        std::thread::spawn(move || http::serve(listener, root, shared));
+    }
+    if opts.open {
+        let _ = std::process::Command::new("xdg-open").arg(&url).spawn();
+    }
+
+    let mut roots = vec![site.clone()];
+    if let Some(config) = session_config_roots(&site) {
+        roots.extend(config.into_iter().filter(|r| !r.starts_with(&site)));
+    }
+    let watcher = watch::Watcher::new(&roots, &out).map_err(|e| format!("cannot watch the site: {e}"))?;
+    while let Some(paths) = watcher.next_batch() {
+        match session.apply(&paths) {
+            Ok(update) => {
+                report(&session, &site, &update, "rebuilt");
+                publish_errors(&session, &shared);
+                notify_tabs(&shared, &update);
+            }
+            Err(d) => eprint!("{}", d.render(&site)),
+        }
+    }
+    Ok(())
+}
+
+/// Locale folders outside the site folder are watched too.
+fn session_config_roots(site: &Path) -> Option<Vec<PathBuf>> {
+    let config = crate::config::Config::load(site).ok()?;
+    Some(
+        config
+            .locales
+            .iter()
+            .map(|l| l.root.canonicalize().unwrap_or_else(|_| l.root.clone()))
+            .collect(),
+    )
+}
+
+fn report(session: &Session, site: &Path, update: &Update, what: &str) {
+    let diags = session.diagnostics();
+    let errors: Vec<_> = diags.iter().filter(|d| d.is_error()).collect();
+    for d in &errors {
+        eprint!("{}", d.render(site));
+    }
+    eprintln!(
+        "{what}: {} pages rendered, {} files written in {:.1} ms ({} errors, {} warnings)",
+        update.pages_rendered,
+        update.files_written,
+        update.elapsed.as_secs_f64() * 1000.0,
+        errors.len(),
+        diags.len() - errors.len()
+    );
+}
+
+fn publish_errors(session: &Session, shared: &Shared) {
+    let lines: Vec<String> = session
+        .errors()
+        .iter()
+        .map(|d| format!("{}: {}", d.location(), d.message))
+        .collect();
+    *shared.errors.write().unwrap() = lines;
+}
+
+fn notify_tabs(shared: &Shared, update: &Update) {
+    let msg = if update.all {
+        serde_json::json!({"type": "reload", "all": true})
+    } else if update.changed.is_empty() {
+        return;
+    } else if update.css_only {
+        serde_json::json!({"type": "css"})
+    } else {
+        serde_json::json!({"type": "reload", "paths": update.changed})
+    };
+    shared.broadcast(&msg.to_string());
+}

@@ -1,0 +1,499 @@
+//! The incremental build behind `serve`: keeps the parsed site in memory and,
+//! for each batch of changed files, redoes only what they touch. An edited
+//! article is re-parsed alone and only its pages and the pages that link to
+//! it are re-rendered; a template change re-renders pages but writes only
+//! files whose bytes changed; adding, deleting or renaming files re-plans
+//! the site from the files already parsed. Output files are replaced one by
+//! one with a rename, so the server never serves a half-written page.
+
+use crate::build::{self, Model};
+use crate::diagnostics::Diagnostic;
+use crate::discover::{self, FileKind, SourceFile};
+use crate::links::{anchors, index};
+use crate::output::{self, Content, OutFile};
+use crate::pages;
+use crate::parse::{self, Article};
+use crate::render::Theme;
+use indicatif::ProgressBar;
+use rayon::prelude::*;
+use std::collections::hash_map::DefaultHasher;
+use std::collections::{HashMap, HashSet};
+use std::hash::{Hash, Hasher};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+type PageKey = (usize, String);
+
+/// What a rebuild changed, for the browser.
+#[derive(Debug, Default)]
+pub struct Update {
+    /// URL paths (from the output root, `/nl-nl/a/`) whose files changed.
+    pub changed: Vec<String>,
+    pub css_only: bool,
+    /// Every tab should reload (errors appeared or went, structure changed).
+    pub all: bool,
+    pub elapsed: Duration,
+    pub pages_rendered: usize,
+    pub files_written: usize,
+}
+
+pub struct Session {
+    pub site_root: PathBuf,
+    pub out: PathBuf,
+    model: Option<Model>,
+    fatal: Vec<Diagnostic>,
+    discover_diags: Vec<Diagnostic>,
+    parse_diags: HashMap<PathBuf, Vec<Diagnostic>>,
+    assemble_diags: Vec<Diagnostic>,
+    page_diags: HashMap<PageKey, Vec<Diagnostic>>,
+    extra_diags: Vec<Diagnostic>,
+    /// Page -> article paths it links to, and the reverse.
+    links_to: HashMap<PageKey, Vec<String>>,
+    linked_from: HashMap<String, HashSet<PageKey>>,
+    /// Output path -> hash of the bytes written (0 for copied files).
+    written: HashMap<String, u64>,
+    first_write: bool,
+}
+
+fn hash(bytes: &[u8]) -> u64 {
+    let mut h = DefaultHasher::new();
+    bytes.hash(&mut h);
+    h.finish()
+}
+
+impl Session {
+    pub fn new(site_root: &Path, out: &Path) -> Session {
+        Session {
+            site_root: site_root.to_path_buf(),
+            out: out.to_path_buf(),
+            model: None,
+            fatal: Vec::new(),
+            discover_diags: Vec::new(),
+            parse_diags: HashMap::new(),
+            assemble_diags: Vec::new(),
+            page_diags: HashMap::new(),
+            extra_diags: Vec::new(),
+            links_to: HashMap::new(),
+            linked_from: HashMap::new(),
+            written: HashMap::new(),
+            first_write: true,
+        }
+    }
+
+    /// Every current diagnostic.
+    pub fn diagnostics(&self) -> Vec<Diagnostic> {
+        let mut all: Vec<Diagnostic> = self.fatal.clone();
+        all.extend(self.discover_diags.iter().cloned());
+        all.extend(self.parse_diags.values().flatten().cloned());
+        all.extend(self.assemble_diags.iter().cloned());
+        all.extend(build::dedupe_page_diagnostics(
+            self.page_diags.values().flatten().cloned().collect(),
+        ));
+        all.extend(self.extra_diags.iter().cloned());
+        crate::diagnostics::sort(&mut all);
+        all
+    }
+
+    pub fn errors(&self) -> Vec<Diagnostic> {
+        self.diagnostics().into_iter().filter(Diagnostic::is_error).collect()
+    }
+
+    /// Builds everything from scratch (keeps nothing but what was written).
+    pub fn full(&mut self) -> Result<Update, Diagnostic> {
+        let start = Instant::now();
+        let mut diags = Vec::new();
+        let (config, theme) = match build::load(&self.site_root, &mut diags) {
+            Ok(x) => x,
+            Err(d) => {
+                self.fatal = vec![d];
+                return Ok(Update {
+                    all: true,
+                    elapsed: start.elapsed(),
+                    ..Default::default()
+                });
+            }
+        };
+        self.fatal.clear();
+        let found = discover::discover(&config);
+        self.discover_diags = found.diagnostics;
+        self.discover_diags.extend(diags);
+        let (article_files, assets) = build::partition(found.files);
+        let parsed = build::parse_all(&article_files, &ProgressBar::hidden());
+        self.parse_diags.clear();
+        let mut articles = Vec::new();
+        for (f, (a, d)) in article_files.iter().zip(parsed) {
+            self.parse_diags.insert(f.abs.clone(), d);
+            articles.extend(a);
+        }
+        self.replan(config, theme, articles, assets, start)
+    }
+
+    /// Plans the site from parsed articles and renders every page, writing
+    /// only what changed.
+    fn replan(
+        &mut self,
+        config: crate::config::Config,
+        theme: Theme,
+        articles: Vec<Article>,
+        assets: Vec<SourceFile>,
+        start: Instant,
+    ) -> Result<Update, Diagnostic> {
+        let mut assemble_diags = Vec::new();
+        let (site, index) = build::assemble(&config, articles, assets, &mut assemble_diags);
+        self.assemble_diags = assemble_diags;
+        self.model = Some(Model {
+            config,
+            theme,
+            site,
+            index,
+        });
+        self.page_diags.clear();
+        self.links_to.clear();
+        self.linked_from.clear();
+        let all: Vec<usize> = (0..self.model.as_ref().unwrap().site.pages.len()).collect();
+        let mut update = Update {
+            all: true,
+            ..Default::default()
+        };
+        let mut files = self.render_pages(&all, &mut update);
+        let m = self.model.as_ref().unwrap();
+        let (extra, extra_diags) = build::site_files(m);
+        self.extra_diags = extra_diags;
+        files.extend(extra);
+        self.write(files, true, &mut update)?;
+        update.elapsed = start.elapsed();
+        Ok(update)
+    }
+
+    fn render_pages(&mut self, which: &[usize], update: &mut Update) -> Vec<OutFile> {
+        let m = self.model.as_ref().unwrap();
+        let results: Vec<_> = which.par_iter().map(|&i| (i, build::render_one(m, i))).collect();
+        update.pages_rendered += results.len();
+        let mut files = Vec::with_capacity(results.len());
+        for (i, r) in results {
+            let page = &m.site.pages[i];
+            let key = (page.locale, page.rel.clone());
+            for old in self.links_to.remove(&key).unwrap_or_default() {
+                if let Some(set) = self.linked_from.get_mut(&old) {
+                    set.remove(&key);
+                }
+            }
+            match r {
+                Ok(p) => {
+                    for t in &p.links_to {
+                        self.linked_from.entry(t.clone()).or_default().insert(key.clone());
+                    }
+                    self.links_to.insert(key.clone(), p.links_to);
+                    self.page_diags.insert(key, p.diags);
+                    files.push(OutFile {
+                        path: p.path,
+                        content: Content::Bytes(p.html.into_bytes()),
+                    });
+                }
+                Err(d) => {
+                    self.page_diags.insert(key, vec![d]);
+                }
+            }
+        }
+        files
+    }
+
+    /// Writes files whose content changed; with `complete`, `files` is the
+    /// whole site and outputs no longer in it are deleted.
+    fn write(&mut self, files: Vec<OutFile>, complete: bool, update: &mut Update) -> Result<(), Diagnostic> {
+        if self.first_write {
+            let m = self.model.as_ref().unwrap();
+            let protected: Vec<PathBuf> = m
+                .config
+                .locales
+                .iter()
+                .map(|l| l.root.clone())
+                .chain([m.config.theme_dir()])
+                .collect();
+            output::check_out_dir(&self.site_root, &self.out, &protected)?;
+            output::write_site(&self.out, &files).map_err(|e| {
+                Diagnostic::error(
+                    "write",
+                    self.out.display().to_string(),
+                    format!("cannot write the site: {e}"),
+                )
+            })?;
+            self.first_write = false;
+            self.written = files
+                .iter()
+                .map(|f| {
+                    let h = match &f.content {
+                        Content::Bytes(b) => hash(b),
+                        Content::Copy(_) => 0,
+                    };
+                    (f.path.clone(), h)
+                })
+                .collect();
+            update.files_written = files.len();
+            return Ok(());
+        }
+        let mut keep = HashSet::new();
+        for f in &files {
+            keep.insert(f.path.clone());
+            let (h, changed) = match &f.content {
+                Content::Bytes(b) => {
+                    let h = hash(b);
+                    (h, self.written.get(&f.path) != Some(&h))
+                }
+                Content::Copy(src) => (0, copy_is_stale(src, &self.out.join(&f.path))),
+            };
+            if !changed {
+                continue;
+            }
+            output::write_one(&self.out, f).map_err(|e| {
+                Diagnostic::error(
+                    "write",
+                    format!("{}/{}", self.out.display(), f.path),
+                    format!("cannot write: {e}"),
+                )
+            })?;
+            self.written.insert(f.path.clone(), h);
+            update.files_written += 1;
+            update.changed.push(url_of(&f.path));
+            if !f.path.ends_with(".css") {
+                update.css_only = false;
+            }
+        }
+        if complete {
+            let stale: Vec<String> = self.written.keys().filter(|p| !keep.contains(*p)).cloned().collect();
+            for p in stale {
+                self.written.remove(&p);
+                output::remove_one(&self.out, &p);
+                update.changed.push(url_of(&p));
+            }
+        }
+        Ok(())
+    }
+
+    /// Applies a batch of changed paths (created, modified, removed or
+    /// renamed files and folders).
+    pub fn apply(&mut self, paths: &[PathBuf]) -> Result<Update, Diagnostic> {
+        let start = Instant::now();
+        let errors_before = self.errors().len();
+        let mut update = self.apply_inner(paths, start)?;
+        if self.errors().len() != errors_before || errors_before > 0 {
+            update.all = true;
+        }
+        update.elapsed = start.elapsed();
+        Ok(update)
+    }
+
+    fn apply_inner(&mut self, paths: &[PathBuf], start: Instant) -> Result<Update, Diagnostic> {
+        let Some(m) = self.model.as_ref() else {
+            return self.full();
+        };
+        let config_file = self.site_root.join(crate::config::CONFIG_FILE);
+        let redirects = m.config.redirects.as_ref().map(|r| self.site_root.join(r));
+        let theme_dir = m.config.theme_dir();
+        if paths.iter().any(|p| {
+            *p == config_file || Some(p) == redirects.as_ref() || p.ends_with(".openpublishing.redirection.json")
+        }) {
+            return self.full();
+        }
+        let mut theme_changed = false;
+        let mut static_changed = false;
+        let mut edited: Vec<(usize, String, PathBuf)> = Vec::new();
+        let mut structural = false;
+        for p in paths {
+            if p.starts_with(theme_dir.join("static")) {
+                static_changed = true;
+            } else if p.starts_with(&theme_dir) {
+                theme_changed = true;
+            } else if let Some((li, rel)) = locate(m, p) {
+                let is_md = rel.to_ascii_lowercase().ends_with(".md");
+                if p.is_file() && is_md && m.site.articles.iter().any(|a| a.locale == li && a.rel == rel) {
+                    edited.push((li, rel, p.clone()));
+                } else if p.is_file() && !is_md && m.site.asset_index.contains_key(&(li, rel.clone())) {
+                    static_changed = true; // an asset's bytes: copied below like static files
+                } else if p.exists() {
+                    structural = true;
+                } else {
+                    // Gone: it matters only if the site had it (an editor's
+                    // temporary file, created and renamed away, does not).
+                    let known = m.site.articles.iter().any(|a| a.abs.starts_with(p))
+                        || m.site.assets.iter().any(|a| a.abs.starts_with(p));
+                    structural |= known;
+                }
+            }
+        }
+        let mut update = Update {
+            css_only: true,
+            ..Default::default()
+        };
+        if theme_changed {
+            let mut diags = Vec::new();
+            match Theme::load(&m.config, &mut diags) {
+                Ok(theme) => {
+                    self.fatal.clear();
+                    self.model.as_mut().unwrap().theme = theme;
+                }
+                Err(d) => {
+                    self.fatal = vec![d];
+                    update.all = true;
+                    return Ok(update);
+                }
+            }
+            structural = true; // every page re-rendered; only changed bytes are written
+        }
+        if structural {
+            return self.restructure(paths, start);
+        }
+        if !edited.is_empty() {
+            update.css_only = false;
+            self.edit(&edited, &mut update)?;
+        }
+        if static_changed {
+            let m = self.model.as_ref().unwrap();
+            let (files, _) = build::site_files(m);
+            let copies: Vec<OutFile> = files
+                .into_iter()
+                .filter(|f| matches!(f.content, Content::Copy(_)))
+                .collect();
+            self.write(copies, false, &mut update)?;
+        }
+        Ok(update)
+    }
+
+    /// The fast path: articles edited in place.
+    fn edit(&mut self, edited: &[(usize, String, PathBuf)], update: &mut Update) -> Result<(), Diagnostic> {
+        let mut affected: HashSet<usize> = HashSet::new();
+        let mut homes: HashSet<usize> = HashSet::new();
+        for (li, rel, abs) in edited {
+            let m = self.model.as_ref().unwrap();
+            let Some(ai) = m.site.articles.iter().position(|a| a.locale == *li && a.rel == *rel) else {
+                continue;
+            };
+            let file = SourceFile {
+                locale: *li,
+                rel: rel.clone(),
+                abs: abs.clone(),
+                display: m.site.articles[ai].display.clone(),
+                kind: FileKind::Article,
+            };
+            let mut d = Vec::new();
+            let parsed = parse::parse_article(&file, &mut d);
+            self.parse_diags.insert(abs.clone(), d);
+            let Some(new) = parsed else {
+                // No longer publishable: re-plan without it.
+                return self.restructure(std::slice::from_ref(abs), Instant::now()).map(|u| *update = u);
+            };
+            let old = &m.site.articles[ai];
+            if new.fm.uid != old.fm.uid
+                || new.fm.ms_custom != old.fm.ms_custom
+                || new.fm.redirect_url != old.fm.redirect_url
+            {
+                return self.restructure(std::slice::from_ref(abs), Instant::now()).map(|u| *update = u);
+            }
+            if new.title != old.title {
+                homes.extend(0..m.config.locales.len());
+            }
+            let m = self.model.as_mut().unwrap();
+            m.site.articles[ai] = new;
+            let source = m.site.articles.iter().position(|a| a.locale == 0 && a.rel == *rel);
+            let display = m.site.articles[ai].display.clone();
+            self.assemble_diags
+                .retain(|d| !(d.code == "duplicate-anchor" && d.file == display));
+            anchors::repair_article(&mut m.site, ai, source, &mut self.assemble_diags);
+            m.index.ids[ai] = index::ids_of(&m.site.articles[ai]);
+            for (pi, p) in m.site.pages.iter().enumerate() {
+                if p.article == ai {
+                    affected.insert(pi);
+                }
+            }
+            for key in self.linked_from.get(rel).into_iter().flatten() {
+                if let Some(&pi) = m.site.page_index.get(key) {
+                    affected.insert(pi);
+                }
+            }
+        }
+        let which: Vec<usize> = affected.into_iter().collect();
+        let mut files = self.render_pages(&which, update);
+        let m = self.model.as_ref().unwrap();
+        for li in homes {
+            if !m.site.has_home(li) {
+                if let Ok(p) = pages::render_home(&m.config, &m.site, &m.theme, li) {
+                    files.push(OutFile {
+                        path: p.path,
+                        content: Content::Bytes(p.html.into_bytes()),
+                    });
+                }
+            }
+        }
+        files.push(OutFile {
+            path: "sitemap.xml".into(),
+            content: Content::Bytes(crate::sitemap::sitemap(&m.config, &m.site).into_bytes()),
+        });
+        self.write(files, false, update)
+    }
+
+    /// Files were added, removed or renamed (or the theme changed): re-plan
+    /// the site, re-parsing only the files that changed.
+    fn restructure(&mut self, changed: &[PathBuf], start: Instant) -> Result<Update, Diagnostic> {
+        let Some(m) = self.model.take() else { return self.full() };
+        let Model {
+            config, theme, site, ..
+        } = m;
+        let changed: HashSet<&PathBuf> = changed.iter().collect();
+        let mut old: HashMap<PathBuf, Article> = site.articles.into_iter().map(|a| (a.abs.clone(), a)).collect();
+        let found = discover::discover(&config);
+        self.discover_diags = found.diagnostics;
+        let (article_files, assets) = build::partition(found.files);
+        let to_parse: Vec<SourceFile> = article_files
+            .iter()
+            .filter(|f| changed.iter().any(|c| f.abs.starts_with(c)) || !old.contains_key(&f.abs))
+            .cloned()
+            .collect();
+        let parsed = build::parse_all(&to_parse, &ProgressBar::hidden());
+        let mut fresh: HashMap<PathBuf, Option<Article>> = HashMap::new();
+        for (f, (a, d)) in to_parse.iter().zip(parsed) {
+            self.parse_diags.insert(f.abs.clone(), d);
+            fresh.insert(f.abs.clone(), a);
+        }
+        let present: HashSet<&PathBuf> = article_files.iter().map(|f| &f.abs).collect();
+        self.parse_diags.retain(|p, _| present.contains(p));
+        let mut articles = Vec::with_capacity(article_files.len());
+        for f in &article_files {
+            match fresh.remove(&f.abs) {
+                Some(a) => articles.extend(a),
+                None => articles.extend(old.remove(&f.abs)),
+            }
+        }
+        self.replan(config, theme, articles, assets, start)
+    }
+}
+
+/// The locale and path inside its tree of a site file.
+fn locate(m: &Model, p: &Path) -> Option<(usize, String)> {
+    // Prefer the longest root (a locale folder may sit inside another's).
+    let mut best: Option<(usize, usize)> = None;
+    for (li, l) in m.config.locales.iter().enumerate() {
+        if p.starts_with(&l.root) {
+            let len = l.root.components().count();
+            if best.is_none_or(|(_, b)| len > b) {
+                best = Some((li, len));
+            }
+        }
+    }
+    let (li, _) = best?;
+    let rel = p.strip_prefix(&m.config.locales[li].root).ok()?;
+    let parts: Option<Vec<&str>> = rel.components().map(|c| c.as_os_str().to_str()).collect();
+    Some((li, parts?.join("/")))
+}
+
+fn copy_is_stale(src: &Path, dest: &Path) -> bool {
+    let (Ok(s), Ok(d)) = (std::fs::metadata(src), std::fs::metadata(dest)) else {
+        return true;
+    };
+    s.len() != d.len() || s.modified().ok() > d.modified().ok()
+}
+
+/// `nl-nl/a/index.html` -> `/nl-nl/a/`.
+fn url_of(path: &str) -> String {
+    let p = path.strip_suffix("index.html").unwrap_or(path);
+    format!("/{p}")
+}

@@ -1,0 +1,81 @@
+//! File watching for `serve`: notify events, filtered (output folder, hidden
+//! and editor temporary files) and coalesced into batches, so a burst of
+//! saves (write temp, rename) is one rebuild.
+
+use notify::{RecursiveMode, Watcher as _};
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+/// Quiet time that ends a burst, and the longest a burst may be held.
+const QUIET: Duration = Duration::from_millis(25);
+const MAX_HOLD: Duration = Duration::from_millis(250);
+
+pub struct Watcher {
+    _watcher: notify::RecommendedWatcher,
+    rx: mpsc::Receiver<notify::Result<notify::Event>>,
+    out: PathBuf,
+}
+
+impl Watcher {
+    pub fn new(roots: &[PathBuf], out: &Path) -> notify::Result<Watcher> {
+        let (tx, rx) = mpsc::channel();
+        let mut watcher = notify::recommended_watcher(tx)?;
+        for r in roots {
+            watcher.watch(r, RecursiveMode::Recursive)?;
+        }
+        Ok(Watcher {
+            _watcher: watcher,
+            rx,
+            out: out.to_path_buf(),
+        })
+    }
+
+    /// Blocks until something relevant changed; returns the changed paths.
+    pub fn next_batch(&self) -> Option<Vec<PathBuf>> {
+        loop {
+            let mut paths = BTreeSet::new();
+            let first = self.rx.recv().ok()?;
+            self.take(first, &mut paths);
+            let start = Instant::now();
+            while start.elapsed() < MAX_HOLD {
+                match self.rx.recv_timeout(QUIET) {
+                    Ok(ev) => self.take(ev, &mut paths),
+                    Err(mpsc::RecvTimeoutError::Timeout) => break,
+                    Err(mpsc::RecvTimeoutError::Disconnected) => return None,
+                }
+            }
+            if !paths.is_empty() {
+                return Some(paths.into_iter().collect());
+            }
+        }
+    }
+
+    fn take(&self, ev: notify::Result<notify::Event>, paths: &mut BTreeSet<PathBuf>) {
+        let Ok(ev) = ev else { return };
+        if ev.kind.is_access() {
+            return;
+        }
+        for p in ev.paths {
+            if !ignored(&p, &self.out) {
+                paths.insert(p);
+            }
+        }
+    }
+}
+
+fn ignored(p: &Path, out: &Path) -> bool {
+    if p.starts_with(out) {
+        return true;
+    }
+    let name = p.file_name().map(|n| n.to_string_lossy()).unwrap_or_default();
+    name.starts_with('.')
+        || name.ends_with('~')
+        || name.ends_with(".swp")
+        || name.ends_with(".swx")
+        || name.ends_with(".tmp")
+        || name == "4913"
+        || p.components()
+            .any(|c| c.as_os_str().to_string_lossy().starts_with('.') && c.as_os_str() != "." && c.as_os_str() != "..")
+}

@@ -1,0 +1,264 @@
+//! `polydoc serve`: the real binary on a free port; files are changed,
+//! added, renamed and deleted, and HTTP must show each change.
+
+#[path = "common/browser.rs"]
+mod browser;
+mod common;
+
+use common::*;
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+struct Server {
+    child: Child,
+    port: u16,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+struct Response {
+    status: u16,
+    head: String,
+    body: String,
+}
+
+fn request(port: u16, method: &str, path: &str) -> Option<Response> {
+    let mut s = TcpStream::connect(("127.0.0.1", port)).ok()?;
+    s.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
+    write!(
+        s,
+        "{method} {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+    )
+    .ok()?;
+    let mut buf = Vec::new();
+    s.read_to_end(&mut buf).ok()?;
+    let text = String::from_utf8_lossy(&buf).into_owned();
+    let (head, body) = text.split_once("\r\n\r\n")?;
+    let status = head.split_whitespace().nth(1)?.parse().ok()?;
+    Some(Response {
+        status,
+        head: head.to_string(),
+        body: body.to_string(),
+    })
+}
+
+fn get(port: u16, path: &str) -> Response {
+    request(port, "GET", path).unwrap_or_else(|| panic!("GET {path} failed"))
+}
+
+/// Polls until `f` holds (the rebuild is asynchronous), up to 10 s.
+#[track_caller]
+fn eventually(what: &str, mut f: impl FnMut() -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !f() {
+        assert!(Instant::now() < deadline, "timed out waiting for: {what}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+fn serve(site: &Site) -> Server {
+    let port = browser::free_port();
+    let child = Command::new(env!("CARGO_BIN_EXE_polydoc"))
+        .args(["serve", site.root.to_str().unwrap(), "--port", &port.to_string()])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start polydoc serve");
+    let server = Server { child, port };
+    eventually("the server answers", || {
+        request(port, "GET", "/").is_some_and(|r| r.status == 200)
+    });
+    server
+}
+
+fn fixture() -> Site {
+    let site = Site::new(&[("en-us", "English"), ("nl-nl", "Nederlands")]);
+    site.write_all(&[
+        (
+            "articles/en-us/index.md",
+            &article("Home", "# Home\n\n[Setup](guide/setup.md#install)\n"),
+        ),
+        (
+            "articles/en-us/guide/setup.md",
+            &article("Setup", "# Setup\n\nFirst version.\n\n## Install\n"),
+        ),
+        (
+            "articles/en-us/guide/policy.md",
+            &article("Policy", "# Policy\n\nA policy.\n"),
+        ),
+        (
+            "articles/nl-nl/guide/setup.md",
+            &article(
+                "Instellen",
+                "# <a name=\"setup\"></a>Instellen\n\nEerste versie.\n\n## <a name=\"install\"></a>Installeren\n",
+            ),
+        ),
+        ("articles/en-us/media/a.png", "png"),
+    ]);
+    site
+}
+
+#[test]
+fn edits_additions_renames_and_deletions_show_up() {
+    let site = fixture();
+    let s = serve(&site);
+    assert!(get(s.port, "/en-us/guide/setup/").body.contains("First version."));
+
+    site.write(
+        "articles/en-us/guide/setup.md",
+        &article("Setup", "# Setup\n\nSecond version.\n\n## Install\n"),
+    );
+    eventually("the edit", || {
+        get(s.port, "/en-us/guide/setup/").body.contains("Second version.")
+    });
+    // The nl-nl translation is untouched; the en-us page's fallback copy does not exist.
+    assert!(get(s.port, "/nl-nl/guide/setup/").body.contains("Eerste versie."));
+
+    site.write("articles/en-us/guide/new.md", &article("New", "# New page\n"));
+    eventually("the new page", || get(s.port, "/en-us/guide/new/").status == 200);
+    eventually("its fallback in nl-nl", || {
+        get(s.port, "/nl-nl/guide/new/").body.contains("New page")
+    });
+
+    std::fs::rename(
+        site.path("articles/en-us/guide/new.md"),
+        site.path("articles/en-us/guide/renamed.md"),
+    )
+    .unwrap();
+    eventually("the renamed page", || {
+        get(s.port, "/en-us/guide/renamed/").status == 200
+    });
+    eventually("the old URL gone", || get(s.port, "/en-us/guide/new/").status == 404);
+
+    // A translation deleted: the page falls back to the source.
+    site.remove("articles/nl-nl/guide/setup.md");
+    eventually("the fallback", || {
+        get(s.port, "/nl-nl/guide/setup/").body.contains("Second version.")
+    });
+
+    // A whole folder removed.
+    std::fs::remove_dir_all(site.path("articles/en-us/guide")).unwrap();
+    eventually("the folder's pages gone", || {
+        get(s.port, "/en-us/guide/policy/").status == 404 && get(s.port, "/nl-nl/guide/policy/").status == 404
+    });
+    // The link to the removed page is now an error, shown in the overlay.
+    eventually("the overlay", || {
+        get(s.port, "/en-us/").body.contains("polydoc-overlay")
+    });
+}
+
+#[test]
+fn error_overlay_appears_and_goes_away() {
+    let site = fixture();
+    let s = serve(&site);
+    assert!(!get(s.port, "/en-us/").body.contains("polydoc-overlay"));
+    site.write("articles/en-us/guide/policy.md", "---\ntitle: [broken\n---\n# Policy\n");
+    eventually("the overlay", || {
+        let body = get(s.port, "/en-us/").body;
+        body.contains("id=\"polydoc-overlay\"") && body.contains("articles/en-us/guide/policy.md:2:8")
+    });
+    let status = get(s.port, "/__polydoc/status").body;
+    assert!(status.contains("policy.md:2:8"), "{status}");
+    site.write(
+        "articles/en-us/guide/policy.md",
+        &article("Policy", "# Policy\n\nFixed.\n"),
+    );
+    eventually("the overlay gone", || {
+        !get(s.port, "/en-us/").body.contains("polydoc-overlay")
+    });
+    assert!(get(s.port, "/en-us/guide/policy/").body.contains("Fixed."));
+    assert_eq!(get(s.port, "/__polydoc/status").body, "{\"errors\":[]}");
+}
+
+#[test]
+fn server_basics_and_traversal() {
+    let site = fixture();
+    let s = serve(&site);
+    let page = get(s.port, "/en-us/guide/setup/");
+    assert_eq!(page.status, 200);
+    assert!(
+        page.head.contains("Content-Type: text/html; charset=utf-8"),
+        "{}",
+        page.head
+    );
+    assert!(page.body.contains("/__polydoc/live.js"));
+    // Folder URL without its slash is redirected.
+    let r = get(s.port, "/en-us/guide/setup");
+    assert_eq!(r.status, 301);
+    assert!(r.head.contains("Location: /en-us/guide/setup/"));
+    assert!(get(s.port, "/_static/css/site.css").head.contains("text/css"));
+    assert!(get(s.port, "/en-us/media/a.png").head.contains("image/png"));
+    // HEAD: headers only.
+    let h = request(s.port, "HEAD", "/en-us/guide/setup/").unwrap();
+    assert_eq!(h.status, 200);
+    assert!(h.body.is_empty());
+    assert!(h.head.contains(&format!("Content-Length: {}", page.body.len())));
+    // The theme's 404 page.
+    let missing = get(s.port, "/en-us/nope/");
+    assert_eq!(missing.status, 404);
+    assert!(missing.body.contains(&theme_string("en-us", "not_found_title")));
+    // Traversal, plain and encoded, never leaves the output folder.
+    std::fs::write(site.outside("secret.txt"), "secret").unwrap();
+    for p in [
+        "/../secret.txt",
+        "/../../secret.txt",
+        "/%2e%2e/secret.txt",
+        "/en-us/..%2f..%2fsecret.txt",
+        "/..%5csecret.txt",
+    ] {
+        let r = get(s.port, p);
+        assert!(r.status == 403 || r.status == 404, "{p}: {}", r.status);
+        assert!(!r.body.contains("secret"), "{p}");
+    }
+}
+
+#[test]
+fn serve_listens_on_loopback_only_by_default() {
+    let site = fixture();
+    let s = serve(&site);
+    let out = Command::new("ss").args(["-ltnH"]).output();
+    if let Ok(out) = out {
+        let text = String::from_utf8_lossy(&out.stdout);
+        let line = text
+            .lines()
+            .find(|l| l.contains(&format!(":{} ", s.port)))
+            .unwrap_or_default();
+        assert!(line.contains("127.0.0.1"), "{line}");
+    }
+}
+
+#[test]
+fn the_open_page_reloads_by_itself() {
+    let site = fixture();
+    let s = serve(&site);
+    let Some(mut b) = browser::Browser::start() else { return };
+    b.goto(&format!("http://127.0.0.1:{}/en-us/guide/setup/", s.port));
+    assert_eq!(b.eval("document.querySelector('main p').textContent"), "First version.");
+    b.eval("window.__before_reload = true");
+    // Give the page time to open its event stream.
+    b.wait_for(
+        "window.performance.getEntriesByType('resource').some(e => e.name.includes('live.js'))",
+        Duration::from_secs(5),
+    );
+    std::thread::sleep(Duration::from_millis(300));
+    site.write(
+        "articles/en-us/guide/setup.md",
+        &article("Setup", "# Setup\n\nEdited in the editor.\n\n## Install\n"),
+    );
+    b.wait_for(
+        "document.querySelector('main p') && document.querySelector('main p').textContent === 'Edited in the editor.'",
+        Duration::from_secs(10),
+    );
+    assert_eq!(
+        b.eval("window.__before_reload === undefined"),
+        true,
+        "the page was reloaded"
+    );
+}
