@@ -9,7 +9,7 @@ use crate::diagnostics::{self, Diagnostic};
 use crate::discover::{self, FileKind, SourceFile};
 use crate::links::index::{LinkIndex, RedirectTarget};
 use crate::links::Class;
-use crate::output::{Content, OutFile};
+use crate::output::{self, Content, OutFile};
 use crate::pages::{self, ExternalLink, PageOutput};
 use crate::parse::{self, Article};
 use crate::render::Theme;
@@ -31,6 +31,8 @@ pub struct Stats {
     /// Links by what they turned out to be.
     pub links: BTreeMap<Class, usize>,
     pub redirects: usize,
+    /// Milliseconds per stage (wall clock).
+    pub stage_ms: BTreeMap<&'static str, u64>,
     #[serde(skip)]
     pub elapsed: Duration,
 }
@@ -38,7 +40,6 @@ pub struct Stats {
 pub struct Build {
     pub config: Config,
     pub external_links: Vec<ExternalLink>,
-    pub files: Vec<OutFile>,
     pub diagnostics: Vec<Diagnostic>,
     pub stats: Stats,
 }
@@ -110,8 +111,9 @@ pub fn render_one(m: &Model, page: usize) -> Result<PageOutput, Diagnostic> {
     })
 }
 
-/// Runs the whole pipeline except writing.
-pub fn build(site_root: &Path, show_progress: bool) -> Result<Build, Vec<Diagnostic>> {
+/// Runs the whole pipeline; with `out`, writes the site there (into a
+/// staging folder as pages are rendered, swapped in at the end).
+pub fn build(site_root: &Path, show_progress: bool, out: Option<&Path>) -> Result<Build, Vec<Diagnostic>> {
     let start = Instant::now();
     let mut diags = Vec::new();
     let (config, theme) = match load(site_root, &mut diags) {
@@ -121,9 +123,55 @@ pub fn build(site_root: &Path, show_progress: bool) -> Result<Build, Vec<Diagnos
             return Err(diags);
         }
     };
+    let staging = match out {
+        Some(out) => {
+            let protected: Vec<_> = config
+                .locales
+                .iter()
+                .map(|l| l.root.clone())
+                .chain([config.theme_dir()])
+                .collect();
+            let staged = output::check_out_dir(site_root, out, &protected).and_then(|_| {
+                output::Staging::new(out).map_err(|e| {
+                    Diagnostic::error(
+                        "write",
+                        out.display().to_string(),
+                        format!("cannot create the output folder: {e}"),
+                    )
+                })
+            });
+            match staged {
+                Ok(s) => Some(s),
+                Err(d) => {
+                    diags.push(d);
+                    return Err(diags);
+                }
+            }
+        }
+        None => None,
+    };
+    let write_error: std::sync::Mutex<Option<String>> = std::sync::Mutex::new(None);
+    let write = |f: OutFile| {
+        if let Some(s) = &staging {
+            if let Err(e) = s.write(&f) {
+                write_error
+                    .lock()
+                    .unwrap()
+                    .get_or_insert_with(|| format!("{}: {e}", f.path));
+            }
+        }
+    };
+    let mut stage_ms = BTreeMap::new();
+    let mut lap = Instant::now();
+    let mut stage = |name: &'static str| {
+        stage_ms.insert(name, lap.elapsed().as_millis() as u64);
+        lap = Instant::now();
+    };
+    stage("load");
     let found = discover::discover(&config);
     diags.extend(found.diagnostics);
     let (article_files, assets) = partition(found.files);
+    stage("discover");
 
     let progress = progress_bar(show_progress, article_files.len() as u64 * 2);
     progress.set_message("parsing");
@@ -132,7 +180,9 @@ pub fn build(site_root: &Path, show_progress: bool) -> Result<Build, Vec<Diagnos
         diags.extend(d);
         articles.extend(a);
     }
+    stage("parse");
     let (site, index) = assemble(&config, articles, assets, &mut diags);
+    stage("assemble");
     let model = Model {
         config,
         theme,
@@ -142,17 +192,27 @@ pub fn build(site_root: &Path, show_progress: bool) -> Result<Build, Vec<Diagnos
 
     progress.set_message("rendering");
     progress.set_length(model.site.articles.len() as u64 + model.site.pages.len() as u64);
+    // Pages are written as soon as they are rendered; only what the report
+    // needs is kept.
     let rendered: Vec<Result<PageOutput, Diagnostic>> = (0..model.site.pages.len())
         .into_par_iter()
         .map(|i| {
-            let r = render_one(&model, i);
+            let r = render_one(&model, i).map(|mut p| {
+                let html = std::mem::take(&mut p.html);
+                write(OutFile {
+                    path: p.path.clone(),
+                    content: Content::Bytes(html.into_bytes()),
+                });
+                p
+            });
             progress.inc(1);
             r
         })
         .collect();
     progress.finish_and_clear();
+    stage("render");
 
-    let mut files = Vec::with_capacity(rendered.len() + model.site.assets.len() + 8);
+    let mut files_written = 0;
     let mut links: BTreeMap<Class, usize> = BTreeMap::new();
     let mut external_links = Vec::new();
     let mut page_diags = Vec::new();
@@ -164,18 +224,34 @@ pub fn build(site_root: &Path, show_progress: bool) -> Result<Build, Vec<Diagnos
                     *links.entry(c).or_default() += 1;
                 }
                 page_diags.extend(p.diags);
-                files.push(OutFile {
-                    path: p.path,
-                    content: Content::Bytes(p.html.into_bytes()),
-                });
+                files_written += 1;
             }
             Err(d) => page_diags.push(d),
         }
     }
     diags.extend(dedupe_page_diagnostics(page_diags));
     let (extra, extra_diags) = site_files(&model);
-    files.extend(extra);
+    files_written += extra.len();
+    extra.into_par_iter().for_each(write);
     diags.extend(extra_diags);
+    stage("site_files");
+    if let Some(s) = staging {
+        let failed = write_error.into_inner().unwrap();
+        let committed = match failed {
+            Some(e) => Err(e),
+            None => s.commit().map_err(|e| e.to_string()),
+        };
+        if let Err(e) = committed {
+            let out = out.map(|o| o.display().to_string()).unwrap_or_default();
+            diags.push(Diagnostic::error(
+                "write",
+                out,
+                format!("cannot write the site ({e}); the previous output is unchanged"),
+            ));
+            return Err(diags);
+        }
+        stage("commit");
+    }
 
     diagnostics::sort(&mut diags);
     let Model {
@@ -187,15 +263,15 @@ pub fn build(site_root: &Path, show_progress: bool) -> Result<Build, Vec<Diagnos
         fallback_pages: site.pages.iter().filter(|p| p.fallback).count(),
         locales: config.locales.len(),
         assets: site.assets.len(),
-        files_written: files.len(),
+        files_written,
         links,
         redirects: index.redirects.len(),
+        stage_ms,
         elapsed: start.elapsed(),
     };
     Ok(Build {
         config,
         external_links,
-        files,
         diagnostics: diags,
         stats,
     })

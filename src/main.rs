@@ -4,7 +4,6 @@
 use clap::{Parser, Subcommand, ValueEnum};
 use polydoc::build::{self, Build};
 use polydoc::diagnostics::{Diagnostic, Severity};
-use polydoc::output;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -132,7 +131,7 @@ fn main() -> ExitCode {
 
 fn run(common: &Common, out: Option<&Path>) -> ExitCode {
     let show_progress = std::io::stderr().is_terminal() && !common.quiet && common.format == Format::Human;
-    let result = build::build(&common.site, show_progress);
+    let result = build::build(&common.site, show_progress, out);
     let mut build = match result {
         Ok(b) => b,
         Err(diags) => {
@@ -140,29 +139,6 @@ fn run(common: &Common, out: Option<&Path>) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    if let Some(out) = out {
-        let protected: Vec<PathBuf> = build
-            .config
-            .locales
-            .iter()
-            .map(|l| l.root.clone())
-            .chain([build.config.theme_dir()])
-            .collect();
-        let res = output::check_out_dir(&common.site, out, &protected).and_then(|_| {
-            output::write_site(out, &build.files).map_err(|e| {
-                Diagnostic::error(
-                    "write",
-                    out.display().to_string(),
-                    format!("cannot write the site: {e}; the previous output is unchanged"),
-                )
-            })
-        });
-        if let Err(d) = res {
-            build.diagnostics.push(d);
-            report(common, &build.diagnostics, Some(&build));
-            return ExitCode::from(2);
-        }
-    }
     if common.deny == Some(Deny::Warnings) {
         for d in &mut build.diagnostics {
             d.severity = Severity::Error;

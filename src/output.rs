@@ -5,7 +5,6 @@
 
 use crate::diagnostics::Diagnostic;
 use rayon::prelude::*;
-use std::collections::BTreeSet;
 use std::io;
 use std::path::{Path, PathBuf};
 
@@ -84,65 +83,99 @@ pub fn check_out_dir(site_root: &Path, out: &Path, protected: &[PathBuf]) -> Res
     Ok(())
 }
 
+/// A new output folder being written beside the real one. Files are
+/// written into it as they are produced (so a build never holds the whole
+/// site in memory); `commit` swaps it in with renames. Dropped without
+/// `commit`, it is removed and the previous output stays as it was.
+pub struct Staging {
+    out: PathBuf,
+    parent: PathBuf,
+    name: String,
+    pub dir: PathBuf,
+    committed: bool,
+}
+
+impl Staging {
+    pub fn new(out: &Path) -> io::Result<Staging> {
+        let out = absolute(out);
+        let parent = out
+            .parent()
+            .ok_or_else(|| io::Error::other("output folder has no parent"))?
+            .to_path_buf();
+        std::fs::create_dir_all(&parent)?;
+        let name = out
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "output".into());
+        clean_stale(&parent, &name);
+        let dir = parent.join(format!(".{name}.polydoc-new-{}", std::process::id()));
+        if dir.exists() {
+            std::fs::remove_dir_all(&dir)?;
+        }
+        std::fs::create_dir(&dir)?;
+        std::fs::write(
+            dir.join(MARKER),
+            b"This folder is written by polydoc and replaced on every build.\n",
+        )?;
+        Ok(Staging {
+            out,
+            parent,
+            name,
+            dir,
+            committed: false,
+        })
+    }
+
+    /// Writes one file (safe to call from many threads).
+    pub fn write(&self, f: &OutFile) -> io::Result<()> {
+        let dest = self.dir.join(&f.path);
+        if let Some(d) = dest.parent() {
+            if !d.is_dir() {
+                std::fs::create_dir_all(d)?;
+            }
+        }
+        match &f.content {
+            Content::Bytes(b) => std::fs::write(&dest, b),
+            Content::Copy(src) => std::fs::copy(src, &dest).map(|_| ()),
+        }
+    }
+
+    /// Swaps the new folder in: old -> aside, new -> in place, old removed.
+    pub fn commit(mut self) -> io::Result<()> {
+        let aside = self
+            .parent
+            .join(format!(".{}.polydoc-old-{}", self.name, std::process::id()));
+        let had_old = self.out.exists();
+        if had_old {
+            std::fs::rename(&self.out, &aside)?;
+        }
+        if let Err(e) = std::fs::rename(&self.dir, &self.out) {
+            if had_old {
+                let _ = std::fs::rename(&aside, &self.out);
+            }
+            return Err(e);
+        }
+        self.committed = true;
+        if had_old {
+            std::fs::remove_dir_all(&aside)?;
+        }
+        Ok(())
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = std::fs::remove_dir_all(&self.dir);
+        }
+    }
+}
+
 /// Writes `files` as the new content of `out`.
 pub fn write_site(out: &Path, files: &[OutFile]) -> io::Result<()> {
-    let out = absolute(out);
-    let parent = out
-        .parent()
-        .ok_or_else(|| io::Error::other("output folder has no parent"))?
-        .to_path_buf();
-    std::fs::create_dir_all(&parent)?;
-    let name = out
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "output".into());
-    clean_stale(&parent, &name);
-    let staging = parent.join(format!(".{name}.polydoc-new-{}", std::process::id()));
-    if staging.exists() {
-        std::fs::remove_dir_all(&staging)?;
-    }
-    std::fs::create_dir(&staging)?;
-    std::fs::write(
-        staging.join(MARKER),
-        b"This folder is written by polydoc and replaced on every build.\n",
-    )?;
-    let result = (|| {
-        let dirs: BTreeSet<&str> = files
-            .iter()
-            .filter_map(|f| f.path.rsplit_once('/').map(|(d, _)| d))
-            .collect();
-        for d in dirs {
-            std::fs::create_dir_all(staging.join(d))?;
-        }
-        files.par_iter().try_for_each(|f| {
-            let dest = staging.join(&f.path);
-            match &f.content {
-                Content::Bytes(b) => std::fs::write(&dest, b),
-                Content::Copy(src) => std::fs::copy(src, &dest).map(|_| ()),
-            }
-        })
-    })();
-    if let Err(e) = result {
-        let _ = std::fs::remove_dir_all(&staging);
-        return Err(e);
-    }
-    // Swap: old -> aside, new -> in place, then drop the old one.
-    let aside = parent.join(format!(".{name}.polydoc-old-{}", std::process::id()));
-    let had_old = out.exists();
-    if had_old {
-        std::fs::rename(&out, &aside)?;
-    }
-    if let Err(e) = std::fs::rename(&staging, &out) {
-        if had_old {
-            let _ = std::fs::rename(&aside, &out);
-        }
-        let _ = std::fs::remove_dir_all(&staging);
-        return Err(e);
-    }
-    if had_old {
-        std::fs::remove_dir_all(&aside)?;
-    }
-    Ok(())
+    let staging = Staging::new(out)?;
+    files.par_iter().try_for_each(|f| staging.write(f))?;
+    staging.commit()
 }
 
 /// Removes staging folders an interrupted build left behind (only ours:

@@ -1,7 +1,9 @@
 //! Code highlighting with syntect into CSS classes (`hl-*`), never inline
 //! styles. The syntax set is loaded once, on first use.
 
-use std::sync::OnceLock;
+use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
+use std::sync::{Arc, Mutex, OnceLock};
 use syntect::html::{ClassStyle, ClassedHTMLGenerator};
 use syntect::parsing::{SyntaxReference, SyntaxSet};
 use syntect::util::LinesWithEndings;
@@ -43,8 +45,36 @@ fn find(lang: &str) -> Option<&'static SyntaxReference> {
     set.find_syntax_by_token(alias(&l))
 }
 
+/// Highlighted blocks already rendered in this process, by (language,
+/// code). Translations carry the source's code blocks unchanged
+/// (translators must not touch code), so each block is highlighted once for
+/// all locales. Sharded to keep lock contention low.
+struct Cache {
+    shards: Vec<Mutex<HashMap<u64, Arc<str>>>>,
+}
+
+fn cache() -> &'static Cache {
+    static CACHE: OnceLock<Cache> = OnceLock::new();
+    CACHE.get_or_init(|| Cache {
+        shards: (0..32).map(|_| Mutex::new(HashMap::new())).collect(),
+    })
+}
+
 /// Renders a code block. `lang` is the first word of the fence's info string.
 pub fn code_block(code: &str, lang: &str) -> String {
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    (lang, code).hash(&mut h);
+    let key = h.finish();
+    let shard = &cache().shards[(key % 32) as usize];
+    if let Some(hit) = shard.lock().unwrap().get(&key) {
+        return hit.to_string();
+    }
+    let html = render_block(code, lang);
+    shard.lock().unwrap().insert(key, Arc::from(html.as_str()));
+    html
+}
+
+fn render_block(code: &str, lang: &str) -> String {
     let lang_attr = html_escape(lang);
     let class = if lang.is_empty() {
         String::new()

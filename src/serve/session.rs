@@ -380,14 +380,18 @@ impl Session {
             self.parse_diags.insert(abs.clone(), d);
             let Some(new) = parsed else {
                 // No longer publishable: re-plan without it.
-                return self.restructure(std::slice::from_ref(abs), Instant::now()).map(|u| *update = u);
+                return self
+                    .restructure(std::slice::from_ref(abs), Instant::now())
+                    .map(|u| *update = u);
             };
             let old = &m.site.articles[ai];
             if new.fm.uid != old.fm.uid
                 || new.fm.ms_custom != old.fm.ms_custom
                 || new.fm.redirect_url != old.fm.redirect_url
             {
-                return self.restructure(std::slice::from_ref(abs), Instant::now()).map(|u| *update = u);
+                return self
+                    .restructure(std::slice::from_ref(abs), Instant::now())
+                    .map(|u| *update = u);
             }
             if new.title != old.title {
                 homes.extend(0..m.config.locales.len());
