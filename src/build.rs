@@ -183,6 +183,7 @@ pub fn build(site_root: &Path, show_progress: bool, out: Option<&Path>) -> Resul
     stage("parse");
     let (site, index) = assemble(&config, articles, assets, &mut diags);
     stage("assemble");
+    pages::LINK_NANOS.store(0, std::sync::atomic::Ordering::Relaxed);
     let model = Model {
         config,
         theme,
@@ -211,6 +212,7 @@ pub fn build(site_root: &Path, show_progress: bool, out: Option<&Path>) -> Resul
         .collect();
     progress.finish_and_clear();
     stage("render");
+    let link_ms = pages::LINK_NANOS.load(std::sync::atomic::Ordering::Relaxed) / 1_000_000;
 
     let mut files_written = 0;
     let mut links: BTreeMap<Class, usize> = BTreeMap::new();
@@ -253,6 +255,7 @@ pub fn build(site_root: &Path, show_progress: bool, out: Option<&Path>) -> Resul
         stage("commit");
     }
 
+    stage_ms.insert("links_cpu", link_ms);
     diagnostics::sort(&mut diags);
     let Model {
         config, site, index, ..
