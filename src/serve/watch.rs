@@ -37,11 +37,23 @@ impl Watcher {
         loop {
             let mut paths = BTreeSet::new();
             let first = self.rx.recv().ok()?;
-            self.take(first, &mut paths);
+            if !self.take(first, &mut paths) {
+                continue;
+            }
+            // Only relevant events (not our own output writes) extend the burst.
             let start = Instant::now();
+            let mut last = Instant::now();
             while start.elapsed() < MAX_HOLD {
-                match self.rx.recv_timeout(QUIET) {
-                    Ok(ev) => self.take(ev, &mut paths),
+                let wait = QUIET.saturating_sub(last.elapsed());
+                if wait.is_zero() {
+                    break;
+                }
+                match self.rx.recv_timeout(wait) {
+                    Ok(ev) => {
+                        if self.take(ev, &mut paths) {
+                            last = Instant::now();
+                        }
+                    }
                     Err(mpsc::RecvTimeoutError::Timeout) => break,
                     Err(mpsc::RecvTimeoutError::Disconnected) => return None,
                 }
@@ -52,16 +64,20 @@ impl Watcher {
         }
     }
 
-    fn take(&self, ev: notify::Result<notify::Event>, paths: &mut BTreeSet<PathBuf>) {
-        let Ok(ev) = ev else { return };
+    /// Adds the event's relevant paths; true when there were any.
+    fn take(&self, ev: notify::Result<notify::Event>, paths: &mut BTreeSet<PathBuf>) -> bool {
+        let Ok(ev) = ev else { return false };
         if ev.kind.is_access() {
-            return;
+            return false;
         }
+        let mut any = false;
         for p in ev.paths {
             if !ignored(&p, &self.out) {
                 paths.insert(p);
+                any = true;
             }
         }
+        any
     }
 }
 
