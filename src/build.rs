@@ -69,7 +69,7 @@ pub fn build(site_root: &Path, show_progress: bool) -> Result<Build, Vec<Diagnos
         .par_iter()
         .map(|f| {
             let mut d = Vec::new();
-            let a = parse::parse_article(f, &mut d);
+            let a = parse::parse_article(f, &config, &mut d);
             progress.inc(1);
             (a, d)
         })
@@ -181,6 +181,10 @@ pub fn build(site_root: &Path, show_progress: bool) -> Result<Build, Vec<Diagnos
     copy_static(&theme.dir.join("static"), &mut files);
 
     diagnostics::sort(&mut diags);
+    // An included file's problem is found once per page that includes it.
+    diags.dedup_by(|a, b| {
+        a.file == b.file && a.line == b.line && a.column == b.column && a.code == b.code && a.message == b.message
+    });
     let stats = Stats {
         articles: site.articles.len(),
         pages: site.pages.len(),

@@ -6,6 +6,7 @@ use crate::config::Config;
 use crate::diagnostics::Diagnostic;
 use crate::links::index::LinkIndex;
 use crate::links::{Class, Resolver};
+use crate::markdown::docfx::fill_strings;
 use crate::markdown::fill_links;
 use crate::render::{common_context, Theme};
 use crate::site::{relative_url, Page, Site};
@@ -43,7 +44,9 @@ pub fn render_page(
     let mut external = Vec::new();
     // Diagnostics of a source article are reported once, from its own page.
     let report = !page.fallback;
-    let content = fill_links(&article.md.html, |n| {
+    // Alert labels and other theme words, in the language of the content.
+    let with_strings = fill_strings(&article.md.html, |k| theme.strings[article.locale].get(k).to_string());
+    let content = fill_links(&with_strings, |n| {
         let r = resolver.resolve(page, &article.md.links[n], report);
         diags.extend(r.diags);
         link_classes.push(r.class);

@@ -2,6 +2,7 @@
 //! an `Article`. Runs in parallel, once per file; everything here is
 //! independent of every other file.
 
+use crate::config::Config;
 use crate::diagnostics::{Diagnostic, LineIndex};
 use crate::discover::SourceFile;
 use crate::frontmatter::{self, FrontMatter};
@@ -23,7 +24,7 @@ pub struct Article {
 
 /// Reads and parses one article. `None` means the article cannot be
 /// published; the diagnostics say why.
-pub fn parse_article(file: &SourceFile, diags: &mut Vec<Diagnostic>) -> Option<Article> {
+pub fn parse_article(file: &SourceFile, config: &Config, diags: &mut Vec<Diagnostic>) -> Option<Article> {
     let bytes = std::fs::read(&file.abs)
         .map_err(|e| {
             diags.push(
@@ -55,10 +56,10 @@ pub fn parse_article(file: &SourceFile, diags: &mut Vec<Diagnostic>) -> Option<A
         }
     };
     let text = text.strip_prefix('\u{FEFF}').map(str::to_owned).unwrap_or(text);
-    parse_text(file, &text, diags)
+    parse_text(file, config, &text, diags)
 }
 
-fn parse_text(file: &SourceFile, text: &str, diags: &mut Vec<Diagnostic>) -> Option<Article> {
+fn parse_text(file: &SourceFile, config: &Config, text: &str, diags: &mut Vec<Diagnostic>) -> Option<Article> {
     let lines = LineIndex::new(text);
     let split = frontmatter::split(text);
     let fm = match split.yaml {
@@ -67,7 +68,14 @@ fn parse_text(file: &SourceFile, text: &str, diags: &mut Vec<Diagnostic>) -> Opt
             .ok()?,
         None => FrontMatter::default(),
     };
-    let md = markdown::render(text, split.body_offset, &lines);
+    let env = markdown::docfx::Env {
+        site_root: &config.site_root,
+        locale_root: &config.locales[file.locale].root,
+        source_root: (file.locale != 0).then(|| config.locales[0].root.as_path()),
+    };
+    let _ = &lines;
+    let mut md = markdown::render_file(Some(env), &file.abs, &file.display, &file.rel, text, split.body_offset);
+    diags.append(&mut md.diags);
     let title = match (&fm.title, &md.h1) {
         (Some(t), _) if !t.trim().is_empty() => t.clone(),
         (_, Some(h1)) => {

@@ -45,6 +45,12 @@ fn find(lang: &str) -> Option<&'static SyntaxReference> {
 
 /// Renders a code block. `lang` is the first word of the fence's info string.
 pub fn code_block(code: &str, lang: &str) -> String {
+    code_block_with(code, lang, "")
+}
+
+/// As `code_block`, with `extra` attributes (already escaped, each with a
+/// leading space) on the `<code>` element.
+pub fn code_block_with(code: &str, lang: &str, extra: &str) -> String {
     let lang_attr = html_escape(lang);
     let class = if lang.is_empty() {
         String::new()
@@ -62,7 +68,7 @@ pub fn code_block(code: &str, lang: &str) -> String {
         None => html_escape(code),
     };
     format!(
-        "<pre class=\"code\"{}><code{class}>{body}</code></pre>\n",
+        "<pre class=\"code\"{}><code{class}{extra}>{body}</code></pre>\n",
         if lang.is_empty() {
             String::new()
         } else {
