@@ -56,18 +56,19 @@ pub fn resolve(doc: &Doc, from: usize, target: &str) -> Resolved {
         return Resolved::Missing(PathBuf::from(target));
     };
     let f = &doc.files[from];
+    let absolute = |p: &Path| normalize(&std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf()));
+    let (locale_root, site_root) = (absolute(env.locale_root), absolute(env.site_root));
     let joined = match target.strip_prefix("~/") {
-        Some(t) => env.locale_root.join(t),
-        None if target.starts_with('/') => env.locale_root.join(target.trim_start_matches('/')),
-        None => f.abs.parent().unwrap_or(Path::new("")).join(&target),
+        Some(t) => locale_root.join(t),
+        None if target.starts_with('/') => locale_root.join(target.trim_start_matches('/')),
+        None => absolute(&f.abs).parent().unwrap_or(Path::new("")).join(&target),
     };
     let abs = normalize(&joined);
-    let inside = |p: &Path, root: &Path| p.starts_with(normalize(root));
-    let allowed = |p: &Path| inside(p, env.locale_root) || inside(p, env.site_root);
+    let allowed = |p: &Path| p.starts_with(&locale_root) || p.starts_with(&site_root);
     if !allowed(&abs) {
         return Resolved::Outside;
     }
-    let root = normalize(env.locale_root);
+    let root = locale_root.clone();
     if abs.is_file() {
         return Resolved::Found {
             rel: rel_path(&root, &abs),
@@ -78,13 +79,25 @@ pub fn resolve(doc: &Doc, from: usize, target: &str) -> Resolved {
     if let Some(src) = env.source_root {
         if abs.starts_with(&root) {
             let rel = rel_path(&root, &abs);
+            let src = absolute(src);
             let alt = normalize(&src.join(&rel));
-            if alt.is_file() && (inside(&alt, src) || inside(&alt, env.site_root)) {
+            if alt.is_file() && (alt.starts_with(&src) || alt.starts_with(&site_root)) {
                 return Resolved::Found { abs: alt, rel };
             }
         }
     }
     Resolved::Missing(abs)
+}
+
+/// A path for messages: relative to the site folder when inside it.
+fn show(doc: &Doc, abs: &Path) -> String {
+    match doc.env {
+        Some(e) => {
+            let root = normalize(&std::path::absolute(e.site_root).unwrap_or_else(|_| e.site_root.to_path_buf()));
+            crate::discover::display_path(&root, abs)
+        }
+        None => abs.display().to_string(),
+    }
 }
 
 /// Loads the included file's events, or reports why it cannot be.
@@ -105,10 +118,7 @@ fn load(doc: &mut Doc, file: usize, d: &Directive) -> Option<Vec<Ev>> {
             return None;
         }
         Resolved::Missing(abs) => {
-            let shown = doc
-                .env
-                .map(|e| crate::discover::display_path(e.site_root, &abs))
-                .unwrap_or_else(|| abs.display().to_string());
+            let shown = show(doc, &abs);
             doc.error(
                 file,
                 *path_off,
@@ -120,7 +130,8 @@ fn load(doc: &mut Doc, file: usize, d: &Directive) -> Option<Vec<Ev>> {
         }
     };
     if let Some(k) = doc.stack.iter().position(|&f| doc.files[f].abs == abs) {
-        let mut chain: Vec<String> = doc.stack[k..].iter().map(|&f| doc.files[f].display.clone()).collect();
+        // The whole chain from the article, ending where it closes.
+        let mut chain: Vec<String> = doc.stack.iter().map(|&f| doc.files[f].display.clone()).collect();
         chain.push(doc.files[doc.stack[k]].display.clone());
         doc.error(
             file,
@@ -167,10 +178,7 @@ fn load(doc: &mut Doc, file: usize, d: &Directive) -> Option<Vec<Ev>> {
     let text = text.strip_prefix('\u{FEFF}').map(str::to_owned).unwrap_or(text);
     // Learn's include files often carry front matter: it is not content.
     let start = crate::frontmatter::split(&text).body_offset;
-    let display = doc
-        .env
-        .map(|e| crate::discover::display_path(e.site_root, &abs))
-        .unwrap_or_else(|| rel.clone());
+    let display = show(doc, &abs);
     Some(doc.load(abs, display, rel, text, start))
 }
 
