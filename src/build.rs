@@ -84,6 +84,7 @@ pub fn build(site_root: &Path, show_progress: bool) -> Result<Build, Vec<Diagnos
     crate::links::anchors::repair_duplicate_ids(&mut site, &mut diags);
     let index = LinkIndex::build(&config, &site, &mut diags);
     site.remove_pages(&index.redirects.keys().cloned().collect());
+    let nav = crate::toc::Nav::build(&config, &site, &index, &mut diags);
 
     progress.set_message("rendering");
     progress.set_length(site.articles.len() as u64 + site.pages.len() as u64);
@@ -91,7 +92,7 @@ pub fn build(site_root: &Path, show_progress: bool) -> Result<Build, Vec<Diagnos
         .pages
         .par_iter()
         .map(|page| {
-            let r = pages::render_page(&config, &site, &index, &theme, page).map_err(|e| {
+            let r = pages::render_page(&config, &site, &index, &theme, &nav, page).map_err(|e| {
                 let a = &site.articles[page.article];
                 Diagnostic::error(
                     "template",

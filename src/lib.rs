@@ -15,3 +15,4 @@ pub mod parse;
 pub mod render;
 pub mod site;
 pub mod sitemap;
+pub mod toc;

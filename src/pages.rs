@@ -35,6 +35,7 @@ pub fn render_page(
     site: &Site,
     index: &LinkIndex,
     theme: &Theme,
+    nav: &crate::toc::Nav,
     page: &Page,
 ) -> Result<PageOutput, String> {
     let article = &site.articles[page.article];
@@ -88,6 +89,7 @@ pub fn render_page(
         .page(0, &page.rel)
         .map(|p| relative_url(&page.url, &p.url))
         .unwrap_or_default();
+    let nav_json = nav.for_page(page);
     let mut ctx = common_context(config, theme, page.locale, &page.url, false);
     ctx.insert(
         "page".into(),
@@ -108,6 +110,7 @@ pub fn render_page(
             "source_url": source_url,
             "translations": translations,
             "rel": page.rel,
+            "nav": nav_json,
         }),
     );
     let html = theme.render("page.html", ctx)?;
