@@ -61,7 +61,12 @@ pub fn build(site_root: &Path, show_progress: bool) -> Result<Build, Vec<Diagnos
 
     let found = discover::discover(&config);
     diags.extend(found.diagnostics);
-    let (article_files, assets): (Vec<_>, Vec<_>) = found.files.into_iter().partition(|f| f.kind == FileKind::Article);
+    let project = crate::docfx_json::DocfxProject::load(&config, &mut diags);
+    let found_files = match &project {
+        Some(p) => p.filter(&config, found.files),
+        None => found.files,
+    };
+    let (article_files, assets): (Vec<_>, Vec<_>) = found_files.into_iter().partition(|f| f.kind == FileKind::Article);
 
     let progress = progress_bar(show_progress, article_files.len() as u64 * 2);
     progress.set_message("parsing");
@@ -69,7 +74,7 @@ pub fn build(site_root: &Path, show_progress: bool) -> Result<Build, Vec<Diagnos
         .par_iter()
         .map(|f| {
             let mut d = Vec::new();
-            let a = parse::parse_article(f, &config, &mut d);
+            let a = parse::parse_article(f, &config, project.as_ref(), &mut d);
             progress.inc(1);
             (a, d)
         })
@@ -80,6 +85,8 @@ pub fn build(site_root: &Path, show_progress: bool) -> Result<Build, Vec<Diagnos
         articles.extend(a);
     }
 
+    let (landing_pages, assets) = crate::landing::extract(&config, assets, &mut diags);
+    articles.extend(landing_pages);
     let mut site = Site::build(&config, articles, assets, &mut diags);
     crate::links::anchors::repair_duplicate_ids(&mut site, &mut diags);
     let index = LinkIndex::build(&config, &site, &mut diags);

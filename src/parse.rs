@@ -5,6 +5,7 @@
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, LineIndex};
 use crate::discover::SourceFile;
+use crate::docfx_json::DocfxProject;
 use crate::frontmatter::{self, FrontMatter};
 use crate::markdown::{self, Rendered};
 use std::path::PathBuf;
@@ -24,7 +25,12 @@ pub struct Article {
 
 /// Reads and parses one article. `None` means the article cannot be
 /// published; the diagnostics say why.
-pub fn parse_article(file: &SourceFile, config: &Config, diags: &mut Vec<Diagnostic>) -> Option<Article> {
+pub fn parse_article(
+    file: &SourceFile,
+    config: &Config,
+    project: Option<&DocfxProject>,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Article> {
     let bytes = std::fs::read(&file.abs)
         .map_err(|e| {
             diags.push(
@@ -56,10 +62,16 @@ pub fn parse_article(file: &SourceFile, config: &Config, diags: &mut Vec<Diagnos
         }
     };
     let text = text.strip_prefix('\u{FEFF}').map(str::to_owned).unwrap_or(text);
-    parse_text(file, config, &text, diags)
+    parse_text(file, config, project, &text, diags)
 }
 
-fn parse_text(file: &SourceFile, config: &Config, text: &str, diags: &mut Vec<Diagnostic>) -> Option<Article> {
+fn parse_text(
+    file: &SourceFile,
+    config: &Config,
+    project: Option<&DocfxProject>,
+    text: &str,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Article> {
     let lines = LineIndex::new(text);
     let split = frontmatter::split(text);
     let fm = match split.yaml {
@@ -68,6 +80,14 @@ fn parse_text(file: &SourceFile, config: &Config, text: &str, diags: &mut Vec<Di
             .ok()?,
         None => FrontMatter::default(),
     };
+    let mut fm = fm;
+    if let Some(meta) = project.and_then(|p| p.metadata(config, file).map(|m| (p, m))) {
+        let (p, m) = meta;
+        let yaml = serde_yaml::to_string(&m).unwrap_or_default();
+        if let Ok(extra) = frontmatter::parse(&yaml, 1, &p.display, diags) {
+            fm.fill_from(extra);
+        }
+    }
     let env = markdown::docfx::Env {
         site_root: &config.site_root,
         locale_root: &config.locales[file.locale].root,

@@ -439,20 +439,20 @@ fn parse_yml(text: &str, rel: &str, shown: &str, diags: &mut Vec<Diagnostic>) ->
 }
 
 /// Finds where `key: value` is written, in order, for positions.
-struct Positions<'t> {
+pub(crate) struct Positions<'t> {
     lines: Vec<&'t str>,
     used: Vec<bool>,
 }
 
 impl<'t> Positions<'t> {
-    fn new(text: &'t str) -> Self {
+    pub(crate) fn new(text: &'t str) -> Self {
         let lines: Vec<&str> = text.lines().collect();
         let used = vec![false; lines.len()];
         Positions { lines, used }
     }
 
     /// (line, column of the value) of the first unused `key: value` line.
-    fn find(&mut self, key: &str, value: &str) -> (usize, usize) {
+    pub(crate) fn find(&mut self, key: &str, value: &str) -> (usize, usize) {
         for (i, l) in self.lines.iter().enumerate() {
             if self.used[i] {
                 continue;

@@ -133,7 +133,7 @@ impl Resolver<'_> {
     /// `/`, may lack `.md`, may end in `/`).
     fn find(&self, locale: usize, target: &str) -> Option<Found> {
         let candidates: Vec<String> = if target.is_empty() || target.ends_with('/') {
-            vec![format!("{target}index.md")]
+            vec![format!("{target}index.md"), format!("{target}index.yml")]
         } else if target.to_ascii_lowercase().ends_with(".md") {
             vec![target.to_string()]
         } else {

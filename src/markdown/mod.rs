@@ -74,6 +74,12 @@ pub struct Rendered {
 
 const MARK: char = '\u{1}';
 
+/// The placeholder for link `n` of a page, as `render` writes it (for other
+/// producers of page HTML, such as landing pages).
+pub fn link_placeholder(n: usize) -> String {
+    format!("{MARK}{n}{MARK}")
+}
+
 pub fn options() -> Options {
     Options::ENABLE_TABLES | Options::ENABLE_FOOTNOTES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TASKLISTS
 }

@@ -21,7 +21,7 @@ mod alerts;
 pub mod attrs;
 mod code;
 mod image;
-mod include;
+pub mod include;
 mod layout;
 pub mod prepare;
 pub mod source_map;
