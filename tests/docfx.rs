@@ -408,7 +408,7 @@ fn unknown_extensions_warn_with_position_and_show_as_text() {
     assert!(r.warnings().len() == 3 && r.errors().is_empty(), "{r}");
     assert_eq!(
         page(&site, "en-us", "a.md"),
-        "<h1 id=\"a\">A</h1>\n<p>:::sidebar title=\"x\":::</p>\n<p>Use [!KEYBOARD Ctrl] to copy.</p>\n<blockquote>\n<p>[!TODO]</p>\n<p>Later.</p>\n</blockquote>"
+        "<h1 id=\"a\">A</h1>\n<p>:::sidebar title=\"x\":::</p>\n<p>Use [!KEYBOARD Ctrl] to copy.</p>\n<blockquote>\n<p>[!TODO]\nLater.</p>\n</blockquote>"
     );
 }
 

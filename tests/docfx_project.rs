@@ -53,7 +53,11 @@ fn docfx_json_globs_decide_articles_and_files_and_metadata_fills_front_matter() 
         re.captures(&html).map(|c| c[1].to_string()).unwrap_or_default()
     };
     assert_eq!(desc("index.md"), "Relay documentation", "globalMetadata");
-    assert_eq!(desc("guide/setup.md"), "A Relay guide", "fileMetadata over globalMetadata");
+    assert_eq!(
+        desc("guide/setup.md"),
+        "A Relay guide",
+        "fileMetadata over globalMetadata"
+    );
     assert_eq!(desc("guide/own.md"), "My own words", "front matter wins");
 }
 
@@ -61,12 +65,18 @@ fn docfx_json_globs_decide_articles_and_files_and_metadata_fills_front_matter() 
 fn docfx_json_that_is_not_json_is_an_error_with_its_position() {
     let site = Site::new(EN);
     site.write_all(&[
-        ("articles/en-us/docfx.json", "{\n  \"build\": {\n    \"content\": [,]\n  }\n}\n"),
+        (
+            "articles/en-us/docfx.json",
+            "{\n  \"build\": {\n    \"content\": [,]\n  }\n}\n",
+        ),
         ("articles/en-us/index.md", &article("Home", "# Home\n")),
     ]);
     let r = site.json(&["check"]);
     let d = r.one("docfx-json");
-    assert_eq!((d.file.as_str(), d.line, d.column), ("articles/en-us/docfx.json", 3, 17));
+    assert_eq!(
+        (d.file.as_str(), d.line, d.column),
+        ("articles/en-us/docfx.json", 3, 17)
+    );
 }
 
 const LANDING: &str = "### YamlMime:Landing\n\ntitle: Relay for admins\nsummary: Everything an admin needs.\n\nmetadata:\n  title: Relay admin docs\n  ms.date: 03/04/2021\n\nlandingContent:\n  - title: Get started\n    linkLists:\n      - linkListType: how-to-guide\n        links:\n          - text: Set up Relay\n            url: setup.md#install\n          - text: Missing page\n            url: gone.md\n      - linkListType: overview\n        links:\n          - text: Contoso\n            url: https://contoso.example/\n";
@@ -77,15 +87,24 @@ fn landing_pages_render_cards_and_check_their_links() {
     site.write_all(&[
         ("articles/en-us/index.yml", LANDING),
         ("articles/en-us/setup.md", &article("Setup", "# Setup\n\n## Install\n")),
-        ("articles/en-us/toc.yml", "- name: Home\n  href: index.yml\n- name: Setup\n  href: setup.md\n"),
+        (
+            "articles/en-us/toc.yml",
+            "- name: Home\n  href: index.yml\n- name: Setup\n  href: setup.md\n",
+        ),
         ("articles/en-us/other.yml", "### YamlMime:ModuleUnit\ntitle: x\n"),
         ("articles/en-us/data.yml", "key: value\n"),
     ]);
     let r = site.json(&["build"]);
     let d = r.one("link-missing-file");
-    assert_eq!((d.file.as_str(), d.line, d.column), ("articles/en-us/index.yml", 18, 18));
+    assert_eq!(
+        (d.file.as_str(), d.line, d.column),
+        ("articles/en-us/index.yml", 18, 18)
+    );
     let w = r.one("yamlmime");
-    assert_eq!((w.file.as_str(), w.severity.as_str()), ("articles/en-us/other.yml", "warning"));
+    assert_eq!(
+        (w.file.as_str(), w.severity.as_str()),
+        ("articles/en-us/other.yml", "warning")
+    );
     let html = site.read("output/en-us/index.html");
     assert_contains(&html, "<title>Relay admin docs | ");
     let a = article_html(&html);
@@ -95,7 +114,10 @@ fn landing_pages_render_cards_and_check_their_links() {
     );
     // The TOC's `index.yml` entry is the landing page.
     let setup = site.read("output/en-us/setup/index.html");
-    assert_contains(&setup, "<a class=\"prev\" rel=\"prev\" href=\"../\"><span>Previous</span><br>Home</a>");
+    assert_contains(
+        &setup,
+        "<a class=\"prev\" rel=\"prev\" href=\"../\"><span>Previous</span><br>Home</a>",
+    );
     // YAML without YamlMime is still a file of the site; unsupported YamlMime is left out.
     assert!(site.exists("output/en-us/data.yml"));
     assert!(!site.exists("output/en-us/other/index.html"));
@@ -117,5 +139,8 @@ fn hub_pages_render_their_sections() {
     let a = site.read("output/en-us/index.html");
     assert_contains(&a, "<h1 id=\"relay-hub\">Relay hub</h1>");
     assert_contains(&a, "<li><a href=\"setup/\">What is Relay?</a></li>");
-    assert_contains(&a, "<h2>Concepts</h2>\n<ul>\n<li><a href=\"setup/\">How Relay works</a></li>");
+    assert_contains(
+        &a,
+        "<h2>Concepts</h2>\n<ul>\n<li><a href=\"setup/\">How Relay works</a></li>",
+    );
 }

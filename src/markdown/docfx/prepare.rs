@@ -180,6 +180,18 @@ pub fn prepare(text: &str, start: usize) -> Prepared {
         let in_quote = line[..pre_len].contains('>');
         let rest = &line[pre_len..];
         if let Some((d, trailing_at)) = whole_line(rest, ls + pre_len, in_quote) {
+            if matches!(d.kind, Kind::Unknown(_) | Kind::Invalid { .. }) {
+                // Shown as text where it stands, like DocFX: an inline marker
+                // keeps the line in its paragraph.
+                let n = p.directives.len();
+                p.mapped.copy(text, ls, ls + pre_len);
+                p.mapped
+                    .insert(&format!("{INLINE_OPEN}{n}{INLINE_CLOSE}"), ls + pre_len);
+                p.mapped.copy(text, ls + pre_len + d.text.len(), le);
+                p.directives.push(Directive { block: false, ..d });
+                p.mapped.copy(text, le, next);
+                continue;
+            }
             let is_column_line = matches!(d.kind, Kind::Column(_) | Kind::ColumnEnd);
             let n = p.directives.len();
             // Column lines lose their indentation; everything else keeps its prefix.
@@ -555,17 +567,17 @@ fn inline(text: &str, ls: usize, le: usize, p: &mut Prepared) {
         let m = c.get(0).unwrap();
         let name = c[1].to_ascii_lowercase();
         let k = match name.as_str() {
+            n if n.starts_with("code") => invalid(
+                "code",
+                "a code snippet must stand alone on its line: `[!code-lang[](path)]`".into(),
+                ls + m.start(),
+                false,
+            ),
             "include" => invalid(
                 "include",
                 "malformed include: write `[!INCLUDE [title](path.md)]`".into(),
                 ls + m.start(),
                 true,
-            ),
-            "code" => invalid(
-                "code",
-                "a code snippet must stand alone on its line: `[!code-lang[](path)]`".into(),
-                ls + m.start(),
-                false,
             ),
             n if ALERTS.contains(&n) || n == "div" || n == "video" => invalid(
                 &name,
