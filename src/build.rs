@@ -92,6 +92,8 @@ pub fn build(site_root: &Path, show_progress: bool) -> Result<Build, Vec<Diagnos
     let index = LinkIndex::build(&config, &site, &mut diags);
     site.remove_pages(&index.redirects.keys().cloned().collect());
     let nav = crate::toc::Nav::build(&config, &site, &index, &mut diags);
+    let pivots = crate::pivots::PivotGroups::load(&config, &mut diags);
+    pivots.check(&site.articles, &mut diags);
 
     progress.set_message("rendering");
     progress.set_length(site.articles.len() as u64 + site.pages.len() as u64);
@@ -99,7 +101,7 @@ pub fn build(site_root: &Path, show_progress: bool) -> Result<Build, Vec<Diagnos
         .pages
         .par_iter()
         .map(|page| {
-            let r = pages::render_page(&config, &site, &index, &theme, &nav, page).map_err(|e| {
+            let r = pages::render_page(&config, &site, &index, &theme, (&nav, &pivots), page).map_err(|e| {
                 let a = &site.articles[page.article];
                 Diagnostic::error(
                     "template",

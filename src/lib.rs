@@ -14,6 +14,7 @@ pub mod markdown;
 pub mod output;
 pub mod pages;
 pub mod parse;
+pub mod pivots;
 pub mod render;
 pub mod site;
 pub mod sitemap;

@@ -35,7 +35,7 @@ pub fn render_page(
     site: &Site,
     index: &LinkIndex,
     theme: &Theme,
-    nav: &crate::toc::Nav,
+    (nav, pivots): (&crate::toc::Nav, &crate::pivots::PivotGroups),
     page: &Page,
 ) -> Result<PageOutput, String> {
     let article = &site.articles[page.article];
@@ -111,6 +111,7 @@ pub fn render_page(
             "translations": translations,
             "rel": page.rel,
             "nav": nav_json,
+            "pivots": pivots.for_article(article),
         }),
     );
     let html = theme.render("page.html", ctx)?;

@@ -130,3 +130,44 @@ fn tabs_without_javascript_with_javascript_linked_and_remembered() {
     );
     assert_contains(&dom, "data-tab=\"linux\" aria-selected=\"true\"");
 }
+
+#[test]
+fn zone_pivots_show_the_chosen_pivot() {
+    if !chromium_available() {
+        return;
+    }
+    let site = Site::new(&[("en-us", "English")]);
+    site.write_all(&[
+        (
+            "articles/en-us/zone-pivot-groups.yml",
+            "groups:\n- id: tools\n  title: Tools\n  prompt: Choose a tool\n  pivots:\n  - id: cli\n    title: CLI\n  - id: portal\n    title: Portal\n",
+        ),
+        (
+            "articles/en-us/a.md",
+            "---\ntitle: A\nzone_pivot_groups: tools\n---\n# A\n\n:::zone pivot=\"cli\"\nCLI steps.\n:::zone-end\n\n:::zone pivot=\"portal\"\nPortal steps.\n:::zone-end\n",
+        ),
+    ]);
+    let r = site.json(&["build"]);
+    assert!(r.diagnostics.is_empty(), "{r}");
+    let page = site.path("output/en-us/a/index.html");
+    let profile = tempfile::tempdir().unwrap();
+    let zones = |dom: &str| -> Vec<(String, bool)> {
+        let re = regex::Regex::new(r#"<div class="zone has-pivot" data-pivot="([^"]*)"( hidden="")?>"#).unwrap();
+        re.captures_iter(dom)
+            .map(|c| (c[1].to_string(), c.get(2).is_some()))
+            .collect()
+    };
+    let dom = dump_dom(&format!("file://{}", page.display()), profile.path());
+    assert_contains(&dom, "<div class=\"pivot-selector\" data-pivot-group=\"tools\">");
+    assert_eq!(
+        zones(&dom),
+        [("cli".to_string(), false), ("portal".to_string(), true)],
+        "{dom}"
+    );
+    let dom = dump_dom(&format!("file://{}?pivots=portal", page.display()), profile.path());
+    assert_eq!(
+        zones(&dom),
+        [("cli".to_string(), true), ("portal".to_string(), false)],
+        "{dom}"
+    );
+}

@@ -442,3 +442,42 @@ fn raw_html_passes_through_and_front_matter_is_escaped() {
     assert_contains(&full, "content=\"&lt;script&gt;x&lt;/script&gt;\"");
     assert_contains(&content(&full), "<div class=\"custom\"><b>raw</b></div>");
 }
+
+// Zone pivots ---------------------------------------------------------------
+
+const PIVOT_GROUPS: &str = "groups:\n- id: relay-tools\n  title: Tools\n  prompt: Choose a tool\n  pivots:\n  - id: cli\n    title: Relay CLI\n  - id: portal\n    title: Portal\n";
+
+#[test]
+fn zone_pivot_groups_give_a_selector_and_unknown_pivots_are_reported() {
+    let body = "# A\n\n:::zone pivot=\"cli\"\nUse the CLI.\n:::zone-end\n\n:::zone pivot=\"portal,powershell\"\nUse the portal.\n:::zone-end\n";
+    let site = Site::new(EN);
+    site.write_all(&[
+        ("articles/en-us/zone-pivot-groups.yml", PIVOT_GROUPS),
+        (
+            "articles/en-us/a.md",
+            &format!("---\ntitle: A\nzone_pivot_groups: relay-tools\n---\n{body}"),
+        ),
+        (
+            "articles/en-us/b.md",
+            "---\ntitle: B\nzone_pivot_groups: nothere\n---\n# B\n",
+        ),
+    ]);
+    let r = site.json(&["build"]);
+    assert_eq!(diags_in(&r, "articles/en-us/a.md"), ["pivots@11:16"], "{r}");
+    let unknown = r
+        .with_code("pivots")
+        .into_iter()
+        .find(|d| d.file == "articles/en-us/a.md")
+        .unwrap();
+    assert_eq!(
+        unknown.message,
+        "pivot `powershell` is not in zone pivot group `relay-tools`"
+    );
+    assert_eq!(diags_in(&r, "articles/en-us/b.md"), ["pivots@1:1"]);
+    let html = site.read("output/en-us/a/index.html");
+    assert_contains(
+        &html,
+        "<div class=\"pivot-selector\" data-pivot-group=\"relay-tools\" hidden>\n        <label for=\"pd-pivot\">Choose a tool</label>\n        <select id=\"pd-pivot\">\n          <option value=\"cli\">Relay CLI</option>\n          <option value=\"portal\">Portal</option>\n        </select>\n      </div>",
+    );
+    assert_contains(&html, "<div class=\"zone has-pivot\" data-pivot=\"portal powershell\">");
+}

@@ -70,6 +70,8 @@ pub struct Rendered {
     pub h1: Option<String>,
     /// Problems with DocFX syntax (includes, images, code snippets, ...).
     pub diags: Vec<crate::diagnostics::Diagnostic>,
+    /// The `:::zone pivot` IDs the page uses.
+    pub pivots: Vec<docfx::PivotUse>,
 }
 
 const MARK: char = '\u{1}';
@@ -245,6 +247,7 @@ pub fn render_file(
     }
     pulldown_cmark::html::push_html(&mut r.html, out.into_iter());
     r.diags = doc.diags;
+    r.pivots = doc.pivots;
     r
 }
 

@@ -93,6 +93,17 @@ pub struct Doc<'a> {
     stack: Vec<usize>,
     tab_groups: usize,
     descriptions: usize,
+    /// Every `:::zone pivot` ID used, with where it is written.
+    pub pivots: Vec<PivotUse>,
+}
+
+/// A pivot ID used by a `:::zone pivot="..."`.
+#[derive(Debug, Clone)]
+pub struct PivotUse {
+    pub id: String,
+    pub file: String,
+    pub line: usize,
+    pub column: usize,
 }
 
 const MAX_INCLUDE_DEPTH: usize = 10;
@@ -106,6 +117,7 @@ impl<'a> Doc<'a> {
             stack: Vec::new(),
             tab_groups: 0,
             descriptions: 0,
+            pivots: Vec::new(),
         }
     }
 

@@ -42,6 +42,15 @@ pub fn render(doc: &mut Doc, file: usize, d: &Directive, out: &mut Vec<Ev>, stac
                             );
                             ok = false;
                         }
+                        let (line, column) = doc.pos_orig(file, a.off);
+                        for id in ids.iter().filter(|p| !p.is_empty()) {
+                            doc.pivots.push(super::PivotUse {
+                                id: id.to_string(),
+                                file: doc.files[file].display.clone(),
+                                line,
+                                column,
+                            });
+                        }
                         class.push_str(" has-pivot");
                         data.push_str(&format!(" data-pivot=\"{}\"", html_escape(&ids.join(" "))));
                     }

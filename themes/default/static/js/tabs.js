@@ -1,4 +1,4 @@
-/* polydoc default theme: DocFX tab groups and zone pivots.
+/* polydoc default theme: DocFX tab groups and zone pivots (see initPivots).
  *
  * Without JavaScript every tab panel is shown under its label (the tab
  * list stays hidden). With it, each .tabGroup becomes a set of tabs:
@@ -107,7 +107,49 @@
     }
   }
 
+  /* Zone pivots: the selector shows the chosen pivot's zones (?pivots=id
+   * in the URL, else the last choice for the group, else the first). */
+  function initPivots() {
+    var box = document.querySelector(".pivot-selector");
+    var select = box ? box.querySelector("select") : null;
+    if (!select) {
+      return;
+    }
+    var key = "polydoc-pivot-" + box.getAttribute("data-pivot-group");
+    var ids = Array.prototype.map.call(select.options, function (o) { return o.value; });
+    var fromUrl = new URLSearchParams(window.location.search).get("pivots");
+    var stored = null;
+    try {
+      stored = window.localStorage.getItem(key);
+    } catch (e) {
+      stored = null;
+    }
+    var choice = [fromUrl, stored, ids[0]].filter(function (v) { return v && ids.indexOf(v) >= 0; })[0];
+    function apply(id) {
+      select.value = id;
+      Array.prototype.forEach.call(document.querySelectorAll(".zone.has-pivot"), function (z) {
+        z.hidden = (z.getAttribute("data-pivot") || "").split(" ").indexOf(id) < 0;
+      });
+    }
+    box.hidden = false;
+    apply(choice);
+    select.addEventListener("change", function () {
+      apply(select.value);
+      try {
+        window.localStorage.setItem(key, select.value);
+      } catch (e) {
+        /* storage disabled */
+      }
+      if (window.history && window.history.replaceState) {
+        var u = new URL(window.location.href);
+        u.searchParams.set("pivots", select.value);
+        window.history.replaceState(null, "", u.toString());
+      }
+    });
+  }
+
   function init() {
+    initPivots();
     groups().forEach(function (g) {
       var list = g.querySelector(":scope > .tab-list");
       if (!list) {
