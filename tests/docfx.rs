@@ -481,3 +481,52 @@ fn zone_pivot_groups_give_a_selector_and_unknown_pivots_are_reported() {
     );
     assert_contains(&html, "<div class=\"zone has-pivot\" data-pivot=\"portal powershell\">");
 }
+
+// A Learn-shaped translation using everything at once -----------------------
+
+const RELAY_EN: &str = "---\ntitle: Rotate Relay keys\nms.date: 02/11/2022\nms.topic: how-to\nms.custom:\n- \"7001\"\n---\n# Rotate Relay keys\n\n[!INCLUDE [availability](../includes/availability.md)]\n\n## Before you begin\n\n> [!IMPORTANT]\n> Rotate one key at a time.\n\n:::image type=\"content\" source=\"media/keys.png\" alt-text=\"The keys page of the Relay portal\":::\n\n> [!VIDEO https://www.youtube.com/embed/relaykeys]\n\n## Rotate the key\n\n1. Open **Keys**.\n1. Select **Rotate**.\n\n    > [!NOTE]\n    > The old key works for one hour.\n\n> [!div class=\"nextstepaction\"]\n> [Monitor Relay](monitor.md)\n";
+
+const RELAY_NL: &str = "---\ntitle: Relay-sleutels vervangen\nms.date: 02/11/2022\nms.topic: how-to\nms.custom:\n- \"7001\"\nms.translationtype: MT\nms.contentlocale: nl-NL\n---\n# <a name=\"rotate-relay-keys\"></a>Relay-sleutels vervangen\n\n[!INCLUDE [availability](../includes/availability.md)]\n\n## <a name=\"before-you-begin\"></a>Voordat u begint\n\n> [!IMPORTANT]\n> Vervang één sleutel tegelijk.\n\n:::image type=\"content\" source=\"media/keys.png\" alt-text=\"De sleutelpagina van de Relay-portal\":::\n\n> [!VIDEO https://www.youtube.com/embed/relaykeys]\n\n## <a name=\"rotate-the-key\"></a>De sleutel vervangen\n\n1. Open **Sleutels**.\n1. Selecteer **Vervangen**.\n\n    > [!NOTE]\n    > De oude sleutel werkt nog een uur.\n\n> [!div class=\"nextstepaction\"]\n> [Relay bewaken](monitor.md)\n";
+
+#[test]
+fn a_learn_shaped_translation_with_includes_alerts_images_video_and_next_steps() {
+    let site = Site::new(EN_NL);
+    site.write_all(&[
+        ("articles/en-us/admin/rotate-keys.md", RELAY_EN),
+        ("articles/nl-nl/admin/rotate-keys.md", RELAY_NL),
+        (
+            "articles/en-us/admin/monitor.md",
+            &article("Monitor Relay", "# Monitor Relay\n"),
+        ),
+        ("articles/en-us/admin/media/keys.png", "png"),
+        (
+            "articles/en-us/includes/availability.md",
+            "> [!NOTE]\n> Key rotation is available in every [region](../admin/monitor.md#regions).\n",
+        ),
+        (
+            "articles/nl-nl/includes/availability.md",
+            "> [!NOTE]\n> Sleutels vervangen kan in elke [regio](../admin/monitor.md).\n",
+        ),
+    ]);
+    let r = site.json(&["build"]);
+    // The English include links to an anchor the monitor page lacks: reported once, in the include.
+    let d = r.one("link-anchor");
+    assert_eq!(
+        (d.file.as_str(), d.line, d.column),
+        ("articles/en-us/includes/availability.md", 2, 38)
+    );
+    assert_eq!(r.diagnostics.len(), 1, "{r}");
+    let nl = content(&site.read("output/nl-nl/admin/rotate-keys/index.html"));
+    assert_eq!(
+        nl,
+        "<h1 id=\"rotate-relay-keys\">Relay-sleutels vervangen</h1>\n\
+<div class=\"alert alert-note\" role=\"note\">\n<p class=\"alert-title\">Opmerking</p>\n<p>Sleutels vervangen kan in elke <a href=\"../monitor/\">regio</a>.</p>\n</div>\n\
+<h2 id=\"before-you-begin\">Voordat u begint</h2>\n\
+<div class=\"alert alert-important\" role=\"note\">\n<p class=\"alert-title\">Belangrijk</p>\n<p>Vervang één sleutel tegelijk.</p>\n</div>\n\
+<p class=\"image\"><span class=\"mx-imgBorder\"><img src=\"../../../en-us/admin/media/keys.png\" alt=\"De sleutelpagina van de Relay-portal\"></span></p>\n\
+<div class=\"embeddedvideo\"><iframe src=\"https://www.youtube-nocookie.com/embed/relaykeys\" title=\"Video\" allowfullscreen=\"true\" loading=\"lazy\"></iframe></div>\n\
+<h2 id=\"rotate-the-key\">De sleutel vervangen</h2>\n\
+<ol>\n<li>\n<p>Open <strong>Sleutels</strong>.</p>\n</li>\n<li>\n<p>Selecteer <strong>Vervangen</strong>.</p>\n<div class=\"alert alert-note\" role=\"note\">\n<p class=\"alert-title\">Opmerking</p>\n<p>De oude sleutel werkt nog een uur.</p>\n</div>\n</li>\n</ol>\n\
+<div class=\"nextstepaction\">\n<p><a href=\"../monitor/\">Relay bewaken</a></p>\n</div>"
+    );
+}
