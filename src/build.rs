@@ -56,6 +56,9 @@ pub struct Model {
     pub theme: Theme,
     pub site: Site,
     pub index: LinkIndex,
+    pub nav: crate::toc::Nav,
+    pub pivots: crate::pivots::PivotGroups,
+    pub project: Option<crate::docfx_json::DocfxProject>,
 }
 
 /// Stage 0: configuration and theme. `Err` leaves nothing to publish.
@@ -65,43 +68,79 @@ pub fn load(site_root: &Path, diags: &mut Vec<Diagnostic>) -> Result<(Config, Th
     Ok((config, theme))
 }
 
-/// Splits discovered files into articles and assets.
-pub fn partition(files: Vec<SourceFile>) -> (Vec<SourceFile>, Vec<SourceFile>) {
-    files.into_iter().partition(|f| f.kind == FileKind::Article)
+/// Stage 1a: the site's files (a `docfx.json` decides what is content),
+/// split into articles and assets.
+pub fn discover_site(
+    config: &Config,
+    diags: &mut Vec<Diagnostic>,
+) -> (
+    Vec<SourceFile>,
+    Vec<SourceFile>,
+    Option<crate::docfx_json::DocfxProject>,
+) {
+    let found = discover::discover(config);
+    diags.extend(found.diagnostics);
+    let project = crate::docfx_json::DocfxProject::load(config, diags);
+    let files = match &project {
+        Some(p) => p.filter(config, found.files),
+        None => found.files,
+    };
+    let (articles, assets) = files.into_iter().partition(|f| f.kind == FileKind::Article);
+    (articles, assets, project)
 }
 
-/// Stage 1: parses articles in parallel. Returns each file's article (if
+/// Stage 1b: parses articles in parallel. Returns each file's article (if
 /// publishable) with its own diagnostics, in the order given.
-pub fn parse_all(files: &[SourceFile], progress: &ProgressBar) -> Vec<(Option<Article>, Vec<Diagnostic>)> {
+pub fn parse_all(
+    files: &[SourceFile],
+    config: &Config,
+    project: Option<&crate::docfx_json::DocfxProject>,
+    progress: &ProgressBar,
+) -> Vec<(Option<Article>, Vec<Diagnostic>)> {
     files
         .par_iter()
         .map(|f| {
             let mut d = Vec::new();
-            let a = parse::parse_article(f, &mut d);
+            let a = parse::parse_article(f, config, project, &mut d);
             progress.inc(1);
             (a, d)
         })
         .collect()
 }
 
-/// Stage 2: the site model and the link index.
+/// Stage 2: the site model, the link index, navigation and pivots.
 pub fn assemble(
-    config: &Config,
-    articles: Vec<Article>,
+    config: Config,
+    theme: Theme,
+    project: Option<crate::docfx_json::DocfxProject>,
+    mut articles: Vec<Article>,
     assets: Vec<SourceFile>,
     diags: &mut Vec<Diagnostic>,
-) -> (Site, LinkIndex) {
-    let mut site = Site::build(config, articles, assets, diags);
+) -> Model {
+    let (landing_pages, assets) = crate::landing::extract(&config, assets, diags);
+    articles.extend(landing_pages);
+    let mut site = Site::build(&config, articles, assets, diags);
     crate::links::anchors::repair_duplicate_ids(&mut site, diags);
-    let index = LinkIndex::build(config, &site, diags);
+    let index = LinkIndex::build(&config, &site, diags);
     site.remove_pages(&index.redirects.keys().cloned().collect());
-    (site, index)
+    let nav = crate::toc::Nav::build(&config, &site, &index, diags);
+    let pivots = crate::pivots::PivotGroups::load(&config, diags);
+    pivots.check(&site.articles, diags);
+    Model {
+        config,
+        theme,
+        site,
+        index,
+        nav,
+        pivots,
+        project,
+    }
 }
 
 /// Stage 3: renders one published page (by index into `site.pages`).
 pub fn render_one(m: &Model, page: usize) -> Result<PageOutput, Diagnostic> {
     let page = &m.site.pages[page];
-    pages::render_page(&m.config, &m.site, &m.index, &m.theme, page).map_err(|e| {
+    pages::render_page(&m.config, &m.site, &m.index, &m.theme, (&m.nav, &m.pivots), page).map_err(|e| {
         let a = &m.site.articles[page.article];
         Diagnostic::error(
             "template",
@@ -168,28 +207,20 @@ pub fn build(site_root: &Path, show_progress: bool, out: Option<&Path>) -> Resul
         lap = Instant::now();
     };
     stage("load");
-    let found = discover::discover(&config);
-    diags.extend(found.diagnostics);
-    let (article_files, assets) = partition(found.files);
+    let (article_files, assets, project) = discover_site(&config, &mut diags);
     stage("discover");
 
     let progress = progress_bar(show_progress, article_files.len() as u64 * 2);
     progress.set_message("parsing");
     let mut articles = Vec::with_capacity(article_files.len());
-    for (a, d) in parse_all(&article_files, &progress) {
+    for (a, d) in parse_all(&article_files, &config, project.as_ref(), &progress) {
         diags.extend(d);
         articles.extend(a);
     }
     stage("parse");
-    let (site, index) = assemble(&config, articles, assets, &mut diags);
+    let model = assemble(config, theme, project, articles, assets, &mut diags);
     stage("assemble");
     pages::LINK_NANOS.store(0, std::sync::atomic::Ordering::Relaxed);
-    let model = Model {
-        config,
-        theme,
-        site,
-        index,
-    };
 
     progress.set_message("rendering");
     progress.set_length(model.site.articles.len() as u64 + model.site.pages.len() as u64);
@@ -257,6 +288,10 @@ pub fn build(site_root: &Path, show_progress: bool, out: Option<&Path>) -> Resul
 
     stage_ms.insert("links_cpu", link_ms);
     diagnostics::sort(&mut diags);
+    // An included file's problem is found once per page that includes it.
+    diags.dedup_by(|a, b| {
+        a.file == b.file && a.line == b.line && a.column == b.column && a.code == b.code && a.message == b.message
+    });
     let Model {
         config, site, index, ..
     } = model;

@@ -107,6 +107,9 @@ pub fn discover(config: &Config) -> Discovered {
                 ));
                 continue;
             };
+            if !is_published(&rel) {
+                continue;
+            }
             let kind = if rel.to_ascii_lowercase().ends_with(".md") {
                 FileKind::Article
             } else {
@@ -122,6 +125,18 @@ pub fn discover(config: &Config) -> Discovered {
         }
     }
     Discovered { files, diagnostics }
+}
+
+/// DocFX's conventions: Markdown under an `includes/` folder is only ever
+/// included, and `toc.md`/`toc.yml` are navigation, not pages or files.
+fn is_published(rel: &str) -> bool {
+    let lower = rel.to_ascii_lowercase();
+    let name = lower.rsplit('/').next().unwrap_or(&lower);
+    if name == "toc.md" || name == "toc.yml" || name == "docfx.json" {
+        return false;
+    }
+    let in_includes = lower.split('/').rev().skip(1).any(|seg| seg == "includes");
+    !(in_includes && name.ends_with(".md"))
 }
 
 fn rel_to_string(p: &Path) -> Option<String> {

@@ -94,6 +94,48 @@ impl FrontMatter {
     }
 }
 
+impl FrontMatter {
+    /// Fills every key this front matter lacks from `other` (metadata from
+    /// docfx.json: the article's own front matter wins).
+    pub fn fill_from(&mut self, other: FrontMatter) {
+        macro_rules! fill {
+            ($($f:ident),*) => { $( if self.$f.is_none() { self.$f = other.$f; } )* };
+        }
+        fill!(
+            title,
+            description,
+            author,
+            ms_author,
+            manager,
+            ms_date,
+            ms_topic,
+            ms_service,
+            ms_subservice,
+            ms_technology,
+            ms_audience,
+            localization_priority,
+            robots,
+            ms_contentlocale,
+            ms_translationtype,
+            ms_openlocfilehash,
+            ms_sourcegitcommit,
+            ms_lasthandoff,
+            ms_locfileid,
+            uid,
+            redirect_url
+        );
+        if self.ms_collection.is_empty() {
+            self.ms_collection = other.ms_collection;
+        }
+        if self.ms_custom.is_empty() {
+            self.ms_custom = other.ms_custom;
+        }
+        for (k, v) in other.all {
+            self.all.entry(k).or_insert(v);
+        }
+    }
+}
+
 /// An article split into its parts.
 pub struct Split<'a> {
     pub yaml: Option<&'a str>,

@@ -6,6 +6,7 @@ use crate::config::Config;
 use crate::diagnostics::Diagnostic;
 use crate::links::index::LinkIndex;
 use crate::links::{Class, Resolver};
+use crate::markdown::docfx::fill_strings;
 use crate::markdown::fill_links;
 use crate::render::{common_context, Theme};
 use crate::site::{relative_url, Page, Site};
@@ -40,6 +41,7 @@ pub fn render_page(
     site: &Site,
     index: &LinkIndex,
     theme: &Theme,
+    (nav, pivots): (&crate::toc::Nav, &crate::pivots::PivotGroups),
     page: &Page,
 ) -> Result<PageOutput, String> {
     let article = &site.articles[page.article];
@@ -51,7 +53,9 @@ pub fn render_page(
     // Diagnostics of a source article are reported once, from its own page.
     let report = !page.fallback;
     let started = std::time::Instant::now();
-    let content = fill_links(&article.md.html, |n| {
+    // Alert labels and other theme words, in the language of the content.
+    let with_strings = fill_strings(&article.md.html, |k| theme.strings[article.locale].get(k).to_string());
+    let content = fill_links(&with_strings, |n| {
         let r = resolver.resolve(page, &article.md.links[n], report);
         diags.extend(r.diags);
         link_classes.push(r.class);
@@ -100,6 +104,7 @@ pub fn render_page(
         .page(0, &page.rel)
         .map(|p| relative_url(&page.url, &p.url))
         .unwrap_or_default();
+    let nav_json = nav.for_page(page);
     let mut ctx = common_context(config, theme, page.locale, &page.url, false);
     ctx.insert(
         "page".into(),
@@ -120,6 +125,8 @@ pub fn render_page(
             "source_url": source_url,
             "translations": translations,
             "rel": page.rel,
+            "nav": nav_json,
+            "pivots": pivots.for_article(article),
         }),
     );
     let html = theme.render("page.html", ctx)?;

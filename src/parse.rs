@@ -2,8 +2,10 @@
 //! an `Article`. Runs in parallel, once per file; everything here is
 //! independent of every other file.
 
+use crate::config::Config;
 use crate::diagnostics::{Diagnostic, LineIndex};
 use crate::discover::SourceFile;
+use crate::docfx_json::DocfxProject;
 use crate::frontmatter::{self, FrontMatter};
 use crate::markdown::{self, Rendered};
 use std::path::PathBuf;
@@ -23,7 +25,12 @@ pub struct Article {
 
 /// Reads and parses one article. `None` means the article cannot be
 /// published; the diagnostics say why.
-pub fn parse_article(file: &SourceFile, diags: &mut Vec<Diagnostic>) -> Option<Article> {
+pub fn parse_article(
+    file: &SourceFile,
+    config: &Config,
+    project: Option<&DocfxProject>,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Article> {
     let bytes = std::fs::read(&file.abs)
         .map_err(|e| {
             diags.push(
@@ -55,10 +62,16 @@ pub fn parse_article(file: &SourceFile, diags: &mut Vec<Diagnostic>) -> Option<A
         }
     };
     let text = text.strip_prefix('\u{FEFF}').map(str::to_owned).unwrap_or(text);
-    parse_text(file, &text, diags)
+    parse_text(file, config, project, &text, diags)
 }
 
-fn parse_text(file: &SourceFile, text: &str, diags: &mut Vec<Diagnostic>) -> Option<Article> {
+fn parse_text(
+    file: &SourceFile,
+    config: &Config,
+    project: Option<&DocfxProject>,
+    text: &str,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Article> {
     let lines = LineIndex::new(text);
     let split = frontmatter::split(text);
     let fm = match split.yaml {
@@ -67,7 +80,22 @@ fn parse_text(file: &SourceFile, text: &str, diags: &mut Vec<Diagnostic>) -> Opt
             .ok()?,
         None => FrontMatter::default(),
     };
-    let md = markdown::render(text, split.body_offset, &lines);
+    let mut fm = fm;
+    if let Some(meta) = project.and_then(|p| p.metadata(config, file).map(|m| (p, m))) {
+        let (p, m) = meta;
+        let yaml = serde_yaml::to_string(&m).unwrap_or_default();
+        if let Ok(extra) = frontmatter::parse(&yaml, 1, &p.display, diags) {
+            fm.fill_from(extra);
+        }
+    }
+    let env = markdown::docfx::Env {
+        site_root: &config.site_root,
+        locale_root: &config.locales[file.locale].root,
+        source_root: (file.locale != 0).then(|| config.locales[0].root.as_path()),
+    };
+    let _ = &lines;
+    let mut md = markdown::render_file(Some(env), &file.abs, &file.display, &file.rel, text, split.body_offset);
+    diags.append(&mut md.diags);
     let title = match (&fm.title, &md.h1) {
         (Some(t), _) if !t.trim().is_empty() => t.clone(),
         (_, Some(h1)) => {

@@ -37,6 +37,7 @@ pub fn article_url(rel: &str) -> String {
     let stem = rel
         .strip_suffix(".md")
         .or_else(|| rel.strip_suffix(".MD"))
+        .or_else(|| rel.strip_suffix(".yml")) // a landing page
         .unwrap_or(rel);
     let stem = if stem.eq_ignore_ascii_case("index") {
         ""
@@ -156,6 +157,7 @@ impl Site {
 
     pub fn has_home(&self, locale: usize) -> bool {
         self.page_index.contains_key(&(locale, "index.md".to_string()))
+            || self.page_index.contains_key(&(locale, "index.yml".to_string()))
     }
 }
 

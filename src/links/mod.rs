@@ -136,7 +136,7 @@ impl Resolver<'_> {
     /// `/`, may lack `.md`, may end in `/`).
     fn find(&self, locale: usize, target: &str) -> Option<Found> {
         let candidates: Vec<String> = if target.is_empty() || target.ends_with('/') {
-            vec![format!("{target}index.md")]
+            vec![format!("{target}index.md"), format!("{target}index.yml")]
         } else if target.to_ascii_lowercase().ends_with(".md") {
             vec![target.to_string()]
         } else {
@@ -299,7 +299,9 @@ impl Resolver<'_> {
                     &target_article.display,
                     format!(
                         "anchor `#{frag}` exists in the source page but not in this translation (linked from {}:{}:{})",
-                        from.display, link.line, link.column
+                        written_in(&from.display, link),
+                        link.line,
+                        link.column
                     ),
                 )
                 .help(match suggest::nearest(&frag, ids.iter().map(String::as_str)) {
@@ -314,7 +316,7 @@ impl Resolver<'_> {
         if report {
             let mut d = Diagnostic::error(
                 "link-anchor",
-                &from.display,
+                written_in(&from.display, link),
                 format!(
                     "link `{}` ({}): no heading or anchor `#{frag}` in {}",
                     link.dest,
@@ -361,7 +363,7 @@ impl Resolver<'_> {
         let from = &self.site.articles[page.article];
         let mut d = Diagnostic::error(
             code,
-            &from.display,
+            written_in(&from.display, link),
             format!("{} `{}` ({}): {why}", kind_name(link), link.dest, link_text(link)),
         )
         .at(link.line, link.column);
@@ -427,9 +429,13 @@ impl Resolver<'_> {
             if !valid_http(raw) && report {
                 let from = &self.site.articles[page.article];
                 diags.push(
-                    Diagnostic::warning("link-syntax", &from.display, format!("`{raw}` is not a valid URL"))
-                        .at(link.line, link.column)
-                        .help("check for spaces or a missing host"),
+                    Diagnostic::warning(
+                        "link-syntax",
+                        written_in(&from.display, link),
+                        format!("`{raw}` is not a valid URL"),
+                    )
+                    .at(link.line, link.column)
+                    .help("check for spaces or a missing host"),
                 );
             }
             return (raw.to_string(), Class::External);
@@ -445,7 +451,7 @@ impl Resolver<'_> {
                 diags.push(
                     Diagnostic::warning(
                         "link-backslash",
-                        &from.display,
+                        written_in(&from.display, link),
                         format!("`{raw}` uses Windows backslashes; read as `{path_raw}`"),
                     )
                     .at(link.line, link.column)
@@ -476,7 +482,7 @@ impl Resolver<'_> {
         }
         let (joined, root_note) = match decoded.strip_prefix("~/") {
             Some(p) => (normalize_into(Vec::new(), p), "the site root"),
-            None => (join_rel(&page.rel, &decoded), "the locale folder"),
+            None => (join_rel(base_rel(page, link), &decoded), "the locale folder"),
         };
         let Some(target) = joined else {
             return self.broken(
@@ -510,7 +516,7 @@ impl Resolver<'_> {
                     .chain(self.index.lower[0].values())
                     .map(String::as_str);
                 let help = suggest::nearest(&target, candidates)
-                    .map(|s| format!("did you mean `{}`?", relative_from(&page.rel, s)));
+                    .map(|s| format!("did you mean `{}`?", relative_from(base_rel(page, link), s)));
                 self.broken(
                     page,
                     link,
@@ -561,7 +567,7 @@ impl Resolver<'_> {
                     diags.push(
                         Diagnostic::warning(
                             "link-redirected",
-                            &from.display,
+                            written_in(&from.display, link),
                             format!(
                                 "`{}` is redirected to `{shown}`; the link goes straight there",
                                 link.dest
@@ -582,6 +588,17 @@ impl Resolver<'_> {
             }
         }
     }
+}
+
+/// The path relative links of `link` resolve from: the included file it
+/// was written in, or the page's article.
+fn base_rel<'a>(page: &'a Page, link: &'a Link) -> &'a str {
+    link.origin.as_ref().map_or(page.rel.as_str(), |o| o.rel.as_str())
+}
+
+/// The file to name in a link's diagnostic.
+fn written_in<'a>(article_display: &'a str, link: &'a Link) -> &'a str {
+    link.origin.as_ref().map_or(article_display, |o| o.display.as_str())
 }
 
 fn relative_from(from_rel: &str, to_rel: &str) -> String {

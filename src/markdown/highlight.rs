@@ -62,19 +62,26 @@ fn cache() -> &'static Cache {
 
 /// Renders a code block. `lang` is the first word of the fence's info string.
 pub fn code_block(code: &str, lang: &str) -> String {
+    code_block_with(code, lang, "")
+}
+
+/// As `code_block`, with `extra` attributes (already escaped, each with a
+/// leading space) on the `<code>` element. Each distinct block is rendered
+/// once per process.
+pub fn code_block_with(code: &str, lang: &str, extra: &str) -> String {
     let mut h = std::collections::hash_map::DefaultHasher::new();
-    (lang, code).hash(&mut h);
+    (lang, code, extra).hash(&mut h);
     let key = h.finish();
     let shard = &cache().shards[(key % 32) as usize];
     if let Some(hit) = shard.lock().unwrap().get(&key) {
         return hit.to_string();
     }
-    let html = render_block(code, lang);
+    let html = render_block(code, lang, extra);
     shard.lock().unwrap().insert(key, Arc::from(html.as_str()));
     html
 }
 
-fn render_block(code: &str, lang: &str) -> String {
+fn render_block(code: &str, lang: &str, extra: &str) -> String {
     let lang_attr = html_escape(lang);
     let class = if lang.is_empty() {
         String::new()
@@ -92,7 +99,7 @@ fn render_block(code: &str, lang: &str) -> String {
         None => html_escape(code),
     };
     format!(
-        "<pre class=\"code\"{}><code{class}>{body}</code></pre>\n",
+        "<pre class=\"code\"{}><code{class}{extra}>{body}</code></pre>\n",
         if lang.is_empty() {
             String::new()
         } else {

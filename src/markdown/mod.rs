@@ -7,14 +7,16 @@
 //! link-independent work is done once per file even when the page is
 //! published in several locales.
 
+pub mod docfx;
 pub mod highlight;
 pub mod slug;
 
 use crate::diagnostics::LineIndex;
 use highlight::html_escape;
-use pulldown_cmark::{CodeBlockKind, Event, LinkType, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{CodeBlockKind, Event, LinkType, Options, Tag, TagEnd};
 use regex::Regex;
-use std::sync::OnceLock;
+use std::path::Path;
+use std::sync::{Arc, OnceLock};
 
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Heading {
@@ -35,13 +37,25 @@ pub enum LinkKind {
     Html,
 }
 
+/// The included file a link was written in (a link of the article itself
+/// has none).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Origin {
+    /// Path inside the locale tree: relative links resolve from here.
+    pub rel: String,
+    /// For diagnostics, relative to the site root.
+    pub display: String,
+}
+
 #[derive(Debug, Clone)]
 pub struct Link {
     pub dest: String,
     pub text: String,
+    /// Position in the file the link was written in (`origin`, or the article).
     pub line: usize,
     pub column: usize,
     pub kind: LinkKind,
+    pub origin: Option<Arc<Origin>>,
 }
 
 #[derive(Debug, Default)]
@@ -54,9 +68,19 @@ pub struct Rendered {
     pub links: Vec<Link>,
     /// Plain text of the first H1.
     pub h1: Option<String>,
+    /// Problems with DocFX syntax (includes, images, code snippets, ...).
+    pub diags: Vec<crate::diagnostics::Diagnostic>,
+    /// The `:::zone pivot` IDs the page uses.
+    pub pivots: Vec<docfx::PivotUse>,
 }
 
 const MARK: char = '\u{1}';
+
+/// The placeholder for link `n` of a page, as `render` writes it (for other
+/// producers of page HTML, such as landing pages).
+pub fn link_placeholder(n: usize) -> String {
+    format!("{MARK}{n}{MARK}")
+}
 
 pub fn options() -> Options {
     Options::ENABLE_TABLES | Options::ENABLE_FOOTNOTES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TASKLISTS
@@ -77,10 +101,45 @@ fn html_url_re() -> &'static Regex {
     RE.get_or_init(|| Regex::new(r#"(?i)(\s(?:href|src)\s*=\s*)(?:"([^"]*)"|'([^']*)')"#).unwrap())
 }
 
-/// Renders `body`, which starts at byte `body_offset` of `file_text`.
+/// Renders `body`, which starts at byte `body_offset` of `file_text`, with
+/// no file system (DocFX includes and code files cannot be read).
 pub fn render(file_text: &str, body_offset: usize, lines: &LineIndex) -> Rendered {
-    let body = &file_text[body_offset..];
-    let pos = |off: usize| lines.line_col(file_text, body_offset + off);
+    let _ = lines;
+    render_file(None, Path::new(""), "", "", file_text, body_offset)
+}
+
+/// Renders the Markdown of the file `abs` (shown as `display`, at `rel` in
+/// its locale tree): `file_text[body_offset..]`. `env` lets DocFX includes
+/// and code snippets read other files of the site.
+pub fn render_file(
+    env: Option<docfx::Env>,
+    abs: &Path,
+    display: &str,
+    rel: &str,
+    file_text: &str,
+    body_offset: usize,
+) -> Rendered {
+    let mut doc = docfx::Doc::new(env);
+    let evs = doc.load(
+        abs.to_path_buf(),
+        display.to_string(),
+        rel.to_string(),
+        file_text.to_string(),
+        body_offset,
+    );
+    let origins: Vec<Option<Arc<Origin>>> = doc
+        .files
+        .iter()
+        .enumerate()
+        .map(|(i, f)| {
+            (i > 0).then(|| {
+                Arc::new(Origin {
+                    rel: f.rel.clone(),
+                    display: f.display.clone(),
+                })
+            })
+        })
+        .collect();
     let mut r = Rendered::default();
     let mut ids = slug::IdSet::default();
     let mut out: Vec<Event> = Vec::new();
@@ -90,8 +149,9 @@ pub fn render(file_text: &str, body_offset: usize, lines: &LineIndex) -> Rendere
     let mut open_links: Vec<usize> = Vec::new();
     let mut image: Option<(usize, String, String)> = None; // link index, alt, title
 
-    let parser = Parser::new_ext(body, options()).into_offset_iter();
-    for (event, range) in parser {
+    for ev in evs {
+        let origin = &origins[ev.file];
+        let event = ev.e.clone();
         // Text collected for link text and image alt text.
         if let Event::Text(t) | Event::Code(t) = &event {
             for &i in &open_links {
@@ -107,7 +167,7 @@ pub fn render(file_text: &str, body_offset: usize, lines: &LineIndex) -> Rendere
         }
         let emitted: Option<Event> = match event {
             Event::Start(Tag::Heading { level, .. }) => {
-                heading = Some((level as u8, pos(range.start).0, Vec::new()));
+                heading = Some((level as u8, doc.pos(&ev, 0).0, Vec::new()));
                 None
             }
             Event::End(TagEnd::Heading(_)) => {
@@ -137,13 +197,13 @@ pub fn render(file_text: &str, body_offset: usize, lines: &LineIndex) -> Rendere
                 title,
                 ..
             }) => {
-                let (line, column) = pos(range.start);
+                let (line, column) = doc.pos(&ev, 0);
                 let dest = if link_type == LinkType::Email {
                     format!("mailto:{dest_url}")
                 } else {
                     dest_url.to_string()
                 };
-                let n = push_link(&mut r, dest, line, column, LinkKind::Link);
+                let n = push_link(&mut r, dest, line, column, LinkKind::Link, origin);
                 open_links.push(n);
                 let title = if title.is_empty() {
                     String::new()
@@ -157,8 +217,8 @@ pub fn render(file_text: &str, body_offset: usize, lines: &LineIndex) -> Rendere
                 Some(Event::InlineHtml("</a>".into()))
             }
             Event::Start(Tag::Image { dest_url, title, .. }) => {
-                let (line, column) = pos(range.start);
-                let n = push_link(&mut r, dest_url.to_string(), line, column, LinkKind::Image);
+                let (line, column) = doc.pos(&ev, 0);
+                let n = push_link(&mut r, dest_url.to_string(), line, column, LinkKind::Image, origin);
                 image = Some((n, String::new(), title.to_string()));
                 None
             }
@@ -171,8 +231,10 @@ pub fn render(file_text: &str, body_offset: usize, lines: &LineIndex) -> Rendere
                 };
                 Event::InlineHtml(format!("<img src=\"{MARK}{n}{MARK}\" alt=\"{}\"{title}>", html_escape(&alt)).into())
             }),
-            Event::Html(h) => Some(Event::Html(raw_html(&h, range.start, &pos, &mut r).into())),
-            Event::InlineHtml(h) => Some(Event::InlineHtml(raw_html(&h, range.start, &pos, &mut r).into())),
+            Event::Html(h) => Some(Event::Html(raw_html(&h, &|d| doc.pos(&ev, d), &mut r, origin).into())),
+            Event::InlineHtml(h) => Some(Event::InlineHtml(
+                raw_html(&h, &|d| doc.pos(&ev, d), &mut r, origin).into(),
+            )),
             Event::Text(t) if t.contains(MARK) => Some(Event::Text(t.replace(MARK, "").into())),
             other => Some(other),
         };
@@ -184,23 +246,33 @@ pub fn render(file_text: &str, body_offset: usize, lines: &LineIndex) -> Rendere
         }
     }
     pulldown_cmark::html::push_html(&mut r.html, out.into_iter());
+    r.diags = doc.diags;
+    r.pivots = doc.pivots;
     r
 }
 
-fn push_link(r: &mut Rendered, dest: String, line: usize, column: usize, kind: LinkKind) -> usize {
+fn push_link(
+    r: &mut Rendered,
+    dest: String,
+    line: usize,
+    column: usize,
+    kind: LinkKind,
+    origin: &Option<Arc<Origin>>,
+) -> usize {
     r.links.push(Link {
         dest,
         text: String::new(),
         line,
         column,
         kind,
+        origin: origin.clone(),
     });
     r.links.len() - 1
 }
 
 /// Records `id`/`name` attributes and replaces `href`/`src` values with
 /// placeholders.
-fn raw_html(h: &str, start: usize, pos: &dyn Fn(usize) -> (usize, usize), r: &mut Rendered) -> String {
+fn raw_html(h: &str, pos: &dyn Fn(usize) -> (usize, usize), r: &mut Rendered, origin: &Option<Arc<Origin>>) -> String {
     for c in html_id_re().captures_iter(h) {
         r.other_ids.push(c[1].to_string());
     }
@@ -210,8 +282,15 @@ fn raw_html(h: &str, start: usize, pos: &dyn Fn(usize) -> (usize, usize), r: &mu
     html_url_re()
         .replace_all(h, |c: &regex::Captures| {
             let value = c.get(2).or_else(|| c.get(3)).unwrap();
-            let (line, column) = pos(start + value.start());
-            let n = push_link(r, decode_entities(value.as_str()), line, column, LinkKind::Html);
+            let (line, column) = pos(value.start());
+            // `<img src>` is an image; any other `href`/`src` a link.
+            let tag_start = h[..value.start()].rfind('<').unwrap_or(0);
+            let kind = if h[tag_start..].get(..4).is_some_and(|t| t.eq_ignore_ascii_case("<img")) {
+                LinkKind::Image
+            } else {
+                LinkKind::Html
+            };
+            let n = push_link(r, decode_entities(value.as_str()), line, column, kind, origin);
             format!("{}\"{MARK}{n}{MARK}\"", &c[1])
         })
         .into_owned()

@@ -8,7 +8,7 @@
 
 use crate::build::{self, Model};
 use crate::diagnostics::Diagnostic;
-use crate::discover::{self, FileKind, SourceFile};
+use crate::discover::{FileKind, SourceFile};
 use crate::links::{anchors, index};
 use crate::output::{self, Content, OutFile};
 use crate::pages;
@@ -114,18 +114,16 @@ impl Session {
             }
         };
         self.fatal.clear();
-        let found = discover::discover(&config);
-        self.discover_diags = found.diagnostics;
-        self.discover_diags.extend(diags);
-        let (article_files, assets) = build::partition(found.files);
-        let parsed = build::parse_all(&article_files, &ProgressBar::hidden());
+        let (article_files, assets, project) = build::discover_site(&config, &mut diags);
+        self.discover_diags = diags;
+        let parsed = build::parse_all(&article_files, &config, project.as_ref(), &ProgressBar::hidden());
         self.parse_diags.clear();
         let mut articles = Vec::new();
         for (f, (a, d)) in article_files.iter().zip(parsed) {
             self.parse_diags.insert(f.abs.clone(), d);
             articles.extend(a);
         }
-        self.replan(config, theme, articles, assets, start)
+        self.replan(config, theme, project, articles, assets, start)
     }
 
     /// Plans the site from parsed articles and renders every page, writing
@@ -134,19 +132,21 @@ impl Session {
         &mut self,
         config: crate::config::Config,
         theme: Theme,
+        project: Option<crate::docfx_json::DocfxProject>,
         articles: Vec<Article>,
         assets: Vec<SourceFile>,
         start: Instant,
     ) -> Result<Update, Diagnostic> {
         let mut assemble_diags = Vec::new();
-        let (site, index) = build::assemble(&config, articles, assets, &mut assemble_diags);
-        self.assemble_diags = assemble_diags;
-        self.model = Some(Model {
+        self.model = Some(build::assemble(
             config,
             theme,
-            site,
-            index,
-        });
+            project,
+            articles,
+            assets,
+            &mut assemble_diags,
+        ));
+        self.assemble_diags = assemble_diags;
         self.page_diags.clear();
         self.links_to.clear();
         self.linked_from.clear();
@@ -308,7 +308,7 @@ impl Session {
                 let is_md = rel.to_ascii_lowercase().ends_with(".md");
                 if p.is_file() && is_md && m.site.articles.iter().any(|a| a.locale == li && a.rel == rel) {
                     edited.push((li, rel, p.clone()));
-                } else if p.is_file() && !is_md && m.site.asset_index.contains_key(&(li, rel.clone())) {
+                } else if p.is_file() && !is_md && is_media(p) && m.site.asset_index.contains_key(&(li, rel.clone())) {
                     static_changed = true; // an asset's bytes: copied below like static files
                 } else if p.exists() {
                     structural = true;
@@ -362,7 +362,6 @@ impl Session {
     /// The fast path: articles edited in place.
     fn edit(&mut self, edited: &[(usize, String, PathBuf)], update: &mut Update) -> Result<(), Diagnostic> {
         let mut affected: HashSet<usize> = HashSet::new();
-        let mut homes: HashSet<usize> = HashSet::new();
         for (li, rel, abs) in edited {
             let m = self.model.as_ref().unwrap();
             let Some(ai) = m.site.articles.iter().position(|a| a.locale == *li && a.rel == *rel) else {
@@ -376,7 +375,7 @@ impl Session {
                 kind: FileKind::Article,
             };
             let mut d = Vec::new();
-            let parsed = parse::parse_article(&file, &mut d);
+            let parsed = parse::parse_article(&file, &m.config, m.project.as_ref(), &mut d);
             self.parse_diags.insert(abs.clone(), d);
             let Some(new) = parsed else {
                 // No longer publishable: re-plan without it.
@@ -385,16 +384,17 @@ impl Session {
                     .map(|u| *update = u);
             };
             let old = &m.site.articles[ai];
+            // These change the link index or the navigation (titles name
+            // TOC entries and home page lists): re-plan, writing only the
+            // pages whose bytes change.
             if new.fm.uid != old.fm.uid
                 || new.fm.ms_custom != old.fm.ms_custom
                 || new.fm.redirect_url != old.fm.redirect_url
+                || new.title != old.title
             {
                 return self
                     .restructure(std::slice::from_ref(abs), Instant::now())
                     .map(|u| *update = u);
-            }
-            if new.title != old.title {
-                homes.extend(0..m.config.locales.len());
             }
             let m = self.model.as_mut().unwrap();
             m.site.articles[ai] = new;
@@ -418,16 +418,6 @@ impl Session {
         let which: Vec<usize> = affected.into_iter().collect();
         let mut files = self.render_pages(&which, update);
         let m = self.model.as_ref().unwrap();
-        for li in homes {
-            if !m.site.has_home(li) {
-                if let Ok(p) = pages::render_home(&m.config, &m.site, &m.theme, li) {
-                    files.push(OutFile {
-                        path: p.path,
-                        content: Content::Bytes(p.html.into_bytes()),
-                    });
-                }
-            }
-        }
         files.push(OutFile {
             path: "sitemap.xml".into(),
             content: Content::Bytes(crate::sitemap::sitemap(&m.config, &m.site).into_bytes()),
@@ -442,17 +432,23 @@ impl Session {
         let Model {
             config, theme, site, ..
         } = m;
+        // A changed file that is not an article may be included by any
+        // article (an include, a code snippet): re-parse them all then.
+        let known: HashSet<&PathBuf> = site.articles.iter().map(|a| &a.abs).collect();
+        let reparse_all = changed
+            .iter()
+            .any(|c| c.is_file() && !known.contains(c) && !is_media(c));
         let changed: HashSet<&PathBuf> = changed.iter().collect();
         let mut old: HashMap<PathBuf, Article> = site.articles.into_iter().map(|a| (a.abs.clone(), a)).collect();
-        let found = discover::discover(&config);
-        self.discover_diags = found.diagnostics;
-        let (article_files, assets) = build::partition(found.files);
+        let mut diags = Vec::new();
+        let (article_files, assets, project) = build::discover_site(&config, &mut diags);
+        self.discover_diags = diags;
         let to_parse: Vec<SourceFile> = article_files
             .iter()
-            .filter(|f| changed.iter().any(|c| f.abs.starts_with(c)) || !old.contains_key(&f.abs))
+            .filter(|f| reparse_all || changed.iter().any(|c| f.abs.starts_with(c)) || !old.contains_key(&f.abs))
             .cloned()
             .collect();
-        let parsed = build::parse_all(&to_parse, &ProgressBar::hidden());
+        let parsed = build::parse_all(&to_parse, &config, project.as_ref(), &ProgressBar::hidden());
         let mut fresh: HashMap<PathBuf, Option<Article>> = HashMap::new();
         for (f, (a, d)) in to_parse.iter().zip(parsed) {
             self.parse_diags.insert(f.abs.clone(), d);
@@ -467,8 +463,35 @@ impl Session {
                 None => articles.extend(old.remove(&f.abs)),
             }
         }
-        self.replan(config, theme, articles, assets, start)
+        self.replan(config, theme, project, articles, assets, start)
     }
+}
+
+/// Images and media: never read while parsing, so changing one re-parses
+/// nothing.
+fn is_media(p: &Path) -> bool {
+    let ext = p
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(|e| e.to_ascii_lowercase())
+        .unwrap_or_default();
+    matches!(
+        ext.as_str(),
+        "png"
+            | "jpg"
+            | "jpeg"
+            | "gif"
+            | "svg"
+            | "webp"
+            | "ico"
+            | "mp4"
+            | "webm"
+            | "pdf"
+            | "zip"
+            | "css"
+            | "woff"
+            | "woff2"
+    )
 }
 
 /// The locale and path inside its tree of a site file.

@@ -1,0 +1,270 @@
+//! Learn landing pages: YAML files that start with `### YamlMime:Landing`
+//! or `### YamlMime:Hub` (usually `index.yml`). Each becomes a page like an
+//! article: its title, summary and link cards rendered with the default
+//! theme, its `metadata` read as front matter, and every link checked like
+//! any other (with its line in the YAML file). Any other `YamlMime` type is
+//! reported and left out; YAML without a `YamlMime` line stays a file that is
+//! copied.
+
+use crate::config::Config;
+use crate::diagnostics::Diagnostic;
+use crate::discover::SourceFile;
+use crate::frontmatter::{self, FrontMatter};
+use crate::markdown::highlight::html_escape;
+use crate::markdown::{link_placeholder, Link, LinkKind, Rendered};
+use crate::parse::Article;
+use crate::toc::Positions;
+use rayon::prelude::*;
+use serde_yaml::Value;
+
+enum Kind {
+    Page(Box<Article>),
+    /// Not a landing page: a file to copy.
+    Asset(SourceFile),
+    Skip,
+}
+
+/// Splits the landing pages off `assets`.
+pub fn extract(
+    config: &Config,
+    assets: Vec<SourceFile>,
+    diags: &mut Vec<Diagnostic>,
+) -> (Vec<Article>, Vec<SourceFile>) {
+    let results: Vec<(Kind, Vec<Diagnostic>)> = assets
+        .into_par_iter()
+        .map(|f| {
+            let mut d = Vec::new();
+            let lower = f.rel.to_ascii_lowercase();
+            if !(lower.ends_with(".yml") || lower.ends_with(".yaml")) {
+                return (Kind::Asset(f), d);
+            }
+            let k = classify(config, f, &mut d);
+            (k, d)
+        })
+        .collect();
+    let mut pages = Vec::new();
+    let mut rest = Vec::new();
+    for (k, d) in results {
+        diags.extend(d);
+        match k {
+            Kind::Page(a) => pages.push(*a),
+            Kind::Asset(f) => rest.push(f),
+            Kind::Skip => {}
+        }
+    }
+    (pages, rest)
+}
+
+fn classify(config: &Config, f: SourceFile, diags: &mut Vec<Diagnostic>) -> Kind {
+    let Ok(text) = std::fs::read_to_string(&f.abs) else {
+        return Kind::Asset(f);
+    };
+    let text = text.trim_start_matches('\u{FEFF}').to_string();
+    let first = text.lines().next().unwrap_or("").trim();
+    let Some(mime) = first
+        .strip_prefix("###")
+        .map(str::trim)
+        .and_then(|s| s.strip_prefix("YamlMime:"))
+    else {
+        return Kind::Asset(f);
+    };
+    let mime = mime.trim();
+    if mime != "Landing" && mime != "Hub" {
+        diags.push(
+            Diagnostic::warning(
+                "yamlmime",
+                &f.display,
+                format!("`YamlMime:{mime}` pages are not supported; the file is left out"),
+            )
+            .at(1, 1)
+            .help("polydoc renders YamlMime:Landing and YamlMime:Hub pages"),
+        );
+        return Kind::Skip;
+    }
+    let doc: Value = match serde_yaml::from_str(&text) {
+        Ok(v) => v,
+        Err(e) => {
+            let mut d = Diagnostic::error("yaml", &f.display, format!("the landing page is not valid YAML: {e}"));
+            if let Some(l) = e.location() {
+                d = d.at(l.line(), l.column());
+            }
+            diags.push(d);
+            return Kind::Skip;
+        }
+    };
+    let _ = config;
+    match render(&f, &text, &doc, diags) {
+        Some(a) => Kind::Page(Box::new(a)),
+        None => Kind::Skip,
+    }
+}
+
+fn s(v: &Value, k: &str) -> String {
+    v.get(k).and_then(|x| x.as_str()).unwrap_or("").trim().to_string()
+}
+
+fn list<'v>(v: &'v Value, k: &str) -> &'v [Value] {
+    v.get(k).and_then(|x| x.as_sequence()).map_or(&[], |x| x.as_slice())
+}
+
+/// A card: a title, and groups of (label, links).
+struct Card {
+    title: String,
+    groups: Vec<(String, Vec<(String, String)>)>,
+}
+
+fn cards(doc: &Value, hub: bool) -> Vec<Card> {
+    let links_of = |v: &Value, text_key: &str| -> Vec<(String, String)> {
+        list(v, "links")
+            .iter()
+            .map(|l| {
+                let t = s(l, text_key);
+                (if t.is_empty() { s(l, "title") } else { t }, s(l, "url"))
+            })
+            .filter(|(_, u)| !u.is_empty())
+            .collect()
+    };
+    let mut out = Vec::new();
+    if !hub {
+        for c in list(doc, "landingContent") {
+            let groups = list(c, "linkLists")
+                .iter()
+                .map(|g| (s(g, "linkListType").replace('-', " "), links_of(g, "text")))
+                .collect();
+            out.push(Card {
+                title: s(c, "title"),
+                groups,
+            });
+        }
+        return out;
+    }
+    // Hub: its sections in order, each item with links a card.
+    let titled = |section: &Value| -> Vec<(String, String)> {
+        list(section, "items")
+            .iter()
+            .map(|i| (s(i, "title"), s(i, "url")))
+            .filter(|(_, u)| !u.is_empty())
+            .collect()
+    };
+    for key in ["highlightedContent", "tools"] {
+        if let Some(sec) = doc.get(key) {
+            let links = titled(sec);
+            if !links.is_empty() {
+                out.push(Card {
+                    title: s(sec, "title"),
+                    groups: vec![(String::new(), links)],
+                });
+            }
+        }
+    }
+    for key in ["productDirectory", "conceptualContent"] {
+        if let Some(sec) = doc.get(key) {
+            for i in list(sec, "items") {
+                out.push(Card {
+                    title: s(i, "title"),
+                    groups: vec![(String::new(), links_of(i, "text"))],
+                });
+            }
+        }
+    }
+    if let Some(sec) = doc.get("additionalContent") {
+        for section in list(sec, "sections") {
+            for i in list(section, "items") {
+                out.push(Card {
+                    title: s(i, "title"),
+                    groups: vec![(String::new(), links_of(i, "text"))],
+                });
+            }
+        }
+    }
+    out
+}
+
+fn render(f: &SourceFile, text: &str, doc: &Value, diags: &mut Vec<Diagnostic>) -> Option<Article> {
+    let hub = text.lines().next().unwrap_or("").contains("Hub");
+    let mut fm = FrontMatter::default();
+    if let Some(meta) = doc.get("metadata").filter(|m| m.is_mapping()) {
+        let yaml = serde_yaml::to_string(meta).unwrap_or_default();
+        if let Ok(m) = frontmatter::parse(&yaml, 1, &f.display, diags) {
+            fm = m;
+        }
+    }
+    let title = match s(doc, "title") {
+        t if !t.is_empty() => t,
+        _ => fm.title.clone().unwrap_or_default(),
+    };
+    if title.is_empty() {
+        diags.push(
+            Diagnostic::warning("title", &f.display, "the landing page has no `title`")
+                .at(1, 1)
+                .help("add `title:` at the top level"),
+        );
+    }
+    let summary = s(doc, "summary");
+    if fm.description.is_none() && !summary.is_empty() {
+        fm.description = Some(summary.clone());
+    }
+    let mut md = Rendered::default();
+    let mut pos = Positions::new(text);
+    let id = crate::markdown::slug::slug(&title);
+    let mut html = format!("<h1 id=\"{}\">{}</h1>\n", html_escape(&id), html_escape(&title));
+    if !summary.is_empty() {
+        html.push_str(&format!("<p class=\"landing-summary\">{}</p>\n", html_escape(&summary)));
+    }
+    let cards = cards(doc, hub);
+    if !cards.is_empty() {
+        html.push_str("<ul class=\"landing-cards\">\n");
+    }
+    for c in &cards {
+        html.push_str("<li class=\"landing-card\">\n");
+        if !c.title.is_empty() {
+            html.push_str(&format!("<h2>{}</h2>\n", html_escape(&c.title)));
+        }
+        for (label, links) in &c.groups {
+            if !label.is_empty() {
+                html.push_str(&format!("<p class=\"landing-list-type\">{}</p>\n", html_escape(label)));
+            }
+            html.push_str("<ul>\n");
+            for (t, u) in links {
+                let (line, column) = pos.find("url", u);
+                md.links.push(Link {
+                    dest: u.clone(),
+                    text: t.clone(),
+                    line,
+                    column,
+                    kind: LinkKind::Link,
+                    origin: None,
+                });
+                let n = md.links.len() - 1;
+                html.push_str(&format!(
+                    "<li><a href=\"{}\">{}</a></li>\n",
+                    link_placeholder(n),
+                    html_escape(t)
+                ));
+            }
+            html.push_str("</ul>\n");
+        }
+        html.push_str("</li>\n");
+    }
+    if !cards.is_empty() {
+        html.push_str("</ul>\n");
+    }
+    md.html = html;
+    md.h1 = Some(title.clone());
+    md.headings.push(crate::markdown::Heading {
+        level: 1,
+        id,
+        text: title.clone(),
+        line: 1,
+        explicit: false,
+    });
+    Some(Article {
+        locale: f.locale,
+        rel: f.rel.clone(),
+        display: f.display.clone(),
+        abs: f.abs.clone(),
+        title: fm.title.clone().filter(|t| !t.is_empty()).unwrap_or(title),
+        fm,
+        md,
+    })
+}

@@ -1,0 +1,445 @@
+//! Code snippets pulled from files of the site:
+//! `:::code language="csharp" source="x.cs" range="3-5" highlight="2"
+//! id="snippet" interactive="...":::` and
+//! `[!code-csharp[name](x.cs#region?highlight=2 "title")]` (`#L3-L5`,
+//! `#tag`, `?name=`, `?start=&end=`, `?range=`, `?highlight=`, `?dedent=`).
+//! A region is a `// <tag>` ... `// </tag>` comment pair (any comment
+//! style) or `#region tag` ... `#endregion`; the tag lines themselves are
+//! left out, and the code is dedented.
+
+use super::attrs::get;
+use super::include::{resolve, Resolved};
+use super::prepare::{CodeRef, Directive};
+use super::{Doc, Ev};
+use crate::markdown::highlight::{code_block_with, html_escape};
+use regex::Regex;
+use std::sync::OnceLock;
+
+const KNOWN: [&str; 6] = ["language", "source", "range", "id", "highlight", "interactive"];
+
+struct Request {
+    path: String,
+    path_off: usize,
+    lang: String,
+    /// 1-based inclusive line ranges (`None` end: to the last line).
+    range: Option<(String, usize)>,
+    tag: Option<(String, usize)>,
+    highlight: Option<(String, usize)>,
+    dedent: Option<usize>,
+    interactive: String,
+    title: String,
+    name: String,
+}
+
+pub fn render(doc: &mut Doc, file: usize, d: &Directive, c: &CodeRef, out: &mut Vec<Ev>) {
+    let Some(req) = request(doc, file, d, c) else {
+        return doc.as_text_quiet(file, d, out);
+    };
+    let text = match resolve(doc, file, &req.path) {
+        Resolved::Found { abs, .. } => match std::fs::read(&abs) {
+            Ok(b) => String::from_utf8_lossy(&b).trim_start_matches('\u{FEFF}').to_string(),
+            Err(e) => {
+                doc.error(
+                    file,
+                    req.path_off,
+                    "code-missing",
+                    format!("cannot read `{}`: {e}", req.path),
+                    "",
+                );
+                return doc.as_text_quiet(file, d, out);
+            }
+        },
+        Resolved::Outside => {
+            doc.error(
+                file,
+                req.path_off,
+                "code-outside",
+                format!("code file `{}` is outside the site", req.path),
+                "code files must be inside the locale folder or the site folder",
+            );
+            return doc.as_text_quiet(file, d, out);
+        }
+        Resolved::Missing(_) => {
+            doc.error(
+                file,
+                req.path_off,
+                "code-missing",
+                format!("code file `{}` does not exist", req.path),
+                "the path is relative to the article",
+            );
+            return doc.as_text_quiet(file, d, out);
+        }
+    };
+    let lines: Vec<&str> = text.lines().collect();
+    let mut picked: Vec<&str> = if let Some((tag, off)) = &req.tag {
+        match region(&lines, tag) {
+            Some(v) => v,
+            None => {
+                doc.error(
+                    file,
+                    *off,
+                    "code-region",
+                    format!("`{}` has no region or snippet tag `{tag}`", req.path),
+                    "mark it with `// <tag>` ... `// </tag>` (in the file's comment style) or `#region tag` ... `#endregion`",
+                );
+                return doc.as_text_quiet(file, d, out);
+            }
+        }
+    } else {
+        lines.clone()
+    };
+    if let Some((spec, off)) = &req.range {
+        match ranges(spec, picked.len()) {
+            Ok(rs) => {
+                picked = rs.into_iter().flat_map(|(a, b)| picked[a - 1..b].to_vec()).collect();
+            }
+            Err(why) => {
+                doc.error(
+                    file,
+                    *off,
+                    "code-range",
+                    format!("bad line range `{spec}` for `{}`: {why}", req.path),
+                    "write ranges like 3-5, 7 or 9- (1-based, inclusive)",
+                );
+                return doc.as_text_quiet(file, d, out);
+            }
+        }
+    }
+    if let Some((spec, off)) = &req.highlight {
+        if let Err(why) = ranges(spec, usize::MAX) {
+            doc.error(
+                file,
+                *off,
+                "code-range",
+                format!("bad highlight range `{spec}`: {why}"),
+                "write ranges like 2, 5-7 or 9-",
+            );
+        }
+    }
+    let code = dedent(&picked, req.dedent);
+    let mut extra = String::new();
+    if !req.name.is_empty() {
+        extra.push_str(&format!(" data-name=\"{}\"", html_escape(&req.name)));
+    }
+    if !req.title.is_empty() {
+        extra.push_str(&format!(" title=\"{}\"", html_escape(&req.title)));
+    }
+    if let Some((h, _)) = &req.highlight {
+        extra.push_str(&format!(" data-highlight-lines=\"{}\"", html_escape(h)));
+    }
+    if !req.interactive.is_empty() {
+        extra.push_str(&format!(" data-interactive=\"{}\"", html_escape(&req.interactive)));
+    }
+    let lang = if req.lang.is_empty() {
+        language_of(&req.path).to_string()
+    } else {
+        req.lang.clone()
+    };
+    out.push(doc.html_at(file, d.off, code_block_with(&code, &lang, &extra)));
+}
+
+fn request(doc: &mut Doc, file: usize, d: &Directive, c: &CodeRef) -> Option<Request> {
+    if !c.legacy {
+        if let Some(a) = c.attrs.iter().find(|a| !KNOWN.contains(&a.name.as_str())) {
+            doc.error(
+                file,
+                a.off,
+                "docfx-syntax",
+                format!("`:::code` has no attribute `{}`", a.name),
+                "known: language, source, range, id, highlight, interactive",
+            );
+            return None;
+        }
+        let Some(source) = get(&c.attrs, "source") else {
+            doc.error(
+                file,
+                d.off,
+                "code-source",
+                "`:::code` has no `source`".into(),
+                "add source=\"path/to/file\"",
+            );
+            return None;
+        };
+        let range = get(&c.attrs, "range").map(|a| (a.value.clone(), a.off));
+        let tag = get(&c.attrs, "id").map(|a| (a.value.clone(), a.off));
+        if range.is_some() && tag.is_some() {
+            let off = get(&c.attrs, "range").unwrap().off;
+            doc.error(
+                file,
+                off,
+                "docfx-syntax",
+                "`:::code` takes `range` or `id`, not both".into(),
+                "",
+            );
+            return None;
+        }
+        return Some(Request {
+            path: source.value.clone(),
+            path_off: source.off,
+            lang: get(&c.attrs, "language").map_or(String::new(), |a| a.value.clone()),
+            range,
+            tag,
+            highlight: get(&c.attrs, "highlight").map(|a| (a.value.clone(), a.off)),
+            dedent: None,
+            interactive: get(&c.attrs, "interactive").map_or(String::new(), |a| a.value.clone()),
+            title: String::new(),
+            name: String::new(),
+        });
+    }
+    // [!code-lang[name](path#frag?query "title")]
+    let t = &c.target;
+    let (before_q, query) = match t.find('?') {
+        Some(i) => (&t[..i], &t[i + 1..]),
+        None => (t.as_str(), ""),
+    };
+    let (path, frag) = match before_q.find('#') {
+        Some(i) => (&before_q[..i], &before_q[i + 1..]),
+        None => (before_q, ""),
+    };
+    // A fragment after the query: `x.cs?highlight=2#tag`.
+    let (query, frag) = match (frag.is_empty(), query.find('#')) {
+        (true, Some(i)) => (&query[..i], &query[i + 1..]),
+        _ => (query, frag),
+    };
+    let frag_off = c.target_off + t.find('#').map_or(0, |i| i + 1);
+    let query_off = |key: &str| c.target_off + t.find(&format!("{key}=")).map_or(0, |i| i + key.len() + 1);
+    let mut req = Request {
+        path: path.to_string(),
+        path_off: c.target_off,
+        lang: c.lang.clone(),
+        range: None,
+        tag: None,
+        highlight: None,
+        dedent: None,
+        interactive: String::new(),
+        title: c.title.clone(),
+        name: c.name.clone(),
+    };
+    if !frag.is_empty() {
+        if let Some(caps) = line_frag_re().captures(frag) {
+            let end = caps.get(2).map_or(String::new(), |m| m.as_str().to_string());
+            req.range = Some((format!("{}-{end}", &caps[1]), frag_off));
+        } else {
+            req.tag = Some((frag.to_string(), frag_off));
+        }
+    }
+    let (mut start, mut end) = (None, None);
+    for pair in query.split('&').filter(|p| !p.is_empty()) {
+        let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+        match k.to_ascii_lowercase().as_str() {
+            "name" => req.tag = Some((v.to_string(), query_off("name"))),
+            "range" => req.range = Some((v.to_string(), query_off("range"))),
+            "highlight" => req.highlight = Some((v.to_string(), query_off("highlight"))),
+            "start" => start = Some(v.to_string()),
+            "end" => end = Some(v.to_string()),
+            "dedent" => match v.parse() {
+                Ok(n) => req.dedent = Some(n),
+                Err(_) => {
+                    doc.error(
+                        file,
+                        query_off("dedent"),
+                        "code-range",
+                        format!("dedent `{v}` is not a number"),
+                        "",
+                    );
+                    return None;
+                }
+            },
+            other => doc.warning(
+                file,
+                c.target_off,
+                "docfx-syntax",
+                format!("code snippet option `{other}` is not known; ignored"),
+                "known: name, range, highlight, start, end, dedent",
+            ),
+        }
+    }
+    if start.is_some() || end.is_some() {
+        req.range = Some((
+            format!("{}-{}", start.unwrap_or_else(|| "1".into()), end.unwrap_or_default()),
+            query_off("start"),
+        ));
+    }
+    Some(req)
+}
+
+fn line_frag_re() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    R.get_or_init(|| Regex::new(r"^L(\d+)(?:-L(\d+))?$").unwrap())
+}
+
+/// Parses `1-3,5,9-` for a file of `len` lines into 1-based inclusive
+/// ranges (an open or too-far end stops at the last line).
+pub fn ranges(spec: &str, len: usize) -> Result<Vec<(usize, usize)>, String> {
+    let mut out = Vec::new();
+    for part in spec.split(',').map(str::trim) {
+        if part.is_empty() {
+            return Err("an empty range".into());
+        }
+        let (a, b) = match part.split_once('-') {
+            Some((a, b)) => (a.trim(), Some(b.trim())),
+            None => (part, None),
+        };
+        let a: usize = a
+            .parse()
+            .map_err(|_| format!("`{part}` is not a line number or range"))?;
+        if a == 0 {
+            return Err("lines are numbered from 1".into());
+        }
+        if a > len {
+            return Err(format!("line {a} is past the end (the code has {len} lines)"));
+        }
+        let b = match b {
+            None => a,
+            Some("") => len,
+            Some(b) => b
+                .parse::<usize>()
+                .map_err(|_| format!("`{part}` is not a line number or range"))?
+                .min(len),
+        };
+        if b < a {
+            return Err(format!("`{part}` ends before it starts"));
+        }
+        out.push((a, b));
+    }
+    Ok(out)
+}
+
+fn tag_re() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    R.get_or_init(|| {
+        Regex::new(r"(?i)^\s*(?://|'|<!--|--|#|rem\b|%|;)\s*<\s*(/?)\s*([^<>]+?)\s*>\s*(?:-->)?\s*$").unwrap()
+    })
+}
+
+fn region_re() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    R.get_or_init(|| Regex::new(r"(?i)^\s*#\s*(region\b\s*(.*?)|end\s*region\b.*?)\s*$").unwrap())
+}
+
+fn is_tag_line(l: &str) -> bool {
+    tag_re().is_match(l) || region_re().is_match(l)
+}
+
+/// The lines of region/tag `name` (tag lines inside left out).
+fn region<'t>(lines: &[&'t str], name: &str) -> Option<Vec<&'t str>> {
+    for candidate in [name.to_string(), format!("snippet{name}")] {
+        let want = candidate.to_ascii_lowercase();
+        // Comment tags: the first end tag, and the last start tag before it.
+        let end = lines.iter().position(|l| {
+            tag_re()
+                .captures(l)
+                .is_some_and(|c| !c[1].is_empty() && c[2].to_ascii_lowercase() == want)
+        });
+        if let Some(e) = end {
+            let start = lines[..e].iter().rposition(|l| {
+                tag_re()
+                    .captures(l)
+                    .is_some_and(|c| c[1].is_empty() && c[2].to_ascii_lowercase() == want)
+            });
+            if let Some(s) = start {
+                return Some(lines[s + 1..e].iter().copied().filter(|l| !is_tag_line(l)).collect());
+            }
+        }
+        // #region name ... #endregion (nesting).
+        let mut open: Vec<(String, usize)> = Vec::new();
+        for (i, l) in lines.iter().enumerate() {
+            if let Some(c) = region_re().captures(l) {
+                match c.get(2) {
+                    Some(n) => open.push((n.as_str().to_ascii_lowercase(), i)),
+                    None => {
+                        if let Some((n, s)) = open.pop() {
+                            if n == want {
+                                return Some(lines[s + 1..i].iter().copied().filter(|l| !is_tag_line(l)).collect());
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    None
+}
+
+/// Removes `by` leading blanks (default: the lines' common indentation).
+fn dedent(lines: &[&str], by: Option<usize>) -> String {
+    let indent = |l: &str| l.chars().take_while(|c| *c == ' ' || *c == '\t').count();
+    let by = by.unwrap_or_else(|| {
+        lines
+            .iter()
+            .filter(|l| !l.trim().is_empty())
+            .map(|l| indent(l))
+            .min()
+            .unwrap_or(0)
+    });
+    let mut out = String::new();
+    for l in lines {
+        let n = indent(l).min(by);
+        out.push_str(&l[n..]);
+        out.push('\n');
+    }
+    out
+}
+
+/// The language of a code file, from its extension.
+pub fn language_of(path: &str) -> &'static str {
+    let ext = path.rsplit('.').next().unwrap_or("").to_ascii_lowercase();
+    match ext.as_str() {
+        "cs" => "csharp",
+        "vb" => "vb",
+        "fs" | "fsx" | "fsi" => "fsharp",
+        "cpp" | "cc" | "cxx" | "h" | "hpp" => "cpp",
+        "c" => "c",
+        "py" => "python",
+        "js" | "mjs" => "javascript",
+        "ts" => "typescript",
+        "json" => "json",
+        "xml" | "csproj" | "config" => "xml",
+        "xaml" => "xaml",
+        "html" | "htm" => "html",
+        "cshtml" => "cshtml",
+        "css" => "css",
+        "sql" => "sql",
+        "ps1" | "psm1" => "powershell",
+        "sh" | "bash" => "bash",
+        "bat" | "cmd" => "batchfile",
+        "rb" => "ruby",
+        "java" => "java",
+        "go" => "go",
+        "rs" => "rust",
+        "yml" | "yaml" => "yaml",
+        "md" => "markdown",
+        "erl" => "erlang",
+        "lsp" | "lisp" => "lisp",
+        "kt" => "kotlin",
+        "swift" => "swift",
+        "php" => "php",
+        _ => "",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_ranges() {
+        assert_eq!(ranges("1-2,4,6-", 8).unwrap(), vec![(1, 2), (4, 4), (6, 8)]);
+        assert_eq!(ranges("2-100", 5).unwrap(), vec![(2, 5)]);
+        assert!(ranges("5-3", 8).unwrap_err().contains("ends before"));
+        assert!(ranges("9", 8).unwrap_err().contains("past the end"));
+        assert!(ranges("a-b", 8).is_err());
+        assert!(ranges("0-2", 8).is_err());
+    }
+
+    #[test]
+    fn regions_and_tags() {
+        let src = "using A;\n    // <Snippet1>\n    int a;\n    // <inner>\n    int b;\n    // </inner>\n    // </Snippet1>\n#region Helper\nclass H {}\n#endregion\n";
+        let lines: Vec<&str> = src.lines().collect();
+        assert_eq!(region(&lines, "snippet1").unwrap(), vec!["    int a;", "    int b;"]);
+        assert_eq!(region(&lines, "1").unwrap().len(), 2, "`snippet` prefix");
+        assert_eq!(region(&lines, "Helper").unwrap(), vec!["class H {}"]);
+        assert!(region(&lines, "nope").is_none());
+        assert_eq!(dedent(&["    a", "      b"], None), "a\n  b\n");
+    }
+}
