@@ -11,7 +11,6 @@ use crate::diagnostics::Diagnostic;
 use crate::discover::{FileKind, SourceFile};
 use crate::links::{anchors, index};
 use crate::output::{self, Content, OutFile};
-use crate::pages;
 use crate::parse::{self, Article};
 use crate::render::Theme;
 use indicatif::ProgressBar;
