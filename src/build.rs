@@ -39,6 +39,8 @@ pub struct Build {
     pub files: Vec<OutFile>,
     pub diagnostics: Vec<Diagnostic>,
     pub stats: Stats,
+    /// Translation status and review findings.
+    pub l10n: crate::l10n::L10n,
 }
 
 impl Build {
@@ -84,6 +86,7 @@ pub fn build(site_root: &Path, show_progress: bool) -> Result<Build, Vec<Diagnos
     crate::links::anchors::repair_duplicate_ids(&mut site, &mut diags);
     let index = LinkIndex::build(&config, &site, &mut diags);
     site.remove_pages(&index.redirects.keys().cloned().collect());
+    let l10n = crate::l10n::analyse(&config, &site);
 
     progress.set_message("rendering");
     progress.set_length(site.articles.len() as u64 + site.pages.len() as u64);
@@ -198,6 +201,7 @@ pub fn build(site_root: &Path, show_progress: bool) -> Result<Build, Vec<Diagnos
         files,
         diagnostics: diags,
         stats,
+        l10n,
     })
 }
 

@@ -7,6 +7,7 @@ pub mod diagnostics;
 pub mod discover;
 pub mod frontmatter;
 pub mod i18n;
+pub mod l10n;
 pub mod links;
 pub mod markdown;
 pub mod output;

@@ -72,9 +72,32 @@ enum Command {
         #[command(flatten)]
         common: Common,
     },
+    /// Translations: status and reviewers' tools.
+    L10n {
+        #[command(subcommand)]
+        command: L10nCommand,
+    },
     /// Write the syntax highlighting stylesheets (light and dark) into DIR.
     #[command(hide = true)]
     ThemeCss { dir: PathBuf },
+}
+
+#[derive(Subcommand)]
+enum L10nCommand {
+    /// Per-locale coverage (current / stale / unknown / missing / MT) and the
+    /// articles that need a translator, oldest handoff first.
+    ///
+    /// Current or stale is decided from ms.openlocfilehash (the SHA-1 of the
+    /// source file with CRLF line ends) or, without it, from git and
+    /// ms.sourcegitcommit; otherwise "unknown".
+    Status {
+        /// The site folder (the one holding polydoc.toml).
+        #[arg(default_value = ".")]
+        site: PathBuf,
+        /// Text, or one JSON document on standard output.
+        #[arg(long, value_enum, default_value = "human")]
+        format: Format,
+    },
 }
 
 fn main() -> ExitCode {
@@ -85,8 +108,32 @@ fn main() -> ExitCode {
             run(&common, Some(&out))
         }
         Command::Check { common } => run(&common, None),
+        Command::L10n { command } => match command {
+            L10nCommand::Status { site, format } => l10n_status(&site, format),
+        },
         Command::ThemeCss { dir } => theme_css(&dir),
     }
+}
+
+/// Loads the site as a check would and prints the translation status.
+fn l10n_status(site: &Path, format: Format) -> ExitCode {
+    let build = match build::build(site, false) {
+        Ok(b) => b,
+        Err(diags) => {
+            for d in &diags {
+                eprint!("{}", d.render(site));
+            }
+            return ExitCode::from(2);
+        }
+    };
+    match format {
+        Format::Json => println!(
+            "{}",
+            serde_json::to_string_pretty(&polydoc::l10n::report::json(&build.config, &build.l10n)).unwrap_or_default()
+        ),
+        Format::Human => print!("{}", polydoc::l10n::report::text(&build.config, &build.l10n)),
+    }
+    ExitCode::SUCCESS
 }
 
 fn run(common: &Common, out: Option<&Path>) -> ExitCode {
