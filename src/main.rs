@@ -98,6 +98,21 @@ enum L10nCommand {
         #[arg(long, value_enum, default_value = "human")]
         format: Format,
     },
+    /// Mark reviewed translations current: rewrite only their
+    /// ms.openlocfilehash (to the current source's hash) and ms.lasthandoff
+    /// (to today, UTC), keeping every other byte; each file is replaced
+    /// atomically.
+    #[command(override_usage = "polydoc l10n mark-current [SITE] PATH...")]
+    MarkCurrent {
+        /// [SITE] PATH...: the site folder (optional, default .; a folder
+        /// holding polydoc.toml), then the translated articles, relative to
+        /// the working directory or to the site folder.
+        #[arg(required = true, num_args = 1.., value_name = "PATH")]
+        paths: Vec<PathBuf>,
+        /// The handoff date to write (MM/DD/YYYY) instead of today.
+        #[arg(long)]
+        date: Option<String>,
+    },
 }
 
 fn main() -> ExitCode {
@@ -110,6 +125,7 @@ fn main() -> ExitCode {
         Command::Check { common } => run(&common, None),
         Command::L10n { command } => match command {
             L10nCommand::Status { site, format } => l10n_status(&site, format),
+            L10nCommand::MarkCurrent { paths, date } => mark_current(paths, date.as_deref()),
         },
         Command::ThemeCss { dir } => theme_css(&dir),
     }
@@ -243,6 +259,53 @@ fn report(common: &Common, diags: &[Diagnostic], build: Option<&Build>) {
     }
     if !common.quiet && (errors > 0 || warnings > 0) {
         eprintln!("{errors} error(s), {warnings} warning(s)");
+    }
+}
+
+fn mark_current(mut paths: Vec<PathBuf>, date: Option<&str>) -> ExitCode {
+    use polydoc::l10n::mark;
+    let site = if paths.len() > 1 && paths[0].join(polydoc::config::CONFIG_FILE).is_file() {
+        paths.remove(0)
+    } else {
+        PathBuf::from(".")
+    };
+    let config = match polydoc::config::Config::load(&site) {
+        Ok(c) => c,
+        Err(d) => {
+            eprint!("{}", d.render(&site));
+            return ExitCode::from(2);
+        }
+    };
+    let date = match date {
+        None => mark::today(),
+        Some(s) => match polydoc::frontmatter::Date::parse_us(s) {
+            Some(d) => d,
+            None => {
+                eprintln!("error: --date {s} is not a date in MM/DD/YYYY form");
+                return ExitCode::from(2);
+            }
+        },
+    };
+    let mut failed = false;
+    for p in &paths {
+        match mark::mark_current(&config, p, date) {
+            Ok(m) => println!(
+                "{}: ms.openlocfilehash {} -> {}, ms.lasthandoff {}",
+                m.file,
+                m.previous.as_deref().unwrap_or("(none)"),
+                m.hash,
+                m.date
+            ),
+            Err(d) => {
+                failed = true;
+                eprint!("{}", d.render(&site));
+            }
+        }
+    }
+    if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
     }
 }
 

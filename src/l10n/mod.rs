@@ -5,6 +5,7 @@
 
 pub mod git;
 pub mod hash;
+pub mod mark;
 pub mod report;
 pub mod status;
 
