@@ -171,6 +171,9 @@ pub fn build(site_root: &Path, show_progress: bool) -> Result<Build, Vec<Diagnos
             )),
         }
     }
+    let (review_files, review_diags) = crate::l10n::review::pages(&config, &site, &index, &theme, &l10n);
+    files.extend(review_files);
+    diags.extend(review_diags);
     files.push(OutFile {
         path: "sitemap.xml".into(),
         content: Content::Bytes(crate::sitemap::sitemap(&config, &site).into_bytes()),

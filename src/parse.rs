@@ -5,7 +5,7 @@
 use crate::diagnostics::{Diagnostic, LineIndex};
 use crate::discover::SourceFile;
 use crate::frontmatter::{self, FrontMatter};
-use crate::markdown::{self, Rendered};
+use crate::markdown::Rendered;
 use std::path::PathBuf;
 
 #[derive(Debug)]
@@ -67,7 +67,8 @@ fn parse_text(file: &SourceFile, text: &str, diags: &mut Vec<Diagnostic>) -> Opt
             .ok()?,
         None => FrontMatter::default(),
     };
-    let md = markdown::render(text, split.body_offset, &lines);
+    // Readers never see the source text segment-aligned translations carry.
+    let md = crate::l10n::segments::render_reader(text, split.body_offset, &lines);
     let title = match (&fm.title, &md.h1) {
         (Some(t), _) if !t.trim().is_empty() => t.clone(),
         (_, Some(h1)) => {

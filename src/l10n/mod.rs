@@ -3,14 +3,22 @@
 //! `_l10n/` review pages. Runs after the site model and the link index are
 //! built; knows nothing of how pages are written.
 
+pub mod align;
+pub mod findings;
 pub mod git;
 pub mod hash;
 pub mod mark;
 pub mod report;
+pub mod review;
+pub mod sections;
+pub mod segments;
 pub mod status;
 
 use crate::config::Config;
 use crate::site::Site;
+use findings::Finding;
+use rayon::prelude::*;
+use sections::Section;
 use status::{ArticleStatus, Coverage};
 
 /// Everything the translation stage found.
@@ -18,10 +26,75 @@ use status::{ArticleStatus, Coverage};
 pub struct L10n {
     pub statuses: Vec<ArticleStatus>,
     pub coverage: Vec<Coverage>,
+    /// One per translated article.
+    pub reviews: Vec<ArticleReview>,
+}
+
+/// A translation beside its source, section by section.
+#[derive(Debug)]
+pub struct ArticleReview {
+    /// Index into `L10n::statuses`.
+    pub status: usize,
+    pub locale: usize,
+    pub rel: String,
+    pub source_article: usize,
+    pub translation_article: usize,
+    pub source_sections: Vec<Section>,
+    pub translation_sections: Vec<Section>,
+    pub pairs: Vec<align::Pair>,
+    pub findings: Vec<Finding>,
+}
+
+impl L10n {
+    /// Every finding as a diagnostic.
+    pub fn diagnostics(&self) -> Vec<crate::diagnostics::Diagnostic> {
+        self.reviews
+            .iter()
+            .flat_map(|r| r.findings.iter().map(Finding::diagnostic))
+            .collect()
+    }
+}
+
+/// The file's text without a byte order mark; `None` when unreadable (the
+/// parse stage has reported it).
+fn read_text(path: &std::path::Path) -> Option<String> {
+    let text = std::fs::read_to_string(path).ok()?;
+    Some(text.strip_prefix('\u{FEFF}').map(str::to_owned).unwrap_or(text))
 }
 
 pub fn analyse(config: &Config, site: &Site) -> L10n {
     let statuses = status::collect(config, site);
     let coverage = status::coverage(config, &statuses);
-    L10n { statuses, coverage }
+    let reviews = statuses
+        .par_iter()
+        .enumerate()
+        .filter_map(|(i, st)| {
+            st.file.as_ref()?;
+            let page = site.page(st.locale_index, &st.rel)?;
+            let source_article = site.page(0, &st.rel)?.article;
+            let src = &site.articles[source_article];
+            let tr = &site.articles[page.article];
+            let french = config.locales[st.locale_index].code.starts_with("fr");
+            let source_sections = sections::split(src, &read_text(&src.abs)?, false);
+            let translation_sections = sections::split(tr, &read_text(&tr.abs)?, french);
+            let pairs = align::align(&source_sections, &translation_sections);
+            let findings = findings::check(&tr.display, &source_sections, &translation_sections, &pairs);
+            Some(ArticleReview {
+                status: i,
+                locale: st.locale_index,
+                rel: st.rel.clone(),
+                source_article,
+                translation_article: page.article,
+                source_sections,
+                translation_sections,
+                pairs,
+                findings,
+            })
+        })
+        .collect();
+    L10n {
+        statuses,
+        coverage,
+        reviews,
+    }
 }

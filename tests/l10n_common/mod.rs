@@ -152,7 +152,7 @@ Het bericht `Channel {0} is paused` wordt weergegeven wanneer het quotum is over
 
 Een gepauzeerd kanaal behoudt de bestanden, maar verzendt geen wijzigingen meer.
 
-## <a name="more-help"></a>Meer hulp
+### <a name="more-help"></a>Meer hulp
 
 Neem contact op met uw beheerder.
 "#;
