@@ -86,7 +86,11 @@ pub fn build(site_root: &Path, show_progress: bool) -> Result<Build, Vec<Diagnos
     crate::links::anchors::repair_duplicate_ids(&mut site, &mut diags);
     let index = LinkIndex::build(&config, &site, &mut diags);
     site.remove_pages(&index.redirects.keys().cloned().collect());
-    let l10n = crate::l10n::analyse(&config, &site);
+    let l10n = crate::l10n::analyse(&config, &site, &index);
+    diags.extend(l10n.config_diagnostics.iter().cloned());
+    // Findings set to `error` in [l10n.severity] fail every build; the rest
+    // show on the review pages and with `check --l10n`.
+    diags.extend(l10n.diagnostics().into_iter().filter(|d| d.is_error()));
 
     progress.set_message("rendering");
     progress.set_length(site.articles.len() as u64 + site.pages.len() as u64);

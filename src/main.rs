@@ -71,6 +71,12 @@ enum Command {
     Check {
         #[command(flatten)]
         common: Common,
+        /// Also report every translation review finding (stale
+        /// translations, sections, anchors, links, code, numbers, UI paths,
+        /// placeholders, machine translation marks, untranslated text), as
+        /// warnings unless [l10n.severity] in polydoc.toml says otherwise.
+        #[arg(long)]
+        l10n: bool,
     },
     /// Translations: status and reviewers' tools.
     L10n {
@@ -122,7 +128,7 @@ fn main() -> ExitCode {
             let out = out.unwrap_or_else(|| common.site.join("output"));
             run(&common, Some(&out))
         }
-        Command::Check { common } => run(&common, None),
+        Command::Check { common, l10n } => run_with(&common, None, l10n),
         Command::L10n { command } => match command {
             L10nCommand::Status { site, format } => l10n_status(&site, format),
             L10nCommand::MarkCurrent { paths, date } => mark_current(paths, date.as_deref()),
@@ -153,6 +159,12 @@ fn l10n_status(site: &Path, format: Format) -> ExitCode {
 }
 
 fn run(common: &Common, out: Option<&Path>) -> ExitCode {
+    run_with(common, out, false)
+}
+
+/// `l10n`: add the translation review findings that are not errors (errors
+/// are in every build's diagnostics already).
+fn run_with(common: &Common, out: Option<&Path>, l10n: bool) -> ExitCode {
     let show_progress = std::io::stderr().is_terminal() && !common.quiet && common.format == Format::Human;
     let result = build::build(&common.site, show_progress);
     let mut build = match result {
@@ -184,6 +196,11 @@ fn run(common: &Common, out: Option<&Path>) -> ExitCode {
             report(common, &build.diagnostics, Some(&build));
             return ExitCode::from(2);
         }
+    }
+    if l10n {
+        let findings = build.l10n.diagnostics().into_iter().filter(|d| !d.is_error());
+        build.diagnostics.extend(findings);
+        polydoc::diagnostics::sort(&mut build.diagnostics);
     }
     if common.deny == Some(Deny::Warnings) {
         for d in &mut build.diagnostics {

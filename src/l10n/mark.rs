@@ -224,9 +224,16 @@ fn find_keys(b: &[u8], fm: &FrontMatter, key: &str) -> Vec<(usize, usize, usize)
         }
         // The value ends before ` #` (a comment) or at the end of the line.
         let mut v_end = line.len();
-        if !matches!(line.get(p), Some(b'"' | b'\'')) {
-            if let Some(c) = line.windows(2).skip(p).position(|w| w == b" #") {
-                v_end = p + c;
+        match line.get(p) {
+            Some(&q @ (b'"' | b'\'')) => {
+                if let Some(c) = line[p + 1..].iter().position(|&b| b == q) {
+                    v_end = p + 1 + c + 1;
+                }
+            }
+            _ => {
+                if let Some(c) = line.windows(2).skip(p).position(|w| w == b" #") {
+                    v_end = p + c;
+                }
             }
         }
         let v_end = p + trim_end(&line[p..v_end]).len();

@@ -28,6 +28,8 @@ pub struct L10n {
     pub coverage: Vec<Coverage>,
     /// One per translated article.
     pub reviews: Vec<ArticleReview>,
+    /// Problems with `[l10n]` in polydoc.toml.
+    pub config_diagnostics: Vec<crate::diagnostics::Diagnostic>,
 }
 
 /// A translation beside its source, section by section.
@@ -62,9 +64,48 @@ fn read_text(path: &std::path::Path) -> Option<String> {
     Some(text.strip_prefix('\u{FEFF}').map(str::to_owned).unwrap_or(text))
 }
 
-pub fn analyse(config: &Config, site: &Site) -> L10n {
+/// The line of `key:` in a file's front matter (0 when absent).
+fn key_line(text: &str, key: &str) -> usize {
+    let mut lines = text.lines().enumerate();
+    if lines.next().is_none_or(|(_, l)| l.trim_end() != "---") {
+        return 0;
+    }
+    for (i, l) in lines {
+        if l.trim_end() == "---" {
+            break;
+        }
+        if l.get(..key.len()).is_some_and(|k| k.eq_ignore_ascii_case(key))
+            && l[key.len()..].trim_start().starts_with(':')
+        {
+            return i + 1;
+        }
+    }
+    0
+}
+
+pub fn analyse(config: &Config, site: &Site, index: &crate::links::index::LinkIndex) -> L10n {
     let statuses = status::collect(config, site);
     let coverage = status::coverage(config, &statuses);
+    let resolver = crate::links::Resolver { config, site, index };
+    let settings = &config.l10n;
+    let config_diagnostics = findings::unknown_names(settings)
+        .into_iter()
+        .map(|name| {
+            crate::diagnostics::Diagnostic::warning(
+                "config",
+                crate::config::CONFIG_FILE,
+                format!("[l10n.severity] `{name}` is not a finding; ignored"),
+            )
+            .help(format!(
+                "findings: {}",
+                findings::KINDS
+                    .iter()
+                    .map(|(c, _)| c.trim_start_matches("l10n-"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ))
+        })
+        .collect();
     let reviews = statuses
         .par_iter()
         .enumerate()
@@ -75,10 +116,23 @@ pub fn analyse(config: &Config, site: &Site) -> L10n {
             let src = &site.articles[source_article];
             let tr = &site.articles[page.article];
             let french = config.locales[st.locale_index].code.starts_with("fr");
+            let tr_text = read_text(&tr.abs)?;
             let source_sections = sections::split(src, &read_text(&src.abs)?, false);
-            let translation_sections = sections::split(tr, &read_text(&tr.abs)?, french);
+            let translation_sections = sections::split(tr, &tr_text, french);
             let pairs = align::align(&source_sections, &translation_sections);
-            let findings = findings::check(&tr.display, &source_sections, &translation_sections, &pairs);
+            let stale = (st.state == status::State::Stale)
+                .then(|| (key_line(&tr_text, "ms.openlocfilehash"), st.reason.clone()));
+            let input = findings::Input {
+                settings,
+                resolver: &resolver,
+                page,
+                source: src,
+                translation: tr,
+                source_sections: &source_sections,
+                translation_sections: &translation_sections,
+                pairs: &pairs,
+            };
+            let findings = findings::check(&input, &tr.display, stale);
             Some(ArticleReview {
                 status: i,
                 locale: st.locale_index,
@@ -96,5 +150,6 @@ pub fn analyse(config: &Config, site: &Site) -> L10n {
         statuses,
         coverage,
         reviews,
+        config_diagnostics,
     }
 }

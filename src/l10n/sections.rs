@@ -179,7 +179,9 @@ pub fn split(article: &Article, text: &str, french: bool) -> Vec<Section> {
                     // The link's source ends with `)`; a letter right after it is glued.
                     let after = &body[range.end..];
                     let word: String = after.chars().take_while(|c| c.is_alphanumeric()).collect();
-                    if !word.is_empty() && body[..range.end].ends_with(')') {
+                    // Scripts written without spaces (CJK) glue words to links by design.
+                    let spaced = word.chars().next().is_some_and(|c| (c as u32) < 0x2E80);
+                    if spaced && body[..range.end].ends_with(')') {
                         let (line, column) = pos(range.end);
                         sections[section_of(line)].glued.push(Spot {
                             line,
