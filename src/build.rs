@@ -42,6 +42,8 @@ pub struct Build {
     pub external_links: Vec<ExternalLink>,
     pub diagnostics: Vec<Diagnostic>,
     pub stats: Stats,
+    /// Translation status and review findings.
+    pub l10n: crate::l10n::L10n,
 }
 
 impl Build {
@@ -59,6 +61,8 @@ pub struct Model {
     pub nav: crate::toc::Nav,
     pub pivots: crate::pivots::PivotGroups,
     pub project: Option<crate::docfx_json::DocfxProject>,
+    /// Translation status and review findings.
+    pub l10n: crate::l10n::L10n,
 }
 
 /// Stage 0: configuration and theme. `Err` leaves nothing to publish.
@@ -126,6 +130,7 @@ pub fn assemble(
     let nav = crate::toc::Nav::build(&config, &site, &index, diags);
     let pivots = crate::pivots::PivotGroups::load(&config, diags);
     pivots.check(&site.articles, diags);
+    let l10n = crate::l10n::analyse(&config, &site, &index);
     Model {
         config,
         theme,
@@ -134,6 +139,7 @@ pub fn assemble(
         nav,
         pivots,
         project,
+        l10n,
     }
 }
 
@@ -219,6 +225,10 @@ pub fn build(site_root: &Path, show_progress: bool, out: Option<&Path>) -> Resul
     }
     stage("parse");
     let model = assemble(config, theme, project, articles, assets, &mut diags);
+    diags.extend(model.l10n.config_diagnostics.iter().cloned());
+    // Findings set to `error` in [l10n.severity] fail every build; the rest
+    // show on the review pages and with `check --l10n`.
+    diags.extend(model.l10n.diagnostics().into_iter().filter(|d| d.is_error()));
     stage("assemble");
     pages::LINK_NANOS.store(0, std::sync::atomic::Ordering::Relaxed);
 
@@ -293,7 +303,11 @@ pub fn build(site_root: &Path, show_progress: bool, out: Option<&Path>) -> Resul
         a.file == b.file && a.line == b.line && a.column == b.column && a.code == b.code && a.message == b.message
     });
     let Model {
-        config, site, index, ..
+        config,
+        site,
+        index,
+        l10n,
+        ..
     } = model;
     let stats = Stats {
         articles: site.articles.len(),
@@ -312,6 +326,7 @@ pub fn build(site_root: &Path, show_progress: bool, out: Option<&Path>) -> Resul
         external_links,
         diagnostics: diags,
         stats,
+        l10n,
     })
 }
 
@@ -377,6 +392,9 @@ pub fn site_files(m: &Model) -> (Vec<OutFile>, Vec<Diagnostic>) {
         });
     }
     copy_static(&theme.dir.join("static"), &mut files);
+    let (review_files, review_diags) = crate::l10n::review::pages(config, site, index, theme, &m.l10n);
+    files.extend(review_files);
+    diags.extend(review_diags);
     (files, diags)
 }
 

@@ -21,6 +21,22 @@ struct RawConfig {
     hosts: Vec<String>,
     #[serde(default)]
     redirects: Option<PathBuf>,
+    #[serde(default)]
+    l10n: L10nSettings,
+}
+
+/// `[l10n]`: translation review settings.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct L10nSettings {
+    /// Finding name (`glued-link` or `l10n-glued-link`) -> `error`,
+    /// `warning` or `off`. Unlisted findings are warnings.
+    #[serde(default)]
+    pub severity: BTreeMap<String, String>,
+    /// Names that stay the same in every language (ignored when looking for
+    /// paragraphs left untranslated).
+    #[serde(default)]
+    pub product_names: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -60,6 +76,7 @@ pub struct Config {
     /// A redirection file (`.openpublishing.redirection.json` format),
     /// relative to the site root. Default: that file when present.
     pub redirects: Option<PathBuf>,
+    pub l10n: L10nSettings,
 }
 
 impl Config {
@@ -81,7 +98,7 @@ impl Config {
                 let (l, c) = LineIndex::new(text).line_col(text, span.start);
                 d = d.at(l, c);
             }
-            d.help("allowed keys: title, base_url, source_locale, theme, hosts, redirects, [locales.<code>] with name and path")
+            d.help("allowed keys: title, base_url, source_locale, theme, hosts, redirects, [locales.<code>] with name and path, [l10n] with severity and product_names")
         })?;
         let err = |msg: String| Diagnostic::error("config", CONFIG_FILE, msg);
 
@@ -129,6 +146,13 @@ impl Config {
         if theme.is_empty() || theme.contains(['/', '\\']) || theme.starts_with('.') {
             return Err(err(format!("theme `{theme}` must be a folder name under themes/")));
         }
+        for (name, level) in &raw.l10n.severity {
+            if !matches!(level.as_str(), "error" | "warning" | "off") {
+                return Err(err(format!(
+                    "[l10n.severity] `{name} = \"{level}\"`: the severity must be \"error\", \"warning\" or \"off\""
+                )));
+            }
+        }
         for host in &raw.hosts {
             if host.is_empty() || host.contains(['/', ':', ' ']) {
                 return Err(err(format!(
@@ -146,6 +170,7 @@ impl Config {
             theme,
             hosts: raw.hosts.iter().map(|h| h.to_ascii_lowercase()).collect(),
             redirects: raw.redirects,
+            l10n: raw.l10n,
         })
     }
 

@@ -8,6 +8,7 @@ pub mod discover;
 pub mod docfx_json;
 pub mod frontmatter;
 pub mod i18n;
+pub mod l10n;
 pub mod landing;
 pub mod links;
 pub mod markdown;

@@ -70,6 +70,17 @@ enum Command {
     Check {
         #[command(flatten)]
         common: Common,
+        /// Also report every translation review finding (stale
+        /// translations, sections, anchors, links, code, numbers, UI paths,
+        /// placeholders, machine translation marks, untranslated text), as
+        /// warnings unless [l10n.severity] in polydoc.toml says otherwise.
+        #[arg(long)]
+        l10n: bool,
+    },
+    /// Translations: status and reviewers' tools.
+    L10n {
+        #[command(subcommand)]
+        command: L10nCommand,
     },
     /// Build, serve the site on 127.0.0.1, and rebuild what changed on every
     /// save; open pages reload by themselves.
@@ -95,6 +106,39 @@ enum Command {
     ThemeCss { dir: PathBuf },
 }
 
+#[derive(Subcommand)]
+enum L10nCommand {
+    /// Per-locale coverage (current / stale / unknown / missing / MT) and the
+    /// articles that need a translator, oldest handoff first.
+    ///
+    /// Current or stale is decided from ms.openlocfilehash (the SHA-1 of the
+    /// source file with CRLF line ends) or, without it, from git and
+    /// ms.sourcegitcommit; otherwise "unknown".
+    Status {
+        /// The site folder (the one holding polydoc.toml).
+        #[arg(default_value = ".")]
+        site: PathBuf,
+        /// Text, or one JSON document on standard output.
+        #[arg(long, value_enum, default_value = "human")]
+        format: Format,
+    },
+    /// Mark reviewed translations current: rewrite only their
+    /// ms.openlocfilehash (to the current source's hash) and ms.lasthandoff
+    /// (to today, UTC), keeping every other byte; each file is replaced
+    /// atomically.
+    #[command(override_usage = "polydoc l10n mark-current [SITE] PATH...")]
+    MarkCurrent {
+        /// [SITE] PATH...: the site folder (optional, default .; a folder
+        /// holding polydoc.toml), then the translated articles, relative to
+        /// the working directory or to the site folder.
+        #[arg(required = true, num_args = 1.., value_name = "PATH")]
+        paths: Vec<PathBuf>,
+        /// The handoff date to write (MM/DD/YYYY) instead of today.
+        #[arg(long)]
+        date: Option<String>,
+    },
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
@@ -102,7 +146,11 @@ fn main() -> ExitCode {
             let out = out.unwrap_or_else(|| common.site.join("output"));
             run(&common, Some(&out))
         }
-        Command::Check { common } => run(&common, None),
+        Command::Check { common, l10n } => run_with(&common, None, l10n),
+        Command::L10n { command } => match command {
+            L10nCommand::Status { site, format } => l10n_status(&site, format),
+            L10nCommand::MarkCurrent { paths, date } => mark_current(paths, date.as_deref()),
+        },
         Command::ThemeCss { dir } => theme_css(&dir),
         Command::Serve {
             site,
@@ -129,7 +177,34 @@ fn main() -> ExitCode {
     }
 }
 
+/// Loads the site as a check would and prints the translation status.
+fn l10n_status(site: &Path, format: Format) -> ExitCode {
+    let build = match build::build(site, false, None) {
+        Ok(b) => b,
+        Err(diags) => {
+            for d in &diags {
+                eprint!("{}", d.render(site));
+            }
+            return ExitCode::from(2);
+        }
+    };
+    match format {
+        Format::Json => println!(
+            "{}",
+            serde_json::to_string_pretty(&polydoc::l10n::report::json(&build.config, &build.l10n)).unwrap_or_default()
+        ),
+        Format::Human => print!("{}", polydoc::l10n::report::text(&build.config, &build.l10n)),
+    }
+    ExitCode::SUCCESS
+}
+
 fn run(common: &Common, out: Option<&Path>) -> ExitCode {
+    run_with(common, out, false)
+}
+
+/// `l10n`: add the translation review findings that are not errors (errors
+/// are in every build's diagnostics already).
+fn run_with(common: &Common, out: Option<&Path>, l10n: bool) -> ExitCode {
     let show_progress = std::io::stderr().is_terminal() && !common.quiet && common.format == Format::Human;
     let result = build::build(&common.site, show_progress, out);
     let mut build = match result {
@@ -139,6 +214,11 @@ fn run(common: &Common, out: Option<&Path>) -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    if l10n {
+        let findings = build.l10n.diagnostics().into_iter().filter(|d| !d.is_error());
+        build.diagnostics.extend(findings);
+        polydoc::diagnostics::sort(&mut build.diagnostics);
+    }
     if common.deny == Some(Deny::Warnings) {
         for d in &mut build.diagnostics {
             d.severity = Severity::Error;
@@ -213,6 +293,53 @@ fn report(common: &Common, diags: &[Diagnostic], build: Option<&Build>) {
     }
     if !common.quiet && (errors > 0 || warnings > 0) {
         eprintln!("{errors} error(s), {warnings} warning(s)");
+    }
+}
+
+fn mark_current(mut paths: Vec<PathBuf>, date: Option<&str>) -> ExitCode {
+    use polydoc::l10n::mark;
+    let site = if paths.len() > 1 && paths[0].join(polydoc::config::CONFIG_FILE).is_file() {
+        paths.remove(0)
+    } else {
+        PathBuf::from(".")
+    };
+    let config = match polydoc::config::Config::load(&site) {
+        Ok(c) => c,
+        Err(d) => {
+            eprint!("{}", d.render(&site));
+            return ExitCode::from(2);
+        }
+    };
+    let date = match date {
+        None => mark::today(),
+        Some(s) => match polydoc::frontmatter::Date::parse_us(s) {
+            Some(d) => d,
+            None => {
+                eprintln!("error: --date {s} is not a date in MM/DD/YYYY form");
+                return ExitCode::from(2);
+            }
+        },
+    };
+    let mut failed = false;
+    for p in &paths {
+        match mark::mark_current(&config, p, date) {
+            Ok(m) => println!(
+                "{}: ms.openlocfilehash {} -> {}, ms.lasthandoff {}",
+                m.file,
+                m.previous.as_deref().unwrap_or("(none)"),
+                m.hash,
+                m.date
+            ),
+            Err(d) => {
+                failed = true;
+                eprint!("{}", d.render(&site));
+            }
+        }
+    }
+    if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
     }
 }
 

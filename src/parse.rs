@@ -94,7 +94,20 @@ fn parse_text(
         source_root: (file.locale != 0).then(|| config.locales[0].root.as_path()),
     };
     let _ = &lines;
-    let mut md = markdown::render_file(Some(env), &file.abs, &file.display, &file.rel, text, split.body_offset);
+    // Readers never see the source text segment-aligned translations carry:
+    // it is blanked (same length, so positions hold) before rendering.
+    let reader = crate::l10n::segments::reader_text(text, split.body_offset);
+    let mut md = markdown::render_file(
+        Some(env),
+        &file.abs,
+        &file.display,
+        &file.rel,
+        &reader,
+        split.body_offset,
+    );
+    if let std::borrow::Cow::Owned(_) = reader {
+        crate::l10n::segments::remove_fillers(&mut md);
+    }
     diags.append(&mut md.diags);
     let title = match (&fm.title, &md.h1) {
         (Some(t), _) if !t.trim().is_empty() => t.clone(),

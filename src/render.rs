@@ -58,6 +58,18 @@ impl Theme {
                 ));
             }
         }
+        // The translation review pages: the theme's own, else built-in copies.
+        for (name, text) in crate::l10n::review::TEMPLATES {
+            if tera.get_template(name).is_err() {
+                tera.add_raw_template(name, text).map_err(|e| {
+                    Diagnostic::error(
+                        "template",
+                        shown.clone(),
+                        format!("built-in template {name} does not fit this theme: {}", chain(&e)),
+                    )
+                })?;
+            }
+        }
         let codes: Vec<&str> = config.locales.iter().map(|l| l.code.as_str()).collect();
         let strings = i18n::load(&dir, &config.site_root, &codes, diags);
         Ok(Theme { tera, dir, strings })

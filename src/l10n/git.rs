@@ -1,0 +1,144 @@
+//! What git knows about a source file since a translation's handoff commit
+//! (`ms.sourcegitcommit`). Runs the local `git` binary (never the network),
+//! once per distinct handoff commit, not once per article.
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// The repository holding the site, if there is one and `git` runs.
+pub struct Repo {
+    top: PathBuf,
+    commits: HashMap<String, Option<Handoff>>,
+}
+
+/// The state of the source tree at one handoff commit, compared with the
+/// working tree.
+struct Handoff {
+    full: String,
+    /// Paths (from the repository top) that differ between the commit and
+    /// the working tree.
+    changed: HashSet<String>,
+    /// Paths that existed at the commit.
+    existed: HashSet<String>,
+}
+
+/// git's answer for one source file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Verdict {
+    /// The file is the same as at the commit.
+    Unchanged { commit: String },
+    /// The file changed since the commit; `last` is its last commit (hash
+    /// and date), when the change is committed.
+    Changed {
+        commit: String,
+        last: Option<(String, String)>,
+    },
+    /// git cannot decide, and why.
+    Unknown(String),
+}
+
+fn git(dir: &Path, args: &[&str]) -> Option<Output> {
+    Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(["-c", "core.quotepath=off"])
+        .args(args)
+        // Reading must not take the index lock other git commands need.
+        .env("GIT_OPTIONAL_LOCKS", "0")
+        .env("GIT_TERMINAL_PROMPT", "0")
+        .output()
+        .ok()
+}
+
+fn nul_list(out: &[u8]) -> HashSet<String> {
+    out.split(|&b| b == 0)
+        .filter(|s| !s.is_empty())
+        .map(|s| String::from_utf8_lossy(s).into_owned())
+        .collect()
+}
+
+impl Repo {
+    /// The repository `dir` is in; `None` when it is in none or git is not
+    /// installed.
+    pub fn open(dir: &Path) -> Option<Repo> {
+        let out = git(dir, &["rev-parse", "--show-toplevel"])?;
+        if !out.status.success() {
+            return None;
+        }
+        let top = PathBuf::from(String::from_utf8_lossy(&out.stdout).trim_end_matches(['\n', '\r']));
+        let top = top.canonicalize().unwrap_or(top);
+        Some(Repo {
+            top,
+            commits: HashMap::new(),
+        })
+    }
+
+    fn handoff(&mut self, commit: &str) -> Option<&Handoff> {
+        if !self.commits.contains_key(commit) {
+            let h = self.load(commit);
+            self.commits.insert(commit.to_string(), h);
+        }
+        self.commits.get(commit).and_then(Option::as_ref)
+    }
+
+    fn load(&self, commit: &str) -> Option<Handoff> {
+        // Only a hexadecimal commit name: never an option or a ref expression.
+        if commit.is_empty() || !commit.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return None;
+        }
+        let out = git(
+            &self.top,
+            &["rev-parse", "--verify", "--quiet", &format!("{commit}^{{commit}}")],
+        )?;
+        if !out.status.success() {
+            return None;
+        }
+        let full = String::from_utf8_lossy(&out.stdout).trim().to_string();
+        let diff = git(&self.top, &["diff", "--name-only", "--no-renames", "-z", &full, "--"])?;
+        let tree = git(&self.top, &["ls-tree", "-r", "--name-only", "--full-tree", "-z", &full])?;
+        if !diff.status.success() || !tree.status.success() {
+            return None;
+        }
+        Some(Handoff {
+            full,
+            changed: nul_list(&diff.stdout),
+            existed: nul_list(&tree.stdout),
+        })
+    }
+
+    /// Whether the file at `path` changed since `commit`.
+    pub fn verdict(&mut self, path: &Path, commit: &str) -> Verdict {
+        let abs = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
+        let Ok(rel) = abs.strip_prefix(&self.top) else {
+            return Verdict::Unknown("the source file is outside the git repository".into());
+        };
+        let rel = rel.to_string_lossy().replace('\\', "/");
+        let top = self.top.clone();
+        let Some(h) = self.handoff(commit) else {
+            return Verdict::Unknown(format!("git does not know commit `{commit}`"));
+        };
+        if !h.existed.contains(&rel) {
+            return Verdict::Unknown(format!(
+                "`{rel}` did not exist at commit {} (renamed or moved since?)",
+                short(&h.full)
+            ));
+        }
+        let full = h.full.clone();
+        if !h.changed.contains(&rel) {
+            return Verdict::Unchanged { commit: full };
+        }
+        let last = git(&top, &["log", "-1", "--format=%H %cs", "--", &rel])
+            .filter(|o| o.status.success())
+            .and_then(|o| {
+                let s = String::from_utf8_lossy(&o.stdout).trim().to_string();
+                let (h, d) = s.split_once(' ')?;
+                (h != full).then(|| (h.to_string(), d.to_string()))
+            });
+        Verdict::Changed { commit: full, last }
+    }
+}
+
+pub fn short(hash: &str) -> &str {
+    &hash[..hash.len().min(7)]
+}

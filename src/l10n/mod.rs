@@ -1,0 +1,155 @@
+//! Translations: status of every translation (current, stale, missing,
+//! unknown; MT or human), the reviewer's findings per section, and the
+//! `_l10n/` review pages. Runs after the site model and the link index are
+//! built; knows nothing of how pages are written.
+
+pub mod align;
+pub mod findings;
+pub mod git;
+pub mod hash;
+pub mod mark;
+pub mod report;
+pub mod review;
+pub mod sections;
+pub mod segments;
+pub mod status;
+
+use crate::config::Config;
+use crate::site::Site;
+use findings::Finding;
+use rayon::prelude::*;
+use sections::Section;
+use status::{ArticleStatus, Coverage};
+
+/// Everything the translation stage found.
+#[derive(Debug, Default)]
+pub struct L10n {
+    pub statuses: Vec<ArticleStatus>,
+    pub coverage: Vec<Coverage>,
+    /// One per translated article.
+    pub reviews: Vec<ArticleReview>,
+    /// Problems with `[l10n]` in polydoc.toml.
+    pub config_diagnostics: Vec<crate::diagnostics::Diagnostic>,
+}
+
+/// A translation beside its source, section by section.
+#[derive(Debug)]
+pub struct ArticleReview {
+    /// Index into `L10n::statuses`.
+    pub status: usize,
+    pub locale: usize,
+    pub rel: String,
+    pub source_article: usize,
+    pub translation_article: usize,
+    pub source_sections: Vec<Section>,
+    pub translation_sections: Vec<Section>,
+    pub pairs: Vec<align::Pair>,
+    pub findings: Vec<Finding>,
+}
+
+impl L10n {
+    /// Every finding as a diagnostic.
+    pub fn diagnostics(&self) -> Vec<crate::diagnostics::Diagnostic> {
+        self.reviews
+            .iter()
+            .flat_map(|r| r.findings.iter().map(Finding::diagnostic))
+            .collect()
+    }
+}
+
+/// The file's text without a byte order mark; `None` when unreadable (the
+/// parse stage has reported it).
+fn read_text(path: &std::path::Path) -> Option<String> {
+    let text = std::fs::read_to_string(path).ok()?;
+    Some(text.strip_prefix('\u{FEFF}').map(str::to_owned).unwrap_or(text))
+}
+
+/// The line of `key:` in a file's front matter (0 when absent).
+fn key_line(text: &str, key: &str) -> usize {
+    let mut lines = text.lines().enumerate();
+    if lines.next().is_none_or(|(_, l)| l.trim_end() != "---") {
+        return 0;
+    }
+    for (i, l) in lines {
+        if l.trim_end() == "---" {
+            break;
+        }
+        if l.get(..key.len()).is_some_and(|k| k.eq_ignore_ascii_case(key))
+            && l[key.len()..].trim_start().starts_with(':')
+        {
+            return i + 1;
+        }
+    }
+    0
+}
+
+pub fn analyse(config: &Config, site: &Site, index: &crate::links::index::LinkIndex) -> L10n {
+    let statuses = status::collect(config, site);
+    let coverage = status::coverage(config, &statuses);
+    let resolver = crate::links::Resolver { config, site, index };
+    let settings = &config.l10n;
+    let config_diagnostics = findings::unknown_names(settings)
+        .into_iter()
+        .map(|name| {
+            crate::diagnostics::Diagnostic::warning(
+                "config",
+                crate::config::CONFIG_FILE,
+                format!("[l10n.severity] `{name}` is not a finding; ignored"),
+            )
+            .help(format!(
+                "findings: {}",
+                findings::KINDS
+                    .iter()
+                    .map(|(c, _)| c.trim_start_matches("l10n-"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ))
+        })
+        .collect();
+    let reviews = statuses
+        .par_iter()
+        .enumerate()
+        .filter_map(|(i, st)| {
+            st.file.as_ref()?;
+            let page = site.page(st.locale_index, &st.rel)?;
+            let source_article = site.page(0, &st.rel)?.article;
+            let src = &site.articles[source_article];
+            let tr = &site.articles[page.article];
+            let french = config.locales[st.locale_index].code.starts_with("fr");
+            let tr_text = read_text(&tr.abs)?;
+            let source_sections = sections::split(src, &read_text(&src.abs)?, false);
+            let translation_sections = sections::split(tr, &tr_text, french);
+            let pairs = align::align(&source_sections, &translation_sections);
+            let stale = (st.state == status::State::Stale)
+                .then(|| (key_line(&tr_text, "ms.openlocfilehash"), st.reason.clone()));
+            let input = findings::Input {
+                settings,
+                resolver: &resolver,
+                page,
+                source: src,
+                translation: tr,
+                source_sections: &source_sections,
+                translation_sections: &translation_sections,
+                pairs: &pairs,
+            };
+            let findings = findings::check(&input, &tr.display, stale);
+            Some(ArticleReview {
+                status: i,
+                locale: st.locale_index,
+                rel: st.rel.clone(),
+                source_article,
+                translation_article: page.article,
+                source_sections,
+                translation_sections,
+                pairs,
+                findings,
+            })
+        })
+        .collect();
+    L10n {
+        statuses,
+        coverage,
+        reviews,
+        config_diagnostics,
+    }
+}

@@ -1,0 +1,336 @@
+//! The reviewers' pages: `_l10n/index.html` (every locale),
+//! `_l10n/<locale>/index.html`, and `_l10n/<locale>/<path>/index.html`, the
+//! source and the translation side by side, section by section, rendered as
+//! readers see them, with each section's findings. All `noindex`, none in
+//! the sitemap.
+
+use super::sections::Section;
+use super::status::State;
+use super::{ArticleReview, L10n};
+use crate::config::Config;
+use crate::diagnostics::Diagnostic;
+use crate::links::index::LinkIndex;
+use crate::links::Resolver;
+use crate::markdown::fill_links;
+use crate::output::{Content, OutFile};
+use crate::render::{common_context, Theme};
+use crate::site::{relative_url, Page, Site};
+use serde_json::{json, Map, Value};
+
+/// The templates these pages use; built-in copies stand in for a theme
+/// that has none.
+pub const TEMPLATES: [(&str, &str); 2] = [
+    (
+        "l10n-index.html",
+        include_str!("../../themes/default/templates/l10n-index.html"),
+    ),
+    (
+        "l10n-review.html",
+        include_str!("../../themes/default/templates/l10n-review.html"),
+    ),
+];
+
+/// English words for a theme whose string files lack the review pages' keys.
+const DEFAULT_STRINGS: [(&str, &str); 26] = [
+    ("l10n_review", "Translation review"),
+    ("l10n_status", "Translation status"),
+    ("l10n_all_locales", "All languages"),
+    ("l10n_source", "Source"),
+    ("l10n_translation", "Translation"),
+    ("l10n_locale", "Language"),
+    ("l10n_article", "Article"),
+    ("l10n_state", "Status"),
+    ("l10n_type", "Type"),
+    ("l10n_handoff", "Handed off"),
+    ("l10n_findings", "Findings"),
+    ("l10n_total", "Articles"),
+    ("l10n_current", "current"),
+    ("l10n_stale", "stale"),
+    ("l10n_unknown", "unknown"),
+    ("l10n_missing", "missing"),
+    ("l10n_mt", "MT"),
+    ("l10n_ht", "HT"),
+    ("l10n_only_source", "Only in the source"),
+    ("l10n_only_translation", "Only in the translation"),
+    ("l10n_anchor_changed", "Heading anchor changed"),
+    ("l10n_no_findings", "Nothing to look at."),
+    ("l10n_segments", "Segments"),
+    ("l10n_read", "Open the page"),
+    ("l10n_sort_hint", "Select a column heading to sort the table."),
+    ("l10n_section", "Section"),
+];
+
+/// `_l10n/<locale>/<rel without .md>/`.
+pub fn review_dir(locale: &str, rel: &str) -> String {
+    let stem = rel
+        .strip_suffix(".md")
+        .or_else(|| rel.strip_suffix(".MD"))
+        .unwrap_or(rel);
+    format!("_l10n/{locale}/{stem}/")
+}
+
+fn state_word(s: State) -> &'static str {
+    match s {
+        State::Current => "l10n_current",
+        State::Stale => "l10n_stale",
+        State::Unknown => "l10n_unknown",
+        State::Missing => "l10n_missing",
+    }
+}
+
+/// A word of the review pages in the locale's strings, else English.
+fn word<'a>(t: &'a crate::i18n::Strings, key: &'a str) -> &'a str {
+    t.map
+        .get(key)
+        .map(String::as_str)
+        .or_else(|| DEFAULT_STRINGS.iter().find(|(k, _)| *k == key).map(|(_, v)| *v))
+        .unwrap_or(key)
+}
+
+fn context(config: &Config, theme: &Theme, locale: usize, dir: &str, title: String) -> Map<String, Value> {
+    let mut ctx = common_context(config, theme, locale, dir, false);
+    if let Some(Value::Object(t)) = ctx.get_mut("t") {
+        for (k, v) in DEFAULT_STRINGS {
+            t.entry(k).or_insert_with(|| Value::String(v.into()));
+        }
+    }
+    ctx.insert(
+        "page".into(),
+        json!({"title": title, "url": "./", "robots": "noindex, nofollow", "description": "", "canonical": "", "toc": [], "translations": []}),
+    );
+    ctx.insert("l10n_static".into(), Value::String(relative_url(dir, "_static/")));
+    ctx
+}
+
+/// Every review page, or the diagnostics of those that failed.
+pub fn pages(
+    config: &Config,
+    site: &Site,
+    index: &LinkIndex,
+    theme: &Theme,
+    l10n: &L10n,
+) -> (Vec<OutFile>, Vec<Diagnostic>) {
+    let mut files = Vec::new();
+    let mut diags = Vec::new();
+    if config.locales.len() < 2 {
+        return (files, diags);
+    }
+    let mut push = |path: String, r: Result<String, String>| match r {
+        Ok(html) => files.push(OutFile {
+            path,
+            content: Content::Bytes(html.into_bytes()),
+        }),
+        Err(e) => diags.push(Diagnostic::error(
+            "template",
+            "",
+            format!("cannot render the review page {path}: {e}"),
+        )),
+    };
+    let strings = |li: usize| &theme.strings[li];
+    push(
+        "_l10n/index.html".into(),
+        index_page(config, theme, l10n, None, word(strings(0), "l10n_status")),
+    );
+    for li in 1..config.locales.len() {
+        let dir = format!("_l10n/{}/", config.locales[li].code);
+        push(
+            format!("{dir}index.html"),
+            index_page(config, theme, l10n, Some(li), word(strings(li), "l10n_status")),
+        );
+    }
+    let rendered: Vec<(String, Result<String, String>)> = {
+        use rayon::prelude::*;
+        l10n.reviews
+            .par_iter()
+            .map(|r| {
+                let dir = review_dir(&config.locales[r.locale].code, &r.rel);
+                (
+                    format!("{dir}index.html"),
+                    review_page(config, site, index, theme, l10n, r, &dir),
+                )
+            })
+            .collect()
+    };
+    for (path, r) in rendered {
+        push(path, r);
+    }
+    (files, diags)
+}
+
+fn index_page(config: &Config, theme: &Theme, l10n: &L10n, only: Option<usize>, title: &str) -> Result<String, String> {
+    let dir = match only {
+        Some(li) => format!("_l10n/{}/", config.locales[li].code),
+        None => "_l10n/".to_string(),
+    };
+    let mut ctx = context(config, theme, only.unwrap_or(0), &dir, title.to_string());
+    let coverage: Vec<Value> = l10n
+        .coverage
+        .iter()
+        .filter(|c| only.is_none_or(|li| config.locales[li].code == c.locale))
+        .map(|c| {
+            json!({
+                "locale": c.locale, "name": c.name, "total": c.total,
+                "current": c.current, "stale": c.stale, "unknown": c.unknown, "missing": c.missing,
+                "mt": c.mt, "ht": c.ht,
+                "current_pct": c.percent(c.current), "stale_pct": c.percent(c.stale),
+                "unknown_pct": c.percent(c.unknown), "missing_pct": c.percent(c.missing), "mt_pct": c.percent(c.mt),
+                "url": relative_url(&dir, &format!("_l10n/{}/", c.locale)),
+            })
+        })
+        .collect();
+    let t = &theme.strings[only.unwrap_or(0)];
+    let articles: Vec<Value> = l10n
+        .statuses
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| only.is_none_or(|li| s.locale_index == li))
+        .map(|(i, s)| {
+            let review = l10n.reviews.iter().find(|r| r.status == i);
+            json!({
+                "locale": s.locale,
+                "rel": s.rel,
+                "state": s.state.as_str(),
+                "state_label": word(t, state_word(s.state)),
+                "translation_type": s.translation_type.clone().unwrap_or_default(),
+                "machine_translated": s.machine_translated,
+                "lasthandoff": s.lasthandoff.clone().unwrap_or_default(),
+                "reason": s.reason,
+                "findings": review.map_or(0, |r| r.findings.len()),
+                "review_url": review.map(|r| relative_url(&dir, &review_dir(&config.locales[r.locale].code, &r.rel))),
+                "page_url": relative_url(&dir, &format!("{}/{}", s.locale, crate::site::article_url(&s.rel))),
+            })
+        })
+        .collect();
+    ctx.insert(
+        "l10n".into(),
+        json!({
+            "scope": only.map(|li| config.locales[li].code.clone()),
+            "all_url": relative_url(&dir, "_l10n/"),
+            "coverage": coverage,
+            "articles": articles,
+        }),
+    );
+    theme.render("l10n-index.html", ctx)
+}
+
+/// A section's HTML for the review page: links resolved from the review
+/// page's folder, heading IDs (and links to them) prefixed per side so both
+/// sides can live on one page.
+fn section_html(resolver: &Resolver, page: &Page, s: &Section, prefix: &str) -> String {
+    let links = &resolver.site.articles[page.article].md.links;
+    let html = fill_links(&s.html, |n| resolver.resolve(page, &links[n], false).href);
+    let mut out = String::with_capacity(html.len() + 32);
+    let mut rest = html.as_str();
+    while let Some(i) = rest.find(['<']) {
+        out.push_str(&rest[..i]);
+        rest = &rest[i..];
+        let b = rest.as_bytes();
+        if b.len() > 7 && b[1] == b'h' && b[2].is_ascii_digit() && rest[3..].starts_with(" id=\"") {
+            out.push_str(&rest[..8]);
+            out.push_str(prefix);
+            rest = &rest[8..];
+        } else if let Some(after) = rest.strip_prefix("<a href=\"#") {
+            out.push_str("<a href=\"#");
+            out.push_str(prefix);
+            rest = after;
+        } else {
+            out.push('<');
+            rest = &rest[1..];
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+fn side(config: &Config, li: usize, file: &str, title: &str, url: String) -> Value {
+    let l = &config.locales[li];
+    json!({"code": l.code, "name": l.name, "lang": l.lang, "dir": if l.rtl {"rtl"} else {"ltr"}, "file": file, "title": title, "url": url})
+}
+
+fn review_page(
+    config: &Config,
+    site: &Site,
+    index: &LinkIndex,
+    theme: &Theme,
+    l10n: &L10n,
+    r: &ArticleReview,
+    dir: &str,
+) -> Result<String, String> {
+    let st = &l10n.statuses[r.status];
+    let src = &site.articles[r.source_article];
+    let tr = &site.articles[r.translation_article];
+    let t = &theme.strings[r.locale];
+    let title = format!("{}: {}", word(t, "l10n_review"), tr.title);
+    let mut ctx = context(config, theme, r.locale, dir, title);
+    let resolver = Resolver { config, site, index };
+    // The review page stands in for each side's page when links resolve.
+    let as_page = |locale: usize, article: usize| Page {
+        locale,
+        rel: r.rel.clone(),
+        article,
+        fallback: false,
+        url: dir.to_string(),
+    };
+    let source_page = as_page(0, r.source_article);
+    let translation_page = as_page(r.locale, r.translation_article);
+    let sections: Vec<Value> = r
+        .pairs
+        .iter()
+        .enumerate()
+        .map(|(pi, p)| {
+            let one = |sections: &[Section], i: Option<usize>, page: &Page, prefix: &str| {
+                i.map(|i| {
+                    let s = &sections[i];
+                    json!({
+                        "id": s.id, "title": s.title, "level": s.level, "line": s.line,
+                        "html": section_html(&resolver, page, s, prefix),
+                    })
+                })
+            };
+            let segments: Vec<Value> = p
+                .translation
+                .map(|i| {
+                    r.translation_sections[i]
+                        .segments
+                        .iter()
+                        .map(|s| json!({"id": s.id, "translation": s.translation, "source": s.source, "line": s.line}))
+                        .collect()
+                })
+                .unwrap_or_default();
+            let findings: Vec<Value> = r
+                .findings
+                .iter()
+                .filter(|f| f.pair == pi)
+                .map(|f| json!({"code": f.code, "message": f.message, "line": f.line, "column": f.column, "severity": f.severity}))
+                .collect();
+            json!({
+                "anchor": format!("pair-{pi}"),
+                "source": one(&r.source_sections, p.source, &source_page, "src-"),
+                "translation": one(&r.translation_sections, p.translation, &translation_page, "tr-"),
+                "anchor_changed": p.anchor_changed,
+                "segments": segments,
+                "findings": findings,
+            })
+        })
+        .collect();
+    ctx.insert(
+        "l10n".into(),
+        json!({
+            "source": side(config, 0, &src.display, &src.title, relative_url(dir, &format!("{}/{}", config.locales[0].code, crate::site::article_url(&r.rel)))),
+            "translation": side(config, r.locale, &tr.display, &tr.title, relative_url(dir, &format!("{}/{}", config.locales[r.locale].code, crate::site::article_url(&r.rel)))),
+            "status": {
+                "state": st.state.as_str(),
+                "state_label": word(t, state_word(st.state)),
+                "reason": st.reason,
+                "translation_type": st.translation_type.clone().unwrap_or_default(),
+                "machine_translated": st.machine_translated,
+                "lasthandoff": st.lasthandoff.clone().unwrap_or_default(),
+            },
+            "findings_count": r.findings.len(),
+            "index_url": relative_url(dir, &format!("_l10n/{}/", config.locales[r.locale].code)),
+            "all_url": relative_url(dir, "_l10n/"),
+            "sections": sections,
+        }),
+    );
+    theme.render("l10n-review.html", ctx)
+}

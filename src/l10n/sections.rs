@@ -1,0 +1,261 @@
+//! Sections: an article cut at its headings, with what a reviewer compares
+//! in each (text blocks, code blocks, links, images, UI paths, segments, and
+//! the defects machine translation leaves around links), plus the rendered
+//! HTML of each section. Works on the text readers get (no `sxs-lookup`).
+
+use super::segments::{self, Segment};
+use crate::diagnostics::LineIndex;
+use crate::markdown::highlight::html_escape;
+use crate::markdown::LinkKind;
+use crate::parse::Article;
+use pulldown_cmark::{Event, LinkType, Parser, Tag, TagEnd};
+use regex::Regex;
+use std::sync::OnceLock;
+
+/// A paragraph, list item, table cell or heading.
+#[derive(Debug, Clone)]
+pub struct Block {
+    /// Text without inline code.
+    pub prose: String,
+    /// Text with inline code.
+    pub text: String,
+    pub line: usize,
+}
+
+#[derive(Debug, Clone)]
+pub struct CodeBlock {
+    pub code: String,
+    pub line: usize,
+}
+
+/// Something at a position: a glued word, a space before punctuation, a UI
+/// path.
+#[derive(Debug, Clone)]
+pub struct Spot {
+    pub line: usize,
+    pub column: usize,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Section {
+    /// Heading ID; empty for the text before the first heading.
+    pub id: String,
+    pub level: u8,
+    pub title: String,
+    pub line: usize,
+    pub blocks: Vec<Block>,
+    pub code: Vec<CodeBlock>,
+    /// Indices into the article's `md.links`.
+    pub links: Vec<usize>,
+    pub images: Vec<usize>,
+    /// `[text](url)word`: the word glued to the closing parenthesis.
+    pub glued: Vec<Spot>,
+    /// `word ,`: a space before punctuation.
+    pub space_punct: Vec<Spot>,
+    /// `**A** > **B** > **C**`; `column` holds the number of steps.
+    pub ui_paths: Vec<Spot>,
+    pub segments: Vec<Segment>,
+    /// Rendered HTML of the section, with link placeholders.
+    pub html: String,
+}
+
+fn ui_path_re() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| Regex::new(r"\x02[^\x02\x03]+\x03(?:\s*(?:>|→|&gt;)\s*\x02[^\x02\x03]+\x03)+").unwrap())
+}
+
+fn space_punct_re() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| Regex::new(r" +[,.;:!?]").unwrap())
+}
+
+/// Cuts `article` into sections. `text` is the article file's text (BOM
+/// removed); `french` allows the space French writes before `; : ! ?`.
+pub fn split(article: &Article, text: &str, french: bool) -> Vec<Section> {
+    let fm = crate::frontmatter::split(text);
+    let body_offset = fm.body_offset;
+    let reader = segments::reader_text(text, body_offset);
+    let lines = LineIndex::new(&reader);
+    let body = &reader[body_offset..];
+    let pos = |off: usize| lines.line_col(&reader, body_offset + off);
+
+    let headings = &article.md.headings;
+    let mut sections: Vec<Section> = std::iter::once(Section::default())
+        .chain(headings.iter().map(|h| Section {
+            id: h.id.clone(),
+            level: h.level,
+            title: h.text.clone(),
+            line: h.line,
+            ..Default::default()
+        }))
+        .collect();
+    let section_of = |line: usize| headings.iter().take_while(|h| h.line <= line).count();
+
+    // HTML fragments, cut at the heading tags in order.
+    let html = &article.md.html;
+    let mut cuts = vec![0];
+    let mut cursor = 0;
+    for h in headings {
+        let tag = format!("<h{} id=\"{}\">", h.level, html_escape(&h.id));
+        match html[cursor..].find(&tag) {
+            Some(i) => {
+                cursor += i;
+                cuts.push(cursor);
+                cursor += tag.len();
+            }
+            None => cuts.push(cursor),
+        }
+    }
+    cuts.push(html.len());
+    for (i, s) in sections.iter_mut().enumerate() {
+        s.html = html[cuts[i]..cuts[i + 1]].to_string();
+    }
+
+    for (i, l) in article.md.links.iter().enumerate() {
+        let s = &mut sections[section_of(l.line)];
+        match l.kind {
+            LinkKind::Image => s.images.push(i),
+            LinkKind::Link | LinkKind::Html => s.links.push(i),
+        }
+    }
+    for seg in segments::segments(text, body_offset) {
+        sections[section_of(seg.line)].segments.push(seg);
+    }
+
+    // Blocks: (prose, text with code, marked text for UI paths, line).
+    let mut open: Vec<(String, String, String, usize)> = Vec::new();
+    let mut code: Option<(String, usize)> = None;
+    let mut image_depth = 0;
+    for (event, range) in Parser::new_ext(body, crate::markdown::options()).into_offset_iter() {
+        match event {
+            Event::Start(Tag::Paragraph | Tag::Item | Tag::TableCell | Tag::Heading { .. }) => {
+                open.push((String::new(), String::new(), String::new(), pos(range.start).0));
+            }
+            Event::End(TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell | TagEnd::Heading(_)) => {
+                if let Some((prose, text, marked, line)) = open.pop() {
+                    let si = section_of(line);
+                    for m in ui_path_re().find_iter(&marked) {
+                        let steps = m.as_str().matches('\x02').count();
+                        let shown = m.as_str().replace(['\x02', '\x03'], "");
+                        sections[si].ui_paths.push(Spot {
+                            line,
+                            column: steps,
+                            text: shown,
+                        });
+                    }
+                    if !text.trim().is_empty() {
+                        sections[si].blocks.push(Block {
+                            prose: prose.split_whitespace().collect::<Vec<_>>().join(" "),
+                            text: text.split_whitespace().collect::<Vec<_>>().join(" "),
+                            line,
+                        });
+                    }
+                }
+            }
+            Event::Start(Tag::CodeBlock(_)) => code = Some((String::new(), pos(range.start).0)),
+            Event::End(TagEnd::CodeBlock) => {
+                if let Some((c, line)) = code.take() {
+                    sections[section_of(line)].code.push(CodeBlock { code: c, line });
+                }
+            }
+            Event::Start(Tag::Image { .. }) => image_depth += 1,
+            Event::End(TagEnd::Image) => image_depth -= 1,
+            Event::Start(Tag::Strong) => {
+                if let Some(b) = open.last_mut() {
+                    b.2.push('\x02');
+                }
+            }
+            Event::End(TagEnd::Strong) => {
+                if let Some(b) = open.last_mut() {
+                    b.2.push('\x03');
+                }
+            }
+            Event::Start(Tag::Link {
+                link_type: LinkType::Inline,
+                ..
+            }) => {
+                {
+                    // The link's source ends with `)`; a letter right after it is glued.
+                    let after = &body[range.end..];
+                    let word: String = after.chars().take_while(|c| c.is_alphanumeric()).collect();
+                    // Scripts written without spaces (CJK) glue words to links by design.
+                    let spaced = word.chars().next().is_some_and(|c| (c as u32) < 0x2E80);
+                    if spaced && body[..range.end].ends_with(')') {
+                        let (line, column) = pos(range.end);
+                        sections[section_of(line)].glued.push(Spot {
+                            line,
+                            column,
+                            text: format!("{}{word}", tail(&body[range.clone()], 40)),
+                        });
+                    }
+                }
+            }
+            Event::Text(t) if code.is_some() => code.as_mut().unwrap().0.push_str(&t),
+            Event::Text(t) if image_depth == 0 => {
+                if let Some(b) = open.last_mut() {
+                    b.0.push_str(&t);
+                    b.1.push_str(&t);
+                    b.2.push_str(&t.replace(['\x02', '\x03'], ""));
+                }
+                let raw = &body[range.clone()];
+                for m in space_punct_re().find_iter(raw) {
+                    let start = range.start + m.start();
+                    let end = range.start + m.end();
+                    let punct = body[..end].chars().next_back().unwrap_or(' ');
+                    if french && matches!(punct, ';' | ':' | '!' | '?') {
+                        continue;
+                    }
+                    let before = body[..start].chars().next_back();
+                    let after = body[end..].chars().next();
+                    let word_before =
+                        before.is_some_and(|c| !c.is_whitespace() && !matches!(c, '|' | '(' | '[' | '-' | '*'));
+                    let ends =
+                        after.is_none_or(|c| c.is_whitespace() || matches!(c, '*' | '_' | ')' | ']' | '"' | '\''));
+                    if word_before && ends {
+                        let (line, column) = pos(start);
+                        let line_start = body[..start].rfind('\n').map_or(0, |i| i + 1);
+                        sections[section_of(line)].space_punct.push(Spot {
+                            line,
+                            column,
+                            text: format!("{}{}", tail(&body[line_start..start], 30), &body[start..end]),
+                        });
+                    }
+                }
+            }
+            Event::Code(t) if image_depth == 0 => {
+                if let Some(b) = open.last_mut() {
+                    b.1.push_str(&t);
+                    b.2.push_str(&t);
+                }
+            }
+            Event::SoftBreak | Event::HardBreak => {
+                if let Some(b) = open.last_mut() {
+                    b.0.push(' ');
+                    b.1.push(' ');
+                    b.2.push(' ');
+                }
+            }
+            _ => {}
+        }
+    }
+    if sections.len() > 1
+        && sections[0].blocks.is_empty()
+        && sections[0].code.is_empty()
+        && sections[0].links.is_empty()
+        && sections[0].images.is_empty()
+    {
+        sections.remove(0);
+    }
+    sections
+}
+
+/// The last `n` characters of `s`, with `…` when cut.
+fn tail(s: &str, n: usize) -> String {
+    let count = s.chars().count();
+    if count <= n {
+        s.to_string()
+    } else {
+        format!("…{}", s.chars().skip(count - n).collect::<String>())
+    }
+}

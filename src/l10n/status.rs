@@ -1,0 +1,269 @@
+//! Translation status: for every source article in every other locale,
+//! whether its translation is current, stale, missing or unknown, and
+//! whether it is machine (MT) or human (HT) translated.
+//!
+//! The rule (README "Translation status"):
+//! 1. `ms.openlocfilehash` is 40 or 64 hex digits: it is compared with the
+//!    SHA-1 (SHA-256) of the current source file's bytes with every bare LF
+//!    written as CRLF. Equal: current; different: stale.
+//! 2. Otherwise, when the site is in a git repository and
+//!    `ms.sourcegitcommit` names a commit git knows in which the source file
+//!    existed: unchanged since that commit is current, changed is stale.
+//! 3. Otherwise: unknown. polydoc never guesses.
+
+use super::git::{self, Repo, Verdict};
+use super::hash::{loc_hash, Algorithm};
+use crate::config::Config;
+use crate::frontmatter::Date;
+use crate::site::Site;
+use serde::Serialize;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum State {
+    Current,
+    Stale,
+    Unknown,
+    Missing,
+}
+
+impl State {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            State::Current => "current",
+            State::Stale => "stale",
+            State::Unknown => "unknown",
+            State::Missing => "missing",
+        }
+    }
+}
+
+/// What decided the state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Basis {
+    Hash,
+    Git,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ArticleStatus {
+    pub locale: String,
+    #[serde(skip)]
+    pub locale_index: usize,
+    /// Article path inside the locale trees.
+    pub rel: String,
+    /// The translation's file (site-relative); `None` when missing.
+    pub file: Option<String>,
+    pub source_file: String,
+    pub state: State,
+    pub basis: Option<Basis>,
+    /// `MT`, `HT`, or what `ms.translationtype` says, upper-cased.
+    pub translation_type: Option<String>,
+    pub machine_translated: bool,
+    /// `ms.lasthandoff`, ISO.
+    pub lasthandoff: Option<String>,
+    #[serde(skip)]
+    pub lasthandoff_date: Option<Date>,
+    /// Why, in words.
+    pub reason: String,
+    /// `ms.openlocfilehash` as written.
+    pub recorded_hash: Option<String>,
+    /// The current source's hash by the same algorithm (when the recorded
+    /// one is a hash).
+    pub source_hash: Option<String>,
+    pub source_commit: Option<String>,
+    /// The source file's last commit (hash, date) when git says it changed.
+    pub source_changed_in: Option<(String, String)>,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Coverage {
+    pub locale: String,
+    pub name: String,
+    /// Source articles (the 100%).
+    pub total: usize,
+    pub current: usize,
+    pub stale: usize,
+    pub unknown: usize,
+    pub missing: usize,
+    /// Translated articles marked `ms.translationtype: MT`.
+    pub mt: usize,
+    /// Translated articles not marked MT.
+    pub ht: usize,
+}
+
+impl Coverage {
+    pub fn percent(&self, n: usize) -> f64 {
+        if self.total == 0 {
+            0.0
+        } else {
+            (n as f64 * 1000.0 / self.total as f64).round() / 10.0
+        }
+    }
+}
+
+/// Status of every (non-source locale, source article) pair, in locale then
+/// path order.
+pub fn collect(config: &Config, site: &Site) -> Vec<ArticleStatus> {
+    let mut repo = Repo::open(&config.site_root);
+    let mut sources: Vec<(usize, &crate::parse::Article)> = site
+        .articles
+        .iter()
+        .enumerate()
+        .filter(|(_, a)| a.locale == 0 && site.page(0, &a.rel).is_some())
+        .collect();
+    sources.sort_by(|a, b| a.1.rel.cmp(&b.1.rel));
+    let mut out = Vec::new();
+    for (li, locale) in config.locales.iter().enumerate().skip(1) {
+        for &(si, src) in &sources {
+            let Some(page) = site.page(li, &src.rel) else {
+                continue;
+            };
+            let mut st = ArticleStatus {
+                locale: locale.code.clone(),
+                locale_index: li,
+                rel: src.rel.clone(),
+                file: None,
+                source_file: src.display.clone(),
+                state: State::Missing,
+                basis: None,
+                translation_type: None,
+                machine_translated: false,
+                lasthandoff: None,
+                lasthandoff_date: None,
+                reason: format!("no translation: {} shows the source with a notice", page.url),
+                recorded_hash: None,
+                source_hash: None,
+                source_commit: None,
+                source_changed_in: None,
+            };
+            if page.fallback || page.article == si {
+                out.push(st);
+                continue;
+            }
+            let tr = &site.articles[page.article];
+            let fm = &tr.fm;
+            st.file = Some(tr.display.clone());
+            st.translation_type = fm.ms_translationtype.as_ref().map(|t| t.trim().to_ascii_uppercase());
+            st.machine_translated = fm.machine_translated();
+            st.lasthandoff_date = fm.ms_lasthandoff;
+            st.lasthandoff = fm.ms_lasthandoff.map(|d| d.iso());
+            st.recorded_hash = fm.ms_openlocfilehash.as_ref().map(|h| h.trim().to_string());
+            st.source_commit = fm.ms_sourcegitcommit.as_ref().map(|c| c.trim().to_string());
+            decide(&mut st, &src.abs, repo.as_mut());
+            out.push(st);
+        }
+    }
+    out
+}
+
+fn decide(st: &mut ArticleStatus, source: &std::path::Path, repo: Option<&mut Repo>) {
+    let mut why_not = Vec::new();
+    match st.recorded_hash.as_deref().map(|h| (h, Algorithm::of(h))) {
+        Some((recorded, Some(alg))) => match std::fs::read(source) {
+            Ok(bytes) => {
+                let actual = loc_hash(&bytes, alg);
+                st.basis = Some(Basis::Hash);
+                if actual.eq_ignore_ascii_case(recorded) {
+                    st.state = State::Current;
+                    st.reason = "ms.openlocfilehash matches the source file".into();
+                } else {
+                    st.state = State::Stale;
+                    st.reason = format!(
+                        "the source changed after the handoff: ms.openlocfilehash {} is not the source file's {}",
+                        git::short(recorded),
+                        git::short(&actual)
+                    );
+                }
+                st.source_hash = Some(actual);
+                return;
+            }
+            Err(e) => why_not.push(format!("cannot read the source file: {e}")),
+        },
+        Some((recorded, None)) => why_not.push(format!(
+            "ms.openlocfilehash `{recorded}` is not a SHA-1 or SHA-256 hash"
+        )),
+        None => why_not.push("no ms.openlocfilehash".into()),
+    }
+    match (st.source_commit.clone(), repo) {
+        (None, _) => why_not.push("no ms.sourcegitcommit".into()),
+        (Some(_), None) => why_not.push("the site is not in a git repository".into()),
+        (Some(commit), Some(repo)) => match repo.verdict(source, &commit) {
+            Verdict::Unchanged { commit } => {
+                st.state = State::Current;
+                st.basis = Some(Basis::Git);
+                st.reason = format!("git: the source file is unchanged since {}", git::short(&commit));
+                return;
+            }
+            Verdict::Changed { commit, last } => {
+                st.state = State::Stale;
+                st.basis = Some(Basis::Git);
+                st.reason = match &last {
+                    Some((h, d)) => format!(
+                        "git: the source file changed since {} (last in {} on {d})",
+                        git::short(&commit),
+                        git::short(h)
+                    ),
+                    None => format!(
+                        "git: the source file changed since {} (not committed yet)",
+                        git::short(&commit)
+                    ),
+                };
+                st.source_changed_in = last;
+                return;
+            }
+            Verdict::Unknown(why) => why_not.push(why),
+        },
+    }
+    st.state = State::Unknown;
+    st.reason = format!("cannot tell: {}", why_not.join("; "));
+}
+
+/// Counts per non-source locale.
+pub fn coverage(config: &Config, statuses: &[ArticleStatus]) -> Vec<Coverage> {
+    config
+        .locales
+        .iter()
+        .enumerate()
+        .skip(1)
+        .map(|(li, l)| {
+            let mut c = Coverage {
+                locale: l.code.clone(),
+                name: l.name.clone(),
+                ..Default::default()
+            };
+            for s in statuses.iter().filter(|s| s.locale_index == li) {
+                c.total += 1;
+                match s.state {
+                    State::Current => c.current += 1,
+                    State::Stale => c.stale += 1,
+                    State::Unknown => c.unknown += 1,
+                    State::Missing => c.missing += 1,
+                }
+                if s.state != State::Missing {
+                    if s.machine_translated {
+                        c.mt += 1;
+                    } else {
+                        c.ht += 1;
+                    }
+                }
+            }
+            c
+        })
+        .collect()
+}
+
+/// The articles that need a translator: stale, unknown and missing, oldest
+/// handoff first (no handoff date last), then by locale and path.
+pub fn attention(statuses: &[ArticleStatus]) -> Vec<&ArticleStatus> {
+    let mut v: Vec<&ArticleStatus> = statuses.iter().filter(|s| s.state != State::Current).collect();
+    v.sort_by(|a, b| {
+        let key = |s: &ArticleStatus| (s.lasthandoff_date.is_none(), s.lasthandoff_date, s.state);
+        key(a)
+            .cmp(&key(b))
+            .then_with(|| a.locale_index.cmp(&b.locale_index))
+            .then_with(|| a.rel.cmp(&b.rel))
+    });
+    v
+}
