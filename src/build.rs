@@ -273,9 +273,12 @@ pub fn build(site_root: &Path, show_progress: bool, out: Option<&Path>) -> Resul
         }
     }
     diags.extend(dedupe_page_diagnostics(page_diags));
-    let (extra, extra_diags) = site_files(&model);
-    files_written += extra.len();
-    extra.into_par_iter().for_each(write);
+    let extra_count = std::sync::atomic::AtomicUsize::new(0);
+    let extra_diags = site_files(&model, &|f| {
+        extra_count.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        write(f)
+    });
+    files_written += extra_count.into_inner();
     diags.extend(extra_diags);
     stage("site_files");
     if let Some(s) = staging {
@@ -348,19 +351,17 @@ pub fn dedupe_page_diagnostics(diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
 /// Stage 3b: every file that is not an article page: root redirect, 404,
 /// locale homes, redirects and short URLs, `ids.json`, sitemap, assets and
 /// the theme's static files.
-pub fn site_files(m: &Model) -> (Vec<OutFile>, Vec<Diagnostic>) {
+pub fn site_files(m: &Model, emit: &(dyn Fn(OutFile) + Sync)) -> Vec<Diagnostic> {
     let (config, site, index, theme) = (&m.config, &m.site, &m.index, &m.theme);
-    let mut files = Vec::new();
     let mut diags = Vec::new();
     let mut extra = vec![pages::render_404(config, theme), pages::render_root(config, theme)];
-    extra.extend(redirect_pages(config, site, index, theme));
     for (li, locale) in config.locales.iter().enumerate() {
         let map: BTreeMap<&str, &str> = index.article_ids[li]
             .iter()
             .filter_map(|(id, rel)| Some((id.as_str(), site.page(li, rel)?.url.as_str())))
             .collect();
         let json = serde_json::to_string_pretty(&map).unwrap_or_default();
-        files.push(OutFile {
+        emit(OutFile {
             path: format!("{}/ids.json", locale.code),
             content: Content::Bytes(json.into_bytes()),
         });
@@ -368,39 +369,64 @@ pub fn site_files(m: &Model) -> (Vec<OutFile>, Vec<Diagnostic>) {
             extra.push(pages::render_home(config, site, theme, li));
         }
     }
-    for r in extra {
-        match r {
-            Ok(p) => files.push(OutFile {
+    let emit_page = |r: Result<PageOutput, String>| match r {
+        Ok(p) => {
+            emit(OutFile {
                 path: p.path,
                 content: Content::Bytes(p.html.into_bytes()),
-            }),
-            Err(e) => diags.push(Diagnostic::error(
-                "template",
-                "",
-                format!("cannot render a theme page: {e}"),
-            )),
+            });
+            None
         }
-    }
-    files.push(OutFile {
+        Err(e) => Some(Diagnostic::error(
+            "template",
+            "",
+            format!("cannot render a theme page: {e}"),
+        )),
+    };
+    diags.extend(extra.into_iter().filter_map(emit_page));
+    let redirects: Vec<Diagnostic> = redirect_jobs(config, site, index)
+        .into_par_iter()
+        .filter_map(|(li, dir, target)| {
+            emit_page(pages::render_redirect(
+                config,
+                theme,
+                li,
+                &dir,
+                &target,
+                &format!("{dir}index.html"),
+            ))
+        })
+        .collect();
+    diags.extend(redirects);
+    emit(OutFile {
         path: "sitemap.xml".into(),
         content: Content::Bytes(crate::sitemap::sitemap(config, site).into_bytes()),
     });
-    for a in &site.assets {
-        files.push(OutFile {
-            path: format!("{}/{}", config.locales[a.locale].code, a.rel),
-            content: Content::Copy(a.abs.clone()),
-        });
-    }
-    copy_static(&theme.dir.join("static"), &mut files);
-    let (review_files, review_diags) = crate::l10n::review::pages(config, site, index, theme, &m.l10n);
-    files.extend(review_files);
-    diags.extend(review_diags);
-    (files, diags)
+    copied_files(m).into_iter().for_each(emit);
+    diags.extend(crate::l10n::review::pages(config, site, index, theme, &m.l10n, emit));
+    diags
 }
 
-/// Redirect pages: each redirected article in every locale, and the short
-/// URL `/<locale>/go/<id>/` of every `ms.custom` article ID.
-fn redirect_pages(config: &Config, site: &Site, index: &LinkIndex, theme: &Theme) -> Vec<Result<PageOutput, String>> {
+/// Files copied as they are: the locales' assets and the theme's static
+/// files.
+pub fn copied_files(m: &Model) -> Vec<OutFile> {
+    let mut files: Vec<OutFile> = m
+        .site
+        .assets
+        .iter()
+        .map(|a| OutFile {
+            path: format!("{}/{}", m.config.locales[a.locale].code, a.rel),
+            content: Content::Copy(a.abs.clone()),
+        })
+        .collect();
+    copy_static(&m.theme.dir.join("static"), &mut files);
+    files
+}
+
+/// Redirect pages to write, as (locale, folder, target URL): each redirected
+/// article in every locale, and the short URL `/<locale>/go/<id>/` of every
+/// `ms.custom` article ID.
+fn redirect_jobs(config: &Config, site: &Site, index: &LinkIndex) -> Vec<(usize, String, String)> {
     let mut out = Vec::new();
     for (li, locale) in config.locales.iter().enumerate() {
         for (src, r) in &index.redirects {
@@ -412,27 +438,13 @@ fn redirect_pages(config: &Config, site: &Site, index: &LinkIndex, theme: &Theme
                 },
                 RedirectTarget::External(u) => u.clone(),
             };
-            out.push(pages::render_redirect(
-                config,
-                theme,
-                li,
-                &dir,
-                &target,
-                &format!("{dir}index.html"),
-            ));
+            out.push((li, dir, target));
         }
         for (id, rel) in &index.article_ids[li] {
             let Some(p) = site.page(li, rel) else { continue };
             let dir = format!("{}/go/{id}/", locale.code);
             let target = crate::site::relative_url(&dir, &p.url);
-            out.push(pages::render_redirect(
-                config,
-                theme,
-                li,
-                &dir,
-                &target,
-                &format!("{dir}index.html"),
-            ));
+            out.push((li, dir, target));
         }
     }
     out

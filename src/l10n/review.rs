@@ -102,30 +102,36 @@ fn context(config: &Config, theme: &Theme, locale: usize, dir: &str, title: Stri
     ctx
 }
 
-/// Every review page, or the diagnostics of those that failed.
+/// Renders every review page, handing each to `emit` as soon as it is
+/// rendered (never holding them all); returns the diagnostics of those that
+/// failed.
 pub fn pages(
     config: &Config,
     site: &Site,
     index: &LinkIndex,
     theme: &Theme,
     l10n: &L10n,
-) -> (Vec<OutFile>, Vec<Diagnostic>) {
-    let mut files = Vec::new();
-    let mut diags = Vec::new();
+    emit: &(dyn Fn(OutFile) + Sync),
+) -> Vec<Diagnostic> {
     if config.locales.len() < 2 {
-        return (files, diags);
+        return Vec::new();
     }
-    let mut push = |path: String, r: Result<String, String>| match r {
-        Ok(html) => files.push(OutFile {
-            path,
-            content: Content::Bytes(html.into_bytes()),
-        }),
-        Err(e) => diags.push(Diagnostic::error(
+    let one = |path: String, r: Result<String, String>| match r {
+        Ok(html) => {
+            emit(OutFile {
+                path,
+                content: Content::Bytes(html.into_bytes()),
+            });
+            None
+        }
+        Err(e) => Some(Diagnostic::error(
             "template",
             "",
             format!("cannot render the review page {path}: {e}"),
         )),
     };
+    let mut diags = Vec::new();
+    let mut push = |path: String, r: Result<String, String>| diags.extend(one(path, r));
     let strings = |li: usize| &theme.strings[li];
     push(
         "_l10n/index.html".into(),
@@ -138,23 +144,21 @@ pub fn pages(
             index_page(config, theme, l10n, Some(li), word(strings(li), "l10n_status")),
         );
     }
-    let rendered: Vec<(String, Result<String, String>)> = {
+    let failed: Vec<Diagnostic> = {
         use rayon::prelude::*;
         l10n.reviews
             .par_iter()
-            .map(|r| {
+            .filter_map(|r| {
                 let dir = review_dir(&config.locales[r.locale].code, &r.rel);
-                (
+                one(
                     format!("{dir}index.html"),
                     review_page(config, site, index, theme, l10n, r, &dir),
                 )
             })
             .collect()
     };
-    for (path, r) in rendered {
-        push(path, r);
-    }
-    (files, diags)
+    diags.extend(failed);
+    diags
 }
 
 fn index_page(config: &Config, theme: &Theme, l10n: &L10n, only: Option<usize>, title: &str) -> Result<String, String> {

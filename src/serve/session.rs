@@ -156,9 +156,9 @@ impl Session {
         };
         let mut files = self.render_pages(&all, &mut update);
         let m = self.model.as_ref().unwrap();
-        let (extra, extra_diags) = build::site_files(m);
-        self.extra_diags = extra_diags;
-        files.extend(extra);
+        let extra = std::sync::Mutex::new(Vec::new());
+        self.extra_diags = build::site_files(m, &|f| extra.lock().unwrap().push(f));
+        files.extend(extra.into_inner().unwrap());
         self.write(files, true, &mut update)?;
         update.elapsed = start.elapsed();
         Ok(update)
@@ -348,12 +348,7 @@ impl Session {
         }
         if static_changed {
             let m = self.model.as_ref().unwrap();
-            let (files, _) = build::site_files(m);
-            let copies: Vec<OutFile> = files
-                .into_iter()
-                .filter(|f| matches!(f.content, Content::Copy(_)))
-                .collect();
-            self.write(copies, false, &mut update)?;
+            self.write(build::copied_files(m), false, &mut update)?;
         }
         Ok(update)
     }
