@@ -256,8 +256,7 @@ fn run_with(common: &Common, out: Option<&Path>, l10n: bool) -> ExitCode {
         );
         if let Some(out) = out {
             eprintln!(
-                "open {} in a browser, or serve it: python3 -m http.server -d {} 8000",
-                out.join("index.html").display(),
+                "to read it: polydoc serve, or any static server (python3 -m http.server -d {} 8000)",
                 out.display()
             );
         }

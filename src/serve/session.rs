@@ -305,7 +305,8 @@ impl Session {
                 theme_changed = true;
             } else if let Some((li, rel)) = locate(m, p) {
                 let is_md = rel.to_ascii_lowercase().ends_with(".md");
-                if p.is_file() && is_md && m.site.articles.iter().any(|a| a.locale == li && a.rel == rel) {
+                let own_article = m.site.page(li, &rel).is_some_and(|pg| !pg.fallback);
+                if p.is_file() && is_md && own_article {
                     edited.push((li, rel, p.clone()));
                 } else if p.is_file() && !is_md && is_media(p) && m.site.asset_index.contains_key(&(li, rel.clone())) {
                     static_changed = true; // an asset's bytes: copied below like static files
@@ -337,7 +338,11 @@ impl Session {
                     return Ok(update);
                 }
             }
-            structural = true; // every page re-rendered; only changed bytes are written
+            if !structural {
+                // The site is unchanged: re-render every page with the new
+                // templates; only files whose bytes change are written.
+                return self.rerender_all(start);
+            }
         }
         if structural {
             return self.restructure(paths, start);
@@ -353,12 +358,28 @@ impl Session {
         Ok(update)
     }
 
+    fn rerender_all(&mut self, start: Instant) -> Result<Update, Diagnostic> {
+        let mut update = Update {
+            all: true,
+            ..Default::default()
+        };
+        let all: Vec<usize> = (0..self.model.as_ref().unwrap().site.pages.len()).collect();
+        let mut files = self.render_pages(&all, &mut update);
+        let extra = std::sync::Mutex::new(Vec::new());
+        self.extra_diags = build::site_files(self.model.as_ref().unwrap(), &|f| extra.lock().unwrap().push(f));
+        files.extend(extra.into_inner().unwrap());
+        self.write(files, true, &mut update)?;
+        update.elapsed = start.elapsed();
+        Ok(update)
+    }
+
     /// The fast path: articles edited in place.
     fn edit(&mut self, edited: &[(usize, String, PathBuf)], update: &mut Update) -> Result<(), Diagnostic> {
         let mut affected: HashSet<usize> = HashSet::new();
+        let mut sitemap_dirty = false;
         for (li, rel, abs) in edited {
             let m = self.model.as_ref().unwrap();
-            let Some(ai) = m.site.articles.iter().position(|a| a.locale == *li && a.rel == *rel) else {
+            let Some(ai) = m.site.page(*li, rel).filter(|p| !p.fallback).map(|p| p.article) else {
                 continue;
             };
             let file = SourceFile {
@@ -390,17 +411,22 @@ impl Session {
                     .restructure(std::slice::from_ref(abs), Instant::now())
                     .map(|u| *update = u);
             }
+            sitemap_dirty |= new.fm.noindex() != old.fm.noindex() || new.fm.ms_date != old.fm.ms_date;
             let m = self.model.as_mut().unwrap();
             m.site.articles[ai] = new;
-            let source = m.site.articles.iter().position(|a| a.locale == 0 && a.rel == *rel);
+            let source = m.site.page(0, rel).map(|p| p.article);
             let display = m.site.articles[ai].display.clone();
             self.assemble_diags
                 .retain(|d| !(d.code == "duplicate-anchor" && d.file == display));
             anchors::repair_article(&mut m.site, ai, source, &mut self.assemble_diags);
             m.index.ids[ai] = index::ids_of(&m.site.articles[ai]);
-            for (pi, p) in m.site.pages.iter().enumerate() {
-                if p.article == ai {
-                    affected.insert(pi);
+            // The article's own page and, for a source article, the fallback
+            // pages that show it in other locales.
+            for l in 0..m.config.locales.len() {
+                if let Some(&pi) = m.site.page_index.get(&(l, rel.clone())) {
+                    if m.site.pages[pi].article == ai {
+                        affected.insert(pi);
+                    }
                 }
             }
             for key in self.linked_from.get(rel).into_iter().flatten() {
@@ -412,10 +438,12 @@ impl Session {
         let which: Vec<usize> = affected.into_iter().collect();
         let mut files = self.render_pages(&which, update);
         let m = self.model.as_ref().unwrap();
-        files.push(OutFile {
-            path: "sitemap.xml".into(),
-            content: Content::Bytes(crate::sitemap::sitemap(&m.config, &m.site).into_bytes()),
-        });
+        if sitemap_dirty {
+            files.push(OutFile {
+                path: "sitemap.xml".into(),
+                content: Content::Bytes(crate::sitemap::sitemap(&m.config, &m.site).into_bytes()),
+            });
+        }
         self.write(files, false, update)
     }
 

@@ -9,7 +9,7 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 /// Quiet time that ends a burst, and the longest a burst may be held.
-const QUIET: Duration = Duration::from_millis(25);
+const QUIET: Duration = Duration::from_millis(12);
 const MAX_HOLD: Duration = Duration::from_millis(250);
 
 pub struct Watcher {
