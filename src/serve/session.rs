@@ -231,26 +231,33 @@ impl Session {
             update.files_written = files.len();
             return Ok(());
         }
-        let mut keep = HashSet::new();
-        for f in &files {
-            keep.insert(f.path.clone());
-            let (h, changed) = match &f.content {
-                Content::Bytes(b) => {
-                    let h = hash(b);
-                    (h, self.written.get(&f.path) != Some(&h))
-                }
-                Content::Copy(src) => (0, copy_is_stale(src, &self.out.join(&f.path))),
-            };
-            if !changed {
-                continue;
-            }
-            output::write_one(&self.out, f).map_err(|e| {
+        let keep: HashSet<String> = files.iter().map(|f| f.path.clone()).collect();
+        // Hash in parallel, then write only what changed, in parallel.
+        let written = &self.written;
+        let out = &self.out;
+        let changed: Vec<(&OutFile, u64)> = files
+            .par_iter()
+            .filter_map(|f| {
+                let (h, changed) = match &f.content {
+                    Content::Bytes(b) => {
+                        let h = hash(b);
+                        (h, written.get(&f.path) != Some(&h))
+                    }
+                    Content::Copy(src) => (0, copy_is_stale(src, &out.join(&f.path))),
+                };
+                changed.then_some((f, h))
+            })
+            .collect();
+        changed.par_iter().try_for_each(|(f, _)| {
+            output::write_one(out, f).map_err(|e| {
                 Diagnostic::error(
                     "write",
-                    format!("{}/{}", self.out.display(), f.path),
+                    format!("{}/{}", out.display(), f.path),
                     format!("cannot write: {e}"),
                 )
-            })?;
+            })
+        })?;
+        for (f, h) in changed {
             self.written.insert(f.path.clone(), h);
             update.files_written += 1;
             update.changed.push(url_of(&f.path));
