@@ -23,7 +23,21 @@ impl Watcher {
         let (tx, rx) = mpsc::channel();
         let mut watcher = notify::recommended_watcher(tx)?;
         for r in roots {
-            watcher.watch(r, RecursiveMode::Recursive)?;
+            // Never watch the output folder (tens of thousands of folders of
+            // our own writing) or hidden folders such as .git: watch the
+            // root itself, then each other top-level folder recursively.
+            watcher.watch(r, RecursiveMode::NonRecursive)?;
+            for e in std::fs::read_dir(r)?.flatten() {
+                let p = e.path();
+                let hidden = e.file_name().to_string_lossy().starts_with('.');
+                if p.is_dir() && !hidden && !p.starts_with(out) && !out.starts_with(&p) {
+                    watcher.watch(&p, RecursiveMode::Recursive)?;
+                } else if p.is_dir() && !hidden && out.starts_with(&p) && p != out {
+                    // The output folder is nested deeper: watch this one's
+                    // other children.
+                    watcher.watch(&p, RecursiveMode::NonRecursive)?;
+                }
+            }
         }
         Ok(Watcher {
             _watcher: watcher,
