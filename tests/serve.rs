@@ -118,8 +118,13 @@ fn edits_additions_renames_and_deletions_show_up() {
     eventually("the edit", || {
         get(s.port, "/en-us/guide/setup/").body.contains("Second version.")
     });
-    // The nl-nl translation is untouched; the en-us page's fallback copy does not exist.
+    // The nl-nl translation is untouched; its review page shows the new source beside it.
     assert!(get(s.port, "/nl-nl/guide/setup/").body.contains("Eerste versie."));
+    let review = get(s.port, "/_l10n/nl-nl/guide/setup/").body;
+    assert!(
+        review.contains("Second version.") && review.contains("Eerste versie."),
+        "{review}"
+    );
 
     site.write("articles/en-us/guide/new.md", &article("New", "# New page\n"));
     eventually("the new page", || get(s.port, "/en-us/guide/new/").status == 200);

@@ -48,6 +48,36 @@ pub struct ArticleReview {
 }
 
 impl L10n {
+    /// Redoes the analysis of one article's translations (after an edit of
+    /// the source or a translation) and the coverage figures.
+    pub fn refresh(&mut self, config: &Config, site: &Site, index: &crate::links::index::LinkIndex, rel: &str) {
+        let part = analyse_only(config, site, index, Some(rel));
+        let mut moved = std::collections::HashMap::new();
+        for (pi, st) in part.statuses.into_iter().enumerate() {
+            let at = self
+                .statuses
+                .iter()
+                .position(|s| s.locale_index == st.locale_index && s.rel == st.rel);
+            let i = match at {
+                Some(i) => {
+                    self.statuses[i] = st;
+                    i
+                }
+                None => {
+                    self.statuses.push(st);
+                    self.statuses.len() - 1
+                }
+            };
+            moved.insert(pi, i);
+        }
+        self.reviews.retain(|r| r.rel != rel);
+        for mut r in part.reviews {
+            r.status = moved[&r.status];
+            self.reviews.push(r);
+        }
+        self.coverage = status::coverage(config, &self.statuses);
+    }
+
     /// Every finding as a diagnostic.
     pub fn diagnostics(&self) -> Vec<crate::diagnostics::Diagnostic> {
         self.reviews
@@ -84,7 +114,13 @@ fn key_line(text: &str, key: &str) -> usize {
 }
 
 pub fn analyse(config: &Config, site: &Site, index: &crate::links::index::LinkIndex) -> L10n {
-    let statuses = status::collect(config, site);
+    analyse_only(config, site, index, None)
+}
+
+/// `analyse`, for the translations of one article only (`only`: its path),
+/// or all.
+pub fn analyse_only(config: &Config, site: &Site, index: &crate::links::index::LinkIndex, only: Option<&str>) -> L10n {
+    let statuses = status::collect(config, site, only);
     let coverage = status::coverage(config, &statuses);
     let resolver = crate::links::Resolver { config, site, index };
     let settings = &config.l10n;

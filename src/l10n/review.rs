@@ -113,6 +113,20 @@ pub fn pages(
     l10n: &L10n,
     emit: &(dyn Fn(OutFile) + Sync),
 ) -> Vec<Diagnostic> {
+    pages_only(config, site, index, theme, l10n, None, emit)
+}
+
+/// `pages`, with only the review pages of one article's translations
+/// (`only`: its path) besides the status pages.
+pub fn pages_only(
+    config: &Config,
+    site: &Site,
+    index: &LinkIndex,
+    theme: &Theme,
+    l10n: &L10n,
+    only: Option<&str>,
+    emit: &(dyn Fn(OutFile) + Sync),
+) -> Vec<Diagnostic> {
     if config.locales.len() < 2 {
         return Vec::new();
     }
@@ -148,6 +162,7 @@ pub fn pages(
         use rayon::prelude::*;
         l10n.reviews
             .par_iter()
+            .filter(|r| only.is_none_or(|o| o == r.rel))
             .filter_map(|r| {
                 let dir = review_dir(&config.locales[r.locale].code, &r.rel);
                 one(

@@ -105,13 +105,13 @@ impl Coverage {
 
 /// Status of every (non-source locale, source article) pair, in locale then
 /// path order.
-pub fn collect(config: &Config, site: &Site) -> Vec<ArticleStatus> {
+pub fn collect(config: &Config, site: &Site, only: Option<&str>) -> Vec<ArticleStatus> {
     let mut repo = Repo::open(&config.site_root);
     let mut sources: Vec<(usize, &crate::parse::Article)> = site
         .articles
         .iter()
         .enumerate()
-        .filter(|(_, a)| a.locale == 0 && site.page(0, &a.rel).is_some())
+        .filter(|(_, a)| a.locale == 0 && site.page(0, &a.rel).is_some() && only.is_none_or(|r| r == a.rel))
         .collect();
     sources.sort_by(|a, b| a.1.rel.cmp(&b.1.rel));
     let mut out = Vec::new();

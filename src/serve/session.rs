@@ -384,6 +384,7 @@ impl Session {
     fn edit(&mut self, edited: &[(usize, String, PathBuf)], update: &mut Update) -> Result<(), Diagnostic> {
         let mut affected: HashSet<usize> = HashSet::new();
         let mut sitemap_dirty = false;
+        let mut l10n_rels: HashSet<String> = HashSet::new();
         for (li, rel, abs) in edited {
             let m = self.model.as_ref().unwrap();
             let Some(ai) = m.site.page(*li, rel).filter(|p| !p.fallback).map(|p| p.article) else {
@@ -427,6 +428,10 @@ impl Session {
                 .retain(|d| !(d.code == "duplicate-anchor" && d.file == display));
             anchors::repair_article(&mut m.site, ai, source, &mut self.assemble_diags);
             m.index.ids[ai] = index::ids_of(&m.site.articles[ai]);
+            if m.config.locales.len() > 1 {
+                m.l10n.refresh(&m.config, &m.site, &m.index, rel);
+                l10n_rels.insert(rel.clone());
+            }
             // The article's own page and, for a source article, the fallback
             // pages that show it in other locales.
             for l in 0..m.config.locales.len() {
@@ -445,6 +450,14 @@ impl Session {
         let which: Vec<usize> = affected.into_iter().collect();
         let mut files = self.render_pages(&which, update);
         let m = self.model.as_ref().unwrap();
+        // The translations' review pages and the status pages.
+        let review = std::sync::Mutex::new(Vec::new());
+        for rel in &l10n_rels {
+            crate::l10n::review::pages_only(&m.config, &m.site, &m.index, &m.theme, &m.l10n, Some(rel), &|f| {
+                review.lock().unwrap().push(f)
+            });
+        }
+        files.extend(review.into_inner().unwrap());
         if sitemap_dirty {
             files.push(OutFile {
                 path: "sitemap.xml".into(),
