@@ -267,3 +267,33 @@ fn the_open_page_reloads_by_itself() {
         "the page was reloaded"
     );
 }
+
+#[test]
+fn status_pages_follow_an_edited_source_once_edits_pause() {
+    use sha1::{Digest, Sha1};
+    let site = fixture();
+    let source = article("Policy", "# Policy\n\nA policy.\n");
+    let hash: String = Sha1::digest(source.replace('\n', "\r\n").as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    site.write(
+        "articles/nl-nl/guide/policy.md",
+        &format!(
+            "---\ntitle: Beleid\nms.openlocfilehash: {hash}\n---\n# <a name=\"policy\"></a>Beleid\n\nEen beleid.\n"
+        ),
+    );
+    let s = serve(&site);
+    let row = |body: &str| body.contains("state-current") && !body.contains("state-stale");
+    assert!(
+        row(&get(s.port, "/_l10n/nl-nl/").body),
+        "the translation starts current"
+    );
+    site.write(
+        "articles/en-us/guide/policy.md",
+        &article("Policy", "# Policy\n\nA changed policy.\n"),
+    );
+    eventually("the status page shows it stale", || {
+        get(s.port, "/_l10n/nl-nl/").body.contains("state-stale")
+    });
+}

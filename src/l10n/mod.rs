@@ -49,10 +49,12 @@ pub struct ArticleReview {
 
 impl L10n {
     /// Redoes the analysis of one article's translations (after an edit of
-    /// the source or a translation) and the coverage figures.
-    pub fn refresh(&mut self, config: &Config, site: &Site, index: &crate::links::index::LinkIndex, rel: &str) {
+    /// the source or a translation) and the coverage figures. Returns
+    /// whether a status changed (the status pages must be redone then).
+    pub fn refresh(&mut self, config: &Config, site: &Site, index: &crate::links::index::LinkIndex, rel: &str) -> bool {
         let part = analyse_only(config, site, index, Some(rel));
         let mut moved = std::collections::HashMap::new();
+        let mut changed = false;
         for (pi, st) in part.statuses.into_iter().enumerate() {
             let at = self
                 .statuses
@@ -60,10 +62,16 @@ impl L10n {
                 .position(|s| s.locale_index == st.locale_index && s.rel == st.rel);
             let i = match at {
                 Some(i) => {
+                    let old = &self.statuses[i];
+                    changed |= old.state != st.state
+                        || old.translation_type != st.translation_type
+                        || old.lasthandoff != st.lasthandoff
+                        || old.reason != st.reason;
                     self.statuses[i] = st;
                     i
                 }
                 None => {
+                    changed = true;
                     self.statuses.push(st);
                     self.statuses.len() - 1
                 }
@@ -75,7 +83,10 @@ impl L10n {
             r.status = moved[&r.status];
             self.reviews.push(r);
         }
-        self.coverage = status::coverage(config, &self.statuses);
+        if changed {
+            self.coverage = status::coverage(config, &self.statuses);
+        }
+        changed
     }
 
     /// Every finding as a diagnostic.

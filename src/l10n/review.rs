@@ -113,11 +113,12 @@ pub fn pages(
     l10n: &L10n,
     emit: &(dyn Fn(OutFile) + Sync),
 ) -> Vec<Diagnostic> {
-    pages_only(config, site, index, theme, l10n, None, emit)
+    pages_only(config, site, index, theme, l10n, None, true, emit)
 }
 
 /// `pages`, with only the review pages of one article's translations
-/// (`only`: its path) besides the status pages.
+/// (`only`: its path), and the status pages when `status_pages`.
+#[allow(clippy::too_many_arguments)]
 pub fn pages_only(
     config: &Config,
     site: &Site,
@@ -125,6 +126,7 @@ pub fn pages_only(
     theme: &Theme,
     l10n: &L10n,
     only: Option<&str>,
+    status_pages: bool,
     emit: &(dyn Fn(OutFile) + Sync),
 ) -> Vec<Diagnostic> {
     if config.locales.len() < 2 {
@@ -147,16 +149,18 @@ pub fn pages_only(
     let mut diags = Vec::new();
     let mut push = |path: String, r: Result<String, String>| diags.extend(one(path, r));
     let strings = |li: usize| &theme.strings[li];
-    push(
-        "_l10n/index.html".into(),
-        index_page(config, theme, l10n, None, word(strings(0), "l10n_status")),
-    );
-    for li in 1..config.locales.len() {
-        let dir = format!("_l10n/{}/", config.locales[li].code);
+    if status_pages {
         push(
-            format!("{dir}index.html"),
-            index_page(config, theme, l10n, Some(li), word(strings(li), "l10n_status")),
+            "_l10n/index.html".into(),
+            index_page(config, theme, l10n, None, word(strings(0), "l10n_status")),
         );
+        for li in 1..config.locales.len() {
+            let dir = format!("_l10n/{}/", config.locales[li].code);
+            push(
+                format!("{dir}index.html"),
+                index_page(config, theme, l10n, Some(li), word(strings(li), "l10n_status")),
+            );
+        }
     }
     let failed: Vec<Diagnostic> = {
         use rayon::prelude::*;

@@ -54,7 +54,18 @@ pub fn run(opts: Options) -> Result<(), String> {
         roots.extend(config.into_iter().filter(|r| !r.starts_with(&site)));
     }
     let watcher = watch::Watcher::new(&roots, &out).map_err(|e| format!("cannot watch the site: {e}"))?;
-    while let Some(paths) = watcher.next_batch() {
+    // Work that can wait (site-wide status pages) is done once edits pause.
+    const PAUSE: std::time::Duration = std::time::Duration::from_millis(400);
+    loop {
+        let idle = session.has_deferred().then_some(PAUSE);
+        let Some(batch) = watcher.next_batch(idle) else { break };
+        let Some(paths) = batch else {
+            match session.flush_deferred() {
+                Ok(update) => notify_tabs(&shared, &update),
+                Err(d) => eprint!("{}", d.render(&site)),
+            }
+            continue;
+        };
         match session.apply(&paths) {
             Ok(update) => {
                 report(&session, &site, &update, "rebuilt");

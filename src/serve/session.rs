@@ -52,6 +52,8 @@ pub struct Session {
     /// Output path -> hash of the bytes written (0 for copied files).
     written: HashMap<String, u64>,
     first_write: bool,
+    /// The translation status pages are out of date (see `flush_deferred`).
+    status_dirty: bool,
 }
 
 fn hash(bytes: &[u8]) -> u64 {
@@ -76,6 +78,7 @@ impl Session {
             linked_from: HashMap::new(),
             written: HashMap::new(),
             first_write: true,
+            status_dirty: false,
         }
     }
 
@@ -366,6 +369,7 @@ impl Session {
     }
 
     fn rerender_all(&mut self, start: Instant) -> Result<Update, Diagnostic> {
+        self.status_dirty = false; // site_files below writes the status pages
         let mut update = Update {
             all: true,
             ..Default::default()
@@ -385,6 +389,7 @@ impl Session {
         let mut affected: HashSet<usize> = HashSet::new();
         let mut sitemap_dirty = false;
         let mut l10n_rels: HashSet<String> = HashSet::new();
+        let mut status_changed = false;
         for (li, rel, abs) in edited {
             let m = self.model.as_ref().unwrap();
             let Some(ai) = m.site.page(*li, rel).filter(|p| !p.fallback).map(|p| p.article) else {
@@ -429,7 +434,7 @@ impl Session {
             anchors::repair_article(&mut m.site, ai, source, &mut self.assemble_diags);
             m.index.ids[ai] = index::ids_of(&m.site.articles[ai]);
             if m.config.locales.len() > 1 {
-                m.l10n.refresh(&m.config, &m.site, &m.index, rel);
+                status_changed |= m.l10n.refresh(&m.config, &m.site, &m.index, rel);
                 l10n_rels.insert(rel.clone());
             }
             // The article's own page and, for a source article, the fallback
@@ -452,10 +457,10 @@ impl Session {
         let m = self.model.as_ref().unwrap();
         // The translations' review pages and the status pages.
         let review = std::sync::Mutex::new(Vec::new());
+        let emit = |f| review.lock().unwrap().push(f);
         for rel in &l10n_rels {
-            crate::l10n::review::pages_only(&m.config, &m.site, &m.index, &m.theme, &m.l10n, Some(rel), &|f| {
-                review.lock().unwrap().push(f)
-            });
+            let (c, s, x, t, l) = (&m.config, &m.site, &m.index, &m.theme, &m.l10n);
+            crate::l10n::review::pages_only(c, s, x, t, l, Some(rel), false, &emit);
         }
         files.extend(review.into_inner().unwrap());
         if sitemap_dirty {
@@ -464,7 +469,31 @@ impl Session {
                 content: Content::Bytes(crate::sitemap::sitemap(&m.config, &m.site).into_bytes()),
             });
         }
+        // The site-wide translation status pages (thousands of rows on a
+        // large site) wait until the edits pause: see `flush_deferred`.
+        self.status_dirty |= status_changed;
         self.write(files, false, update)
+    }
+
+    /// Work put off while edits keep coming: the translation status pages.
+    pub fn has_deferred(&self) -> bool {
+        self.status_dirty && self.model.is_some()
+    }
+
+    pub fn flush_deferred(&mut self) -> Result<Update, Diagnostic> {
+        let start = Instant::now();
+        let mut update = Update::default();
+        if !self.has_deferred() {
+            return Ok(update);
+        }
+        self.status_dirty = false;
+        let m = self.model.as_ref().unwrap();
+        let status = std::sync::Mutex::new(Vec::new());
+        let (c, s, x, t, l) = (&m.config, &m.site, &m.index, &m.theme, &m.l10n);
+        crate::l10n::review::pages_only(c, s, x, t, l, Some(""), true, &|f| status.lock().unwrap().push(f));
+        self.write(status.into_inner().unwrap(), false, &mut update)?;
+        update.elapsed = start.elapsed();
+        Ok(update)
     }
 
     /// Files were added, removed or renamed (or the theme changed): re-plan

@@ -47,10 +47,19 @@ impl Watcher {
     }
 
     /// Blocks until something relevant changed; returns the changed paths.
-    pub fn next_batch(&self) -> Option<Vec<PathBuf>> {
+    /// With `idle`, returns `Some(None)` when nothing changed for that long.
+    pub fn next_batch(&self, idle: Option<Duration>) -> Option<Option<Vec<PathBuf>>> {
+        let deadline = idle.map(|d| Instant::now() + d);
         loop {
             let mut paths = BTreeSet::new();
-            let first = self.rx.recv().ok()?;
+            let first = match deadline {
+                None => self.rx.recv().ok()?,
+                Some(d) => match self.rx.recv_timeout(d.saturating_duration_since(Instant::now())) {
+                    Ok(ev) => ev,
+                    Err(mpsc::RecvTimeoutError::Timeout) => return Some(None),
+                    Err(mpsc::RecvTimeoutError::Disconnected) => return None,
+                },
+            };
             if !self.take(first, &mut paths) {
                 continue;
             }
@@ -73,7 +82,7 @@ impl Watcher {
                 }
             }
             if !paths.is_empty() {
-                return Some(paths.into_iter().collect());
+                return Some(Some(paths.into_iter().collect()));
             }
         }
     }
