@@ -13,5 +13,6 @@ pub mod output;
 pub mod pages;
 pub mod parse;
 pub mod render;
+pub mod search;
 pub mod site;
 pub mod sitemap;
