@@ -29,6 +29,8 @@ pub struct Stats {
     /// Links by what they turned out to be.
     pub links: BTreeMap<Class, usize>,
     pub redirects: usize,
+    /// The search index of each locale.
+    pub search: Vec<crate::search::index::IndexStats>,
     #[serde(skip)]
     pub elapsed: Duration,
 }
@@ -87,22 +89,11 @@ pub fn build(site_root: &Path, show_progress: bool) -> Result<Build, Vec<Diagnos
 
     progress.set_message("rendering");
     progress.set_length(site.articles.len() as u64 + site.pages.len() as u64);
-    let rendered: Vec<Result<PageOutput, Diagnostic>> = site
-        .pages
-        .par_iter()
-        .map(|page| {
-            let r = pages::render_page(&config, &site, &index, &theme, page).map_err(|e| {
-                let a = &site.articles[page.article];
-                Diagnostic::error(
-                    "template",
-                    &a.display,
-                    format!("cannot render page `{}`: {e}", page.url),
-                )
-            });
-            progress.inc(1);
-            r
-        })
-        .collect();
+    // The search index is analysed beside rendering (both in parallel).
+    let (rendered, search_docs): (Vec<Result<PageOutput, Diagnostic>>, _) = rayon::join(
+        || render_all(&config, &site, &index, &theme, &progress),
+        || crate::search::prepare_all(&config, &site),
+    );
     progress.finish_and_clear();
 
     let mut files = Vec::with_capacity(rendered.len() + site.assets.len() + 8);
@@ -179,6 +170,17 @@ pub fn build(site_root: &Path, show_progress: bool) -> Result<Build, Vec<Diagnos
         });
     }
     copy_static(&theme.dir.join("static"), &mut files);
+    let search = match crate::search::write(&config, &theme, search_docs, &mut files) {
+        Ok(s) => s,
+        Err(e) => {
+            diags.push(Diagnostic::error(
+                "template",
+                "",
+                format!("cannot render the search page: {e}"),
+            ));
+            Vec::new()
+        }
+    };
 
     diagnostics::sort(&mut diags);
     let stats = Stats {
@@ -190,6 +192,7 @@ pub fn build(site_root: &Path, show_progress: bool) -> Result<Build, Vec<Diagnos
         files_written: files.len(),
         links,
         redirects: index.redirects.len(),
+        search,
         elapsed: start.elapsed(),
     };
     Ok(Build {
@@ -199,6 +202,30 @@ pub fn build(site_root: &Path, show_progress: bool) -> Result<Build, Vec<Diagnos
         diagnostics: diags,
         stats,
     })
+}
+
+fn render_all(
+    config: &Config,
+    site: &Site,
+    index: &LinkIndex,
+    theme: &Theme,
+    progress: &ProgressBar,
+) -> Vec<Result<PageOutput, Diagnostic>> {
+    site.pages
+        .par_iter()
+        .map(|page| {
+            let r = pages::render_page(config, site, index, theme, page).map_err(|e| {
+                let a = &site.articles[page.article];
+                Diagnostic::error(
+                    "template",
+                    &a.display,
+                    format!("cannot render page `{}`: {e}", page.url),
+                )
+            });
+            progress.inc(1);
+            r
+        })
+        .collect()
 }
 
 /// Redirect pages: each redirected article in every locale, and the short

@@ -21,6 +21,8 @@ struct RawConfig {
     hosts: Vec<String>,
     #[serde(default)]
     redirects: Option<PathBuf>,
+    #[serde(default)]
+    search: Option<SearchConfig>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -60,6 +62,31 @@ pub struct Config {
     /// A redirection file (`.openpublishing.redirection.json` format),
     /// relative to the site root. Default: that file when present.
     pub redirects: Option<PathBuf>,
+    /// `[search]`: the per-locale search index.
+    pub search: SearchConfig,
+}
+
+/// `[search]` in polydoc.toml.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SearchConfig {
+    /// Write the index and the search page (default true).
+    pub enabled: bool,
+    /// Index pages marked `ROBOTS: NOINDEX` too (default false).
+    pub index_noindex: bool,
+    /// Pages left out: paths inside each locale starting with one of these
+    /// (default: the localization review pages under `_l10n/`).
+    pub exclude: Vec<String>,
+}
+
+impl Default for SearchConfig {
+    fn default() -> Self {
+        SearchConfig {
+            enabled: true,
+            index_noindex: false,
+            exclude: vec!["_l10n/".into()],
+        }
+    }
 }
 
 impl Config {
@@ -81,7 +108,7 @@ impl Config {
                 let (l, c) = LineIndex::new(text).line_col(text, span.start);
                 d = d.at(l, c);
             }
-            d.help("allowed keys: title, base_url, source_locale, theme, hosts, redirects, [locales.<code>] with name and path")
+            d.help("allowed keys: title, base_url, source_locale, theme, hosts, redirects, [locales.<code>] with name and path, [search] with enabled, index_noindex, exclude")
         })?;
         let err = |msg: String| Diagnostic::error("config", CONFIG_FILE, msg);
 
@@ -146,6 +173,7 @@ impl Config {
             theme,
             hosts: raw.hosts.iter().map(|h| h.to_ascii_lowercase()).collect(),
             redirects: raw.redirects,
+            search: raw.search.unwrap_or_default(),
         })
     }
 

@@ -1,0 +1,514 @@
+//! Search index writer: the analysed pages of one locale -> that locale's
+//! index files under `_search/<locale>/`, every one a small script
+//! (`polydocSearch("name", {...});`) so the client can load it with a
+//! `<script>` element, which works from `file://` as well as from any host.
+//!
+//! - `meta.js`: constant-size facts (page count, shard count, format).
+//! - `t<k>.js`: term shards. A term lives in shard `hash(key) % K`, where
+//!   the key is its first three characters (longer for the few crowded
+//!   prefixes listed in `meta.split`), so every completion of a typed word
+//!   is in the word's own shard. Each term has its postings: page numbers
+//!   and, per page, a quantized BM25 impact (title and headings weigh
+//!   more), a title flag and the section the term is strongest in. Shards
+//!   also carry the result cards (title, URL, section headings with IDs
+//!   and excerpts) of pages whose rarest title terms they hold, so a search
+//!   for a page's title needs no further request to show it.
+//! - `c<j>.js`: for 4096 pages each, which shard holds the page's card
+//!   (for results found by body text only).
+//!
+//! Numbers are written as base-64 variable-length integers (5 data bits a
+//! character) inside JSON strings; `search.js` decodes them.
+
+use super::analyze::{split_compound, Analyzer, MIN_PART};
+use super::extract;
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::fmt::Write as _;
+
+/// Index format, checked by the client.
+pub const FORMAT: u32 = 1;
+/// Bytes a term shard aims at.
+pub const SHARD_BYTES: usize = 20_000;
+/// Pages per card-map file.
+pub const CMAP_BLOCK: usize = 4096;
+/// Characters of a section excerpt.
+pub const EXCERPT: usize = 48;
+/// Bytes of crowded prefixes listed in `meta.js` at most.
+pub const SPLIT_BYTES: usize = 6_000;
+/// Sections addressable from a posting (later ones count as the last).
+pub const MAX_SECTIONS: usize = 63;
+
+/// Field weights (BM25F-style) and BM25 parameters.
+const W_TITLE: f32 = 6.0;
+const W_HEADING: f32 = 3.0;
+const K1: f32 = 1.2;
+const B: f32 = 0.75;
+
+/// How often a term occurs in one page, per field, and where most.
+#[derive(Debug, Default, Clone, Copy)]
+struct Stat {
+    title: u16,
+    heading: u16,
+    body: u16,
+    /// Section where the term weighs most, and that weight.
+    best: u8,
+    best_w: u16,
+}
+
+impl Stat {
+    fn merge(&mut self, o: &Stat) {
+        self.title = self.title.saturating_add(o.title);
+        self.heading = self.heading.saturating_add(o.heading);
+        self.body = self.body.saturating_add(o.body);
+        if o.best_w > self.best_w {
+            self.best = o.best;
+            self.best_w = o.best_w;
+        }
+    }
+    fn add(&mut self, field: u8, section: usize, local: &mut u16) {
+        match field {
+            0 => self.title = self.title.saturating_add(1),
+            1 => self.heading = self.heading.saturating_add(1),
+            _ => self.body = self.body.saturating_add(1),
+        }
+        *local = local.saturating_add(if field == 2 { 1 } else { 4 });
+        if *local > self.best_w {
+            self.best_w = *local;
+            self.best = section.min(MAX_SECTIONS) as u8;
+        }
+    }
+}
+
+/// One page, analysed: built in parallel with rendering, once per page.
+#[derive(Debug, Default)]
+pub struct Doc {
+    pub locale: usize,
+    /// URL path relative to the locale's folder (`admin/setup/`).
+    pub path: String,
+    pub title: String,
+    /// (heading ID, heading text, excerpt) per section; section 0 is the intro.
+    pub sections: Vec<(String, String, String)>,
+    /// Language of the analyzer used (a fallback page is in the source language).
+    pub lang: String,
+    terms: HashMap<String, Stat>,
+    /// Folded words long enough to be compounds, with their stats.
+    long_words: HashMap<String, Stat>,
+    /// Every folded word (the vocabulary compounds are split against).
+    words: HashSet<String>,
+    /// Weighted length (tokens).
+    len: f32,
+}
+
+/// Analyses one page's title and article HTML.
+pub fn analyze_page(analyzer: &Analyzer, locale: usize, path: &str, title: &str, html: &str) -> Doc {
+    let secs = extract::sections(html);
+    let mut doc = Doc {
+        locale,
+        path: path.to_string(),
+        title: title.to_string(),
+        lang: analyzer.lang.clone(),
+        ..Doc::default()
+    };
+    let mut len = 0f32;
+    let mut feed = |doc: &mut Doc, text: &str, field: u8, section: usize, local: &mut HashMap<String, u16>| {
+        analyzer.tokens(text, |t| {
+            len += match field {
+                0 => W_TITLE,
+                1 => W_HEADING,
+                _ => 1.0,
+            };
+            let l = local.entry(t.term.clone()).or_default();
+            doc.terms.entry(t.term).or_default().add(field, section, l);
+            if analyzer.compounds && t.word.chars().count() >= MIN_PART && !t.word.bytes().any(|b| b.is_ascii_digit()) {
+                if t.word.chars().count() > 2 * MIN_PART {
+                    let mut lw = 0u16;
+                    doc.long_words
+                        .entry(t.word.clone())
+                        .or_default()
+                        .add(field, section, &mut lw);
+                }
+                doc.words.insert(t.word);
+            }
+        });
+    };
+    let mut local = HashMap::new();
+    feed(&mut doc, title, 0, 0, &mut local);
+    for (i, s) in secs.iter().enumerate() {
+        let mut local = HashMap::new();
+        feed(&mut doc, &s.heading, 1, i, &mut local);
+        feed(&mut doc, &s.text, 2, i, &mut local);
+        feed(&mut doc, &s.code, 2, i, &mut local);
+    }
+    doc.len = len;
+    doc.sections = secs
+        .into_iter()
+        .take(MAX_SECTIONS + 1)
+        .map(|s| {
+            let ex = extract::excerpt(if s.text.is_empty() { &s.code } else { &s.text }, EXCERPT);
+            (s.id, s.heading, ex)
+        })
+        .collect();
+    doc
+}
+
+/// What one locale's index came to.
+#[derive(Debug, Default, Clone, serde::Serialize)]
+pub struct IndexStats {
+    pub pages: usize,
+    pub terms: usize,
+    pub postings: usize,
+    pub shards: usize,
+    pub files: usize,
+    pub bytes: usize,
+    pub meta_bytes: usize,
+}
+
+/// Builds the index files of one locale: `(file name, contents)` pairs.
+pub fn build_locale(mut docs: Vec<Doc>, analyzer: &Analyzer) -> (Vec<(String, String)>, IndexStats) {
+    docs.sort_by(|a, b| a.path.cmp(&b.path));
+    if analyzer.compounds {
+        add_compound_parts(&mut docs, analyzer);
+    }
+    let n = docs.len();
+    let avgdl = (docs.iter().map(|d| d.len as f64).sum::<f64>() / n.max(1) as f64).max(1.0) as f32;
+
+    // Postings, in page order.
+    let mut postings: BTreeMap<&str, Vec<(u32, u16, bool)>> = BTreeMap::new();
+    for (id, d) in docs.iter().enumerate() {
+        let norm = K1 * (1.0 - B + B * d.len / avgdl);
+        for (term, s) in &d.terms {
+            let tf = W_TITLE * s.title as f32 + W_HEADING * s.heading as f32 + s.body as f32;
+            let impact = tf * (K1 + 1.0) / (tf + norm);
+            let q = (1.0 + impact / (K1 + 1.0) * 14.999).clamp(1.0, 15.0) as u16;
+            let value = (s.best as u16) << SECTION_SHIFT | q << 1 | u16::from(s.title > 0);
+            postings
+                .entry(term.as_str())
+                .or_default()
+                .push((id as u32, value, s.title > 0 || s.heading > 0));
+        }
+    }
+    let df: HashMap<&str, usize> = postings.iter().map(|(t, p)| (*t, p.len())).collect();
+
+    // Cards: each in the shard of the page's rarest title term that still
+    // has room, so a search for the title finds the card with the postings.
+    let cards: Vec<String> = docs.iter().enumerate().map(|(id, d)| card_json(id, d)).collect();
+    let title_terms: Vec<Vec<&str>> = docs
+        .iter()
+        .map(|d| {
+            let mut t: Vec<&str> = d
+                .terms
+                .iter()
+                .filter(|(_, s)| s.title > 0)
+                .map(|(t, _)| t.as_str())
+                .collect();
+            t.sort_by_key(|t| (df[t], *t));
+            t
+        })
+        .collect();
+    // Encoded terms and their sizes, grouped by key.
+    let encoded: Vec<(&str, String)> = postings.iter().map(|(t, p)| (*t, encode_postings(p, n))).collect();
+    let entry_size = |t: &str, p: &str| t.len() + p.len() + 6;
+    let card_total: usize = cards.iter().map(|c| c.len() + 1).sum();
+    let total: usize = encoded.iter().map(|(t, p)| entry_size(t, p)).sum::<usize>() + card_total;
+    let shards = total.div_ceil(SHARD_BYTES).max(1);
+    let split = crowded_prefixes(&encoded, &|t, p| entry_size(t, p), SHARD_BYTES);
+    let shard_of = |t: &str| (fnv1a(&key(t, &split)) % shards as u32) as usize;
+
+    let mut shard_terms: Vec<Vec<usize>> = vec![Vec::new(); shards];
+    let mut load: Vec<usize> = vec![0; shards];
+    for (i, (t, p)) in encoded.iter().enumerate() {
+        let k = shard_of(t);
+        shard_terms[k].push(i);
+        load[k] += entry_size(t, p);
+    }
+    // Card homes: rarest title term whose shard stays under the target;
+    // else the lightest shard (reached through the card map).
+    let mut shard_cards: Vec<Vec<u32>> = vec![Vec::new(); shards];
+    let mut home: Vec<u32> = Vec::with_capacity(n);
+    let mut by_load: std::collections::BinaryHeap<std::cmp::Reverse<(usize, usize)>> = load
+        .iter()
+        .enumerate()
+        .map(|(k, &l)| std::cmp::Reverse((l, k)))
+        .collect();
+    for (id, terms) in title_terms.iter().enumerate() {
+        let size = cards[id].len() + 1;
+        let k = match terms
+            .iter()
+            .map(|t| shard_of(t))
+            .find(|&k| load[k] + size <= SHARD_BYTES * 5 / 4)
+        {
+            Some(k) => k,
+            None => loop {
+                let std::cmp::Reverse((l, k)) = by_load.pop().unwrap_or(std::cmp::Reverse((0, 0)));
+                if l == load[k] {
+                    break k;
+                } // stale entries are skipped
+                by_load.push(std::cmp::Reverse((load[k], k)));
+            },
+        };
+        load[k] += size;
+        by_load.push(std::cmp::Reverse((load[k], k)));
+        shard_cards[k].push(id as u32);
+        home.push(k as u32);
+    }
+
+    let mut files = Vec::new();
+    let mut bytes = 0;
+    for (k, terms) in shard_terms.iter().enumerate() {
+        let mut js = String::with_capacity(load[k] + 64);
+        let _ = write!(js, "polydocSearch(\"t{k}\",{{\"t\":[");
+        for (j, &i) in terms.iter().enumerate() {
+            let (t, p) = &encoded[i];
+            if j > 0 {
+                js.push(',');
+            }
+            let _ = write!(js, "{},\"{p}\"", json_str(t));
+        }
+        js.push_str("],\"c\":[");
+        for (j, &c) in shard_cards[k].iter().enumerate() {
+            if j > 0 {
+                js.push(',');
+            }
+            js.push_str(&cards[c as usize]);
+        }
+        js.push_str("]});\n");
+        bytes += js.len();
+        files.push((format!("t{k}.js"), js));
+    }
+
+    // Card maps: the shard of each page's first card copy.
+    let width = if shards <= 1 << 10 { 2 } else { 3 };
+    for (j, block) in home.chunks(CMAP_BLOCK).enumerate() {
+        let mut s = String::with_capacity(block.len() * width);
+        for &k in block {
+            fixed(&mut s, k, width);
+        }
+        let js = format!("polydocSearch(\"c{j}\",\"{s}\");\n");
+        bytes += js.len();
+        files.push((format!("c{j}.js"), js));
+    }
+
+    let meta = serde_json::json!({
+        "v": FORMAT,
+        "lang": analyzer.lang,
+        "n": n,
+        "k": shards,
+        "split": split.iter().collect::<Vec<_>>(),
+        "cmap": CMAP_BLOCK,
+        "cw": width,
+    });
+    let meta_js = format!("polydocSearch(\"meta\",{meta});\n");
+    let stats = IndexStats {
+        pages: n,
+        terms: encoded.len(),
+        postings: postings.values().map(Vec::len).sum(),
+        shards,
+        files: files.len() + 1,
+        bytes: bytes + meta_js.len(),
+        meta_bytes: meta_js.len(),
+    };
+    files.push(("meta.js".into(), meta_js));
+    (files, stats)
+}
+
+/// Adds the stems of compound parts (`modus` in `kioskmodus`) to each page,
+/// splitting against the words the locale's pages use.
+fn add_compound_parts(docs: &mut [Doc], analyzer: &Analyzer) {
+    let lang = analyzer.lang.as_str();
+    let mut vocab: HashSet<&str> = HashSet::new();
+    for d in docs.iter().filter(|d| d.lang == lang) {
+        vocab.extend(d.words.iter().map(String::as_str));
+    }
+    let mut parts: HashMap<String, Vec<String>> = HashMap::new();
+    for d in docs.iter().filter(|d| d.lang == lang) {
+        for w in d.long_words.keys() {
+            if !parts.contains_key(w) {
+                let known = |x: &str| x != w && vocab.contains(x);
+                let p: Vec<String> = split_compound(w, lang, &known)
+                    .iter()
+                    .map(|p| analyzer.stem(p))
+                    .collect();
+                parts.insert(w.clone(), p);
+            }
+        }
+    }
+    for d in docs.iter_mut().filter(|d| d.lang == lang) {
+        let long = std::mem::take(&mut d.long_words);
+        for (w, s) in &long {
+            for p in &parts[w] {
+                d.terms.entry(p.clone()).or_default().merge(s);
+            }
+        }
+        d.words = HashSet::new();
+    }
+}
+
+/// A page's result card: `[id, title, path, [[id, heading, excerpt], ...]]`.
+fn card_json(id: usize, d: &Doc) -> String {
+    let mut s = format!("[{id},{},{},[", json_str(&d.title), json_str(&d.path));
+    for (i, (hid, h, ex)) in d.sections.iter().enumerate() {
+        if i > 0 {
+            s.push(',');
+        }
+        if !hid.is_empty() && *hid == crate::markdown::slug::slug(h) {
+            // The client derives it from the heading (Learn's rule).
+            let _ = write!(s, "[0,{},{}]", json_str(h), json_str(ex));
+        } else {
+            let _ = write!(s, "[{},{},{}]", json_str(hid), json_str(h), json_str(ex));
+        }
+    }
+    s.push_str("]]");
+    s
+}
+
+fn json_str(s: &str) -> String {
+    serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into())
+}
+
+/// The shard key of a term: its first three characters, one more for each
+/// crowded prefix it starts with.
+pub fn key(term: &str, split: &HashSet<String>) -> String {
+    let chars: Vec<char> = term.chars().collect();
+    let mut n = 3.min(chars.len());
+    loop {
+        let k: String = chars[..n].iter().collect();
+        if n < chars.len() && split.contains(&k) {
+            n += 1;
+            continue;
+        }
+        return k;
+    }
+}
+
+/// Prefixes whose terms alone would overflow a shard: their terms are keyed
+/// by one more character.
+fn crowded_prefixes(encoded: &[(&str, String)], size: &dyn Fn(&str, &str) -> usize, limit: usize) -> HashSet<String> {
+    let mut split = HashSet::new();
+    for round in 0..8 {
+        let mut groups: HashMap<String, usize> = HashMap::new();
+        for (t, p) in encoded {
+            *groups.entry(key(t, &split)).or_default() += size(t, p);
+        }
+        let before = split.len();
+        let mut crowded: Vec<(String, usize)> = groups
+            .into_iter()
+            .filter(|(k, s)| *s > limit && k.chars().count() == 3 + round)
+            .collect();
+        crowded.sort();
+        // Keep the list (it is in meta.js) within a fixed size whatever
+        // the site size: the most crowded prefixes first.
+        crowded.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        let mut used: usize = split.iter().map(|k: &String| k.len() + 3).sum();
+        for (k, _) in crowded {
+            if used + k.len() + 3 > SPLIT_BYTES {
+                break;
+            }
+            used += k.len() + 3;
+            split.insert(k);
+        }
+        if split.len() == before {
+            break;
+        }
+    }
+    split
+}
+
+/// FNV-1a over the Unicode scalar values (the client hashes the same way).
+pub fn fnv1a(s: &str) -> u32 {
+    let mut h: u32 = 0x811c_9dc5;
+    for c in s.chars() {
+        h ^= c as u32;
+        h = h.wrapping_mul(0x0100_0193);
+    }
+    h
+}
+
+const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+/// Variable-length: 5 data bits a character, low bits first; 32 = more follows.
+fn varint(out: &mut String, mut v: u32) {
+    loop {
+        let low = v & 31;
+        v >>= 5;
+        if v == 0 {
+            out.push(ALPHABET[low as usize] as char);
+            return;
+        }
+        out.push(ALPHABET[(low | 32) as usize] as char);
+    }
+}
+
+/// Fixed width: 6 bits a character, high bits first.
+fn fixed(out: &mut String, v: u32, width: usize) {
+    for i in (0..width).rev() {
+        out.push(ALPHABET[((v >> (6 * i)) & 63) as usize] as char);
+    }
+}
+
+/// A posting value: section (6 bits), impact 1..15 (4 bits), title flag.
+const SECTION_SHIFT: u16 = 5;
+
+/// Sparse: `2*count, page deltas..., values...` (values two characters each).
+/// Dense (a term on many of the `n` pages): `2*count+1`, a bitmap of the
+/// pages (6 a character), then the sparse form of the pages where the term
+/// is in the title or a heading (the only ones whose impact and section
+/// are kept; the others count as a low impact).
+fn encode_postings(p: &[(u32, u16, bool)], n: usize) -> String {
+    let bitmap_len = n.div_ceil(6);
+    let strong: Vec<(u32, u16, bool)> = p.iter().copied().filter(|&(_, _, strong)| strong).collect();
+    if p.len() * 3 > bitmap_len + strong.len() * 4 + 8 {
+        let mut bits = vec![0u8; bitmap_len];
+        for &(d, _, _) in p {
+            bits[d as usize / 6] |= 1 << (d % 6);
+        }
+        let mut s = String::with_capacity(bitmap_len + strong.len() * 4 + 4);
+        varint(&mut s, (p.len() as u32) << 1 | 1);
+        s.extend(bits.iter().map(|&b| ALPHABET[b as usize] as char));
+        sparse(&mut s, &strong);
+        return s;
+    }
+    let mut s = String::with_capacity(p.len() * 4 + 2);
+    sparse(&mut s, p);
+    s
+}
+
+fn sparse(s: &mut String, p: &[(u32, u16, bool)]) {
+    varint(s, (p.len() as u32) << 1);
+    let mut last = 0;
+    for (i, &(doc, _, _)) in p.iter().enumerate() {
+        varint(s, if i == 0 { doc } else { doc - last - 1 });
+        last = doc;
+    }
+    for &(_, v, _) in p {
+        fixed(s, v as u32, 2);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_grow_for_crowded_prefixes() {
+        let split: HashSet<String> = ["ver".to_string()].into_iter().collect();
+        assert_eq!(key("verwijderen", &split), "verw");
+        assert_eq!(key("vak", &split), "vak");
+        assert_eq!(key("ver", &split), "ver");
+        assert_eq!(key("新幹", &split), "新幹");
+    }
+
+    #[test]
+    fn postings_encode_compactly() {
+        let s = encode_postings(&[(3, 0b100110, false), (4, 1, true), (40, 2, false)], 1000);
+        // 2*count 6; deltas 3, 0, 35 (two characters); three 2-character values
+        assert_eq!(s, "GDAjBAmABAC");
+        // On 12 pages of 12 a term is dense: a bitmap, then the title pages.
+        let all: Vec<(u32, u16, bool)> = (0..12).map(|d| (d, if d == 5 { 3 } else { 2 }, d == 5)).collect();
+        assert_eq!(encode_postings(&all, 12), "Z__CFAD");
+    }
+
+    #[test]
+    fn hash_matches_the_client() {
+        // search.js: fnv1a("wac") must give the same.
+        assert_eq!(fnv1a("wac"), 0x26e2_db22);
+    }
+}
