@@ -424,7 +424,9 @@
     var sections = card[3];
     var sec = sections[Math.min(best, sections.length - 1)] || ["", "", ""];
     var hid = sec[0] === 0 ? slug(sec[1]) : sec[0];
-    var url = this.localeUrl + card[2] + (hid ? "#" + hid : "");
+    // From file:// a folder URL shows a listing: name the page itself.
+    var file = /^file:/.test(this.localeUrl) && (!card[2] || /\/$/.test(card[2])) ? "index.html" : "";
+    var url = this.localeUrl + card[2] + file + (hid ? "#" + hid : "");
     var snippet = sec[2] || (sections[0] && sections[0][2]) || "";
     return {
       id: r.id,
