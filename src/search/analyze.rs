@@ -18,6 +18,13 @@ use rust_stemmers::{Algorithm, Stemmer};
 use unicode_normalization::UnicodeNormalization;
 use unicode_segmentation::UnicodeSegmentation;
 
+thread_local! {
+    /// Per thread: language, and raw word -> its (term, folded word) pairs.
+    #[allow(clippy::type_complexity)]
+    static CACHE: std::cell::RefCell<(String, std::collections::HashMap<String, Vec<(String, String)>>)> =
+        std::cell::RefCell::new((String::new(), std::collections::HashMap::new()));
+}
+
 /// Longest word indexed (longer ones are hashes, base64, ...).
 pub const MAX_WORD: usize = 40;
 
@@ -81,43 +88,70 @@ impl Analyzer {
 
     /// Calls `f` with every token of `text`, in order.
     pub fn tokens(&self, text: &str, mut f: impl FnMut(Token)) {
+        self.each_term(text, |term, word| {
+            f(Token {
+                term: term.to_string(),
+                word: word.to_string(),
+            })
+        });
+    }
+
+    /// Calls `f(term, folded word)` for every token of `text`, in order
+    /// (the word is empty for CJK bigrams). Folding and stemming results are
+    /// cached per thread: most words of a site repeat.
+    pub fn each_term(&self, text: &str, mut f: impl FnMut(&str, &str)) {
         for (cjk, run) in cjk_runs(text) {
             if cjk {
                 let folded: Vec<char> = run.nfkc().flat_map(char::to_lowercase).collect();
+                let mut buf = String::new();
                 if folded.len() == 1 {
-                    f(Token {
-                        term: folded[0].to_string(),
-                        word: String::new(),
-                    });
+                    buf.push(folded[0]);
+                    f(&buf, "");
                 }
                 for pair in folded.windows(2) {
-                    f(Token {
-                        term: pair.iter().collect(),
-                        word: String::new(),
-                    });
+                    buf.clear();
+                    buf.extend(pair);
+                    f(&buf, "");
                 }
                 continue;
             }
             for w in run.unicode_words() {
-                let folded = fold(w);
-                if folded.is_empty() || folded.chars().count() > MAX_WORD {
-                    continue;
-                }
-                // `config.json`, `load_users`, `l'utilisateur`: the whole and its parts.
-                if folded.contains(['.', '_', '\'', '\u{2019}']) {
-                    for part in folded.split(['.', '_', '\'', '\u{2019}']).filter(|p| !p.is_empty()) {
-                        f(Token {
-                            term: self.stem(part),
-                            word: part.to_string(),
-                        });
+                CACHE.with(|cache| {
+                    let mut cache = cache.borrow_mut();
+                    if cache.0 != self.lang {
+                        cache.0 = self.lang.clone();
+                        cache.1.clear();
                     }
-                }
-                f(Token {
-                    term: self.stem(&folded),
-                    word: folded,
+                    if cache.1.len() > 500_000 {
+                        cache.1.clear();
+                    }
+                    if !cache.1.contains_key(w) {
+                        let v = self.analyze_word(w);
+                        cache.1.insert(w.to_string(), v);
+                    }
+                    for (term, word) in &cache.1[w] {
+                        f(term, word);
+                    }
                 });
             }
         }
+    }
+
+    /// (term, folded word) pairs of one word: the whole and, for
+    /// `config.json`, `load_users`, `l'utilisateur`, its parts first.
+    fn analyze_word(&self, w: &str) -> Vec<(String, String)> {
+        let folded = fold(w);
+        let mut out = Vec::new();
+        if folded.is_empty() || folded.chars().count() > MAX_WORD {
+            return out;
+        }
+        if folded.contains(['.', '_', '\'', '\u{2019}']) {
+            for part in folded.split(['.', '_', '\'', '\u{2019}']).filter(|p| !p.is_empty()) {
+                out.push((self.stem(part), part.to_string()));
+            }
+        }
+        out.push((self.stem(&folded), folded));
+        out
     }
 
     /// The index terms of `text`, in order (a convenience for tests and queries).

@@ -110,23 +110,40 @@ pub fn analyze_page(analyzer: &Analyzer, locale: usize, path: &str, title: &str,
     };
     let mut len = 0f32;
     let mut feed = |doc: &mut Doc, text: &str, field: u8, section: usize, local: &mut HashMap<String, u16>| {
-        analyzer.tokens(text, |t| {
+        analyzer.each_term(text, |term, word| {
             len += match field {
                 0 => W_TITLE,
                 1 => W_HEADING,
                 _ => 1.0,
             };
-            let l = local.entry(t.term.clone()).or_default();
-            doc.terms.entry(t.term).or_default().add(field, section, l);
-            if analyzer.compounds && t.word.chars().count() >= MIN_PART && !t.word.bytes().any(|b| b.is_ascii_digit()) {
-                if t.word.chars().count() > 2 * MIN_PART {
-                    let mut lw = 0u16;
-                    doc.long_words
-                        .entry(t.word.clone())
-                        .or_default()
-                        .add(field, section, &mut lw);
+            let l = match local.get_mut(term) {
+                Some(l) => l,
+                None => local.entry(term.to_string()).or_default(),
+            };
+            match doc.terms.get_mut(term) {
+                Some(s) => s.add(field, section, l),
+                None => doc.terms.entry(term.to_string()).or_default().add(field, section, l),
+            }
+            if analyzer.compounds && word.len() >= MIN_PART && !doc.words.contains(word) {
+                let n = word.chars().count();
+                if n >= MIN_PART && !word.bytes().any(|b| b.is_ascii_digit()) {
+                    doc.words.insert(word.to_string());
                 }
-                doc.words.insert(t.word);
+            }
+            if analyzer.compounds
+                && word.len() > 2 * MIN_PART
+                && doc.words.contains(word)
+                && word.chars().count() > 2 * MIN_PART
+            {
+                let mut lw = 0u16;
+                match doc.long_words.get_mut(word) {
+                    Some(s) => s.add(field, section, &mut lw),
+                    None => doc
+                        .long_words
+                        .entry(word.to_string())
+                        .or_default()
+                        .add(field, section, &mut lw),
+                }
             }
         });
     };
