@@ -40,10 +40,10 @@ function count(c, buf) {
 }
 /* A page URL -> its path inside the site: "nl-nl/section-1/article-2/" */
 function pagePath(u) {
-  let p = u.startsWith("file:") ? fileURLToPath(u.split("#")[0]) : u.split("#")[0];
-  p = path.resolve(OUT, p.replace(/^\//, ""));
-  p = path.relative(OUT, p).split(path.sep).join("/");
-  p = p.replace(/index\.html$/, "");
+  u = u.split("#")[0].replace(/^\/+(?=file:)/, "");
+  // file:///x, file:/x (Pagefind joins its base path that way), or /x from the site root.
+  let p = u.startsWith("file:") ? path.relative(OUT, decodeURIComponent(u.replace(/^file:\/*/, "/"))) : u.replace(/^\//, "");
+  p = p.split(path.sep).join("/").replace(/index\.html$/, "");
   if (p && !p.endsWith("/")) p += "/";
   return p;
 }
@@ -89,7 +89,37 @@ function polydocSession() {
       const res = await engine.search(q, limit || 10);
       return res.results.map((r) => ({ url: pagePath(r.url), title: r.title, heading: r.heading, snippet: r.snippet }));
     },
+    /* Every result's page path, without loading cards (the map comes from disk). */
+    async all(q) {
+      const res = await engine.search(q, 1);
+      const paths = polydocPaths();
+      return res.ranked.map((id) => locale + "/" + paths[id]);
+    },
   };
+}
+
+let pdPaths = null;
+function polydocPaths() {
+  if (pdPaths) return pdPaths;
+  pdPaths = {};
+  const dir = path.join(OUT, "_search", locale);
+  for (const f of fs.readdirSync(dir)) {
+    if (!/^t\d+\.js$/.test(f)) continue;
+    const text = fs.readFileSync(path.join(dir, f), "utf8");
+    const data = JSON.parse(text.slice(text.indexOf(",") + 1, text.lastIndexOf(")")));
+    for (const c of data.c) pdPaths[c[0]] = c[2];
+  }
+  return pdPaths;
+}
+
+let pfPaths = {};
+function pagefindPath(id) {
+  if (!(id in pfPaths)) {
+    let buf = zlib.gunzipSync(fs.readFileSync(path.join(OUT, "pagefind", "fragment", id + ".pf_fragment"))).toString("utf8");
+    buf = buf.replace(/^pagefind_dcd/, "");
+    pfPaths[id] = pagePath(JSON.parse(buf).url);
+  }
+  return pfPaths[id];
 }
 
 /* ---- Pagefind ----------------------------------------------------------- */
@@ -118,6 +148,10 @@ async function pagefindSession() {
       const data = await Promise.all(top.map((r) => r.data()));
       return data.map((d) => ({ url: pagePath(d.url), title: d.meta && d.meta.title, heading: "", snippet: d.excerpt }));
     },
+    async all(q) {
+      const s = await pf.search(q);
+      return s && s.results ? s.results.map((r) => pagefindPath(r.id)) : [];
+    },
   };
 }
 
@@ -130,8 +164,9 @@ async function session() {
 async function main() {
   const out = { engine: engineName, first: [], further: [] };
   for (const queries of plan.sessions || []) {
+    // The client's own script counts as part of the first search.
     const s = await session();
-    let before = { ...s.c };
+    let before = counter();
     for (let i = 0; i < queries.length; i++) {
       await s.search(queries[i], 5);
       const d = { bytes: s.c.bytes - before.bytes, gzip: s.c.gzip - before.gzip, requests: s.c.requests - before.requests };
@@ -149,10 +184,9 @@ async function main() {
   }
   out.recall = [];
   for (const r of plan.recall || []) {
-    const res = await s.search(r.q, r.limit || 1000);
-    const got = new Set(res.map((x) => x.url));
+    const got = new Set(await s.all(r.q));
     const found = r.urls.filter((u) => got.has(u)).length;
-    out.recall.push({ kind: r.kind, q: r.q, expected: r.urls.length, found, results: res.length });
+    out.recall.push({ kind: r.kind, q: r.q, word: r.word, expected: r.urls.length, found, results: got.size });
   }
   if (plan.show) {
     const res = await s.search(plan.show, 3);

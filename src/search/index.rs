@@ -34,6 +34,8 @@ pub const CMAP_BLOCK: usize = 4096;
 pub const EXCERPT: usize = 48;
 /// Bytes of crowded prefixes listed in `meta.js` at most.
 pub const SPLIT_BYTES: usize = 6_000;
+/// Bytes of common terms listed in `meta.js` at most.
+pub const STOP_BYTES: usize = 1_000;
 /// Sections addressable from a posting (later ones count as the last).
 pub const MAX_SECTIONS: usize = 63;
 
@@ -304,7 +306,20 @@ pub fn build_locale(mut docs: Vec<Doc>, analyzer: &Analyzer) -> (Vec<(String, St
         files.push((format!("c{j}.js"), js));
     }
 
+    // The commonest terms: the client skips them beside rarer query words.
+    let mut common: Vec<(&str, usize)> = df.iter().filter(|(_, &d)| d * 4 > n && n >= 20).map(|(t, &d)| (*t, d)).collect();
+    common.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
+    let mut stop: Vec<&str> = Vec::new();
+    let mut stop_bytes = 0;
+    for (t, _) in common {
+        if stop_bytes + t.len() + 3 > STOP_BYTES {
+            break;
+        }
+        stop_bytes += t.len() + 3;
+        stop.push(t);
+    }
     let meta = serde_json::json!({
+        "stop": stop,
         "v": FORMAT,
         "lang": analyzer.lang,
         "n": n,

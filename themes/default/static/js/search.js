@@ -79,6 +79,8 @@
         self.meta = m;
         self.split = {};
         for (var i = 0; i < m.split.length; i++) self.split[m.split[i]] = true;
+        self.stop = {};
+        for (var j = 0; j < (m.stop || []).length; j++) self.stop[m.stop[j]] = true;
         return m;
       });
     }
@@ -341,6 +343,9 @@
     limit = limit || 8;
     return this.ready().then(function (meta) {
       var qs = analyze(query, meta.lang);
+      // Words on most pages add nothing beside rarer ones: not worth a download.
+      var rare = qs.filter(function (q) { return q.last || !self.stop[q.w]; });
+      if (rare.length && rare.length < qs.length && rare.some(function (q) { return !self.stop[q.w]; })) qs = rare;
       if (!qs.length || (qs.length === 1 && !qs[0].cjk && qs[0].w.length < 2)) return { query: query, results: [], terms: [] };
       return Promise.all(qs.map(function (q) { return self.termsFor(q); })).then(function (perWord) {
         var n = meta.n;
@@ -387,6 +392,7 @@
           return {
             query: query,
             total: list.length,
+            ranked: list.map(function (r) { return r.id; }),
             terms: matched,
             words: qs,
             results: top.map(function (r) { return self.result(r, qs, matched); })
