@@ -21,8 +21,8 @@ use unicode_segmentation::UnicodeSegmentation;
 thread_local! {
     /// Per thread: language, and raw word -> its (term, folded word) pairs.
     #[allow(clippy::type_complexity)]
-    static CACHE: std::cell::RefCell<(String, std::collections::HashMap<String, Vec<(String, String)>>)> =
-        std::cell::RefCell::new((String::new(), std::collections::HashMap::new()));
+    static CACHE: std::cell::RefCell<(String, super::fxhash::FxHashMap<String, Vec<(String, String)>>)> =
+        std::cell::RefCell::new((String::new(), Default::default()));
 }
 
 /// Longest word indexed (longer ones are hashes, base64, ...).

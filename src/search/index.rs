@@ -21,7 +21,7 @@
 
 use super::analyze::{split_compound, Analyzer, MIN_PART};
 use super::extract;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use super::fxhash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::fmt::Write as _;
 
 /// Index format, checked by the client.
@@ -37,7 +37,7 @@ pub const SPLIT_BYTES: usize = 6_000;
 /// Bytes of common terms listed in `meta.js` at most.
 pub const STOP_BYTES: usize = 1_000;
 /// Sections addressable from a posting (later ones count as the last).
-pub const MAX_SECTIONS: usize = 63;
+pub const MAX_SECTIONS: usize = 31;
 
 /// Field weights (BM25F-style) and BM25 parameters.
 const W_TITLE: f32 = 6.0;
@@ -91,17 +91,51 @@ pub struct Doc {
     pub sections: Vec<(String, String, String)>,
     /// Language of the analyzer used (a fallback page is in the source language).
     pub lang: String,
-    terms: HashMap<String, Stat>,
-    /// Folded words long enough to be compounds, with their stats.
-    long_words: HashMap<String, Stat>,
-    /// Every folded word (the vocabulary compounds are split against).
-    words: HashSet<String>,
+    /// Interned terms (`Strings`) with their stats, by term number.
+    terms: Vec<(u32, Stat)>,
+    /// Interned folded words long enough to be compounds, with their stats.
+    long_words: Vec<(u32, Stat)>,
     /// Weighted length (tokens).
     len: f32,
+    /// Distinct terms of the title (before compound parts are added).
+    title_terms: u16,
 }
 
-/// Analyses one page's title and article HTML.
-pub fn analyze_page(analyzer: &Analyzer, locale: usize, path: &str, title: &str, html: &str) -> Doc {
+/// The words a language's pages use (what compounds are split against),
+/// gathered from every page as it is analysed.
+pub type Vocab = std::sync::Mutex<HashSet<String>>;
+
+/// Every term and compound candidate of the site, numbered once, so pages
+/// keep numbers instead of strings (memory).
+#[derive(Default)]
+pub struct Strings {
+    pub ids: HashMap<Box<str>, u32>,
+    pub list: Vec<Box<str>>,
+}
+
+impl Strings {
+    fn id(&mut self, s: &str) -> u32 {
+        if let Some(&i) = self.ids.get(s) {
+            return i;
+        }
+        let i = self.list.len() as u32;
+        self.list.push(s.into());
+        self.ids.insert(s.into(), i);
+        i
+    }
+}
+
+/// Analyses one page's title and article HTML; adds its words to `vocab`
+/// and its terms to `strings`.
+pub fn analyze_page(
+    analyzer: &Analyzer,
+    locale: usize,
+    path: &str,
+    title: &str,
+    html: &str,
+    vocab: &Vocab,
+    strings: &std::sync::Mutex<Strings>,
+) -> Doc {
     let secs = extract::sections(html);
     let mut doc = Doc {
         locale,
@@ -111,7 +145,10 @@ pub fn analyze_page(analyzer: &Analyzer, locale: usize, path: &str, title: &str,
         ..Doc::default()
     };
     let mut len = 0f32;
-    let mut feed = |doc: &mut Doc, text: &str, field: u8, section: usize, local: &mut HashMap<String, u16>| {
+    let mut terms: HashMap<String, Stat> = HashMap::default();
+    let mut long_words: HashMap<String, Stat> = HashMap::default();
+    let mut words: HashSet<String> = HashSet::default();
+    let mut feed = |text: &str, field: u8, section: usize, local: &mut HashMap<String, u16>| {
         analyzer.each_term(text, |term, word| {
             len += match field {
                 0 => W_TITLE,
@@ -122,42 +159,49 @@ pub fn analyze_page(analyzer: &Analyzer, locale: usize, path: &str, title: &str,
                 Some(l) => l,
                 None => local.entry(term.to_string()).or_default(),
             };
-            match doc.terms.get_mut(term) {
+            match terms.get_mut(term) {
                 Some(s) => s.add(field, section, l),
-                None => doc.terms.entry(term.to_string()).or_default().add(field, section, l),
+                None => terms.entry(term.to_string()).or_default().add(field, section, l),
             }
-            if analyzer.compounds && word.len() >= MIN_PART && !doc.words.contains(word) {
-                let n = word.chars().count();
-                if n >= MIN_PART && !word.bytes().any(|b| b.is_ascii_digit()) {
-                    doc.words.insert(word.to_string());
-                }
-            }
-            if analyzer.compounds
-                && word.len() > 2 * MIN_PART
-                && doc.words.contains(word)
-                && word.chars().count() > 2 * MIN_PART
-            {
-                let mut lw = 0u16;
-                match doc.long_words.get_mut(word) {
-                    Some(s) => s.add(field, section, &mut lw),
-                    None => doc
-                        .long_words
-                        .entry(word.to_string())
-                        .or_default()
-                        .add(field, section, &mut lw),
+            if analyzer.compounds && word.len() >= MIN_PART {
+                let known = words.contains(word)
+                    || (word.chars().count() >= MIN_PART
+                        && !word.bytes().any(|b| b.is_ascii_digit())
+                        && words.insert(word.to_string()));
+                if known && word.len() > 2 * MIN_PART && word.chars().count() > 2 * MIN_PART {
+                    let mut lw = 0u16;
+                    match long_words.get_mut(word) {
+                        Some(s) => s.add(field, section, &mut lw),
+                        None => long_words
+                            .entry(word.to_string())
+                            .or_default()
+                            .add(field, section, &mut lw),
+                    }
                 }
             }
         });
     };
-    let mut local = HashMap::new();
-    feed(&mut doc, title, 0, 0, &mut local);
+    let mut local = HashMap::default();
+    feed(title, 0, 0, &mut local);
+    doc.title_terms = local.len().min(u16::MAX as usize) as u16;
     for (i, s) in secs.iter().enumerate() {
-        let mut local = HashMap::new();
-        feed(&mut doc, &s.heading, 1, i, &mut local);
-        feed(&mut doc, &s.text, 2, i, &mut local);
-        feed(&mut doc, &s.code, 2, i, &mut local);
+        let mut local = HashMap::default();
+        feed(&s.heading, 1, i, &mut local);
+        feed(&s.text, 2, i, &mut local);
+        feed(&s.code, 2, i, &mut local);
     }
     doc.len = len;
+    {
+        let mut st = strings.lock().unwrap_or_else(|e| e.into_inner());
+        doc.terms = terms.iter().map(|(t, s)| (st.id(t), *s)).collect();
+        doc.long_words = long_words.iter().map(|(t, s)| (st.id(t), *s)).collect();
+    }
+    if !words.is_empty() {
+        let mut v = vocab.lock().unwrap_or_else(|e| e.into_inner());
+        for w in words {
+            v.insert(w);
+        }
+    }
     doc.sections = secs
         .into_iter()
         .take(MAX_SECTIONS + 1)
@@ -182,29 +226,50 @@ pub struct IndexStats {
 }
 
 /// Builds the index files of one locale: `(file name, contents)` pairs.
-pub fn build_locale(mut docs: Vec<Doc>, analyzer: &Analyzer) -> (Vec<(String, String)>, IndexStats) {
+pub fn build_locale(
+    mut docs: Vec<Doc>,
+    analyzer: &Analyzer,
+    vocab: &HashSet<String>,
+    strings: &Strings,
+) -> (Vec<(String, String)>, IndexStats) {
     docs.sort_by(|a, b| a.path.cmp(&b.path));
+    // Compound parts never seen alone get numbers after the site's.
+    let mut extra: Vec<String> = Vec::new();
     if analyzer.compounds {
-        add_compound_parts(&mut docs, analyzer);
+        add_compound_parts(&mut docs, analyzer, vocab, strings, &mut extra);
     }
+    let base = strings.list.len();
+    let name = |id: u32| -> &str {
+        let id = id as usize;
+        if id < base {
+            &strings.list[id]
+        } else {
+            &extra[id - base]
+        }
+    };
     let n = docs.len();
     let avgdl = (docs.iter().map(|d| d.len as f64).sum::<f64>() / n.max(1) as f64).max(1.0) as f32;
 
     // Postings, in page order.
-    let mut postings: BTreeMap<&str, Vec<(u32, u16, bool)>> = BTreeMap::new();
+    let mut postings: HashMap<u32, Vec<Posting>> = HashMap::default();
     for (id, d) in docs.iter().enumerate() {
         let norm = K1 * (1.0 - B + B * d.len / avgdl);
+        // Distinct title terms: a query covering them all is the page's title.
+        let title_len = d.title_terms;
         for (term, s) in &d.terms {
             let tf = W_TITLE * s.title as f32 + W_HEADING * s.heading as f32 + s.body as f32;
             let impact = tf * (K1 + 1.0) / (tf + norm);
             let q = (1.0 + impact / (K1 + 1.0) * 14.999).clamp(1.0, 15.0) as u16;
-            let value = (s.best as u16) << SECTION_SHIFT | q << 1 | u16::from(s.title > 0);
+            let tlen = if s.title > 0 { title_len.min(7) } else { 0 };
+            let value = (s.best as u16) << SECTION_SHIFT | q << 3 | tlen;
             postings
-                .entry(term.as_str())
+                .entry(*term)
                 .or_default()
                 .push((id as u32, value, s.title > 0 || s.heading > 0));
         }
     }
+    let mut postings: Vec<(&str, Vec<Posting>)> = postings.into_iter().map(|(t, p)| (name(t), p)).collect();
+    postings.sort_unstable_by(|a, b| a.0.cmp(b.0));
     let df: HashMap<&str, usize> = postings.iter().map(|(t, p)| (*t, p.len())).collect();
 
     // Cards: each in the shard of the page's rarest title term that still
@@ -217,7 +282,7 @@ pub fn build_locale(mut docs: Vec<Doc>, analyzer: &Analyzer) -> (Vec<(String, St
                 .terms
                 .iter()
                 .filter(|(_, s)| s.title > 0)
-                .map(|(t, _)| t.as_str())
+                .map(|(t, _)| name(*t))
                 .collect();
             t.sort_by_key(|t| (df[t], *t));
             t
@@ -307,7 +372,11 @@ pub fn build_locale(mut docs: Vec<Doc>, analyzer: &Analyzer) -> (Vec<(String, St
     }
 
     // The commonest terms: the client skips them beside rarer query words.
-    let mut common: Vec<(&str, usize)> = df.iter().filter(|(_, &d)| d * 4 > n && n >= 20).map(|(t, &d)| (*t, d)).collect();
+    let mut common: Vec<(&str, usize)> = df
+        .iter()
+        .filter(|(_, &d)| d * 4 > n && n >= 20)
+        .map(|(t, &d)| (*t, d))
+        .collect();
     common.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
     let mut stop: Vec<&str> = Vec::new();
     let mut stop_bytes = 0;
@@ -332,7 +401,7 @@ pub fn build_locale(mut docs: Vec<Doc>, analyzer: &Analyzer) -> (Vec<(String, St
     let stats = IndexStats {
         pages: n,
         terms: encoded.len(),
-        postings: postings.values().map(Vec::len).sum(),
+        postings: postings.iter().map(|(_, p)| p.len()).sum(),
         shards,
         files: files.len() + 1,
         bytes: bytes + meta_js.len(),
@@ -344,35 +413,71 @@ pub fn build_locale(mut docs: Vec<Doc>, analyzer: &Analyzer) -> (Vec<(String, St
 
 /// Adds the stems of compound parts (`modus` in `kioskmodus`) to each page,
 /// splitting against the words the locale's pages use.
-fn add_compound_parts(docs: &mut [Doc], analyzer: &Analyzer) {
+fn add_compound_parts(
+    docs: &mut [Doc],
+    analyzer: &Analyzer,
+    vocab: &HashSet<String>,
+    strings: &Strings,
+    extra: &mut Vec<String>,
+) {
     let lang = analyzer.lang.as_str();
-    let mut vocab: HashSet<&str> = HashSet::new();
-    for d in docs.iter().filter(|d| d.lang == lang) {
-        vocab.extend(d.words.iter().map(String::as_str));
-    }
-    let mut parts: HashMap<String, Vec<String>> = HashMap::new();
-    for d in docs.iter().filter(|d| d.lang == lang) {
-        for w in d.long_words.keys() {
-            if !parts.contains_key(w) {
-                let known = |x: &str| x != w && vocab.contains(x);
-                let p: Vec<String> = split_compound(w, lang, &known)
-                    .iter()
-                    .map(|p| analyzer.stem(p))
-                    .collect();
-                parts.insert(w.clone(), p);
+    let mut long: Vec<u32> = docs
+        .iter()
+        .filter(|d| d.lang == lang)
+        .flat_map(|d| d.long_words.iter().map(|(w, _)| *w))
+        .collect();
+    long.sort_unstable();
+    long.dedup();
+    // Productive tails: a word that ends several compounds after a known
+    // head is a part even if the site never writes it alone.
+    let mut tails: HashMap<&str, u32> = HashMap::default();
+    for &w in &long {
+        let w: &str = &strings.list[w as usize];
+        let idx: Vec<usize> = w.char_indices().map(|(i, _)| i).collect();
+        for h in MIN_PART..idx.len().saturating_sub(MIN_PART) {
+            if vocab.contains(&w[..idx[h]]) {
+                *tails.entry(&w[idx[h]..]).or_default() += 1;
             }
         }
+    }
+    let base = strings.list.len() as u32;
+    let mut extra_ids: HashMap<String, u32> = HashMap::default();
+    let mut parts: HashMap<u32, Vec<u32>> = HashMap::default();
+    for &wid in &long {
+        let w: &str = &strings.list[wid as usize];
+        let known = |x: &str| x != w && (vocab.contains(x) || tails.get(x).is_some_and(|&n| n >= PRODUCTIVE_TAIL));
+        let p: Vec<u32> = split_compound(w, lang, &known)
+            .iter()
+            .map(|p| {
+                let stem = analyzer.stem(p);
+                match strings.ids.get(stem.as_str()) {
+                    Some(&i) => i,
+                    None => *extra_ids.entry(stem.clone()).or_insert_with(|| {
+                        extra.push(stem);
+                        base + extra.len() as u32 - 1
+                    }),
+                }
+            })
+            .collect();
+        parts.insert(wid, p);
     }
     for d in docs.iter_mut().filter(|d| d.lang == lang) {
         let long = std::mem::take(&mut d.long_words);
+        if long.iter().all(|(w, _)| parts[w].is_empty()) {
+            continue;
+        }
+        let mut terms: HashMap<u32, Stat> = d.terms.drain(..).collect();
         for (w, s) in &long {
             for p in &parts[w] {
-                d.terms.entry(p.clone()).or_default().merge(s);
+                terms.entry(*p).or_default().merge(s);
             }
         }
-        d.words = HashSet::new();
+        d.terms = terms.into_iter().collect();
     }
 }
+
+/// Compounds a tail must end (after a known head) to count as a word.
+const PRODUCTIVE_TAIL: u32 = 3;
 
 /// A page's result card: `[id, title, path, [[id, heading, excerpt], ...]]`.
 fn card_json(id: usize, d: &Doc) -> String {
@@ -411,19 +516,22 @@ pub fn key(term: &str, split: &HashSet<String>) -> String {
     }
 }
 
+/// Longest shard key: a typo after it never moves a word to another shard.
+pub const MAX_KEY: usize = 5;
+
 /// Prefixes whose terms alone would overflow a shard: their terms are keyed
-/// by one more character.
+/// by one more character (up to `MAX_KEY`).
 fn crowded_prefixes(encoded: &[(&str, String)], size: &dyn Fn(&str, &str) -> usize, limit: usize) -> HashSet<String> {
-    let mut split = HashSet::new();
+    let mut split = HashSet::default();
     for round in 0..8 {
-        let mut groups: HashMap<String, usize> = HashMap::new();
+        let mut groups: HashMap<String, usize> = HashMap::default();
         for (t, p) in encoded {
             *groups.entry(key(t, &split)).or_default() += size(t, p);
         }
         let before = split.len();
         let mut crowded: Vec<(String, usize)> = groups
             .into_iter()
-            .filter(|(k, s)| *s > limit && k.chars().count() == 3 + round)
+            .filter(|(k, s)| *s > limit && k.chars().count() == 3 + round && 3 + round < MAX_KEY)
             .collect();
         crowded.sort();
         // Keep the list (it is in meta.js) within a fixed size whatever
@@ -476,17 +584,23 @@ fn fixed(out: &mut String, v: u32, width: usize) {
     }
 }
 
-/// A posting value: section (6 bits), impact 1..15 (4 bits), title flag.
-const SECTION_SHIFT: u16 = 5;
+/// One page of a term's postings: page number, value, and whether the term
+/// is in the page's title or a heading (kept even for dense terms).
+type Posting = (u32, u16, bool);
+
+/// A posting value: section (5 bits), impact 1..15 (4 bits), and the
+/// number of distinct title terms (1..7, 7 = more) when the term is in
+/// the title, else 0.
+const SECTION_SHIFT: u16 = 7;
 
 /// Sparse: `2*count, page deltas..., values...` (values two characters each).
 /// Dense (a term on many of the `n` pages): `2*count+1`, a bitmap of the
 /// pages (6 a character), then the sparse form of the pages where the term
 /// is in the title or a heading (the only ones whose impact and section
 /// are kept; the others count as a low impact).
-fn encode_postings(p: &[(u32, u16, bool)], n: usize) -> String {
+fn encode_postings(p: &[Posting], n: usize) -> String {
     let bitmap_len = n.div_ceil(6);
-    let strong: Vec<(u32, u16, bool)> = p.iter().copied().filter(|&(_, _, strong)| strong).collect();
+    let strong: Vec<Posting> = p.iter().copied().filter(|&(_, _, strong)| strong).collect();
     if p.len() * 3 > bitmap_len + strong.len() * 4 + 8 {
         let mut bits = vec![0u8; bitmap_len];
         for &(d, _, _) in p {
@@ -503,7 +617,7 @@ fn encode_postings(p: &[(u32, u16, bool)], n: usize) -> String {
     s
 }
 
-fn sparse(s: &mut String, p: &[(u32, u16, bool)]) {
+fn sparse(s: &mut String, p: &[Posting]) {
     varint(s, (p.len() as u32) << 1);
     let mut last = 0;
     for (i, &(doc, _, _)) in p.iter().enumerate() {
@@ -531,10 +645,12 @@ mod tests {
     #[test]
     fn postings_encode_compactly() {
         let s = encode_postings(&[(3, 0b100110, false), (4, 1, true), (40, 2, false)], 1000);
+        // (values: 0b100110 = "Am", 1 = "AB", 2 = "AC")
         // 2*count 6; deltas 3, 0, 35 (two characters); three 2-character values
         assert_eq!(s, "GDAjBAmABAC");
         // On 12 pages of 12 a term is dense: a bitmap, then the title pages.
-        let all: Vec<(u32, u16, bool)> = (0..12).map(|d| (d, if d == 5 { 3 } else { 2 }, d == 5)).collect();
+        let all: Vec<Posting> = (0..12).map(|d| (d, if d == 5 { 3 } else { 2 }, d == 5)).collect();
+        // 2*12+1 = "Z"; twelve bits set = "__"; one strong page (5, value 3)
         assert_eq!(encode_postings(&all, 12), "Z__CFAD");
     }
 

@@ -9,6 +9,7 @@
 
 pub mod analyze;
 pub mod extract;
+mod fxhash;
 pub mod index;
 
 use crate::config::Config;
@@ -37,13 +38,27 @@ pub fn indexed(config: &Config, site: &Site, page: &Page) -> bool {
             .any(|x| !x.is_empty() && page.rel.starts_with(x.as_str()))
 }
 
+/// Every indexed page, analysed, and each locale's vocabulary.
+pub struct Prepared {
+    docs: Vec<index::Doc>,
+    vocab: Vec<index::Vocab>,
+    strings: std::sync::Mutex<index::Strings>,
+}
+
 /// Analyses every indexed page, in parallel (run beside rendering).
-pub fn prepare_all(config: &Config, site: &Site) -> Vec<index::Doc> {
+pub fn prepare_all(config: &Config, site: &Site) -> Prepared {
+    let vocab: Vec<index::Vocab> = config.locales.iter().map(|_| Default::default()).collect();
     if !config.search.enabled {
-        return Vec::new();
+        return Prepared {
+            docs: Vec::new(),
+            vocab,
+            strings: Default::default(),
+        };
     }
     let analyzers: Vec<Analyzer> = config.locales.iter().map(|l| Analyzer::new(&l.lang)).collect();
-    site.pages
+    let strings = std::sync::Mutex::new(index::Strings::default());
+    let docs = site
+        .pages
         .par_iter()
         .filter(|p| indexed(config, site, p))
         .map(|p| {
@@ -56,29 +71,43 @@ pub fn prepare_all(config: &Config, site: &Site) -> Vec<index::Doc> {
                 .strip_prefix(code.as_str())
                 .unwrap_or(&p.url)
                 .trim_start_matches('/');
-            index::analyze_page(analyzer, p.locale, path, &a.title, &a.md.html)
+            index::analyze_page(
+                analyzer,
+                p.locale,
+                path,
+                &a.title,
+                &a.md.html,
+                &vocab[a.locale],
+                &strings,
+            )
         })
-        .collect()
+        .collect();
+    Prepared { docs, vocab, strings }
 }
 
 /// Builds every locale's index and its search page into `files`.
 pub fn write(
     config: &Config,
     theme: &Theme,
-    docs: Vec<index::Doc>,
+    prepared: Prepared,
     files: &mut Vec<OutFile>,
 ) -> Result<Vec<index::IndexStats>, String> {
     if !config.search.enabled {
         return Ok(Vec::new());
     }
     let mut by_locale: Vec<Vec<index::Doc>> = config.locales.iter().map(|_| Vec::new()).collect();
-    for d in docs {
+    for d in prepared.docs {
         by_locale[d.locale].push(d);
     }
+    let strings = prepared.strings.into_inner().unwrap_or_else(|e| e.into_inner());
     let built: Vec<(Vec<(String, String)>, index::IndexStats)> = by_locale
         .into_par_iter()
+        .zip(prepared.vocab.into_par_iter())
         .enumerate()
-        .map(|(li, docs)| index::build_locale(docs, &Analyzer::new(&config.locales[li].lang)))
+        .map(|(li, (docs, vocab))| {
+            let vocab = vocab.into_inner().unwrap_or_else(|e| e.into_inner());
+            index::build_locale(docs, &Analyzer::new(&config.locales[li].lang), &vocab, &strings)
+        })
         .collect();
     let mut stats = Vec::new();
     for (li, (locale_files, s)) in built.into_iter().enumerate() {

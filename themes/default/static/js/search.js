@@ -26,7 +26,7 @@
   var CJK = /[\u3005\u3006\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f\u1100-\u11ff\u3130-\u318f\uac00-\ud7af\u{20000}-\u{2fa1f}]+/gu;
   var CJK_ONE = new RegExp(CJK.source, "u");
   var SPELL = { "ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "ı": "i" };
-  var SECTION_SHIFT = 5;
+  var SECTION_SHIFT = 7;
 
   /* ---- loading index parts ---------------------------------------------- */
 
@@ -307,7 +307,7 @@
   /* Keys a typo in the first letters may have moved the word from. */
   function typoVariants(w) {
     var v = [];
-    for (var i = 0; i < 3 && i < w.length - 1; i++) {
+    for (var i = 0; i < 5 && i < w.length - 1; i++) {
       v.push(w.slice(0, i) + w.slice(i + 1)); // an extra letter typed
       v.push(w.slice(0, i) + w[i + 1] + w[i] + w.slice(i + 2)); // two letters swapped
     }
@@ -328,7 +328,7 @@
         var s = self.shardOf(v);
         if (s !== k) shards[s] = true;
       });
-      return Promise.all(Object.keys(shards).slice(0, 4).map(function (s) { return self.shard(+s); })).then(function (lists) {
+      return Promise.all(Object.keys(shards).slice(0, 6).map(function (s) { return self.shard(+s); })).then(function (lists) {
         var all = [];
         lists.forEach(function (l) { all = all.concat(typoMatch(l, q)); });
         return all;
@@ -360,12 +360,15 @@
               var d = post.docs[i];
               var v = post.vals[d];
               var known = v !== undefined && v >= 0;
-              var impact = known ? ((v >> 1) & 15) / 15 : 0.3;
+              var impact = known ? ((v >> 3) & 15) / 15 : 0.3;
               var score = m.weight * idf * impact;
-              var r = docs[d] || (docs[d] = { id: d, per: new Array(qs.length), title: new Array(qs.length), sec: {} });
+              var r = docs[d] || (docs[d] = { id: d, per: new Array(qs.length), title: new Array(qs.length), tlen: 0, sec: {} });
               var prev = r.per[qi];
               if (!prev || score > prev.s) r.per[qi] = { s: score, w: m.weight };
-              if (known && (v & 1)) r.title[qi] = true;
+              if (known && (v & 7)) {
+                r.title[qi] = true;
+                r.tlen = v & 7;
+              }
               var sec = known ? v >> SECTION_SHIFT : -1;
               if (sec >= 0) r.sec[sec] = (r.sec[sec] || 0) + score;
             }
@@ -383,7 +386,9 @@
             if (r.title[i]) titled++;
           }
           coord /= qs.length;
-          r.score = sum * coord * coord * (1 + titled / qs.length);
+          // The query names the whole title (every title term matched): the page itself.
+          var whole = titled > 0 && titled >= r.tlen && r.tlen < 7 ? 1 : 0;
+          r.score = sum * coord * coord * (1 + titled / qs.length + whole);
           list.push(r);
         }
         list.sort(function (x, y) { return y.score - x.score || x.id - y.id; });
