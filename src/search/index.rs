@@ -304,6 +304,28 @@ pub fn build_locale(
         shard_terms[k].push(i);
         load[k] += entry_size(t, p);
     }
+    // A term that is itself a crowded prefix (`apparat`) lives under its own
+    // key, but words it is the stem of (`apparaten`) are looked up under
+    // longer keys: those shards get a pointer (`"@<shard>"`) to it.
+    let mut pointers: Vec<Vec<(&str, usize)>> = vec![Vec::new(); shards];
+    {
+        let keys: HashSet<String> = encoded.iter().map(|(t, _)| key(t, &split)).collect();
+        for (t, _) in encoded.iter().filter(|(t, _)| split.contains(*t)) {
+            let home = shard_of(t);
+            let mut targets: Vec<usize> = keys
+                .iter()
+                .filter(|k| k.len() > t.len() && k.starts_with(*t))
+                .map(|k| (fnv1a(k) % shards as u32) as usize)
+                .filter(|&k| k != home)
+                .collect();
+            targets.sort_unstable();
+            targets.dedup();
+            for k in targets {
+                pointers[k].push((t, home));
+                load[k] += t.len() + 10;
+            }
+        }
+    }
     // Card homes: rarest title term whose shard stays under the target;
     // else the lightest shard (reached through the card map).
     let mut shard_cards: Vec<Vec<u32>> = vec![Vec::new(); shards];
@@ -346,6 +368,12 @@ pub fn build_locale(
                 js.push(',');
             }
             let _ = write!(js, "{},\"{p}\"", json_str(t));
+        }
+        for (j, (t, home)) in pointers[k].iter().enumerate() {
+            if j > 0 || !terms.is_empty() {
+                js.push(',');
+            }
+            let _ = write!(js, "{},\"@{home}\"", json_str(t));
         }
         js.push_str("],\"c\":[");
         for (j, &c) in shard_cards[k].iter().enumerate() {
@@ -516,8 +544,8 @@ pub fn key(term: &str, split: &HashSet<String>) -> String {
     }
 }
 
-/// Longest shard key: a typo after it never moves a word to another shard.
-pub const MAX_KEY: usize = 5;
+/// Longest shard key (crowded families split no further).
+pub const MAX_KEY: usize = 10;
 
 /// Prefixes whose terms alone would overflow a shard: their terms are keyed
 /// by one more character (up to `MAX_KEY`).

@@ -179,7 +179,11 @@
     return this.load("t" + k).then(function (d) {
       if (self.shards[k]) return self.shards[k];
       var terms = [];
-      for (var i = 0; i < d.t.length; i += 2) terms.push({ t: d.t[i], p: d.t[i + 1], post: null });
+      for (var i = 0; i < d.t.length; i += 2) {
+        var p = d.t[i + 1];
+        // "@k": the term lives in shard k (a crowded prefix that is a stem).
+        terms.push(p[0] === "@" ? { t: d.t[i], ptr: +p.slice(1) } : { t: d.t[i], p: p, post: null });
+      }
       for (var j = 0; j < d.c.length; j++) self.cards[d.c[j][0]] = d.c[j];
       self.shards[k] = terms;
       return terms;
@@ -275,7 +279,7 @@
       var t = terms[i].t;
       if (t.length <= w.length) {
         if (t.length >= minStem && w.slice(0, t.length) === t && (!best || t.length > best.t.length)) best = terms[i];
-      } else if (q.last && w.length >= 2 && t.slice(0, w.length) === w) {
+      } else if (q.last && w.length >= 2 && terms[i].p && t.slice(0, w.length) === w) {
         completions.push(terms[i]);
       }
     }
@@ -292,7 +296,7 @@
     if (q.cjk || w.length < 4) return out;
     for (var i = 0; i < terms.length; i++) {
       var t = terms[i].t;
-      if (t.length < 3) continue;
+      if (t.length < 3 || !terms[i].p) continue;
       var ok = within1(t, w);
       // The stem of a misspelt inflected word: compare with w cut to the stem's length.
       if (!ok && w.length > t.length && t.length >= 4 && t.length >= w.length - 5) {
@@ -304,12 +308,20 @@
     return out;
   }
 
-  /* Keys a typo in the first letters may have moved the word from. */
-  function typoVariants(w) {
+  /* Words a typo in the shard key may have come from: an extra letter or
+     two swapped in the first letters, or a wrong or missing letter inside
+     a crowded prefix (meta.split) the word nearly starts with. */
+  function typoVariants(w, split) {
     var v = [];
-    for (var i = 0; i < 5 && i < w.length - 1; i++) {
-      v.push(w.slice(0, i) + w.slice(i + 1)); // an extra letter typed
-      v.push(w.slice(0, i) + w[i + 1] + w[i] + w.slice(i + 2)); // two letters swapped
+    for (var i = 0; i < 10 && i < w.length - 1; i++) {
+      v.push(w.slice(0, i) + w.slice(i + 1));
+      v.push(w.slice(0, i) + w[i + 1] + w[i] + w.slice(i + 2));
+    }
+    for (var k in split) {
+      for (var d = -1; d <= 1; d++) {
+        var pre = w.slice(0, k.length + d);
+        if (pre.length >= 3 && pre !== k && within1(k, pre)) v.push(k + w.slice(k.length + d));
+      }
     }
     return v;
   }
@@ -318,21 +330,40 @@
     var self = this;
     var k = this.shardOf(q.w);
     return this.shard(k).then(function (terms) {
-      var m = match(terms, q);
+      return self.follow(match(terms, q));
+    }).then(function (m) {
       if (m.length || q.cjk) return m;
-      m = typoMatch(terms, q);
-      if (m.length || q.w.length < 5) return m;
-      // Still nothing: the typo may be in the shard key itself.
-      var shards = {};
-      typoVariants(q.w).forEach(function (v) {
-        var s = self.shardOf(v);
-        if (s !== k) shards[s] = true;
+      return self.shard(k).then(function (terms) { return self.typos(terms, q, k); });
+    });
+  };
+
+  /* Replaces pointer entries by the entry in the shard they point to. */
+  Engine.prototype.follow = function (m) {
+    var self = this;
+    return Promise.all(m.map(function (x) {
+      if (x.e.ptr === undefined) return x;
+      return self.shard(x.e.ptr).then(function (terms) {
+        for (var i = 0; i < terms.length; i++) if (terms[i].t === x.e.t && terms[i].p) return { e: terms[i], weight: x.weight };
+        return null;
       });
-      return Promise.all(Object.keys(shards).slice(0, 6).map(function (s) { return self.shard(+s); })).then(function (lists) {
-        var all = [];
-        lists.forEach(function (l) { all = all.concat(typoMatch(l, q)); });
-        return all;
-      });
+    })).then(function (l) { return l.filter(Boolean); });
+  };
+
+  /* No match: terms one edit away, in the word's shard, then in the
+     shards a typo in the key may have moved it from. */
+  Engine.prototype.typos = function (terms, q, k) {
+    var self = this;
+    var m = typoMatch(terms, q);
+    if (m.length || q.w.length < 5) return m;
+    var shards = {};
+    typoVariants(q.w, self.split).forEach(function (v) {
+      var s = self.shardOf(v);
+      if (s !== k) shards[s] = true;
+    });
+    return Promise.all(Object.keys(shards).slice(0, 8).map(function (s) { return self.shard(+s); })).then(function (lists) {
+      var all = [];
+      lists.forEach(function (l) { all = all.concat(typoMatch(l, q)); });
+      return all;
     });
   };
 
