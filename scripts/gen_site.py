@@ -2,6 +2,7 @@
 """Generate a synthetic polydoc site for benchmarks and link-check tests.
 
     gen_site.py OUT_DIR --articles N --locales en-us,nl-nl [--broken K] [--seed S]
+                [--words syllables|real]
 
 Writes OUT_DIR/polydoc.toml, OUT_DIR/themes/default (copied from the
 repository), OUT_DIR/articles/<locale>/section-<k>/article-<j>.md (N articles
@@ -10,6 +11,11 @@ the K links that were broken on purpose. Every other link is valid. The first
 locale is the source locale; the others are "translations" of it: same
 structure, same links, translated words, headings carrying
 `<a name="english-slug"></a>` like Microsoft's localized docs.
+
+--words real (for search benchmarks) writes Dutch (nl-*) and Japanese
+(ja-*) locales in real words of our own list, with the compounds both
+languages write as one word (`kioskmodus`, `wachtwoordbeleid`, `東海道新幹線`)
+and Dutch plurals beside singulars; other languages keep syllable words.
 
 The output depends only on the arguments (stdlib only, no hash randomization).
 """
@@ -69,8 +75,10 @@ CODE_TEMPLATES = {
 }
 
 
-def lang_of(locale):
+def lang_of(locale, real=False):
     primary = locale.split("-")[0]
+    if real and primary == "ja":
+        return "ja"
     return primary if primary in FUNCTION_WORDS else "xx"
 
 
@@ -86,6 +94,95 @@ def make_vocab(lang):
     return words
 
 
+# --- Real words (--words real) ----------------------------------------------
+# Our own lists. Dutch: (singular, plural) nouns, verb forms, adjectives, and
+# compound heads/modifiers (modifier form includes any linking -s-).
+NL_NOUNS = [tuple(p.split("/")) for p in """
+wachtwoord/wachtwoorden gebruiker/gebruikers beheerder/beheerders instelling/instellingen apparaat/apparaten
+account/accounts groep/groepen bestand/bestanden map/mappen server/servers netwerk/netwerken verbinding/verbindingen
+toegang/toegangen recht/rechten rol/rollen licentie/licenties abonnement/abonnementen tenant/tenants
+organisatie/organisaties domein/domeinen certificaat/certificaten sleutel/sleutels melding/meldingen
+bericht/berichten fout/fouten oorzaak/oorzaken oplossing/oplossingen stap/stappen pagina/pagina's
+venster/vensters knop/knoppen menu/menu's optie/opties waarde/waarden regel/regels lijst/lijsten
+rapport/rapporten overzicht/overzichten functie/functies versie/versies update/updates taak/taken
+agent/agents wachtrij/wachtrijen sessie/sessies token/tokens aanvraag/aanvragen antwoord/antwoorden
+gegeven/gegevens profiel/profielen kenmerk/kenmerken beveiliging/beveiligingen controle/controles
+modus/modi kiosk/kiosken browser/browsers toepassing/toepassingen app/apps dienst/diensten
+omgeving/omgevingen locatie/locaties tijdzone/tijdzones datum/data termijn/termijnen limiet/limieten
+poort/poorten adres/adressen telefoon/telefoons computer/computers scherm/schermen printer/printers
+schijf/schijven back-up/back-ups herstelpunt/herstelpunten koppeling/koppelingen webhook/webhooks
+handtekening/handtekeningen sjabloon/sjablonen formulier/formulieren veld/velden tabel/tabellen
+kolom/kolommen rij/rijen filter/filters zoekopdracht/zoekopdrachten resultaat/resultaten
+vereiste/vereisten beperking/beperkingen uitzondering/uitzonderingen storing/storingen
+""".split()]
+NL_VERBS = """
+instellen stelt ingesteld inschakelen schakelt ingeschakeld uitschakelen uitgeschakeld configureren configureert
+geconfigureerd beheren beheert beheerd toevoegen voegt toegevoegd verwijderen verwijdert verwijderd controleren
+controleert gecontroleerd aanmelden meldt aangemeld afmelden afgemeld installeren installeert geinstalleerd
+bijwerken bijgewerkt openen opent geopend opslaan slaat opgeslagen selecteren selecteert geselecteerd kiezen
+kiest gekozen wijzigen wijzigt gewijzigd herstellen herstelt hersteld gebruiken gebruikt vinden vindt gevonden
+zoeken zoekt gezocht delen deelt gedeeld koppelen koppelt gekoppeld synchroniseren synchroniseert
+gesynchroniseerd registreren registreert geregistreerd blokkeren blokkeert geblokkeerd toestaan staat toegestaan
+weigeren weigert geweigerd testen test getest bekijken bekijkt bekeken exporteren exporteert geexporteerd
+importeren importeert geimporteerd verzenden verzendt verzonden ontvangen ontvangt starten start gestart
+stoppen stopt gestopt plannen plant gepland vernieuwen vernieuwt vernieuwd verlopen verloopt controleren
+""".split()
+NL_ADJECTIVES = """
+nieuw nieuwe beschikbaar beschikbare veilig veilige standaard extern externe intern interne lokaal lokale
+automatisch automatische handmatig handmatige verplicht verplichte optioneel optionele actief actieve geldig
+geldige ongeldig ongeldige tijdelijk tijdelijke volledig volledige eerste laatste snel snelle groot grote klein
+kleine oud oude juist juiste onjuist onjuiste gratis betaald betaalde beveiligd beveiligde openbaar openbare
+""".split()
+NL_MODIFIERS = """
+wachtwoord gebruikers beheer beveiligings apparaat netwerk toegangs aanmeld kiosk systeem server bestands
+gegevens account groeps domein certificaat sleutel meldings foutmeldings licentie abonnements tenant browser
+toepassings app diensten omgevings tijdzone poort printer schijf back-up herstel sjabloon formulier zoek
+web cloud mobiel telefoon beleids update versie taak sessie rapport
+""".split()
+NL_HEADS = [tuple(p.split("/")) for p in """
+beleid/beleidsregels instelling/instellingen modus/modi regel/regels beheer/beheer groep/groepen lijst/lijsten
+rapport/rapporten pagina/pagina's venster/vensters code/codes sleutel/sleutels account/accounts bericht/berichten
+fout/fouten melding/meldingen overzicht/overzichten status/statussen taak/taken versie/versies functie/functies
+profiel/profielen gegevens/gegevens beheerder/beheerders wizard/wizards centrum/centra portal/portals
+adres/adressen limiet/limieten termijn/termijnen controle/controles historie/historie logboek/logboeken
+verbinding/verbindingen toegang/toegang vereiste/vereisten
+""".split()]
+JA_FUNCTION = "の は を に が で と も から まで へ や より など ため こと".split()
+JA_WORDS = """
+設定 管理者 利用者 パスワード アカウント 接続 認証 証明書 サーバー ネットワーク 端末 画面 表示 更新 削除 追加
+確認 変更 登録 解除 有効 無効 手順 方法 問題 解決 原因 エラー メッセージ 通知 共有 同期 保存 復元 検索 結果
+一覧 詳細 項目 機能 範囲 権限 組織 部門 契約 料金 請求 支払い 東海道 新幹線 山陽 在来線 特急 列車 時刻表 駅
+乗車券 指定席 自由席 予約 払い戻し 運賃 路線 地図 天気 情報 案内 窓口 会員 番号 住所 電話 メール 送信 受信
+添付 署名 暗号化 鍵 安全 保護 監視 記録 報告 分析 集計 出力 入力 形式 文字 言語 翻訳 日本語 英語 時間 日付
+期限 制限 容量 記憶域 バックアップ 仮想 環境 構成 展開 開発 テスト 本番 運用 障害 復旧 対応 状態 開始 停止
+""".split()
+JA_PHRASES = {"see": "詳細については、次を参照してください:", "also": "関連項目", "step": "手順",
+              "csharp": "C# 開発者向け", "yes": "はい", "no": "いいえ"}
+
+
+def make_real_vocab(lang):
+    """Function words first, then simple words, then compounds (rarer)."""
+    rng = random.Random("real-vocab:" + lang)
+    if lang == "ja":
+        simple = list(JA_WORDS)
+        rng.shuffle(simple)
+        compounds = [a + b for a in JA_WORDS for b in JA_WORDS if a != b]
+        rng.shuffle(compounds)
+        words = JA_FUNCTION + simple + compounds
+    else:
+        simple = [f for n in NL_NOUNS for f in n] + NL_VERBS + NL_ADJECTIVES
+        rng.shuffle(simple)
+        compounds = [m + f for m in NL_MODIFIERS for h in NL_HEADS for f in h if m != h[0]]
+        rng.shuffle(compounds)
+        words = list(FUNCTION_WORDS["nl"]) + simple + compounds
+    out, seen = [], set()
+    for w in words:
+        if w not in seen:
+            seen.add(w)
+            out.append(w)
+    return out[:VOCAB_SIZE]
+
+
 def slugify(text):
     """Heading slug: lower case, keep letters/digits/-/_, spaces to '-', drop the rest."""
     return "".join("-" if c == " " else c for c in text.lower() if c.isalnum() or c in "-_ ")
@@ -98,9 +195,11 @@ def slugify(text):
 # (".",) (",",) (":",) punctuation glued to the previous token.
 
 class Lang:
-    def __init__(self, lang):
-        self.vocab = make_vocab(lang)
-        self.phrases = PHRASES[lang]
+    def __init__(self, lang, real=False):
+        self.real = real and lang in ("nl", "ja")
+        self.vocab = make_real_vocab(lang) if self.real else make_vocab(lang)
+        self.phrases = JA_PHRASES if lang == "ja" else PHRASES[lang]
+        self.sep, self.punct = ("", {".": "。", ",": "、", ":": ":"}) if lang == "ja" else (" ", {})
 
     def render(self, tokens):
         out, cap = [], False
@@ -111,7 +210,7 @@ class Lang:
                 kind = t[0]
                 if kind in (".", ",", ":"):
                     if out:
-                        out[-1] += kind
+                        out[-1] += self.punct.get(kind, kind)
                     continue
                 if kind == "cap":
                     cap = True
@@ -121,16 +220,16 @@ class Lang:
                 elif kind == "code":
                     s = "`%s`" % t[1]
                 elif kind == "bold":
-                    s = "**%s**" % " ".join(self.vocab[i] for i in t[1])
+                    s = "**%s**" % self.sep.join(self.vocab[i] for i in t[1])
                 elif kind == "ph":
                     s = self.phrases[t[1]]
                 else:  # link
-                    s = "[%s](%s)" % (" ".join(self.vocab[i] for i in t[1]), t[2])
+                    s = "[%s](%s)" % (self.sep.join(self.vocab[i] for i in t[1]), t[2])
             if cap:
                 s = s[:1].upper() + s[1:]
                 cap = False
             out.append(s)
-        return " ".join(out)
+        return self.sep.join(out)
 
 
 class Writer:
@@ -391,6 +490,8 @@ def main():
     ap.add_argument("--locales", default="en-us,nl-nl", help="comma-separated; the first is the source")
     ap.add_argument("--broken", type=int, default=0, help="links to break on purpose")
     ap.add_argument("--seed", default="1")
+    ap.add_argument("--words", choices=("syllables", "real"), default="syllables",
+                    help="real: Dutch and Japanese in real words with compounds (search benchmarks)")
     args = ap.parse_args()
 
     out, n, seed = args.out_dir, args.articles, args.seed
@@ -400,9 +501,10 @@ def main():
     if not 0 <= args.broken <= n * len(locales):
         sys.exit("--broken must be between 0 and the number of files")
 
-    langs = {lang_of(l): None for l in locales}
+    real = args.words == "real"
+    langs = {lang_of(l, real): None for l in locales}
     for code in langs:
-        langs[code] = EN if code == "en" else Lang(code)
+        langs[code] = EN if code == "en" else Lang(code, real)
     cum, acc = [], 0.0
     for r in range(VOCAB_SIZE):  # Zipf-like word frequencies
         acc += 1.0 / (r + 1)
@@ -423,9 +525,9 @@ def main():
     out.mkdir(parents=True, exist_ok=True)
     toml = ['title = "Bench"', 'base_url = "https://%s/"' % HOST, 'source_locale = "%s"' % locales[0],
             'hosts = ["%s"]' % HOST]
-    names = {"en": "English", "nl": "Nederlands"}
+    names = {"en": "English", "nl": "Nederlands", "ja": "日本語"}
     for l in locales:
-        toml += ["", "[locales.%s]" % l, 'name = "%s"' % names.get(lang_of(l), l)]
+        toml += ["", "[locales.%s]" % l, 'name = "%s"' % names.get(lang_of(l, real), l)]
     (out / "polydoc.toml").write_text("\n".join(toml) + "\n")
 
     theme_src = Path(__file__).resolve().parent.parent / "themes" / "default"
@@ -444,7 +546,7 @@ def main():
         for li, loc in enumerate(locales):
             kind = broken_at.get((loc, i))
             target = article.broken_target(kind) if kind else None
-            text = article.render(langs[lang_of(loc)], loc, li, target)
+            text = article.render(langs[lang_of(loc, real)], loc, li, target)
             path = Path("articles", loc, "section-%d" % place[i][0], "article-%d.md" % place[i][1])
             (out / path).parent.mkdir(parents=True, exist_ok=True)
             (out / path).write_text(text, encoding="utf-8")

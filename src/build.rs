@@ -33,6 +33,8 @@ pub struct Stats {
     pub redirects: usize,
     /// Milliseconds per stage (wall clock).
     pub stage_ms: BTreeMap<&'static str, u64>,
+    /// The search index of each locale.
+    pub search: Vec<crate::search::index::IndexStats>,
     #[serde(skip)]
     pub elapsed: Duration,
 }
@@ -235,22 +237,27 @@ pub fn build(site_root: &Path, show_progress: bool, out: Option<&Path>) -> Resul
     progress.set_message("rendering");
     progress.set_length(model.site.articles.len() as u64 + model.site.pages.len() as u64);
     // Pages are written as soon as they are rendered; only what the report
-    // needs is kept.
-    let rendered: Vec<Result<PageOutput, Diagnostic>> = (0..model.site.pages.len())
-        .into_par_iter()
-        .map(|i| {
-            let r = render_one(&model, i).map(|mut p| {
-                let html = std::mem::take(&mut p.html);
-                write(OutFile {
-                    path: p.path.clone(),
-                    content: Content::Bytes(html.into_bytes()),
-                });
-                p
-            });
-            progress.inc(1);
-            r
-        })
-        .collect();
+    // needs is kept. The search index is analysed beside rendering.
+    let (rendered, search_docs): (Vec<Result<PageOutput, Diagnostic>>, _) = rayon::join(
+        || {
+            (0..model.site.pages.len())
+                .into_par_iter()
+                .map(|i| {
+                    let r = render_one(&model, i).map(|mut p| {
+                        let html = std::mem::take(&mut p.html);
+                        write(OutFile {
+                            path: p.path.clone(),
+                            content: Content::Bytes(html.into_bytes()),
+                        });
+                        p
+                    });
+                    progress.inc(1);
+                    r
+                })
+                .collect()
+        },
+        || crate::search::prepare_all(&model.config, &model.site),
+    );
     progress.finish_and_clear();
     stage("render");
     let link_ms = pages::LINK_NANOS.load(std::sync::atomic::Ordering::Relaxed) / 1_000_000;
@@ -280,6 +287,10 @@ pub fn build(site_root: &Path, show_progress: bool, out: Option<&Path>) -> Resul
     });
     files_written += extra_count.into_inner();
     diags.extend(extra_diags);
+    let (search_out, search, search_diags) = search_files(&model, search_docs);
+    files_written += search_out.len();
+    search_out.into_par_iter().for_each(write);
+    diags.extend(search_diags);
     stage("site_files");
     if let Some(s) = staging {
         let failed = write_error.into_inner().unwrap();
@@ -322,6 +333,7 @@ pub fn build(site_root: &Path, show_progress: bool, out: Option<&Path>) -> Resul
         links,
         redirects: index.redirects.len(),
         stage_ms,
+        search,
         elapsed: start.elapsed(),
     };
     Ok(Build {
@@ -405,6 +417,27 @@ pub fn site_files(m: &Model, emit: &(dyn Fn(OutFile) + Sync)) -> Vec<Diagnostic>
     copied_files(m).into_iter().for_each(emit);
     diags.extend(crate::l10n::review::pages(config, site, index, theme, &m.l10n, emit));
     diags
+}
+
+/// Stage 3c: the search index of every locale (from the pages analysed by
+/// `search::prepare_all`) and the search page.
+pub fn search_files(
+    m: &Model,
+    prepared: crate::search::Prepared,
+) -> (Vec<OutFile>, Vec<crate::search::index::IndexStats>, Vec<Diagnostic>) {
+    let mut files = Vec::new();
+    match crate::search::write(&m.config, &m.theme, prepared, &mut files) {
+        Ok(stats) => (files, stats, Vec::new()),
+        Err(e) => (
+            files,
+            Vec::new(),
+            vec![Diagnostic::error(
+                "template",
+                "",
+                format!("cannot render the search page: {e}"),
+            )],
+        ),
+    }
 }
 
 /// Files copied as they are: the locales' assets and the theme's static

@@ -23,6 +23,8 @@ struct RawConfig {
     redirects: Option<PathBuf>,
     #[serde(default)]
     l10n: L10nSettings,
+    #[serde(default)]
+    search: Option<SearchConfig>,
 }
 
 /// `[l10n]`: translation review settings.
@@ -77,6 +79,31 @@ pub struct Config {
     /// relative to the site root. Default: that file when present.
     pub redirects: Option<PathBuf>,
     pub l10n: L10nSettings,
+    /// `[search]`: the per-locale search index.
+    pub search: SearchConfig,
+}
+
+/// `[search]` in polydoc.toml.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SearchConfig {
+    /// Write the index and the search page (default true).
+    pub enabled: bool,
+    /// Index pages marked `ROBOTS: NOINDEX` too (default false).
+    pub index_noindex: bool,
+    /// Pages left out: paths inside each locale starting with one of these
+    /// (default: the localization review pages under `_l10n/`).
+    pub exclude: Vec<String>,
+}
+
+impl Default for SearchConfig {
+    fn default() -> Self {
+        SearchConfig {
+            enabled: true,
+            index_noindex: false,
+            exclude: vec!["_l10n/".into()],
+        }
+    }
 }
 
 impl Config {
@@ -98,7 +125,7 @@ impl Config {
                 let (l, c) = LineIndex::new(text).line_col(text, span.start);
                 d = d.at(l, c);
             }
-            d.help("allowed keys: title, base_url, source_locale, theme, hosts, redirects, [locales.<code>] with name and path, [l10n] with severity and product_names")
+            d.help("allowed keys: title, base_url, source_locale, theme, hosts, redirects, [locales.<code>] with name and path, [l10n] with severity and product_names, [search] with enabled, index_noindex, exclude")
         })?;
         let err = |msg: String| Diagnostic::error("config", CONFIG_FILE, msg);
 
@@ -171,6 +198,7 @@ impl Config {
             hosts: raw.hosts.iter().map(|h| h.to_ascii_lowercase()).collect(),
             redirects: raw.redirects,
             l10n: raw.l10n,
+            search: raw.search.unwrap_or_default(),
         })
     }
 

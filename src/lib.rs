@@ -17,6 +17,7 @@ pub mod pages;
 pub mod parse;
 pub mod pivots;
 pub mod render;
+pub mod search;
 pub mod serve;
 pub mod site;
 pub mod sitemap;

@@ -75,6 +75,11 @@ impl Theme {
         Ok(Theme { tera, dir, strings })
     }
 
+    /// Whether the theme has an optional template (e.g. `search.html`).
+    pub fn has_template(&self, name: &str) -> bool {
+        self.tera.get_template(name).is_ok()
+    }
+
     pub fn render(&self, template: &str, ctx: Map<String, Value>) -> Result<String, String> {
         let ctx = tera::Context::from_value(Value::Object(ctx)).map_err(|e| chain(&e))?;
         self.tera.render(template, &ctx).map_err(|e| chain(&e))
@@ -128,6 +133,12 @@ pub fn common_context(
     m.insert("locales".into(), Value::Array(locales));
     m.insert("static_path".into(), Value::String(url("_static/")));
     m.insert("t".into(), json!(theme.strings[locale].map));
+    if config.search.enabled {
+        m.insert(
+            "search".into(),
+            json!({"index": url(&crate::search::index_dir(&loc.code)), "page": url(&format!("{}/search/", loc.code))}),
+        );
+    }
     m
 }
 

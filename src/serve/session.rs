@@ -162,6 +162,9 @@ impl Session {
         let extra = std::sync::Mutex::new(Vec::new());
         self.extra_diags = build::site_files(m, &|f| extra.lock().unwrap().push(f));
         files.extend(extra.into_inner().unwrap());
+        let (search, _, search_diags) = build::search_files(m, crate::search::prepare_all(&m.config, &m.site));
+        files.extend(search);
+        self.extra_diags.extend(search_diags);
         self.write(files, true, &mut update)?;
         update.elapsed = start.elapsed();
         Ok(update)
@@ -376,9 +379,13 @@ impl Session {
         };
         let all: Vec<usize> = (0..self.model.as_ref().unwrap().site.pages.len()).collect();
         let mut files = self.render_pages(&all, &mut update);
+        let m = self.model.as_ref().unwrap();
         let extra = std::sync::Mutex::new(Vec::new());
-        self.extra_diags = build::site_files(self.model.as_ref().unwrap(), &|f| extra.lock().unwrap().push(f));
+        self.extra_diags = build::site_files(m, &|f| extra.lock().unwrap().push(f));
         files.extend(extra.into_inner().unwrap());
+        let (search, _, search_diags) = build::search_files(m, crate::search::prepare_all(&m.config, &m.site));
+        files.extend(search);
+        self.extra_diags.extend(search_diags);
         self.write(files, true, &mut update)?;
         update.elapsed = start.elapsed();
         Ok(update)

@@ -1,0 +1,388 @@
+//! Search analysis: text -> index terms, per language.
+//!
+//! - Chinese, Japanese and Korean runs become overlapping character bigrams
+//!   (a one-character run stays a unigram), so any substring of two or more
+//!   characters is found without a dictionary.
+//! - Other text is split into words (Unicode word boundaries, UAX #29),
+//!   folded (lower case, compatibility decomposition, combining marks
+//!   dropped, a few letters spelled out) and stemmed with Snowball where
+//!   rust-stemmers has the language.
+//! - Dutch and German (and the other compounding Germanic languages) also
+//!   index the parts of compound words; the parts are found against the
+//!   locale's own vocabulary (`split_compound`).
+//!
+//! The browser client (`themes/default/static/js/search.js`) folds and
+//! segments the query the same way; the two must change together.
+
+use rust_stemmers::{Algorithm, Stemmer};
+use unicode_normalization::UnicodeNormalization;
+use unicode_segmentation::UnicodeSegmentation;
+
+thread_local! {
+    /// Per thread: language, and raw word -> its (term, folded word) pairs.
+    #[allow(clippy::type_complexity)]
+    static CACHE: std::cell::RefCell<(String, super::fxhash::FxHashMap<String, Vec<(String, String)>>)> =
+        std::cell::RefCell::new((String::new(), Default::default()));
+}
+
+/// Longest word indexed (longer ones are hashes, base64, ...).
+pub const MAX_WORD: usize = 40;
+
+pub struct Analyzer {
+    stemmer: Option<Stemmer>,
+    /// Language of this analyzer (BCP 47 primary subtag, lower case).
+    pub lang: String,
+    /// Index compound parts (Germanic languages).
+    pub compounds: bool,
+}
+
+/// One token of a text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Token {
+    /// The index term: folded and stemmed word, or a CJK bigram.
+    pub term: String,
+    /// The folded word before stemming (empty for CJK), used to split compounds.
+    pub word: String,
+}
+
+impl Analyzer {
+    /// The analyzer for a BCP 47 language tag (`nl-NL`, `ja`, `zh-Hans`).
+    pub fn new(lang_tag: &str) -> Analyzer {
+        let lang = lang_tag.split('-').next().unwrap_or("").to_ascii_lowercase();
+        let algorithm = match lang.as_str() {
+            "ar" => Some(Algorithm::Arabic),
+            "da" => Some(Algorithm::Danish),
+            "nl" => Some(Algorithm::Dutch),
+            "en" => Some(Algorithm::English),
+            "fi" => Some(Algorithm::Finnish),
+            "fr" => Some(Algorithm::French),
+            "de" => Some(Algorithm::German),
+            "el" => Some(Algorithm::Greek),
+            "hu" => Some(Algorithm::Hungarian),
+            "it" => Some(Algorithm::Italian),
+            "nb" | "nn" | "no" => Some(Algorithm::Norwegian),
+            "pt" => Some(Algorithm::Portuguese),
+            "ro" => Some(Algorithm::Romanian),
+            "ru" => Some(Algorithm::Russian),
+            "es" => Some(Algorithm::Spanish),
+            "sv" => Some(Algorithm::Swedish),
+            "ta" => Some(Algorithm::Tamil),
+            "tr" => Some(Algorithm::Turkish),
+            _ => None,
+        };
+        let compounds = matches!(lang.as_str(), "nl" | "de" | "da" | "sv" | "nb" | "nn" | "no" | "af");
+        Analyzer {
+            stemmer: algorithm.map(Stemmer::create),
+            lang,
+            compounds,
+        }
+    }
+
+    /// The index term of one folded word.
+    pub fn stem(&self, folded: &str) -> String {
+        match &self.stemmer {
+            Some(s) => s.stem(folded).into_owned(),
+            None => folded.to_string(),
+        }
+    }
+
+    /// Calls `f` with every token of `text`, in order.
+    pub fn tokens(&self, text: &str, mut f: impl FnMut(Token)) {
+        self.each_term(text, |term, word| {
+            f(Token {
+                term: term.to_string(),
+                word: word.to_string(),
+            })
+        });
+    }
+
+    /// Calls `f(term, folded word)` for every token of `text`, in order
+    /// (the word is empty for CJK bigrams). Folding and stemming results are
+    /// cached per thread: most words of a site repeat.
+    pub fn each_term(&self, text: &str, mut f: impl FnMut(&str, &str)) {
+        for (cjk, run) in cjk_runs(text) {
+            if cjk {
+                let folded: Vec<char> = run.nfkc().flat_map(char::to_lowercase).collect();
+                let mut buf = String::new();
+                if folded.len() == 1 {
+                    buf.push(folded[0]);
+                    f(&buf, "");
+                }
+                for pair in folded.windows(2) {
+                    buf.clear();
+                    buf.extend(pair);
+                    f(&buf, "");
+                }
+                continue;
+            }
+            for w in run.unicode_words() {
+                CACHE.with(|cache| {
+                    let mut cache = cache.borrow_mut();
+                    if cache.0 != self.lang {
+                        cache.0 = self.lang.clone();
+                        cache.1.clear();
+                    }
+                    if cache.1.len() > 500_000 {
+                        cache.1.clear();
+                    }
+                    if !cache.1.contains_key(w) {
+                        let v = self.analyze_word(w);
+                        cache.1.insert(w.to_string(), v);
+                    }
+                    for (term, word) in &cache.1[w] {
+                        f(term, word);
+                    }
+                });
+            }
+        }
+    }
+
+    /// (term, folded word) pairs of one word: the whole and, for
+    /// `config.json`, `load_users`, `l'utilisateur`, its parts first.
+    fn analyze_word(&self, w: &str) -> Vec<(String, String)> {
+        let folded = fold(w);
+        let mut out = Vec::new();
+        if folded.is_empty() || folded.chars().count() > MAX_WORD {
+            return out;
+        }
+        if folded.contains(['.', '_', '\'', '\u{2019}']) {
+            for part in folded.split(['.', '_', '\'', '\u{2019}']).filter(|p| !p.is_empty()) {
+                out.push((self.stem(part), part.to_string()));
+            }
+        }
+        out.push((self.stem(&folded), folded));
+        out
+    }
+
+    /// The index terms of `text`, in order (a convenience for tests and queries).
+    pub fn terms(&self, text: &str) -> Vec<String> {
+        let mut v = Vec::new();
+        self.tokens(text, |t| v.push(t.term));
+        v
+    }
+}
+
+/// Case and diacritic folding of a non-CJK word: lower case, compatibility
+/// decomposition, combining marks dropped, and letters that do not
+/// decompose spelled out (`ß` -> `ss`, `æ` -> `ae`, `ø` -> `o`, ...).
+pub fn fold(word: &str) -> String {
+    let mut out = String::with_capacity(word.len());
+    for c in word.chars().flat_map(char::to_lowercase).collect::<String>().nfkd() {
+        if is_mark(c) {
+            continue;
+        }
+        match c {
+            'ß' => out.push_str("ss"),
+            'æ' => out.push_str("ae"),
+            'œ' => out.push_str("oe"),
+            'ø' => out.push('o'),
+            'ł' => out.push('l'),
+            'đ' => out.push('d'),
+            'ð' => out.push('d'),
+            'þ' => out.push_str("th"),
+            'ı' => out.push('i'),
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+fn is_mark(c: char) -> bool {
+    use unicode_general_category::{get_general_category, GeneralCategory as G};
+    matches!(
+        get_general_category(c),
+        G::NonspacingMark | G::SpacingMark | G::EnclosingMark
+    )
+}
+
+/// Chinese, Japanese and Korean letters (searched by bigrams).
+pub fn is_cjk(c: char) -> bool {
+    matches!(c as u32,
+        0x3005..=0x3006        // 々 〆
+        | 0x3040..=0x30FF      // Hiragana, Katakana
+        | 0x31F0..=0x31FF      // Katakana phonetic extensions
+        | 0x3400..=0x4DBF      // CJK extension A
+        | 0x4E00..=0x9FFF      // CJK unified ideographs
+        | 0xF900..=0xFAFF      // compatibility ideographs
+        | 0xFF66..=0xFF9F      // half-width Katakana
+        | 0x1100..=0x11FF      // Hangul Jamo
+        | 0x3130..=0x318F      // Hangul compatibility Jamo
+        | 0xAC00..=0xD7AF      // Hangul syllables
+        | 0x20000..=0x2FA1F    // CJK extensions B..F, compatibility supplement
+    )
+}
+
+/// Splits text into alternating (is_cjk, run) pieces.
+fn cjk_runs(text: &str) -> impl Iterator<Item = (bool, &str)> {
+    let mut rest = text;
+    std::iter::from_fn(move || {
+        let first = rest.chars().next()?;
+        let cjk = is_cjk(first);
+        let end = rest
+            .char_indices()
+            .find(|&(_, c)| is_cjk(c) != cjk)
+            .map(|(i, _)| i)
+            .unwrap_or(rest.len());
+        let (run, tail) = rest.split_at(end);
+        rest = tail;
+        Some((cjk, run))
+    })
+}
+
+/// Linking morphemes allowed between compound parts (`beleid-s-regel`,
+/// `Arbeit-s-platz`, `boek-en-kast`).
+fn linkers(lang: &str) -> &'static [&'static str] {
+    match lang {
+        "nl" | "af" => &["s", "en", "e"],
+        "de" => &["s", "es", "en", "n", "e", "er"],
+        "da" | "nb" | "nn" | "no" | "sv" => &["s", "e"],
+        _ => &[],
+    }
+}
+
+/// Shortest compound part.
+pub const MIN_PART: usize = 3;
+
+/// The parts of a compound `word` (folded), each a word of `known`:
+/// `kioskmodus` -> [`kiosk`, `modus`], `wachtwoordbeleid` ->
+/// [`wachtwoord`, `beleid`, `wacht`, `woord`]. Empty when the word is
+/// not a compound of known words. Prefers the longest head, so parts
+/// that are themselves compounds are split again.
+pub fn split_compound(word: &str, lang: &str, known: &dyn Fn(&str) -> bool) -> Vec<String> {
+    let mut out = Vec::new();
+    split_into(word, lang, known, &mut out, 0);
+    out
+}
+
+fn split_into(word: &str, lang: &str, known: &dyn Fn(&str) -> bool, out: &mut Vec<String>, depth: usize) {
+    let chars: Vec<(usize, char)> = word.char_indices().collect();
+    if chars.len() < 2 * MIN_PART || depth > 3 {
+        return;
+    }
+    // Longest head first: `wachtwoord|beleid` before `wacht|woordbeleid`.
+    for h in (MIN_PART..=chars.len() - MIN_PART).rev() {
+        let head = &word[..chars[h].0];
+        if !known(head) {
+            continue;
+        }
+        let rest = &word[chars[h].0..];
+        let tails = std::iter::once(rest).chain(
+            linkers(lang)
+                .iter()
+                .filter_map(|l| rest.strip_prefix(l))
+                .filter(|t| t.chars().count() >= MIN_PART),
+        );
+        for tail in tails {
+            let tail_ok = known(tail) || {
+                let mut sub = Vec::new();
+                split_into(tail, lang, known, &mut sub, depth + 1);
+                !sub.is_empty()
+            };
+            if tail_ok {
+                for p in [head, tail] {
+                    if !out.iter().any(|o| o == p) {
+                        out.push(p.to_string());
+                    }
+                }
+                for p in [head, tail] {
+                    split_into(p, lang, known, out, depth + 1);
+                }
+                return;
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    /// Whether a query finds a text: every query term is a term of the text.
+    fn finds(lang: &str, query: &str, text: &str) -> bool {
+        let a = Analyzer::new(lang);
+        let doc: HashSet<String> = a.terms(text).into_iter().collect();
+        let q = a.terms(query);
+        !q.is_empty() && q.iter().all(|t| doc.contains(t))
+    }
+
+    #[test]
+    fn dutch_inflections_share_a_stem() {
+        assert!(finds("nl-NL", "wachtwoorden", "Stel een nieuw wachtwoord in."));
+        assert!(finds("nl-NL", "wachtwoord", "Alle wachtwoorden verlopen na 90 dagen."));
+        assert!(finds("nl-NL", "gebruikers", "Elke gebruiker kan zich aanmelden."));
+        assert!(finds("nl-NL", "instellingen", "De instelling staat uit."));
+        assert!(!finds("nl-NL", "wachtwoord", "Wacht op de beheerder."));
+    }
+
+    #[test]
+    fn english_german_french_spanish_stem() {
+        assert!(finds("en-US", "configuring", "Configure the relay."));
+        assert!(finds("de-DE", "Einstellungen", "Die Einstellung ist aktiv."));
+        assert!(finds("fr-FR", "utilisateurs", "Chaque utilisateur peut se connecter."));
+        assert!(finds("es-ES", "contraseñas", "Cambie la contraseña."));
+        assert!(finds("ru-RU", "пароли", "Введите пароль."));
+        assert!(finds("sv-SE", "lösenorden", "Ange ett lösenord."));
+    }
+
+    #[test]
+    fn diacritics_and_case_fold() {
+        assert_eq!(fold("Één"), "een");
+        assert_eq!(fold("Straße"), "strasse");
+        assert_eq!(fold("Ærø"), "aero");
+        assert_eq!(fold("ﬁle"), "file");
+        assert_eq!(fold("ＡＢＣ"), "abc");
+        assert!(finds("fr-FR", "developpeur", "Le développeur"));
+        assert!(finds("fr-FR", "DÉVELOPPEUR", "le developpeur"));
+        assert!(finds("nl-NL", "ideeen", "Twee ideeën."));
+        assert!(finds("de-DE", "uber", "Über die Anmeldung"));
+    }
+
+    #[test]
+    fn japanese_without_spaces_by_bigrams() {
+        let a = Analyzer::new("ja-JP");
+        assert_eq!(a.terms("新幹線"), vec!["新幹", "幹線"]);
+        assert!(finds("ja-JP", "新幹線", "東海道新幹線の時刻表"));
+        assert!(finds("ja-JP", "パスワード", "パスワードをリセットするには"));
+        assert!(finds("ja-JP", "リセット", "パスワードをリセットするには"));
+        assert!(!finds("ja-JP", "新幹線", "東海道線の時刻表"));
+        // Latin words inside Japanese text are words of their own.
+        assert!(finds("ja-JP", "azure", "Azureのパスワード"));
+        // Half-width Katakana folds to full width; dakuten are kept.
+        assert!(finds("ja-JP", "ﾊﾟｽﾜｰﾄﾞ", "パスワード"));
+        assert!(!finds("ja-JP", "かか", "がが"));
+        // One character alone is a term.
+        assert_eq!(a.terms("字"), vec!["字"]);
+    }
+
+    #[test]
+    fn chinese_and_korean_bigrams() {
+        assert!(finds("zh-Hans", "密码", "重置用户密码的步骤"));
+        assert!(finds("ko-KR", "비밀번호", "비밀번호를 재설정하려면"));
+    }
+
+    #[test]
+    fn identifiers_are_words_and_parts() {
+        let a = Analyzer::new("en-US");
+        let t = a.terms("Edit config.json and load_users()");
+        for want in ["config", "json", "config.json", "load", "user"] {
+            assert!(t.iter().any(|x| x == want), "{want} in {t:?}");
+        }
+    }
+
+    #[test]
+    fn compounds_split_against_known_words() {
+        let vocab: HashSet<&str> = ["kiosk", "modus", "wachtwoord", "wacht", "woord", "beleid", "regel"]
+            .into_iter()
+            .collect();
+        let known = |w: &str| vocab.contains(w);
+        assert_eq!(split_compound("kioskmodus", "nl", &known), vec!["kiosk", "modus"]);
+        let parts = split_compound("wachtwoordbeleid", "nl", &known);
+        assert_eq!(&parts[..2], ["wachtwoord", "beleid"]);
+        assert!(parts.contains(&"woord".to_string()));
+        // Linking -s-.
+        assert_eq!(split_compound("beleidsregel", "nl", &known), vec!["beleid", "regel"]);
+        assert!(split_compound("kiosken", "nl", &known).is_empty());
+        assert!(split_compound("modus", "nl", &known).is_empty());
+    }
+}

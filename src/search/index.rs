@@ -1,0 +1,690 @@
+//! Search index writer: the analysed pages of one locale -> that locale's
+//! index files under `_search/<locale>/`, every one a small script
+//! (`polydocSearch("name", {...});`) so the client can load it with a
+//! `<script>` element, which works from `file://` as well as from any host.
+//!
+//! - `meta.js`: constant-size facts (page count, shard count, format).
+//! - `t<k>.js`: term shards. A term lives in shard `hash(key) % K`, where
+//!   the key is its first three characters (longer for the few crowded
+//!   prefixes listed in `meta.split`), so every completion of a typed word
+//!   is in the word's own shard. Each term has its postings: page numbers
+//!   and, per page, a quantized BM25 impact (title and headings weigh
+//!   more), a title flag and the section the term is strongest in. Shards
+//!   also carry the result cards (title, URL, section headings with IDs
+//!   and excerpts) of pages whose rarest title terms they hold, so a search
+//!   for a page's title needs no further request to show it.
+//! - `c<j>.js`: for 4096 pages each, which shard holds the page's card
+//!   (for results found by body text only).
+//!
+//! Numbers are written as base-64 variable-length integers (5 data bits a
+//! character) inside JSON strings; `search.js` decodes them.
+
+use super::analyze::{split_compound, Analyzer, MIN_PART};
+use super::extract;
+use super::fxhash::{FxHashMap as HashMap, FxHashSet as HashSet};
+use std::fmt::Write as _;
+
+/// Index format, checked by the client.
+pub const FORMAT: u32 = 1;
+/// Bytes a term shard aims at.
+pub const SHARD_BYTES: usize = 20_000;
+/// Pages per card-map file.
+pub const CMAP_BLOCK: usize = 4096;
+/// Characters of a section excerpt.
+pub const EXCERPT: usize = 48;
+/// Bytes of crowded prefixes listed in `meta.js` at most.
+pub const SPLIT_BYTES: usize = 6_000;
+/// Bytes of common terms listed in `meta.js` at most.
+pub const STOP_BYTES: usize = 1_000;
+/// Sections addressable from a posting (later ones count as the last).
+pub const MAX_SECTIONS: usize = 31;
+
+/// Field weights (BM25F-style) and BM25 parameters.
+const W_TITLE: f32 = 6.0;
+const W_HEADING: f32 = 3.0;
+const K1: f32 = 1.2;
+const B: f32 = 0.75;
+
+/// How often a term occurs in one page, per field, and where most.
+#[derive(Debug, Default, Clone, Copy)]
+struct Stat {
+    title: u16,
+    heading: u16,
+    body: u16,
+    /// Section where the term weighs most, and that weight.
+    best: u8,
+    best_w: u16,
+}
+
+impl Stat {
+    fn merge(&mut self, o: &Stat) {
+        self.title = self.title.saturating_add(o.title);
+        self.heading = self.heading.saturating_add(o.heading);
+        self.body = self.body.saturating_add(o.body);
+        if o.best_w > self.best_w {
+            self.best = o.best;
+            self.best_w = o.best_w;
+        }
+    }
+    fn add(&mut self, field: u8, section: usize, local: &mut u16) {
+        match field {
+            0 => self.title = self.title.saturating_add(1),
+            1 => self.heading = self.heading.saturating_add(1),
+            _ => self.body = self.body.saturating_add(1),
+        }
+        *local = local.saturating_add(if field == 2 { 1 } else { 4 });
+        if *local > self.best_w {
+            self.best_w = *local;
+            self.best = section.min(MAX_SECTIONS) as u8;
+        }
+    }
+}
+
+/// One page, analysed: built in parallel with rendering, once per page.
+#[derive(Debug, Default)]
+pub struct Doc {
+    pub locale: usize,
+    /// URL path relative to the locale's folder (`admin/setup/`).
+    pub path: String,
+    pub title: String,
+    /// (heading ID, heading text, excerpt) per section; section 0 is the intro.
+    pub sections: Vec<(String, String, String)>,
+    /// Language of the analyzer used (a fallback page is in the source language).
+    pub lang: String,
+    /// Interned terms (`Strings`) with their stats, by term number.
+    terms: Vec<(u32, Stat)>,
+    /// Interned folded words long enough to be compounds, with their stats.
+    long_words: Vec<(u32, Stat)>,
+    /// Weighted length (tokens).
+    len: f32,
+    /// Distinct terms of the title (before compound parts are added).
+    title_terms: u16,
+}
+
+/// The words a language's pages use (what compounds are split against),
+/// gathered from every page as it is analysed.
+pub type Vocab = std::sync::Mutex<HashSet<String>>;
+
+/// Every term and compound candidate of the site, numbered once, so pages
+/// keep numbers instead of strings (memory).
+#[derive(Default)]
+pub struct Strings {
+    pub ids: HashMap<Box<str>, u32>,
+    pub list: Vec<Box<str>>,
+}
+
+impl Strings {
+    fn id(&mut self, s: &str) -> u32 {
+        if let Some(&i) = self.ids.get(s) {
+            return i;
+        }
+        let i = self.list.len() as u32;
+        self.list.push(s.into());
+        self.ids.insert(s.into(), i);
+        i
+    }
+}
+
+/// Analyses one page's title and article HTML; adds its words to `vocab`
+/// and its terms to `strings`.
+pub fn analyze_page(
+    analyzer: &Analyzer,
+    locale: usize,
+    path: &str,
+    title: &str,
+    html: &str,
+    vocab: &Vocab,
+    strings: &std::sync::Mutex<Strings>,
+) -> Doc {
+    let secs = extract::sections(html);
+    let mut doc = Doc {
+        locale,
+        path: path.to_string(),
+        title: title.to_string(),
+        lang: analyzer.lang.clone(),
+        ..Doc::default()
+    };
+    let mut len = 0f32;
+    let mut terms: HashMap<String, Stat> = HashMap::default();
+    let mut long_words: HashMap<String, Stat> = HashMap::default();
+    let mut words: HashSet<String> = HashSet::default();
+    let mut feed = |text: &str, field: u8, section: usize, local: &mut HashMap<String, u16>| {
+        analyzer.each_term(text, |term, word| {
+            len += match field {
+                0 => W_TITLE,
+                1 => W_HEADING,
+                _ => 1.0,
+            };
+            let l = match local.get_mut(term) {
+                Some(l) => l,
+                None => local.entry(term.to_string()).or_default(),
+            };
+            match terms.get_mut(term) {
+                Some(s) => s.add(field, section, l),
+                None => terms.entry(term.to_string()).or_default().add(field, section, l),
+            }
+            if analyzer.compounds && word.len() >= MIN_PART {
+                let known = words.contains(word)
+                    || (word.chars().count() >= MIN_PART
+                        && !word.bytes().any(|b| b.is_ascii_digit())
+                        && words.insert(word.to_string()));
+                if known && word.len() > 2 * MIN_PART && word.chars().count() > 2 * MIN_PART {
+                    let mut lw = 0u16;
+                    match long_words.get_mut(word) {
+                        Some(s) => s.add(field, section, &mut lw),
+                        None => long_words
+                            .entry(word.to_string())
+                            .or_default()
+                            .add(field, section, &mut lw),
+                    }
+                }
+            }
+        });
+    };
+    let mut local = HashMap::default();
+    feed(title, 0, 0, &mut local);
+    doc.title_terms = local.len().min(u16::MAX as usize) as u16;
+    for (i, s) in secs.iter().enumerate() {
+        let mut local = HashMap::default();
+        feed(&s.heading, 1, i, &mut local);
+        feed(&s.text, 2, i, &mut local);
+        feed(&s.code, 2, i, &mut local);
+    }
+    doc.len = len;
+    {
+        let mut st = strings.lock().unwrap_or_else(|e| e.into_inner());
+        doc.terms = terms.iter().map(|(t, s)| (st.id(t), *s)).collect();
+        doc.long_words = long_words.iter().map(|(t, s)| (st.id(t), *s)).collect();
+    }
+    if !words.is_empty() {
+        let mut v = vocab.lock().unwrap_or_else(|e| e.into_inner());
+        for w in words {
+            v.insert(w);
+        }
+    }
+    doc.sections = secs
+        .into_iter()
+        .take(MAX_SECTIONS + 1)
+        .map(|s| {
+            let ex = extract::excerpt(if s.text.is_empty() { &s.code } else { &s.text }, EXCERPT);
+            (s.id, s.heading, ex)
+        })
+        .collect();
+    doc
+}
+
+/// What one locale's index came to.
+#[derive(Debug, Default, Clone, serde::Serialize)]
+pub struct IndexStats {
+    pub pages: usize,
+    pub terms: usize,
+    pub postings: usize,
+    pub shards: usize,
+    pub files: usize,
+    pub bytes: usize,
+    pub meta_bytes: usize,
+}
+
+/// Builds the index files of one locale: `(file name, contents)` pairs.
+pub fn build_locale(
+    mut docs: Vec<Doc>,
+    analyzer: &Analyzer,
+    vocab: &HashSet<String>,
+    strings: &Strings,
+) -> (Vec<(String, String)>, IndexStats) {
+    docs.sort_by(|a, b| a.path.cmp(&b.path));
+    // Compound parts never seen alone get numbers after the site's.
+    let mut extra: Vec<String> = Vec::new();
+    if analyzer.compounds {
+        add_compound_parts(&mut docs, analyzer, vocab, strings, &mut extra);
+    }
+    let base = strings.list.len();
+    let name = |id: u32| -> &str {
+        let id = id as usize;
+        if id < base {
+            &strings.list[id]
+        } else {
+            &extra[id - base]
+        }
+    };
+    let n = docs.len();
+    let avgdl = (docs.iter().map(|d| d.len as f64).sum::<f64>() / n.max(1) as f64).max(1.0) as f32;
+
+    // Postings, in page order.
+    let mut postings: HashMap<u32, Vec<Posting>> = HashMap::default();
+    for (id, d) in docs.iter().enumerate() {
+        let norm = K1 * (1.0 - B + B * d.len / avgdl);
+        // Distinct title terms: a query covering them all is the page's title.
+        let title_len = d.title_terms;
+        for (term, s) in &d.terms {
+            let tf = W_TITLE * s.title as f32 + W_HEADING * s.heading as f32 + s.body as f32;
+            let impact = tf * (K1 + 1.0) / (tf + norm);
+            let q = (1.0 + impact / (K1 + 1.0) * 14.999).clamp(1.0, 15.0) as u16;
+            let tlen = if s.title > 0 { title_len.min(7) } else { 0 };
+            let value = (s.best as u16) << SECTION_SHIFT | q << 3 | tlen;
+            postings
+                .entry(*term)
+                .or_default()
+                .push((id as u32, value, s.title > 0 || s.heading > 0));
+        }
+    }
+    let mut postings: Vec<(&str, Vec<Posting>)> = postings.into_iter().map(|(t, p)| (name(t), p)).collect();
+    postings.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    let df: HashMap<&str, usize> = postings.iter().map(|(t, p)| (*t, p.len())).collect();
+
+    // Cards: each in the shard of the page's rarest title term that still
+    // has room, so a search for the title finds the card with the postings.
+    let cards: Vec<String> = docs.iter().enumerate().map(|(id, d)| card_json(id, d)).collect();
+    let title_terms: Vec<Vec<&str>> = docs
+        .iter()
+        .map(|d| {
+            let mut t: Vec<&str> = d
+                .terms
+                .iter()
+                .filter(|(_, s)| s.title > 0)
+                .map(|(t, _)| name(*t))
+                .collect();
+            t.sort_by_key(|t| (df[t], *t));
+            t
+        })
+        .collect();
+    // Encoded terms and their sizes, grouped by key.
+    let encoded: Vec<(&str, String)> = postings.iter().map(|(t, p)| (*t, encode_postings(p, n))).collect();
+    let entry_size = |t: &str, p: &str| t.len() + p.len() + 6;
+    let card_total: usize = cards.iter().map(|c| c.len() + 1).sum();
+    let total: usize = encoded.iter().map(|(t, p)| entry_size(t, p)).sum::<usize>() + card_total;
+    let shards = total.div_ceil(SHARD_BYTES).max(1);
+    let split = crowded_prefixes(&encoded, &|t, p| entry_size(t, p), SHARD_BYTES);
+    let shard_of = |t: &str| (fnv1a(&key(t, &split)) % shards as u32) as usize;
+
+    let mut shard_terms: Vec<Vec<usize>> = vec![Vec::new(); shards];
+    let mut load: Vec<usize> = vec![0; shards];
+    for (i, (t, p)) in encoded.iter().enumerate() {
+        let k = shard_of(t);
+        shard_terms[k].push(i);
+        load[k] += entry_size(t, p);
+    }
+    // A term that is itself a crowded prefix (`apparat`) lives under its own
+    // key, but words it is the stem of (`apparaten`) are looked up under
+    // longer keys: those shards get a pointer (`"@<shard>"`) to it.
+    let mut pointers: Vec<Vec<(&str, usize)>> = vec![Vec::new(); shards];
+    {
+        let keys: HashSet<String> = encoded.iter().map(|(t, _)| key(t, &split)).collect();
+        for (t, _) in encoded.iter().filter(|(t, _)| split.contains(*t)) {
+            let home = shard_of(t);
+            let mut targets: Vec<usize> = keys
+                .iter()
+                .filter(|k| k.len() > t.len() && k.starts_with(*t))
+                .map(|k| (fnv1a(k) % shards as u32) as usize)
+                .filter(|&k| k != home)
+                .collect();
+            targets.sort_unstable();
+            targets.dedup();
+            for k in targets {
+                pointers[k].push((t, home));
+                load[k] += t.len() + 10;
+            }
+        }
+    }
+    // Card homes: rarest title term whose shard stays under the target;
+    // else the lightest shard (reached through the card map).
+    let mut shard_cards: Vec<Vec<u32>> = vec![Vec::new(); shards];
+    let mut home: Vec<u32> = Vec::with_capacity(n);
+    let mut by_load: std::collections::BinaryHeap<std::cmp::Reverse<(usize, usize)>> = load
+        .iter()
+        .enumerate()
+        .map(|(k, &l)| std::cmp::Reverse((l, k)))
+        .collect();
+    for (id, terms) in title_terms.iter().enumerate() {
+        let size = cards[id].len() + 1;
+        let k = match terms
+            .iter()
+            .map(|t| shard_of(t))
+            .find(|&k| load[k] + size <= SHARD_BYTES * 5 / 4)
+        {
+            Some(k) => k,
+            None => loop {
+                let std::cmp::Reverse((l, k)) = by_load.pop().unwrap_or(std::cmp::Reverse((0, 0)));
+                if l == load[k] {
+                    break k;
+                } // stale entries are skipped
+                by_load.push(std::cmp::Reverse((load[k], k)));
+            },
+        };
+        load[k] += size;
+        by_load.push(std::cmp::Reverse((load[k], k)));
+        shard_cards[k].push(id as u32);
+        home.push(k as u32);
+    }
+
+    let mut files = Vec::new();
+    let mut bytes = 0;
+    for (k, terms) in shard_terms.iter().enumerate() {
+        let mut js = String::with_capacity(load[k] + 64);
+        let _ = write!(js, "polydocSearch(\"t{k}\",{{\"t\":[");
+        for (j, &i) in terms.iter().enumerate() {
+            let (t, p) = &encoded[i];
+            if j > 0 {
+                js.push(',');
+            }
+            let _ = write!(js, "{},\"{p}\"", json_str(t));
+        }
+        for (j, (t, home)) in pointers[k].iter().enumerate() {
+            if j > 0 || !terms.is_empty() {
+                js.push(',');
+            }
+            let _ = write!(js, "{},\"@{home}\"", json_str(t));
+        }
+        js.push_str("],\"c\":[");
+        for (j, &c) in shard_cards[k].iter().enumerate() {
+            if j > 0 {
+                js.push(',');
+            }
+            js.push_str(&cards[c as usize]);
+        }
+        js.push_str("]});\n");
+        bytes += js.len();
+        files.push((format!("t{k}.js"), js));
+    }
+
+    // Card maps: the shard of each page's first card copy.
+    let width = if shards <= 1 << 10 { 2 } else { 3 };
+    for (j, block) in home.chunks(CMAP_BLOCK).enumerate() {
+        let mut s = String::with_capacity(block.len() * width);
+        for &k in block {
+            fixed(&mut s, k, width);
+        }
+        let js = format!("polydocSearch(\"c{j}\",\"{s}\");\n");
+        bytes += js.len();
+        files.push((format!("c{j}.js"), js));
+    }
+
+    // The commonest terms: the client skips them beside rarer query words.
+    let mut common: Vec<(&str, usize)> = df
+        .iter()
+        .filter(|(_, &d)| d * 4 > n && n >= 20)
+        .map(|(t, &d)| (*t, d))
+        .collect();
+    common.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
+    let mut stop: Vec<&str> = Vec::new();
+    let mut stop_bytes = 0;
+    for (t, _) in common {
+        if stop_bytes + t.len() + 3 > STOP_BYTES {
+            break;
+        }
+        stop_bytes += t.len() + 3;
+        stop.push(t);
+    }
+    let meta = serde_json::json!({
+        "stop": stop,
+        "v": FORMAT,
+        "lang": analyzer.lang,
+        "n": n,
+        "k": shards,
+        "split": split.iter().collect::<Vec<_>>(),
+        "cmap": CMAP_BLOCK,
+        "cw": width,
+    });
+    let meta_js = format!("polydocSearch(\"meta\",{meta});\n");
+    let stats = IndexStats {
+        pages: n,
+        terms: encoded.len(),
+        postings: postings.iter().map(|(_, p)| p.len()).sum(),
+        shards,
+        files: files.len() + 1,
+        bytes: bytes + meta_js.len(),
+        meta_bytes: meta_js.len(),
+    };
+    files.push(("meta.js".into(), meta_js));
+    (files, stats)
+}
+
+/// Adds the stems of compound parts (`modus` in `kioskmodus`) to each page,
+/// splitting against the words the locale's pages use.
+fn add_compound_parts(
+    docs: &mut [Doc],
+    analyzer: &Analyzer,
+    vocab: &HashSet<String>,
+    strings: &Strings,
+    extra: &mut Vec<String>,
+) {
+    let lang = analyzer.lang.as_str();
+    let mut long: Vec<u32> = docs
+        .iter()
+        .filter(|d| d.lang == lang)
+        .flat_map(|d| d.long_words.iter().map(|(w, _)| *w))
+        .collect();
+    long.sort_unstable();
+    long.dedup();
+    // Productive tails: a word that ends several compounds after a known
+    // head is a part even if the site never writes it alone.
+    let mut tails: HashMap<&str, u32> = HashMap::default();
+    for &w in &long {
+        let w: &str = &strings.list[w as usize];
+        let idx: Vec<usize> = w.char_indices().map(|(i, _)| i).collect();
+        for h in MIN_PART..idx.len().saturating_sub(MIN_PART) {
+            if vocab.contains(&w[..idx[h]]) {
+                *tails.entry(&w[idx[h]..]).or_default() += 1;
+            }
+        }
+    }
+    let base = strings.list.len() as u32;
+    let mut extra_ids: HashMap<String, u32> = HashMap::default();
+    let mut parts: HashMap<u32, Vec<u32>> = HashMap::default();
+    for &wid in &long {
+        let w: &str = &strings.list[wid as usize];
+        let known = |x: &str| x != w && (vocab.contains(x) || tails.get(x).is_some_and(|&n| n >= PRODUCTIVE_TAIL));
+        let p: Vec<u32> = split_compound(w, lang, &known)
+            .iter()
+            .map(|p| {
+                let stem = analyzer.stem(p);
+                match strings.ids.get(stem.as_str()) {
+                    Some(&i) => i,
+                    None => *extra_ids.entry(stem.clone()).or_insert_with(|| {
+                        extra.push(stem);
+                        base + extra.len() as u32 - 1
+                    }),
+                }
+            })
+            .collect();
+        parts.insert(wid, p);
+    }
+    for d in docs.iter_mut().filter(|d| d.lang == lang) {
+        let long = std::mem::take(&mut d.long_words);
+        if long.iter().all(|(w, _)| parts[w].is_empty()) {
+            continue;
+        }
+        let mut terms: HashMap<u32, Stat> = d.terms.drain(..).collect();
+        for (w, s) in &long {
+            for p in &parts[w] {
+                terms.entry(*p).or_default().merge(s);
+            }
+        }
+        d.terms = terms.into_iter().collect();
+    }
+}
+
+/// Compounds a tail must end (after a known head) to count as a word.
+const PRODUCTIVE_TAIL: u32 = 3;
+
+/// A page's result card: `[id, title, path, [[id, heading, excerpt], ...]]`.
+fn card_json(id: usize, d: &Doc) -> String {
+    let mut s = format!("[{id},{},{},[", json_str(&d.title), json_str(&d.path));
+    for (i, (hid, h, ex)) in d.sections.iter().enumerate() {
+        if i > 0 {
+            s.push(',');
+        }
+        if !hid.is_empty() && *hid == crate::markdown::slug::slug(h) {
+            // The client derives it from the heading (Learn's rule).
+            let _ = write!(s, "[0,{},{}]", json_str(h), json_str(ex));
+        } else {
+            let _ = write!(s, "[{},{},{}]", json_str(hid), json_str(h), json_str(ex));
+        }
+    }
+    s.push_str("]]");
+    s
+}
+
+fn json_str(s: &str) -> String {
+    serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into())
+}
+
+/// The shard key of a term: its first three characters, one more for each
+/// crowded prefix it starts with.
+pub fn key(term: &str, split: &HashSet<String>) -> String {
+    let chars: Vec<char> = term.chars().collect();
+    let mut n = 3.min(chars.len());
+    loop {
+        let k: String = chars[..n].iter().collect();
+        if n < chars.len() && split.contains(&k) {
+            n += 1;
+            continue;
+        }
+        return k;
+    }
+}
+
+/// Longest shard key (crowded families split no further).
+pub const MAX_KEY: usize = 10;
+
+/// Prefixes whose terms alone would overflow a shard: their terms are keyed
+/// by one more character (up to `MAX_KEY`).
+fn crowded_prefixes(encoded: &[(&str, String)], size: &dyn Fn(&str, &str) -> usize, limit: usize) -> HashSet<String> {
+    let mut split = HashSet::default();
+    for round in 0..8 {
+        let mut groups: HashMap<String, usize> = HashMap::default();
+        for (t, p) in encoded {
+            *groups.entry(key(t, &split)).or_default() += size(t, p);
+        }
+        let before = split.len();
+        let mut crowded: Vec<(String, usize)> = groups
+            .into_iter()
+            .filter(|(k, s)| *s > limit && k.chars().count() == 3 + round && 3 + round < MAX_KEY)
+            .collect();
+        crowded.sort();
+        // Keep the list (it is in meta.js) within a fixed size whatever
+        // the site size: the most crowded prefixes first.
+        crowded.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        let mut used: usize = split.iter().map(|k: &String| k.len() + 3).sum();
+        for (k, _) in crowded {
+            if used + k.len() + 3 > SPLIT_BYTES {
+                break;
+            }
+            used += k.len() + 3;
+            split.insert(k);
+        }
+        if split.len() == before {
+            break;
+        }
+    }
+    split
+}
+
+/// FNV-1a over the Unicode scalar values (the client hashes the same way).
+pub fn fnv1a(s: &str) -> u32 {
+    let mut h: u32 = 0x811c_9dc5;
+    for c in s.chars() {
+        h ^= c as u32;
+        h = h.wrapping_mul(0x0100_0193);
+    }
+    h
+}
+
+const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+/// Variable-length: 5 data bits a character, low bits first; 32 = more follows.
+fn varint(out: &mut String, mut v: u32) {
+    loop {
+        let low = v & 31;
+        v >>= 5;
+        if v == 0 {
+            out.push(ALPHABET[low as usize] as char);
+            return;
+        }
+        out.push(ALPHABET[(low | 32) as usize] as char);
+    }
+}
+
+/// Fixed width: 6 bits a character, high bits first.
+fn fixed(out: &mut String, v: u32, width: usize) {
+    for i in (0..width).rev() {
+        out.push(ALPHABET[((v >> (6 * i)) & 63) as usize] as char);
+    }
+}
+
+/// One page of a term's postings: page number, value, and whether the term
+/// is in the page's title or a heading (kept even for dense terms).
+type Posting = (u32, u16, bool);
+
+/// A posting value: section (5 bits), impact 1..15 (4 bits), and the
+/// number of distinct title terms (1..7, 7 = more) when the term is in
+/// the title, else 0.
+const SECTION_SHIFT: u16 = 7;
+
+/// Sparse: `2*count, page deltas..., values...` (values two characters each).
+/// Dense (a term on many of the `n` pages): `2*count+1`, a bitmap of the
+/// pages (6 a character), then the sparse form of the pages where the term
+/// is in the title or a heading (the only ones whose impact and section
+/// are kept; the others count as a low impact).
+fn encode_postings(p: &[Posting], n: usize) -> String {
+    let bitmap_len = n.div_ceil(6);
+    let strong: Vec<Posting> = p.iter().copied().filter(|&(_, _, strong)| strong).collect();
+    if p.len() * 3 > bitmap_len + strong.len() * 4 + 8 {
+        let mut bits = vec![0u8; bitmap_len];
+        for &(d, _, _) in p {
+            bits[d as usize / 6] |= 1 << (d % 6);
+        }
+        let mut s = String::with_capacity(bitmap_len + strong.len() * 4 + 4);
+        varint(&mut s, (p.len() as u32) << 1 | 1);
+        s.extend(bits.iter().map(|&b| ALPHABET[b as usize] as char));
+        sparse(&mut s, &strong);
+        return s;
+    }
+    let mut s = String::with_capacity(p.len() * 4 + 2);
+    sparse(&mut s, p);
+    s
+}
+
+fn sparse(s: &mut String, p: &[Posting]) {
+    varint(s, (p.len() as u32) << 1);
+    let mut last = 0;
+    for (i, &(doc, _, _)) in p.iter().enumerate() {
+        varint(s, if i == 0 { doc } else { doc - last - 1 });
+        last = doc;
+    }
+    for &(_, v, _) in p {
+        fixed(s, v as u32, 2);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_grow_for_crowded_prefixes() {
+        let split: HashSet<String> = ["ver".to_string()].into_iter().collect();
+        assert_eq!(key("verwijderen", &split), "verw");
+        assert_eq!(key("vak", &split), "vak");
+        assert_eq!(key("ver", &split), "ver");
+        assert_eq!(key("新幹", &split), "新幹");
+    }
+
+    #[test]
+    fn postings_encode_compactly() {
+        let s = encode_postings(&[(3, 0b100110, false), (4, 1, true), (40, 2, false)], 1000);
+        // (values: 0b100110 = "Am", 1 = "AB", 2 = "AC")
+        // 2*count 6; deltas 3, 0, 35 (two characters); three 2-character values
+        assert_eq!(s, "GDAjBAmABAC");
+        // On 12 pages of 12 a term is dense: a bitmap, then the title pages.
+        let all: Vec<Posting> = (0..12).map(|d| (d, if d == 5 { 3 } else { 2 }, d == 5)).collect();
+        // 2*12+1 = "Z"; twelve bits set = "__"; one strong page (5, value 3)
+        assert_eq!(encode_postings(&all, 12), "Z__CFAD");
+    }
+
+    #[test]
+    fn hash_matches_the_client() {
+        // search.js: fnv1a("wac") must give the same.
+        assert_eq!(fnv1a("wac"), 0x26e2_db22);
+    }
+}

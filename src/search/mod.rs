@@ -1,0 +1,152 @@
+//! Search: a per-locale full-text index written with the site and searched
+//! in the browser by `themes/default/static/js/search.js` (no server, works
+//! from `file://`).
+//!
+//! `analyze` turns text into terms per language; `extract` turns a page's
+//! article HTML into sections of plain text; `index` builds each locale's
+//! sharded index files from the analysed pages. This module decides which
+//! pages are indexed and hands the files to the output plan.
+
+pub mod analyze;
+pub mod extract;
+mod fxhash;
+pub mod index;
+
+use crate::config::Config;
+use crate::output::{Content, OutFile};
+use crate::pages::PageOutput;
+use crate::render::{common_context, Theme};
+use crate::site::{Page, Site};
+use analyze::Analyzer;
+use rayon::prelude::*;
+use serde_json::json;
+
+/// Where a locale's index lives, relative to the output root.
+pub fn index_dir(locale_code: &str) -> String {
+    format!("_search/{locale_code}/")
+}
+
+/// Whether `page` goes into its locale's index.
+pub fn indexed(config: &Config, site: &Site, page: &Page) -> bool {
+    let s = &config.search;
+    let article = &site.articles[page.article];
+    s.enabled
+        && (s.index_noindex || !article.fm.noindex())
+        && !s
+            .exclude
+            .iter()
+            .any(|x| !x.is_empty() && page.rel.starts_with(x.as_str()))
+}
+
+/// Every indexed page, analysed, and each locale's vocabulary.
+pub struct Prepared {
+    docs: Vec<index::Doc>,
+    vocab: Vec<index::Vocab>,
+    strings: std::sync::Mutex<index::Strings>,
+}
+
+/// Analyses every indexed page, in parallel (run beside rendering).
+pub fn prepare_all(config: &Config, site: &Site) -> Prepared {
+    let vocab: Vec<index::Vocab> = config.locales.iter().map(|_| Default::default()).collect();
+    if !config.search.enabled {
+        return Prepared {
+            docs: Vec::new(),
+            vocab,
+            strings: Default::default(),
+        };
+    }
+    let analyzers: Vec<Analyzer> = config.locales.iter().map(|l| Analyzer::new(&l.lang)).collect();
+    let strings = std::sync::Mutex::new(index::Strings::default());
+    let docs = site
+        .pages
+        .par_iter()
+        .filter(|p| indexed(config, site, p))
+        .map(|p| {
+            let a = &site.articles[p.article];
+            // A fallback page shows the source article: analyse it as such.
+            let analyzer = &analyzers[a.locale];
+            let code = &config.locales[p.locale].code;
+            let path = p
+                .url
+                .strip_prefix(code.as_str())
+                .unwrap_or(&p.url)
+                .trim_start_matches('/');
+            index::analyze_page(
+                analyzer,
+                p.locale,
+                path,
+                &a.title,
+                &a.md.html,
+                &vocab[a.locale],
+                &strings,
+            )
+        })
+        .collect();
+    Prepared { docs, vocab, strings }
+}
+
+/// Builds every locale's index and its search page into `files`.
+pub fn write(
+    config: &Config,
+    theme: &Theme,
+    prepared: Prepared,
+    files: &mut Vec<OutFile>,
+) -> Result<Vec<index::IndexStats>, String> {
+    if !config.search.enabled {
+        return Ok(Vec::new());
+    }
+    let mut by_locale: Vec<Vec<index::Doc>> = config.locales.iter().map(|_| Vec::new()).collect();
+    for d in prepared.docs {
+        by_locale[d.locale].push(d);
+    }
+    let strings = prepared.strings.into_inner().unwrap_or_else(|e| e.into_inner());
+    let built: Vec<(Vec<(String, String)>, index::IndexStats)> = by_locale
+        .into_par_iter()
+        .zip(prepared.vocab.into_par_iter())
+        .enumerate()
+        .map(|(li, (docs, vocab))| {
+            let vocab = vocab.into_inner().unwrap_or_else(|e| e.into_inner());
+            index::build_locale(docs, &Analyzer::new(&config.locales[li].lang), &vocab, &strings)
+        })
+        .collect();
+    let mut stats = Vec::new();
+    for (li, (locale_files, s)) in built.into_iter().enumerate() {
+        let dir = index_dir(&config.locales[li].code);
+        for (name, js) in locale_files {
+            files.push(OutFile {
+                path: format!("{dir}{name}"),
+                content: Content::Bytes(js.into_bytes()),
+            });
+        }
+        stats.push(s);
+        if theme.has_template("search.html") {
+            let p = render_search_page(config, theme, li)?;
+            files.push(OutFile {
+                path: p.path,
+                content: Content::Bytes(p.html.into_bytes()),
+            });
+        }
+    }
+    Ok(stats)
+}
+
+/// `/<locale>/search/`: the results page for shared links (`?q=`).
+fn render_search_page(config: &Config, theme: &Theme, locale: usize) -> Result<PageOutput, String> {
+    let code = &config.locales[locale].code;
+    let dir = format!("{code}/search/");
+    let mut ctx = common_context(config, theme, locale, &dir, false);
+    let title = theme.strings[locale].get("search_title").to_string();
+    ctx.insert(
+        "page".into(),
+        json!({"title": title, "url": "./", "robots": "noindex", "description": "",
+               "canonical": format!("{}{dir}", config.base_url)}),
+    );
+    Ok(PageOutput {
+        path: format!("{dir}index.html"),
+        html: theme.render("search.html", ctx)?,
+        diags: Vec::new(),
+        link_classes: Vec::new(),
+        external: Vec::new(),
+        links_to: Vec::new(),
+    })
+}

@@ -1,0 +1,275 @@
+//! Search in a real browser: the example site (articles/, polydoc.toml) is
+//! built with the real binary and opened from `file://` in headless
+//! Chromium, driven over the DevTools protocol (on a pipe). A reader presses
+//! `/`, types a Dutch query, sees the expected page first with the section
+//! it matched, presses Enter and lands on that heading. Skips (passes with
+//! a notice) only when Chromium is not installed.
+
+mod common;
+
+use common::{repo_root, run_in};
+use serde_json::{json, Value};
+use std::io::{BufRead, BufReader, Write};
+use std::os::unix::process::CommandExt;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+const CHROMIUM: &str = "/usr/bin/chromium";
+
+/// A Chromium instance and one page, over `--remote-debugging-pipe`.
+struct Browser {
+    child: Child,
+    to: std::fs::File,
+    from: BufReader<std::fs::File>,
+    next: u64,
+    session: String,
+    _profile: tempfile::TempDir,
+}
+
+impl Browser {
+    fn launch() -> Browser {
+        let profile = tempfile::tempdir().unwrap();
+        let mut cmd_fds = [0; 2]; // we write, Chromium reads on fd 3
+        let mut out_fds = [0; 2]; // Chromium writes on fd 4, we read
+        unsafe {
+            assert_eq!(libc::pipe(cmd_fds.as_mut_ptr()), 0);
+            assert_eq!(libc::pipe(out_fds.as_mut_ptr()), 0);
+        }
+        let (child_read, child_write) = (cmd_fds[0], out_fds[1]);
+        let mut cmd = Command::new(CHROMIUM);
+        cmd.args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            "--remote-debugging-pipe",
+            "--window-size=1280,900",
+            "--allow-file-access-from-files",
+        ])
+        .arg(format!("--user-data-dir={}", profile.path().display()))
+        .arg("about:blank")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
+        unsafe {
+            cmd.pre_exec(move || {
+                if libc::dup2(child_read, 3) < 0 || libc::dup2(child_write, 4) < 0 {
+                    return Err(std::io::Error::last_os_error());
+                }
+                Ok(())
+            });
+        }
+        let child = cmd.spawn().expect("start chromium");
+        use std::os::fd::FromRawFd;
+        let (to, from) = unsafe {
+            libc::close(child_read);
+            libc::close(child_write);
+            (
+                std::fs::File::from_raw_fd(cmd_fds[1]),
+                std::fs::File::from_raw_fd(out_fds[0]),
+            )
+        };
+        let mut b = Browser {
+            child,
+            to,
+            from: BufReader::new(from),
+            next: 0,
+            session: String::new(),
+            _profile: profile,
+        };
+        let target = b.call("Target.createTarget", json!({"url": "about:blank"}));
+        let id = target["targetId"].as_str().unwrap().to_string();
+        let attached = b.call("Target.attachToTarget", json!({"targetId": id, "flatten": true}));
+        b.session = attached["sessionId"].as_str().unwrap().to_string();
+        b.call("Page.enable", json!({}));
+        b
+    }
+
+    /// Sends a command (to the page once attached) and waits for its answer.
+    fn call(&mut self, method: &str, params: Value) -> Value {
+        self.next += 1;
+        let id = self.next;
+        let mut msg = json!({"id": id, "method": method, "params": params});
+        if !self.session.is_empty() {
+            msg["sessionId"] = json!(self.session);
+        }
+        let mut bytes = serde_json::to_vec(&msg).unwrap();
+        bytes.push(0);
+        self.to.write_all(&bytes).unwrap();
+        loop {
+            let mut buf = Vec::new();
+            self.from.read_until(0, &mut buf).expect("read from chromium");
+            assert!(!buf.is_empty(), "chromium closed the pipe");
+            buf.pop();
+            let v: Value = serde_json::from_slice(&buf).unwrap();
+            if v["id"] == json!(id) {
+                if let Some(e) = v.get("error") {
+                    panic!("{method}: {e}");
+                }
+                return v["result"].clone();
+            }
+        }
+    }
+
+    fn eval(&mut self, js: &str) -> Value {
+        let r = self.call(
+            "Runtime.evaluate",
+            json!({"expression": js, "returnByValue": true, "awaitPromise": true}),
+        );
+        if let Some(e) = r.get("exceptionDetails") {
+            panic!("{js}: {e}");
+        }
+        r["result"]["value"].clone()
+    }
+
+    /// Evaluates `js` until it returns something truthy, at most `secs`.
+    fn wait_for(&mut self, js: &str, secs: u64) -> Value {
+        let start = Instant::now();
+        loop {
+            let v = self.eval(js);
+            if !(v.is_null() || v == json!(false) || v == json!("")) {
+                return v;
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(secs),
+                "timed out waiting for {js}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    fn key(&mut self, key: &str, code: &str, vk: u32, text: &str) {
+        for kind in ["keyDown", "keyUp"] {
+            let mut p = json!({"type": kind, "key": key, "code": code, "windowsVirtualKeyCode": vk});
+            if kind == "keyDown" && !text.is_empty() {
+                p["text"] = json!(text);
+            }
+            self.call("Input.dispatchKeyEvent", p);
+        }
+    }
+
+    fn open(&mut self, path: &Path) {
+        let url = format!("file://{}", path.display());
+        self.call("Page.navigate", json!({"url": url}));
+        self.wait_for(
+            "document.readyState === 'complete' && location.href.startsWith('file:')",
+            20,
+        );
+    }
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn chromium_missing() -> bool {
+    if Path::new(CHROMIUM).exists() {
+        return false;
+    }
+    eprintln!("notice: {CHROMIUM} is not installed; skipping the browser search test");
+    true
+}
+
+/// The example site, built into a temporary folder.
+fn build_example() -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("site");
+    let run = run_in(&repo_root(), &["build", ".", "--out", out.to_str().unwrap()]);
+    assert!(run.code == 0, "{run}");
+    tmp
+}
+
+#[test]
+fn dutch_query_finds_the_section_and_enter_lands_on_its_heading() {
+    if chromium_missing() {
+        return;
+    }
+    let tmp = build_example();
+    let site = tmp.path().join("site");
+    let mut b = Browser::launch();
+    b.open(&site.join("nl-nl/overview/index.html"));
+
+    // `/` focuses the search box.
+    b.key("/", "Slash", 191, "/");
+    let focused = b.eval("document.activeElement && document.activeElement.id");
+    assert_eq!(focused, json!("pd-search-input"));
+
+    // Type an inflected Dutch query: "agents inschrijven" matches the
+    // heading "Veel agents tegelijk inschrijven" of "Relay instellen".
+    b.call("Input.insertText", json!({"text": "agents inschrijven"}));
+    let first = b.wait_for(
+        "(() => { const li = document.querySelector('#pd-search-results li.search-result');
+                  return li && !document.getElementById('pd-search-results').hidden &&
+                    [li.querySelector('.search-result-title').textContent,
+                     (li.querySelector('.search-result-heading') || {}).textContent || '',
+                     li.getAttribute('aria-selected'),
+                     li.querySelector('a').getAttribute('href')]; })()",
+        20,
+    );
+    assert_eq!(first[0], json!("Relay instellen"), "first result: {first}");
+    assert_eq!(first[1], json!("Veel agents tegelijk inschrijven"), "{first}");
+    assert_eq!(first[2], json!("true"), "the first result is chosen: {first}");
+    let marks = b.eval("[...document.querySelectorAll('#pd-search-results li.search-result:first-child mark')].map(m => m.textContent)");
+    assert!(
+        marks.as_array().unwrap().iter().any(|m| m == "inschrijven"),
+        "matched words are highlighted: {marks}"
+    );
+
+    // Arrow down and back up keeps the choice on the first result.
+    b.key("ArrowDown", "ArrowDown", 40, "");
+    let second = b.eval("document.querySelector('#pd-search-results li[aria-selected=true]').id");
+    assert_eq!(second, json!("pd-sr-1"));
+    b.key("ArrowUp", "ArrowUp", 38, "");
+
+    // Enter opens the page at the heading.
+    b.key("Enter", "Enter", 13, "\r");
+    let href = b.wait_for(
+        "location.href.includes('/nl-nl/admin/setup/') && document.readyState === 'complete' && location.href",
+        20,
+    );
+    let href = href.as_str().unwrap();
+    assert!(
+        href.ends_with("/nl-nl/admin/setup/index.html#enroll-many-agents-at-once"),
+        "{href}"
+    );
+    // The browser scrolls the heading into view.
+    let heading = b.wait_for(
+        "(() => { const h = document.getElementById(location.hash.slice(1));
+                  const r = h.getBoundingClientRect();
+                  return r.top >= 0 && r.bottom <= innerHeight && scrollY > 0 && [h.tagName, h.textContent.trim()]; })()",
+        10,
+    );
+    assert_eq!(heading, json!(["H3", "Veel agents tegelijk inschrijven"]));
+}
+
+#[test]
+fn results_page_reads_the_query_from_the_url() {
+    if chromium_missing() {
+        return;
+    }
+    let tmp = build_example();
+    let site = tmp.path().join("site");
+    let mut b = Browser::launch();
+    let url = format!(
+        "file://{}?q=synchronisatiebeleid",
+        site.join("nl-nl/search/index.html").display()
+    );
+    b.call("Page.navigate", json!({"url": url}));
+    let titles = b.wait_for(
+        "(() => { const t = [...document.querySelectorAll('.search-page-results .search-result-title')].map(x => x.textContent);
+                  return t.length ? t : null; })()",
+        20,
+    );
+    assert_eq!(titles[0], json!("Synchronisatiebeleid configureren"), "{titles}");
+    assert_eq!(
+        b.eval("document.getElementById('pd-search-page-input').value"),
+        json!("synchronisatiebeleid")
+    );
+}

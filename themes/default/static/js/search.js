@@ -1,0 +1,685 @@
+/* polydoc default theme: full-text search, in the browser, with no server.
+ *
+ * The index of this page's locale lives in `_search/<locale>/` (the script
+ * tag's data-index, relative to the page). Every index file is a script
+ * that calls polydocSearch(name, data), so parts are loaded with <script>
+ * elements: that works on any static host and from file://.
+ *
+ *   meta.js   page count, shard count, crowded prefixes (constant size)
+ *   t<k>.js   terms whose shard key hashes to k, with postings and cards
+ *   c<j>.js   which shard holds the card of each page (4096 pages a file)
+ *
+ * Queries are analysed like the index (src/search/analyze.rs): words are
+ * folded (lower case, NFKD, marks dropped); Chinese/Japanese/Korean runs
+ * become bigrams. The index holds stems; a query word matches the longest
+ * stem it starts with (the inflection is a suffix), every completion of
+ * the word being typed, and, failing those, terms one edit away.
+ *
+ * Keyboard: "/" focuses the box; arrows move; Enter opens the chosen result.
+ */
+(function () {
+  "use strict";
+
+  var ALPHA = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  var DEC = {};
+  for (var a = 0; a < 64; a++) DEC[ALPHA.charCodeAt(a)] = a;
+  var CJK = /[\u3005\u3006\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f\u1100-\u11ff\u3130-\u318f\uac00-\ud7af\u{20000}-\u{2fa1f}]+/gu;
+  var CJK_ONE = new RegExp(CJK.source, "u");
+  var SPELL = { "ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "ı": "i" };
+  var SECTION_SHIFT = 7;
+
+  /* ---- loading index parts ---------------------------------------------- */
+
+  var loaded = {};
+  var waiting = {};
+  var prevHook = window.polydocSearch;
+  window.polydocSearch = function (name, data) {
+    loaded[name] = data;
+    var w = waiting[name];
+    if (w) {
+      delete waiting[name];
+      for (var i = 0; i < w.length; i++) w[i][0](data);
+    }
+    if (typeof prevHook === "function") prevHook(name, data);
+  };
+
+  function Engine(indexUrl, localeUrl) {
+    this.base = indexUrl;
+    this.localeUrl = localeUrl;
+    this.shards = {};
+    this.cards = {};
+    this.meta = null;
+  }
+
+  Engine.prototype.load = function (name) {
+    if (name in loaded) return Promise.resolve(loaded[name]);
+    var base = this.base;
+    return new Promise(function (resolve, reject) {
+      if (waiting[name]) {
+        waiting[name].push([resolve, reject]);
+        return;
+      }
+      waiting[name] = [[resolve, reject]];
+      var s = document.createElement("script");
+      s.src = base + name + ".js";
+      s.async = true;
+      s.onerror = function () {
+        var w = waiting[name] || [];
+        delete waiting[name];
+        for (var i = 0; i < w.length; i++) w[i][1](new Error("cannot load " + s.src));
+      };
+      (document.head || document.documentElement).appendChild(s);
+    });
+  };
+
+  Engine.prototype.ready = function () {
+    var self = this;
+    if (!this.metaPromise) {
+      this.metaPromise = this.load("meta").then(function (m) {
+        self.meta = m;
+        self.split = {};
+        for (var i = 0; i < m.split.length; i++) self.split[m.split[i]] = true;
+        self.stop = {};
+        for (var j = 0; j < (m.stop || []).length; j++) self.stop[m.stop[j]] = true;
+        return m;
+      });
+    }
+    return this.metaPromise;
+  };
+
+  /* ---- analysis (mirrors src/search/analyze.rs) ------------------------- */
+
+  function fold(w) {
+    w = w.toLowerCase().normalize("NFKD").replace(/\p{M}/gu, "");
+    return w.replace(/[ßæœøłđðþı]/g, function (c) { return SPELL[c]; });
+  }
+
+  var segmenters = {};
+  function words(text, lang) {
+    var out = [];
+    var seg = null;
+    if (typeof Intl !== "undefined" && Intl.Segmenter) {
+      seg = segmenters[lang] || (segmenters[lang] = new Intl.Segmenter(lang || undefined, { granularity: "word" }));
+    }
+    if (seg) {
+      var it = seg.segment(text);
+      for (var s of it) if (s.isWordLike) out.push(s.segment);
+    } else {
+      out = text.match(/[\p{L}\p{N}_]+(?:['.\u2019][\p{L}\p{N}_]+)*/gu) || [];
+    }
+    return out;
+  }
+
+  /* Query words: {w: folded word or CJK bigram, cjk, last} */
+  function analyze(query, lang) {
+    var out = [];
+    var pieces = [];
+    var last = 0;
+    query.replace(CJK, function (m, off) {
+      pieces.push([false, query.slice(last, off)]);
+      pieces.push([true, m]);
+      last = off + m.length;
+      return m;
+    });
+    pieces.push([false, query.slice(last)]);
+    for (var i = 0; i < pieces.length; i++) {
+      var p = pieces[i];
+      if (!p[1]) continue;
+      if (p[0]) {
+        var chars = Array.from(p[1].normalize("NFKC").toLowerCase());
+        if (chars.length === 1) out.push({ w: chars[0], cjk: true });
+        for (var j = 0; j + 1 < chars.length; j++) out.push({ w: chars[j] + chars[j + 1], cjk: true });
+      } else {
+        var ws = words(p[1], lang);
+        for (var k = 0; k < ws.length; k++) {
+          var f = fold(ws[k]);
+          if (f && Array.from(f).length <= 40) out.push({ w: f, cjk: false });
+        }
+      }
+    }
+    // The word being typed (no space after it yet) also matches as a prefix.
+    if (out.length && !/\s$/.test(query) && !out[out.length - 1].cjk) out[out.length - 1].last = true;
+    var seen = {};
+    return out.filter(function (q) {
+      if (seen[q.w]) return false;
+      seen[q.w] = true;
+      return true;
+    });
+  }
+
+  function fnv1a(s) {
+    var h = 0x811c9dc5;
+    for (var c of s) {
+      h ^= c.codePointAt(0);
+      h = Math.imul(h, 0x01000193) >>> 0;
+    }
+    return h >>> 0;
+  }
+
+  Engine.prototype.key = function (term) {
+    var chars = Array.from(term);
+    var n = Math.min(3, chars.length);
+    for (;;) {
+      var k = chars.slice(0, n).join("");
+      if (n < chars.length && this.split[k]) {
+        n++;
+        continue;
+      }
+      return k;
+    }
+  };
+
+  Engine.prototype.shardOf = function (term) {
+    return fnv1a(this.key(term)) % this.meta.k;
+  };
+
+  Engine.prototype.shard = function (k) {
+    var self = this;
+    if (this.shards[k]) return Promise.resolve(this.shards[k]);
+    return this.load("t" + k).then(function (d) {
+      if (self.shards[k]) return self.shards[k];
+      var terms = [];
+      for (var i = 0; i < d.t.length; i += 2) {
+        var p = d.t[i + 1];
+        // "@k": the term lives in shard k (a crowded prefix that is a stem).
+        terms.push(p[0] === "@" ? { t: d.t[i], ptr: +p.slice(1) } : { t: d.t[i], p: p, post: null });
+      }
+      for (var j = 0; j < d.c.length; j++) self.cards[d.c[j][0]] = d.c[j];
+      self.shards[k] = terms;
+      return terms;
+    });
+  };
+
+  /* ---- postings ---------------------------------------------------------- */
+
+  function Reader(s) {
+    this.s = s;
+    this.i = 0;
+  }
+  Reader.prototype.varint = function () {
+    var v = 0, mul = 1, c;
+    do {
+      c = DEC[this.s.charCodeAt(this.i++)];
+      v += (c & 31) * mul;
+      mul *= 32;
+    } while (c & 32);
+    return v;
+  };
+  Reader.prototype.sparse = function (docs, vals) {
+    var n = this.varint() / 2, d = -1, i;
+    var start = docs.length;
+    for (i = 0; i < n; i++) {
+      d = i === 0 ? this.varint() : d + 1 + this.varint();
+      docs.push(d);
+    }
+    for (i = 0; i < n; i++) {
+      vals[start + i] = (DEC[this.s.charCodeAt(this.i)] << 6) | DEC[this.s.charCodeAt(this.i + 1)];
+      this.i += 2;
+    }
+  };
+
+  /* {df, docs: [page], vals: {page: value}} ; value -1: impact unknown (dense term) */
+  function decode(entry, n) {
+    if (entry.post) return entry.post;
+    var r = new Reader(entry.p);
+    var head = r.varint();
+    var docs = [], vals = [];
+    var post;
+    if (head & 1) {
+      var df = (head - 1) / 2;
+      var len = Math.ceil(n / 6);
+      for (var i = 0; i < len; i++) {
+        var b = DEC[entry.p.charCodeAt(r.i + i)];
+        for (var bit = 0; bit < 6; bit++) if (b & (1 << bit)) docs.push(i * 6 + bit);
+      }
+      r.i += len;
+      var sd = [], sv = [];
+      r.sparse(sd, sv);
+      var map = {};
+      for (var j = 0; j < sd.length; j++) map[sd[j]] = sv[j];
+      post = { df: df, docs: docs, vals: map };
+    } else {
+      r.i = 0;
+      r.sparse(docs, vals);
+      var m = {};
+      for (var k = 0; k < docs.length; k++) m[docs[k]] = vals[k];
+      post = { df: docs.length, docs: docs, vals: m };
+    }
+    entry.post = post;
+    return post;
+  }
+
+  /* Damerau-Levenshtein distance, stopping early above 1. */
+  function within1(a, b) {
+    if (a === b) return true;
+    var la = a.length, lb = b.length;
+    if (Math.abs(la - lb) > 1) return false;
+    var i = 0;
+    while (i < la && i < lb && a[i] === b[i]) i++;
+    if (la === lb) {
+      if (a.slice(i + 1) === b.slice(i + 1)) return true; // substitution
+      return a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2); // transposition
+    }
+    return la > lb ? a.slice(i + 1) === b.slice(i) : a.slice(i) === b.slice(i + 1); // deletion / insertion
+  }
+
+  /* ---- matching ---------------------------------------------------------- */
+
+  /* Terms of one shard matching query word q: [{entry, weight, kind}] */
+  function match(terms, q) {
+    var w = q.w, out = [];
+    if (q.cjk) {
+      for (var c = 0; c < terms.length; c++) if (terms[c].t === w) out.push({ e: terms[c], weight: 1 });
+      return out;
+    }
+    var best = null;
+    var minStem = Math.max(Math.min(3, w.length), w.length - 5);
+    var completions = [];
+    for (var i = 0; i < terms.length; i++) {
+      var t = terms[i].t;
+      if (t.length <= w.length) {
+        if (t.length >= minStem && w.slice(0, t.length) === t && (!best || t.length > best.t.length)) best = terms[i];
+      } else if (q.last && w.length >= 2 && terms[i].p && t.slice(0, w.length) === w) {
+        completions.push(terms[i]);
+      }
+    }
+    if (best) out.push({ e: best, weight: 1 });
+    completions.sort(function (x, y) { return y.p.length - x.p.length; });
+    for (var j = 0; j < completions.length && j < 24; j++) {
+      out.push({ e: completions[j], weight: 0.75 * Math.sqrt(w.length / completions[j].t.length) });
+    }
+    return out;
+  }
+
+  function typoMatch(terms, q) {
+    var w = q.w, out = [];
+    if (q.cjk || w.length < 4) return out;
+    for (var i = 0; i < terms.length; i++) {
+      var t = terms[i].t;
+      if (t.length < 3 || !terms[i].p) continue;
+      var ok = within1(t, w);
+      // The stem of a misspelt inflected word: compare with w cut to the stem's length.
+      if (!ok && w.length > t.length && t.length >= 4 && t.length >= w.length - 5) {
+        ok = within1(t, w.slice(0, t.length)) || within1(t, w.slice(0, t.length + 1)) || within1(t, w.slice(0, t.length - 1));
+      }
+      if (!ok && q.last && t.length > w.length) ok = within1(t.slice(0, w.length), w);
+      if (ok) out.push({ e: terms[i], weight: 0.6 });
+    }
+    return out;
+  }
+
+  /* Words a typo in the shard key may have come from: an extra letter or
+     two swapped in the first letters, or a wrong or missing letter inside
+     a crowded prefix (meta.split) the word nearly starts with. */
+  function typoVariants(w, split) {
+    var v = [];
+    for (var i = 0; i < 10 && i < w.length - 1; i++) {
+      v.push(w.slice(0, i) + w.slice(i + 1));
+      v.push(w.slice(0, i) + w[i + 1] + w[i] + w.slice(i + 2));
+    }
+    for (var k in split) {
+      for (var d = -1; d <= 1; d++) {
+        var pre = w.slice(0, k.length + d);
+        if (pre.length >= 3 && pre !== k && within1(k, pre)) v.push(k + w.slice(k.length + d));
+      }
+    }
+    return v;
+  }
+
+  Engine.prototype.termsFor = function (q) {
+    var self = this;
+    var k = this.shardOf(q.w);
+    return this.shard(k).then(function (terms) {
+      return self.follow(match(terms, q));
+    }).then(function (m) {
+      if (m.length || q.cjk) return m;
+      return self.shard(k).then(function (terms) { return self.typos(terms, q, k); });
+    });
+  };
+
+  /* Replaces pointer entries by the entry in the shard they point to. */
+  Engine.prototype.follow = function (m) {
+    var self = this;
+    return Promise.all(m.map(function (x) {
+      if (x.e.ptr === undefined) return x;
+      return self.shard(x.e.ptr).then(function (terms) {
+        for (var i = 0; i < terms.length; i++) if (terms[i].t === x.e.t && terms[i].p) return { e: terms[i], weight: x.weight };
+        return null;
+      });
+    })).then(function (l) { return l.filter(Boolean); });
+  };
+
+  /* No match: terms one edit away, in the word's shard, then in the
+     shards a typo in the key may have moved it from. */
+  Engine.prototype.typos = function (terms, q, k) {
+    var self = this;
+    var m = typoMatch(terms, q);
+    if (m.length || q.w.length < 5) return m;
+    var shards = {};
+    typoVariants(q.w, self.split).forEach(function (v) {
+      var s = self.shardOf(v);
+      if (s !== k) shards[s] = true;
+    });
+    return Promise.all(Object.keys(shards).slice(0, 8).map(function (s) { return self.shard(+s); })).then(function (lists) {
+      var all = [];
+      lists.forEach(function (l) { all = all.concat(typoMatch(l, q)); });
+      return all;
+    });
+  };
+
+  /* ---- ranking ----------------------------------------------------------- */
+
+  Engine.prototype.search = function (query, limit) {
+    var self = this;
+    limit = limit || 8;
+    return this.ready().then(function (meta) {
+      var qs = analyze(query, meta.lang);
+      // Words on most pages add nothing beside rarer ones: not worth a download.
+      var rare = qs.filter(function (q) { return q.last || !self.stop[q.w]; });
+      if (rare.length && rare.length < qs.length && rare.some(function (q) { return !self.stop[q.w]; })) qs = rare;
+      if (!qs.length || (qs.length === 1 && !qs[0].cjk && qs[0].w.length < 2)) return { query: query, results: [], terms: [] };
+      return Promise.all(qs.map(function (q) { return self.termsFor(q); })).then(function (perWord) {
+        var n = meta.n;
+        var docs = {};
+        var matched = [];
+        perWord.forEach(function (ms, qi) {
+          ms.forEach(function (m) {
+            matched.push(m.e.t);
+            var post = decode(m.e, n);
+            var idf = Math.log(1 + (n - post.df + 0.5) / (post.df + 0.5));
+            for (var i = 0; i < post.docs.length; i++) {
+              var d = post.docs[i];
+              var v = post.vals[d];
+              var known = v !== undefined && v >= 0;
+              var impact = known ? ((v >> 3) & 15) / 15 : 0.3;
+              var score = m.weight * idf * impact;
+              var r = docs[d] || (docs[d] = { id: d, per: new Array(qs.length), title: new Array(qs.length), tlen: 0, sec: {} });
+              var prev = r.per[qi];
+              if (!prev || score > prev.s) r.per[qi] = { s: score, w: m.weight };
+              if (known && (v & 7)) {
+                r.title[qi] = true;
+                r.tlen = v & 7;
+              }
+              var sec = known ? v >> SECTION_SHIFT : -1;
+              if (sec >= 0) r.sec[sec] = (r.sec[sec] || 0) + score;
+            }
+          });
+        });
+        var list = [];
+        for (var id in docs) {
+          var r = docs[id];
+          var sum = 0, coord = 0, titled = 0;
+          for (var i = 0; i < qs.length; i++) {
+            if (r.per[i]) {
+              sum += r.per[i].s;
+              coord += r.per[i].w;
+            }
+            if (r.title[i]) titled++;
+          }
+          coord /= qs.length;
+          // The query names the whole title (every title term matched): the page itself.
+          var whole = titled > 0 && titled >= r.tlen && r.tlen < 7 ? 1 : 0;
+          r.score = sum * coord * coord * (1 + titled / qs.length + whole);
+          list.push(r);
+        }
+        list.sort(function (x, y) { return y.score - x.score || x.id - y.id; });
+        var top = list.slice(0, limit);
+        return self.cardsFor(top).then(function () {
+          return {
+            query: query,
+            total: list.length,
+            ranked: list.map(function (r) { return r.id; }),
+            terms: matched,
+            words: qs,
+            results: top.map(function (r) { return self.result(r, qs, matched); })
+          };
+        });
+      });
+    });
+  };
+
+  /* Loads the cards of results not carried by the shards loaded so far. */
+  Engine.prototype.cardsFor = function (top) {
+    var self = this;
+    var missing = top.filter(function (r) { return !self.cards[r.id]; });
+    if (!missing.length) return Promise.resolve();
+    var meta = this.meta;
+    return Promise.all(missing.map(function (r) {
+      var block = Math.floor(r.id / meta.cmap);
+      return self.load("c" + block).then(function (map) {
+        var at = (r.id % meta.cmap) * meta.cw, k = 0;
+        for (var i = 0; i < meta.cw; i++) k = k * 64 + DEC[map.charCodeAt(at + i)];
+        return self.shard(k);
+      });
+    }));
+  };
+
+  Engine.prototype.result = function (r, qs, matched) {
+    var card = this.cards[r.id] || [r.id, "?", "", [["", "", ""]]];
+    var best = 0, bestScore = 0;
+    for (var s in r.sec) {
+      if (r.sec[s] > bestScore) {
+        bestScore = r.sec[s];
+        best = +s;
+      }
+    }
+    var sections = card[3];
+    var sec = sections[Math.min(best, sections.length - 1)] || ["", "", ""];
+    var hid = sec[0] === 0 ? slug(sec[1]) : sec[0];
+    // From file:// a folder URL shows a listing: name the page itself.
+    var file = /^file:/.test(this.localeUrl) && (!card[2] || /\/$/.test(card[2])) ? "index.html" : "";
+    var url = this.localeUrl + card[2] + file + (hid ? "#" + hid : "");
+    var snippet = sec[2] || (sections[0] && sections[0][2]) || "";
+    return {
+      id: r.id,
+      title: card[1],
+      url: url,
+      heading: hid ? sec[1] : "",
+      headingId: hid,
+      snippet: snippet,
+      score: r.score,
+      highlight: highlighter(qs, matched)
+    };
+  };
+
+  /* A heading's ID by Learn's rule (src/markdown/slug.rs): the index omits
+     IDs that follow it. */
+  function slug(text) {
+    var out = "";
+    for (var c of text) {
+      if (c === " ") out += "-";
+      else if (c === "-" || c === "_") out += c;
+      else if (c.codePointAt(0) <= 0xffff && /[\p{Lu}\p{Ll}\p{Lt}\p{Lm}\p{Lo}\p{Nd}]/u.test(c)) out += c.toLowerCase()[0];
+    }
+    return out || "section";
+  }
+
+  /* Returns html(text): text escaped, with the matched words in <mark>. */
+  function highlighter(qs, matched) {
+    var stems = matched.filter(function (t) { return t.length >= 2 && !CJK_ONE.test(t); });
+    var cjk = qs.filter(function (q) { return q.cjk; }).map(function (q) { return q.w; });
+    return function (text) {
+      var out = "";
+      var re = /[\p{L}\p{N}_]+|[^\p{L}\p{N}_]+/gu;
+      var m;
+      while ((m = re.exec(text))) {
+        var piece = m[0];
+        var f = fold(piece);
+        var hit = /[\p{L}\p{N}]/u.test(piece) && stems.some(function (s) { return f.slice(0, s.length) === s; });
+        if (!hit && cjk.length) {
+          out += markCjk(piece, cjk);
+          continue;
+        }
+        out += hit ? "<mark>" + esc(piece) + "</mark>" : esc(piece);
+      }
+      return out;
+    };
+  }
+
+  function markCjk(text, grams) {
+    var chars = Array.from(text), on = new Array(chars.length), out = "";
+    for (var i = 0; i + 1 < chars.length; i++) {
+      if (grams.indexOf(chars[i] + chars[i + 1]) >= 0) on[i] = on[i + 1] = true;
+    }
+    for (var j = 0; j < chars.length; j++) {
+      var open = on[j] && !on[j - 1], close = on[j] && !on[j + 1];
+      out += (open ? "<mark>" : "") + esc(chars[j]) + (close ? "</mark>" : "");
+    }
+    return out;
+  }
+
+  function esc(s) {
+    return s.replace(/[&<>"']/g, function (c) {
+      return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c];
+    });
+  }
+
+  /* ---- user interface ---------------------------------------------------- */
+
+  var script = document.currentScript;
+  var data = (script && script.dataset) || {};
+  if (!data.index) {
+    window.PolydocSearchEngine = Engine;
+    return;
+  }
+  function abs(u) {
+    return new URL(u, document.baseURI || location.href).href;
+  }
+  var indexUrl = abs(data.index);
+  var engine = new Engine(indexUrl, abs(data.locale));
+  window.polydocSearchEngine = engine;
+
+  function renderItems(list, res, more) {
+    var html = "";
+    res.results.forEach(function (r, i) {
+      html += '<li role="option" id="pd-sr-' + i + '" class="search-result"><a href="' + esc(r.url) + '">' +
+        '<span class="search-result-title">' + r.highlight(r.title) + "</span>" +
+        (r.heading ? '<span class="search-result-heading">' + r.highlight(r.heading) + "</span>" : "") +
+        (r.snippet ? '<span class="search-result-snippet">' + r.highlight(r.snippet) + "</span>" : "") +
+        "</a></li>";
+    });
+    if (!res.results.length) html = '<li class="search-empty" role="presentation">' + esc(data.empty || "") + "</li>";
+    if (more) html += '<li role="option" id="pd-sr-all" class="search-all"><a href="' + esc(more) + '">' + esc(data.all || "") + "</a></li>";
+    list.innerHTML = html;
+  }
+
+  function pageUrl(q) {
+    return abs(data.page) + "?q=" + encodeURIComponent(q);
+  }
+
+  function initBox(form) {
+    var input = form.querySelector("input[type=search]");
+    var list = form.querySelector(".search-results");
+    if (!input || !list) return;
+    var seq = 0, active = -1, timer = 0;
+
+    function options() {
+      return list.querySelectorAll("[role=option]");
+    }
+    function setActive(i) {
+      var opts = options();
+      if (!opts.length) return;
+      active = (i + opts.length) % opts.length;
+      for (var j = 0; j < opts.length; j++) opts[j].setAttribute("aria-selected", j === active ? "true" : "false");
+      input.setAttribute("aria-activedescendant", opts[active].id);
+      if (opts[active].scrollIntoView) opts[active].scrollIntoView({ block: "nearest" });
+    }
+    function close() {
+      list.hidden = true;
+      input.setAttribute("aria-expanded", "false");
+      input.removeAttribute("aria-activedescendant");
+      active = -1;
+    }
+    function run() {
+      var q = input.value;
+      var my = ++seq;
+      if (!q.trim()) {
+        close();
+        return;
+      }
+      engine.search(q, 8).then(function (res) {
+        if (my !== seq) return;
+        renderItems(list, res, pageUrl(q));
+        list.hidden = false;
+        input.setAttribute("aria-expanded", "true");
+        setActive(0);
+      }, function (e) {
+        if (my !== seq) return;
+        list.innerHTML = '<li class="search-empty" role="presentation">' + esc(String(e.message || e)) + "</li>";
+        list.hidden = false;
+      });
+    }
+    input.addEventListener("input", function () {
+      clearTimeout(timer);
+      timer = setTimeout(run, 40);
+    });
+    input.addEventListener("focus", function () {
+      engine.ready().catch(function () {});
+    });
+    input.addEventListener("keydown", function (e) {
+      if (e.key === "ArrowDown" || e.key === "ArrowUp") {
+        if (list.hidden) return;
+        e.preventDefault();
+        setActive(active + (e.key === "ArrowDown" ? 1 : -1));
+      } else if (e.key === "Enter") {
+        var opts = options();
+        if (!list.hidden && active >= 0 && opts[active]) {
+          e.preventDefault();
+          location.href = opts[active].querySelector("a").href;
+        }
+      } else if (e.key === "Escape") {
+        close();
+      }
+    });
+    document.addEventListener("click", function (e) {
+      if (!form.contains(e.target)) close();
+    });
+    form.addEventListener("submit", function (e) {
+      e.preventDefault();
+      if (input.value.trim()) location.href = pageUrl(input.value);
+    });
+  }
+
+  function initPage(box) {
+    var input = box.querySelector("input[type=search]");
+    var out = box.querySelector(".search-page-results");
+    var status = box.querySelector(".search-page-status");
+    var q = new URLSearchParams(location.search).get("q") || "";
+    input.value = q;
+    function run() {
+      var query = input.value;
+      if (!query.trim()) {
+        out.innerHTML = "";
+        return;
+      }
+      engine.search(query, 50).then(function (res) {
+        if (query !== input.value) return;
+        renderItems(out, res, "");
+        if (status) status.textContent = (data.count || "{n}").replace("{n}", res.total || 0);
+      });
+    }
+    input.addEventListener("input", run);
+    run();
+  }
+
+  function init() {
+    var forms = document.querySelectorAll("form.search-box");
+    for (var i = 0; i < forms.length; i++) initBox(forms[i]);
+    var page = document.querySelector(".search-page");
+    if (page) initPage(page);
+    document.addEventListener("keydown", function (e) {
+      if (e.key !== "/" || e.ctrlKey || e.metaKey || e.altKey) return;
+      var t = e.target, tag = t && t.tagName;
+      if (tag === "INPUT" || tag === "TEXTAREA" || tag === "SELECT" || (t && t.isContentEditable)) return;
+      var input = document.querySelector(".search-page input[type=search]") || document.querySelector("form.search-box input[type=search]");
+      if (input) {
+        e.preventDefault();
+        input.focus();
+        input.select();
+      }
+    });
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
+  else init();
+})();
