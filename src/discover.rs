@@ -151,3 +151,20 @@ pub fn display_path(site_root: &Path, p: &Path) -> String {
         Err(_) => p.to_string_lossy().into_owned(),
     }
 }
+
+/// Lexically normalises `p` (`.` and `..` removed, no file system access).
+pub fn normalize(p: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in p.components() {
+        match c {
+            std::path::Component::ParentDir => {
+                if !out.pop() {
+                    out.push("..");
+                }
+            }
+            std::path::Component::CurDir => {}
+            other => out.push(other.as_os_str()),
+        }
+    }
+    out
+}

@@ -29,16 +29,7 @@ fn absolute(p: &Path) -> PathBuf {
         std::env::current_dir().unwrap_or_default().join(p)
     };
     // Normalise `.` and `..` without touching the disk (the folder may not exist).
-    let mut out = PathBuf::new();
-    for c in p.components() {
-        match c {
-            std::path::Component::ParentDir => {
-                out.pop();
-            }
-            std::path::Component::CurDir => {}
-            other => out.push(other),
-        }
-    }
+    let out = crate::discover::normalize(&p);
     out.canonicalize().unwrap_or(out)
 }
 

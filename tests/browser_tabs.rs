@@ -23,17 +23,8 @@ fn chromium_available() -> bool {
 /// The DOM after load, as Chromium sees it.
 fn dump_dom(url: &str, profile: &Path) -> String {
     let mut cmd = Command::new(CHROMIUM);
-    cmd.args([
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-        "--allow-file-access-from-files",
-        "--virtual-time-budget=2000",
-    ]);
+    cmd.args(common::CHROMIUM_FLAGS);
+    cmd.args(["--allow-file-access-from-files", "--virtual-time-budget=2000"]);
     cmd.arg(format!("--user-data-dir={}", profile.display()));
     cmd.arg("--dump-dom").arg(url);
     let out = cmd.output().expect("run chromium");

@@ -133,16 +133,8 @@ fn chromium() -> Option<PathBuf> {
 fn run_chromium(bin: &Path, extra: &[String]) -> String {
     let profile = tempfile::tempdir().unwrap();
     let mut child = Command::new(bin)
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--no-first-run",
-            "--hide-scrollbars",
-        ])
+        .args(common::CHROMIUM_FLAGS)
+        .args(["--hide-scrollbars"])
         .arg(format!("--user-data-dir={}", profile.path().display()))
         .args(extra)
         .stdout(Stdio::piped())

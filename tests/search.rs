@@ -38,14 +38,8 @@ impl Browser {
         }
         let (child_read, child_write) = (cmd_fds[0], out_fds[1]);
         let mut cmd = Command::new(CHROMIUM);
+        cmd.args(common::CHROMIUM_FLAGS);
         cmd.args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--no-first-run",
             "--remote-debugging-pipe",
             "--window-size=1280,900",
             "--allow-file-access-from-files",

@@ -71,7 +71,7 @@ pub fn load(file: &Path, display: &str, source_root: &Path, diags: &mut Vec<Diag
     let mut rules = Vec::new();
     for e in parsed.redirections {
         let src = e.source_path.replace('\\', "/");
-        let abs = normalize(&base.join(src.trim_start_matches('/')));
+        let abs = crate::discover::normalize(&base.join(src.trim_start_matches('/')));
         let Ok(rel) = abs.strip_prefix(&root) else {
             continue;
         };
@@ -87,18 +87,4 @@ pub fn load(file: &Path, display: &str, source_root: &Path, diags: &mut Vec<Diag
         });
     }
     rules
-}
-
-fn normalize(p: &Path) -> std::path::PathBuf {
-    let mut out = std::path::PathBuf::new();
-    for c in p.components() {
-        match c {
-            std::path::Component::ParentDir => {
-                out.pop();
-            }
-            std::path::Component::CurDir => {}
-            other => out.push(other),
-        }
-    }
-    out
 }

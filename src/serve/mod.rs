@@ -34,6 +34,13 @@ pub fn run(opts: Options) -> Result<(), String> {
     report(&session, &site, &first, "built");
     let out = out.canonicalize().unwrap_or(out);
 
+    // Watch before serving: a change saved as soon as the server answers
+    // must not be missed.
+    let mut roots = vec![site.clone()];
+    if let Some(config) = session_config_roots(&site) {
+        roots.extend(config.into_iter().filter(|r| !r.starts_with(&site)));
+    }
+    let watcher = watch::Watcher::new(&roots, &out).map_err(|e| format!("cannot watch the site: {e}"))?;
     let shared = Arc::new(Shared::default());
     publish_errors(&session, &shared);
     let listener = TcpListener::bind((opts.bind, opts.port))
@@ -49,11 +56,6 @@ pub fn run(opts: Options) -> Result<(), String> {
         let _ = std::process::Command::new("xdg-open").arg(&url).spawn();
     }
 
-    let mut roots = vec![site.clone()];
-    if let Some(config) = session_config_roots(&site) {
-        roots.extend(config.into_iter().filter(|r| !r.starts_with(&site)));
-    }
-    let watcher = watch::Watcher::new(&roots, &out).map_err(|e| format!("cannot watch the site: {e}"))?;
     // Work that can wait (site-wide status pages) is done once edits pause.
     const PAUSE: std::time::Duration = std::time::Duration::from_millis(400);
     loop {

@@ -152,12 +152,20 @@ impl Session {
         self.page_diags.clear();
         self.links_to.clear();
         self.linked_from.clear();
-        let all: Vec<usize> = (0..self.model.as_ref().unwrap().site.pages.len()).collect();
         let mut update = Update {
             all: true,
             ..Default::default()
         };
-        let mut files = self.render_pages(&all, &mut update);
+        self.write_everything(&mut update)?;
+        update.elapsed = start.elapsed();
+        Ok(update)
+    }
+
+    /// Renders every page, the site files and the search index, and writes
+    /// what changed (deleting outputs that are gone).
+    fn write_everything(&mut self, update: &mut Update) -> Result<(), Diagnostic> {
+        let all: Vec<usize> = (0..self.model.as_ref().unwrap().site.pages.len()).collect();
+        let mut files = self.render_pages(&all, update);
         let m = self.model.as_ref().unwrap();
         let extra = std::sync::Mutex::new(Vec::new());
         self.extra_diags = build::site_files(m, &|f| extra.lock().unwrap().push(f));
@@ -165,9 +173,7 @@ impl Session {
         let (search, _, search_diags) = build::search_files(m, crate::search::prepare_all(&m.config, &m.site));
         files.extend(search);
         self.extra_diags.extend(search_diags);
-        self.write(files, true, &mut update)?;
-        update.elapsed = start.elapsed();
-        Ok(update)
+        self.write(files, true, update)
     }
 
     fn render_pages(&mut self, which: &[usize], update: &mut Update) -> Vec<OutFile> {
@@ -377,16 +383,7 @@ impl Session {
             all: true,
             ..Default::default()
         };
-        let all: Vec<usize> = (0..self.model.as_ref().unwrap().site.pages.len()).collect();
-        let mut files = self.render_pages(&all, &mut update);
-        let m = self.model.as_ref().unwrap();
-        let extra = std::sync::Mutex::new(Vec::new());
-        self.extra_diags = build::site_files(m, &|f| extra.lock().unwrap().push(f));
-        files.extend(extra.into_inner().unwrap());
-        let (search, _, search_diags) = build::search_files(m, crate::search::prepare_all(&m.config, &m.site));
-        files.extend(search);
-        self.extra_diags.extend(search_diags);
-        self.write(files, true, &mut update)?;
+        self.write_everything(&mut update)?;
         update.elapsed = start.elapsed();
         Ok(update)
     }

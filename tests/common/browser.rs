@@ -67,14 +67,8 @@ impl Browser {
         let profile = tempfile::tempdir().unwrap();
         let port = free_port();
         let child = Command::new(exe)
+            .args(crate::common::CHROMIUM_FLAGS)
             .args([
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
                 "--window-size=1280,900",
                 &format!("--remote-debugging-port={port}"),
                 &format!("--user-data-dir={}", profile.path().display()),

@@ -382,3 +382,15 @@ pub fn theme_string(locale: &str, key: &str) -> String {
         .unwrap_or_else(|| panic!("{} has no string `{key}`", path.display()))
         .to_string()
 }
+
+/// The flags every headless Chromium of the tests starts with (as root, in a
+/// closed network: no sandbox, no background connections).
+pub const CHROMIUM_FLAGS: [&str; 7] = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+];

@@ -7,7 +7,7 @@
 use super::prepare::{Directive, Kind};
 use super::{Doc, Ev, MAX_INCLUDE_DEPTH};
 use pulldown_cmark::{Event, Tag, TagEnd};
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 
 pub enum Resolved {
     Found {
@@ -19,22 +19,7 @@ pub enum Resolved {
     Missing(PathBuf),
 }
 
-/// Lexically normalises `p` (`.` and `..` removed, no file system access).
-pub fn normalize(p: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for c in p.components() {
-        match c {
-            Component::ParentDir => {
-                if !out.pop() {
-                    out.push("..");
-                }
-            }
-            Component::CurDir => {}
-            other => out.push(other.as_os_str()),
-        }
-    }
-    out
-}
+pub use crate::discover::normalize;
 
 /// `target` relative to `base` as a `/` path (with `..` where needed).
 pub fn rel_path(base: &Path, target: &Path) -> String {
