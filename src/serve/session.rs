@@ -156,24 +156,30 @@ impl Session {
             all: true,
             ..Default::default()
         };
-        self.write_everything(&mut update)?;
+        self.write_everything(&mut update, true)?;
         update.elapsed = start.elapsed();
         Ok(update)
     }
 
     /// Renders every page, the site files and the search index, and writes
     /// what changed (deleting outputs that are gone).
-    fn write_everything(&mut self, update: &mut Update) -> Result<(), Diagnostic> {
+    fn write_everything(&mut self, update: &mut Update, with_search: bool) -> Result<(), Diagnostic> {
         let all: Vec<usize> = (0..self.model.as_ref().unwrap().site.pages.len()).collect();
         let mut files = self.render_pages(&all, update);
         let m = self.model.as_ref().unwrap();
         let extra = std::sync::Mutex::new(Vec::new());
         self.extra_diags = build::site_files(m, &|f| extra.lock().unwrap().push(f));
         files.extend(extra.into_inner().unwrap());
-        let (search, _, search_diags) = build::search_files(m, crate::search::prepare_all(&m.config, &m.site));
-        files.extend(search);
-        self.extra_diags.extend(search_diags);
-        self.write(files, true, update)
+        let mut complete = true;
+        if with_search {
+            let (search, _, search_diags) = build::search_files(m, crate::search::prepare_all(&m.config, &m.site));
+            files.extend(search);
+            self.extra_diags.extend(search_diags);
+        } else {
+            // The index files are unchanged: keep them (not a complete set).
+            complete = false;
+        }
+        self.write(files, complete, update)
     }
 
     fn render_pages(&mut self, which: &[usize], update: &mut Update) -> Vec<OutFile> {
@@ -360,7 +366,10 @@ impl Session {
             if !structural {
                 // The site is unchanged: re-render every page with the new
                 // templates; only files whose bytes change are written.
-                return self.rerender_all(start);
+                let search_page = paths.iter().any(|p| {
+                    p.file_name().is_some_and(|n| n == "search.html") || p.starts_with(theme_dir.join("i18n"))
+                });
+                return self.rerender_all(start, search_page);
             }
         }
         if structural {
@@ -377,13 +386,16 @@ impl Session {
         Ok(update)
     }
 
-    fn rerender_all(&mut self, start: Instant) -> Result<Update, Diagnostic> {
+    /// A template or theme string changed: every page again with the new
+    /// theme. The search index depends only on content and is kept, unless
+    /// the search page's own template or the theme's words changed.
+    fn rerender_all(&mut self, start: Instant, with_search: bool) -> Result<Update, Diagnostic> {
         self.status_dirty = false; // site_files below writes the status pages
         let mut update = Update {
             all: true,
             ..Default::default()
         };
-        self.write_everything(&mut update)?;
+        self.write_everything(&mut update, with_search)?;
         update.elapsed = start.elapsed();
         Ok(update)
     }
