@@ -100,6 +100,26 @@ impl Session {
         self.diagnostics().into_iter().filter(Diagnostic::is_error).collect()
     }
 
+    /// How many errors there are, without copying and sorting every
+    /// diagnostic (asked twice per rebuild; a large site has thousands of
+    /// warnings).
+    fn error_count(&self) -> usize {
+        let errors = |ds: &[Diagnostic]| ds.iter().filter(|d| d.is_error()).count();
+        let page_errors: Vec<Diagnostic> = self
+            .page_diags
+            .values()
+            .flatten()
+            .filter(|d| d.is_error())
+            .cloned()
+            .collect();
+        errors(&self.fatal)
+            + errors(&self.discover_diags)
+            + self.parse_diags.values().map(|d| errors(d)).sum::<usize>()
+            + errors(&self.assemble_diags)
+            + build::dedupe_page_diagnostics(page_errors).len()
+            + errors(&self.extra_diags)
+    }
+
     /// Builds everything from scratch (keeps nothing but what was written).
     pub fn full(&mut self) -> Result<Update, Diagnostic> {
         let start = Instant::now();
@@ -298,9 +318,9 @@ impl Session {
     /// renamed files and folders).
     pub fn apply(&mut self, paths: &[PathBuf]) -> Result<Update, Diagnostic> {
         let start = Instant::now();
-        let errors_before = self.errors().len();
+        let errors_before = self.error_count();
         let mut update = self.apply_inner(paths, start)?;
-        if self.errors().len() != errors_before || errors_before > 0 {
+        if self.error_count() != errors_before || errors_before > 0 {
             update.all = true;
         }
         update.elapsed = start.elapsed();
