@@ -8,6 +8,7 @@
 //! pages are indexed and hands the files to the output plan.
 
 pub mod analyze;
+pub mod doc;
 pub mod extract;
 mod fxhash;
 pub mod index;
@@ -40,14 +41,14 @@ pub fn indexed(config: &Config, site: &Site, page: &Page) -> bool {
 
 /// Every indexed page, analysed, and each locale's vocabulary.
 pub struct Prepared {
-    docs: Vec<index::Doc>,
-    vocab: Vec<index::Vocab>,
-    strings: std::sync::Mutex<index::Strings>,
+    docs: Vec<doc::Doc>,
+    vocab: Vec<doc::Vocab>,
+    strings: std::sync::Mutex<doc::Strings>,
 }
 
 /// Analyses every indexed page, in parallel (run beside rendering).
 pub fn prepare_all(config: &Config, site: &Site) -> Prepared {
-    let vocab: Vec<index::Vocab> = config.locales.iter().map(|_| Default::default()).collect();
+    let vocab: Vec<doc::Vocab> = config.locales.iter().map(|_| Default::default()).collect();
     if !config.search.enabled {
         return Prepared {
             docs: Vec::new(),
@@ -56,7 +57,7 @@ pub fn prepare_all(config: &Config, site: &Site) -> Prepared {
         };
     }
     let analyzers: Vec<Analyzer> = config.locales.iter().map(|l| Analyzer::new(&l.lang)).collect();
-    let strings = std::sync::Mutex::new(index::Strings::default());
+    let strings = std::sync::Mutex::new(doc::Strings::default());
     let docs = site
         .pages
         .par_iter()
@@ -71,7 +72,7 @@ pub fn prepare_all(config: &Config, site: &Site) -> Prepared {
                 .strip_prefix(code.as_str())
                 .unwrap_or(&p.url)
                 .trim_start_matches('/');
-            index::analyze_page(
+            doc::analyze_page(
                 analyzer,
                 p.locale,
                 path,
@@ -95,7 +96,7 @@ pub fn write(
     if !config.search.enabled {
         return Ok(Vec::new());
     }
-    let mut by_locale: Vec<Vec<index::Doc>> = config.locales.iter().map(|_| Vec::new()).collect();
+    let mut by_locale: Vec<Vec<doc::Doc>> = config.locales.iter().map(|_| Vec::new()).collect();
     for d in prepared.docs {
         by_locale[d.locale].push(d);
     }
