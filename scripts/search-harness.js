@@ -91,7 +91,7 @@ function polydocSession() {
     },
     /* Every result's page path, without loading cards (the map comes from disk). */
     async all(q) {
-      const res = await engine.search(q, 1);
+      const res = await engine.search(q, 1, { full: true });
       const paths = polydocPaths();
       return res.ranked.map((id) => locale + "/" + paths[id]);
     },

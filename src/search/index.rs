@@ -10,9 +10,10 @@
 //!   is in the word's own shard. Each term has its postings: page numbers
 //!   and, per page, a quantized BM25 impact (title and headings weigh
 //!   more), a title flag and the section the term is strongest in. Shards
-//!   also carry the result cards (title, URL, section headings with IDs
-//!   and excerpts) of pages whose rarest title terms they hold, so a search
-//!   for a page's title needs no further request to show it.
+//!   also carry result cards (title, URL, section headings with IDs and
+//!   excerpts): a page's card is in the shard of its title's longest word
+//!   (`primary_words`), the shard the client loads first for that word, so
+//!   a search for a page's title is answered with one request.
 //! - `c<j>.js`: for 4096 pages each, which shard holds the page's card
 //!   (for results found by body text only).
 //!
@@ -25,9 +26,9 @@ use super::fxhash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::fmt::Write as _;
 
 /// Index format, checked by the client.
-pub const FORMAT: u32 = 1;
+pub const FORMAT: u32 = 2;
 /// Bytes a term shard aims at.
-pub const SHARD_BYTES: usize = 20_000;
+pub const SHARD_BYTES: usize = 25_000;
 /// Pages per card-map file.
 pub const CMAP_BLOCK: usize = 4096;
 /// Characters of a section excerpt.
@@ -98,22 +99,10 @@ pub fn build_locale(
     postings.sort_unstable_by(|a, b| a.0.cmp(b.0));
     let df: HashMap<&str, usize> = postings.iter().map(|(t, p)| (*t, p.len())).collect();
 
-    // Cards: each in the shard of the page's rarest title term that still
-    // has room, so a search for the title finds the card with the postings.
+    // Cards: each in the shard the client loads first when the query is
+    // the page's title (`primary_words`), so that search needs one request.
     let cards: Vec<String> = docs.iter().enumerate().map(|(id, d)| card_json(id, d)).collect();
-    let title_terms: Vec<Vec<&str>> = docs
-        .iter()
-        .map(|d| {
-            let mut t: Vec<&str> = d
-                .terms
-                .iter()
-                .filter(|(_, s)| s.title > 0)
-                .map(|(t, _)| name(*t))
-                .collect();
-            t.sort_by_key(|t| (df[t], *t));
-            t
-        })
-        .collect();
+    let primaries: Vec<Vec<String>> = docs.iter().map(|d| primary_words(&d.title)).collect();
     // Encoded terms and their sizes, grouped by key.
     let encoded: Vec<(&str, String)> = postings.iter().map(|(t, p)| (*t, encode_postings(p, n))).collect();
     let entry_size = |t: &str, p: &str| t.len() + p.len() + 6;
@@ -152,8 +141,9 @@ pub fn build_locale(
             }
         }
     }
-    // Card homes: rarest title term whose shard stays under the target;
-    // else the lightest shard (reached through the card map).
+    // Card homes: the shard of the title's first primary word, else of its
+    // second (the client tries both), while the shard stays under
+    // `CARD_ROOM`; else the lightest shard (found through the card map).
     let mut shard_cards: Vec<Vec<u32>> = vec![Vec::new(); shards];
     let mut home: Vec<u32> = Vec::with_capacity(n);
     let mut by_load: std::collections::BinaryHeap<std::cmp::Reverse<(usize, usize)>> = load
@@ -161,12 +151,14 @@ pub fn build_locale(
         .enumerate()
         .map(|(k, &l)| std::cmp::Reverse((l, k)))
         .collect();
-    for (id, terms) in title_terms.iter().enumerate() {
+    let room = SHARD_BYTES * CARD_ROOM / 100;
+    for (id, words) in primaries.iter().enumerate() {
         let size = cards[id].len() + 1;
-        let k = match terms
+        let k = match words
             .iter()
-            .map(|t| shard_of(t))
-            .find(|&k| load[k] + size <= SHARD_BYTES * 5 / 4)
+            .take(PRIMARY_TRIES)
+            .map(|w| shard_of(w))
+            .find(|&k| load[k] + size <= room)
         {
             Some(k) => k,
             None => loop {
@@ -265,6 +257,49 @@ pub fn build_locale(
     (files, stats)
 }
 
+/// How many of a title's primary words the client tries before it
+/// searches every query word.
+pub const PRIMARY_TRIES: usize = 2;
+/// A shard takes cards until it is this much (percent) of `SHARD_BYTES`.
+const CARD_ROOM: usize = 130;
+
+/// The words of a title in the order the client tries them when the query
+/// is that title (`primaryOrder` in search.js): the query words exactly as
+/// the client derives them (Unicode words folded, or CJK bigrams), longest
+/// first, ties in code point order.
+pub fn primary_words(title: &str) -> Vec<String> {
+    use unicode_normalization::UnicodeNormalization;
+    use unicode_segmentation::UnicodeSegmentation;
+    let mut words: Vec<String> = Vec::new();
+    let mut rest = title;
+    while let Some(first) = rest.chars().next() {
+        let cjk = super::analyze::is_cjk(first);
+        let end = rest
+            .char_indices()
+            .find(|&(_, c)| super::analyze::is_cjk(c) != cjk)
+            .map_or(rest.len(), |(i, _)| i);
+        let (run, tail) = rest.split_at(end);
+        rest = tail;
+        if cjk {
+            let chars: Vec<char> = run.nfkc().flat_map(char::to_lowercase).collect();
+            if chars.len() == 1 {
+                words.push(chars[0].to_string());
+            }
+            words.extend(chars.windows(2).map(|p| p.iter().collect::<String>()));
+        } else {
+            for w in run.unicode_words() {
+                let f = super::analyze::fold(w);
+                if !f.is_empty() && f.chars().count() <= super::analyze::MAX_WORD {
+                    words.push(f);
+                }
+            }
+        }
+    }
+    words.sort_by(|a, b| b.chars().count().cmp(&a.chars().count()).then_with(|| a.cmp(b)));
+    words.dedup();
+    words
+}
+
 /// A page's result card: `[id, title, path, [[id, heading, excerpt], ...]]`.
 fn card_json(id: usize, d: &Doc) -> String {
     let mut s = format!("[{id},{},{},[", json_str(&d.title), json_str(&d.path));
@@ -303,13 +338,13 @@ pub fn key(term: &str, split: &HashSet<String>) -> String {
 }
 
 /// Longest shard key (crowded families split no further).
-pub const MAX_KEY: usize = 10;
+pub const MAX_KEY: usize = 16;
 
 /// Prefixes whose terms alone would overflow a shard: their terms are keyed
 /// by one more character (up to `MAX_KEY`).
 fn crowded_prefixes(encoded: &[(&str, String)], size: &dyn Fn(&str, &str) -> usize, limit: usize) -> HashSet<String> {
     let mut split = HashSet::default();
-    for round in 0..8 {
+    for round in 0..MAX_KEY - 3 {
         let mut groups: HashMap<String, usize> = HashMap::default();
         for (t, p) in encoded {
             *groups.entry(key(t, &split)).or_default() += size(t, p);
@@ -438,6 +473,17 @@ mod tests {
         let all: Vec<Posting> = (0..12).map(|d| (d, if d == 5 { 3 } else { 2 }, d == 5)).collect();
         // 2*12+1 = "Z"; twelve bits set = "__"; one strong page (5, value 3)
         assert_eq!(encode_postings(&all, 12), "Z__CFAD");
+    }
+
+    #[test]
+    fn primary_words_are_longest_first() {
+        assert_eq!(
+            primary_words("Stap 1: Kioskmodus instellen voor C#-ontwikkelaars"),
+            ["ontwikkelaars", "kioskmodus", "instellen", "stap", "voor", "1", "c"]
+        );
+        // Ties in code point order; duplicates once.
+        assert_eq!(primary_words("beta alfa Beta"), ["alfa", "beta"]);
+        assert_eq!(primary_words("東海道新幹線"), ["幹線", "新幹", "東海", "海道", "道新"]);
     }
 
     #[test]

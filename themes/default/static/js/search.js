@@ -15,6 +15,10 @@
  * stem it starts with (the inflection is a suffix), every completion of
  * the word being typed, and, failing those, terms one edit away.
  *
+ * A query that is a page's title (or its start, as it is typed) is answered
+ * from the shard of its longest word, which carries that page's card; any
+ * other query, and the results page, load every word's shard (`full`).
+ *
  * Keyboard: "/" focuses the box; arrows move; Enter opens the chosen result.
  */
 (function () {
@@ -326,13 +330,13 @@
     return v;
   }
 
-  Engine.prototype.termsFor = function (q) {
+  Engine.prototype.termsFor = function (q, noTypos) {
     var self = this;
     var k = this.shardOf(q.w);
     return this.shard(k).then(function (terms) {
       return self.follow(match(terms, q));
     }).then(function (m) {
-      if (m.length || q.cjk) return m;
+      if (m.length || q.cjk || noTypos) return m;
       return self.shard(k).then(function (terms) { return self.typos(terms, q, k); });
     });
   };
@@ -369,72 +373,167 @@
 
   /* ---- ranking ----------------------------------------------------------- */
 
-  Engine.prototype.search = function (query, limit) {
+  /* The order in which query words are tried when the query may be a page's
+     title: longest first, ties in code point order. The index puts each
+     page's card in the shard of its title's first such word (or second, when
+     that shard is full): src/search/index.rs primary_words. */
+  function primaryOrder(qs) {
+    return qs.slice().sort(function (a, b) {
+      var ca = Array.from(a.w), cb = Array.from(b.w);
+      if (ca.length !== cb.length) return cb.length - ca.length;
+      for (var i = 0; i < ca.length; i++) {
+        var d = ca[i].codePointAt(0) - cb[i].codePointAt(0);
+        if (d) return d;
+      }
+      return 0;
+    });
+  }
+  var PRIMARY_TRIES = 2;
+
+  /* Whether query words qs name the whole title of card: every title word is
+     a query word and every query word a title word (the word being typed may
+     be the start of one). */
+  Engine.prototype.isTitle = function (card, qs) {
+    var tw = card.words || (card.words = analyze(card[1], this.meta.lang).map(function (q) { return q.w; }));
+    if (!tw.length) return false;
+    var used = {};
+    for (var i = 0; i < tw.length; i++) {
+      var hit = false;
+      for (var j = 0; j < qs.length && !hit; j++) {
+        if (qs[j].w === tw[i] || (qs[j].last && tw[i].slice(0, qs[j].w.length) === qs[j].w)) {
+          hit = true;
+          used[j] = true;
+        }
+      }
+      if (!hit) return false;
+    }
+    for (var k = 0; k < qs.length; k++) if (!used[k]) return false;
+    return true;
+  };
+
+  /* Pages (loaded cards) whose title the query is. */
+  Engine.prototype.titled = function (qs) {
+    var out = {};
+    for (var id in this.cards) if (this.isTitle(this.cards[id], qs)) out[id] = true;
+    return out;
+  };
+
+  Engine.prototype.loadedShard = function (q) {
+    return !!this.shards[this.shardOf(q.w)];
+  };
+
+  /* Scores pages for query words qs from their matched terms:
+     BM25 impacts x idf, coordination, and title coverage. */
+  Engine.prototype.score = function (qs, perWord) {
+    var n = this.meta.n;
+    var docs = {};
+    var matched = [];
+    perWord.forEach(function (ms, qi) {
+      ms.forEach(function (m) {
+        matched.push(m.e.t);
+        var post = decode(m.e, n);
+        var idf = Math.log(1 + (n - post.df + 0.5) / (post.df + 0.5));
+        for (var i = 0; i < post.docs.length; i++) {
+          var d = post.docs[i];
+          var v = post.vals[d];
+          var known = v !== undefined && v >= 0;
+          var impact = known ? ((v >> 3) & 15) / 15 : 0.3;
+          var score = m.weight * idf * impact;
+          var r = docs[d] || (docs[d] = { id: d, per: new Array(qs.length), title: new Array(qs.length), tlen: 0, sec: {} });
+          var prev = r.per[qi];
+          if (!prev || score > prev.s) r.per[qi] = { s: score, w: m.weight };
+          if (known && (v & 7)) {
+            r.title[qi] = true;
+            r.tlen = v & 7;
+          }
+          var sec = known ? v >> SECTION_SHIFT : -1;
+          if (sec >= 0) r.sec[sec] = (r.sec[sec] || 0) + score;
+        }
+      });
+    });
+    var list = [];
+    for (var id in docs) {
+      var r = docs[id];
+      var sum = 0, coord = 0, titled = 0;
+      for (var i = 0; i < qs.length; i++) {
+        if (r.per[i]) {
+          sum += r.per[i].s;
+          coord += r.per[i].w;
+        }
+        if (r.title[i]) titled++;
+      }
+      coord /= qs.length;
+      // The query names the whole title (every title term matched): the page itself.
+      var whole = titled > 0 && titled >= r.tlen && r.tlen < 7 ? 1 : 0;
+      r.score = sum * coord * coord * (1 + titled / qs.length + whole);
+      list.push(r);
+    }
+    list.sort(function (x, y) { return y.score - x.score || x.id - y.id; });
+    return { list: list, matched: matched };
+  };
+
+  /* Search. By default a query that is (the start of) a page's title is
+     answered from the shard of its longest word, which carries that page's
+     card: one request. Otherwise, or with opts.full (the results page),
+     every word's shard is loaded and every page ranked. */
+  Engine.prototype.search = function (query, limit, opts) {
     var self = this;
     limit = limit || 8;
+    var full = !!(opts && opts.full);
     return this.ready().then(function (meta) {
-      var qs = analyze(query, meta.lang);
+      var all = analyze(query, meta.lang);
+      var qs = all;
       // Words on most pages add nothing beside rarer ones: not worth a download.
       var rare = qs.filter(function (q) { return q.last || !self.stop[q.w]; });
       if (rare.length && rare.length < qs.length && rare.some(function (q) { return !self.stop[q.w]; })) qs = rare;
       if (!qs.length || (qs.length === 1 && !qs[0].cjk && qs[0].w.length < 2)) return { query: query, results: [], terms: [] };
-      return Promise.all(qs.map(function (q) { return self.termsFor(q); })).then(function (perWord) {
-        var n = meta.n;
-        var docs = {};
-        var matched = [];
-        perWord.forEach(function (ms, qi) {
-          ms.forEach(function (m) {
-            matched.push(m.e.t);
-            var post = decode(m.e, n);
-            var idf = Math.log(1 + (n - post.df + 0.5) / (post.df + 0.5));
-            for (var i = 0; i < post.docs.length; i++) {
-              var d = post.docs[i];
-              var v = post.vals[d];
-              var known = v !== undefined && v >= 0;
-              var impact = known ? ((v >> 3) & 15) / 15 : 0.3;
-              var score = m.weight * idf * impact;
-              var r = docs[d] || (docs[d] = { id: d, per: new Array(qs.length), title: new Array(qs.length), tlen: 0, sec: {} });
-              var prev = r.per[qi];
-              if (!prev || score > prev.s) r.per[qi] = { s: score, w: m.weight };
-              if (known && (v & 7)) {
-                r.title[qi] = true;
-                r.tlen = v & 7;
-              }
-              var sec = known ? v >> SECTION_SHIFT : -1;
-              if (sec >= 0) r.sec[sec] = (r.sec[sec] || 0) + score;
-            }
-          });
-        });
-        var list = [];
-        for (var id in docs) {
-          var r = docs[id];
-          var sum = 0, coord = 0, titled = 0;
-          for (var i = 0; i < qs.length; i++) {
-            if (r.per[i]) {
-              sum += r.per[i].s;
-              coord += r.per[i].w;
-            }
-            if (r.title[i]) titled++;
-          }
-          coord /= qs.length;
-          // The query names the whole title (every title term matched): the page itself.
-          var whole = titled > 0 && titled >= r.tlen && r.tlen < 7 ? 1 : 0;
-          r.score = sum * coord * coord * (1 + titled / qs.length + whole);
-          list.push(r);
-        }
-        list.sort(function (x, y) { return y.score - x.score || x.id - y.id; });
-        var top = list.slice(0, limit);
+      return (full ? Promise.resolve(null) : self.quick(all, limit)).then(function (res) {
+        return res || self.full(qs, limit);
+      }).then(function (res) {
+        var top = res.list.slice(0, limit);
         return self.cardsFor(top).then(function () {
           return {
             query: query,
-            total: list.length,
-            ranked: list.map(function (r) { return r.id; }),
-            terms: matched,
+            total: res.list.length,
+            complete: !res.quick,
+            ranked: res.list.map(function (r) { return r.id; }),
+            terms: res.matched,
             words: qs,
-            results: top.map(function (r) { return self.result(r, qs, matched); })
+            results: top.map(function (r) { return self.result(r, qs, res.matched); })
           };
         });
       });
+    });
+  };
+
+  /* The title path: null when the query is not a title found that way. */
+  Engine.prototype.quick = function (qs, limit) {
+    var self = this;
+    var order = primaryOrder(qs);
+    function attempt(i) {
+      if (i >= PRIMARY_TRIES || i >= order.length) return null;
+      return self.shard(self.shardOf(order[i].w)).then(function () {
+        var titled = self.titled(qs);
+        if (!Object.keys(titled).length) return attempt(i + 1);
+        // Rank with the words whose shards are here (no more requests); only
+        // pages whose cards are here are shown, the title's page first.
+        var here = qs.map(function (q) { return self.loadedShard(q) ? self.termsFor(q, true) : Promise.resolve([]); });
+        return Promise.all(here).then(function (perWord) {
+          var res = self.score(qs, perWord);
+          var list = res.list.filter(function (r) { return self.cards[r.id]; });
+          list.forEach(function (r) { if (titled[r.id]) r.score = r.score * 4 + 1e6; });
+          list.sort(function (x, y) { return y.score - x.score || x.id - y.id; });
+          return { list: list, matched: res.matched, quick: true };
+        });
+      });
+    }
+    return Promise.resolve(attempt(0));
+  };
+
+  Engine.prototype.full = function (qs, limit) {
+    var self = this;
+    return Promise.all(qs.map(function (q) { return self.termsFor(q); })).then(function (perWord) {
+      return self.score(qs, perWord);
     });
   };
 
@@ -652,7 +751,7 @@
         out.innerHTML = "";
         return;
       }
-      engine.search(query, 50).then(function (res) {
+      engine.search(query, 50, { full: true }).then(function (res) {
         if (query !== input.value) return;
         renderItems(out, res, "");
         if (status) status.textContent = (data.count || "{n}").replace("{n}", res.total || 0);
