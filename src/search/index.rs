@@ -28,11 +28,11 @@ use std::fmt::Write as _;
 /// Index format, checked by the client.
 pub const FORMAT: u32 = 2;
 /// Bytes a term shard aims at.
-pub const SHARD_BYTES: usize = 25_000;
+pub const SHARD_BYTES: usize = 23_000;
 /// Pages per card-map file.
 pub const CMAP_BLOCK: usize = 4096;
 /// Characters of a section excerpt.
-pub const EXCERPT: usize = 48;
+pub const EXCERPT: usize = 40;
 /// Bytes of crowded prefixes listed in `meta.js` at most.
 pub const SPLIT_BYTES: usize = 6_000;
 /// Bytes of common terms listed in `meta.js` at most.
@@ -50,6 +50,9 @@ pub struct IndexStats {
     pub files: usize,
     pub bytes: usize,
     pub meta_bytes: usize,
+    /// Cards not in the shard of one of their title's first primary words
+    /// (a search for such a title loads every query word).
+    pub cards_elsewhere: usize,
 }
 
 /// Builds the index files of one locale: `(file name, contents)` pairs.
@@ -152,6 +155,7 @@ pub fn build_locale(
         .map(|(k, &l)| std::cmp::Reverse((l, k)))
         .collect();
     let room = SHARD_BYTES * CARD_ROOM / 100;
+    let mut elsewhere = 0;
     for (id, words) in primaries.iter().enumerate() {
         let size = cards[id].len() + 1;
         let k = match words
@@ -164,6 +168,7 @@ pub fn build_locale(
             None => loop {
                 let std::cmp::Reverse((l, k)) = by_load.pop().unwrap_or(std::cmp::Reverse((0, 0)));
                 if l == load[k] {
+                    elsewhere += 1;
                     break k;
                 } // stale entries are skipped
                 by_load.push(std::cmp::Reverse((load[k], k)));
@@ -252,6 +257,7 @@ pub fn build_locale(
         files: files.len() + 1,
         bytes: bytes + meta_js.len(),
         meta_bytes: meta_js.len(),
+        cards_elsewhere: elsewhere,
     };
     files.push(("meta.js".into(), meta_js));
     (files, stats)
@@ -259,9 +265,9 @@ pub fn build_locale(
 
 /// How many of a title's primary words the client tries before it
 /// searches every query word.
-pub const PRIMARY_TRIES: usize = 2;
+pub const PRIMARY_TRIES: usize = 3;
 /// A shard takes cards until it is this much (percent) of `SHARD_BYTES`.
-const CARD_ROOM: usize = 130;
+const CARD_ROOM: usize = 125;
 
 /// The words of a title in the order the client tries them when the query
 /// is that title (`primaryOrder` in search.js): the query words exactly as
@@ -414,39 +420,91 @@ type Posting = (u32, u16, bool);
 /// the title, else 0.
 const SECTION_SHIFT: u16 = 7;
 
-/// Sparse: `2*count, page deltas..., values...` (values two characters each).
-/// Dense (a term on many of the `n` pages): `2*count+1`, a bitmap of the
-/// pages (6 a character), then the sparse form of the pages where the term
-/// is in the title or a heading (the only ones whose impact and section
-/// are kept; the others count as a low impact).
+/// A term's postings in two lists: pages where it is in the title or a
+/// heading ("strong", with full values) and pages where it is only in the
+/// body. Head: `varint(strong count)`, `varint(body count * 2 + dense)`;
+/// then a bit stream (6 bits a character, low bits first): per non-empty
+/// list a Rice parameter (5 bits) and the page gaps Rice-coded, then the
+/// values: 12 bits for strong pages, 9 (section, impact) for body pages
+/// unless the term is dense (on more than one page in `DENSE`), whose body
+/// pages count as a low impact in the first section they could be.
 fn encode_postings(p: &[Posting], n: usize) -> String {
-    let bitmap_len = n.div_ceil(6);
-    let strong: Vec<Posting> = p.iter().copied().filter(|&(_, _, strong)| strong).collect();
-    if p.len() * 3 > bitmap_len + strong.len() * 4 + 8 {
-        let mut bits = vec![0u8; bitmap_len];
-        for &(d, _, _) in p {
-            bits[d as usize / 6] |= 1 << (d % 6);
+    let strong: Vec<Posting> = p.iter().copied().filter(|&(_, _, s)| s).collect();
+    let body: Vec<Posting> = p.iter().copied().filter(|&(_, _, s)| !s).collect();
+    let dense = p.len() * DENSE > n;
+    let mut out = String::with_capacity(p.len() * 2 + 4);
+    varint(&mut out, strong.len() as u32);
+    varint(&mut out, (body.len() as u32) << 1 | dense as u32);
+    let mut bits = Bits::new(out);
+    for (list, value_bits) in [(&strong, 12), (&body, if dense { 0 } else { 9 })] {
+        if list.is_empty() {
+            continue;
         }
-        let mut s = String::with_capacity(bitmap_len + strong.len() * 4 + 4);
-        varint(&mut s, (p.len() as u32) << 1 | 1);
-        s.extend(bits.iter().map(|&b| ALPHABET[b as usize] as char));
-        sparse(&mut s, &strong);
-        return s;
+        let k = rice_parameter(list);
+        bits.put(k, 5);
+        let mut next = 0;
+        for &(d, _, _) in list.iter() {
+            bits.rice(d - next, k);
+            next = d + 1;
+        }
+        for &(_, v, _) in list.iter() {
+            match value_bits {
+                12 => bits.put(v as u32, 12),
+                9 => bits.put((v >> 3) as u32, 9),
+                _ => {}
+            }
+        }
     }
-    let mut s = String::with_capacity(p.len() * 4 + 2);
-    sparse(&mut s, p);
-    s
+    bits.finish()
 }
 
-fn sparse(s: &mut String, p: &[Posting]) {
-    varint(s, (p.len() as u32) << 1);
-    let mut last = 0;
-    for (i, &(doc, _, _)) in p.iter().enumerate() {
-        varint(s, if i == 0 { doc } else { doc - last - 1 });
-        last = doc;
+/// A term on more than one page in this many is dense: its body pages keep
+/// no values (section, impact).
+const DENSE: usize = 18;
+
+/// The Rice parameter that codes these page gaps in about the fewest bits.
+fn rice_parameter(list: &[Posting]) -> u32 {
+    let span = list.last().map_or(0, |p| p.0 as u64 + 1);
+    let mean = span as f64 / list.len().max(1) as f64;
+    let k = (mean * std::f64::consts::LN_2).max(1.0).log2().floor();
+    (k as u32).min(24)
+}
+
+/// Bits written low bits first, 6 to a character of `ALPHABET`.
+struct Bits {
+    out: String,
+    acc: u64,
+    n: u32,
+}
+
+impl Bits {
+    fn new(out: String) -> Bits {
+        Bits { out, acc: 0, n: 0 }
     }
-    for &(_, v, _) in p {
-        fixed(s, v as u32, 2);
+    fn put(&mut self, v: u32, bits: u32) {
+        self.acc |= (v as u64 & ((1 << bits) - 1)) << self.n;
+        self.n += bits;
+        while self.n >= 6 {
+            self.out.push(ALPHABET[(self.acc & 63) as usize] as char);
+            self.acc >>= 6;
+            self.n -= 6;
+        }
+    }
+    /// `v >> k` one bits, a zero bit, then the low `k` bits of `v`.
+    fn rice(&mut self, v: u32, k: u32) {
+        let mut q = v >> k;
+        while q >= 24 {
+            self.put((1 << 24) - 1, 24);
+            q -= 24;
+        }
+        self.put((1 << q) - 1, q + 1);
+        self.put(v, k);
+    }
+    fn finish(mut self) -> String {
+        if self.n > 0 {
+            self.out.push(ALPHABET[(self.acc & 63) as usize] as char);
+        }
+        self.out
     }
 }
 
@@ -463,16 +521,94 @@ mod tests {
         assert_eq!(key("新幹", &split), "新幹");
     }
 
+    /// Decodes `encode_postings` the way search.js does.
+    fn decode(s: &str, n: usize) -> Vec<(u32, Option<u16>)> {
+        let dec = |c: u8| ALPHABET.iter().position(|&a| a == c).unwrap() as u64;
+        let b = s.as_bytes();
+        let mut i = 0;
+        let mut varint = || {
+            let (mut v, mut shift) = (0u64, 0);
+            loop {
+                let c = dec(b[i]);
+                i += 1;
+                v |= (c & 31) << shift;
+                shift += 5;
+                if c & 32 == 0 {
+                    return v as usize;
+                }
+            }
+        };
+        let strong = varint();
+        let body = varint();
+        let (acc, mut pos) = (b[i..].iter().map(|&c| dec(c)).collect::<Vec<_>>(), 0usize);
+        let mut bit = || {
+            let v = (acc[pos / 6] >> (pos % 6)) & 1;
+            pos += 1;
+            v as u32
+        };
+        let mut out = Vec::new();
+        for (count, vbits) in [(strong, 12), (body >> 1, if body & 1 == 1 { 0 } else { 9 })] {
+            if count == 0 {
+                continue;
+            }
+            let get = |bits: u32, bit: &mut dyn FnMut() -> u32| (0..bits).fold(0, |v, j| v | bit() << j);
+            let k = get(5, &mut bit);
+            let mut next = 0;
+            let start = out.len();
+            for _ in 0..count {
+                let mut q = 0;
+                while bit() == 1 {
+                    q += 1;
+                }
+                let d = next + (q << k | get(k, &mut bit));
+                out.push((d, None));
+                next = d + 1;
+            }
+            for o in &mut out[start..] {
+                o.1 = match vbits {
+                    12 => Some(get(12, &mut bit) as u16),
+                    9 => Some((get(9, &mut bit) << 3) as u16),
+                    _ => None,
+                };
+            }
+        }
+        assert!(out.iter().all(|&(d, _)| (d as usize) < n));
+        out
+    }
+
     #[test]
-    fn postings_encode_compactly() {
-        let s = encode_postings(&[(3, 0b100110, false), (4, 1, true), (40, 2, false)], 1000);
-        // (values: 0b100110 = "Am", 1 = "AB", 2 = "AC")
-        // 2*count 6; deltas 3, 0, 35 (two characters); three 2-character values
-        assert_eq!(s, "GDAjBAmABAC");
-        // On 12 pages of 12 a term is dense: a bitmap, then the title pages.
-        let all: Vec<Posting> = (0..12).map(|d| (d, if d == 5 { 3 } else { 2 }, d == 5)).collect();
-        // 2*12+1 = "Z"; twelve bits set = "__"; one strong page (5, value 3)
-        assert_eq!(encode_postings(&all, 12), "Z__CFAD");
+    fn postings_round_trip_compactly() {
+        // Three pages of 1000: a body page, a title page, a far body page.
+        let p = [
+            (3, 0b1_0011_0000, false),
+            (4, 0b1000_1001, true),
+            (940, 0b10_0000_1000, false),
+        ];
+        let s = encode_postings(&p, 1000);
+        let mut got = decode(&s, 1000);
+        got.sort();
+        assert_eq!(
+            got,
+            [
+                (3, Some(0b1_0011_0000)),
+                (4, Some(0b1000_1001)),
+                (940, Some(0b10_0000_1000))
+            ]
+        );
+        assert!(s.len() <= 14, "{s}");
+        // On 12 pages of 12 a term is dense: body pages keep no values.
+        let all: Vec<Posting> = (0..12).map(|d| (d, if d == 5 { 0b1001 } else { 8 }, d == 5)).collect();
+        let got = decode(&encode_postings(&all, 12), 12);
+        assert_eq!(got[0], (5, Some(0b1001)));
+        assert_eq!(got.len(), 12);
+        assert!(got[1..].iter().all(|&(d, v)| d != 5 && v.is_none()));
+        // Long gaps (a Rice quotient over 24) survive.
+        let far = [(0, 8, false), (9_000, 8, false), (9_999, 8, true)];
+        let got: Vec<u32> = decode(&encode_postings(&far, 10_000), 10_000)
+            .iter()
+            .map(|x| x.0)
+            .collect();
+        assert_eq!(got, [9_999, 0, 9_000]);
     }
 
     #[test]

@@ -209,48 +209,50 @@
     } while (c & 32);
     return v;
   };
-  Reader.prototype.sparse = function (docs, vals) {
-    var n = this.varint() / 2, d = -1, i;
-    var start = docs.length;
-    for (i = 0; i < n; i++) {
-      d = i === 0 ? this.varint() : d + 1 + this.varint();
-      docs.push(d);
+  /* Bits after the varints, low bits first, 6 to a character. */
+  Reader.prototype.bits = function (count) {
+    var v = 0;
+    for (var j = 0; j < count; j++) v |= this.bit() << j;
+    return v;
+  };
+  Reader.prototype.bit = function () {
+    if (!this.left) {
+      this.acc = DEC[this.s.charCodeAt(this.i++)];
+      this.left = 6;
     }
-    for (i = 0; i < n; i++) {
-      vals[start + i] = (DEC[this.s.charCodeAt(this.i)] << 6) | DEC[this.s.charCodeAt(this.i + 1)];
-      this.i += 2;
+    var b = this.acc & 1;
+    this.acc >>= 1;
+    this.left--;
+    return b;
+  };
+  /* One list: Rice parameter, Rice-coded page gaps, then values of vbits
+     bits (12: section, impact, title length; 9: section, impact; 0: none). */
+  Reader.prototype.list = function (count, vbits, docs, vals) {
+    if (!count) return;
+    var k = this.bits(5), next = 0, start = docs.length, i;
+    for (i = 0; i < count; i++) {
+      var q = 0;
+      while (this.bit()) q++;
+      var d = next + q * (1 << k) + this.bits(k);
+      docs.push(d);
+      next = d + 1;
+    }
+    for (i = 0; i < count; i++) {
+      vals[docs[start + i]] = vbits === 12 ? this.bits(12) : vbits === 9 ? this.bits(9) << 3 : -1;
     }
   };
 
-  /* {df, docs: [page], vals: {page: value}} ; value -1: impact unknown (dense term) */
-  function decode(entry, n) {
+  /* {df, docs: [page], vals: {page: value}}; value -1: impact unknown (a
+     dense term's body page). Format: src/search/index.rs encode_postings. */
+  function decode(entry) {
     if (entry.post) return entry.post;
     var r = new Reader(entry.p);
-    var head = r.varint();
-    var docs = [], vals = [];
-    var post;
-    if (head & 1) {
-      var df = (head - 1) / 2;
-      var len = Math.ceil(n / 6);
-      for (var i = 0; i < len; i++) {
-        var b = DEC[entry.p.charCodeAt(r.i + i)];
-        for (var bit = 0; bit < 6; bit++) if (b & (1 << bit)) docs.push(i * 6 + bit);
-      }
-      r.i += len;
-      var sd = [], sv = [];
-      r.sparse(sd, sv);
-      var map = {};
-      for (var j = 0; j < sd.length; j++) map[sd[j]] = sv[j];
-      post = { df: df, docs: docs, vals: map };
-    } else {
-      r.i = 0;
-      r.sparse(docs, vals);
-      var m = {};
-      for (var k = 0; k < docs.length; k++) m[docs[k]] = vals[k];
-      post = { df: docs.length, docs: docs, vals: m };
-    }
-    entry.post = post;
-    return post;
+    var strong = r.varint(), body = r.varint();
+    var docs = [], vals = {};
+    r.list(strong, 12, docs, vals);
+    r.list(body >> 1, body & 1 ? 0 : 9, docs, vals);
+    entry.post = { df: docs.length, docs: docs, vals: vals };
+    return entry.post;
   }
 
   /* Damerau-Levenshtein distance, stopping early above 1. */
@@ -269,6 +271,17 @@
 
   /* ---- matching ---------------------------------------------------------- */
 
+  /* How many letters of word w the stem t stands for: t is the start of w,
+     or the start of w with one doubled letter written once (the Dutch
+     stemmer's "beheer" -> "beher", "webhooks" -> "webhok"). 0: neither. */
+  function covers(w, t) {
+    if (w.slice(0, t.length) === t) return t.length;
+    if (t.length + 1 > w.length) return 0;
+    var i = 0;
+    while (i < t.length && t[i] === w[i]) i++;
+    return i > 0 && w[i] === w[i - 1] && w.slice(i + 1, t.length + 1) === t.slice(i) ? t.length + 1 : 0;
+  }
+
   /* Terms of one shard matching query word q: [{entry, weight, kind}] */
   function match(terms, q) {
     var w = q.w, out = [];
@@ -276,13 +289,17 @@
       for (var c = 0; c < terms.length; c++) if (terms[c].t === w) out.push({ e: terms[c], weight: 1 });
       return out;
     }
-    var best = null;
+    var best = null, bestCovers = 0;
     var minStem = Math.max(Math.min(3, w.length), w.length - 5);
     var completions = [];
     for (var i = 0; i < terms.length; i++) {
       var t = terms[i].t;
       if (t.length <= w.length) {
-        if (t.length >= minStem && w.slice(0, t.length) === t && (!best || t.length > best.t.length)) best = terms[i];
+        var c = t.length >= minStem ? covers(w, t) : 0;
+        if (c > bestCovers) {
+          best = terms[i];
+          bestCovers = c;
+        }
       } else if (q.last && w.length >= 2 && terms[i].p && t.slice(0, w.length) === w) {
         completions.push(terms[i]);
       }
@@ -330,13 +347,16 @@
     return v;
   }
 
-  Engine.prototype.termsFor = function (q, noTypos) {
+  /* Terms matching query word q; with `local`, only from its own shard
+     (no further requests for typos). */
+  Engine.prototype.termsFor = function (q, local) {
     var self = this;
     var k = this.shardOf(q.w);
     return this.shard(k).then(function (terms) {
       return self.follow(match(terms, q));
     }).then(function (m) {
-      if (m.length || q.cjk || noTypos) return m;
+      if (m.length || q.cjk) return m;
+      if (local) return self.shards[k] ? typoMatch(self.shards[k], q) : [];
       return self.shard(k).then(function (terms) { return self.typos(terms, q, k); });
     });
   };
@@ -388,7 +408,7 @@
       return 0;
     });
   }
-  var PRIMARY_TRIES = 2;
+  var PRIMARY_TRIES = 3;
 
   /* Whether query words qs name the whole title of card: every title word is
      a query word and every query word a title word (the word being typed may
@@ -431,7 +451,7 @@
     perWord.forEach(function (ms, qi) {
       ms.forEach(function (m) {
         matched.push(m.e.t);
-        var post = decode(m.e, n);
+        var post = decode(m.e);
         var idf = Math.log(1 + (n - post.df + 0.5) / (post.df + 0.5));
         for (var i = 0; i < post.docs.length; i++) {
           var d = post.docs[i];
@@ -492,6 +512,11 @@
       }).then(function (res) {
         var top = res.list.slice(0, limit);
         return self.cardsFor(top).then(function () {
+          // Among the results shown, the page whose title the query is comes first.
+          if (!res.quick) {
+            var t = top.filter(function (r) { return self.cards[r.id] && self.isTitle(self.cards[r.id], all); });
+            if (t.length) top = t.concat(top.filter(function (r) { return t.indexOf(r) < 0; }));
+          }
           return {
             query: query,
             total: res.list.length,
@@ -521,7 +546,13 @@
         return Promise.all(here).then(function (perWord) {
           var res = self.score(qs, perWord);
           var list = res.list.filter(function (r) { return self.cards[r.id]; });
-          list.forEach(function (r) { if (titled[r.id]) r.score = r.score * 4 + 1e6; });
+          var listed = {};
+          list.forEach(function (r) {
+            listed[r.id] = true;
+            if (titled[r.id]) r.score = r.score * 4 + 1e6;
+          });
+          // A title page the loaded terms missed (a stem the query spells otherwise).
+          for (var id in titled) if (!listed[id]) list.push({ id: +id, score: 1e6, sec: {} });
           list.sort(function (x, y) { return y.score - x.score || x.id - y.id; });
           return { list: list, matched: res.matched, quick: true };
         });
