@@ -23,6 +23,7 @@
 use super::analyze::Analyzer;
 use super::doc::{add_compound_parts, Doc, Strings, B, K1, W_HEADING, W_TITLE};
 use super::fxhash::{FxHashMap as HashMap, FxHashSet as HashSet};
+use rayon::prelude::*;
 use std::fmt::Write as _;
 
 /// Index format, checked by the client.
@@ -53,6 +54,10 @@ pub struct IndexStats {
     /// Cards not in the shard of one of their title's first primary words
     /// (a search for such a title loads every query word).
     pub cards_elsewhere: usize,
+    /// Milliseconds spent writing this locale's index (after analysis):
+    /// compound parts, and everything.
+    pub compounds_ms: u64,
+    pub build_ms: u64,
 }
 
 /// Builds the index files of one locale: `(file name, contents)` pairs.
@@ -62,12 +67,14 @@ pub fn build_locale(
     vocab: &HashSet<String>,
     strings: &Strings,
 ) -> (Vec<(String, String)>, IndexStats) {
+    let started = std::time::Instant::now();
     docs.sort_by(|a, b| a.path.cmp(&b.path));
     // Compound parts never seen alone get numbers after the site's.
     let mut extra: Vec<String> = Vec::new();
     if analyzer.compounds {
         add_compound_parts(&mut docs, analyzer, vocab, strings, &mut extra);
     }
+    let compounds_ms = started.elapsed().as_millis() as u64;
     let base = strings.list.len();
     let name = |id: u32| -> &str {
         let id = id as usize;
@@ -80,8 +87,8 @@ pub fn build_locale(
     let n = docs.len();
     let avgdl = (docs.iter().map(|d| d.len as f64).sum::<f64>() / n.max(1) as f64).max(1.0) as f32;
 
-    // Postings, in page order.
-    let mut postings: HashMap<u32, Vec<Posting>> = HashMap::default();
+    // Postings, in page order, by term number (numbers are dense).
+    let mut postings: Vec<Vec<Posting>> = vec![Vec::new(); base + extra.len()];
     for (id, d) in docs.iter().enumerate() {
         let norm = K1 * (1.0 - B + B * d.len / avgdl);
         // Distinct title terms: a query covering them all is the page's title.
@@ -92,28 +99,30 @@ pub fn build_locale(
             let q = (1.0 + impact / (K1 + 1.0) * 14.999).clamp(1.0, 15.0) as u16;
             let tlen = if s.title > 0 { title_len.min(7) } else { 0 };
             let value = (s.best as u16) << SECTION_SHIFT | q << 3 | tlen;
-            postings
-                .entry(*term)
-                .or_default()
-                .push((id as u32, value, s.title > 0 || s.heading > 0));
+            postings[*term as usize].push((id as u32, value, s.title > 0 || s.heading > 0));
         }
     }
-    let mut postings: Vec<(&str, Vec<Posting>)> = postings.into_iter().map(|(t, p)| (name(t), p)).collect();
-    postings.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    let mut postings: Vec<(&str, Vec<Posting>)> = postings
+        .into_iter()
+        .enumerate()
+        .filter(|(_, p)| !p.is_empty())
+        .map(|(t, p)| (name(t as u32), p))
+        .collect();
+    postings.par_sort_unstable_by(|a, b| a.0.cmp(b.0));
     let df: HashMap<&str, usize> = postings.iter().map(|(t, p)| (*t, p.len())).collect();
 
     // Cards: each in the shard the client loads first when the query is
     // the page's title (`primary_words`), so that search needs one request.
-    let cards: Vec<String> = docs.iter().enumerate().map(|(id, d)| card_json(id, d)).collect();
-    let primaries: Vec<Vec<String>> = docs.iter().map(|d| primary_words(&d.title)).collect();
+    let cards: Vec<String> = docs.par_iter().enumerate().map(|(id, d)| card_json(id, d)).collect();
+    let primaries: Vec<Vec<String>> = docs.par_iter().map(|d| primary_words(&d.title)).collect();
     // Encoded terms and their sizes, grouped by key.
-    let encoded: Vec<(&str, String)> = postings.iter().map(|(t, p)| (*t, encode_postings(p, n))).collect();
+    let encoded: Vec<(&str, String)> = postings.par_iter().map(|(t, p)| (*t, encode_postings(p, n))).collect();
     let entry_size = |t: &str, p: &str| t.len() + p.len() + 6;
     let card_total: usize = cards.iter().map(|c| c.len() + 1).sum();
     let total: usize = encoded.iter().map(|(t, p)| entry_size(t, p)).sum::<usize>() + card_total;
     let shards = total.div_ceil(SHARD_BYTES).max(1);
     let split = crowded_prefixes(&encoded, &|t, p| entry_size(t, p), SHARD_BYTES);
-    let shard_of = |t: &str| (fnv1a(&key(t, &split)) % shards as u32) as usize;
+    let shard_of = |t: &str| (fnv1a(key(t, &split)) % shards as u32) as usize;
 
     let mut shard_terms: Vec<Vec<usize>> = vec![Vec::new(); shards];
     let mut load: Vec<usize> = vec![0; shards];
@@ -127,7 +136,7 @@ pub fn build_locale(
     // longer keys: those shards get a pointer (`"@<shard>"`) to it.
     let mut pointers: Vec<Vec<(&str, usize)>> = vec![Vec::new(); shards];
     {
-        let keys: HashSet<String> = encoded.iter().map(|(t, _)| key(t, &split)).collect();
+        let keys: HashSet<&str> = encoded.iter().map(|(t, _)| key(t, &split)).collect();
         for (t, _) in encoded.iter().filter(|(t, _)| split.contains(*t)) {
             let home = shard_of(t);
             let mut targets: Vec<usize> = keys
@@ -258,6 +267,8 @@ pub fn build_locale(
         bytes: bytes + meta_js.len(),
         meta_bytes: meta_js.len(),
         cards_elsewhere: elsewhere,
+        compounds_ms,
+        build_ms: started.elapsed().as_millis() as u64,
     };
     files.push(("meta.js".into(), meta_js));
     (files, stats)
@@ -330,17 +341,16 @@ fn json_str(s: &str) -> String {
 
 /// The shard key of a term: its first three characters, one more for each
 /// crowded prefix it starts with.
-pub fn key(term: &str, split: &HashSet<String>) -> String {
-    let chars: Vec<char> = term.chars().collect();
-    let mut n = 3.min(chars.len());
-    loop {
-        let k: String = chars[..n].iter().collect();
-        if n < chars.len() && split.contains(&k) {
-            n += 1;
-            continue;
+pub fn key<'a>(term: &'a str, split: &HashSet<String>) -> &'a str {
+    let mut n = 0;
+    for (i, c) in term.char_indices() {
+        let end = i + c.len_utf8();
+        n += 1;
+        if n >= 3 && (end == term.len() || !split.contains(&term[..end])) {
+            return &term[..end];
         }
-        return k;
     }
+    term
 }
 
 /// Longest shard key (crowded families split no further).
@@ -351,12 +361,12 @@ pub const MAX_KEY: usize = 16;
 fn crowded_prefixes(encoded: &[(&str, String)], size: &dyn Fn(&str, &str) -> usize, limit: usize) -> HashSet<String> {
     let mut split = HashSet::default();
     for round in 0..MAX_KEY - 3 {
-        let mut groups: HashMap<String, usize> = HashMap::default();
+        let mut groups: HashMap<&str, usize> = HashMap::default();
         for (t, p) in encoded {
             *groups.entry(key(t, &split)).or_default() += size(t, p);
         }
         let before = split.len();
-        let mut crowded: Vec<(String, usize)> = groups
+        let mut crowded: Vec<(&str, usize)> = groups
             .into_iter()
             .filter(|(k, s)| *s > limit && k.chars().count() == 3 + round && 3 + round < MAX_KEY)
             .collect();
@@ -370,7 +380,7 @@ fn crowded_prefixes(encoded: &[(&str, String)], size: &dyn Fn(&str, &str) -> usi
                 break;
             }
             used += k.len() + 3;
-            split.insert(k);
+            split.insert(k.to_string());
         }
         if split.len() == before {
             break;
