@@ -373,7 +373,7 @@ fn crowded_prefixes(encoded: &[(&str, String)], size: &dyn Fn(&str, &str) -> usi
         crowded.sort();
         // Keep the list (it is in meta.js) within a fixed size whatever
         // the site size: the most crowded prefixes first.
-        crowded.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        crowded.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
         let mut used: usize = split.iter().map(|k: &String| k.len() + 3).sum();
         for (k, _) in crowded {
             if used + k.len() + 3 > SPLIT_BYTES {
