@@ -267,3 +267,125 @@ fn results_page_reads_the_query_from_the_url() {
         json!("synchronisatiebeleid")
     );
 }
+
+const WORDS: &[&str] = &[
+    "wachtwoord",
+    "kioskmodus",
+    "printerwachtrij",
+    "aanmeldbeleid",
+    "certificaat",
+    "webhook",
+    "abonnement",
+    "toegangsregel",
+    "tijdzone",
+    "sleutelkluis",
+    "netwerkprofiel",
+    "beheerder",
+    "synchronisatie",
+    "meldingsrapport",
+    "gebruikersgroep",
+    "domeinnaam",
+    "logboek",
+    "sjabloon",
+    "bestandsversie",
+    "apparaatbeheer",
+    "verbinding",
+    "serverpoort",
+    "toepassing",
+    "licentie",
+];
+const VERBS: &[&str] = &[
+    "instellen",
+    "controleren",
+    "verwijderen",
+    "vernieuwen",
+    "blokkeren",
+    "delen",
+];
+
+/// The title of page `i` of `many_pages`: three words of our own list and its number.
+fn title_of(i: usize) -> String {
+    let (a, b) = (WORDS[i % WORDS.len()], WORDS[(i / WORDS.len() + 3 * i) % WORDS.len()]);
+    format!("{} {} {} {}", capital(a), b, VERBS[i % VERBS.len()], i)
+}
+
+/// A Dutch site of `n` pages large enough to need many index shards.
+fn many_pages(n: usize) -> common::Site {
+    let site = common::Site::new(&[("nl-nl", "Nederlands")]);
+    site.write(
+        "articles/nl-nl/index.md",
+        &common::article("Start", "# Start\n\nWelkom.\n"),
+    );
+    for i in 0..n {
+        let title = title_of(i);
+        let mut body = format!("# {title}\n\n");
+        for s in 0..4 {
+            let w: Vec<&str> = (0..12).map(|k| WORDS[(i * 7 + s * 5 + k * 11) % WORDS.len()]).collect();
+            body.push_str(&format!(
+                "## Stap {s} {}\n\nU kunt de {} met {} {}.\n\n",
+                w[0],
+                w[1..].join(" "),
+                w[3],
+                VERBS[s]
+            ));
+        }
+        site.write(
+            &format!("articles/nl-nl/deel-{}/pagina-{i}.md", i % 10),
+            &common::article(&title, &body),
+        );
+    }
+    site
+}
+
+fn capital(w: &str) -> String {
+    let mut c = w.chars();
+    c.next()
+        .map(|f| f.to_uppercase().chain(c).collect())
+        .unwrap_or_default()
+}
+
+#[test]
+fn a_typed_title_is_found_with_one_shard_and_other_queries_with_every_word() {
+    if chromium_missing() {
+        return;
+    }
+    let site = many_pages(600);
+    let run = site.run(&["build"]);
+    assert!(run.code == 0, "{run}");
+    let shards = std::fs::read_dir(site.path("output/_search/nl-nl"))
+        .unwrap()
+        .filter(|e| e.as_ref().unwrap().file_name().to_string_lossy().starts_with('t'))
+        .count();
+    assert!(shards >= 8, "the fixture needs several shards, has {shards}");
+
+    let mut b = Browser::launch();
+    b.open(&site.path("output/nl-nl/deel-3/pagina-3/index.html"));
+    // The index parts the page has loaded (each a <script> element).
+    let loaded = "[...document.querySelectorAll('script[src*=\"/_search/\"]')].map(s => s.src.split('/').pop())";
+    let first = "(() => { const li = document.querySelector('#pd-search-results li.search-result');
+                  return li && !document.getElementById('pd-search-results').hidden &&
+                    li.querySelector('.search-result-title').textContent; })()";
+
+    // A page's whole title, typed as a reader would: that page first, from
+    // the index's metadata and one shard.
+    b.key("/", "Slash", 191, "/");
+    b.call("Input.insertText", json!({"text": title_of(417)}));
+    let got = b.wait_for(first, 20);
+    assert_eq!(got, json!(title_of(417)));
+    let files = b.eval(loaded);
+    let files: Vec<&str> = files.as_array().unwrap().iter().map(|f| f.as_str().unwrap()).collect();
+    assert!(files.contains(&"meta.js"), "{files:?}");
+    assert_eq!(files.len(), 2, "a title query needs one shard: {files:?}");
+
+    // Words from the body, in no title together: every word's shard, and
+    // pages that have both rank first.
+    b.eval("document.getElementById('pd-search-input').value = ''");
+    b.call("Input.insertText", json!({"text": "sleutelkluis printerwachtrij"}));
+    b.wait_for(
+        "(() => { const li = document.querySelector('#pd-search-results li.search-result .search-result-title');
+                  return li && !/417/.test(li.textContent); })()",
+        20,
+    );
+    let files = b.eval(loaded);
+    assert!(files.as_array().unwrap().len() > 2, "{files}");
+}
