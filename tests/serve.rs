@@ -297,3 +297,35 @@ fn status_pages_follow_an_edited_source_once_edits_pause() {
         get(s.port, "/_l10n/nl-nl/").body.contains("state-stale")
     });
 }
+
+#[test]
+fn the_search_index_follows_an_edit_once_edits_pause() {
+    let site = fixture();
+    let s = serve(&site);
+    // Every index file of a locale, as one text (terms are plain JSON strings).
+    let index = |locale: &str| -> String {
+        let meta = get(s.port, &format!("/_search/{locale}/meta.js")).body;
+        let shards: usize = meta
+            .split("\"k\":")
+            .nth(1)
+            .and_then(|r| r.split(|c: char| !c.is_ascii_digit()).next())
+            .and_then(|k| k.parse().ok())
+            .expect("meta.js names its shard count");
+        (0..shards)
+            .map(|k| get(s.port, &format!("/_search/{locale}/t{k}.js")).body)
+            .collect()
+    };
+    assert!(!index("en-us").contains("\"zeppelin\""));
+    site.write(
+        "articles/en-us/guide/policy.md",
+        &article("Policy", "# Policy\n\nA policy for every zeppelin.\n"),
+    );
+    eventually("the edited page", || {
+        get(s.port, "/en-us/guide/policy/").body.contains("zeppelin")
+    });
+    eventually("the new word in the index", || index("en-us").contains("\"zeppelin\""));
+    // The untranslated page is indexed under nl-nl too, in English.
+    eventually("and in the fallback locale's", || {
+        index("nl-nl").contains("\"zeppelin\"")
+    });
+}

@@ -54,6 +54,9 @@ pub struct Session {
     first_write: bool,
     /// The translation status pages are out of date (see `flush_deferred`).
     status_dirty: bool,
+    /// The search index is out of date (an article's text changed; see
+    /// `flush_deferred`).
+    search_dirty: bool,
 }
 
 fn hash(bytes: &[u8]) -> u64 {
@@ -79,6 +82,7 @@ impl Session {
             written: HashMap::new(),
             first_write: true,
             status_dirty: false,
+            search_dirty: false,
         }
     }
 
@@ -192,6 +196,7 @@ impl Session {
         files.extend(extra.into_inner().unwrap());
         let mut complete = true;
         if with_search {
+            self.search_dirty = false;
             let (search, _, search_diags) = build::search_files(m, crate::search::prepare_all(&m.config, &m.site));
             files.extend(search);
             self.extra_diags.extend(search_diags);
@@ -463,6 +468,7 @@ impl Session {
             sitemap_dirty |= new.fm.noindex() != old.fm.noindex() || new.fm.ms_date != old.fm.ms_date;
             let m = self.model.as_mut().unwrap();
             m.site.articles[ai] = new;
+            self.search_dirty |= m.config.search.enabled;
             let source = m.site.page(0, rel).map(|p| p.article);
             let display = m.site.articles[ai].display.clone();
             self.assemble_diags
@@ -511,9 +517,10 @@ impl Session {
         self.write(files, false, update)
     }
 
-    /// Work put off while edits keep coming: the translation status pages.
+    /// Work put off while edits keep coming: the translation status pages
+    /// and the search index (site-wide, so redone once edits pause).
     pub fn has_deferred(&self) -> bool {
-        self.status_dirty && self.model.is_some()
+        (self.status_dirty || self.search_dirty) && self.model.is_some()
     }
 
     pub fn flush_deferred(&mut self) -> Result<Update, Diagnostic> {
@@ -522,12 +529,22 @@ impl Session {
         if !self.has_deferred() {
             return Ok(update);
         }
-        self.status_dirty = false;
         let m = self.model.as_ref().unwrap();
-        let status = std::sync::Mutex::new(Vec::new());
-        let (c, s, x, t, l) = (&m.config, &m.site, &m.index, &m.theme, &m.l10n);
-        crate::l10n::review::pages_only(c, s, x, t, l, Some(""), true, &|f| status.lock().unwrap().push(f));
-        self.write(status.into_inner().unwrap(), false, &mut update)?;
+        let files = std::sync::Mutex::new(Vec::new());
+        if std::mem::take(&mut self.status_dirty) {
+            let (c, s, x, t, l) = (&m.config, &m.site, &m.index, &m.theme, &m.l10n);
+            crate::l10n::review::pages_only(c, s, x, t, l, Some(""), true, &|f| files.lock().unwrap().push(f));
+        }
+        if std::mem::take(&mut self.search_dirty) {
+            let (search, _, diags) = build::search_files(m, crate::search::prepare_all(&m.config, &m.site));
+            files.lock().unwrap().extend(search);
+            for d in diags {
+                if !self.extra_diags.iter().any(|e| e.message == d.message) {
+                    self.extra_diags.push(d);
+                }
+            }
+        }
+        self.write(files.into_inner().unwrap(), false, &mut update)?;
         update.elapsed = start.elapsed();
         Ok(update)
     }
