@@ -329,3 +329,29 @@ fn the_search_index_follows_an_edit_once_edits_pause() {
         index("nl-nl").contains("\"zeppelin\"")
     });
 }
+
+#[test]
+fn a_top_level_folder_made_after_start_up_is_watched() {
+    // `articles/` is replaced after serve starts (as a checkout or a `mv` does):
+    // the new folder is a new top-level folder, and edits inside it count.
+    let site = Site::new(&[("en-us", "English"), ("nl-nl", "Nederlands")]);
+    site.write("articles/en-us/index.md", &article("Home", "# Home\n"));
+    site.write("articles/en-us/setup.md", &article("Setup", "# Setup\n\nEnglish.\n"));
+    std::fs::rename(site.path("articles"), site.path("later")).unwrap();
+    std::fs::create_dir_all(site.path("articles/en-us")).unwrap();
+    std::fs::write(site.path("articles/en-us/index.md"), article("Home", "# Home\n")).unwrap();
+    let s = serve(&site);
+    std::fs::remove_dir_all(site.path("articles")).unwrap();
+    std::fs::rename(site.path("later"), site.path("articles")).unwrap();
+    eventually("the moved-in folder's page", || {
+        get(s.port, "/en-us/setup/").body.contains("English.")
+    });
+    std::thread::sleep(Duration::from_millis(300));
+    site.write(
+        "articles/en-us/setup.md",
+        &article("Setup", "# Setup\n\nEdited later.\n"),
+    );
+    eventually("an edit inside it", || {
+        get(s.port, "/en-us/setup/").body.contains("Edited later.")
+    });
+}

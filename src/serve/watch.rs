@@ -13,9 +13,12 @@ const QUIET: Duration = Duration::from_millis(12);
 const MAX_HOLD: Duration = Duration::from_millis(250);
 
 pub struct Watcher {
-    _watcher: notify::RecommendedWatcher,
+    watcher: std::cell::RefCell<notify::RecommendedWatcher>,
     rx: mpsc::Receiver<notify::Result<notify::Event>>,
     out: PathBuf,
+    /// Watched without recursion; folders created in them later are
+    /// watched recursively from then on.
+    roots: Vec<PathBuf>,
 }
 
 impl Watcher {
@@ -40,9 +43,10 @@ impl Watcher {
             }
         }
         Ok(Watcher {
-            _watcher: watcher,
+            watcher: std::cell::RefCell::new(watcher),
             rx,
             out: out.to_path_buf(),
+            roots: roots.to_vec(),
         })
     }
 
@@ -94,8 +98,14 @@ impl Watcher {
             return false;
         }
         let mut any = false;
+        let created =
+            ev.kind.is_create() || matches!(ev.kind, notify::EventKind::Modify(notify::event::ModifyKind::Name(_)));
         for p in ev.paths {
             if !ignored(&p, &self.out) {
+                if created && p.parent().is_some_and(|d| self.roots.iter().any(|r| r == d)) && p.is_dir() {
+                    // A new top-level folder (`articles/` made after start-up).
+                    let _ = self.watcher.borrow_mut().watch(&p, RecursiveMode::Recursive);
+                }
                 paths.insert(p);
                 any = true;
             }
