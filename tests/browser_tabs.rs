@@ -23,6 +23,7 @@ fn chromium_available() -> bool {
 /// The DOM after load, as Chromium sees it.
 fn dump_dom(url: &str, profile: &Path) -> String {
     let mut cmd = Command::new(CHROMIUM);
+    common::dies_with_parent(&mut cmd);
     cmd.args(common::CHROMIUM_FLAGS);
     cmd.args(["--allow-file-access-from-files", "--virtual-time-budget=2000"]);
     cmd.arg(format!("--user-data-dir={}", profile.display()));

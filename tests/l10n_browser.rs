@@ -132,7 +132,7 @@ fn chromium() -> Option<PathBuf> {
 /// profile, for at most 90 seconds; returns standard output.
 fn run_chromium(bin: &Path, extra: &[String]) -> String {
     let profile = tempfile::tempdir().unwrap();
-    let mut child = Command::new(bin)
+    let mut child = common::dies_with_parent(&mut Command::new(bin))
         .args(common::CHROMIUM_FLAGS)
         .args(["--hide-scrollbars"])
         .arg(format!("--user-data-dir={}", profile.path().display()))

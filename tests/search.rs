@@ -38,6 +38,7 @@ impl Browser {
         }
         let (child_read, child_write) = (cmd_fds[0], out_fds[1]);
         let mut cmd = Command::new(CHROMIUM);
+        common::dies_with_parent(&mut cmd);
         cmd.args(common::CHROMIUM_FLAGS);
         cmd.args([
             "--remote-debugging-pipe",

@@ -65,7 +65,7 @@ fn eventually(what: &str, mut f: impl FnMut() -> bool) {
 
 fn serve(site: &Site) -> Server {
     let port = browser::free_port();
-    let child = Command::new(env!("CARGO_BIN_EXE_polydoc"))
+    let child = common::dies_with_parent(&mut Command::new(env!("CARGO_BIN_EXE_polydoc")))
         .args(["serve", site.root.to_str().unwrap(), "--port", &port.to_string()])
         .stdout(Stdio::null())
         .stderr(Stdio::null())

@@ -66,7 +66,7 @@ impl Browser {
         };
         let profile = tempfile::tempdir().unwrap();
         let port = free_port();
-        let child = Command::new(exe)
+        let child = crate::common::dies_with_parent(&mut Command::new(exe))
             .args(crate::common::CHROMIUM_FLAGS)
             .args([
                 "--window-size=1280,900",

@@ -394,3 +394,17 @@ pub const CHROMIUM_FLAGS: [&str; 7] = [
     "--disable-sync",
     "--no-first-run",
 ];
+
+/// Makes a child the tests start (Chromium, `polydoc serve`) die with the
+/// thread that started it, so a killed test run leaves nothing spinning.
+pub fn dies_with_parent(cmd: &mut std::process::Command) -> &mut std::process::Command {
+    use std::os::unix::process::CommandExt;
+    unsafe {
+        cmd.pre_exec(|| {
+            if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        })
+    }
+}
