@@ -110,6 +110,8 @@ pub fn render_page(
         "page".into(),
         json!({
             "title": article.title,
+            // `titleSuffix` (front matter or docfx.json): "Title - Suffix" in <title>.
+            "title_suffix": fm.all.get("titlesuffix").and_then(|v| v.as_str()).unwrap_or_default(),
             "description": fm.description.clone().unwrap_or_default(),
             "url": "./",
             "canonical": format!("{}{}", config.base_url, page.url),

@@ -15,7 +15,7 @@ const DOCFX_JSON: &str = r#"{
     "resource": [
       { "files": ["**/*.png"], "exclude": ["drafts/**"] }
     ],
-    "globalMetadata": { "description": "Relay documentation", "ms.author": "relayteam" },
+    "globalMetadata": { "description": "Relay documentation", "ms.author": "relayteam", "titleSuffix": "Relay" },
     "fileMetadata": { "description": { "guide/**.md": "A Relay guide" } }
   }
 }
@@ -30,7 +30,7 @@ fn docfx_json_globs_decide_articles_and_files_and_metadata_fills_front_matter() 
         ("articles/en-us/guide/setup.md", &article("Setup", "# Setup\n")),
         (
             "articles/en-us/guide/own.md",
-            "---\ntitle: Own\ndescription: My own words\n---\n# Own\n",
+            "---\ntitle: Own\ndescription: My own words\ntitleSuffix: Relay for admins\n---\n# Own\n",
         ),
         ("articles/en-us/drafts/wip.md", &article("WIP", "# WIP\n")),
         ("articles/en-us/README.md", "# Repository readme\n"),
@@ -59,6 +59,25 @@ fn docfx_json_globs_decide_articles_and_files_and_metadata_fills_front_matter() 
         "fileMetadata over globalMetadata"
     );
     assert_eq!(desc("guide/own.md"), "My own words", "front matter wins");
+    // titleSuffix, from docfx.json or front matter, follows the title.
+    let title = |rel: &str| {
+        let html = site.read(&format!("output/{}", page_file("en-us", rel)));
+        html.split("<title>")
+            .nth(1)
+            .and_then(|t| t.split("</title>").next())
+            .unwrap_or_default()
+            .to_string()
+    };
+    assert!(
+        title("guide/setup.md").starts_with("Setup - Relay | "),
+        "{}",
+        title("guide/setup.md")
+    );
+    assert!(
+        title("guide/own.md").starts_with("Own - Relay for admins | "),
+        "{}",
+        title("guide/own.md")
+    );
 }
 
 #[test]
