@@ -135,7 +135,21 @@ pub fn render(doc: &mut Doc, file: usize, d: &Directive, c: &CodeRef, out: &mut 
     } else {
         req.lang.clone()
     };
-    out.push(doc.html_at(file, d.off, code_block_with(&code, &lang, &extra)));
+    let mut html = code_block_with(&code, &lang, &extra);
+    if let Some((h, _)) = &req.highlight {
+        // The highlighted lines, marked by bands behind the text (static
+        // HTML and CSS: `.hl-lines` in the theme; a line is 1.5em).
+        if let Ok(r) = ranges(h, code.lines().count().max(1)) {
+            let bands: String = r
+                .iter()
+                .map(|(a, b)| {
+                    format!("<span class=\"hl-lines\" aria-hidden=\"true\" style=\"--from:{a};--to:{b}\"></span>")
+                })
+                .collect();
+            html = html.replacen("</code></pre>", &format!("</code>{bands}</pre>"), 1);
+        }
+    }
+    out.push(doc.html_at(file, d.off, html));
 }
 
 fn request(doc: &mut Doc, file: usize, d: &Directive, c: &CodeRef) -> Option<Request> {
