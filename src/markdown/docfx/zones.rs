@@ -1,7 +1,8 @@
 //! `:::zone pivot="a,b" target="docs"` ... `:::zone-end` and
 //! `:::moniker range=">= v2"` ... `:::moniker-end`: content shown for one
 //! pivot or product version. All zones are rendered; the page's pivot
-//! selector (theme script) shows the chosen one.
+//! selector (theme script) shows the chosen one. A `target="chromeless"`
+//! zone (in-product help only) is rendered `hidden`.
 
 use super::layout::Stack;
 use super::prepare::{Directive, Kind};
@@ -57,6 +58,19 @@ pub fn render(doc: &mut Doc, file: usize, d: &Directive, out: &mut Vec<Ev>, stac
                     "target" => {
                         class.push_str(" has-target");
                         data.push_str(&format!(" data-target=\"{}\"", html_escape(&a.value)));
+                        // A static site is the `docs` target: content for
+                        // the chromeless view (in-product help) is hidden.
+                        match a.value.trim() {
+                            "docs" => {}
+                            "chromeless" => data.push_str(" hidden"),
+                            other => doc.warning(
+                                file,
+                                a.off,
+                                "docfx-syntax",
+                                format!("zone target `{other}` is neither `docs` nor `chromeless`; shown"),
+                                "",
+                            ),
+                        }
                     }
                     other => {
                         doc.error(

@@ -128,7 +128,9 @@
     function apply(id) {
       select.value = id;
       Array.prototype.forEach.call(document.querySelectorAll(".zone.has-pivot"), function (z) {
-        z.hidden = (z.getAttribute("data-pivot") || "").split(" ").indexOf(id) < 0;
+        // A zone for the chromeless view only stays hidden whatever the pivot.
+        z.hidden = (z.getAttribute("data-pivot") || "").split(" ").indexOf(id) < 0 ||
+          z.getAttribute("data-target") === "chromeless";
       });
     }
     box.hidden = false;
