@@ -282,7 +282,7 @@ fn code_snippets_by_id_range_region_and_line_fragment() {
     assert_eq!(
         page(&site, "en-us", "a.md"),
         "<h1 id=\"a\">A</h1>\n\
-<pre class=\"code\" data-lang=\"text\"><code class=\"lang-text\" data-highlight-lines=\"2\">void Greet()\n{\n    Console.WriteLine(&quot;hi&quot;);\n}\n</code></pre>\n\
+<pre class=\"code\" data-lang=\"text\"><code class=\"lang-text\" data-highlight-lines=\"2\">void Greet()\n{\n    Console.WriteLine(&quot;hi&quot;);\n}\n</code><span class=\"hl-lines\" aria-hidden=\"true\" style=\"--from:2;--to:2\"></span></pre>\n\
 <pre class=\"code\" data-lang=\"text\"><code class=\"lang-text\">using System;\nclass App\n{\n</code></pre>\n\
 <pre class=\"code\" data-lang=\"text\"><code class=\"lang-text\" data-name=\"helper\" title=\"Helper\">int Two() =&gt; 2;\n</code></pre>\n\
 <pre class=\"code\" data-lang=\"text\"><code class=\"lang-text\">class App\n{\n</code></pre>\n\
