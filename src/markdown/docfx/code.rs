@@ -5,7 +5,8 @@
 //! `#tag`, `?name=`, `?start=&end=`, `?range=`, `?highlight=`, `?dedent=`).
 //! A region is a `// <tag>` ... `// </tag>` comment pair (any comment
 //! style) or `#region tag` ... `#endregion`; the tag lines themselves are
-//! left out, and the code is dedented.
+//! left out, and the code is dedented. `[!notebook-python[](x.ipynb?name=cell)]`
+//! takes the source of a Jupyter notebook's cell (named in its metadata).
 
 use super::attrs::get;
 use super::include::{resolve, Resolved};
@@ -70,8 +71,30 @@ pub fn render(doc: &mut Doc, file: usize, d: &Directive, c: &CodeRef, out: &mut 
             return doc.as_text_quiet(file, d, out);
         }
     };
+    let (text, tag) = if c.notebook {
+        // The cell is the snippet; ranges and highlights count its lines.
+        let Some((name, off)) = &req.tag else {
+            doc.error(
+                file,
+                req.path_off,
+                "code-region",
+                format!("notebook snippet `{}` names no cell", req.path),
+                "add ?name=<cell>: the name in the cell's metadata (or one of its tags)",
+            );
+            return doc.as_text_quiet(file, d, out);
+        };
+        match notebook_cell(&text, name) {
+            Ok(source) => (source, None),
+            Err(why) => {
+                doc.error(file, *off, "code-region", format!("`{}`: {why}", req.path), "");
+                return doc.as_text_quiet(file, d, out);
+            }
+        }
+    } else {
+        (text, req.tag.clone())
+    };
     let lines: Vec<&str> = text.lines().collect();
-    let mut picked: Vec<&str> = if let Some((tag, off)) = &req.tag {
+    let mut picked: Vec<&str> = if let Some((tag, off)) = &tag {
         match region(&lines, tag) {
             Some(v) => v,
             None => {
@@ -150,6 +173,30 @@ pub fn render(doc: &mut Doc, file: usize, d: &Directive, c: &CodeRef, out: &mut 
         }
     }
     out.push(doc.html_at(file, d.off, html));
+}
+
+/// The source of the notebook cell named `name` (`metadata.name`, or one of
+/// `metadata.tags`), from a Jupyter notebook's JSON.
+fn notebook_cell(json: &str, name: &str) -> Result<String, String> {
+    let nb: serde_json::Value =
+        serde_json::from_str(json).map_err(|e| format!("is not a Jupyter notebook (line {}: {e})", e.line()))?;
+    let cells = nb["cells"].as_array().ok_or("is not a Jupyter notebook (no `cells`)")?;
+    let named = |c: &&serde_json::Value| {
+        let m = &c["metadata"];
+        m["name"].as_str() == Some(name)
+            || m["tags"]
+                .as_array()
+                .is_some_and(|t| t.iter().any(|t| t.as_str() == Some(name)))
+    };
+    let cell = cells
+        .iter()
+        .find(named)
+        .ok_or_else(|| format!("has no cell named `{name}`"))?;
+    Ok(match &cell["source"] {
+        serde_json::Value::Array(parts) => parts.iter().filter_map(|p| p.as_str()).collect(),
+        serde_json::Value::String(s) => s.clone(),
+        _ => String::new(),
+    })
 }
 
 fn request(doc: &mut Doc, file: usize, d: &Directive, c: &CodeRef) -> Option<Request> {

@@ -68,6 +68,8 @@ pub enum Kind {
 pub struct CodeRef {
     /// From `[!code-...]` (query options) rather than `:::code` (attributes).
     pub legacy: bool,
+    /// `[!notebook-lang[](x.ipynb?name=cell)]`: a Jupyter notebook's cell.
+    pub notebook: bool,
     pub attrs: Vec<Attr>,
     /// For `[!code-lang[name](path#frag?query "title")]`.
     pub lang: String,
@@ -125,7 +127,7 @@ fn code_re() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
     re(
         &R,
-        r#"^\[!((?i:code)(?:-[^\[\s]+)?)[ \t]*\[([^\]]*)\]\(([^)\s"]+)(?:[ \t]+"([^"]*)")?[ \t]*\)\]$"#,
+        r#"^\[!((?i:code|notebook)(?:-[^\[\s]+)?)[ \t]*\[([^\]]*)\]\(([^)\s"]+)(?:[ \t]+"([^"]*)")?[ \t]*\)\]$"#,
     )
 }
 
@@ -368,6 +370,7 @@ fn whole_line(rest: &str, off: usize, in_quote: bool) -> Option<(Directive, Opti
             "code" => needs_close(with_attrs(&name, inner, inner_off, |a| {
                 Kind::Code(CodeRef {
                     legacy: false,
+                    notebook: false,
                     attrs: a,
                     lang: String::new(),
                     name: String::new(),
@@ -398,8 +401,9 @@ fn whole_line(rest: &str, off: usize, in_quote: bool) -> Option<(Directive, Opti
         let target = c.get(3).unwrap();
         let kind = Kind::Code(CodeRef {
             legacy: true,
+            notebook: c[1].to_ascii_lowercase().starts_with("notebook"),
             attrs: Vec::new(),
-            lang: c[1].get(4..).unwrap_or("").trim_start_matches('-').to_string(),
+            lang: c[1].split_once('-').map_or("", |(_, l)| l).to_string(),
             name: c[2].to_string(),
             target: target.as_str().to_string(),
             target_off: off + target.start(),
