@@ -4,10 +4,13 @@
 //! Runs in parallel beside rendering, once per page; `index.rs` turns the
 //! `Doc`s of a locale into index files.
 
-use super::analyze::{split_compound, Analyzer, MIN_PART};
+use super::analyze::{each_piece, split_compound, Analyzer, MIN_PART};
 use super::extract;
 use super::fxhash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use super::index::{EXCERPT, MAX_SECTIONS};
+use std::cell::RefCell;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Mutex;
 
 /// Field weights (BM25F-style) and BM25 parameters.
 pub const W_TITLE: f32 = 6.0;
@@ -63,7 +66,8 @@ pub struct Doc {
     pub lang: String,
     /// Interned terms (`Strings`) with their stats, by term number.
     pub terms: Vec<(u32, Stat)>,
-    /// Interned folded words long enough to be compounds, with their stats.
+    /// Interned folded words long enough to be compounds, with their stats,
+    /// in the order the page first uses them.
     pub long_words: Vec<(u32, Stat)>,
     /// Weighted length (tokens).
     pub len: f32,
@@ -71,16 +75,35 @@ pub struct Doc {
     pub title_terms: u16,
 }
 
-/// The words a language's pages use (what compounds are split against),
-/// gathered from every page as it is analysed.
-pub type Vocab = std::sync::Mutex<HashSet<String>>;
+/// The words a locale's pages use (what compounds are split against), as
+/// numbers in `Strings`, gathered from every page as it is analysed.
+pub type Vocab = std::sync::Mutex<HashSet<u32>>;
+
+/// A locale's vocabulary as words (once, when its index is built).
+pub fn vocab_words(vocab: Vocab, strings: &Strings) -> HashSet<String> {
+    let ids = vocab.into_inner().unwrap_or_else(|e| e.into_inner());
+    ids.iter().map(|&i| strings.list[i as usize].to_string()).collect()
+}
 
 /// Every term and compound candidate of the site, numbered once, so pages
 /// keep numbers instead of strings (memory).
-#[derive(Default)]
 pub struct Strings {
     pub ids: HashMap<Box<str>, u32>,
     pub list: Vec<Box<str>>,
+    /// Which `Strings` this is: the per-thread word caches keep its numbers.
+    generation: u64,
+}
+
+static GENERATION: AtomicU64 = AtomicU64::new(1);
+
+impl Default for Strings {
+    fn default() -> Strings {
+        Strings {
+            ids: HashMap::default(),
+            list: Vec::new(),
+            generation: GENERATION.fetch_add(1, Ordering::Relaxed),
+        }
+    }
 }
 
 impl Strings {
@@ -95,6 +118,56 @@ impl Strings {
     }
 }
 
+/// One token of a cached word: its term, its folded word when that is a
+/// compound candidate (else `NO_WORD`), and whether the word is long enough
+/// to be split.
+#[derive(Clone, Copy)]
+struct Tok {
+    term: u32,
+    word: u32,
+    long: bool,
+}
+
+const NO_WORD: u32 = u32::MAX;
+
+/// A term's stat on the page being analysed, with its weight in the
+/// current segment (the title, or one section).
+#[derive(Clone, Copy)]
+struct Acc {
+    stat: Stat,
+    segment: u32,
+    weight: u16,
+}
+
+/// Per language: word as written -> its tokens (a range of `toks`).
+#[derive(Default)]
+struct LangCache {
+    lang: String,
+    words: HashMap<Box<str>, (u32, u32)>,
+    toks: Vec<Tok>,
+}
+
+/// Per thread: the words seen, analysed and numbered (for one `Strings`:
+/// the global lock is taken only for a word the thread has not seen), and
+/// the page buffers, reused.
+#[derive(Default)]
+struct Scratch {
+    generation: u64,
+    langs: Vec<LangCache>,
+    bigrams: HashMap<Box<str>, u32>,
+    terms: HashMap<u32, Acc>,
+    long_at: HashMap<u32, u32>,
+    long_words: Vec<(u32, Stat)>,
+    words: Vec<u32>,
+}
+
+thread_local! {
+    static SCRATCH: RefCell<Scratch> = RefCell::default();
+}
+
+/// Words (or bigrams) cached per thread and language before starting over.
+const CACHE_WORDS: usize = 500_000;
+
 /// Analyses one page's title and article HTML; adds its words to `vocab`
 /// and its terms to `strings`.
 pub fn analyze_page(
@@ -104,7 +177,7 @@ pub fn analyze_page(
     title: &str,
     html: &str,
     vocab: &Vocab,
-    strings: &std::sync::Mutex<Strings>,
+    strings: &Mutex<Strings>,
 ) -> Doc {
     let secs = extract::sections(html);
     let mut doc = Doc {
@@ -114,64 +187,122 @@ pub fn analyze_page(
         lang: analyzer.lang.clone(),
         ..Doc::default()
     };
-    let mut len = 0f32;
-    let mut terms: HashMap<String, Stat> = HashMap::default();
-    let mut long_words: HashMap<String, Stat> = HashMap::default();
-    let mut words: HashSet<String> = HashSet::default();
-    let mut feed = |text: &str, field: u8, section: usize, local: &mut HashMap<String, u16>| {
-        analyzer.each_term(text, |term, word| {
-            len += match field {
+    let generation = strings.lock().unwrap_or_else(|e| e.into_inner()).generation;
+    SCRATCH.with(|scratch| {
+        let mut scratch = scratch.borrow_mut();
+        let s = &mut *scratch;
+        if s.generation != generation {
+            s.generation = generation;
+            s.langs.clear();
+            s.bigrams.clear();
+        }
+        let li = match s.langs.iter().position(|l| l.lang == analyzer.lang) {
+            Some(i) => i,
+            None => {
+                s.langs.push(LangCache {
+                    lang: analyzer.lang.clone(),
+                    ..LangCache::default()
+                });
+                s.langs.len() - 1
+            }
+        };
+        if s.langs[li].words.len() > CACHE_WORDS {
+            s.langs[li].words.clear();
+            s.langs[li].toks.clear();
+        }
+        if s.bigrams.len() > CACHE_WORDS {
+            s.bigrams.clear();
+        }
+        let Scratch {
+            langs,
+            bigrams,
+            terms,
+            long_at,
+            long_words,
+            words,
+            ..
+        } = s;
+        let cache = &mut langs[li];
+        terms.clear();
+        long_at.clear();
+        long_words.clear();
+        words.clear();
+        let mut len = 0f32;
+        // `segment` is 0 for the title, i + 1 for section i: a term's
+        // weight in it decides the section it is strongest in.
+        let mut feed = |terms: &mut HashMap<u32, Acc>, text: &str, field: u8, section: usize, segment: u32| {
+            let w = match field {
                 0 => W_TITLE,
                 1 => W_HEADING,
                 _ => 1.0,
             };
-            let l = match local.get_mut(term) {
-                Some(l) => l,
-                None => local.entry(term.to_string()).or_default(),
+            let mut add = |term: u32| {
+                let a = terms.entry(term).or_insert(Acc {
+                    stat: Stat::default(),
+                    segment,
+                    weight: 0,
+                });
+                if a.segment != segment {
+                    a.segment = segment;
+                    a.weight = 0;
+                }
+                a.stat.add(field, section, &mut a.weight);
             };
-            match terms.get_mut(term) {
-                Some(s) => s.add(field, section, l),
-                None => terms.entry(term.to_string()).or_default().add(field, section, l),
-            }
-            if analyzer.compounds && word.len() >= MIN_PART {
-                let known = words.contains(word)
-                    || (word.chars().count() >= MIN_PART
-                        && !word.bytes().any(|b| b.is_ascii_digit())
-                        && words.insert(word.to_string()));
-                if known && word.len() > 2 * MIN_PART && word.chars().count() > 2 * MIN_PART {
-                    let mut lw = 0u16;
-                    match long_words.get_mut(word) {
-                        Some(s) => s.add(field, section, &mut lw),
-                        None => long_words
-                            .entry(word.to_string())
-                            .or_default()
-                            .add(field, section, &mut lw),
+            each_piece(text, |piece, cjk| {
+                if cjk {
+                    let term = match bigrams.get(piece) {
+                        Some(&t) => t,
+                        None => {
+                            let t = strings.lock().unwrap_or_else(|e| e.into_inner()).id(piece);
+                            bigrams.insert(piece.into(), t);
+                            t
+                        }
+                    };
+                    len += w;
+                    add(term);
+                    return;
+                }
+                let (start, n) = match cache.words.get(piece) {
+                    Some(&r) => r,
+                    None => cache_word(analyzer, piece, cache, strings),
+                };
+                for tok in &cache.toks[start as usize..(start + n) as usize] {
+                    len += w;
+                    add(tok.term);
+                    if tok.word == NO_WORD {
+                        continue;
+                    }
+                    words.push(tok.word);
+                    if tok.long {
+                        let i = *long_at.entry(tok.word).or_insert_with(|| {
+                            long_words.push((tok.word, Stat::default()));
+                            long_words.len() as u32 - 1
+                        });
+                        long_words[i as usize].1.add(field, section, &mut 0);
                     }
                 }
-            }
-        });
-    };
-    let mut local = HashMap::default();
-    feed(title, 0, 0, &mut local);
-    doc.title_terms = local.len().min(u16::MAX as usize) as u16;
-    for (i, s) in secs.iter().enumerate() {
-        let mut local = HashMap::default();
-        feed(&s.heading, 1, i, &mut local);
-        feed(&s.text, 2, i, &mut local);
-        feed(&s.code, 2, i, &mut local);
-    }
-    doc.len = len;
-    {
-        let mut st = strings.lock().unwrap_or_else(|e| e.into_inner());
-        doc.terms = terms.iter().map(|(t, s)| (st.id(t), *s)).collect();
-        doc.long_words = long_words.iter().map(|(t, s)| (st.id(t), *s)).collect();
-    }
-    if !words.is_empty() {
-        let mut v = vocab.lock().unwrap_or_else(|e| e.into_inner());
-        for w in words {
-            v.insert(w);
+            });
+        };
+        feed(terms, title, 0, 0, 0);
+        // Distinct terms of the title: all there are so far.
+        let title_terms = terms.len();
+        for (i, s) in secs.iter().enumerate() {
+            let segment = i as u32 + 1;
+            feed(terms, &s.heading, 1, i, segment);
+            feed(terms, &s.text, 2, i, segment);
+            feed(terms, &s.code, 2, i, segment);
         }
-    }
+        doc.title_terms = title_terms.min(u16::MAX as usize) as u16;
+        doc.len = len;
+        doc.terms = terms.iter().map(|(&t, a)| (t, a.stat)).collect();
+        doc.long_words = long_words.clone();
+        if !words.is_empty() {
+            words.sort_unstable();
+            words.dedup();
+            let mut v = vocab.lock().unwrap_or_else(|e| e.into_inner());
+            v.extend(words.iter().copied());
+        }
+    });
     doc.sections = secs
         .into_iter()
         .take(MAX_SECTIONS + 1)
@@ -181,6 +312,28 @@ pub fn analyze_page(
         })
         .collect();
     doc
+}
+
+/// Analyses a word not in the thread's cache and numbers its terms (and
+/// compound candidates) under the global lock; returns its range of tokens.
+fn cache_word(analyzer: &Analyzer, piece: &str, cache: &mut LangCache, strings: &Mutex<Strings>) -> (u32, u32) {
+    let pairs = analyzer.analyze_word(piece);
+    let start = cache.toks.len() as u32;
+    if !pairs.is_empty() {
+        let mut st = strings.lock().unwrap_or_else(|e| e.into_inner());
+        for (term, word) in &pairs {
+            let chars = word.chars().count();
+            let candidate = analyzer.compounds && chars >= MIN_PART && !word.bytes().any(|b| b.is_ascii_digit());
+            cache.toks.push(Tok {
+                term: st.id(term),
+                word: if candidate { st.id(word) } else { NO_WORD },
+                long: word.len() > 2 * MIN_PART && chars > 2 * MIN_PART,
+            });
+        }
+    }
+    let range = (start, pairs.len() as u32);
+    cache.words.insert(piece.into(), range);
+    range
 }
 
 /// Adds the stems of compound parts (`modus` in `kioskmodus`) to each page,
@@ -238,8 +391,16 @@ pub fn add_compound_parts(
         if long.iter().all(|(w, _)| parts[w].is_empty()) {
             continue;
         }
+        // Merging decides ties (the section a part is strongest in) by
+        // order: the words are taken in the order of a map keyed by the
+        // word, filled in the order the page first uses them (the order
+        // this index has always had).
+        let mut ordered: HashMap<&str, (u32, Stat)> = HashMap::default();
+        for &(w, s) in &long {
+            ordered.insert(&strings.list[w as usize], (w, s));
+        }
         let mut terms: HashMap<u32, Stat> = d.terms.drain(..).collect();
-        for (w, s) in &long {
+        for (w, s) in ordered.values() {
             for p in &parts[w] {
                 terms.entry(*p).or_default().merge(s);
             }
