@@ -177,7 +177,7 @@ pub fn decode_entities(s: &str) -> String {
     while let Some(i) = rest.find('&') {
         out.push_str(&rest[..i]);
         rest = &rest[i..];
-        let Some(semi) = rest[..rest.len().min(12)].find(';') else {
+        let Some(semi) = rest[..window(rest, 12)].find(';') else {
             out.push('&');
             rest = &rest[1..];
             continue;
@@ -210,6 +210,15 @@ pub fn decode_entities(s: &str) -> String {
     }
     out.push_str(rest);
     out
+}
+
+/// The first `max` bytes of `s` at most, cut at a character boundary.
+fn window(s: &str, max: usize) -> usize {
+    let mut end = s.len().min(max);
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    end
 }
 
 fn collapse(s: &str) -> String {
@@ -254,6 +263,15 @@ mod tests {
         let html = "<p>Klik op <strong>Opslaan</strong> <span class=\"sxs-lookup\"><span class=\"stage\">Click</span> <b>Save</b></span> en sluit.</p>";
         let s = sections(html);
         assert_eq!(s[0].text, "Klik op Opslaan en sluit.");
+    }
+
+    #[test]
+    fn ampersand_before_letters_of_several_bytes() {
+        // The look for `;` used to cut inside `Ö` and panic (the build with it).
+        assert_eq!(decode_entities("A&B ÖÖÖÖÖÖ"), "A&B ÖÖÖÖÖÖ");
+        assert_eq!(decode_entities("R&amp;Dabcdeé"), "R&Dabcdeé");
+        let s = sections("<p>Tom &amp; Jérôme, R&amp;Dabcdeé, A&amp;B ÖÖÖÖÖÖ</p>");
+        assert_eq!(s[0].text, "Tom & Jérôme, R&Dabcdeé, A&B ÖÖÖÖÖÖ");
     }
 
     #[test]
