@@ -38,7 +38,8 @@ pub fn sections(html: &str) -> Vec<Section> {
             continue;
         }
         let end = tag_end(rest);
-        let tag = &rest[1..end.saturating_sub(1).max(1)];
+        // Without its `>` (at the end), the tag's last character is cut.
+        let tag = &rest[1..window(rest, end.saturating_sub(1).max(1))];
         rest = &rest[end..];
         let closing = tag.starts_with('/');
         let name: String = tag
@@ -272,6 +273,12 @@ mod tests {
         assert_eq!(decode_entities("R&amp;Dabcdeé"), "R&Dabcdeé");
         let s = sections("<p>Tom &amp; Jérôme, R&amp;Dabcdeé, A&amp;B ÖÖÖÖÖÖ</p>");
         assert_eq!(s[0].text, "Tom & Jérôme, R&Dabcdeé, A&B ÖÖÖÖÖÖ");
+    }
+
+    #[test]
+    fn unclosed_tag_ending_in_a_letter_of_several_bytes() {
+        // The tag was cut one byte short, inside `é`, and panicked.
+        assert_eq!(sections("<p>Caf<b title=é")[0].text, "Caf");
     }
 
     #[test]
