@@ -6,7 +6,7 @@
 
 use super::analyze::{each_piece, split_compound, Analyzer, MIN_PART};
 use super::extract;
-use super::fxhash::{FxHashMap as HashMap, FxHashSet as HashSet};
+use super::fxhash::{hash_str, FxHashMap as HashMap, FxHashSet as HashSet, LongWord, PrehashedMap};
 use super::index::{EXCERPT, MAX_SECTIONS};
 use std::cell::RefCell;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -66,8 +66,7 @@ pub struct Doc {
     pub lang: String,
     /// Interned terms (`Strings`) with their stats, by term number.
     pub terms: Vec<(u32, Stat)>,
-    /// Interned folded words long enough to be compounds, with their stats,
-    /// in the order the page first uses them.
+    /// Interned folded words long enough to be compounds, with their stats.
     pub long_words: Vec<(u32, Stat)>,
     /// Weighted length (tokens).
     pub len: f32,
@@ -118,17 +117,24 @@ impl Strings {
     }
 }
 
-/// One token of a cached word: its term, its folded word when that is a
-/// compound candidate (else `NO_WORD`), and whether the word is long enough
-/// to be split.
+/// One token of a cached word: its term; its folded word when that is a
+/// compound candidate (else `NO_WORD`), with `LONG` set when the word is
+/// long enough to be split; and then the hash of the word's text.
 #[derive(Clone, Copy)]
 struct Tok {
     term: u32,
     word: u32,
-    long: bool,
+    long_hash: u64,
 }
 
 const NO_WORD: u32 = u32::MAX;
+const LONG: u32 = 1 << 31;
+
+/// A cached word: its one token, or (`term` = `MANY`) `long_hash` tokens
+/// from `word` in `LangCache::toks`. One token, the common case, is read
+/// from the map without another memory access.
+type Entry = Tok;
+const MANY: u32 = u32::MAX;
 
 /// A term's stat on the page being analysed, with its weight in the
 /// current segment (the title, or one section).
@@ -139,12 +145,61 @@ struct Acc {
     weight: u16,
 }
 
-/// Per language: word as written -> its tokens (a range of `toks`).
+/// Per language: word as written -> its tokens. Words of up to 15 bytes
+/// are keyed by their bytes packed in a number (no pointer to follow, no
+/// string to compare).
 #[derive(Default)]
 struct LangCache {
     lang: String,
-    words: HashMap<Box<str>, (u32, u32)>,
+    short: HashMap<u128, Entry>,
+    words: HashMap<Box<str>, Entry>,
     toks: Vec<Tok>,
+}
+
+impl LangCache {
+    fn len(&self) -> usize {
+        self.short.len() + self.words.len()
+    }
+
+    fn clear(&mut self) {
+        self.short.clear();
+        self.words.clear();
+        self.toks.clear();
+    }
+
+    fn get(&self, w: &str) -> Option<&Entry> {
+        match pack(w) {
+            Some(k) => self.short.get(&k),
+            None => self.words.get(w),
+        }
+    }
+
+    fn insert(&mut self, w: &str, e: Entry) {
+        match pack(w) {
+            Some(k) => self.short.insert(k, e),
+            None => self.words.insert(w.into(), e),
+        };
+    }
+
+    fn tokens<'a>(&'a self, e: &'a Entry) -> &'a [Tok] {
+        if e.term == MANY {
+            &self.toks[e.word as usize..(e.word as usize + e.long_hash as usize)]
+        } else {
+            std::slice::from_ref(e)
+        }
+    }
+}
+
+/// A word of up to 15 bytes as a number: its bytes, then its length.
+fn pack(w: &str) -> Option<u128> {
+    let b = w.as_bytes();
+    if b.len() > 15 {
+        return None;
+    }
+    let mut k = [0u8; 16];
+    k[..b.len()].copy_from_slice(b);
+    k[15] = b.len() as u8;
+    Some(u128::from_le_bytes(k))
 }
 
 /// Per thread: the words seen, analysed and numbered (for one `Strings`:
@@ -156,8 +211,6 @@ struct Scratch {
     langs: Vec<LangCache>,
     bigrams: HashMap<Box<str>, u32>,
     terms: HashMap<u32, Acc>,
-    long_at: HashMap<u32, u32>,
-    long_words: Vec<(u32, Stat)>,
     words: Vec<u32>,
 }
 
@@ -206,9 +259,8 @@ pub fn analyze_page(
                 s.langs.len() - 1
             }
         };
-        if s.langs[li].words.len() > CACHE_WORDS {
-            s.langs[li].words.clear();
-            s.langs[li].toks.clear();
+        if s.langs[li].len() > CACHE_WORDS {
+            s.langs[li].clear();
         }
         if s.bigrams.len() > CACHE_WORDS {
             s.bigrams.clear();
@@ -217,16 +269,18 @@ pub fn analyze_page(
             langs,
             bigrams,
             terms,
-            long_at,
-            long_words,
             words,
             ..
         } = s;
         let cache = &mut langs[li];
         terms.clear();
-        long_at.clear();
-        long_words.clear();
         words.clear();
+        // Long words in a new map filled in the order the page first uses
+        // them, placed by the hash of their text: its order is the order
+        // their compound parts are merged in, which decides ties (the
+        // section a part is strongest in), so it is the order of a map
+        // keyed by the text, the order the index has always had.
+        let mut long_words: PrehashedMap<LongWord, Stat> = PrehashedMap::default();
         let mut len = 0f32;
         // `segment` is 0 for the title, i + 1 for section i: a term's
         // weight in it decides the section it is strongest in.
@@ -262,23 +316,23 @@ pub fn analyze_page(
                     add(term);
                     return;
                 }
-                let (start, n) = match cache.words.get(piece) {
-                    Some(&r) => r,
+                let entry = match cache.get(piece) {
+                    Some(e) => *e,
                     None => cache_word(analyzer, piece, cache, strings),
                 };
-                for tok in &cache.toks[start as usize..(start + n) as usize] {
+                for tok in cache.tokens(&entry) {
                     len += w;
                     add(tok.term);
                     if tok.word == NO_WORD {
                         continue;
                     }
-                    words.push(tok.word);
-                    if tok.long {
-                        let i = *long_at.entry(tok.word).or_insert_with(|| {
-                            long_words.push((tok.word, Stat::default()));
-                            long_words.len() as u32 - 1
-                        });
-                        long_words[i as usize].1.add(field, section, &mut 0);
+                    words.push(tok.word & !LONG);
+                    if tok.word & LONG != 0 {
+                        let key = LongWord {
+                            hash: tok.long_hash,
+                            id: tok.word & !LONG,
+                        };
+                        long_words.entry(key).or_default().add(field, section, &mut 0);
                     }
                 }
             });
@@ -295,7 +349,7 @@ pub fn analyze_page(
         doc.title_terms = title_terms.min(u16::MAX as usize) as u16;
         doc.len = len;
         doc.terms = terms.iter().map(|(&t, a)| (t, a.stat)).collect();
-        doc.long_words = long_words.clone();
+        doc.long_words = long_words.iter().map(|(k, s)| (k.id, *s)).collect();
         if !words.is_empty() {
             words.sort_unstable();
             words.dedup();
@@ -315,25 +369,39 @@ pub fn analyze_page(
 }
 
 /// Analyses a word not in the thread's cache and numbers its terms (and
-/// compound candidates) under the global lock; returns its range of tokens.
-fn cache_word(analyzer: &Analyzer, piece: &str, cache: &mut LangCache, strings: &Mutex<Strings>) -> (u32, u32) {
+/// compound candidates) under the global lock; returns its cache entry.
+fn cache_word(analyzer: &Analyzer, piece: &str, cache: &mut LangCache, strings: &Mutex<Strings>) -> Entry {
     let pairs = analyzer.analyze_word(piece);
-    let start = cache.toks.len() as u32;
+    let mut toks: Vec<Tok> = Vec::with_capacity(pairs.len());
     if !pairs.is_empty() {
         let mut st = strings.lock().unwrap_or_else(|e| e.into_inner());
         for (term, word) in &pairs {
             let chars = word.chars().count();
             let candidate = analyzer.compounds && chars >= MIN_PART && !word.bytes().any(|b| b.is_ascii_digit());
-            cache.toks.push(Tok {
-                term: st.id(term),
-                word: if candidate { st.id(word) } else { NO_WORD },
-                long: word.len() > 2 * MIN_PART && chars > 2 * MIN_PART,
+            let long = candidate && word.len() > 2 * MIN_PART && chars > 2 * MIN_PART;
+            let term = st.id(term);
+            let word_id = if candidate { st.id(word) } else { NO_WORD };
+            assert!(term < LONG && (word_id < LONG || word_id == NO_WORD), "too many terms");
+            toks.push(Tok {
+                term,
+                word: if long { word_id | LONG } else { word_id },
+                long_hash: if long { hash_str(word) } else { 0 },
             });
         }
     }
-    let range = (start, pairs.len() as u32);
-    cache.words.insert(piece.into(), range);
-    range
+    let entry = if toks.len() == 1 {
+        toks[0]
+    } else {
+        let start = cache.toks.len() as u32;
+        cache.toks.extend(toks.iter().copied());
+        Tok {
+            term: MANY,
+            word: start,
+            long_hash: toks.len() as u64,
+        }
+    };
+    cache.insert(piece, entry);
+    entry
 }
 
 /// Adds the stems of compound parts (`modus` in `kioskmodus`) to each page,
@@ -367,45 +435,57 @@ pub fn add_compound_parts(
     }
     let base = strings.list.len() as u32;
     let mut extra_ids: HashMap<String, u32> = HashMap::default();
-    let mut parts: HashMap<u32, Vec<u32>> = HashMap::default();
+    // Each long word's parts: a range of `part_ids`.
+    let mut parts: HashMap<u32, (u32, u32)> = HashMap::default();
+    let mut part_ids: Vec<u32> = Vec::new();
     for &wid in &long {
         let w: &str = &strings.list[wid as usize];
         let known = |x: &str| x != w && (vocab.contains(x) || tails.get(x).is_some_and(|&n| n >= PRODUCTIVE_TAIL));
-        let p: Vec<u32> = split_compound(w, lang, &known)
-            .iter()
-            .map(|p| {
-                let stem = analyzer.stem(p);
-                match strings.ids.get(stem.as_str()) {
-                    Some(&i) => i,
-                    None => *extra_ids.entry(stem.clone()).or_insert_with(|| {
-                        extra.push(stem);
-                        base + extra.len() as u32 - 1
-                    }),
-                }
-            })
-            .collect();
-        parts.insert(wid, p);
+        let start = part_ids.len() as u32;
+        for p in split_compound(w, lang, &known) {
+            let stem = analyzer.stem(&p);
+            part_ids.push(match strings.ids.get(stem.as_str()) {
+                Some(&i) => i,
+                None => *extra_ids.entry(stem.clone()).or_insert_with(|| {
+                    extra.push(stem);
+                    base + extra.len() as u32 - 1
+                }),
+            });
+        }
+        parts.insert(wid, (start, part_ids.len() as u32 - start));
     }
+    let parts_of = |w: &u32| {
+        let (start, n) = parts[w];
+        &part_ids[start as usize..(start + n) as usize]
+    };
+    // Where each term is in the page's list (`NONE` when not there).
+    const NONE: u32 = u32::MAX;
+    let mut at: Vec<u32> = vec![NONE; base as usize + extra.len()];
     for d in docs.iter_mut().filter(|d| d.lang == lang) {
         let long = std::mem::take(&mut d.long_words);
-        if long.iter().all(|(w, _)| parts[w].is_empty()) {
+        if long.iter().all(|(w, _)| parts_of(w).is_empty()) {
             continue;
         }
-        // Merging decides ties (the section a part is strongest in) by
-        // order: the words are taken in the order of a map keyed by the
-        // word, filled in the order the page first uses them (the order
-        // this index has always had).
-        let mut ordered: HashMap<&str, (u32, Stat)> = HashMap::default();
-        for &(w, s) in &long {
-            ordered.insert(&strings.list[w as usize], (w, s));
+        for (i, (t, _)) in d.terms.iter().enumerate() {
+            at[*t as usize] = i as u32;
         }
-        let mut terms: HashMap<u32, Stat> = d.terms.drain(..).collect();
-        for (w, s) in ordered.values() {
-            for p in &parts[w] {
-                terms.entry(*p).or_default().merge(s);
+        // In the order of `long_words` (it decides ties).
+        for (w, s) in &long {
+            for &p in parts_of(w) {
+                match at[p as usize] {
+                    NONE => {
+                        at[p as usize] = d.terms.len() as u32;
+                        let mut stat = Stat::default();
+                        stat.merge(s);
+                        d.terms.push((p, stat));
+                    }
+                    i => d.terms[i as usize].1.merge(s),
+                }
             }
         }
-        d.terms = terms.into_iter().collect();
+        for (t, _) in &d.terms {
+            at[*t as usize] = NONE;
+        }
     }
 }
 
