@@ -181,6 +181,10 @@ fn push_collapsed(out: &mut String, gap: &mut bool, piece: &str) {
         // Words with single ASCII spaces between them.
         let start = i;
         while i < n {
+            if b[i] > b' ' && b[i] < 0x80 {
+                i += 1;
+                continue;
+            }
             if b[i] == b' ' {
                 if i + 1 < n && space_len(piece, i + 1) == 0 {
                     i += 1;
@@ -223,14 +227,20 @@ fn space_len(s: &str, i: usize) -> usize {
 
 /// Index just past the `>` closing the tag at the start of `s` (quotes respected).
 fn tag_end(s: &str) -> usize {
-    let mut quote: Option<u8> = None;
-    for (i, b) in s.bytes().enumerate().skip(1) {
-        match (quote, b) {
-            (Some(q), _) if b == q => quote = None,
-            (Some(_), _) => {}
-            (None, b'"' | b'\'') => quote = Some(b),
-            (None, b'>') => return i + 1,
-            _ => {}
+    let b = s.as_bytes();
+    let mut i = 1;
+    while let Some(p) = b
+        .get(i..)
+        .and_then(|r| r.iter().position(|&c| matches!(c, b'>' | b'"' | b'\'')))
+    {
+        i += p;
+        if b[i] == b'>' {
+            return i + 1;
+        }
+        let quote = b[i];
+        match b[i + 1..].iter().position(|&c| c == quote) {
+            Some(q) => i += q + 2,
+            None => break,
         }
     }
     s.len()
@@ -284,7 +294,7 @@ pub fn decode_entities(s: &str) -> String {
 fn decode_with(s: &str, mut f: impl FnMut(&str)) {
     let mut rest = s;
     let mut buf = [0u8; 4];
-    while let Some(i) = rest.find('&') {
+    while let Some(i) = rest.as_bytes().iter().position(|&b| b == b'&') {
         if i > 0 {
             f(&rest[..i]);
         }
@@ -436,6 +446,11 @@ mod tests {
             "<td>",
             "<blockquote>",
             "<a href=\"x > y\">",
+            "<a title='it\"s'>",
+            "<b class=\"",
+            "<i title='",
+            "\"",
+            "'",
             "</a>",
             "<code>",
             "</code>",
@@ -498,7 +513,7 @@ mod tests {
                 rest = rest.find("-->").map(|i| &rest[i + 3..]).unwrap_or("");
                 continue;
             }
-            let end = tag_end(rest);
+            let end = ref_tag_end(rest);
             // Without its `>` (at the end), the tag's last character is cut.
             let tag = &rest[1..window(rest, end.saturating_sub(1).max(1))];
             rest = &rest[end..];
@@ -628,6 +643,20 @@ mod tests {
         }
         out.push_str(rest);
         out
+    }
+
+    fn ref_tag_end(s: &str) -> usize {
+        let mut quote: Option<u8> = None;
+        for (i, b) in s.bytes().enumerate().skip(1) {
+            match (quote, b) {
+                (Some(q), _) if b == q => quote = None,
+                (Some(_), _) => {}
+                (None, b'"' | b'\'') => quote = Some(b),
+                (None, b'>') => return i + 1,
+                _ => {}
+            }
+        }
+        s.len()
     }
 
     fn ref_collapse(s: &str) -> String {
