@@ -8,6 +8,7 @@ use super::analyze::{each_piece, split_compound, Analyzer, MIN_PART};
 use super::extract;
 use super::fxhash::{hash_str, FxHashMap as HashMap, FxHashSet as HashSet, LongWord, PrehashedMap};
 use super::index::{EXCERPT, MAX_SECTIONS};
+use rayon::prelude::*;
 use std::cell::RefCell;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
@@ -414,13 +415,14 @@ pub fn add_compound_parts(
     extra: &mut Vec<String>,
 ) {
     let lang = analyzer.lang.as_str();
-    let mut long: Vec<u32> = docs
-        .iter()
-        .filter(|d| d.lang == lang)
-        .flat_map(|d| d.long_words.iter().map(|(w, _)| *w))
-        .collect();
-    long.sort_unstable();
-    long.dedup();
+    // Every long word of the locale, in number order.
+    let mut seen = vec![false; strings.list.len()];
+    for d in docs.iter().filter(|d| d.lang == lang) {
+        for (w, _) in &d.long_words {
+            seen[*w as usize] = true;
+        }
+    }
+    let long: Vec<u32> = (0..seen.len() as u32).filter(|&w| seen[w as usize]).collect();
     // Productive tails: a word that ends several compounds after a known
     // head is a part even if the site never writes it alone.
     let mut tails: HashMap<&str, u32> = HashMap::default();
@@ -458,35 +460,39 @@ pub fn add_compound_parts(
         let (start, n) = parts[w];
         &part_ids[start as usize..(start + n) as usize]
     };
-    // Where each term is in the page's list (`NONE` when not there).
+    // Pages in parallel; `at`: where each term is in the page's list
+    // (`NONE` when not there), one per worker.
     const NONE: u32 = u32::MAX;
-    let mut at: Vec<u32> = vec![NONE; base as usize + extra.len()];
-    for d in docs.iter_mut().filter(|d| d.lang == lang) {
-        let long = std::mem::take(&mut d.long_words);
-        if long.iter().all(|(w, _)| parts_of(w).is_empty()) {
-            continue;
-        }
-        for (i, (t, _)) in d.terms.iter().enumerate() {
-            at[*t as usize] = i as u32;
-        }
-        // In the order of `long_words` (it decides ties).
-        for (w, s) in &long {
-            for &p in parts_of(w) {
-                match at[p as usize] {
-                    NONE => {
-                        at[p as usize] = d.terms.len() as u32;
-                        let mut stat = Stat::default();
-                        stat.merge(s);
-                        d.terms.push((p, stat));
+    let terms = base as usize + extra.len();
+    docs.par_iter_mut().filter(|d| d.lang == lang).for_each_init(
+        || vec![NONE; terms],
+        |at, d| {
+            let long = std::mem::take(&mut d.long_words);
+            if long.iter().all(|(w, _)| parts_of(w).is_empty()) {
+                return;
+            }
+            for (i, (t, _)) in d.terms.iter().enumerate() {
+                at[*t as usize] = i as u32;
+            }
+            // In the order of `long_words` (it decides ties).
+            for (w, s) in &long {
+                for &p in parts_of(w) {
+                    match at[p as usize] {
+                        NONE => {
+                            at[p as usize] = d.terms.len() as u32;
+                            let mut stat = Stat::default();
+                            stat.merge(s);
+                            d.terms.push((p, stat));
+                        }
+                        i => d.terms[i as usize].1.merge(s),
                     }
-                    i => d.terms[i as usize].1.merge(s),
                 }
             }
-        }
-        for (t, _) in &d.terms {
-            at[*t as usize] = NONE;
-        }
-    }
+            for (t, _) in &d.terms {
+                at[*t as usize] = NONE;
+            }
+        },
+    );
 }
 
 /// Compounds a tail must end (after a known head) to count as a word.
