@@ -287,7 +287,10 @@ pub fn build(site_root: &Path, show_progress: bool, out: Option<&Path>) -> Resul
     });
     files_written += extra_count.into_inner();
     diags.extend(extra_diags);
+    let search_cpu = search_docs.cpu_ms();
+    let search_started = Instant::now();
     let (search_out, search, search_diags) = search_files(&model, search_docs);
+    let search_write = search_started.elapsed().as_millis() as u64;
     files_written += search_out.len();
     search_out.into_par_iter().for_each(write);
     diags.extend(search_diags);
@@ -311,6 +314,10 @@ pub fn build(site_root: &Path, show_progress: bool, out: Option<&Path>) -> Resul
     }
 
     stage_ms.insert("links_cpu", link_ms);
+    // Search: page analysis (beside rendering, summed over threads) and
+    // building the index files (part of `site_files`).
+    stage_ms.insert("search_cpu", search_cpu);
+    stage_ms.insert("search_write", search_write);
     diagnostics::sort(&mut diags);
     // An included file's problem is found once per page that includes it.
     diags.dedup_by(|a, b| {

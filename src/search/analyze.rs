@@ -18,13 +18,6 @@ use rust_stemmers::{Algorithm, Stemmer};
 use unicode_normalization::UnicodeNormalization;
 use unicode_segmentation::UnicodeSegmentation;
 
-thread_local! {
-    /// Per thread: language, and raw word -> its (term, folded word) pairs.
-    #[allow(clippy::type_complexity)]
-    static CACHE: std::cell::RefCell<(String, super::fxhash::FxHashMap<String, Vec<(String, String)>>)> =
-        std::cell::RefCell::new((String::new(), Default::default()));
-}
-
 /// Longest word indexed (longer ones are hashes, base64, ...).
 pub const MAX_WORD: usize = 40;
 
@@ -97,49 +90,22 @@ impl Analyzer {
     }
 
     /// Calls `f(term, folded word)` for every token of `text`, in order
-    /// (the word is empty for CJK bigrams). Folding and stemming results are
-    /// cached per thread: most words of a site repeat.
+    /// (the word is empty for CJK bigrams).
     pub fn each_term(&self, text: &str, mut f: impl FnMut(&str, &str)) {
-        for (cjk, run) in cjk_runs(text) {
+        each_piece(text, |piece, cjk| {
             if cjk {
-                let folded: Vec<char> = run.nfkc().flat_map(char::to_lowercase).collect();
-                let mut buf = String::new();
-                if folded.len() == 1 {
-                    buf.push(folded[0]);
-                    f(&buf, "");
+                f(piece, "");
+            } else {
+                for (term, word) in self.analyze_word(piece) {
+                    f(&term, &word);
                 }
-                for pair in folded.windows(2) {
-                    buf.clear();
-                    buf.extend(pair);
-                    f(&buf, "");
-                }
-                continue;
             }
-            for w in run.unicode_words() {
-                CACHE.with(|cache| {
-                    let mut cache = cache.borrow_mut();
-                    if cache.0 != self.lang {
-                        cache.0 = self.lang.clone();
-                        cache.1.clear();
-                    }
-                    if cache.1.len() > 500_000 {
-                        cache.1.clear();
-                    }
-                    if !cache.1.contains_key(w) {
-                        let v = self.analyze_word(w);
-                        cache.1.insert(w.to_string(), v);
-                    }
-                    for (term, word) in &cache.1[w] {
-                        f(term, word);
-                    }
-                });
-            }
-        }
+        });
     }
 
     /// (term, folded word) pairs of one word: the whole and, for
     /// `config.json`, `load_users`, `l'utilisateur`, its parts first.
-    fn analyze_word(&self, w: &str) -> Vec<(String, String)> {
+    pub fn analyze_word(&self, w: &str) -> Vec<(String, String)> {
         let folded = fold(w);
         let mut out = Vec::new();
         if folded.is_empty() || folded.chars().count() > MAX_WORD {
@@ -218,15 +184,143 @@ fn cjk_runs(text: &str) -> impl Iterator<Item = (bool, &str)> {
     std::iter::from_fn(move || {
         let first = rest.chars().next()?;
         let cjk = is_cjk(first);
-        let end = rest
-            .char_indices()
-            .find(|&(_, c)| is_cjk(c) != cjk)
-            .map(|(i, _)| i)
-            .unwrap_or(rest.len());
+        let end = if cjk {
+            rest.char_indices()
+                .find(|&(_, c)| !is_cjk(c))
+                .map(|(i, _)| i)
+                .unwrap_or(rest.len())
+        } else {
+            next_cjk(rest)
+        };
         let (run, tail) = rest.split_at(end);
         rest = tail;
         Some((cjk, run))
     })
+}
+
+/// Byte offset of the first CJK letter of `s` (or its length). Every CJK
+/// letter is at U+1100 or above, so it starts with a byte of 0xE1 or more
+/// (always a leading byte): other bytes are skipped without decoding.
+fn next_cjk(s: &str) -> usize {
+    let b = s.as_bytes();
+    let mut i = 0;
+    while let Some(p) = b[i..].iter().position(|&x| x >= 0xE1) {
+        i += p;
+        let c = s[i..].chars().next().unwrap_or(' ');
+        if is_cjk(c) {
+            return i;
+        }
+        i += c.len_utf8();
+    }
+    s.len()
+}
+
+/// Calls `f(piece, cjk)` for every piece of `text`, in order: a Unicode
+/// word of non-CJK text as written (`cjk` false; `Analyzer::analyze_word`
+/// makes its terms), or a CJK bigram, already folded (the term itself).
+pub fn each_piece(text: &str, mut f: impl FnMut(&str, bool)) {
+    if text.is_ascii() {
+        each_word(text, |w| f(w, false));
+        return;
+    }
+    let mut buf = String::new();
+    let mut folded: Vec<char> = Vec::new();
+    for (cjk, run) in cjk_runs(text) {
+        if cjk {
+            folded.clear();
+            folded.extend(run.nfkc().flat_map(char::to_lowercase));
+            if folded.len() == 1 {
+                buf.clear();
+                buf.push(folded[0]);
+                f(&buf, true);
+            }
+            for pair in folded.windows(2) {
+                buf.clear();
+                buf.extend(pair);
+                f(&buf, true);
+            }
+        } else {
+            each_word(run, |w| f(w, false));
+        }
+    }
+}
+
+/// The words of `text` exactly as `unicode_words` (UAX #29) gives them,
+/// faster: the text is cut where an ASCII white space is followed by an
+/// ASCII character (no word-boundary rule looks across that), and pieces
+/// that are all ASCII are split by `ascii_words`.
+pub fn each_word<'a>(text: &'a str, mut f: impl FnMut(&'a str)) {
+    if text.is_ascii() {
+        ascii_words(text, &mut f);
+        return;
+    }
+    let b = text.as_bytes();
+    let mut start = 0;
+    for i in 1..b.len() {
+        if b[i] < 0x80 && !b[i].is_ascii_whitespace() && b[i - 1].is_ascii_whitespace() {
+            words_of_piece(&text[start..i], &mut f);
+            start = i;
+        }
+    }
+    words_of_piece(&text[start..], &mut f);
+}
+
+fn words_of_piece<'a>(piece: &'a str, f: &mut impl FnMut(&'a str)) {
+    if piece.is_ascii() {
+        ascii_words(piece, f);
+    } else {
+        for w in piece.unicode_words() {
+            f(w);
+        }
+    }
+}
+
+/// UAX #29 words of ASCII text. In ASCII the rules come down to: letters,
+/// digits and `_` join (WB5, WB8-WB10, WB13a/b); `.` `'` `:` join between
+/// two letters (WB6/WB7), `.` `'` `,` `;` between two digits (WB11/WB12);
+/// everything else is a boundary. A word is a segment with a letter or digit.
+fn ascii_words<'a>(s: &'a str, f: &mut impl FnMut(&'a str)) {
+    let b = s.as_bytes();
+    let n = b.len();
+    let core = |c: u8| c.is_ascii_alphanumeric() || c == b'_';
+    let mut i = 0;
+    while i < n {
+        if !core(b[i]) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        let mut alnum = b[i] != b'_';
+        i += 1;
+        while i < n {
+            let c = b[i];
+            if core(c) {
+                alnum |= c != b'_';
+                i += 1;
+                continue;
+            }
+            if i + 1 < n {
+                let (p, q) = (b[i - 1], b[i + 1]);
+                let join = match c {
+                    b'.' | b'\'' => {
+                        (p.is_ascii_alphabetic() && q.is_ascii_alphabetic())
+                            || (p.is_ascii_digit() && q.is_ascii_digit())
+                    }
+                    b':' => p.is_ascii_alphabetic() && q.is_ascii_alphabetic(),
+                    b',' | b';' => p.is_ascii_digit() && q.is_ascii_digit(),
+                    _ => false,
+                };
+                if join {
+                    i += 1;
+                    continue;
+                }
+            }
+            break;
+        }
+        if alnum {
+            f(&s[start..i]);
+        }
+    }
 }
 
 /// Linking morphemes allowed between compound parts (`beleid-s-regel`,
@@ -384,5 +478,153 @@ mod tests {
         assert_eq!(split_compound("beleidsregel", "nl", &known), vec!["beleid", "regel"]);
         assert!(split_compound("kiosken", "nl", &known).is_empty());
         assert!(split_compound("modus", "nl", &known).is_empty());
+    }
+
+    /// Pseudo-random text over characters that matter to word boundaries.
+    fn random_texts(count: usize) -> Vec<String> {
+        const CHARS: &[char] = &[
+            'a',
+            'b',
+            'Z',
+            'é',
+            '0',
+            '9',
+            '_',
+            '.',
+            '\'',
+            ':',
+            ',',
+            ';',
+            '"',
+            '-',
+            '/',
+            '(',
+            ')',
+            '?',
+            '=',
+            '&',
+            '#',
+            '@',
+            ' ',
+            ' ',
+            ' ',
+            '\t',
+            '\n',
+            '\r',
+            '\u{b}',
+            '\u{c}',
+            '\u{301}',
+            '\u{2019}',
+            '\u{93e}',
+            '\u{a0}',
+            '\u{200d}',
+            '\u{ad}',
+            '日',
+            'カ',
+            '😀',
+            '\u{1f1e6}',
+            'ß',
+            'Ⅻ',
+            '٣',
+            '\u{5d0}',
+        ];
+        let mut x: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut next = move || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        (0..count)
+            .map(|i| {
+                let len = (next() % 48) as usize;
+                // Half of them ASCII only (the fast path), half mixed.
+                let pool = if i % 2 == 0 { 21 + 4 } else { CHARS.len() };
+                (0..len)
+                    .map(|_| {
+                        let c = CHARS[(next() % pool as u64) as usize];
+                        if i % 2 == 0 && !c.is_ascii() {
+                            ' '
+                        } else {
+                            c
+                        }
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+
+    const SAMPLES: &[&str] = &[
+        "Edit config.json and load_users() first.",
+        "Open config.json, then call load_users(); done",
+        "l'utilisateur et l\u{2019}administrateur",
+        "It costs 1,000.5 or 3.14; 2;3 and 1'000 (a.1 1.a 1:2)",
+        "don't can't 'quoted' rock'n'roll",
+        "https://example.com/docs/a_b/c.d?x=1&y=2#frag-ment and mailto:x@y.z",
+        "__init__ _x x_ a__b ___ _1 1_ a_.b a._b",
+        "e.g. U.S.A. a:b a::b a: :b .a a. ..a",
+        "Twee ideeën, één café, naïve Straße",
+        "tab\there\nnew\r\nline\u{b}vt\u{c}ff  two  spaces",
+        " \u{93e}x a \u{301}b a\u{301} \u{301}",
+        "Azureのパスワード 東海道新幹線 ﾊﾟｽﾜｰﾄﾞ",
+        "",
+        "   ",
+        "x",
+    ];
+
+    #[test]
+    fn fast_words_are_unicode_words() {
+        let mut texts: Vec<String> = SAMPLES.iter().map(|s| s.to_string()).collect();
+        texts.extend(random_texts(20_000));
+        for t in &texts {
+            let mut fast = Vec::new();
+            each_word(t, |w| fast.push(w));
+            let want: Vec<&str> = t.unicode_words().collect();
+            assert_eq!(fast, want, "{t:?}");
+        }
+    }
+
+    /// The analysis as it was before pieces and the ASCII path.
+    fn reference_terms(a: &Analyzer, text: &str) -> Vec<(String, String)> {
+        let mut out = Vec::new();
+        let mut rest = text;
+        while let Some(first) = rest.chars().next() {
+            let cjk = is_cjk(first);
+            let end = rest
+                .char_indices()
+                .find(|&(_, c)| is_cjk(c) != cjk)
+                .map(|(i, _)| i)
+                .unwrap_or(rest.len());
+            let (run, tail) = rest.split_at(end);
+            rest = tail;
+            if cjk {
+                let folded: Vec<char> = run.nfkc().flat_map(char::to_lowercase).collect();
+                if folded.len() == 1 {
+                    out.push((folded[0].to_string(), String::new()));
+                }
+                for pair in folded.windows(2) {
+                    out.push((pair.iter().collect(), String::new()));
+                }
+            } else {
+                for w in run.unicode_words() {
+                    out.extend(a.analyze_word(w));
+                }
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn terms_are_the_reference_terms() {
+        let mut texts: Vec<String> = SAMPLES.iter().map(|s| s.to_string()).collect();
+        texts.extend(random_texts(5_000));
+        for lang in ["nl-NL", "ja-JP", "en-US"] {
+            let a = Analyzer::new(lang);
+            for t in &texts {
+                let mut got = Vec::new();
+                a.each_term(t, |term, word| got.push((term.to_string(), word.to_string())));
+                assert_eq!(got, reference_terms(&a, t), "{lang} {t:?}");
+            }
+        }
     }
 }

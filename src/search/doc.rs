@@ -4,10 +4,14 @@
 //! Runs in parallel beside rendering, once per page; `index.rs` turns the
 //! `Doc`s of a locale into index files.
 
-use super::analyze::{split_compound, Analyzer, MIN_PART};
+use super::analyze::{each_piece, split_compound, Analyzer, MIN_PART};
 use super::extract;
-use super::fxhash::{FxHashMap as HashMap, FxHashSet as HashSet};
+use super::fxhash::{hash_str, FxHashMap as HashMap, FxHashSet as HashSet, LongWord, PrehashedMap};
 use super::index::{EXCERPT, MAX_SECTIONS};
+use rayon::prelude::*;
+use std::cell::RefCell;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Mutex;
 
 /// Field weights (BM25F-style) and BM25 parameters.
 pub const W_TITLE: f32 = 6.0;
@@ -71,16 +75,35 @@ pub struct Doc {
     pub title_terms: u16,
 }
 
-/// The words a language's pages use (what compounds are split against),
-/// gathered from every page as it is analysed.
-pub type Vocab = std::sync::Mutex<HashSet<String>>;
+/// The words a locale's pages use (what compounds are split against), as
+/// numbers in `Strings`, gathered from every page as it is analysed.
+pub type Vocab = std::sync::Mutex<HashSet<u32>>;
+
+/// A locale's vocabulary as words (once, when its index is built).
+pub fn vocab_words(vocab: Vocab, strings: &Strings) -> HashSet<String> {
+    let ids = vocab.into_inner().unwrap_or_else(|e| e.into_inner());
+    ids.iter().map(|&i| strings.list[i as usize].to_string()).collect()
+}
 
 /// Every term and compound candidate of the site, numbered once, so pages
 /// keep numbers instead of strings (memory).
-#[derive(Default)]
 pub struct Strings {
     pub ids: HashMap<Box<str>, u32>,
     pub list: Vec<Box<str>>,
+    /// Which `Strings` this is: the per-thread word caches keep its numbers.
+    generation: u64,
+}
+
+static GENERATION: AtomicU64 = AtomicU64::new(1);
+
+impl Default for Strings {
+    fn default() -> Strings {
+        Strings {
+            ids: HashMap::default(),
+            list: Vec::new(),
+            generation: GENERATION.fetch_add(1, Ordering::Relaxed),
+        }
+    }
 }
 
 impl Strings {
@@ -95,6 +118,110 @@ impl Strings {
     }
 }
 
+/// One token of a cached word: its term; its folded word when that is a
+/// compound candidate (else `NO_WORD`), with `LONG` set when the word is
+/// long enough to be split; and then the hash of the word's text.
+#[derive(Clone, Copy)]
+struct Tok {
+    term: u32,
+    word: u32,
+    long_hash: u64,
+}
+
+const NO_WORD: u32 = u32::MAX;
+const LONG: u32 = 1 << 31;
+
+/// A cached word: its one token, or (`term` = `MANY`) `long_hash` tokens
+/// from `word` in `LangCache::toks`. One token, the common case, is read
+/// from the map without another memory access.
+type Entry = Tok;
+const MANY: u32 = u32::MAX;
+
+/// A term's stat on the page being analysed, with its weight in the
+/// current segment (the title, or one section).
+#[derive(Clone, Copy)]
+struct Acc {
+    stat: Stat,
+    segment: u32,
+    weight: u16,
+}
+
+/// Per language: word as written -> its tokens. Words of up to 15 bytes
+/// are keyed by their bytes packed in a number (no pointer to follow, no
+/// string to compare).
+#[derive(Default)]
+struct LangCache {
+    lang: String,
+    short: HashMap<u128, Entry>,
+    words: HashMap<Box<str>, Entry>,
+    toks: Vec<Tok>,
+}
+
+impl LangCache {
+    fn len(&self) -> usize {
+        self.short.len() + self.words.len()
+    }
+
+    fn clear(&mut self) {
+        self.short.clear();
+        self.words.clear();
+        self.toks.clear();
+    }
+
+    fn get(&self, w: &str) -> Option<&Entry> {
+        match pack(w) {
+            Some(k) => self.short.get(&k),
+            None => self.words.get(w),
+        }
+    }
+
+    fn insert(&mut self, w: &str, e: Entry) {
+        match pack(w) {
+            Some(k) => self.short.insert(k, e),
+            None => self.words.insert(w.into(), e),
+        };
+    }
+
+    fn tokens<'a>(&'a self, e: &'a Entry) -> &'a [Tok] {
+        if e.term == MANY {
+            &self.toks[e.word as usize..(e.word as usize + e.long_hash as usize)]
+        } else {
+            std::slice::from_ref(e)
+        }
+    }
+}
+
+/// A word of up to 15 bytes as a number: its bytes, then its length.
+fn pack(w: &str) -> Option<u128> {
+    let b = w.as_bytes();
+    if b.len() > 15 {
+        return None;
+    }
+    let mut k = [0u8; 16];
+    k[..b.len()].copy_from_slice(b);
+    k[15] = b.len() as u8;
+    Some(u128::from_le_bytes(k))
+}
+
+/// Per thread: the words seen, analysed and numbered (for one `Strings`:
+/// the global lock is taken only for a word the thread has not seen), and
+/// the page buffers, reused.
+#[derive(Default)]
+struct Scratch {
+    generation: u64,
+    langs: Vec<LangCache>,
+    bigrams: HashMap<Box<str>, u32>,
+    terms: HashMap<u32, Acc>,
+    words: Vec<u32>,
+}
+
+thread_local! {
+    static SCRATCH: RefCell<Scratch> = RefCell::default();
+}
+
+/// Words (or bigrams) cached per thread and language before starting over.
+const CACHE_WORDS: usize = 500_000;
+
 /// Analyses one page's title and article HTML; adds its words to `vocab`
 /// and its terms to `strings`.
 pub fn analyze_page(
@@ -104,7 +231,7 @@ pub fn analyze_page(
     title: &str,
     html: &str,
     vocab: &Vocab,
-    strings: &std::sync::Mutex<Strings>,
+    strings: &Mutex<Strings>,
 ) -> Doc {
     let secs = extract::sections(html);
     let mut doc = Doc {
@@ -114,64 +241,123 @@ pub fn analyze_page(
         lang: analyzer.lang.clone(),
         ..Doc::default()
     };
-    let mut len = 0f32;
-    let mut terms: HashMap<String, Stat> = HashMap::default();
-    let mut long_words: HashMap<String, Stat> = HashMap::default();
-    let mut words: HashSet<String> = HashSet::default();
-    let mut feed = |text: &str, field: u8, section: usize, local: &mut HashMap<String, u16>| {
-        analyzer.each_term(text, |term, word| {
-            len += match field {
+    let generation = strings.lock().unwrap_or_else(|e| e.into_inner()).generation;
+    SCRATCH.with(|scratch| {
+        let mut scratch = scratch.borrow_mut();
+        let s = &mut *scratch;
+        if s.generation != generation {
+            s.generation = generation;
+            s.langs.clear();
+            s.bigrams.clear();
+        }
+        let li = match s.langs.iter().position(|l| l.lang == analyzer.lang) {
+            Some(i) => i,
+            None => {
+                s.langs.push(LangCache {
+                    lang: analyzer.lang.clone(),
+                    ..LangCache::default()
+                });
+                s.langs.len() - 1
+            }
+        };
+        if s.langs[li].len() > CACHE_WORDS {
+            s.langs[li].clear();
+        }
+        if s.bigrams.len() > CACHE_WORDS {
+            s.bigrams.clear();
+        }
+        let Scratch {
+            langs,
+            bigrams,
+            terms,
+            words,
+            ..
+        } = s;
+        let cache = &mut langs[li];
+        terms.clear();
+        words.clear();
+        // Long words in a new map filled in the order the page first uses
+        // them, placed by the hash of their text: its order is the order
+        // their compound parts are merged in, which decides ties (the
+        // section a part is strongest in), so it is the order of a map
+        // keyed by the text, the order the index has always had.
+        let mut long_words: PrehashedMap<LongWord, Stat> = PrehashedMap::default();
+        let mut len = 0f32;
+        // `segment` is 0 for the title, i + 1 for section i: a term's
+        // weight in it decides the section it is strongest in.
+        let mut feed = |terms: &mut HashMap<u32, Acc>, text: &str, field: u8, section: usize, segment: u32| {
+            let w = match field {
                 0 => W_TITLE,
                 1 => W_HEADING,
                 _ => 1.0,
             };
-            let l = match local.get_mut(term) {
-                Some(l) => l,
-                None => local.entry(term.to_string()).or_default(),
+            let mut add = |term: u32| {
+                let a = terms.entry(term).or_insert(Acc {
+                    stat: Stat::default(),
+                    segment,
+                    weight: 0,
+                });
+                if a.segment != segment {
+                    a.segment = segment;
+                    a.weight = 0;
+                }
+                a.stat.add(field, section, &mut a.weight);
             };
-            match terms.get_mut(term) {
-                Some(s) => s.add(field, section, l),
-                None => terms.entry(term.to_string()).or_default().add(field, section, l),
-            }
-            if analyzer.compounds && word.len() >= MIN_PART {
-                let known = words.contains(word)
-                    || (word.chars().count() >= MIN_PART
-                        && !word.bytes().any(|b| b.is_ascii_digit())
-                        && words.insert(word.to_string()));
-                if known && word.len() > 2 * MIN_PART && word.chars().count() > 2 * MIN_PART {
-                    let mut lw = 0u16;
-                    match long_words.get_mut(word) {
-                        Some(s) => s.add(field, section, &mut lw),
-                        None => long_words
-                            .entry(word.to_string())
-                            .or_default()
-                            .add(field, section, &mut lw),
+            each_piece(text, |piece, cjk| {
+                if cjk {
+                    let term = match bigrams.get(piece) {
+                        Some(&t) => t,
+                        None => {
+                            let t = strings.lock().unwrap_or_else(|e| e.into_inner()).id(piece);
+                            bigrams.insert(piece.into(), t);
+                            t
+                        }
+                    };
+                    len += w;
+                    add(term);
+                    return;
+                }
+                let entry = match cache.get(piece) {
+                    Some(e) => *e,
+                    None => cache_word(analyzer, piece, cache, strings),
+                };
+                for tok in cache.tokens(&entry) {
+                    len += w;
+                    add(tok.term);
+                    if tok.word == NO_WORD {
+                        continue;
+                    }
+                    words.push(tok.word & !LONG);
+                    if tok.word & LONG != 0 {
+                        let key = LongWord {
+                            hash: tok.long_hash,
+                            id: tok.word & !LONG,
+                        };
+                        long_words.entry(key).or_default().add(field, section, &mut 0);
                     }
                 }
-            }
-        });
-    };
-    let mut local = HashMap::default();
-    feed(title, 0, 0, &mut local);
-    doc.title_terms = local.len().min(u16::MAX as usize) as u16;
-    for (i, s) in secs.iter().enumerate() {
-        let mut local = HashMap::default();
-        feed(&s.heading, 1, i, &mut local);
-        feed(&s.text, 2, i, &mut local);
-        feed(&s.code, 2, i, &mut local);
-    }
-    doc.len = len;
-    {
-        let mut st = strings.lock().unwrap_or_else(|e| e.into_inner());
-        doc.terms = terms.iter().map(|(t, s)| (st.id(t), *s)).collect();
-        doc.long_words = long_words.iter().map(|(t, s)| (st.id(t), *s)).collect();
-    }
-    if !words.is_empty() {
-        let mut v = vocab.lock().unwrap_or_else(|e| e.into_inner());
-        for w in words {
-            v.insert(w);
+            });
+        };
+        feed(terms, title, 0, 0, 0);
+        // Distinct terms of the title: all there are so far.
+        let title_terms = terms.len();
+        for (i, s) in secs.iter().enumerate() {
+            let segment = i as u32 + 1;
+            feed(terms, &s.heading, 1, i, segment);
+            feed(terms, &s.text, 2, i, segment);
+            feed(terms, &s.code, 2, i, segment);
         }
-    }
+        doc.title_terms = title_terms.min(u16::MAX as usize) as u16;
+        doc.len = len;
+        doc.terms = terms.iter().map(|(&t, a)| (t, a.stat)).collect();
+        doc.long_words = long_words.iter().map(|(k, s)| (k.id, *s)).collect();
+        if !words.is_empty() {
+            words.sort_unstable();
+            words.dedup();
+            let mut v = vocab.lock().unwrap_or_else(|e| e.into_inner());
+            v.extend(words.iter().copied());
+        }
+    });
     doc.sections = secs
         .into_iter()
         .take(MAX_SECTIONS + 1)
@@ -181,6 +367,42 @@ pub fn analyze_page(
         })
         .collect();
     doc
+}
+
+/// Analyses a word not in the thread's cache and numbers its terms (and
+/// compound candidates) under the global lock; returns its cache entry.
+fn cache_word(analyzer: &Analyzer, piece: &str, cache: &mut LangCache, strings: &Mutex<Strings>) -> Entry {
+    let pairs = analyzer.analyze_word(piece);
+    let mut toks: Vec<Tok> = Vec::with_capacity(pairs.len());
+    if !pairs.is_empty() {
+        let mut st = strings.lock().unwrap_or_else(|e| e.into_inner());
+        for (term, word) in &pairs {
+            let chars = word.chars().count();
+            let candidate = analyzer.compounds && chars >= MIN_PART && !word.bytes().any(|b| b.is_ascii_digit());
+            let long = candidate && word.len() > 2 * MIN_PART && chars > 2 * MIN_PART;
+            let term = st.id(term);
+            let word_id = if candidate { st.id(word) } else { NO_WORD };
+            assert!(term < LONG && (word_id < LONG || word_id == NO_WORD), "too many terms");
+            toks.push(Tok {
+                term,
+                word: if long { word_id | LONG } else { word_id },
+                long_hash: if long { hash_str(word) } else { 0 },
+            });
+        }
+    }
+    let entry = if toks.len() == 1 {
+        toks[0]
+    } else {
+        let start = cache.toks.len() as u32;
+        cache.toks.extend(toks.iter().copied());
+        Tok {
+            term: MANY,
+            word: start,
+            long_hash: toks.len() as u64,
+        }
+    };
+    cache.insert(piece, entry);
+    entry
 }
 
 /// Adds the stems of compound parts (`modus` in `kioskmodus`) to each page,
@@ -193,13 +415,14 @@ pub fn add_compound_parts(
     extra: &mut Vec<String>,
 ) {
     let lang = analyzer.lang.as_str();
-    let mut long: Vec<u32> = docs
-        .iter()
-        .filter(|d| d.lang == lang)
-        .flat_map(|d| d.long_words.iter().map(|(w, _)| *w))
-        .collect();
-    long.sort_unstable();
-    long.dedup();
+    // Every long word of the locale, in number order.
+    let mut seen = vec![false; strings.list.len()];
+    for d in docs.iter().filter(|d| d.lang == lang) {
+        for (w, _) in &d.long_words {
+            seen[*w as usize] = true;
+        }
+    }
+    let long: Vec<u32> = (0..seen.len() as u32).filter(|&w| seen[w as usize]).collect();
     // Productive tails: a word that ends several compounds after a known
     // head is a part even if the site never writes it alone.
     let mut tails: HashMap<&str, u32> = HashMap::default();
@@ -214,38 +437,62 @@ pub fn add_compound_parts(
     }
     let base = strings.list.len() as u32;
     let mut extra_ids: HashMap<String, u32> = HashMap::default();
-    let mut parts: HashMap<u32, Vec<u32>> = HashMap::default();
+    // Each long word's parts: a range of `part_ids`.
+    let mut parts: HashMap<u32, (u32, u32)> = HashMap::default();
+    let mut part_ids: Vec<u32> = Vec::new();
     for &wid in &long {
         let w: &str = &strings.list[wid as usize];
         let known = |x: &str| x != w && (vocab.contains(x) || tails.get(x).is_some_and(|&n| n >= PRODUCTIVE_TAIL));
-        let p: Vec<u32> = split_compound(w, lang, &known)
-            .iter()
-            .map(|p| {
-                let stem = analyzer.stem(p);
-                match strings.ids.get(stem.as_str()) {
-                    Some(&i) => i,
-                    None => *extra_ids.entry(stem.clone()).or_insert_with(|| {
-                        extra.push(stem);
-                        base + extra.len() as u32 - 1
-                    }),
-                }
-            })
-            .collect();
-        parts.insert(wid, p);
-    }
-    for d in docs.iter_mut().filter(|d| d.lang == lang) {
-        let long = std::mem::take(&mut d.long_words);
-        if long.iter().all(|(w, _)| parts[w].is_empty()) {
-            continue;
+        let start = part_ids.len() as u32;
+        for p in split_compound(w, lang, &known) {
+            let stem = analyzer.stem(&p);
+            part_ids.push(match strings.ids.get(stem.as_str()) {
+                Some(&i) => i,
+                None => *extra_ids.entry(stem.clone()).or_insert_with(|| {
+                    extra.push(stem);
+                    base + extra.len() as u32 - 1
+                }),
+            });
         }
-        let mut terms: HashMap<u32, Stat> = d.terms.drain(..).collect();
-        for (w, s) in &long {
-            for p in &parts[w] {
-                terms.entry(*p).or_default().merge(s);
+        parts.insert(wid, (start, part_ids.len() as u32 - start));
+    }
+    let parts_of = |w: &u32| {
+        let (start, n) = parts[w];
+        &part_ids[start as usize..(start + n) as usize]
+    };
+    // Pages in parallel; `at`: where each term is in the page's list
+    // (`NONE` when not there), one per worker.
+    const NONE: u32 = u32::MAX;
+    let terms = base as usize + extra.len();
+    docs.par_iter_mut().filter(|d| d.lang == lang).for_each_init(
+        || vec![NONE; terms],
+        |at, d| {
+            let long = std::mem::take(&mut d.long_words);
+            if long.iter().all(|(w, _)| parts_of(w).is_empty()) {
+                return;
             }
-        }
-        d.terms = terms.into_iter().collect();
-    }
+            for (i, (t, _)) in d.terms.iter().enumerate() {
+                at[*t as usize] = i as u32;
+            }
+            // In the order of `long_words` (it decides ties).
+            for (w, s) in &long {
+                for &p in parts_of(w) {
+                    match at[p as usize] {
+                        NONE => {
+                            at[p as usize] = d.terms.len() as u32;
+                            let mut stat = Stat::default();
+                            stat.merge(s);
+                            d.terms.push((p, stat));
+                        }
+                        i => d.terms[i as usize].1.merge(s),
+                    }
+                }
+            }
+            for (t, _) in &d.terms {
+                at[*t as usize] = NONE;
+            }
+        },
+    );
 }
 
 /// Compounds a tail must end (after a known head) to count as a word.

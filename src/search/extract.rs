@@ -19,7 +19,11 @@ pub struct Section {
 
 /// Splits article HTML into sections of plain text.
 pub fn sections(html: &str) -> Vec<Section> {
-    let mut out = vec![Section::default()];
+    let mut out = Builder {
+        sections: vec![Section::default()],
+        text_gap: false,
+        code_gap: false,
+    };
     let mut skip_depth = 0usize; // inside sxs-lookup / script / style
     let mut span_depth = 0usize; // open spans inside a skipped sxs-lookup
     let mut pre = 0usize;
@@ -28,27 +32,24 @@ pub fn sections(html: &str) -> Vec<Section> {
     let mut rest = html;
     while !rest.is_empty() {
         let Some(lt) = rest.find('<') else {
-            push_text(&mut out, rest, skip_depth, pre, in_heading, in_h1);
+            out.push_text(rest, skip_depth, pre, in_heading, in_h1);
             break;
         };
-        push_text(&mut out, &rest[..lt], skip_depth, pre, in_heading, in_h1);
+        out.push_text(&rest[..lt], skip_depth, pre, in_heading, in_h1);
         rest = &rest[lt..];
         if rest.starts_with("<!--") {
             rest = rest.find("-->").map(|i| &rest[i + 3..]).unwrap_or("");
             continue;
         }
         let end = tag_end(rest);
-        let tag = &rest[1..end.saturating_sub(1).max(1)];
+        // Without its `>` (at the end), the tag's last character is cut.
+        let tag = &rest[1..window(rest, end.saturating_sub(1).max(1))];
         rest = &rest[end..];
         let closing = tag.starts_with('/');
-        let name: String = tag
-            .trim_start_matches('/')
-            .chars()
-            .take_while(|c| c.is_ascii_alphanumeric())
-            .collect::<String>()
-            .to_ascii_lowercase();
+        let mut lower = [0u8; NAME_MAX];
+        let name = tag_name(tag, &mut lower);
         if skip_depth > 0 {
-            match (name.as_str(), closing) {
+            match (name, closing) {
                 ("span", false) if !tag.ends_with('/') => span_depth += 1,
                 ("span", true) if span_depth > 0 => span_depth -= 1,
                 ("span" | "script" | "style", true) => skip_depth -= 1,
@@ -56,7 +57,7 @@ pub fn sections(html: &str) -> Vec<Section> {
             }
             continue;
         }
-        match (name.as_str(), closing) {
+        match (name, closing) {
             ("span", false) if has_class(tag, "sxs-lookup") => {
                 skip_depth = 1;
                 span_depth = 0;
@@ -68,70 +69,178 @@ pub fn sections(html: &str) -> Vec<Section> {
             ("h1", true) => in_h1 = false,
             ("h2" | "h3" | "h4" | "h5" | "h6", false) => {
                 if let Some(id) = attr(tag, "id").filter(|i| !i.is_empty()) {
-                    out.push(Section {
-                        id,
-                        ..Section::default()
-                    });
+                    out.start(id);
                     in_heading = Some(name.as_bytes()[1]);
                 } else {
-                    space(out.last_mut().unwrap(), pre > 0);
+                    out.space(pre > 0);
                 }
             }
             ("h2" | "h3" | "h4" | "h5" | "h6", true) => {
                 if in_heading == Some(name.as_bytes()[1]) {
                     in_heading = None;
-                    let s = out.last_mut().unwrap();
-                    s.heading = s.heading.trim().to_string();
+                    let s = out.sections.last_mut().unwrap();
+                    let trimmed = s.heading.trim();
+                    if trimmed.len() != s.heading.len() {
+                        s.heading = trimmed.to_string();
+                    }
                 } else {
-                    space(out.last_mut().unwrap(), pre > 0);
+                    out.space(pre > 0);
                 }
             }
             (
                 "br" | "p" | "div" | "li" | "td" | "th" | "tr" | "ul" | "ol" | "table" | "blockquote" | "dt" | "dd",
                 _,
-            ) if in_heading.is_none() => space(out.last_mut().unwrap(), pre > 0),
+            ) if in_heading.is_none() => out.space(pre > 0),
             _ => {}
         }
     }
-    for s in &mut out {
-        s.text = collapse(&s.text);
-        s.code = collapse(&s.code);
-    }
-    out
+    out.sections
 }
 
-fn space(s: &mut Section, pre: bool) {
-    let t = if pre { &mut s.code } else { &mut s.text };
-    if !t.ends_with(' ') {
-        t.push(' ');
+/// Longest tag name `sections` tells apart (`blockquote`).
+const NAME_MAX: usize = 10;
+
+/// The tag's name in lower case (written into `buf`); empty when longer
+/// than any name `sections` looks for.
+fn tag_name<'a>(tag: &str, buf: &'a mut [u8; NAME_MAX]) -> &'a str {
+    let t = tag.trim_start_matches('/').as_bytes();
+    let n = t.iter().take_while(|b| b.is_ascii_alphanumeric()).count();
+    if n > NAME_MAX {
+        return "";
+    }
+    for (d, s) in buf.iter_mut().zip(&t[..n]) {
+        *d = s.to_ascii_lowercase();
+    }
+    std::str::from_utf8(&buf[..n]).unwrap_or("")
+}
+
+/// The sections so far. Prose and code are collapsed as they are written
+/// (runs of white space become one space, none at either end): a `gap` is
+/// white space seen but not yet written.
+struct Builder {
+    sections: Vec<Section>,
+    text_gap: bool,
+    code_gap: bool,
+}
+
+impl Builder {
+    fn start(&mut self, id: String) {
+        self.sections.push(Section {
+            id,
+            ..Section::default()
+        });
+        self.text_gap = false;
+        self.code_gap = false;
+    }
+
+    fn space(&mut self, pre: bool) {
+        if pre {
+            self.code_gap = true;
+        } else {
+            self.text_gap = true;
+        }
+    }
+
+    fn push_text(&mut self, raw: &str, skip: usize, pre: usize, heading: Option<u8>, h1: bool) {
+        if skip > 0 || h1 || raw.is_empty() {
+            return;
+        }
+        let s = self.sections.last_mut().unwrap();
+        if heading.is_some() {
+            decode_with(raw, |piece| s.heading.push_str(piece));
+        } else if pre > 0 {
+            let gap = &mut self.code_gap;
+            decode_with(raw, |piece| push_collapsed(&mut s.code, gap, piece));
+        } else {
+            let gap = &mut self.text_gap;
+            decode_with(raw, |piece| push_collapsed(&mut s.text, gap, piece));
+        }
     }
 }
 
-fn push_text(out: &mut [Section], raw: &str, skip: usize, pre: usize, heading: Option<u8>, h1: bool) {
-    if skip > 0 || h1 || raw.is_empty() {
-        return;
+/// Appends `piece` to `out` with runs of white space (as `char::is_whitespace`)
+/// made one space, and none at the start of `out`. Text already in that
+/// shape (words with single spaces between) is copied in one go.
+fn push_collapsed(out: &mut String, gap: &mut bool, piece: &str) {
+    let b = piece.as_bytes();
+    let n = b.len();
+    let mut i = 0;
+    while i < n {
+        // White space: one gap.
+        while i < n {
+            let w = space_len(piece, i);
+            if w == 0 {
+                break;
+            }
+            *gap = true;
+            i += w;
+        }
+        if i == n {
+            break;
+        }
+        // Words with single ASCII spaces between them.
+        let start = i;
+        while i < n {
+            if b[i] > b' ' && b[i] < 0x80 {
+                i += 1;
+                continue;
+            }
+            if b[i] == b' ' {
+                if i + 1 < n && space_len(piece, i + 1) == 0 {
+                    i += 1;
+                    continue;
+                }
+                break;
+            }
+            if b[i] < 0x80 {
+                if b[i].is_ascii_whitespace() || b[i] == 0x0b {
+                    break;
+                }
+                i += 1;
+            } else {
+                let c = piece[i..].chars().next().unwrap_or(' ');
+                if c.is_whitespace() {
+                    break;
+                }
+                i += c.len_utf8();
+            }
+        }
+        if *gap && !out.is_empty() {
+            out.push(' ');
+        }
+        *gap = false;
+        out.push_str(&piece[start..i]);
     }
-    let text = decode_entities(raw);
-    let s = out.last_mut().unwrap();
-    if heading.is_some() {
-        s.heading.push_str(&text);
-    } else if pre > 0 {
-        s.code.push_str(&text);
-    } else {
-        s.text.push_str(&text);
+}
+
+/// Length of the white-space character at byte `i` of `s` (0 if none).
+fn space_len(s: &str, i: usize) -> usize {
+    let b = s.as_bytes()[i];
+    if b < 0x80 {
+        return usize::from(b.is_ascii_whitespace() || b == 0x0b);
+    }
+    match s[i..].chars().next() {
+        Some(c) if c.is_whitespace() => c.len_utf8(),
+        _ => 0,
     }
 }
 
 /// Index just past the `>` closing the tag at the start of `s` (quotes respected).
 fn tag_end(s: &str) -> usize {
-    let mut quote: Option<u8> = None;
-    for (i, b) in s.bytes().enumerate().skip(1) {
-        match (quote, b) {
-            (Some(q), _) if b == q => quote = None,
-            (Some(_), _) => {}
-            (None, b'"' | b'\'') => quote = Some(b),
-            (None, b'>') => return i + 1,
-            _ => {}
+    let b = s.as_bytes();
+    let mut i = 1;
+    while let Some(p) = b
+        .get(i..)
+        .and_then(|r| r.iter().position(|&c| matches!(c, b'>' | b'"' | b'\'')))
+    {
+        i += p;
+        if b[i] == b'>' {
+            return i + 1;
+        }
+        let quote = b[i];
+        match b[i + 1..].iter().position(|&c| c == quote) {
+            Some(q) => i += q + 2,
+            None => break,
         }
     }
     s.len()
@@ -164,6 +273,10 @@ fn attr(tag: &str, name: &str) -> Option<String> {
 }
 
 fn has_class(tag: &str, class: &str) -> bool {
+    // The class is written out, or hidden behind a character reference.
+    if !tag.contains(class) && !tag.contains('&') {
+        return false;
+    }
     attr(tag, "class").is_some_and(|c| c.split_whitespace().any(|x| x == class))
 }
 
@@ -173,12 +286,21 @@ pub fn decode_entities(s: &str) -> String {
         return s.to_string();
     }
     let mut out = String::with_capacity(s.len());
+    decode_with(s, |piece| out.push_str(piece));
+    out
+}
+
+/// `decode_entities`, handing the decoded text to `f` piece by piece.
+fn decode_with(s: &str, mut f: impl FnMut(&str)) {
     let mut rest = s;
-    while let Some(i) = rest.find('&') {
-        out.push_str(&rest[..i]);
+    let mut buf = [0u8; 4];
+    while let Some(i) = rest.as_bytes().iter().position(|&b| b == b'&') {
+        if i > 0 {
+            f(&rest[..i]);
+        }
         rest = &rest[i..];
-        let Some(semi) = rest[..rest.len().min(12)].find(';') else {
-            out.push('&');
+        let Some(semi) = rest[..window(rest, 12)].find(';') else {
+            f("&");
             rest = &rest[1..];
             continue;
         };
@@ -199,21 +321,27 @@ pub fn decode_entities(s: &str) -> String {
         };
         match c {
             Some(c) => {
-                out.push(c);
+                f(c.encode_utf8(&mut buf));
                 rest = &rest[semi + 1..];
             }
             None => {
-                out.push('&');
+                f("&");
                 rest = &rest[1..];
             }
         }
     }
-    out.push_str(rest);
-    out
+    if !rest.is_empty() {
+        f(rest);
+    }
 }
 
-fn collapse(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
+/// The first `max` bytes of `s` at most, cut at a character boundary.
+fn window(s: &str, max: usize) -> usize {
+    let mut end = s.len().min(max);
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    end
 }
 
 /// The start of `text`, at most `max` characters, cut at a word boundary.
@@ -257,8 +385,281 @@ mod tests {
     }
 
     #[test]
+    fn ampersand_before_letters_of_several_bytes() {
+        // The look for `;` used to cut inside `Ö` and panic (the build with it).
+        assert_eq!(decode_entities("A&B ÖÖÖÖÖÖ"), "A&B ÖÖÖÖÖÖ");
+        assert_eq!(decode_entities("R&amp;Dabcdeé"), "R&Dabcdeé");
+        let s = sections("<p>Tom &amp; Jérôme, R&amp;Dabcdeé, A&amp;B ÖÖÖÖÖÖ</p>");
+        assert_eq!(s[0].text, "Tom & Jérôme, R&Dabcdeé, A&B ÖÖÖÖÖÖ");
+    }
+
+    #[test]
+    fn unclosed_tag_ending_in_a_letter_of_several_bytes() {
+        // The tag was cut one byte short, inside `é`, and panicked.
+        assert_eq!(sections("<p>Caf<b title=é")[0].text, "Caf");
+    }
+
+    #[test]
     fn excerpts_cut_at_words() {
         assert_eq!(excerpt("short", 10), "short");
         assert_eq!(excerpt("one two three four", 12), "one two…");
+    }
+
+    #[test]
+    fn sections_are_the_reference_sections() {
+        const PARTS: &[&str] = &[
+            "<p>",
+            "</p>",
+            "<h2 id=\"one\">",
+            "</h2>",
+            "<h3 id='two'>",
+            "</h3>",
+            "<H2 ID=three>",
+            "</H2>",
+            "<h4>",
+            "</h4>",
+            "<h2 id=\"\">",
+            "<h1 id=\"t\">",
+            "</h1>",
+            "<pre><code>",
+            "</code></pre>",
+            "<pre>",
+            "</pre>",
+            "<span class=\"sxs-lookup\">",
+            "<span class=\"hl-k\">",
+            "<span class=\"sxs&#45;lookup\">",
+            "<SPAN CLASS='x sxs-lookup'>",
+            "<span/>",
+            "</span>",
+            "<br/>",
+            "<br>",
+            "<script>",
+            "</script>",
+            "<style>",
+            "</style>",
+            "<!-- c -->",
+            "<!--",
+            "-->",
+            "<div>",
+            "</div>",
+            "<li>",
+            "<td>",
+            "<blockquote>",
+            "<a href=\"x > y\">",
+            "<a title='it\"s'>",
+            "<b class=\"",
+            "<i title='",
+            "\"",
+            "'",
+            "</a>",
+            "<code>",
+            "</code>",
+            "<averyveryverylongtag>",
+            "&amp;",
+            "&nbsp;",
+            "&#x41;",
+            "&#65;",
+            "&bogus;",
+            "& ",
+            "&lt;",
+            "text",
+            "more words",
+            " ",
+            "  ",
+            "\n",
+            "\t",
+            "\u{a0}",
+            "\u{2003}",
+            "\u{b}",
+            "é",
+            "ideeën",
+            "日本",
+            "<",
+            ">",
+            "x=1;",
+            "",
+        ];
+        let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut next = move || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        for _ in 0..20_000 {
+            let n = (next() % 40) as usize;
+            let html: String = (0..n).map(|_| PARTS[(next() % PARTS.len() as u64) as usize]).collect();
+            assert_eq!(sections(&html), reference_sections(&html), "{html:?}");
+        }
+    }
+
+    /// `sections` as it was, with allocations per tag and a collapse at the end.
+    fn reference_sections(html: &str) -> Vec<Section> {
+        let mut out = vec![Section::default()];
+        let mut skip_depth = 0usize; // inside sxs-lookup / script / style
+        let mut span_depth = 0usize; // open spans inside a skipped sxs-lookup
+        let mut pre = 0usize;
+        let mut in_heading: Option<u8> = None; // level of an open heading that starts a section
+        let mut in_h1 = false;
+        let mut rest = html;
+        while !rest.is_empty() {
+            let Some(lt) = rest.find('<') else {
+                ref_push_text(&mut out, rest, skip_depth, pre, in_heading, in_h1);
+                break;
+            };
+            ref_push_text(&mut out, &rest[..lt], skip_depth, pre, in_heading, in_h1);
+            rest = &rest[lt..];
+            if rest.starts_with("<!--") {
+                rest = rest.find("-->").map(|i| &rest[i + 3..]).unwrap_or("");
+                continue;
+            }
+            let end = ref_tag_end(rest);
+            // Without its `>` (at the end), the tag's last character is cut.
+            let tag = &rest[1..window(rest, end.saturating_sub(1).max(1))];
+            rest = &rest[end..];
+            let closing = tag.starts_with('/');
+            let name: String = tag
+                .trim_start_matches('/')
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric())
+                .collect::<String>()
+                .to_ascii_lowercase();
+            if skip_depth > 0 {
+                match (name.as_str(), closing) {
+                    ("span", false) if !tag.ends_with('/') => span_depth += 1,
+                    ("span", true) if span_depth > 0 => span_depth -= 1,
+                    ("span" | "script" | "style", true) => skip_depth -= 1,
+                    _ => {}
+                }
+                continue;
+            }
+            match (name.as_str(), closing) {
+                ("span", false)
+                    if attr(tag, "class").is_some_and(|c| c.split_whitespace().any(|x| x == "sxs-lookup")) =>
+                {
+                    skip_depth = 1;
+                    span_depth = 0;
+                }
+                ("script" | "style", false) => skip_depth = 1,
+                ("pre", false) => pre += 1,
+                ("pre", true) => pre = pre.saturating_sub(1),
+                ("h1", false) => in_h1 = true,
+                ("h1", true) => in_h1 = false,
+                ("h2" | "h3" | "h4" | "h5" | "h6", false) => {
+                    if let Some(id) = attr(tag, "id").filter(|i| !i.is_empty()) {
+                        out.push(Section {
+                            id,
+                            ..Section::default()
+                        });
+                        in_heading = Some(name.as_bytes()[1]);
+                    } else {
+                        ref_space(out.last_mut().unwrap(), pre > 0);
+                    }
+                }
+                ("h2" | "h3" | "h4" | "h5" | "h6", true) => {
+                    if in_heading == Some(name.as_bytes()[1]) {
+                        in_heading = None;
+                        let s = out.last_mut().unwrap();
+                        s.heading = s.heading.trim().to_string();
+                    } else {
+                        ref_space(out.last_mut().unwrap(), pre > 0);
+                    }
+                }
+                (
+                    "br" | "p" | "div" | "li" | "td" | "th" | "tr" | "ul" | "ol" | "table" | "blockquote" | "dt" | "dd",
+                    _,
+                ) if in_heading.is_none() => ref_space(out.last_mut().unwrap(), pre > 0),
+                _ => {}
+            }
+        }
+        for s in &mut out {
+            s.text = ref_collapse(&s.text);
+            s.code = ref_collapse(&s.code);
+        }
+        out
+    }
+
+    fn ref_space(s: &mut Section, pre: bool) {
+        let t = if pre { &mut s.code } else { &mut s.text };
+        if !t.ends_with(' ') {
+            t.push(' ');
+        }
+    }
+
+    fn ref_push_text(out: &mut [Section], raw: &str, skip: usize, pre: usize, heading: Option<u8>, h1: bool) {
+        if skip > 0 || h1 || raw.is_empty() {
+            return;
+        }
+        let text = ref_decode(raw);
+        let s = out.last_mut().unwrap();
+        if heading.is_some() {
+            s.heading.push_str(&text);
+        } else if pre > 0 {
+            s.code.push_str(&text);
+        } else {
+            s.text.push_str(&text);
+        }
+    }
+
+    fn ref_decode(s: &str) -> String {
+        if !s.contains('&') {
+            return s.to_string();
+        }
+        let mut out = String::with_capacity(s.len());
+        let mut rest = s;
+        while let Some(i) = rest.find('&') {
+            out.push_str(&rest[..i]);
+            rest = &rest[i..];
+            let Some(semi) = rest[..window(rest, 12)].find(';') else {
+                out.push('&');
+                rest = &rest[1..];
+                continue;
+            };
+            let name = &rest[1..semi];
+            let c = match name {
+                "amp" => Some('&'),
+                "lt" => Some('<'),
+                "gt" => Some('>'),
+                "quot" => Some('"'),
+                "apos" => Some('\''),
+                "nbsp" => Some(' '),
+                _ => name
+                    .strip_prefix("#x")
+                    .or_else(|| name.strip_prefix("#X"))
+                    .and_then(|h| u32::from_str_radix(h, 16).ok())
+                    .or_else(|| name.strip_prefix('#').and_then(|d| d.parse().ok()))
+                    .and_then(char::from_u32),
+            };
+            match c {
+                Some(c) => {
+                    out.push(c);
+                    rest = &rest[semi + 1..];
+                }
+                None => {
+                    out.push('&');
+                    rest = &rest[1..];
+                }
+            }
+        }
+        out.push_str(rest);
+        out
+    }
+
+    fn ref_tag_end(s: &str) -> usize {
+        let mut quote: Option<u8> = None;
+        for (i, b) in s.bytes().enumerate().skip(1) {
+            match (quote, b) {
+                (Some(q), _) if b == q => quote = None,
+                (Some(_), _) => {}
+                (None, b'"' | b'\'') => quote = Some(b),
+                (None, b'>') => return i + 1,
+                _ => {}
+            }
+        }
+        s.len()
+    }
+
+    fn ref_collapse(s: &str) -> String {
+        s.split_whitespace().collect::<Vec<_>>().join(" ")
     }
 }

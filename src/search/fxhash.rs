@@ -48,3 +48,45 @@ impl Hasher for FxHasher {
 
 pub type FxHashMap<K, V> = std::collections::HashMap<K, V, BuildHasherDefault<FxHasher>>;
 pub type FxHashSet<K> = std::collections::HashSet<K, BuildHasherDefault<FxHasher>>;
+
+/// The hash an `FxHashMap` keyed by strings gives `s`.
+pub fn hash_str(s: &str) -> u64 {
+    use std::hash::BuildHasher;
+    BuildHasherDefault::<FxHasher>::default().hash_one(s)
+}
+
+/// A hasher for keys that carry their hash already.
+#[derive(Default, Clone, Copy)]
+pub struct Prehashed {
+    hash: u64,
+}
+
+impl Hasher for Prehashed {
+    fn write(&mut self, _: &[u8]) {
+        unreachable!("prehashed keys hash with write_u64")
+    }
+    #[inline]
+    fn write_u64(&mut self, hash: u64) {
+        self.hash = hash;
+    }
+    #[inline]
+    fn finish(&self) -> u64 {
+        self.hash
+    }
+}
+
+pub type PrehashedMap<K, V> = std::collections::HashMap<K, V, BuildHasherDefault<Prehashed>>;
+
+/// A word by its number, placed in a map where its text would be (the
+/// text's `hash_str`), so the map's order is that of a map keyed by text.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct LongWord {
+    pub hash: u64,
+    pub id: u32,
+}
+
+impl std::hash::Hash for LongWord {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        state.write_u64(self.hash);
+    }
+}

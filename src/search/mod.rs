@@ -44,6 +44,16 @@ pub struct Prepared {
     docs: Vec<doc::Doc>,
     vocab: Vec<doc::Vocab>,
     strings: std::sync::Mutex<doc::Strings>,
+    /// Time spent analysing, summed over threads.
+    nanos: u64,
+}
+
+impl Prepared {
+    /// Milliseconds spent analysing pages, summed over threads (the
+    /// analysis runs beside rendering, so it has no wall time of its own).
+    pub fn cpu_ms(&self) -> u64 {
+        self.nanos / 1_000_000
+    }
 }
 
 /// Analyses every indexed page, in parallel (run beside rendering).
@@ -54,10 +64,12 @@ pub fn prepare_all(config: &Config, site: &Site) -> Prepared {
             docs: Vec::new(),
             vocab,
             strings: Default::default(),
+            nanos: 0,
         };
     }
     let analyzers: Vec<Analyzer> = config.locales.iter().map(|l| Analyzer::new(&l.lang)).collect();
     let strings = std::sync::Mutex::new(doc::Strings::default());
+    let nanos = std::sync::atomic::AtomicU64::new(0);
     let docs = site
         .pages
         .par_iter()
@@ -72,7 +84,8 @@ pub fn prepare_all(config: &Config, site: &Site) -> Prepared {
                 .strip_prefix(code.as_str())
                 .unwrap_or(&p.url)
                 .trim_start_matches('/');
-            doc::analyze_page(
+            let started = std::time::Instant::now();
+            let d = doc::analyze_page(
                 analyzer,
                 p.locale,
                 path,
@@ -80,10 +93,20 @@ pub fn prepare_all(config: &Config, site: &Site) -> Prepared {
                 &a.md.html,
                 &vocab[a.locale],
                 &strings,
-            )
+            );
+            nanos.fetch_add(
+                started.elapsed().as_nanos() as u64,
+                std::sync::atomic::Ordering::Relaxed,
+            );
+            d
         })
         .collect();
-    Prepared { docs, vocab, strings }
+    Prepared {
+        docs,
+        vocab,
+        strings,
+        nanos: nanos.into_inner(),
+    }
 }
 
 /// Builds every locale's index and its search page into `files`.
@@ -106,7 +129,7 @@ pub fn write(
         .zip(prepared.vocab.into_par_iter())
         .enumerate()
         .map(|(li, (docs, vocab))| {
-            let vocab = vocab.into_inner().unwrap_or_else(|e| e.into_inner());
+            let vocab = doc::vocab_words(vocab, &strings);
             index::build_locale(docs, &Analyzer::new(&config.locales[li].lang), &vocab, &strings)
         })
         .collect();
