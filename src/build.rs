@@ -280,17 +280,24 @@ pub fn build(site_root: &Path, show_progress: bool, out: Option<&Path>) -> Resul
         }
     }
     diags.extend(dedupe_page_diagnostics(page_diags));
+    // The site files and the search index files, side by side.
     let extra_count = std::sync::atomic::AtomicUsize::new(0);
-    let extra_diags = site_files(&model, &|f| {
-        extra_count.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        write(f)
-    });
+    let search_cpu = search_docs.cpu_ms();
+    let (extra_diags, (search_out, search, search_diags, search_write)) = rayon::join(
+        || {
+            site_files(&model, &|f| {
+                extra_count.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                write(f)
+            })
+        },
+        || {
+            let started = Instant::now();
+            let (out, stats, diags) = search_files(&model, search_docs);
+            (out, stats, diags, started.elapsed().as_millis() as u64)
+        },
+    );
     files_written += extra_count.into_inner();
     diags.extend(extra_diags);
-    let search_cpu = search_docs.cpu_ms();
-    let search_started = Instant::now();
-    let (search_out, search, search_diags) = search_files(&model, search_docs);
-    let search_write = search_started.elapsed().as_millis() as u64;
     files_written += search_out.len();
     search_out.into_par_iter().for_each(write);
     diags.extend(search_diags);
