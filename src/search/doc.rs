@@ -6,7 +6,7 @@
 
 use super::analyze::{each_piece, split_compound, Analyzer, MIN_PART};
 use super::extract;
-use super::fxhash::{hash_str, FxHashMap as HashMap, FxHashSet as HashSet, LongWord, PrehashedMap};
+use super::fxhash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use super::index::{EXCERPT, MAX_SECTIONS};
 use rayon::prelude::*;
 use std::cell::RefCell;
@@ -120,18 +120,18 @@ impl Strings {
 
 /// One token of a cached word: its term; its folded word when that is a
 /// compound candidate (else `NO_WORD`), with `LONG` set when the word is
-/// long enough to be split; and then the hash of the word's text.
+/// long enough to be split; `count` is for `MANY` entries only.
 #[derive(Clone, Copy)]
 struct Tok {
     term: u32,
     word: u32,
-    long_hash: u64,
+    count: u32,
 }
 
 const NO_WORD: u32 = u32::MAX;
 const LONG: u32 = 1 << 31;
 
-/// A cached word: its one token, or (`term` = `MANY`) `long_hash` tokens
+/// A cached word: its one token, or (`term` = `MANY`) `count` tokens
 /// from `word` in `LangCache::toks`. One token, the common case, is read
 /// from the map without another memory access.
 type Entry = Tok;
@@ -184,7 +184,7 @@ impl LangCache {
 
     fn tokens<'a>(&'a self, e: &'a Entry) -> &'a [Tok] {
         if e.term == MANY {
-            &self.toks[e.word as usize..(e.word as usize + e.long_hash as usize)]
+            &self.toks[e.word as usize..(e.word as usize + e.count as usize)]
         } else {
             std::slice::from_ref(e)
         }
@@ -276,12 +276,11 @@ pub fn analyze_page(
         let cache = &mut langs[li];
         terms.clear();
         words.clear();
-        // Long words in a new map filled in the order the page first uses
-        // them, placed by the hash of their text: its order is the order
+        // Long words in the order the page first uses them: the order
         // their compound parts are merged in, which decides ties (the
-        // section a part is strongest in), so it is the order of a map
-        // keyed by the text, the order the index has always had.
-        let mut long_words: PrehashedMap<LongWord, Stat> = PrehashedMap::default();
+        // section a part is strongest in).
+        let mut long_words: Vec<(u32, Stat)> = Vec::new();
+        let mut long_at: HashMap<u32, usize> = HashMap::default();
         let mut len = 0f32;
         // `segment` is 0 for the title, i + 1 for section i: a term's
         // weight in it decides the section it is strongest in.
@@ -329,11 +328,12 @@ pub fn analyze_page(
                     }
                     words.push(tok.word & !LONG);
                     if tok.word & LONG != 0 {
-                        let key = LongWord {
-                            hash: tok.long_hash,
-                            id: tok.word & !LONG,
-                        };
-                        long_words.entry(key).or_default().add(field, section, &mut 0);
+                        let id = tok.word & !LONG;
+                        let at = *long_at.entry(id).or_insert_with(|| {
+                            long_words.push((id, Stat::default()));
+                            long_words.len() - 1
+                        });
+                        long_words[at].1.add(field, section, &mut 0);
                     }
                 }
             });
@@ -350,7 +350,7 @@ pub fn analyze_page(
         doc.title_terms = title_terms.min(u16::MAX as usize) as u16;
         doc.len = len;
         doc.terms = terms.iter().map(|(&t, a)| (t, a.stat)).collect();
-        doc.long_words = long_words.iter().map(|(k, s)| (k.id, *s)).collect();
+        doc.long_words = long_words;
         if !words.is_empty() {
             words.sort_unstable();
             words.dedup();
@@ -386,7 +386,7 @@ fn cache_word(analyzer: &Analyzer, piece: &str, cache: &mut LangCache, strings: 
             toks.push(Tok {
                 term,
                 word: if long { word_id | LONG } else { word_id },
-                long_hash: if long { hash_str(word) } else { 0 },
+                count: 0,
             });
         }
     }
@@ -398,7 +398,7 @@ fn cache_word(analyzer: &Analyzer, piece: &str, cache: &mut LangCache, strings: 
         Tok {
             term: MANY,
             word: start,
-            long_hash: toks.len() as u64,
+            count: toks.len() as u32,
         }
     };
     cache.insert(piece, entry);
