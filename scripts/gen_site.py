@@ -468,7 +468,9 @@ class Article:
 
         def head(level, toks, slug):
             text = lang.render(toks)
-            anchor = '<a name="%s"></a>' % slug if translated else ""
+            # Links use English slugs: a heading not written in English keeps
+            # its English ID in an anchor (as Microsoft's localized docs do).
+            anchor = '<a name="%s"></a>' % slug if translated or lang is not EN else ""
             return "#" * level + " " + anchor + text
 
         host = "https://%s/%s/section-%d/article-%d" % ((HOST, locale) + (self.host_target or (0, 0)))
