@@ -211,8 +211,49 @@ struct Scratch {
     generation: u64,
     langs: Vec<LangCache>,
     bigrams: HashMap<Box<str>, u32>,
-    terms: HashMap<u32, Acc>,
+    terms: PageTerms,
     words: Vec<u32>,
+}
+
+/// The terms of the page being analysed, by term number: a slot per term
+/// of the site (reset after each page) instead of a hash map per word.
+#[derive(Default)]
+struct PageTerms {
+    slot: Vec<u32>,
+    list: Vec<(u32, Acc)>,
+}
+
+impl PageTerms {
+    const EMPTY: u32 = u32::MAX;
+
+    fn entry(&mut self, term: u32, segment: u32) -> &mut Acc {
+        let t = term as usize;
+        if t >= self.slot.len() {
+            self.slot.resize((t + 1).next_power_of_two(), Self::EMPTY);
+        }
+        if self.slot[t] == Self::EMPTY {
+            self.slot[t] = self.list.len() as u32;
+            self.list.push((
+                term,
+                Acc {
+                    stat: Stat::default(),
+                    segment,
+                    weight: 0,
+                },
+            ));
+        }
+        &mut self.list[self.slot[t] as usize].1
+    }
+
+    fn len(&self) -> usize {
+        self.list.len()
+    }
+
+    fn clear(&mut self) {
+        for (t, _) in self.list.drain(..) {
+            self.slot[t as usize] = Self::EMPTY;
+        }
+    }
 }
 
 thread_local! {
@@ -284,18 +325,14 @@ pub fn analyze_page(
         let mut len = 0f32;
         // `segment` is 0 for the title, i + 1 for section i: a term's
         // weight in it decides the section it is strongest in.
-        let mut feed = |terms: &mut HashMap<u32, Acc>, text: &str, field: u8, section: usize, segment: u32| {
+        let mut feed = |terms: &mut PageTerms, text: &str, field: u8, section: usize, segment: u32| {
             let w = match field {
                 0 => W_TITLE,
                 1 => W_HEADING,
                 _ => 1.0,
             };
             let mut add = |term: u32| {
-                let a = terms.entry(term).or_insert(Acc {
-                    stat: Stat::default(),
-                    segment,
-                    weight: 0,
-                });
+                let a = terms.entry(term, segment);
                 if a.segment != segment {
                     a.segment = segment;
                     a.weight = 0;
@@ -349,7 +386,7 @@ pub fn analyze_page(
         }
         doc.title_terms = title_terms.min(u16::MAX as usize) as u16;
         doc.len = len;
-        doc.terms = terms.iter().map(|(&t, a)| (t, a.stat)).collect();
+        doc.terms = terms.list.iter().map(|(t, a)| (*t, a.stat)).collect();
         doc.long_words = long_words;
         if !words.is_empty() {
             words.sort_unstable();
@@ -425,27 +462,44 @@ pub fn add_compound_parts(
     let long: Vec<u32> = (0..seen.len() as u32).filter(|&w| seen[w as usize]).collect();
     // Productive tails: a word that ends several compounds after a known
     // head is a part even if the site never writes it alone.
-    let mut tails: HashMap<&str, u32> = HashMap::default();
-    for &w in &long {
-        let w: &str = &strings.list[w as usize];
-        let idx: Vec<usize> = w.char_indices().map(|(i, _)| i).collect();
-        for h in MIN_PART..idx.len().saturating_sub(MIN_PART) {
-            if vocab.contains(&w[..idx[h]]) {
-                *tails.entry(&w[idx[h]..]).or_default() += 1;
+    let tails: HashMap<&str, u32> = long
+        .par_iter()
+        .fold(HashMap::default, |mut tails: HashMap<&str, u32>, &w| {
+            let w: &str = &strings.list[w as usize];
+            let idx: Vec<usize> = w.char_indices().map(|(i, _)| i).collect();
+            for h in MIN_PART..idx.len().saturating_sub(MIN_PART) {
+                if vocab.contains(&w[..idx[h]]) {
+                    *tails.entry(&w[idx[h]..]).or_default() += 1;
+                }
             }
-        }
-    }
+            tails
+        })
+        .reduce(HashMap::default, |mut a, b| {
+            for (k, n) in b {
+                *a.entry(k).or_default() += n;
+            }
+            a
+        });
     let base = strings.list.len() as u32;
     let mut extra_ids: HashMap<String, u32> = HashMap::default();
     // Each long word's parts: a range of `part_ids`.
     let mut parts: HashMap<u32, (u32, u32)> = HashMap::default();
     let mut part_ids: Vec<u32> = Vec::new();
-    for &wid in &long {
-        let w: &str = &strings.list[wid as usize];
-        let known = |x: &str| x != w && (vocab.contains(x) || tails.get(x).is_some_and(|&n| n >= PRODUCTIVE_TAIL));
+    // The stems of each long word's parts, found in parallel.
+    let stems: Vec<Vec<String>> = long
+        .par_iter()
+        .map(|&wid| {
+            let w: &str = &strings.list[wid as usize];
+            let known = |x: &str| x != w && (vocab.contains(x) || tails.get(x).is_some_and(|&n| n >= PRODUCTIVE_TAIL));
+            split_compound(w, lang, &known)
+                .iter()
+                .map(|p| analyzer.stem(p))
+                .collect()
+        })
+        .collect();
+    for (&wid, stems) in long.iter().zip(stems) {
         let start = part_ids.len() as u32;
-        for p in split_compound(w, lang, &known) {
-            let stem = analyzer.stem(&p);
+        for stem in stems {
             part_ids.push(match strings.ids.get(stem.as_str()) {
                 Some(&i) => i,
                 None => *extra_ids.entry(stem.clone()).or_insert_with(|| {
@@ -460,16 +514,17 @@ pub fn add_compound_parts(
         let (start, n) = parts[w];
         &part_ids[start as usize..(start + n) as usize]
     };
-    // Pages in parallel; `at`: where each term is in the page's list
-    // (`NONE` when not there), one per worker.
+    // Pages in parallel, in chunks; `at`: where each term is in the page's
+    // list (`NONE` when not there), one per chunk (rayon would make one per
+    // split of a plain parallel iterator: thousands of site-sized arrays).
     const NONE: u32 = u32::MAX;
     let terms = base as usize + extra.len();
-    docs.par_iter_mut().filter(|d| d.lang == lang).for_each_init(
-        || vec![NONE; terms],
-        |at, d| {
+    docs.par_chunks_mut(512).for_each(|chunk| {
+        let at = &mut vec![NONE; terms];
+        for d in chunk.iter_mut().filter(|d| d.lang == lang) {
             let long = std::mem::take(&mut d.long_words);
             if long.iter().all(|(w, _)| parts_of(w).is_empty()) {
-                return;
+                continue;
             }
             for (i, (t, _)) in d.terms.iter().enumerate() {
                 at[*t as usize] = i as u32;
@@ -491,8 +546,8 @@ pub fn add_compound_parts(
             for (t, _) in &d.terms {
                 at[*t as usize] = NONE;
             }
-        },
-    );
+        }
+    });
 }
 
 /// Compounds a tail must end (after a known head) to count as a word.
