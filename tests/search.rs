@@ -376,7 +376,13 @@ fn a_typed_title_is_found_with_one_shard_and_other_queries_with_every_word() {
     let files = b.eval(loaded);
     let files: Vec<&str> = files.as_array().unwrap().iter().map(|f| f.as_str().unwrap()).collect();
     assert!(files.contains(&"meta.js"), "{files:?}");
-    assert_eq!(files.len(), 2, "a title query needs one shard: {files:?}");
+    // The shard of the title's longest word; at most one more when the
+    // card found no room there (that shard points to it); no card map.
+    let shards = files.iter().filter(|f| f.starts_with('t')).count();
+    assert!(
+        (1..=2).contains(&shards) && !files.iter().any(|f| f.starts_with('c')),
+        "a title query needs one shard, two at most: {files:?}"
+    );
 
     // Words from the body, in no title together: every word's shard, and
     // pages that have both rank first.
@@ -387,6 +393,6 @@ fn a_typed_title_is_found_with_one_shard_and_other_queries_with_every_word() {
                   return li && !/417/.test(li.textContent); })()",
         20,
     );
-    let files = b.eval(loaded);
-    assert!(files.as_array().unwrap().len() > 2, "{files}");
+    let after = b.eval(loaded);
+    assert!(after.as_array().unwrap().len() > files.len(), "{after}");
 }

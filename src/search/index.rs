@@ -13,7 +13,9 @@
 //!   also carry result cards (title, URL, section headings with IDs and
 //!   excerpts): a page's card is in the shard of its title's longest word
 //!   (`primary_words`), the shard the client loads first for that word, so
-//!   a search for a page's title is answered with one request.
+//!   a search for a page's title is answered with one request. A card that
+//!   finds no room there is elsewhere; that shard then has a pointer
+//!   (`p`: page, title, shard) to it.
 //! - `c<j>.js`: for 4096 pages each, which shard holds the page's card
 //!   (for results found by body text only).
 //!
@@ -29,11 +31,11 @@ use std::fmt::Write as _;
 /// Index format, checked by the client.
 pub const FORMAT: u32 = 2;
 /// Bytes a term shard aims at.
-pub const SHARD_BYTES: usize = 23_000;
+pub const SHARD_BYTES: usize = 24_500;
 /// Pages per card-map file.
 pub const CMAP_BLOCK: usize = 4096;
 /// Characters of a section excerpt.
-pub const EXCERPT: usize = 40;
+pub const EXCERPT: usize = 32;
 /// Bytes of crowded prefixes listed in `meta.js` at most.
 pub const SPLIT_BYTES: usize = 6_000;
 /// Bytes of common terms listed in `meta.js` at most.
@@ -157,6 +159,7 @@ pub fn build_locale(
     // second (the client tries both), while the shard stays under
     // `CARD_ROOM`; else the lightest shard (found through the card map).
     let mut shard_cards: Vec<Vec<u32>> = vec![Vec::new(); shards];
+    let mut shard_pointers: Vec<Vec<String>> = vec![Vec::new(); shards];
     let mut home: Vec<u32> = Vec::with_capacity(n);
     let mut by_load: std::collections::BinaryHeap<std::cmp::Reverse<(usize, usize)>> = load
         .iter()
@@ -186,6 +189,15 @@ pub fn build_locale(
         load[k] += size;
         by_load.push(std::cmp::Reverse((load[k], k)));
         shard_cards[k].push(id as u32);
+        // A card that found no room: its title and where it is, in the
+        // shard the client tries first (a second request, not every word's).
+        if !words.iter().take(PRIMARY_TRIES).any(|w| shard_of(w) == k) {
+            if let Some(first) = words.first().map(|w| shard_of(w)) {
+                let p = format!("[{id},{},{k}]", json_str(&docs[id].title));
+                load[first] += p.len() + 1;
+                shard_pointers[first].push(p);
+            }
+        }
         home.push(k as u32);
     }
 
@@ -214,6 +226,8 @@ pub fn build_locale(
             }
             js.push_str(&cards[c as usize]);
         }
+        js.push_str("],\"p\":[");
+        js.push_str(&shard_pointers[k].join(","));
         js.push_str("]});\n");
         bytes += js.len();
         files.push((format!("t{k}.js"), js));
@@ -278,7 +292,7 @@ pub fn build_locale(
 /// searches every query word.
 pub const PRIMARY_TRIES: usize = 3;
 /// A shard takes cards until it is this much (percent) of `SHARD_BYTES`.
-const CARD_ROOM: usize = 125;
+const CARD_ROOM: usize = 118;
 
 /// The words of a title in the order the client tries them when the query
 /// is that title (`primaryOrder` in search.js): the query words exactly as

@@ -52,6 +52,7 @@
     this.localeUrl = localeUrl;
     this.shards = {};
     this.cards = {};
+    this.pointers = {};
     this.meta = null;
   }
 
@@ -189,6 +190,8 @@
         terms.push(p[0] === "@" ? { t: d.t[i], ptr: +p.slice(1) } : { t: d.t[i], p: p, post: null });
       }
       for (var j = 0; j < d.c.length; j++) self.cards[d.c[j][0]] = d.c[j];
+      // [page, title, shard]: a card that is in another shard.
+      for (var q = 0; q < (d.p || []).length; q++) self.pointers[d.p[q][0]] = d.p[q];
       self.shards[k] = terms;
       return terms;
     });
@@ -538,6 +541,13 @@
     function attempt(i) {
       if (i >= PRIMARY_TRIES || i >= order.length) return null;
       return self.shard(self.shardOf(order[i].w)).then(function () {
+        // A title whose card is elsewhere: one more request.
+        var away = [];
+        for (var id in self.pointers) {
+          if (!self.cards[id] && self.isTitle(self.pointers[id], qs)) away.push(self.shard(self.pointers[id][2]));
+        }
+        return Promise.all(away.slice(0, 2));
+      }).then(function () {
         var titled = self.titled(qs);
         if (!Object.keys(titled).length) return attempt(i + 1);
         // Rank with the words whose shards are here (no more requests); only
