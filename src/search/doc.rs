@@ -55,7 +55,7 @@ impl Stat {
 }
 
 /// One page, analysed: built in parallel with rendering, once per page.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Doc {
     pub locale: usize,
     /// URL path relative to the locale's folder (`admin/setup/`).

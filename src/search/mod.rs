@@ -70,25 +70,35 @@ pub fn prepare_all(config: &Config, site: &Site) -> Prepared {
     let analyzers: Vec<Analyzer> = config.locales.iter().map(|l| Analyzer::new(&l.lang)).collect();
     let strings = std::sync::Mutex::new(doc::Strings::default());
     let nanos = std::sync::atomic::AtomicU64::new(0);
-    let docs = site
-        .pages
+    // A page's path inside its locale's folder.
+    let path_of = |p: &Page| -> String {
+        let code = &config.locales[p.locale].code;
+        p.url
+            .strip_prefix(code.as_str())
+            .unwrap_or(&p.url)
+            .trim_start_matches('/')
+            .to_string()
+    };
+    let pages: Vec<&Page> = site.pages.iter().filter(|p| indexed(config, site, p)).collect();
+    // Each article is analysed once: the fallback pages that show a source
+    // article in other locales copy its analysis (same text, same language).
+    let mut first: std::collections::HashMap<usize, usize> = std::collections::HashMap::new();
+    for (i, p) in pages.iter().enumerate() {
+        first.entry(p.article).or_insert(i);
+    }
+    let analysed: Vec<Option<doc::Doc>> = pages
         .par_iter()
-        .filter(|p| indexed(config, site, p))
-        .map(|p| {
+        .enumerate()
+        .map(|(i, p)| {
+            if first[&p.article] != i {
+                return None;
+            }
             let a = &site.articles[p.article];
-            // A fallback page shows the source article: analyse it as such.
-            let analyzer = &analyzers[a.locale];
-            let code = &config.locales[p.locale].code;
-            let path = p
-                .url
-                .strip_prefix(code.as_str())
-                .unwrap_or(&p.url)
-                .trim_start_matches('/');
             let started = std::time::Instant::now();
             let d = doc::analyze_page(
-                analyzer,
+                &analyzers[a.locale],
                 p.locale,
-                path,
+                &path_of(p),
                 &a.title,
                 &a.md.html,
                 &vocab[a.locale],
@@ -98,9 +108,20 @@ pub fn prepare_all(config: &Config, site: &Site) -> Prepared {
                 started.elapsed().as_nanos() as u64,
                 std::sync::atomic::Ordering::Relaxed,
             );
-            d
+            Some(d)
         })
         .collect();
+    let mut docs: Vec<doc::Doc> = Vec::with_capacity(pages.len());
+    for (i, p) in pages.iter().enumerate() {
+        let j = first[&p.article];
+        if let (true, Some(d)) = (i != j, &analysed[j]) {
+            let mut copy = d.clone();
+            copy.locale = p.locale;
+            copy.path = path_of(p);
+            docs.push(copy);
+        }
+    }
+    docs.extend(analysed.into_iter().flatten());
     Prepared {
         docs,
         vocab,
