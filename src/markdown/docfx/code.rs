@@ -36,98 +36,13 @@ pub fn render(doc: &mut Doc, file: usize, d: &Directive, c: &CodeRef, out: &mut 
     let Some(req) = request(doc, file, d, c) else {
         return doc.as_text_quiet(file, d, out);
     };
-    let text = match resolve(doc, file, &req.path) {
-        Resolved::Found { abs, .. } => match std::fs::read(&abs) {
-            Ok(b) => String::from_utf8_lossy(&b).trim_start_matches('\u{FEFF}').to_string(),
-            Err(e) => {
-                doc.error(
-                    file,
-                    req.path_off,
-                    "code-missing",
-                    format!("cannot read `{}`: {e}", req.path),
-                    "",
-                );
-                return doc.as_text_quiet(file, d, out);
-            }
-        },
-        Resolved::Outside => {
-            doc.error(
-                file,
-                req.path_off,
-                "code-outside",
-                format!("code file `{}` is outside the site", req.path),
-                "code files must be inside the locale folder or the site folder",
-            );
-            return doc.as_text_quiet(file, d, out);
-        }
-        Resolved::Missing(_) => {
-            doc.error(
-                file,
-                req.path_off,
-                "code-missing",
-                format!("code file `{}` does not exist", req.path),
-                "the path is relative to the article",
-            );
+    let code = match picked_code(doc, file, &req, c) {
+        Ok(code) => code,
+        Err(f) => {
+            doc.error(file, f.off, f.code, f.message, f.help);
             return doc.as_text_quiet(file, d, out);
         }
     };
-    let (text, tag) = if c.notebook {
-        // The cell is the snippet; ranges and highlights count its lines.
-        let Some((name, off)) = &req.tag else {
-            doc.error(
-                file,
-                req.path_off,
-                "code-region",
-                format!("notebook snippet `{}` names no cell", req.path),
-                "add ?name=<cell>: the name in the cell's metadata (or one of its tags)",
-            );
-            return doc.as_text_quiet(file, d, out);
-        };
-        match notebook_cell(&text, name) {
-            Ok(source) => (source, None),
-            Err(why) => {
-                doc.error(file, *off, "code-region", format!("`{}`: {why}", req.path), "");
-                return doc.as_text_quiet(file, d, out);
-            }
-        }
-    } else {
-        (text, req.tag.clone())
-    };
-    let lines: Vec<&str> = text.lines().collect();
-    let mut picked: Vec<&str> = if let Some((tag, off)) = &tag {
-        match region(&lines, tag) {
-            Some(v) => v,
-            None => {
-                doc.error(
-                    file,
-                    *off,
-                    "code-region",
-                    format!("`{}` has no region or snippet tag `{tag}`", req.path),
-                    "mark it with `// <tag>` ... `// </tag>` (in the file's comment style) or `#region tag` ... `#endregion`",
-                );
-                return doc.as_text_quiet(file, d, out);
-            }
-        }
-    } else {
-        lines.clone()
-    };
-    if let Some((spec, off)) = &req.range {
-        match ranges(spec, picked.len()) {
-            Ok(rs) => {
-                picked = rs.into_iter().flat_map(|(a, b)| picked[a - 1..b].to_vec()).collect();
-            }
-            Err(why) => {
-                doc.error(
-                    file,
-                    *off,
-                    "code-range",
-                    format!("bad line range `{spec}` for `{}`: {why}", req.path),
-                    "write ranges like 3-5, 7 or 9- (1-based, inclusive)",
-                );
-                return doc.as_text_quiet(file, d, out);
-            }
-        }
-    }
     if let Some((spec, off)) = &req.highlight {
         if let Err(why) = ranges(spec, usize::MAX) {
             doc.error(
@@ -139,7 +54,6 @@ pub fn render(doc: &mut Doc, file: usize, d: &Directive, c: &CodeRef, out: &mut 
             );
         }
     }
-    let code = dedent(&picked, req.dedent);
     let mut extra = String::new();
     if !req.name.is_empty() {
         extra.push_str(&format!(" data-name=\"{}\"", html_escape(&req.name)));
@@ -173,6 +87,104 @@ pub fn render(doc: &mut Doc, file: usize, d: &Directive, c: &CodeRef, out: &mut 
         }
     }
     out.push(doc.html_at(file, d.off, html));
+}
+
+/// Why a snippet cannot be shown: an error at `off` in the article.
+struct Fail {
+    off: usize,
+    code: &'static str,
+    message: String,
+    help: &'static str,
+}
+
+/// The snippet's code: the file read (or the notebook's cell), the region
+/// or lines picked, dedented.
+fn picked_code(doc: &mut Doc, file: usize, req: &Request, c: &CodeRef) -> Result<String, Fail> {
+    let text = match resolve(doc, file, &req.path) {
+        Resolved::Found { abs, .. } => match std::fs::read(&abs) {
+            Ok(b) => String::from_utf8_lossy(&b).trim_start_matches('\u{FEFF}').to_string(),
+            Err(e) => {
+                return Err(Fail {
+                    off: req.path_off,
+                    code: "code-missing",
+                    message: format!("cannot read `{}`: {e}", req.path),
+                    help: "",
+                });
+            }
+        },
+        Resolved::Outside => {
+            return Err(Fail {
+                off: req.path_off,
+                code: "code-outside",
+                message: format!("code file `{}` is outside the site", req.path),
+                help: "code files must be inside the locale folder or the site folder",
+            });
+        }
+        Resolved::Missing(_) => {
+            return Err(Fail {
+                off: req.path_off,
+                code: "code-missing",
+                message: format!("code file `{}` does not exist", req.path),
+                help: "the path is relative to the article",
+            });
+        }
+    };
+    let (text, tag) = if c.notebook {
+        // The cell is the snippet; ranges and highlights count its lines.
+        let Some((name, off)) = &req.tag else {
+            return Err(Fail {
+                off: req.path_off,
+                code: "code-region",
+                message: format!("notebook snippet `{}` names no cell", req.path),
+                help: "add ?name=<cell>: the name in the cell's metadata (or one of its tags)",
+            });
+        };
+        match notebook_cell(&text, name) {
+            Ok(source) => (source, None),
+            Err(why) => {
+                return Err(Fail {
+                    off: *off,
+                    code: "code-region",
+                    message: format!("`{}`: {why}", req.path),
+                    help: "",
+                });
+            }
+        }
+    } else {
+        (text, req.tag.clone())
+    };
+    let lines: Vec<&str> = text.lines().collect();
+    let mut picked: Vec<&str> = if let Some((tag, off)) = &tag {
+        match region(&lines, tag) {
+            Some(v) => v,
+            None => {
+                return Err(Fail {
+ off: *off,
+ code: "code-region",
+ message: format!("`{}` has no region or snippet tag `{tag}`", req.path),
+ help: "mark it with `// <tag>` ... `// </tag>` (in the file's comment style) or `#region tag` ... `#endregion`",
+ });
+            }
+        }
+    } else {
+        lines.clone()
+    };
+    if let Some((spec, off)) = &req.range {
+        match ranges(spec, picked.len()) {
+            Ok(rs) => {
+                picked = rs.into_iter().flat_map(|(a, b)| picked[a - 1..b].to_vec()).collect();
+            }
+            Err(why) => {
+                return Err(Fail {
+                    off: *off,
+                    code: "code-range",
+                    message: format!("bad line range `{spec}` for `{}`: {why}", req.path),
+                    help: "write ranges like 3-5, 7 or 9- (1-based, inclusive)",
+                });
+            }
+        }
+    }
+    Ok(dedent(&picked, req.dedent))
 }
 
 /// The source of the notebook cell named `name` (`metadata.name`, or one of
