@@ -263,6 +263,14 @@ fn results_page_reads_the_query_from_the_url() {
         20,
     );
     assert_eq!(titles[0], json!("Synchronisatiebeleid configureren"), "{titles}");
+    // The theme's styles reach the results (a lost brace in site.css once
+    // swallowed every search rule: titles, headings and snippets ran together).
+    let shown = b.eval(
+        "(() => { const li = document.querySelector('.search-page-results li');
+                  return [getComputedStyle(li).listStyleType,
+                          getComputedStyle(li.querySelector('.search-result-title')).display]; })()",
+    );
+    assert_eq!(shown, json!(["none", "block"]));
     assert_eq!(
         b.eval("document.getElementById('pd-search-page-input').value"),
         json!("synchronisatiebeleid")
