@@ -76,12 +76,26 @@ pub struct Doc {
 }
 
 /// The words a locale's pages use (what compounds are split against), as
-/// numbers in `Strings`, gathered from every page as it is analysed.
-pub type Vocab = std::sync::Mutex<HashSet<u32>>;
+/// numbers in `Strings`, gathered as pages are analysed: a word is added
+/// when a thread first meets it, so each thread's word cache belongs to
+/// one `Vocab` (`key`).
+pub struct Vocab {
+    words: Mutex<HashSet<u32>>,
+    key: u64,
+}
+
+impl Default for Vocab {
+    fn default() -> Vocab {
+        Vocab {
+            words: Mutex::default(),
+            key: GENERATION.fetch_add(1, Ordering::Relaxed),
+        }
+    }
+}
 
 /// A locale's vocabulary as words (once, when its index is built).
 pub fn vocab_words(vocab: Vocab, strings: &Strings) -> HashSet<String> {
-    let ids = vocab.into_inner().unwrap_or_else(|e| e.into_inner());
+    let ids = vocab.words.into_inner().unwrap_or_else(|e| e.into_inner());
     ids.iter().map(|&i| strings.list[i as usize].to_string()).collect()
 }
 
@@ -146,12 +160,13 @@ struct Acc {
     weight: u16,
 }
 
-/// Per language: word as written -> its tokens. Words of up to 15 bytes
+/// Per vocabulary (a locale, analysed in its language): word as written
+/// -> its tokens. Words of up to 15 bytes
 /// are keyed by their bytes packed in a number (no pointer to follow, no
 /// string to compare).
 #[derive(Default)]
 struct LangCache {
-    lang: String,
+    vocab: u64,
     short: HashMap<u128, Entry>,
     words: HashMap<Box<str>, Entry>,
     toks: Vec<Tok>,
@@ -212,7 +227,8 @@ struct Scratch {
     langs: Vec<LangCache>,
     bigrams: HashMap<Box<str>, u32>,
     terms: PageTerms,
-    words: Vec<u32>,
+    /// The page's long words (compound candidates), by word number.
+    long: PageTerms,
 }
 
 /// The terms of the page being analysed, by term number: a slot per term
@@ -291,11 +307,11 @@ pub fn analyze_page(
             s.langs.clear();
             s.bigrams.clear();
         }
-        let li = match s.langs.iter().position(|l| l.lang == analyzer.lang) {
+        let li = match s.langs.iter().position(|l| l.vocab == vocab.key) {
             Some(i) => i,
             None => {
                 s.langs.push(LangCache {
-                    lang: analyzer.lang.clone(),
+                    vocab: vocab.key,
                     ..LangCache::default()
                 });
                 s.langs.len() - 1
@@ -311,89 +327,73 @@ pub fn analyze_page(
             langs,
             bigrams,
             terms,
-            words,
+            long,
             ..
         } = s;
         let cache = &mut langs[li];
         terms.clear();
-        words.clear();
         // Long words in the order the page first uses them: the order
         // their compound parts are merged in, which decides ties (the
         // section a part is strongest in).
-        let mut long_words: Vec<(u32, Stat)> = Vec::new();
-        let mut long_at: HashMap<u32, usize> = HashMap::default();
+        long.clear();
         let mut len = 0f32;
         // `segment` is 0 for the title, i + 1 for section i: a term's
         // weight in it decides the section it is strongest in.
-        let mut feed = |terms: &mut PageTerms, text: &str, field: u8, section: usize, segment: u32| {
-            let w = match field {
-                0 => W_TITLE,
-                1 => W_HEADING,
-                _ => 1.0,
-            };
-            let mut add = |term: u32| {
-                let a = terms.entry(term, segment);
-                if a.segment != segment {
-                    a.segment = segment;
-                    a.weight = 0;
-                }
-                a.stat.add(field, section, &mut a.weight);
-            };
-            each_piece(text, |piece, cjk| {
-                if cjk {
-                    let term = match bigrams.get(piece) {
-                        Some(&t) => t,
-                        None => {
-                            let t = strings.lock().unwrap_or_else(|e| e.into_inner()).id(piece);
-                            bigrams.insert(piece.into(), t);
-                            t
-                        }
-                    };
-                    len += w;
-                    add(term);
-                    return;
-                }
-                let entry = match cache.get(piece) {
-                    Some(e) => *e,
-                    None => cache_word(analyzer, piece, cache, strings),
+        let mut feed =
+            |terms: &mut PageTerms, long: &mut PageTerms, text: &str, field: u8, section: usize, segment: u32| {
+                let w = match field {
+                    0 => W_TITLE,
+                    1 => W_HEADING,
+                    _ => 1.0,
                 };
-                for tok in cache.tokens(&entry) {
-                    len += w;
-                    add(tok.term);
-                    if tok.word == NO_WORD {
-                        continue;
+                let mut add = |term: u32| {
+                    let a = terms.entry(term, segment);
+                    if a.segment != segment {
+                        a.segment = segment;
+                        a.weight = 0;
                     }
-                    words.push(tok.word & !LONG);
-                    if tok.word & LONG != 0 {
-                        let id = tok.word & !LONG;
-                        let at = *long_at.entry(id).or_insert_with(|| {
-                            long_words.push((id, Stat::default()));
-                            long_words.len() - 1
-                        });
-                        long_words[at].1.add(field, section, &mut 0);
+                    a.stat.add(field, section, &mut a.weight);
+                };
+                each_piece(text, |piece, cjk| {
+                    if cjk {
+                        let term = match bigrams.get(piece) {
+                            Some(&t) => t,
+                            None => {
+                                let t = strings.lock().unwrap_or_else(|e| e.into_inner()).id(piece);
+                                bigrams.insert(piece.into(), t);
+                                t
+                            }
+                        };
+                        len += w;
+                        add(term);
+                        return;
                     }
-                }
-            });
-        };
-        feed(terms, title, 0, 0, 0);
+                    let entry = match cache.get(piece) {
+                        Some(e) => *e,
+                        None => cache_word(analyzer, piece, cache, strings, vocab),
+                    };
+                    for tok in cache.tokens(&entry) {
+                        len += w;
+                        add(tok.term);
+                        if tok.word != NO_WORD && tok.word & LONG != 0 {
+                            long.entry(tok.word & !LONG, 0).stat.add(field, section, &mut 0);
+                        }
+                    }
+                });
+            };
+        feed(terms, long, title, 0, 0, 0);
         // Distinct terms of the title: all there are so far.
         let title_terms = terms.len();
         for (i, s) in secs.iter().enumerate() {
             let segment = i as u32 + 1;
-            feed(terms, &s.heading, 1, i, segment);
-            feed(terms, &s.text, 2, i, segment);
-            feed(terms, &s.code, 2, i, segment);
+            feed(terms, long, &s.heading, 1, i, segment);
+            feed(terms, long, &s.text, 2, i, segment);
+            feed(terms, long, &s.code, 2, i, segment);
         }
         doc.title_terms = title_terms.min(u16::MAX as usize) as u16;
         doc.len = len;
         doc.terms = terms.list.iter().map(|(t, a)| (*t, a.stat)).collect();
-        doc.long_words = long_words;
-        if !words.is_empty() {
-            words.sort_unstable();
-            words.dedup();
-            let mut v = vocab.lock().unwrap_or_else(|e| e.into_inner());
-            v.extend(words.iter().copied());
-        }
+        doc.long_words = long.list.iter().map(|(w, a)| (*w, a.stat)).collect();
     });
     doc.sections = secs
         .into_iter()
@@ -406,9 +406,16 @@ pub fn analyze_page(
     doc
 }
 
-/// Analyses a word not in the thread's cache and numbers its terms (and
-/// compound candidates) under the global lock; returns its cache entry.
-fn cache_word(analyzer: &Analyzer, piece: &str, cache: &mut LangCache, strings: &Mutex<Strings>) -> Entry {
+/// Analyses a word not in the thread's cache, numbers its terms (and
+/// compound candidates) under the global lock and adds its words to
+/// `vocab`; returns its cache entry.
+fn cache_word(
+    analyzer: &Analyzer,
+    piece: &str,
+    cache: &mut LangCache,
+    strings: &Mutex<Strings>,
+    vocab: &Vocab,
+) -> Entry {
     let pairs = analyzer.analyze_word(piece);
     let mut toks: Vec<Tok> = Vec::with_capacity(pairs.len());
     if !pairs.is_empty() {
@@ -426,6 +433,10 @@ fn cache_word(analyzer: &Analyzer, piece: &str, cache: &mut LangCache, strings: 
                 count: 0,
             });
         }
+    }
+    if toks.iter().any(|t| t.word != NO_WORD) {
+        let mut v = vocab.words.lock().unwrap_or_else(|e| e.into_inner());
+        v.extend(toks.iter().filter(|t| t.word != NO_WORD).map(|t| t.word & !LONG));
     }
     let entry = if toks.len() == 1 {
         toks[0]
@@ -483,7 +494,7 @@ pub fn add_compound_parts(
     let base = strings.list.len() as u32;
     let mut extra_ids: HashMap<String, u32> = HashMap::default();
     // Each long word's parts: a range of `part_ids`.
-    let mut parts: HashMap<u32, (u32, u32)> = HashMap::default();
+    let mut parts: Vec<(u32, u32)> = vec![(0, 0); base as usize];
     let mut part_ids: Vec<u32> = Vec::new();
     // The stems of each long word's parts, found in parallel.
     let stems: Vec<Vec<String>> = long
@@ -508,10 +519,10 @@ pub fn add_compound_parts(
                 }),
             });
         }
-        parts.insert(wid, (start, part_ids.len() as u32 - start));
+        parts[wid as usize] = (start, part_ids.len() as u32 - start);
     }
     let parts_of = |w: &u32| {
-        let (start, n) = parts[w];
+        let (start, n) = parts[*w as usize];
         &part_ids[start as usize..(start + n) as usize]
     };
     // Pages in parallel, in chunks; `at`: where each term is in the page's

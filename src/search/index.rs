@@ -89,36 +89,68 @@ pub fn build_locale(
     let n = docs.len();
     let avgdl = (docs.iter().map(|d| d.len as f64).sum::<f64>() / n.max(1) as f64).max(1.0) as f32;
 
-    // Postings, in page order, by term number (numbers are dense).
-    let mut postings: Vec<Vec<Posting>> = vec![Vec::new(); base + extra.len()];
-    for (id, d) in docs.iter().enumerate() {
-        let norm = K1 * (1.0 - B + B * d.len / avgdl);
-        // Distinct title terms: a query covering them all is the page's title.
-        let title_len = d.title_terms;
-        for (term, s) in &d.terms {
-            let tf = W_TITLE * s.title as f32 + W_HEADING * s.heading as f32 + s.body as f32;
-            let impact = tf * (K1 + 1.0) / (tf + norm);
-            let q = (1.0 + impact / (K1 + 1.0) * 14.999).clamp(1.0, 15.0) as u16;
-            let tlen = if s.title > 0 { title_len.min(7) } else { 0 };
-            let value = (s.best as u16) << SECTION_SHIFT | q << 3 | tlen;
-            postings[*term as usize].push((id as u32, value, s.title > 0 || s.heading > 0));
-        }
-    }
-    let mut postings: Vec<(&str, Vec<Posting>)> = postings
-        .into_iter()
+    // Postings, in page order, by term number (numbers are dense): each
+    // thread's run of pages fills a flat array (counted first, so no list
+    // grows), then each term joins its runs.
+    let terms_n = base + extra.len();
+    let run = n.div_ceil(rayon::current_num_threads().max(1)).max(1);
+    let runs: Vec<(Vec<u32>, Vec<Posting>)> = docs
+        .par_chunks(run)
         .enumerate()
-        .filter(|(_, p)| !p.is_empty())
-        .map(|(t, p)| (name(t as u32), p))
+        .map(|(r, ds)| {
+            let mut start = vec![0u32; terms_n + 1];
+            for d in ds {
+                for (t, _) in &d.terms {
+                    start[*t as usize + 1] += 1;
+                }
+            }
+            for i in 0..terms_n {
+                start[i + 1] += start[i];
+            }
+            let mut next = start.clone();
+            let mut flat: Vec<Posting> = vec![(0, 0, false); start[terms_n] as usize];
+            for (j, d) in ds.iter().enumerate() {
+                let id = (r * run + j) as u32;
+                let norm = K1 * (1.0 - B + B * d.len / avgdl);
+                // Distinct title terms: a query covering them all is the page's title.
+                let title_len = d.title_terms;
+                for (term, s) in &d.terms {
+                    let tf = W_TITLE * s.title as f32 + W_HEADING * s.heading as f32 + s.body as f32;
+                    let impact = tf * (K1 + 1.0) / (tf + norm);
+                    let q = (1.0 + impact / (K1 + 1.0) * 14.999).clamp(1.0, 15.0) as u16;
+                    let tlen = if s.title > 0 { title_len.min(7) } else { 0 };
+                    let value = (s.best as u16) << SECTION_SHIFT | q << 3 | tlen;
+                    let at = &mut next[*term as usize];
+                    flat[*at as usize] = (id, value, s.title > 0 || s.heading > 0);
+                    *at += 1;
+                }
+            }
+            (start, flat)
+        })
+        .collect();
+    // Each used term: its name, number and page count.
+    let of_term = |t: usize| {
+        runs.iter()
+            .map(move |(start, flat)| &flat[start[t] as usize..start[t + 1] as usize])
+    };
+    let mut postings: Vec<(&str, usize, usize)> = (0..terms_n)
+        .filter_map(|t| {
+            let len: usize = of_term(t).map(<[Posting]>::len).sum();
+            (len > 0).then(|| (name(t as u32), t, len))
+        })
         .collect();
     postings.par_sort_unstable_by(|a, b| a.0.cmp(b.0));
-    let df: HashMap<&str, usize> = postings.iter().map(|(t, p)| (*t, p.len())).collect();
+    let df: HashMap<&str, usize> = postings.iter().map(|&(t, _, len)| (t, len)).collect();
 
     // Cards: each in the shard the client loads first when the query is
     // the page's title (`primary_words`), so that search needs one request.
     let cards: Vec<String> = docs.par_iter().enumerate().map(|(id, d)| card_json(id, d)).collect();
     let primaries: Vec<Vec<String>> = docs.par_iter().map(|d| primary_words(&d.title)).collect();
     // Encoded terms and their sizes, grouped by key.
-    let encoded: Vec<(&str, String)> = postings.par_iter().map(|(t, p)| (*t, encode_postings(p, n))).collect();
+    let encoded: Vec<(&str, String)> = postings
+        .par_iter()
+        .map(|&(name, t, len)| (name, encode_postings(of_term(t), len, n)))
+        .collect();
     let entry_size = |t: &str, p: &str| t.len() + p.len() + 6;
     let card_total: usize = cards.iter().map(|c| c.len() + 1).sum();
     let total: usize = encoded.iter().map(|(t, p)| entry_size(t, p)).sum::<usize>() + card_total;
@@ -275,7 +307,7 @@ pub fn build_locale(
     let stats = IndexStats {
         pages: n,
         terms: encoded.len(),
-        postings: postings.iter().map(|(_, p)| p.len()).sum(),
+        postings: postings.iter().map(|p| p.2).sum(),
         shards,
         files: files.len() + 1,
         bytes: bytes + meta_js.len(),
@@ -370,37 +402,66 @@ pub fn key<'a>(term: &'a str, split: &HashSet<String>) -> &'a str {
 /// Longest shard key (crowded families split no further).
 pub const MAX_KEY: usize = 16;
 
+/// A term and its encoded postings.
+type Encoded<'a> = (&'a str, String);
+
 /// Prefixes whose terms alone would overflow a shard: their terms are keyed
-/// by one more character (up to `MAX_KEY`).
-fn crowded_prefixes(encoded: &[(&str, String)], size: &dyn Fn(&str, &str) -> usize, limit: usize) -> HashSet<String> {
+/// by one more character (up to `MAX_KEY`). `encoded` is sorted by term, so
+/// the terms under a prefix are one run: each round groups only the runs
+/// of the prefixes the round before split.
+fn crowded_prefixes(encoded: &[Encoded], size: &dyn Fn(&str, &str) -> usize, limit: usize) -> HashSet<String> {
+    debug_assert!(encoded.windows(2).all(|w| w[0].0 <= w[1].0));
     let mut split = HashSet::default();
-    for round in 0..MAX_KEY - 3 {
-        let mut groups: HashMap<&str, usize> = HashMap::default();
-        for (t, p) in encoded {
-            *groups.entry(key(t, &split)).or_default() += size(t, p);
+    let mut used = 0;
+    let mut runs: Vec<&[Encoded]> = vec![encoded];
+    for len in 3..MAX_KEY {
+        // (key, bytes of its terms, its run) for keys of `len` characters.
+        let mut crowded: Vec<(&str, usize, &[Encoded])> = Vec::new();
+        for run in &runs {
+            let mut i = 0;
+            while i < run.len() {
+                let Some(k) = char_prefix(run[i].0, len) else {
+                    i += 1;
+                    continue;
+                };
+                let mut j = i;
+                let mut bytes = 0;
+                while j < run.len() && run[j].0.starts_with(k) {
+                    bytes += size(run[j].0, &run[j].1);
+                    j += 1;
+                }
+                if bytes > limit {
+                    crowded.push((k, bytes, &run[i..j]));
+                }
+                i = j;
+            }
         }
-        let before = split.len();
-        let mut crowded: Vec<(&str, usize)> = groups
-            .into_iter()
-            .filter(|(k, s)| *s > limit && k.chars().count() == 3 + round && 3 + round < MAX_KEY)
-            .collect();
-        crowded.sort();
         // Keep the list (it is in meta.js) within a fixed size whatever
         // the site size: the most crowded prefixes first.
         crowded.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
-        let mut used: usize = split.iter().map(|k: &String| k.len() + 3).sum();
-        for (k, _) in crowded {
+        let mut next = Vec::new();
+        for (k, _, run) in crowded {
             if used + k.len() + 3 > SPLIT_BYTES {
                 break;
             }
             used += k.len() + 3;
             split.insert(k.to_string());
+            next.push(run);
         }
-        if split.len() == before {
+        if next.is_empty() {
             break;
         }
+        runs = next;
     }
     split
+}
+
+/// The first `n` characters of `s`, if it has that many.
+fn char_prefix(s: &str, n: usize) -> Option<&str> {
+    match s.char_indices().nth(n) {
+        Some((i, _)) => Some(&s[..i]),
+        None => (s.chars().count() == n).then_some(s),
+    }
 }
 
 /// FNV-1a over the Unicode scalar values (the client hashes the same way).
@@ -452,11 +513,19 @@ const SECTION_SHIFT: u16 = 7;
 /// values: 12 bits for strong pages, 9 (section, impact) for body pages
 /// unless the term is dense (on more than one page in `DENSE`), whose body
 /// pages count as a low impact in the first section they could be.
-fn encode_postings(p: &[Posting], n: usize) -> String {
-    let strong: Vec<Posting> = p.iter().copied().filter(|&(_, _, s)| s).collect();
-    let body: Vec<Posting> = p.iter().copied().filter(|&(_, _, s)| !s).collect();
-    let dense = p.len() * DENSE > n;
-    let mut out = String::with_capacity(p.len() * 2 + 4);
+/// `runs` are the term's `len` postings, in page order, in pieces.
+fn encode_postings<'a>(runs: impl Iterator<Item = &'a [Posting]>, len: usize, n: usize) -> String {
+    let mut strong: Vec<Posting> = Vec::new();
+    let mut body: Vec<Posting> = Vec::with_capacity(len);
+    for p in runs.flatten() {
+        if p.2 {
+            strong.push(*p);
+        } else {
+            body.push(*p);
+        }
+    }
+    let dense = len * DENSE > n;
+    let mut out = String::with_capacity(len * 2 + 4);
     varint(&mut out, strong.len() as u32);
     varint(&mut out, (body.len() as u32) << 1 | dense as u32);
     let mut bits = Bits::new(out);
@@ -536,6 +605,65 @@ impl Bits {
 mod tests {
     use super::*;
 
+    /// `crowded_prefixes` by its definition: every round regroups every
+    /// term by its current key.
+    fn crowded_by_definition(encoded: &[Encoded], limit: usize) -> HashSet<String> {
+        let mut split: HashSet<String> = HashSet::default();
+        for len in 3..MAX_KEY {
+            let mut groups: HashMap<&str, usize> = HashMap::default();
+            for (t, p) in encoded {
+                *groups.entry(key(t, &split)).or_default() += t.len() + p.len();
+            }
+            let mut crowded: Vec<(&str, usize)> = groups
+                .into_iter()
+                .filter(|(k, s)| *s > limit && k.chars().count() == len)
+                .collect();
+            crowded.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
+            let before = split.len();
+            let mut used: usize = split.iter().map(|k| k.len() + 3).sum();
+            for (k, _) in crowded {
+                if used + k.len() + 3 > SPLIT_BYTES {
+                    break;
+                }
+                used += k.len() + 3;
+                split.insert(k.to_string());
+            }
+            if split.len() == before {
+                break;
+            }
+        }
+        split
+    }
+
+    #[test]
+    fn crowded_prefixes_match_their_definition() {
+        // Families of every depth, multi-byte letters, terms that equal a
+        // crowded prefix, and short terms.
+        let mut terms: Vec<String> = vec!["ab".into(), "é".into(), "ver".into(), "verw".into()];
+        let mut x: u32 = 7;
+        for i in 0..4000 {
+            x = x.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+            let stem = ["ver", "verwijder", "verwijderbaar", "gebruik", "géén", "新幹線", "aa"][i % 7];
+            let tail: String = (0..(x >> 16) % 6)
+                .map(|j| ['a', 'e', 'ö', 'n', 's', 'x'][((x >> j) % 6) as usize])
+                .collect();
+            terms.push(format!("{stem}{tail}"));
+        }
+        terms.sort();
+        terms.dedup();
+        let encoded: Vec<Encoded> = terms
+            .iter()
+            .map(|t| (t.as_str(), "p".repeat(t.len() % 9 + 1)))
+            .collect();
+        for limit in [40, 200, 1_000, 5_000] {
+            let got = crowded_prefixes(&encoded, &|t, p| t.len() + p.len(), limit);
+            assert_eq!(got, crowded_by_definition(&encoded, limit), "limit {limit}");
+            if limit == 40 {
+                assert!(got.iter().any(|k| k.chars().count() >= 9), "{got:?}");
+            }
+        }
+    }
+
     #[test]
     fn keys_grow_for_crowded_prefixes() {
         let split: HashSet<String> = ["ver".to_string()].into_iter().collect();
@@ -608,7 +736,7 @@ mod tests {
             (4, 0b1000_1001, true),
             (940, 0b10_0000_1000, false),
         ];
-        let s = encode_postings(&p, 1000);
+        let s = encode_postings(std::iter::once(&p[..]), p.len(), 1000);
         let mut got = decode(&s, 1000);
         got.sort();
         assert_eq!(
@@ -622,13 +750,13 @@ mod tests {
         assert!(s.len() <= 14, "{s}");
         // On 12 pages of 12 a term is dense: body pages keep no values.
         let all: Vec<Posting> = (0..12).map(|d| (d, if d == 5 { 0b1001 } else { 8 }, d == 5)).collect();
-        let got = decode(&encode_postings(&all, 12), 12);
+        let got = decode(&encode_postings(std::iter::once(&all[..]), all.len(), 12), 12);
         assert_eq!(got[0], (5, Some(0b1001)));
         assert_eq!(got.len(), 12);
         assert!(got[1..].iter().all(|&(d, v)| d != 5 && v.is_none()));
         // Long gaps (a Rice quotient over 24) survive.
         let far = [(0, 8, false), (9_000, 8, false), (9_999, 8, true)];
-        let got: Vec<u32> = decode(&encode_postings(&far, 10_000), 10_000)
+        let got: Vec<u32> = decode(&encode_postings(std::iter::once(&far[..]), far.len(), 10_000), 10_000)
             .iter()
             .map(|x| x.0)
             .collect();
