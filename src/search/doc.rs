@@ -164,9 +164,11 @@ struct Acc {
 /// -> its tokens. Words of up to 15 bytes
 /// are keyed by their bytes packed in a number (no pointer to follow, no
 /// string to compare).
-#[derive(Default)]
 struct LangCache {
     vocab: u64,
+    /// The short words met last, by a hash of their key: the common words
+    /// of a text stay in this small table (in the processor's cache).
+    hot: Box<[(u128, Entry)]>,
     short: HashMap<u128, Entry>,
     words: HashMap<Box<str>, Entry>,
     toks: Vec<Tok>,
@@ -178,15 +180,26 @@ impl LangCache {
     }
 
     fn clear(&mut self) {
+        self.hot.fill(HOT_EMPTY);
         self.short.clear();
         self.words.clear();
         self.toks.clear();
     }
 
-    fn get(&self, w: &str) -> Option<&Entry> {
+    fn get(&mut self, w: &str) -> Option<Entry> {
         match pack(w) {
-            Some(k) => self.short.get(&k),
-            None => self.words.get(w),
+            Some(k) => {
+                // Fibonacci hashing of the key's two halves.
+                let h = ((k as u64) ^ ((k >> 64) as u64).rotate_left(29)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+                let slot = &mut self.hot[(h >> (64 - HOT_BITS)) as usize];
+                if slot.0 == k {
+                    return Some(slot.1);
+                }
+                let e = *self.short.get(&k)?;
+                *slot = (k, e);
+                Some(e)
+            }
+            None => self.words.get(w).copied(),
         }
     }
 
@@ -205,6 +218,30 @@ impl LangCache {
         }
     }
 }
+
+impl LangCache {
+    fn new(vocab: u64) -> LangCache {
+        LangCache {
+            vocab,
+            hot: vec![HOT_EMPTY; 1 << HOT_BITS].into_boxed_slice(),
+            short: HashMap::default(),
+            words: HashMap::default(),
+            toks: Vec::new(),
+        }
+    }
+}
+
+/// Size of `LangCache::hot` (2^12 slots of 32 bytes).
+const HOT_BITS: u32 = 12;
+/// An empty `hot` slot: no word packs to 0 (its length byte is not 0).
+const HOT_EMPTY: (u128, Entry) = (
+    0,
+    Tok {
+        term: 0,
+        word: 0,
+        count: 0,
+    },
+);
 
 /// A word of up to 15 bytes as a number: its bytes, then its length.
 fn pack(w: &str) -> Option<u128> {
@@ -310,10 +347,7 @@ pub fn analyze_page(
         let li = match s.langs.iter().position(|l| l.vocab == vocab.key) {
             Some(i) => i,
             None => {
-                s.langs.push(LangCache {
-                    vocab: vocab.key,
-                    ..LangCache::default()
-                });
+                s.langs.push(LangCache::new(vocab.key));
                 s.langs.len() - 1
             }
         };
@@ -369,7 +403,7 @@ pub fn analyze_page(
                         return;
                     }
                     let entry = match cache.get(piece) {
-                        Some(e) => *e,
+                        Some(e) => e,
                         None => cache_word(analyzer, piece, cache, strings, vocab),
                     };
                     for tok in cache.tokens(&entry) {
@@ -399,7 +433,7 @@ pub fn analyze_page(
         .into_iter()
         .take(MAX_SECTIONS + 1)
         .map(|s| {
-            let ex = extract::excerpt(if s.text.is_empty() { &s.code } else { &s.text }, EXCERPT);
+            let ex = extract::excerpt(if extract::is_blank(&s.text) { &s.code } else { &s.text }, EXCERPT);
             (s.id, s.heading, ex)
         })
         .collect();

@@ -4,16 +4,18 @@
 //! is the title and is indexed from the page title instead. Text inside
 //! `<span class="sxs-lookup">` (the source segments older translations
 //! carry), `<script>` and `<style>` is dropped. Code is indexed but kept out
-//! of the excerpts.
+//! of the excerpts. Text keeps its white space as written (the analyzer
+//! splits words at any of it); only an excerpt's few words are collapsed.
 
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Section {
     /// The heading's ID (empty for section 0).
     pub id: String,
     pub heading: String,
-    /// Prose: what excerpts are cut from.
+    /// Prose: what excerpts are cut from. White space as written, with a
+    /// space where a block ends (`collapse` gives the words one space apart).
     pub text: String,
-    /// Text of `<pre>` blocks.
+    /// Text of `<pre>` blocks, the same way.
     pub code: String,
 }
 
@@ -31,7 +33,7 @@ pub fn sections(html: &str) -> Vec<Section> {
     let mut in_h1 = false;
     let mut rest = html;
     while !rest.is_empty() {
-        let Some(lt) = rest.find('<') else {
+        let Some(lt) = memchr::memchr(b'<', rest.as_bytes()) else {
             out.push_text(rest, skip_depth, pre, in_heading, in_h1);
             break;
         };
@@ -114,9 +116,8 @@ fn tag_name<'a>(tag: &str, buf: &'a mut [u8; NAME_MAX]) -> &'a str {
     std::str::from_utf8(&buf[..n]).unwrap_or("")
 }
 
-/// The sections so far. Prose and code are collapsed as they are written
-/// (runs of white space become one space, none at either end): a `gap` is
-/// white space seen but not yet written.
+/// The sections so far. A `gap` is a block boundary (white space) seen but
+/// not yet written: written as one space before the next text.
 struct Builder {
     sections: Vec<Section>,
     text_gap: bool,
@@ -148,12 +149,16 @@ impl Builder {
         let s = self.sections.last_mut().unwrap();
         if heading.is_some() {
             decode_with(raw, |piece| s.heading.push_str(piece));
-        } else if pre > 0 {
-            let gap = &mut self.code_gap;
-            decode_with(raw, |piece| push_collapsed(&mut s.code, gap, piece));
         } else {
-            let gap = &mut self.text_gap;
-            decode_with(raw, |piece| push_collapsed(&mut s.text, gap, piece));
+            let (out, gap) = if pre > 0 {
+                (&mut s.code, &mut self.code_gap)
+            } else {
+                (&mut s.text, &mut self.text_gap)
+            };
+            if std::mem::take(gap) && !out.is_empty() {
+                out.push(' ');
+            }
+            decode_with(raw, |piece| out.push_str(piece));
         }
     }
 }
@@ -229,16 +234,13 @@ fn space_len(s: &str, i: usize) -> usize {
 fn tag_end(s: &str) -> usize {
     let b = s.as_bytes();
     let mut i = 1;
-    while let Some(p) = b
-        .get(i..)
-        .and_then(|r| r.iter().position(|&c| matches!(c, b'>' | b'"' | b'\'')))
-    {
+    while let Some(p) = b.get(i..).and_then(|r| memchr::memchr3(b'>', b'"', b'\'', r)) {
         i += p;
         if b[i] == b'>' {
             return i + 1;
         }
         let quote = b[i];
-        match b[i + 1..].iter().position(|&c| c == quote) {
+        match memchr::memchr(quote, &b[i + 1..]) {
             Some(q) => i += q + 2,
             None => break,
         }
@@ -274,7 +276,17 @@ fn attr(tag: &str, name: &str) -> Option<String> {
 
 fn has_class(tag: &str, class: &str) -> bool {
     // The class is written out, or hidden behind a character reference.
-    if !tag.contains(class) && !tag.contains('&') {
+    // Most tags are a highlighter's spans: a test for the class's rarest
+    // letter (or a `&`) rules them out in one pass.
+    let b = tag.as_bytes();
+    let rare = class
+        .bytes()
+        .find(|&c| matches!(c, b'x' | b'q' | b'z' | b'j'))
+        .unwrap_or(class.as_bytes()[0]);
+    if memchr::memchr2(b'&', rare, b).is_none() {
+        return false;
+    }
+    if memchr::memchr(b'&', b).is_none() && memchr::memmem::find(b, class.as_bytes()).is_none() {
         return false;
     }
     attr(tag, "class").is_some_and(|c| c.split_whitespace().any(|x| x == class))
@@ -294,7 +306,7 @@ pub fn decode_entities(s: &str) -> String {
 fn decode_with(s: &str, mut f: impl FnMut(&str)) {
     let mut rest = s;
     let mut buf = [0u8; 4];
-    while let Some(i) = rest.as_bytes().iter().position(|&b| b == b'&') {
+    while let Some(i) = memchr::memchr(b'&', rest.as_bytes()) {
         if i > 0 {
             f(&rest[..i]);
         }
@@ -344,8 +356,33 @@ fn window(s: &str, max: usize) -> usize {
     end
 }
 
-/// The start of `text`, at most `max` characters, cut at a word boundary.
+/// `text` with runs of white space made one space, none at either end.
+pub fn collapse(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    push_collapsed(&mut out, &mut false, text);
+    out
+}
+
+/// Whether `text` has nothing but white space.
+pub fn is_blank(text: &str) -> bool {
+    text.trim().is_empty()
+}
+
+/// The start of `text` (collapsed), at most `max` characters, cut at a
+/// word boundary.
 pub fn excerpt(text: &str, max: usize) -> String {
+    // Collapse no more than the excerpt needs: a piece of `text` that
+    // collapses to over `max` characters (each character of it is at
+    // least one byte, and a run of white space one character).
+    let mut end = window(text, max * 4 + 8);
+    let text = loop {
+        let c = collapse(&text[..end]);
+        if end == text.len() || c.chars().count() > max {
+            break c;
+        }
+        end = window(text, end * 2);
+    };
+    let text = text.as_str();
     if text.chars().count() <= max {
         return text.to_string();
     }
@@ -366,13 +403,13 @@ mod tests {
         let html = "<h1 id=\"t\">Title</h1>\n<p>Intro &amp; more.</p>\n<h2 id=\"one\">First <code>part</code></h2>\n<p>Body <a href=\"\u{1}0\u{1}\">link</a>.</p>\n<pre><code>let x = 1;</code></pre>\n<h3 id=\"two\">Second</h3><ul><li>a</li><li>b</li></ul>";
         let s = sections(html);
         assert_eq!(s.len(), 3);
-        assert_eq!(s[0].text, "Intro & more.");
+        assert_eq!(collapse(&s[0].text), "Intro & more.");
         assert_eq!(s[1].id, "one");
         assert_eq!(s[1].heading, "First part");
-        assert_eq!(s[1].text, "Body link.");
-        assert_eq!(s[1].code, "let x = 1;");
+        assert_eq!(collapse(&s[1].text), "Body link.");
+        assert_eq!(collapse(&s[1].code), "let x = 1;");
         assert_eq!(
-            (s[2].id.as_str(), s[2].heading.as_str(), s[2].text.as_str()),
+            (s[2].id.as_str(), s[2].heading.as_str(), collapse(&s[2].text).as_str()),
             ("two", "Second", "a b")
         );
     }
@@ -381,7 +418,7 @@ mod tests {
     fn sxs_lookup_is_dropped() {
         let html = "<p>Klik op <strong>Opslaan</strong> <span class=\"sxs-lookup\"><span class=\"stage\">Click</span> <b>Save</b></span> en sluit.</p>";
         let s = sections(html);
-        assert_eq!(s[0].text, "Klik op Opslaan en sluit.");
+        assert_eq!(collapse(&s[0].text), "Klik op Opslaan en sluit.");
     }
 
     #[test]
@@ -489,8 +526,43 @@ mod tests {
         for _ in 0..20_000 {
             let n = (next() % 40) as usize;
             let html: String = (0..n).map(|_| PARTS[(next() % PARTS.len() as u64) as usize]).collect();
-            assert_eq!(sections(&html), reference_sections(&html), "{html:?}");
+            let got = sections(&html);
+            for s in &got {
+                for max in [1, 5, 12, 32] {
+                    assert_eq!(excerpt(&s.text, max), ref_excerpt(&collapse(&s.text), max), "{html:?}");
+                }
+                assert_eq!(is_blank(&s.code), collapse(&s.code).is_empty());
+            }
+            let got: Vec<Section> = got
+                .into_iter()
+                .map(|s| Section {
+                    text: collapse(&s.text),
+                    code: collapse(&s.code),
+                    ..s
+                })
+                .collect();
+            assert_eq!(got, reference_sections(&html), "{html:?}");
         }
+    }
+
+    /// `excerpt` of collapsed text, collapsing it all.
+    fn ref_excerpt(text: &str, max: usize) -> String {
+        if text.chars().count() <= max {
+            return text.to_string();
+        }
+        let cut: String = text.chars().take(max).collect();
+        let cut = match cut.rfind(' ') {
+            Some(i) if i > cut.len() / 2 => &cut[..i],
+            _ => &cut[..],
+        };
+        format!("{}…", cut.trim_end_matches([',', ';', ':', ' ']))
+    }
+
+    #[test]
+    fn excerpts_of_long_text_collapse_only_their_start() {
+        let text = format!("{}one \n\n two\tthree{}", " \n".repeat(500), " four".repeat(2000));
+        assert_eq!(excerpt(&text, 13), "one two…");
+        assert_eq!(excerpt(&text, 13), ref_excerpt(&collapse(&text), 13));
     }
 
     /// `sections` as it was, with allocations per tag and a collapse at the end.
