@@ -236,30 +236,46 @@ pub fn build(site_root: &Path, show_progress: bool, out: Option<&Path>) -> Resul
 
     progress.set_message("rendering");
     progress.set_length(model.site.articles.len() as u64 + model.site.pages.len() as u64);
-    // Pages are written as soon as they are rendered; only what the report
-    // needs is kept. The search index is analysed beside rendering.
-    let (rendered, search_docs): (Vec<Result<PageOutput, Diagnostic>>, _) = rayon::join(
-        || {
-            (0..model.site.pages.len())
-                .into_par_iter()
-                .map(|i| {
-                    let r = render_one(&model, i).map(|mut p| {
-                        let html = std::mem::take(&mut p.html);
-                        write(OutFile {
-                            path: p.path.clone(),
-                            content: Content::Bytes(html.into_bytes()),
+    // Pages are written as soon as they are rendered, then the site files;
+    // only what the report needs is kept. Beside all of that, the search
+    // index: pages analysed, then its files built (its one-thread steps
+    // overlap rendering instead of waiting for it).
+    let extra_count = std::sync::atomic::AtomicUsize::new(0);
+    let ((rendered, render_ms, extra_diags), (search_out, search, search_diags, search_cpu, search_write)) =
+        rayon::join(
+            || {
+                let started = Instant::now();
+                let rendered: Vec<Result<PageOutput, Diagnostic>> = (0..model.site.pages.len())
+                    .into_par_iter()
+                    .map(|i| {
+                        let r = render_one(&model, i).map(|mut p| {
+                            let html = std::mem::take(&mut p.html);
+                            write(OutFile {
+                                path: p.path.clone(),
+                                content: Content::Bytes(html.into_bytes()),
+                            });
+                            p
                         });
-                        p
-                    });
-                    progress.inc(1);
-                    r
-                })
-                .collect()
-        },
-        || crate::search::prepare_all(&model.config, &model.site),
-    );
-    progress.finish_and_clear();
-    stage("render");
+                        progress.inc(1);
+                        r
+                    })
+                    .collect();
+                progress.finish_and_clear();
+                let render_ms = started.elapsed().as_millis() as u64;
+                let extra_diags = site_files(&model, &|f| {
+                    extra_count.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    write(f)
+                });
+                (rendered, render_ms, extra_diags)
+            },
+            || {
+                let docs = crate::search::prepare_all(&model.config, &model.site);
+                let search_cpu = docs.cpu_ms();
+                let started = Instant::now();
+                let (out, stats, diags) = search_files(&model, docs);
+                (out, stats, diags, search_cpu, started.elapsed().as_millis() as u64)
+            },
+        );
     let link_ms = pages::LINK_NANOS.load(std::sync::atomic::Ordering::Relaxed) / 1_000_000;
 
     let mut files_written = 0;
@@ -280,22 +296,6 @@ pub fn build(site_root: &Path, show_progress: bool, out: Option<&Path>) -> Resul
         }
     }
     diags.extend(dedupe_page_diagnostics(page_diags));
-    // The site files and the search index files, side by side.
-    let extra_count = std::sync::atomic::AtomicUsize::new(0);
-    let search_cpu = search_docs.cpu_ms();
-    let (extra_diags, (search_out, search, search_diags, search_write)) = rayon::join(
-        || {
-            site_files(&model, &|f| {
-                extra_count.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                write(f)
-            })
-        },
-        || {
-            let started = Instant::now();
-            let (out, stats, diags) = search_files(&model, search_docs);
-            (out, stats, diags, started.elapsed().as_millis() as u64)
-        },
-    );
     files_written += extra_count.into_inner();
     diags.extend(extra_diags);
     files_written += search_out.len();
@@ -320,6 +320,12 @@ pub fn build(site_root: &Path, show_progress: bool, out: Option<&Path>) -> Resul
         stage("commit");
     }
 
+    // "site_files" was timed from the end of `assemble`: rendering's own
+    // wall time is "render", the rest (to the end of the search index)
+    // stays "site_files".
+    let after_assemble = stage_ms.get("site_files").copied().unwrap_or(0);
+    stage_ms.insert("render", render_ms);
+    stage_ms.insert("site_files", after_assemble.saturating_sub(render_ms));
     stage_ms.insert("links_cpu", link_ms);
     // Search: page analysis (beside rendering, summed over threads) and
     // building the index files (part of `site_files`).

@@ -244,15 +244,24 @@ const HOT_EMPTY: (u128, Entry) = (
 );
 
 /// A word of up to 15 bytes as a number: its bytes, then its length.
+/// Read in a few overlapping loads (copying the bytes into a buffer and
+/// reading it back as one number stalls the processor).
 fn pack(w: &str) -> Option<u128> {
     let b = w.as_bytes();
-    if b.len() > 15 {
-        return None;
-    }
-    let mut k = [0u8; 16];
-    k[..b.len()].copy_from_slice(b);
-    k[15] = b.len() as u8;
-    Some(u128::from_le_bytes(k))
+    let n = b.len();
+    let word = |at: usize| u64::from_le_bytes(b[at..at + 8].try_into().unwrap_or([0; 8]));
+    let half = |at: usize| u32::from_le_bytes(b[at..at + 4].try_into().unwrap_or([0; 4])) as u64;
+    let (lo, hi) = match n {
+        16.. => return None,
+        8.. => (word(0), if n == 8 { 0 } else { word(n - 8) >> ((16 - n) * 8) }),
+        4.. => (half(0) | half(n - 4) << ((n - 4) * 8), 0),
+        1.. => (
+            b[0] as u64 | (b[n / 2] as u64) << (n / 2 * 8) | (b[n - 1] as u64) << ((n - 1) * 8),
+            0,
+        ),
+        0 => (0, 0),
+    };
+    Some(lo as u128 | (hi as u128) << 64 | (n as u128) << 120)
 }
 
 /// Per thread: the words seen, analysed and numbered (for one `Strings`:
@@ -597,3 +606,26 @@ pub fn add_compound_parts(
 
 /// Compounds a tail must end (after a known head) to count as a word.
 const PRODUCTIVE_TAIL: u32 = 3;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pack_is_the_bytes_then_the_length() {
+        let by_copy = |w: &str| {
+            let mut k = [0u8; 16];
+            k[..w.len()].copy_from_slice(w.as_bytes());
+            k[15] = w.len() as u8;
+            u128::from_le_bytes(k)
+        };
+        let text = "abcdefghijklmnopqrstuvwxyzé0123456789";
+        for i in 0..text.len() {
+            for j in i..=text.len() {
+                if let Some(w) = text.get(i..j) {
+                    assert_eq!(pack(w), (w.len() <= 15).then(|| by_copy(w)), "{w:?}");
+                }
+            }
+        }
+    }
+}
