@@ -282,25 +282,23 @@ fn words_of_piece<'a>(piece: &'a str, f: &mut impl FnMut(&'a str)) {
 fn ascii_words<'a>(s: &'a str, f: &mut impl FnMut(&'a str)) {
     let b = s.as_bytes();
     let n = b.len();
-    let core = |c: u8| c.is_ascii_alphanumeric() || c == b'_';
+    let core = |c: u8| WORD_BYTE[c as usize];
     let mut i = 0;
     while i < n {
-        if !core(b[i]) {
+        while i < n && !core(b[i]) {
             i += 1;
-            continue;
+        }
+        if i == n {
+            break;
         }
         let start = i;
-        let mut alnum = b[i] != b'_';
         i += 1;
-        while i < n {
-            let c = b[i];
-            if core(c) {
-                alnum |= c != b'_';
+        loop {
+            while i < n && core(b[i]) {
                 i += 1;
-                continue;
             }
             if i + 1 < n {
-                let (p, q) = (b[i - 1], b[i + 1]);
+                let (c, p, q) = (b[i], b[i - 1], b[i + 1]);
                 let join = match c {
                     b'.' | b'\'' => {
                         (p.is_ascii_alphabetic() && q.is_ascii_alphabetic())
@@ -317,11 +315,24 @@ fn ascii_words<'a>(s: &'a str, f: &mut impl FnMut(&'a str)) {
             }
             break;
         }
-        if alnum {
+        // A run of `_` alone is not a word.
+        if b[start] != b'_' || b[start..i].iter().any(|&c| c != b'_') {
             f(&s[start..i]);
         }
     }
 }
+
+/// ASCII letters, digits and `_`: the bytes words are made of.
+static WORD_BYTE: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut c = 0;
+    while c < 256 {
+        let b = c as u8;
+        t[c] = b.is_ascii_alphanumeric() || b == b'_';
+        c += 1;
+    }
+    t
+};
 
 /// Linking morphemes allowed between compound parts (`beleid-s-regel`,
 /// `Arbeit-s-platz`, `boek-en-kast`).

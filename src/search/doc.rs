@@ -540,14 +540,22 @@ pub fn add_compound_parts(
     let mut parts: Vec<(u32, u32)> = vec![(0, 0); base as usize];
     let mut part_ids: Vec<u32> = Vec::new();
     // The stems of each long word's parts, found in parallel.
+    // (Parts recur across compounds: each thread stems a part once.)
     let stems: Vec<Vec<String>> = long
         .par_iter()
-        .map(|&wid| {
+        .map_init(HashMap::<String, String>::default, |stemmed, &wid| {
             let w: &str = &strings.list[wid as usize];
             let known = |x: &str| x != w && (vocab.contains(x) || tails.get(x).is_some_and(|&n| n >= PRODUCTIVE_TAIL));
             split_compound(w, lang, &known)
-                .iter()
-                .map(|p| analyzer.stem(p))
+                .into_iter()
+                .map(|p| match stemmed.get(&p) {
+                    Some(stem) => stem.clone(),
+                    None => {
+                        let stem = analyzer.stem(&p);
+                        stemmed.insert(p, stem.clone());
+                        stem
+                    }
+                })
                 .collect()
         })
         .collect();

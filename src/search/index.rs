@@ -233,12 +233,12 @@ pub fn build_locale(
         home.push(k as u32);
     }
 
-    let mut files = Vec::new();
-    let mut bytes = 0;
-    for (k, terms) in shard_terms.iter().enumerate() {
+    // Shard `k`'s file: its terms and pointers to crowded-prefix terms,
+    // its cards, and pointers to its titles' cards that live elsewhere.
+    let shard_js = |k: usize| -> (String, String) {
         let mut js = String::with_capacity(load[k] + 64);
         let _ = write!(js, "polydocSearch(\"t{k}\",{{\"t\":[");
-        for (j, &i) in terms.iter().enumerate() {
+        for (j, &i) in shard_terms[k].iter().enumerate() {
             let (t, p) = &encoded[i];
             if j > 0 {
                 js.push(',');
@@ -246,7 +246,7 @@ pub fn build_locale(
             let _ = write!(js, "{},\"{p}\"", json_str(t));
         }
         for (j, (t, home)) in pointers[k].iter().enumerate() {
-            if j > 0 || !terms.is_empty() {
+            if j > 0 || !shard_terms[k].is_empty() {
                 js.push(',');
             }
             let _ = write!(js, "{},\"@{home}\"", json_str(t));
@@ -261,9 +261,10 @@ pub fn build_locale(
         js.push_str("],\"p\":[");
         js.push_str(&shard_pointers[k].join(","));
         js.push_str("]});\n");
-        bytes += js.len();
-        files.push((format!("t{k}.js"), js));
-    }
+        (format!("t{k}.js"), js)
+    };
+    let mut files: Vec<(String, String)> = (0..shards).into_par_iter().map(shard_js).collect();
+    let mut bytes: usize = files.iter().map(|(_, js)| js.len()).sum();
 
     // Card maps: the shard of each page's first card copy.
     let width = if shards <= 1 << 10 { 2 } else { 3 };
@@ -365,24 +366,68 @@ pub fn primary_words(title: &str) -> Vec<String> {
 
 /// A page's result card: `[id, title, path, [[id, heading, excerpt], ...]]`.
 fn card_json(id: usize, d: &Doc) -> String {
-    let mut s = format!("[{id},{},{},[", json_str(&d.title), json_str(&d.path));
+    let mut s = String::with_capacity(
+        64 + d
+            .sections
+            .iter()
+            .map(|(a, b, c)| a.len() + b.len() + c.len() + 12)
+            .sum::<usize>(),
+    );
+    let _ = write!(s, "[{id},");
+    push_json_str(&mut s, &d.title);
+    s.push(',');
+    push_json_str(&mut s, &d.path);
+    s.push_str(",[");
     for (i, (hid, h, ex)) in d.sections.iter().enumerate() {
-        if i > 0 {
-            s.push(',');
-        }
+        s.push_str(if i > 0 { ",[" } else { "[" });
         if !hid.is_empty() && *hid == crate::markdown::slug::slug(h) {
             // The client derives it from the heading (Learn's rule).
-            let _ = write!(s, "[0,{},{}]", json_str(h), json_str(ex));
+            s.push('0');
         } else {
-            let _ = write!(s, "[{},{},{}]", json_str(hid), json_str(h), json_str(ex));
+            push_json_str(&mut s, hid);
         }
+        s.push(',');
+        push_json_str(&mut s, h);
+        s.push(',');
+        push_json_str(&mut s, ex);
+        s.push(']');
     }
     s.push_str("]]");
     s
 }
 
 fn json_str(s: &str) -> String {
-    serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into())
+    let mut out = String::with_capacity(s.len() + 2);
+    push_json_str(&mut out, s);
+    out
+}
+
+/// `s` as a JSON string, escaped as serde_json escapes it.
+fn push_json_str(out: &mut String, s: &str) {
+    out.push('"');
+    let mut from = 0;
+    for (i, b) in s.bytes().enumerate() {
+        let esc = match b {
+            b'"' => "\\\"",
+            b'\\' => "\\\\",
+            b'\n' => "\\n",
+            b'\r' => "\\r",
+            b'\t' => "\\t",
+            0x08 => "\\b",
+            0x0c => "\\f",
+            0..=0x1f => "",
+            _ => continue,
+        };
+        out.push_str(&s[from..i]);
+        if esc.is_empty() {
+            let _ = write!(out, "\\u{b:04x}");
+        } else {
+            out.push_str(esc);
+        }
+        from = i + 1;
+    }
+    out.push_str(&s[from..]);
+    out.push('"');
 }
 
 /// The shard key of a term: its first three characters, one more for each
@@ -661,6 +706,24 @@ mod tests {
             if limit == 40 {
                 assert!(got.iter().any(|k| k.chars().count() >= 9), "{got:?}");
             }
+        }
+    }
+
+    #[test]
+    fn json_strings_are_escaped_as_serde_json_escapes_them() {
+        let all: String = (0u32..0x80)
+            .filter_map(char::from_u32)
+            .chain("é日\u{2028}\u{7f}".chars())
+            .collect();
+        for s in [
+            "",
+            "plain",
+            "a\"b\\c",
+            "tab\tnew\nline\r",
+            "\u{1}\u{1f}\u{8}\u{c}",
+            all.as_str(),
+        ] {
+            assert_eq!(json_str(s), serde_json::to_string(s).unwrap(), "{s:?}");
         }
     }
 
