@@ -241,7 +241,7 @@ pub fn build(site_root: &Path, show_progress: bool, out: Option<&Path>) -> Resul
     // index: pages analysed, then its files built (its one-thread steps
     // overlap rendering instead of waiting for it).
     let extra_count = std::sync::atomic::AtomicUsize::new(0);
-    let ((rendered, render_ms, extra_diags), (search_out, search, search_diags, search_cpu, search_write)) =
+    let ((rendered, render_ms, extra_diags), (search_count, search, search_diags, search_cpu, search_write)) =
         rayon::join(
             || {
                 let started = Instant::now();
@@ -273,7 +273,10 @@ pub fn build(site_root: &Path, show_progress: bool, out: Option<&Path>) -> Resul
                 let search_cpu = docs.cpu_ms();
                 let started = Instant::now();
                 let (out, stats, diags) = search_files(&model, docs);
-                (out, stats, diags, search_cpu, started.elapsed().as_millis() as u64)
+                let took = started.elapsed().as_millis() as u64;
+                let count = out.len();
+                out.into_par_iter().for_each(write);
+                (count, stats, diags, search_cpu, took)
             },
         );
     let link_ms = pages::LINK_NANOS.load(std::sync::atomic::Ordering::Relaxed) / 1_000_000;
@@ -298,8 +301,7 @@ pub fn build(site_root: &Path, show_progress: bool, out: Option<&Path>) -> Resul
     diags.extend(dedupe_page_diagnostics(page_diags));
     files_written += extra_count.into_inner();
     diags.extend(extra_diags);
-    files_written += search_out.len();
-    search_out.into_par_iter().for_each(write);
+    files_written += search_count;
     diags.extend(search_diags);
     stage("site_files");
     if let Some(s) = staging {

@@ -161,9 +161,8 @@ struct Acc {
 }
 
 /// Per vocabulary (a locale, analysed in its language): word as written
-/// -> its tokens. Words of up to 15 bytes
-/// are keyed by their bytes packed in a number (no pointer to follow, no
-/// string to compare).
+/// -> its tokens. Words of up to 15 bytes are keyed by their bytes packed
+/// in a number (no pointer to follow, no string to compare).
 struct LangCache {
     vocab: u64,
     /// The short words met last, by a hash of their key: the common words
@@ -175,6 +174,16 @@ struct LangCache {
 }
 
 impl LangCache {
+    fn new(vocab: u64) -> LangCache {
+        LangCache {
+            vocab,
+            hot: vec![HOT_EMPTY; 1 << HOT_BITS].into_boxed_slice(),
+            short: HashMap::default(),
+            words: HashMap::default(),
+            toks: Vec::new(),
+        }
+    }
+
     fn len(&self) -> usize {
         self.short.len() + self.words.len()
     }
@@ -219,23 +228,12 @@ impl LangCache {
     }
 }
 
-impl LangCache {
-    fn new(vocab: u64) -> LangCache {
-        LangCache {
-            vocab,
-            hot: vec![HOT_EMPTY; 1 << HOT_BITS].into_boxed_slice(),
-            short: HashMap::default(),
-            words: HashMap::default(),
-            toks: Vec::new(),
-        }
-    }
-}
-
 /// Size of `LangCache::hot` (2^12 slots of 32 bytes).
 const HOT_BITS: u32 = 12;
-/// An empty `hot` slot: no word packs to 0 (its length byte is not 0).
+/// An empty `hot` slot: no word packs to 1 (a first byte with a length
+/// of 0; even the empty word packs to 0).
 const HOT_EMPTY: (u128, Entry) = (
-    0,
+    1,
     Tok {
         term: 0,
         word: 0,
@@ -632,6 +630,7 @@ mod tests {
             for j in i..=text.len() {
                 if let Some(w) = text.get(i..j) {
                     assert_eq!(pack(w), (w.len() <= 15).then(|| by_copy(w)), "{w:?}");
+                    assert_ne!(pack(w), Some(HOT_EMPTY.0), "{w:?}");
                 }
             }
         }
