@@ -277,6 +277,88 @@ fn results_page_reads_the_query_from_the_url() {
     );
 }
 
+/// Serves `root` over HTTP on 127.0.0.1 (a thread per connection, GET
+/// only, `index.html` for folders): what a static host does.
+fn serve_static(root: &Path) -> u16 {
+    use std::net::TcpListener;
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let root = root.to_path_buf();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let root = root.clone();
+            std::thread::spawn(move || {
+                let mut reader = BufReader::new(stream.try_clone().unwrap());
+                let mut line = String::new();
+                if reader.read_line(&mut line).is_err() {
+                    return;
+                }
+                let target = line.split_whitespace().nth(1).unwrap_or("/");
+                let path = target.split(['?', '#']).next().unwrap_or("/");
+                let mut file = root.join(path.trim_start_matches('/'));
+                if file.is_dir() {
+                    file = file.join("index.html");
+                }
+                let mut stream = stream;
+                match std::fs::read(&file) {
+                    Ok(body) if !path.contains("..") => {
+                        let kind = match file.extension().and_then(|e| e.to_str()) {
+                            Some("html") => "text/html; charset=utf-8",
+                            Some("js") => "text/javascript; charset=utf-8",
+                            Some("css") => "text/css; charset=utf-8",
+                            _ => "application/octet-stream",
+                        };
+                        let head = format!(
+                            "HTTP/1.1 200 OK\r\nContent-Type: {kind}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                            body.len()
+                        );
+                        let _ = stream.write_all(head.as_bytes());
+                        let _ = stream.write_all(&body);
+                    }
+                    _ => {
+                        let _ = stream
+                            .write_all(b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+                    }
+                }
+            });
+        }
+    });
+    port
+}
+
+#[test]
+fn results_page_from_a_server_shows_the_matched_words_of_each_page() {
+    if chromium_missing() {
+        return;
+    }
+    let tmp = build_example();
+    let port = serve_static(&tmp.path().join("site"));
+    let mut b = Browser::launch();
+    // `beleid` is a part of `Synchronisatiebeleid`, which the setup page
+    // only names in its last section's link list: the index keeps no
+    // section for it and the card's excerpt is the page's first words.
+    let url = format!("http://127.0.0.1:{port}/nl-nl/search/?q=beleid");
+    b.call("Page.navigate", json!({"url": url}));
+    let snippet = b.wait_for(
+        "(() => { const li = [...document.querySelectorAll('.search-page-results .search-result')]
+                    .find(l => l.querySelector('.search-result-title').textContent === 'Relay instellen');
+                  const s = li && li.querySelector('.search-result-snippet');
+                  return s && s.querySelector('mark') ? s.innerHTML : null; })()",
+        20,
+    );
+    let snippet = snippet.as_str().unwrap();
+    assert!(snippet.contains("<mark>Synchronisatiebeleid</mark>"), "{snippet}");
+    assert!(
+        !snippet.contains("begeleidt"),
+        "still the page's first words: {snippet}"
+    );
+    // The compound in a title is marked too.
+    assert_eq!(
+        b.eval("document.querySelector('.search-page-results .search-result-title').innerHTML"),
+        json!("<mark>Synchronisatiebeleid</mark> configureren")
+    );
+}
+
 const WORDS: &[&str] = &[
     "wachtwoord",
     "kioskmodus",

@@ -634,26 +634,52 @@
     return out || "section";
   }
 
-  /* Returns html(text): text escaped, with the matched words in <mark>. */
+  /* Returns html(text): text escaped, with the matched words in <mark>.
+     A word is matched when it starts with a matched term, or holds one of
+     four letters or more after its start (a compound part: `beleid` in
+     `Synchronisatiebeleid`). html.first(text) is where the first matched
+     word starts (-1 when none). */
   function highlighter(qs, matched) {
     var stems = matched.filter(function (t) { return t.length >= 2 && !CJK_ONE.test(t); });
     var cjk = qs.filter(function (q) { return q.cjk; }).map(function (q) { return q.w; });
-    return function (text) {
+    function hit(piece) {
+      var f = fold(piece);
+      return /[\p{L}\p{N}]/u.test(piece) && stems.some(function (s) {
+        return f.slice(0, s.length) === s || (s.length >= 4 && f.indexOf(s, 1) > 0);
+      });
+    }
+    var html = function (text) {
       var out = "";
       var re = /[\p{L}\p{N}_]+|[^\p{L}\p{N}_]+/gu;
       var m;
       while ((m = re.exec(text))) {
         var piece = m[0];
-        var f = fold(piece);
-        var hit = /[\p{L}\p{N}]/u.test(piece) && stems.some(function (s) { return f.slice(0, s.length) === s; });
-        if (!hit && cjk.length) {
+        var on = hit(piece);
+        if (!on && cjk.length) {
           out += markCjk(piece, cjk);
           continue;
         }
-        out += hit ? "<mark>" + esc(piece) + "</mark>" : esc(piece);
+        out += on ? "<mark>" + esc(piece) + "</mark>" : esc(piece);
       }
       return out;
     };
+    html.first = function (text) {
+      var at = -1;
+      var re = /[\p{L}\p{N}_]+/gu;
+      var m;
+      while ((m = re.exec(text))) {
+        if (hit(m[0])) {
+          at = m.index;
+          break;
+        }
+      }
+      cjk.forEach(function (g) {
+        var j = text.indexOf(g);
+        if (j >= 0 && (at < 0 || j < at)) at = j;
+      });
+      return at;
+    };
+    return html;
   }
 
   function markCjk(text, grams) {
@@ -796,10 +822,87 @@
         if (query !== input.value) return;
         renderItems(out, res, "");
         if (status) status.textContent = (data.count || "{n}").replace("{n}", res.total || 0);
+        if (/^https?:$/.test(location.protocol)) {
+          deepSnippets(res, function () { return query === input.value; });
+        }
+      });
+    }
+    /* The index keeps only the start of each section. When that start does
+       not show the matched words, the first results fetch their page (from
+       a server; file:// pages cannot) and show the words in their section. */
+    function deepSnippets(res, current) {
+      var items = out.querySelectorAll(".search-result");
+      res.results.slice(0, DEEP_SNIPPETS).forEach(function (r, i) {
+        if (r.highlight.first(r.snippet || "") >= 0 || !items[i]) return;
+        fetchPage(r.url.split("#")[0]).then(function (doc) {
+          if (!doc || !current()) return;
+          // The section the index names, else the whole article (terms on
+          // many pages keep no section in the index).
+          var text = sectionText(doc, r.headingId);
+          var at = r.highlight.first(text);
+          if (at < 0) at = r.highlight.first(text = sectionText(doc, null, true));
+          if (at < 0) return;
+          var span = items[i].querySelector(".search-result-snippet");
+          if (!span) {
+            span = document.createElement("span");
+            span.className = "search-result-snippet";
+            items[i].querySelector("a").appendChild(span);
+          }
+          span.innerHTML = r.highlight(around(text, at));
+        });
       });
     }
     input.addEventListener("input", run);
     run();
+  }
+
+  /* Results whose section text the results page fetches. */
+  var DEEP_SNIPPETS = 10;
+  var fetched = {};
+
+  function fetchPage(url) {
+    if (!fetched[url]) {
+      fetched[url] = fetch(url)
+        .then(function (r) { return r.ok ? r.text() : ""; })
+        .then(function (t) { return t ? new DOMParser().parseFromString(t, "text/html") : null; })
+        .catch(function () { return null; });
+    }
+    return fetched[url];
+  }
+
+  /* The prose of a page's section (the heading with this ID up to the next
+     heading with an ID; the text before the first one when there is no
+     ID; with `all`, every section), as the index reads it: no code, no
+     sxs-lookup source segments. */
+  function sectionText(doc, id, all) {
+    var main = doc.querySelector("main") || doc.body;
+    if (!main) return "";
+    var drop = main.querySelectorAll("pre, script, style, .sxs-lookup");
+    for (var d = 0; d < drop.length; d++) drop[d].remove();
+    var isSection = function (el) { return /^H[2-6]$/.test(el.tagName) && el.id; };
+    var start = id ? doc.getElementById(id) : null;
+    var text = [];
+    var el;
+    if (start) {
+      el = start.nextElementSibling;
+    } else {
+      var first = main.querySelector("h2[id], h3[id], h4[id], h5[id], h6[id]");
+      var h1 = main.querySelector("h1");
+      el = (h1 && h1.parentElement === (first || h1).parentElement ? h1.nextElementSibling : null) ||
+        (first ? first.parentElement.firstElementChild : null);
+    }
+    for (; el && (all || !isSection(el)); el = el.nextElementSibling) {
+      if (el.tagName !== "H1" && !isSection(el)) text.push(el.textContent);
+    }
+    return text.join(" ").replace(/\s+/g, " ").trim();
+  }
+
+  /* Some words either side of `at` in `text`, cut at spaces. */
+  function around(text, at) {
+    var from = Math.max(0, at - 60), to = Math.min(text.length, at + 140);
+    if (from > 0) from = text.indexOf(" ", from) + 1 || at;
+    if (to < text.length) to = Math.max(text.lastIndexOf(" ", to), at + 1);
+    return (from > 0 ? "…" : "") + text.slice(from, to).trim() + (to < text.length ? "…" : "");
   }
 
   function init() {
