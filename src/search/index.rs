@@ -128,6 +128,8 @@ pub fn build_locale(
             (start, flat)
         })
         .collect();
+    // The pages' term lists are in the runs now.
+    docs.par_iter_mut().for_each(|d| d.terms = Vec::new());
     // Each used term: its name, number and page count.
     let of_term = |t: usize| {
         runs.iter()
