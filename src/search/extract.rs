@@ -60,7 +60,7 @@ pub fn sections(html: &str) -> Vec<Section> {
             continue;
         }
         match (name, closing) {
-            ("span", false) if has_class(tag, "sxs-lookup") => {
+            ("span", false) if is_sxs_lookup(tag) => {
                 skip_depth = 1;
                 span_depth = 0;
             }
@@ -274,22 +274,19 @@ fn attr(tag: &str, name: &str) -> Option<String> {
     None
 }
 
-fn has_class(tag: &str, class: &str) -> bool {
-    // The class is written out, or hidden behind a character reference.
-    // Most tags are a highlighter's spans: a test for the class's rarest
-    // letter (or a `&`) rules them out in one pass.
+/// Whether the tag has the class `sxs-lookup`, written out or hidden
+/// behind a character reference. Most tags are a highlighter's spans: one
+/// search for its rare `x` (or a `&`) rules them out.
+fn is_sxs_lookup(tag: &str) -> bool {
+    const CLASS: &str = "sxs-lookup";
     let b = tag.as_bytes();
-    let rare = class
-        .bytes()
-        .find(|&c| matches!(c, b'x' | b'q' | b'z' | b'j'))
-        .unwrap_or(class.as_bytes()[0]);
-    if memchr::memchr2(b'&', rare, b).is_none() {
+    if memchr::memchr2(b'&', b'x', b).is_none() {
         return false;
     }
-    if memchr::memchr(b'&', b).is_none() && memchr::memmem::find(b, class.as_bytes()).is_none() {
+    if memchr::memchr(b'&', b).is_none() && memchr::memmem::find(b, CLASS.as_bytes()).is_none() {
         return false;
     }
-    attr(tag, "class").is_some_and(|c| c.split_whitespace().any(|x| x == class))
+    attr(tag, "class").is_some_and(|c| c.split_whitespace().any(|x| x == CLASS))
 }
 
 /// Decodes the character references pulldown-cmark and authors write.

@@ -864,7 +864,14 @@
     if (!fetched[url]) {
       fetched[url] = fetch(url)
         .then(function (r) { return r.ok ? r.text() : ""; })
-        .then(function (t) { return t ? new DOMParser().parseFromString(t, "text/html") : null; })
+        .then(function (t) {
+          if (!t) return null;
+          // Read as the index reads pages: no code, no sxs-lookup segments.
+          var doc = new DOMParser().parseFromString(t, "text/html");
+          var drop = doc.querySelectorAll("pre, script, style, .sxs-lookup");
+          for (var d = 0; d < drop.length; d++) drop[d].remove();
+          return doc;
+        })
         .catch(function () { return null; });
     }
     return fetched[url];
@@ -872,13 +879,10 @@
 
   /* The prose of a page's section (the heading with this ID up to the next
      heading with an ID; the text before the first one when there is no
-     ID; with `all`, every section), as the index reads it: no code, no
-     sxs-lookup source segments. */
+     ID; with `all`, every section), from a page `fetchPage` read. */
   function sectionText(doc, id, all) {
     var main = doc.querySelector("main") || doc.body;
     if (!main) return "";
-    var drop = main.querySelectorAll("pre, script, style, .sxs-lookup");
-    for (var d = 0; d < drop.length; d++) drop[d].remove();
     var isSection = function (el) { return /^H[2-6]$/.test(el.tagName) && el.id; };
     var start = id ? doc.getElementById(id) : null;
     var text = [];
