@@ -81,6 +81,8 @@ pub struct Config {
     pub l10n: L10nSettings,
     /// `[search]`: the per-locale search index.
     pub search: SearchConfig,
+    /// The site boundary on real paths: the site folder and every locale's.
+    pub fence: crate::fence::Fence,
 }
 
 /// `[search]` in polydoc.toml.
@@ -187,7 +189,10 @@ impl Config {
                 )));
             }
         }
+        let fence =
+            crate::fence::Fence::new(std::iter::once(site_root).chain(locales.iter().map(|l| l.root.as_path())));
         Ok(Config {
+            fence,
             site_root: site_root.to_path_buf(),
             title: raw.title,
             base_url,

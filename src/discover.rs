@@ -32,10 +32,6 @@ pub struct Discovered {
 pub fn discover(config: &Config) -> Discovered {
     let mut files = Vec::new();
     let mut diagnostics = Vec::new();
-    let site_canon = config
-        .site_root
-        .canonicalize()
-        .unwrap_or_else(|_| config.site_root.clone());
     for (li, locale) in config.locales.iter().enumerate() {
         let root_display = display_path(&config.site_root, &locale.root);
         if !locale.root.is_dir() {
@@ -58,13 +54,12 @@ pub fn discover(config: &Config) -> Discovered {
             diagnostics.push(d.help("create the folder, or set `path` in [locales.<code>] of polydoc.toml"));
             continue;
         }
-        let root_canon = locale.root.canonicalize().unwrap_or_else(|_| locale.root.clone());
-        let walker = WalkDir::new(&locale.root)
+        let mut walker = WalkDir::new(&locale.root)
             .follow_links(true)
             .sort_by_file_name()
             .into_iter()
             .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
-        for entry in walker {
+        while let Some(entry) = walker.next() {
             let entry = match entry {
                 Ok(e) => e,
                 Err(e) => {
@@ -78,12 +73,14 @@ pub fn discover(config: &Config) -> Discovered {
                     continue;
                 }
             };
+            // A link is followed only when its real path stays in the site;
+            // nothing under a link that leaves it is read or copied.
             if entry.path_is_symlink() {
-                let target = entry.path().canonicalize().ok();
-                let inside = target
-                    .as_ref()
-                    .is_some_and(|t| t.starts_with(&site_canon) || t.starts_with(&root_canon));
+                let inside = config.fence.admit(entry.path()).is_ok();
                 if !inside {
+                    if entry.file_type().is_dir() {
+                        walker.skip_current_dir();
+                    }
                     diagnostics.push(
                         Diagnostic::warning(
                             "symlink-outside",

@@ -60,7 +60,7 @@ impl DocfxProject {
         .into_iter()
         .find(|p| p.is_file())?;
         let display = display_path(&config.site_root, &path);
-        let text = match std::fs::read_to_string(&path) {
+        let text = match config.fence.read_to_string(&path) {
             Ok(t) => t,
             Err(e) => {
                 diags.push(Diagnostic::error(

@@ -6,6 +6,7 @@ pub mod config;
 pub mod diagnostics;
 pub mod discover;
 pub mod docfx_json;
+pub mod fence;
 pub mod frontmatter;
 pub mod i18n;
 pub mod l10n;

@@ -31,11 +31,15 @@ pub fn parse_article(
     project: Option<&DocfxProject>,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<Article> {
-    let bytes = std::fs::read(&file.abs)
+    // Through the site boundary: serve re-reads edited files by path, and
+    // a file may have become a link out of the site since discovery.
+    let bytes = config
+        .fence
+        .read(&file.abs)
         .map_err(|e| {
             diags.push(
                 Diagnostic::error("read", &file.display, format!("cannot read the article: {e}"))
-                    .help("check the file's permissions"),
+                    .help("check the file's permissions; a symbolic link must stay inside the site"),
             );
         })
         .ok()?;
@@ -92,6 +96,7 @@ fn parse_text(
         site_root: &config.site_root,
         locale_root: &config.locales[file.locale].root,
         source_root: (file.locale != 0).then(|| config.locales[0].root.as_path()),
+        fence: &config.fence,
     };
     let _ = &lines;
     // Readers never see the source text segment-aligned translations carry:

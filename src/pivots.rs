@@ -68,7 +68,17 @@ impl PivotGroups {
             return PivotGroups::default();
         };
         let display = display_path(&config.site_root, &path);
-        let text = std::fs::read_to_string(&path).unwrap_or_default();
+        let text = match config.fence.read_to_string(&path) {
+            Ok(t) => t,
+            Err(e) => {
+                diags.push(Diagnostic::error(
+                    "pivots",
+                    &display,
+                    format!("cannot read {FILE}: {e}"),
+                ));
+                return PivotGroups::default();
+            }
+        };
         match serde_yaml::from_str::<File>(text.trim_start_matches('\u{FEFF}')) {
             Ok(f) => PivotGroups {
                 groups: f.groups.into_iter().map(|g| (g.id.clone(), g)).collect(),

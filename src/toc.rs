@@ -223,7 +223,7 @@ fn load_inner(
     stack: &mut Vec<PathBuf>,
 ) -> Vec<RawItem> {
     let shown = display(config, path);
-    let text = match std::fs::read_to_string(path) {
+    let text = match config.fence.read_to_string(path) {
         Ok(t) => t.trim_start_matches('\u{FEFF}').to_string(),
         Err(e) => {
             diags.push(Diagnostic::error(

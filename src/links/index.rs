@@ -156,7 +156,13 @@ fn redirect_rules(config: &Config, site: &Site, diags: &mut Vec<Diagnostic>) -> 
                 format!("the redirection file `{display}` does not exist"),
             ));
         }
-        rules.extend(redirects::load(&file, &display, &config.source().root, diags));
+        rules.extend(redirects::load(
+            &file,
+            &display,
+            &config.source().root,
+            &config.fence,
+            diags,
+        ));
     }
     for a in site.articles.iter().filter(|a| a.locale == 0) {
         if let Some(url) = &a.fm.redirect_url {

@@ -34,9 +34,23 @@ struct Entry {
 /// Reads the redirection file. `source_path`s are relative to the file's
 /// folder; rules for files outside `source_root` are ignored (they belong to
 /// another doc set of the same repository).
-pub fn load(file: &Path, display: &str, source_root: &Path, diags: &mut Vec<Diagnostic>) -> Vec<RedirectRule> {
-    let Ok(bytes) = std::fs::read(file) else {
-        return Vec::new();
+pub fn load(
+    file: &Path,
+    display: &str,
+    source_root: &Path,
+    fence: &crate::fence::Fence,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<RedirectRule> {
+    let bytes = match fence.read(file) {
+        Ok(b) => b,
+        Err(crate::fence::Refusal::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => return Vec::new(),
+        Err(e) => {
+            diags.push(
+                Diagnostic::error("redirects", display, format!("cannot read the redirection file: {e}"))
+                    .help("the redirection file must be a file inside the site folder"),
+            );
+            return Vec::new();
+        }
     };
     let raw = String::from_utf8_lossy(&bytes).into_owned();
     // Real files are not always strict JSON: no-break spaces as indentation,

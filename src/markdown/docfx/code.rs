@@ -9,7 +9,7 @@
 //! takes the source of a Jupyter notebook's cell (named in its metadata).
 
 use super::attrs::get;
-use super::include::{resolve, Resolved};
+use super::include::{read, resolve, Resolved};
 use super::prepare::{CodeRef, Directive};
 use super::{Doc, Ev};
 use crate::markdown::highlight::{code_block_with, html_escape};
@@ -101,7 +101,7 @@ struct Fail {
 /// or lines picked, dedented.
 fn picked_code(doc: &mut Doc, file: usize, req: &Request, c: &CodeRef) -> Result<String, Fail> {
     let text = match resolve(doc, file, &req.path) {
-        Resolved::Found { abs, .. } => match std::fs::read(&abs) {
+        Resolved::Found { abs, .. } => match read(doc, &abs) {
             Ok(b) => String::from_utf8_lossy(&b).trim_start_matches('\u{FEFF}').to_string(),
             Err(e) => {
                 return Err(Fail {
@@ -116,8 +116,11 @@ fn picked_code(doc: &mut Doc, file: usize, req: &Request, c: &CodeRef) -> Result
             return Err(Fail {
                 off: req.path_off,
                 code: "code-outside",
-                message: format!("code file `{}` is outside the site", req.path),
-                help: "code files must be inside the locale folder or the site folder",
+                message: format!(
+                    "code file `{}` leaves the site (its real path, symbolic links followed, is outside the site folder)",
+                    req.path
+                ),
+                help: "code files must be inside the locale folder or the site folder; copy the file into the site",
             });
         }
         Resolved::Missing(_) => {

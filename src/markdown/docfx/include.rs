@@ -55,6 +55,10 @@ pub fn resolve(doc: &Doc, from: usize, target: &str) -> Resolved {
     }
     let root = locale_root.clone();
     if abs.is_file() {
+        // The path as written is inside; its real path must be too.
+        if env.fence.admit(&abs).is_err() {
+            return Resolved::Outside;
+        }
         return Resolved::Found {
             rel: rel_path(&root, &abs),
             abs,
@@ -67,11 +71,28 @@ pub fn resolve(doc: &Doc, from: usize, target: &str) -> Resolved {
             let src = absolute(src);
             let alt = normalize(&src.join(&rel));
             if alt.is_file() && (alt.starts_with(&src) || alt.starts_with(&site_root)) {
+                if env.fence.admit(&alt).is_err() {
+                    return Resolved::Outside;
+                }
                 return Resolved::Found { abs: alt, rel };
             }
         }
     }
     Resolved::Missing(abs)
+}
+
+/// Reads a file `resolve` found, through the site boundary (real paths).
+pub fn read(doc: &Doc, abs: &Path) -> std::io::Result<Vec<u8>> {
+    match doc.env {
+        Some(env) => env.fence.read(abs).map_err(|r| match r {
+            crate::fence::Refusal::Io(e) => e,
+            outside => std::io::Error::new(std::io::ErrorKind::PermissionDenied, outside.to_string()),
+        }),
+        None => Err(std::io::Error::new(
+            std::io::ErrorKind::NotFound,
+            "no site to read from",
+        )),
+    }
 }
 
 /// A path for messages: relative to the site folder when inside it.
@@ -97,8 +118,8 @@ fn load(doc: &mut Doc, file: usize, d: &Directive) -> Option<Vec<Ev>> {
                 file,
                 *path_off,
                 "include-outside",
-                format!("include `{path}` points outside the site"),
-                "included files must be inside the locale folder or the site folder",
+                format!("include `{path}` leaves the site (its real path, symbolic links followed, is outside the site folder)"),
+                "included files must be inside the locale folder or the site folder; copy the file into the site",
             );
             return None;
         }
@@ -137,7 +158,7 @@ fn load(doc: &mut Doc, file: usize, d: &Directive) -> Option<Vec<Ev>> {
         );
         return None;
     }
-    let bytes = match std::fs::read(&abs) {
+    let bytes = match read(doc, &abs) {
         Ok(b) => b,
         Err(e) => {
             doc.error(

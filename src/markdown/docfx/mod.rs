@@ -46,6 +46,8 @@ pub struct Env<'a> {
     /// For a translation: the source locale's root, where includes and
     /// code files that are not translated are taken from.
     pub source_root: Option<&'a Path>,
+    /// The site boundary on real paths: every file is checked against it.
+    pub fence: &'a crate::fence::Fence,
 }
 
 /// Where an event came from.
