@@ -304,6 +304,21 @@ pub fn build(site_root: &Path, show_progress: bool, out: Option<&Path>) -> Resul
     files_written += search_count;
     diags.extend(search_diags);
     stage("site_files");
+    // A theme that cannot render a page is as fatal as one that does not
+    // load: nothing is written (the staging folder is dropped), so the
+    // previous output stays as it was.
+    if diags.iter().any(|d| d.code == "template" && d.is_error()) {
+        drop(staging);
+        diags.push(
+            Diagnostic::error(
+                "template",
+                crate::discover::display_path(&model.config.site_root, &model.config.theme_dir().join("templates")),
+                "the theme cannot render every page; nothing was written and the previous output is unchanged",
+            )
+            .help("fix the template named above"),
+        );
+        return Err(diags);
+    }
     if let Some(s) = staging {
         let failed = write_error.into_inner().unwrap();
         let committed = match failed {

@@ -22,4 +22,5 @@ pub mod search;
 pub mod serve;
 pub mod site;
 pub mod sitemap;
+pub mod template_guard;
 pub mod toc;

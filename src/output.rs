@@ -22,15 +22,11 @@ pub struct OutFile {
     pub content: Content,
 }
 
+/// The real path (symbolic links resolved, through the nearest existing
+/// ancestor for a folder that does not exist yet): the safety rules hold on
+/// where files really go, not on the path as written.
 fn absolute(p: &Path) -> PathBuf {
-    let p = if p.is_absolute() {
-        p.to_path_buf()
-    } else {
-        std::env::current_dir().unwrap_or_default().join(p)
-    };
-    // Normalise `.` and `..` without touching the disk (the folder may not exist).
-    let out = crate::discover::normalize(&p);
-    out.canonicalize().unwrap_or(out)
+    crate::fence::real_path(p)
 }
 
 /// Refuses output folders whose replacement could lose a user's files.

@@ -70,6 +70,8 @@ impl Theme {
                 })?;
             }
         }
+        // A macro that calls itself without end is an error, not a crash.
+        crate::template_guard::install(&mut tera);
         let codes: Vec<&str> = config.locales.iter().map(|l| l.code.as_str()).collect();
         let strings = i18n::load(&dir, &config.site_root, &codes, diags);
         Ok(Theme { tera, dir, strings })
@@ -82,6 +84,7 @@ impl Theme {
 
     pub fn render(&self, template: &str, ctx: Map<String, Value>) -> Result<String, String> {
         let ctx = tera::Context::from_value(Value::Object(ctx)).map_err(|e| chain(&e))?;
+        let _render = crate::template_guard::enter();
         self.tera.render(template, &ctx).map_err(|e| chain(&e))
     }
 }

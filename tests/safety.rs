@@ -91,3 +91,96 @@ fn includes_code_files_and_tocs_whose_real_path_leaves_the_site_are_refused_wher
     assert!(site.exists(&format!("output/{}", page_file("en-us", "b.md"))));
     assert_eq!(files_containing(&site.path("output"), SECRET), Vec::<String>::new());
 }
+
+// Output is never lost or misplaced -------------------------------------------
+
+/// A site with two articles, built once: the good output to keep.
+fn built_site() -> Site {
+    let site = Site::new(&[("en-us", "English")]);
+    site.write("articles/en-us/a.md", &article("A", "# A\n\nText.\n"));
+    site.write("articles/en-us/b.md", &article("B", "# B\n\nMore.\n"));
+    let r = site.run(&["build"]);
+    assert_eq!(r.code, 0, "{r}");
+    site
+}
+
+fn edit_template(site: &Site, name: &str, edit: impl Fn(&str) -> String) {
+    let p = format!("themes/default/templates/{name}");
+    let text = site.read(&p);
+    let new = edit(&text);
+    assert_ne!(new, text, "the edit changed {name}");
+    site.write(&p, &new);
+}
+
+#[test]
+fn a_template_error_at_render_time_is_exit_2_and_the_previous_output_stays() {
+    let site = built_site();
+    let before = snapshot(&site.path("output"));
+    edit_template(&site, "page.html", |t| {
+        t.replacen(
+            "page-article{% endblock",
+            "page-article{{ page.no_such_thing.deeper }}{% endblock",
+            1,
+        )
+    });
+    let r = site.run(&["build"]);
+    assert_eq!(r.code, 2, "{r}");
+    assert_contains(&r.stderr, "no_such_thing");
+    assert_contains(&r.stderr, "previous output is unchanged");
+    assert!(snapshot(&site.path("output")) == before, "the output changed:\n{r}");
+}
+
+#[test]
+fn a_macro_that_recurses_without_end_is_a_located_error_not_a_crash() {
+    let site = built_site();
+    let before = snapshot(&site.path("output"));
+    edit_template(&site, "macros.html", |t| {
+        format!("{t}\n{{% macro forever(n) %}}<i>{{{{ self::forever(n=n + 1) }}}}</i>{{% endmacro forever %}}\n")
+    });
+    edit_template(&site, "page.html", |t| {
+        t.replacen(
+            "page-article{% endblock",
+            "page-article{{ macros::forever(n=0) }}{% endblock",
+            1,
+        )
+    });
+    let r = site.run(&["build"]);
+    assert_eq!(r.code, 2, "{r}");
+    assert_contains(&r.stderr, "macro `forever` in macros.html nests too deep");
+    assert!(snapshot(&site.path("output")) == before, "the output changed:\n{r}");
+    // A macro that recurses a bounded number of times still renders.
+    edit_template(&site, "macros.html", |t| {
+        t.replace(
+            "<i>{{ self::forever(n=n + 1) }}</i>",
+            "<i>{% if n < 40 %}{{ self::forever(n=n + 1) }}{% endif %}</i>",
+        )
+    });
+    let r = site.run(&["build"]);
+    assert_eq!(r.code, 0, "{r}");
+    assert_contains(
+        &site.read(&format!("output/{}", page_file("en-us", "a.md"))),
+        &"</i>".repeat(41),
+    );
+}
+
+#[test]
+fn an_out_folder_through_a_link_into_the_sources_is_refused_on_its_real_path() {
+    let site = Site::new(&[("en-us", "English")]);
+    site.write("articles/en-us/a.md", &article("A", "# A\n\nText.\n"));
+    symlink(site.path("articles/en-us"), site.outside("L")).unwrap();
+    symlink(site.path("articles"), site.outside("M")).unwrap();
+    let before = site.snapshot();
+    for out in ["L/newout", "M/en-us/x/y", "M"] {
+        let out = site.outside(out);
+        let r = site.run(&["build", "--out", out.to_str().unwrap()]);
+        assert_eq!(r.code, 2, "{out:?}: {r}");
+        assert_contains(&r.stderr, "refusing to write");
+        assert!(site.snapshot() == before, "{out:?} wrote something:\n{r}");
+    }
+    // Through a link to a folder outside the sources, the build writes.
+    std::fs::create_dir(site.outside("elsewhere")).unwrap();
+    symlink(site.outside("elsewhere"), site.outside("E")).unwrap();
+    let r = site.run(&["build", "--out", site.outside("E/site-out").to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{r}");
+    assert!(site.outside("elsewhere/site-out/en-us/a/index.html").is_file());
+}

@@ -52,6 +52,9 @@ pub struct Session {
     /// Output path -> hash of the bytes written (0 for copied files).
     written: HashMap<String, u64>,
     first_write: bool,
+    /// A page of the last render failed (a template error): its previous
+    /// output is kept, so no output is deleted as no longer built.
+    render_failed: bool,
     /// The translation status pages are out of date (see `flush_deferred`).
     status_dirty: bool,
     /// The search index is out of date (an article's text changed; see
@@ -81,6 +84,7 @@ impl Session {
             linked_from: HashMap::new(),
             written: HashMap::new(),
             first_write: true,
+            render_failed: false,
             status_dirty: false,
             search_dirty: false,
         }
@@ -211,6 +215,7 @@ impl Session {
         let m = self.model.as_ref().unwrap();
         let results: Vec<_> = which.par_iter().map(|&i| (i, build::render_one(m, i))).collect();
         update.pages_rendered += results.len();
+        self.render_failed = results.iter().any(|(_, r)| r.is_err());
         let mut files = Vec::with_capacity(results.len());
         for (i, r) in results {
             let page = &m.site.pages[i];
@@ -243,6 +248,8 @@ impl Session {
     /// Writes files whose content changed; with `complete`, `files` is the
     /// whole site and outputs no longer in it are deleted.
     fn write(&mut self, files: Vec<OutFile>, complete: bool, update: &mut Update) -> Result<(), Diagnostic> {
+        // Pages that failed to render keep their last good version.
+        let complete = complete && !self.render_failed;
         if self.first_write {
             let m = self.model.as_ref().unwrap();
             let protected: Vec<PathBuf> = m
