@@ -489,7 +489,7 @@ pub fn copied_files(m: &Model) -> Vec<OutFile> {
             content: Content::Copy(a.abs.clone()),
         })
         .collect();
-    copy_static(&m.theme.dir.join("static"), &mut files);
+    copy_static(&m.theme.files, &mut files);
     files
 }
 
@@ -520,20 +520,17 @@ fn redirect_jobs(config: &Config, site: &Site, index: &LinkIndex) -> Vec<(usize,
     out
 }
 
-fn copy_static(dir: &Path, files: &mut Vec<OutFile>) {
-    let walker = walkdir::WalkDir::new(dir)
-        .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
-    for e in walker.flatten() {
-        if e.file_type().is_file() {
-            if let Ok(rel) = e.path().strip_prefix(dir) {
-                let rel = rel.to_string_lossy().replace('\\', "/");
-                files.push(OutFile {
-                    path: format!("_static/{rel}"),
-                    content: Content::Copy(e.path().to_path_buf()),
-                });
-            }
-        }
+/// The theme's static files (the site's over the built-in ones) under
+/// `_static/`.
+fn copy_static(theme: &crate::theme::ThemeFiles, files: &mut Vec<OutFile>) {
+    for (rel, source) in theme.list("static") {
+        files.push(OutFile {
+            path: format!("_static/{rel}"),
+            content: match source {
+                crate::theme::Source::Site(p) => Content::Copy(p),
+                crate::theme::Source::Builtin(b) => Content::Bytes(b.to_vec()),
+            },
+        });
     }
 }
 

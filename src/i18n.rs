@@ -1,11 +1,13 @@
-//! The theme's own words per locale (`themes/<name>/i18n/<locale>.toml`) and
-//! dates written the locale's way. Falls back to the source locale's file,
-//! then to built-in English.
+//! The theme's own words per locale (`i18n/<locale>.toml` in the theme) and
+//! dates written the locale's way. A site's `themes/<name>/i18n/<locale>.toml`
+//! may hold only the strings it changes: the built-in file of the same
+//! locale fills in the rest. Falls back to the source locale's strings, then
+//! to built-in English.
 
 use crate::diagnostics::{Diagnostic, LineIndex};
 use crate::frontmatter::Date;
+use crate::theme::{Source, ThemeFiles};
 use std::collections::BTreeMap;
-use std::path::Path;
 
 #[derive(Debug, Clone, Default)]
 pub struct Strings {
@@ -63,8 +65,18 @@ impl Strings {
     }
 }
 
-fn load_file(path: &Path, display: &str, diags: &mut Vec<Diagnostic>) -> Option<Strings> {
-    let text = std::fs::read_to_string(path).ok()?;
+fn load_file(source: &Source, display: &str, diags: &mut Vec<Diagnostic>) -> Option<Strings> {
+    let text = match source.read_string() {
+        Ok(t) => t,
+        Err(e) => {
+            diags.push(Diagnostic::error(
+                "i18n",
+                display,
+                format!("cannot read theme strings: {e}"),
+            ));
+            return None;
+        }
+    };
     let table: toml::Table = match text.parse() {
         Ok(t) => t,
         Err(e) => {
@@ -110,15 +122,28 @@ fn load_file(path: &Path, display: &str, diags: &mut Vec<Diagnostic>) -> Option<
     Some(s)
 }
 
+/// The strings of one locale: the site's file over the built-in one.
+fn read(files: &ThemeFiles, code: &str, diags: &mut Vec<Diagnostic>) -> Option<Strings> {
+    let rel = format!("i18n/{code}.toml");
+    let builtin = ThemeFiles::builtin(&rel)
+        .map(Source::Builtin)
+        .and_then(|s| load_file(&s, &files.show(&rel, &s), diags));
+    let own = files.dir.join(&rel);
+    if !own.is_file() {
+        return builtin;
+    }
+    let source = Source::Site(own);
+    let mut own = load_file(&source, &files.show(&rel, &source), diags)?;
+    if let Some(b) = &builtin {
+        own.overlay(b);
+    }
+    Some(own)
+}
+
 /// Loads the strings of each locale in `codes` (source locale first).
-pub fn load(theme_dir: &Path, site_root: &Path, codes: &[&str], diags: &mut Vec<Diagnostic>) -> Vec<Strings> {
-    let read = |code: &str, diags: &mut Vec<Diagnostic>| {
-        let p = theme_dir.join("i18n").join(format!("{code}.toml"));
-        let display = crate::discover::display_path(site_root, &p);
-        load_file(&p, &display, diags)
-    };
-    let source = read(codes[0], diags)
-        .or_else(|| read("en-us", diags))
+pub fn load(files: &ThemeFiles, codes: &[&str], diags: &mut Vec<Diagnostic>) -> Vec<Strings> {
+    let source = read(files, codes[0], diags)
+        .or_else(|| read(files, "en-us", diags))
         .unwrap_or_default();
     codes
         .iter()
@@ -127,7 +152,7 @@ pub fn load(theme_dir: &Path, site_root: &Path, codes: &[&str], diags: &mut Vec<
             if i == 0 {
                 return source.clone();
             }
-            let mut s = read(code, diags).unwrap_or_default();
+            let mut s = read(files, code, diags).unwrap_or_default();
             s.overlay(&source);
             s
         })

@@ -23,4 +23,5 @@ pub mod serve;
 pub mod site;
 pub mod sitemap;
 pub mod template_guard;
+pub mod theme;
 pub mod toc;

@@ -101,9 +101,33 @@ enum Command {
         #[arg(long)]
         open: bool,
     },
+    /// The theme: write the built-in one out to customize it.
+    Theme {
+        #[command(subcommand)]
+        command: ThemeCommand,
+    },
     /// Write the syntax highlighting stylesheets (light and dark) into DIR.
     #[command(hide = true)]
     ThemeCss { dir: PathBuf },
+}
+
+#[derive(Subcommand)]
+enum ThemeCommand {
+    /// Write the built-in theme into SITE/themes/NAME/ (templates, static
+    /// files, strings) to customize it. Files left there override the
+    /// built-in ones one by one, so you may delete the ones you keep as they
+    /// are. Refuses to overwrite existing files unless --force.
+    Eject {
+        /// The theme folder's name [default: the site's `theme`, else
+        /// "default"].
+        name: Option<String>,
+        /// The site folder (the one holding polydoc.toml).
+        #[arg(long, default_value = ".")]
+        site: PathBuf,
+        /// Overwrite files that already exist.
+        #[arg(long)]
+        force: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -151,6 +175,9 @@ fn main() -> ExitCode {
             L10nCommand::Status { site, format } => l10n_status(&site, format),
             L10nCommand::MarkCurrent { paths, date } => mark_current(paths, date.as_deref()),
         },
+        Command::Theme {
+            command: ThemeCommand::Eject { name, site, force },
+        } => theme_eject(&site, name, force),
         Command::ThemeCss { dir } => theme_css(&dir),
         Command::Serve {
             site,
@@ -339,6 +366,57 @@ fn mark_current(mut paths: Vec<PathBuf>, date: Option<&str>) -> ExitCode {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
+    }
+}
+
+fn theme_eject(site: &Path, name: Option<String>, force: bool) -> ExitCode {
+    let config = match polydoc::config::Config::load(site) {
+        Ok(c) => c,
+        Err(d) => {
+            eprint!("{}", d.render(site));
+            return ExitCode::from(2);
+        }
+    };
+    let name = name.unwrap_or_else(|| config.theme.clone());
+    if name.is_empty() || name.contains(['/', '\\']) || name.starts_with('.') {
+        eprintln!("error: theme name `{name}` must be a folder name (no `/`, not starting with `.`)");
+        return ExitCode::from(2);
+    }
+    match polydoc::theme::eject(site, &name, force) {
+        Ok(e) if e.written.is_empty() => {
+            eprintln!(
+                "error: {} file(s) of the theme already exist in themes/{name}/; nothing was written:",
+                e.existing.len()
+            );
+            for f in e.existing.iter().take(10) {
+                eprintln!("  {f}");
+            }
+            if e.existing.len() > 10 {
+                eprintln!("  ... and {} more", e.existing.len() - 10);
+            }
+            eprintln!("  = help: add --force to overwrite them, or eject under another name");
+            ExitCode::from(1)
+        }
+        Ok(e) => {
+            eprintln!(
+                "wrote the built-in theme to themes/{name}/ ({} files{})",
+                e.written.len(),
+                if e.existing.is_empty() {
+                    String::new()
+                } else {
+                    format!(", {} overwritten", e.existing.len())
+                }
+            );
+            if name != config.theme {
+                eprintln!("to use it, set `theme = \"{name}\"` in polydoc.toml");
+            }
+            eprintln!("files you keep unchanged may be deleted: the built-in ones stand in for them");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: cannot write themes/{name}/: {e}");
+            ExitCode::from(2)
+        }
     }
 }
 

@@ -4,56 +4,55 @@
 
 use crate::config::Config;
 use crate::diagnostics::Diagnostic;
-use crate::discover::display_path;
 use crate::i18n::{self, Strings};
 use crate::markdown::highlight::html_escape;
+use crate::theme::ThemeFiles;
 use serde_json::{json, Map, Value};
 use std::error::Error as _;
-use std::path::PathBuf;
 use tera::Tera;
 
 pub const TEMPLATES: [&str; 5] = ["base.html", "page.html", "home.html", "404.html", "redirect.html"];
 
 pub struct Theme {
     tera: Tera,
-    pub dir: PathBuf,
+    /// The theme's files: the site's `themes/<name>/` over the built-in theme.
+    pub files: ThemeFiles,
     pub strings: Vec<Strings>,
 }
 
 impl Theme {
     pub fn load(config: &Config, diags: &mut Vec<Diagnostic>) -> Result<Theme, Diagnostic> {
-        let dir = config.theme_dir();
-        let tdir = dir.join("templates");
-        let shown = display_path(&config.site_root, &tdir);
-        if !tdir.is_dir() {
-            return Err(Diagnostic::error("theme", shown, format!("theme `{}` has no templates folder", config.theme))
-                .help("create themes/<theme>/templates/ with base.html, page.html, home.html, 404.html, redirect.html, or set `theme` in polydoc.toml"));
-        }
-        let mut files = Vec::new();
-        for entry in std::fs::read_dir(&tdir).map_err(|e| Diagnostic::error("theme", &shown, e.to_string()))? {
-            let path = entry
-                .map_err(|e| Diagnostic::error("theme", &shown, e.to_string()))?
-                .path();
-            if path.extension().is_some_and(|e| e == "html") {
-                let name = path.file_name().unwrap().to_string_lossy().into_owned();
-                files.push((path, Some(name)));
+        let files = ThemeFiles::for_site(config)?;
+        let mut templates = Vec::new();
+        for (rel, source) in files.list("templates") {
+            if !rel.ends_with(".html") {
+                continue;
             }
+            let shown = files.show(&format!("templates/{rel}"), &source);
+            let text = source
+                .read_string()
+                .map_err(|e| Diagnostic::error("theme", &shown, format!("cannot read the template: {e}")))?;
+            templates.push((rel, text, shown));
         }
         let mut tera = Tera::default();
         // Tera's default also escapes `/`, which is valid but makes every URL unreadable.
         tera.set_escape_fn(html_escape);
-        tera.add_template_files(files).map_err(|e| {
-            Diagnostic::error(
-                "template",
-                shown.clone(),
-                format!("theme template does not compile: {}", chain(&e)),
-            )
-        })?;
+        tera.add_raw_templates(templates.iter().map(|(name, text, _)| (name.as_str(), text.as_str())))
+            .map_err(|e| {
+                // Tera names the template at fault; point at its file.
+                let msg = chain(&e);
+                let at = templates
+                    .iter()
+                    .find(|(name, _, _)| msg.contains(&format!("'{name}'")))
+                    .map(|(_, _, shown)| shown.clone())
+                    .unwrap_or_else(|| files.shown.clone());
+                Diagnostic::error("template", at, format!("theme template does not compile: {msg}"))
+            })?;
         for name in TEMPLATES {
             if tera.get_template(name).is_err() {
                 return Err(Diagnostic::error(
                     "template",
-                    format!("{shown}/{name}"),
+                    format!("{}/templates/{name}", files.shown),
                     format!("the theme has no `{name}`"),
                 ));
             }
@@ -64,7 +63,7 @@ impl Theme {
                 tera.add_raw_template(name, text).map_err(|e| {
                     Diagnostic::error(
                         "template",
-                        shown.clone(),
+                        files.shown.clone(),
                         format!("built-in template {name} does not fit this theme: {}", chain(&e)),
                     )
                 })?;
@@ -73,8 +72,8 @@ impl Theme {
         // A macro that calls itself without end is an error, not a crash.
         crate::template_guard::install(&mut tera);
         let codes: Vec<&str> = config.locales.iter().map(|l| l.code.as_str()).collect();
-        let strings = i18n::load(&dir, &config.site_root, &codes, diags);
-        Ok(Theme { tera, dir, strings })
+        let strings = i18n::load(&files, &codes, diags);
+        Ok(Theme { tera, files, strings })
     }
 
     /// Whether the theme has an optional template (e.g. `search.html`).
