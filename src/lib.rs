@@ -9,6 +9,7 @@ pub mod docfx_json;
 pub mod fence;
 pub mod frontmatter;
 pub mod i18n;
+pub mod init;
 pub mod l10n;
 pub mod landing;
 pub mod links;

@@ -101,6 +101,16 @@ enum Command {
         #[arg(long)]
         open: bool,
     },
+    /// Start a new site in DIR: polydoc.toml, an article and a toc.yml per
+    /// locale, and a .gitignore for output/. It builds as it is.
+    Init {
+        /// The folder to create the site in (created if missing).
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// Locale codes, the source first.
+        #[arg(long, value_delimiter = ',', default_value = "en-us")]
+        locales: Vec<String>,
+    },
     /// The theme: write the built-in one out to customize it.
     Theme {
         #[command(subcommand)]
@@ -175,6 +185,7 @@ fn main() -> ExitCode {
             L10nCommand::Status { site, format } => l10n_status(&site, format),
             L10nCommand::MarkCurrent { paths, date } => mark_current(paths, date.as_deref()),
         },
+        Command::Init { dir, locales } => init(&dir, &locales),
         Command::Theme {
             command: ThemeCommand::Eject { name, site, force },
         } => theme_eject(&site, name, force),
@@ -366,6 +377,27 @@ fn mark_current(mut paths: Vec<PathBuf>, date: Option<&str>) -> ExitCode {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
+    }
+}
+
+fn init(dir: &Path, locales: &[String]) -> ExitCode {
+    match polydoc::init::init(dir, locales, polydoc::l10n::mark::today()) {
+        Ok(done) => {
+            for f in &done.written {
+                eprintln!("  wrote {f}");
+            }
+            let shown = dir.display();
+            for c in &done.untranslated {
+                eprintln!("note: polydoc has no starter words in {c}: its articles are in English, to be translated");
+            }
+            eprintln!("a new site is ready in {shown}; preview it with:\n  polydoc serve {shown}");
+            eprintln!("then set `base_url` in {shown}/polydoc.toml to the address it will be published at");
+            ExitCode::SUCCESS
+        }
+        Err(d) => {
+            eprint!("{}", d.render(dir));
+            ExitCode::from(2)
+        }
     }
 }
 
