@@ -85,14 +85,15 @@ impl Diagnostic {
         let _ = writeln!(out, "  --> {}", self.location());
         if self.line > 0 && !self.file.is_empty() {
             if let Some(text) = source_line(&site_root.join(&self.file), self.line) {
+                let (text, column) = excerpt(&text, self.column);
                 let gutter = self.line.to_string();
                 let pad = " ".repeat(gutter.len());
                 let _ = writeln!(out, "{pad} |");
                 let _ = writeln!(out, "{gutter} | {}", text.trim_end());
-                if self.column > 0 {
+                if column > 0 {
                     let caret_pad: String = text
                         .chars()
-                        .take(self.column - 1)
+                        .take(column - 1)
                         .map(|c| if c == '\t' { '\t' } else { ' ' })
                         .collect();
                     let _ = writeln!(out, "{pad} | {caret_pad}^");
@@ -104,6 +105,36 @@ impl Diagnostic {
         }
         out
     }
+}
+
+/// Longest source line shown in full, in characters.
+const EXCERPT_CHARS: usize = 160;
+
+/// A long line cut to a window around `column` (1-based, 0: none), with
+/// `…` where it was cut; returns the text and the column in it.
+fn excerpt(line: &str, column: usize) -> (String, usize) {
+    let count = line.chars().count();
+    if count <= EXCERPT_CHARS {
+        return (line.to_string(), column);
+    }
+    let start = column
+        .saturating_sub(1)
+        .saturating_sub(EXCERPT_CHARS / 2)
+        .min(count - EXCERPT_CHARS);
+    let mut out = String::new();
+    if start > 0 {
+        out.push('…');
+    }
+    out.extend(line.chars().skip(start).take(EXCERPT_CHARS));
+    if start + EXCERPT_CHARS < count {
+        out.push('…');
+    }
+    let column = if column == 0 {
+        0
+    } else {
+        column - start + usize::from(start > 0)
+    };
+    (out, column)
 }
 
 fn source_line(path: &Path, line: usize) -> Option<String> {
@@ -139,4 +170,24 @@ pub fn sort(diags: &mut [Diagnostic]) {
     diags.sort_by(|a, b| {
         (&a.file, a.line, a.column, a.severity, &a.message).cmp(&(&b.file, b.line, b.column, b.severity, &b.message))
     });
+}
+
+#[cfg(test)]
+mod excerpt_tests {
+    use super::excerpt;
+
+    #[test]
+    fn long_lines_are_cut_around_the_column() {
+        let line = format!("x: {}", "[".repeat(100_000));
+        let (text, col) = excerpt(&line, 50_000);
+        assert!(text.chars().count() <= 162, "{}", text.len());
+        assert!(text.starts_with('…') && text.ends_with('…'));
+        assert_eq!(text.chars().nth(col - 1), Some('['));
+        let (text, col) = excerpt("short", 3);
+        assert_eq!((text.as_str(), col), ("short", 3));
+        let line = format!("{}END", "a".repeat(300));
+        let (text, col) = excerpt(&line, 301);
+        assert_eq!(text.chars().nth(col - 1), Some('E'));
+        assert!(text.ends_with("END"));
+    }
 }

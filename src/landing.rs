@@ -81,6 +81,10 @@ fn classify(config: &Config, f: SourceFile, diags: &mut Vec<Diagnostic>) -> Kind
         );
         return Kind::Skip;
     }
+    if let Err(d) = crate::frontmatter::check_depth(&text, 1, &f.display, "yaml") {
+        diags.push(d);
+        return Kind::Skip;
+    }
     let doc: Value = match serde_yaml::from_str(&text) {
         Ok(v) => v,
         Err(e) => {

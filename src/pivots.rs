@@ -79,6 +79,10 @@ impl PivotGroups {
                 return PivotGroups::default();
             }
         };
+        if let Err(d) = crate::frontmatter::check_depth(&text, 1, &display, "pivots") {
+            diags.push(d);
+            return PivotGroups::default();
+        }
         match serde_yaml::from_str::<File>(text.trim_start_matches('\u{FEFF}')) {
             Ok(f) => PivotGroups {
                 groups: f.groups.into_iter().map(|g| (g.id.clone(), g)).collect(),

@@ -76,16 +76,17 @@ impl Nav {
         }
         let source_tocs = toc_files(&config.locales[0].root, site, 0);
         let resolver = Resolver { config, site, index };
+        let mut loader = Loader::default();
         for (li, locale) in config.locales.iter().enumerate() {
             let mut ln = LocaleNav::default();
             for rel in &source_tocs {
                 let own = locale.root.join(rel);
                 let (raw, translated) = if li != 0 && own.is_file() {
-                    (load(config, &own, rel, &locale.root, diags), true)
+                    (loader.load(config, &own, rel, &locale.root, diags), true)
                 } else {
                     let src = config.locales[0].root.join(rel);
                     let mut d = Vec::new();
-                    let raw = load(config, &src, rel, &config.locales[0].root, &mut d);
+                    let raw = loader.load(config, &src, rel, &config.locales[0].root, &mut d);
                     if li == 0 {
                         diags.extend(d);
                     }
@@ -207,117 +208,165 @@ fn display(config: &Config, p: &Path) -> String {
     crate::discover::display_path(&config.site_root, p)
 }
 
-/// Reads a TOC file (`rel` inside the locale tree at `root`), with its
-/// nested TOC files expanded.
-fn load(config: &Config, path: &Path, rel: &str, root: &Path, diags: &mut Vec<Diagnostic>) -> Vec<RawItem> {
-    let mut stack = Vec::new();
-    load_inner(config, path, rel, root, diags, &mut stack)
+/// Entries one TOC may have with its nested TOC files expanded.
+const MAX_TOC_ITEMS: usize = 20_000;
+
+/// Reads TOC files, each once per build: a nested TOC file referenced many
+/// times is read, parsed and expanded once, and a TOC is cut (with an error
+/// at the reference) when it would grow past `MAX_TOC_ITEMS` entries.
+#[derive(Default)]
+struct Loader {
+    /// TOC files with their nested TOC files expanded.
+    expanded: HashMap<PathBuf, Vec<RawItem>>,
+    /// Entries of the TOC being loaded so far.
+    used: usize,
+    stack: Vec<PathBuf>,
 }
 
-fn load_inner(
-    config: &Config,
-    path: &Path,
-    rel: &str,
-    root: &Path,
-    diags: &mut Vec<Diagnostic>,
-    stack: &mut Vec<PathBuf>,
-) -> Vec<RawItem> {
-    let shown = display(config, path);
-    let text = match config.fence.read_to_string(path) {
-        Ok(t) => t.trim_start_matches('\u{FEFF}').to_string(),
-        Err(e) => {
+fn count(items: &[RawItem]) -> usize {
+    items.iter().map(|i| 1 + count(&i.items)).sum()
+}
+
+impl Loader {
+    /// Reads a TOC file (`rel` inside the locale tree at `root`), with its
+    /// nested TOC files expanded.
+    fn load(
+        &mut self,
+        config: &Config,
+        path: &Path,
+        rel: &str,
+        root: &Path,
+        diags: &mut Vec<Diagnostic>,
+    ) -> Vec<RawItem> {
+        self.used = 0;
+        self.stack.clear();
+        self.load_inner(config, path, rel, root, diags)
+    }
+
+    fn load_inner(
+        &mut self,
+        config: &Config,
+        path: &Path,
+        rel: &str,
+        root: &Path,
+        diags: &mut Vec<Diagnostic>,
+    ) -> Vec<RawItem> {
+        if let Some(items) = self.expanded.get(path) {
+            return items.clone();
+        }
+        let shown = display(config, path);
+        let text = match config.fence.read_to_string(path) {
+            Ok(t) => t.trim_start_matches('\u{FEFF}').to_string(),
+            Err(e) => {
+                diags.push(Diagnostic::error(
+                    "toc",
+                    shown,
+                    format!("cannot read the TOC file: {e}"),
+                ));
+                return Vec::new();
+            }
+        };
+        if self.stack.contains(&path.to_path_buf()) {
             diags.push(Diagnostic::error(
                 "toc",
                 shown,
-                format!("cannot read the TOC file: {e}"),
+                "this TOC file includes itself through nested TOC references",
             ));
             return Vec::new();
         }
-    };
-    if stack.contains(&path.to_path_buf()) {
-        diags.push(Diagnostic::error(
-            "toc",
-            shown,
-            "this TOC file includes itself through nested TOC references",
-        ));
-        return Vec::new();
-    }
-    stack.push(path.to_path_buf());
-    let mut items = if rel.to_ascii_lowercase().ends_with(".md") {
-        parse_md(&text, rel)
-    } else {
-        parse_yml(&text, rel, &shown, diags)
-    };
-    expand_nested(config, &mut items, root, diags, stack);
-    stack.pop();
-    items
-}
-
-/// Replaces `href: sub/toc.yml` / `tocHref:` entries with the nested file's
-/// items, and `href: folder/` with the folder TOC's first link.
-fn expand_nested(
-    config: &Config,
-    items: &mut [RawItem],
-    root: &Path,
-    diags: &mut Vec<Diagnostic>,
-    stack: &mut Vec<PathBuf>,
-) {
-    for it in items.iter_mut() {
-        expand_nested(config, &mut it.items, root, diags, stack);
-        let Some(dest) = it.dest.clone() else { continue };
-        let Some(nested) = dest.strip_prefix("\u{0}toc:") else {
-            continue;
-        };
-        let (toc, topic) = match nested.split_once('\u{0}') {
-            Some((a, b)) => (a.to_string(), (!b.is_empty()).then(|| b.to_string())),
-            None => (nested.to_string(), None),
-        };
-        let Some(nested_rel) = crate::links::join_rel(&it.toc_rel, &toc) else {
-            diags.push(
-                Diagnostic::error(
-                    "toc",
-                    display(config, &root.join(&it.toc_rel)),
-                    format!("`{toc}` is outside the locale folder"),
-                )
-                .at(it.line, it.column),
-            );
-            it.dest = topic;
-            continue;
-        };
-        let folder = toc.ends_with('/');
-        let file = if folder {
-            TOC_NAMES
-                .iter()
-                .map(|n| format!("{nested_rel}{n}"))
-                .find(|r| root.join(r).is_file())
+        self.stack.push(path.to_path_buf());
+        let mut items = if rel.to_ascii_lowercase().ends_with(".md") {
+            parse_md(&text, rel)
         } else {
-            Some(nested_rel.clone())
+            parse_yml(&text, rel, &shown, diags)
         };
-        match file.filter(|r| root.join(r).is_file()) {
-            Some(r) => {
-                let children = load_inner(config, &root.join(&r), &r, root, diags, stack);
-                if folder {
-                    // A folder link: the item points at the folder TOC's first page.
-                    it.dest = topic.or_else(|| first_dest(&children).map(|(d, base)| rebase(&d, &base, &it.toc_rel)));
-                    if it.dest.is_none() {
-                        it.dest = Some(toc.clone());
-                    }
-                } else {
-                    it.dest = topic;
-                    it.items.extend(children);
-                }
-            }
-            None if folder => it.dest = Some(topic.unwrap_or(toc)),
-            None => {
+        self.used += count(&items);
+        self.expand_nested(config, &mut items, root, diags);
+        self.stack.pop();
+        self.expanded.insert(path.to_path_buf(), items.clone());
+        items
+    }
+
+    /// Replaces `href: sub/toc.yml` / `tocHref:` entries with the nested file's
+    /// items, and `href: folder/` with the folder TOC's first link.
+    fn expand_nested(&mut self, config: &Config, items: &mut [RawItem], root: &Path, diags: &mut Vec<Diagnostic>) {
+        for it in items.iter_mut() {
+            self.expand_nested(config, &mut it.items, root, diags);
+            let Some(dest) = it.dest.clone() else { continue };
+            let Some(nested) = dest.strip_prefix("\u{0}toc:") else {
+                continue;
+            };
+            let (toc, topic) = match nested.split_once('\u{0}') {
+                Some((a, b)) => (a.to_string(), (!b.is_empty()).then(|| b.to_string())),
+                None => (nested.to_string(), None),
+            };
+            let Some(nested_rel) = crate::links::join_rel(&it.toc_rel, &toc) else {
                 diags.push(
                     Diagnostic::error(
-                        "link-missing-file",
+                        "toc",
                         display(config, &root.join(&it.toc_rel)),
-                        format!("TOC entry \"{}\": no TOC file `{toc}`", it.name),
+                        format!("`{toc}` is outside the locale folder"),
                     )
                     .at(it.line, it.column),
                 );
                 it.dest = topic;
+                continue;
+            };
+            let folder = toc.ends_with('/');
+            let file = if folder {
+                TOC_NAMES
+                    .iter()
+                    .map(|n| format!("{nested_rel}{n}"))
+                    .find(|r| root.join(r).is_file())
+            } else {
+                Some(nested_rel.clone())
+            };
+            match file.filter(|r| root.join(r).is_file()) {
+                Some(r) => {
+                    let cached = self.expanded.contains_key(&root.join(&r));
+                    let children = self.load_inner(config, &root.join(&r), &r, root, diags);
+                    if folder {
+                        // A folder link: the item points at the folder TOC's first page.
+                        it.dest =
+                            topic.or_else(|| first_dest(&children).map(|(d, base)| rebase(&d, &base, &it.toc_rel)));
+                        if it.dest.is_none() {
+                            it.dest = Some(toc.clone());
+                        }
+                    } else {
+                        // A fresh load counted its entries as it went.
+                        let n = if cached { count(&children) } else { 0 };
+                        if self.used + n > MAX_TOC_ITEMS {
+                            diags.push(
+                                Diagnostic::error(
+                                    "toc",
+                                    display(config, &root.join(&it.toc_rel)),
+                                    format!(
+                                        "TOC entry \"{}\": with `{toc}` expanded the TOC would have more than {MAX_TOC_ITEMS} entries; it is left out",
+                                        it.name
+                                    ),
+                                )
+                                .at(it.line, it.column)
+                                .help("nested TOC files are referenced too many times (a TOC that references others several times, over several levels)"),
+                            );
+                        } else {
+                            self.used += n;
+                            it.items.extend(children);
+                        }
+                        it.dest = topic;
+                    }
+                }
+                None if folder => it.dest = Some(topic.unwrap_or(toc)),
+                None => {
+                    diags.push(
+                        Diagnostic::error(
+                            "link-missing-file",
+                            display(config, &root.join(&it.toc_rel)),
+                            format!("TOC entry \"{}\": no TOC file `{toc}`", it.name),
+                        )
+                        .at(it.line, it.column),
+                    );
+                    it.dest = topic;
+                }
             }
         }
     }
@@ -415,6 +464,10 @@ fn mark_toc_ref(href: &str, topic: Option<&str>) -> String {
 }
 
 fn parse_yml(text: &str, rel: &str, shown: &str, diags: &mut Vec<Diagnostic>) -> Vec<RawItem> {
+    if let Err(d) = crate::frontmatter::check_depth(text, 1, shown, "toc") {
+        diags.push(d);
+        return Vec::new();
+    }
     let doc: Yaml = match serde_yaml::from_str(text) {
         Ok(v) => v,
         Err(e) => {

@@ -184,3 +184,79 @@ fn an_out_folder_through_a_link_into_the_sources_is_refused_on_its_real_path() {
     assert_eq!(r.code, 0, "{r}");
     assert!(site.outside("elsewhere/site-out/en-us/a/index.html").is_file());
 }
+
+// Cost grows linearly with the input ------------------------------------------
+
+/// Runs `polydoc build` and returns the run and how long it took. The bounds
+/// the tests use are generous (debug build, busy machine): the inputs took
+/// minutes or forever before.
+fn timed_build(site: &Site) -> (Run, std::time::Duration) {
+    let start = std::time::Instant::now();
+    let r = site.run(&["build"]);
+    (r, start.elapsed())
+}
+
+#[test]
+fn deeply_nested_yaml_flow_collections_are_refused_quickly_with_a_short_excerpt() {
+    let site = Site::new(&[("en-us", "English")]);
+    let deep = format!("x: {}{}", "[".repeat(100_000), "]".repeat(100_000));
+    site.write("articles/en-us/a.md", &format!("---\ntitle: A\n{deep}\n---\n# A\n"));
+    site.write("articles/en-us/b.md", &article("B", "# B\n"));
+    let (r, took) = timed_build(&site);
+    assert!(took.as_secs() < 20, "took {took:?}");
+    assert_eq!(r.code, 1, "{r}");
+    assert_contains(&r.stderr, "articles/en-us/a.md:3:68");
+    assert_contains(&r.stderr, "more than 64 deep");
+    assert!(r.stderr.len() < 4000, "the excerpt is capped: {} bytes", r.stderr.len());
+    assert!(site.exists(&format!("output/{}", page_file("en-us", "b.md"))));
+}
+
+#[test]
+fn include_fan_out_is_expanded_once_per_file_and_capped_at_the_include_that_crosses() {
+    let site = Site::new(&[("en-us", "English")]);
+    for k in 0..9 {
+        let line = format!("[!INCLUDE [next](f{}.md)]\n\n", k + 1);
+        site.write(&format!("articles/en-us/includes/f{k}.md"), &line.repeat(10));
+    }
+    site.write("articles/en-us/includes/f9.md", "Leaf paragraph of the fan-out.\n");
+    site.write(
+        "articles/en-us/a.md",
+        &article("A", "# A\n\n[!INCLUDE [top](includes/f0.md)]\n"),
+    );
+    site.write(
+        "articles/en-us/b.md",
+        &article("B", "# B\n\n[!INCLUDE [small](includes/f7.md)]\n"),
+    );
+    let (r, took) = timed_build(&site);
+    assert!(took.as_secs() < 30, "took {took:?}");
+    assert_eq!(r.code, 1, "{r}");
+    assert_contains(&r.stderr, "error[include-too-large]");
+    assert_contains(&r.stderr, "larger than 4 MiB");
+    // 100 leaves: far under the limit, expanded in full.
+    let b = site.read(&format!("output/{}", page_file("en-us", "b.md")));
+    assert_eq!(b.matches("Leaf paragraph of the fan-out.").count(), 100);
+}
+
+#[test]
+fn toc_fan_out_loads_each_file_once_and_is_capped_at_the_reference_that_crosses() {
+    let site = Site::new(&[("en-us", "English")]);
+    site.write("articles/en-us/a.md", &article("A", "# A\n"));
+    let mut dir = String::new();
+    for level in 0..13 {
+        let entries: String = (0..4)
+            .map(|i| format!("- name: Level {level} entry {i}\n  href: l{}/toc.yml\n", level + 1))
+            .collect();
+        site.write(&format!("articles/en-us/{dir}toc.yml"), &entries);
+        dir.push_str(&format!("l{}/", level + 1));
+    }
+    // The deepest file links to the page (relative to itself).
+    let up = "../".repeat(13);
+    site.write(
+        &format!("articles/en-us/{dir}toc.yml"),
+        &format!("- name: Page\n  href: {up}a.md\n"),
+    );
+    let (r, took) = timed_build(&site);
+    assert!(took.as_secs() < 30, "took {took:?}");
+    assert_eq!(r.code, 1, "{r}");
+    assert_contains(&r.stderr, "more than 20000 entries");
+}

@@ -5,7 +5,7 @@
 //! resolve relative to it and its diagnostics point into it.
 
 use super::prepare::{Directive, Kind};
-use super::{Doc, Ev, MAX_INCLUDE_DEPTH};
+use super::{Doc, Ev, MAX_INCLUDED_BYTES, MAX_INCLUDE_DEPTH};
 use pulldown_cmark::{Event, Tag, TagEnd};
 use std::path::{Path, PathBuf};
 
@@ -158,6 +158,13 @@ fn load(doc: &mut Doc, file: usize, d: &Directive) -> Option<Vec<Ev>> {
         );
         return None;
     }
+    // Each file is expanded once per page; a repeat reuses its events (and
+    // its diagnostics are not repeated). Expansions that numbered tab groups
+    // or image descriptions are not reused: their IDs must stay unique.
+    if let Some((evs, size)) = doc.include_cache.get(&abs) {
+        let (evs, size) = (evs.clone(), *size);
+        return charge(doc, file, d, size).then_some(evs);
+    }
     let bytes = match read(doc, &abs) {
         Ok(b) => b,
         Err(e) => {
@@ -184,8 +191,40 @@ fn load(doc: &mut Doc, file: usize, d: &Directive) -> Option<Vec<Ev>> {
     let text = text.strip_prefix('\u{FEFF}').map(str::to_owned).unwrap_or(text);
     // Learn's include files often carry front matter: it is not content.
     let start = crate::frontmatter::split(&text).body_offset;
+    if !charge(doc, file, d, text.len()) {
+        return None;
+    }
     let display = show(doc, &abs);
-    Some(doc.load(abs, display, rel, text, start))
+    let before = (doc.included_bytes - text.len(), doc.tab_groups, doc.descriptions);
+    let evs = doc.load(abs.clone(), display, rel, text, start);
+    if (doc.tab_groups, doc.descriptions) == (before.1, before.2) {
+        let size = doc.included_bytes - before.0;
+        doc.include_cache.insert(abs, (evs.clone(), size));
+    }
+    Some(evs)
+}
+
+/// Counts `size` included bytes against the page's limit; past it, an
+/// error at the include that crosses it.
+fn charge(doc: &mut Doc, file: usize, d: &Directive, size: usize) -> bool {
+    let Kind::Include { path, path_off } = &d.kind else {
+        return false;
+    };
+    if doc.included_bytes + size > MAX_INCLUDED_BYTES {
+        doc.error(
+            file,
+            *path_off,
+            "include-too-large",
+            format!(
+                "including `{path}` here makes the page's Markdown larger than {} MiB; it is not included",
+                MAX_INCLUDED_BYTES >> 20
+            ),
+            "includes repeat too often (an include that includes others many times, over several levels)",
+        );
+        return false;
+    }
+    doc.included_bytes += size;
+    true
 }
 
 pub fn block(doc: &mut Doc, file: usize, d: &Directive, out: &mut Vec<Ev>) {

@@ -97,6 +97,10 @@ pub struct Doc<'a> {
     descriptions: usize,
     /// Every `:::zone pivot` ID used, with where it is written.
     pub pivots: Vec<PivotUse>,
+    /// Bytes of Markdown included into the page so far (repeats counted).
+    included_bytes: usize,
+    /// Each included file expanded once: its events and included bytes.
+    include_cache: std::collections::HashMap<PathBuf, (Vec<Ev>, usize)>,
 }
 
 /// A pivot ID used by a `:::zone pivot="..."`.
@@ -109,6 +113,8 @@ pub struct PivotUse {
 }
 
 const MAX_INCLUDE_DEPTH: usize = 10;
+/// Markdown a page may include in all (repeated includes counted each time).
+const MAX_INCLUDED_BYTES: usize = 4 << 20;
 
 impl<'a> Doc<'a> {
     pub fn new(env: Option<Env<'a>>) -> Doc<'a> {
@@ -120,6 +126,8 @@ impl<'a> Doc<'a> {
             tab_groups: 0,
             descriptions: 0,
             pivots: Vec::new(),
+            included_bytes: 0,
+            include_cache: Default::default(),
         }
     }
 
