@@ -30,11 +30,16 @@ struct Response {
 }
 
 fn request(port: u16, method: &str, path: &str) -> Option<Response> {
+    request_for(port, "localhost", method, path)
+}
+
+/// A request with its own `Host` header.
+fn request_for(port: u16, host: &str, method: &str, path: &str) -> Option<Response> {
     let mut s = TcpStream::connect(("127.0.0.1", port)).ok()?;
     s.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
     write!(
         s,
-        "{method} {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+        "{method} {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
     )
     .ok()?;
     let mut buf = Vec::new();
@@ -354,4 +359,71 @@ fn a_top_level_folder_made_after_start_up_is_watched() {
     eventually("an edit inside it", || {
         get(s.port, "/en-us/setup/").body.contains("Edited later.")
     });
+}
+
+#[test]
+fn requests_for_other_hosts_are_refused_and_redirects_stay_on_the_origin() {
+    let site = fixture();
+    let s = serve(&site);
+    let port = s.port;
+    for host in [
+        "evil.example",
+        &format!("evil.example:{port}"),
+        "192.168.0.9",
+        "localhost.evil.example",
+    ] {
+        let r = request_for(port, host, "GET", "/en-us/guide/setup/").unwrap();
+        assert_eq!(r.status, 403, "{host}");
+        assert!(!r.body.contains("First version."), "{host}");
+    }
+    for host in [
+        format!("127.0.0.1:{port}"),
+        format!("localhost:{port}"),
+        format!("[::1]:{port}"),
+    ] {
+        let r = request_for(port, &host, "GET", "/en-us/guide/setup/").unwrap();
+        assert_eq!(r.status, 200, "{host}");
+    }
+    // `//en-us` is a path, not a host: the redirect keeps one slash.
+    for path in ["//en-us", "///en-us/guide"] {
+        let r = get(port, path);
+        assert_eq!(r.status, 301, "{path}");
+        let location = r.head.lines().find_map(|l| l.strip_prefix("Location: ")).unwrap();
+        assert!(
+            location.starts_with('/') && !location.starts_with("//"),
+            "{path}: {location}"
+        );
+    }
+}
+
+#[test]
+fn a_page_with_broken_yaml_keeps_its_last_good_version_and_a_deleted_output_recovers() {
+    let site = fixture();
+    let s = serve(&site);
+    assert!(get(s.port, "/en-us/guide/policy/").body.contains("A policy."));
+    site.write(
+        "articles/en-us/guide/policy.md",
+        "---\ntitle: [broken\n---\n# Policy\n\nHalf-typed.\n",
+    );
+    eventually("the error", || {
+        get(s.port, "/__polydoc/status").body.contains("policy.md:2:8")
+    });
+    let page = get(s.port, "/en-us/guide/policy/");
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("A policy."), "the last good version is served");
+    // The output folder deleted while serving: the next rebuild writes it all.
+    std::fs::remove_dir_all(site.path("output")).unwrap();
+    site.write(
+        "articles/en-us/guide/setup.md",
+        &article("Setup", "# Setup\n\nAfter the output was deleted.\n\n## Install\n"),
+    );
+    eventually("the rebuilt page", || {
+        get(s.port, "/en-us/guide/setup/")
+            .body
+            .contains("After the output was deleted.")
+    });
+    assert_eq!(get(s.port, "/en-us/").status, 200);
+    assert_eq!(get(s.port, "/nl-nl/guide/setup/").status, 200);
+    assert!(get(s.port, "/en-us/guide/policy/").body.contains("A policy."));
+    assert!(site.exists("output/.polydoc-output"));
 }

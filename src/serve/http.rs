@@ -31,11 +31,12 @@ impl Shared {
 }
 
 pub fn serve(listener: TcpListener, root: PathBuf, shared: Arc<Shared>) {
+    let loopback = listener.local_addr().map_or(true, |a| a.ip().is_loopback());
     for stream in listener.incoming().flatten() {
         let root = root.clone();
         let shared = shared.clone();
         std::thread::spawn(move || {
-            let _ = handle(stream, &root, &shared);
+            let _ = handle(stream, &root, &shared, loopback);
         });
     }
 }
@@ -43,6 +44,36 @@ pub fn serve(listener: TcpListener, root: PathBuf, shared: Arc<Shared>) {
 struct Request {
     method: String,
     path: String,
+    host: Option<String>,
+}
+
+/// Whether a request's `Host` may be answered. A page on any web site can
+/// make the browser send requests to the preview under its own host name
+/// (DNS rebinding) and read the answers: only loopback names and addresses
+/// are answered, and IP addresses when serving on another interface
+/// (`--bind`). No `Host` at all (HTTP/1.0 tools) is not a browser.
+pub fn host_allowed(host: Option<&str>, loopback_only: bool) -> bool {
+    let Some(host) = host else { return true };
+    let host = host.trim().to_ascii_lowercase();
+    let name = if let Some(rest) = host.strip_prefix('[') {
+        match rest.split_once(']') {
+            Some((ip, _)) => ip.to_string(),
+            None => return false,
+        }
+    } else {
+        match host.rsplit_once(':') {
+            Some((h, port)) if port.bytes().all(|b| b.is_ascii_digit()) => h.to_string(),
+            _ => host.clone(),
+        }
+    };
+    let name = name.trim_end_matches('.');
+    if name == "localhost" || name.ends_with(".localhost") {
+        return true;
+    }
+    match name.parse::<std::net::IpAddr>() {
+        Ok(ip) => ip.is_loopback() || !loopback_only,
+        Err(_) => false,
+    }
 }
 
 fn read_request(stream: &TcpStream) -> Option<Request> {
@@ -52,21 +83,36 @@ fn read_request(stream: &TcpStream) -> Option<Request> {
     let mut parts = line.split_whitespace();
     let method = parts.next()?.to_string();
     let target = parts.next()?.to_string();
+    let mut host = None;
     loop {
         let mut h = String::new();
         if reader.read_line(&mut h).ok()? == 0 || h == "\r\n" || h == "\n" {
             break;
         }
+        if let Some((name, value)) = h.split_once(':') {
+            if name.trim().eq_ignore_ascii_case("host") {
+                host = Some(value.trim().to_string());
+            }
+        }
     }
     let path = target.split(['?', '#']).next().unwrap_or("/").to_string();
-    Some(Request { method, path })
+    Some(Request { method, path, host })
 }
 
-fn handle(mut stream: TcpStream, root: &Path, shared: &Shared) -> std::io::Result<()> {
+fn handle(mut stream: TcpStream, root: &Path, shared: &Shared, loopback: bool) -> std::io::Result<()> {
     stream.set_read_timeout(Some(Duration::from_secs(10)))?;
     let Some(req) = read_request(&stream) else {
         return respond(&mut stream, 400, "text/plain; charset=utf-8", b"bad request", false);
     };
+    if !host_allowed(req.host.as_deref(), loopback) {
+        return respond(
+            &mut stream,
+            403,
+            "text/plain; charset=utf-8",
+            b"polydoc serve answers only requests for localhost or a loopback address",
+            false,
+        );
+    }
     let head = req.method == "HEAD";
     if req.method != "GET" && !head {
         return respond(
@@ -101,7 +147,8 @@ fn handle(mut stream: TcpStream, root: &Path, shared: &Shared) -> std::io::Resul
     let mut file = root.join(&rel);
     if file.is_dir() {
         if !req.path.ends_with('/') {
-            let location = format!("{}/", req.path);
+            // One leading slash: `//host/` would name another origin.
+            let location = format!("/{}/", req.path.trim_start_matches(['/', '\\']));
             let msg = format!(
                 "HTTP/1.1 301 Moved Permanently\r\nLocation: {location}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
             );
@@ -283,5 +330,38 @@ mod tests {
         assert_eq!(safe_path("/a/..%2f..%2fetc"), None);
         assert_eq!(safe_path("/a%5c..%5cb"), None);
         assert_eq!(safe_path("/a%00b"), None);
+    }
+}
+
+#[cfg(test)]
+mod host_tests {
+    use super::host_allowed;
+
+    #[test]
+    fn only_loopback_hosts_are_answered() {
+        for ok in [
+            "localhost",
+            "localhost:8000",
+            "LOCALHOST.",
+            "docs.localhost:1",
+            "127.0.0.1:8000",
+            "127.1.2.3",
+            "[::1]:8000",
+        ] {
+            assert!(host_allowed(Some(ok), true), "{ok}");
+        }
+        for bad in [
+            "evil.example",
+            "evil.example:8000",
+            "localhost.evil.example",
+            "192.168.1.2",
+            "[::2]",
+            "[::1",
+        ] {
+            assert!(!host_allowed(Some(bad), true), "{bad}");
+        }
+        assert!(host_allowed(Some("192.168.1.2:80"), false));
+        assert!(!host_allowed(Some("rebind.example"), false));
+        assert!(host_allowed(None, true));
     }
 }

@@ -148,10 +148,15 @@ impl Session {
         self.discover_diags = diags;
         let parsed = build::parse_all(&article_files, &config, project.as_ref(), &ProgressBar::hidden());
         self.parse_diags.clear();
+        // An article that no longer parses keeps its last good version.
+        let mut old: HashMap<PathBuf, Article> = match self.model.take() {
+            Some(m) => m.site.articles.into_iter().map(|a| (a.abs.clone(), a)).collect(),
+            None => HashMap::new(),
+        };
         let mut articles = Vec::new();
         for (f, (a, d)) in article_files.iter().zip(parsed) {
             self.parse_diags.insert(f.abs.clone(), d);
-            articles.extend(a);
+            articles.extend(a.or_else(|| old.remove(&f.abs)));
         }
         self.replan(config, theme, project, articles, assets, start)
     }
@@ -340,6 +345,13 @@ impl Session {
     }
 
     fn apply_inner(&mut self, paths: &[PathBuf], start: Instant) -> Result<Update, Diagnostic> {
+        // The output folder was deleted (or replaced) while serving: what
+        // was written is gone, so write everything again.
+        if !self.first_write && !self.out.join(output::MARKER).is_file() {
+            self.first_write = true;
+            self.written.clear();
+            return self.full();
+        }
         let Some(m) = self.model.as_ref() else {
             return self.full();
         };
@@ -589,9 +601,11 @@ impl Session {
         self.parse_diags.retain(|p, _| present.contains(p));
         let mut articles = Vec::with_capacity(article_files.len());
         for f in &article_files {
+            // An article that no longer parses (broken YAML) keeps its last
+            // good version; its error shows in the overlay.
             match fresh.remove(&f.abs) {
-                Some(a) => articles.extend(a),
-                None => articles.extend(old.remove(&f.abs)),
+                Some(Some(a)) => articles.push(a),
+                Some(None) | None => articles.extend(old.remove(&f.abs)),
             }
         }
         self.replan(config, theme, project, articles, assets, start)
