@@ -114,6 +114,38 @@ pub fn parse_all(
         .collect()
 }
 
+/// Stage 2a: the site (landing pages added) and its link index.
+fn site_and_index(
+    config: &Config,
+    articles: &mut Vec<Article>,
+    assets: Vec<SourceFile>,
+    diags: &mut Vec<Diagnostic>,
+) -> (Site, LinkIndex) {
+    let (landing_pages, assets) = crate::landing::extract(config, assets, diags);
+    articles.extend(landing_pages);
+    let mut site = Site::build(config, std::mem::take(articles), assets, diags);
+    crate::links::anchors::repair_duplicate_ids(&mut site, diags);
+    let index = LinkIndex::build(config, &site, diags);
+    site.remove_pages(&index.redirects.keys().cloned().collect());
+    (site, index)
+}
+
+/// What `polydoc l10n status` needs: the configuration, the parsed site and
+/// the translation stage; no theme is loaded and no page rendered.
+pub fn translations(site_root: &Path) -> Result<(Config, crate::l10n::L10n), Vec<Diagnostic>> {
+    let mut diags = Vec::new();
+    let config = Config::load(site_root).map_err(|d| vec![d])?;
+    let (article_files, assets, project) = discover_site(&config, &mut diags);
+    let progress = progress_bar(false, 0);
+    let mut articles = Vec::with_capacity(article_files.len());
+    for (a, _) in parse_all(&article_files, &config, project.as_ref(), &progress) {
+        articles.extend(a);
+    }
+    let (site, index) = site_and_index(&config, &mut articles, assets, &mut diags);
+    let l10n = crate::l10n::analyse(&config, &site, &index);
+    Ok((config, l10n))
+}
+
 /// Stage 2: the site model, the link index, navigation and pivots.
 pub fn assemble(
     config: Config,
@@ -123,12 +155,7 @@ pub fn assemble(
     assets: Vec<SourceFile>,
     diags: &mut Vec<Diagnostic>,
 ) -> Model {
-    let (landing_pages, assets) = crate::landing::extract(&config, assets, diags);
-    articles.extend(landing_pages);
-    let mut site = Site::build(&config, articles, assets, diags);
-    crate::links::anchors::repair_duplicate_ids(&mut site, diags);
-    let index = LinkIndex::build(&config, &site, diags);
-    site.remove_pages(&index.redirects.keys().cloned().collect());
+    let (site, index) = site_and_index(&config, &mut articles, assets, diags);
     let nav = crate::toc::Nav::build(&config, &site, &index, diags);
     let pivots = crate::pivots::PivotGroups::load(&config, diags);
     pivots.check(&site.articles, diags);

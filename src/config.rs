@@ -39,6 +39,11 @@ pub struct L10nSettings {
     /// paragraphs left untranslated).
     #[serde(default)]
     pub product_names: Vec<String>,
+    /// A folder of the source files each translation was made from, laid
+    /// out `<ms.sourcegitcommit>/<path>` (relative to the site root), for
+    /// showing what changed since the handoff without the git history.
+    #[serde(default)]
+    pub handoff_sources: Option<PathBuf>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -127,7 +132,7 @@ impl Config {
                 let (l, c) = LineIndex::new(text).line_col(text, span.start);
                 d = d.at(l, c);
             }
-            d.help("allowed keys: title, base_url, source_locale, theme, hosts, redirects, [locales.<code>] with name and path, [l10n] with severity and product_names, [search] with enabled, index_noindex, exclude")
+            d.help("allowed keys: title, base_url, source_locale, theme, hosts, redirects, [locales.<code>] with name and path, [l10n] with severity, product_names and handoff_sources, [search] with enabled, index_noindex, exclude")
         })?;
         let err = |msg: String| Diagnostic::error("config", CONFIG_FILE, msg);
 

@@ -215,9 +215,10 @@ fn main() -> ExitCode {
     }
 }
 
-/// Loads the site as a check would and prints the translation status.
+/// Loads the site (no theme, no pages rendered) and prints the translation
+/// status.
 fn l10n_status(site: &Path, format: Format) -> ExitCode {
-    let build = match build::build(site, false, None) {
+    let (config, l10n) = match build::translations(site) {
         Ok(b) => b,
         Err(diags) => {
             for d in &diags {
@@ -229,9 +230,9 @@ fn l10n_status(site: &Path, format: Format) -> ExitCode {
     match format {
         Format::Json => println!(
             "{}",
-            serde_json::to_string_pretty(&polydoc::l10n::report::json(&build.config, &build.l10n)).unwrap_or_default()
+            serde_json::to_string_pretty(&polydoc::l10n::report::json(&config, &l10n)).unwrap_or_default()
         ),
-        Format::Human => print!("{}", polydoc::l10n::report::text(&build.config, &build.l10n)),
+        Format::Human => print!("{}", polydoc::l10n::report::text(&config, &l10n)),
     }
     ExitCode::SUCCESS
 }

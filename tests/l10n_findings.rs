@@ -103,16 +103,16 @@ fn every_finding_with_its_position() {
     );
     assert_eq!(
         msg("l10n-code"),
-        ["code differs from the source's (articles/en-us/sync/troubleshoot-sync.md:27): `Get-RelayStatus -Kanaal \"Financiën\" -Verbose` here, `Get-RelayStatus -Channel \"Finance\" -Verbose` in the source"]
+        ["code differs from the source's (en-us/sync/troubleshoot-sync.md:27): `Get-RelayStatus -Kanaal \"Financiën\" -Verbose` here, `Get-RelayStatus -Channel \"Finance\" -Verbose` in the source"]
     );
     assert_eq!(
         msg("l10n-anchor"),
-        ["heading anchor `#synchronisatie-pauzeren` differs from the source's `#pause-sync` (articles/en-us/sync/troubleshoot-sync.md:32): links written against the source miss it"]
+        ["heading anchor `#synchronisatie-pauzeren` differs from the source's `#pause-sync` (en-us/sync/troubleshoot-sync.md:32): links written against the source miss it"]
     );
     assert_eq!(msg("l10n-image-count"), ["0 image(s) here, 1 in the source section"]);
     assert_eq!(
         msg("l10n-untranslated"),
-        ["\"Read this article to find the most common errors and their f…\" is the same as the source (articles/en-us/sync/troubleshoot-sync.md:22): left untranslated?"]
+        ["\"Read this article to find the most common errors and their f…\" is the same as the source (en-us/sync/troubleshoot-sync.md:22): left untranslated?"]
     );
     let mut sections = msg("l10n-section");
     sections.sort();
@@ -120,7 +120,7 @@ fn every_finding_with_its_position() {
         sections,
         [
             "section `#more-help` (\"Meer hulp\") is not in the source",
-            "the source's section `#contact-support` (\"Contact support\", articles/en-us/sync/troubleshoot-sync.md:38) has no counterpart in this translation",
+            "the source's section `#contact-support` (\"Contact support\", en-us/sync/troubleshoot-sync.md:38) has no counterpart in this translation",
         ]
     );
     // The human form names the file, line and column.
@@ -171,7 +171,14 @@ fn the_review_page_shows_each_sections_findings() {
     assert_eq!(codes_in("pair-3"), ["l10n-section"]);
     assert_eq!(codes_in("pair-4"), ["l10n-section"]);
     let (l, c) = at(")inschakelen");
-    assert_contains(&html, &format!("<span class=\"l10n-where\">{NL}:{l}:{}</span>", c + 1));
+    assert_contains(
+        &html,
+        &format!(
+            "<span class=\"l10n-where\">{}:{l}:{}</span>",
+            NL.trim_start_matches("articles/"),
+            c + 1
+        ),
+    );
     assert_contains(&html, "<dd class=\"l10n-findings-count\">12</dd>");
     // The status index counts them too.
     assert_contains(

@@ -69,8 +69,8 @@ fn side_by_side_sections_are_aligned_by_heading_id() {
     );
     assert_contains(errors, "<h2 id=\"src-sync-errors\">Sync errors</h2>");
     assert_contains(errors, "<h2 id=\"tr-sync-errors\">Synchronisatiefouten</h2>");
-    assert_contains(errors, "articles/en-us/sync/troubleshoot-sync.md:20");
-    assert_contains(errors, "articles/nl-nl/sync/troubleshoot-sync.md:26");
+    assert_contains(errors, ">en-us/sync/troubleshoot-sync.md:20");
+    assert_contains(errors, ">nl-nl/sync/troubleshoot-sync.md:26");
     // Links resolved from the review page's folder, per side.
     assert_contains(
         errors,
@@ -102,7 +102,7 @@ fn side_by_side_sections_are_aligned_by_heading_id() {
     // Links to the published pages and the indexes.
     assert_contains(
         &html,
-        "<a href=\"../../../../en-us/sync/troubleshoot-sync/\">articles/en-us/sync/troubleshoot-sync.md</a>",
+        "<a href=\"../../../../en-us/sync/troubleshoot-sync/\">en-us/sync/troubleshoot-sync.md</a>",
     );
     assert_contains(&html, "<a href=\"../../\">nl-nl</a>");
     assert_contains(

@@ -106,6 +106,9 @@ pub struct Input<'a> {
     /// The translation's published page (links of both sides resolve on it).
     pub page: &'a Page,
     pub source: &'a Article,
+    /// The source file as messages name it: `<locale>/<path>`, never a
+    /// build machine's path (messages are published on review pages).
+    pub source_name: &'a str,
     pub translation: &'a Article,
     pub source_sections: &'a [Section],
     pub translation_sections: &'a [Section],
@@ -297,7 +300,7 @@ pub fn check(input: &Input, file: &str, stale: Option<(usize, String)>) -> Vec<F
                     (last_tr_line, 1),
                     format!(
                         "the source's section `#{}` (\"{}\", {}:{}) has no counterpart in this translation",
-                        s.id, s.title, input.source.display, s.line
+                        s.id, s.title, input.source_name, s.line
                     ),
                     Some(format!(
                         "translate it, or keep the source's anchor: `<a name=\"{}\"></a>`",
@@ -326,7 +329,7 @@ pub fn check(input: &Input, file: &str, stale: Option<(usize, String)>) -> Vec<F
                         (t.line, 1),
                         format!(
                             "heading anchor `#{}` differs from the source's `#{}` ({}:{}): links written against the source miss it",
-                            t.id, s.id, input.source.display, s.line
+                            t.id, s.id, input.source_name, s.line
                         ),
                         Some(format!("start the heading with `<a name=\"{}\"></a>`", s.id)),
                     );
@@ -428,7 +431,7 @@ fn compare(input: &Input, out: &mut Out, pi: usize, s: &Section, t: &Section) {
                     (b.line + 1 + k, 1),
                     format!(
                         "code differs from the source's ({}:{}): `{}` here, `{}` in the source",
-                        input.source.display,
+                        input.source_name,
                         a.line + 1 + k,
                         shorten(lb.get(k).unwrap_or(&""), 60),
                         shorten(la.get(k).unwrap_or(&""), 60)
@@ -501,7 +504,7 @@ fn compare(input: &Input, out: &mut Out, pi: usize, s: &Section, t: &Section) {
                 format!(
                     "\"{}\" is the same as the source ({}:{}): left untranslated?",
                     shorten(&b.prose, 60),
-                    input.source.display,
+                    input.source_name,
                     same.line
                 ),
                 None,

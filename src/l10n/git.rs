@@ -107,6 +107,38 @@ impl Repo {
         })
     }
 
+    /// `path` relative to the repository top, `/`-separated.
+    fn rel(&self, path: &Path) -> Result<String, String> {
+        let abs = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
+        let rel = abs
+            .strip_prefix(&self.top)
+            .map_err(|_| "the source file is outside the git repository".to_string())?;
+        Ok(rel.to_string_lossy().replace('\\', "/"))
+    }
+
+    /// The bytes of the file at `path` as committed in `commit`
+    /// (`git show <commit>:<path>`).
+    pub fn show(&self, path: &Path, commit: &str) -> Result<Vec<u8>, String> {
+        if commit.is_empty() || !commit.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Err(format!("`{commit}` is not a commit hash"));
+        }
+        let rel = self.rel(path)?;
+        match git(&self.top, &["show", &format!("{commit}:{rel}")]) {
+            Some(o) if o.status.success() => Ok(o.stdout),
+            Some(_) => Err(format!("git has no `{rel}` at {}", short(commit))),
+            None => Err("git does not run".into()),
+        }
+    }
+
+    /// The last commit that touched the file at `path`: (hash, ISO date).
+    pub fn last_commit(&self, path: &Path) -> Option<(String, String)> {
+        let rel = self.rel(path).ok()?;
+        let o = git(&self.top, &["log", "-1", "--format=%H %cI", "--", &rel]).filter(|o| o.status.success())?;
+        let s = String::from_utf8_lossy(&o.stdout).trim().to_string();
+        let (h, d) = s.split_once(' ')?;
+        Some((h.to_string(), d.to_string()))
+    }
+
     /// Whether the file at `path` changed since `commit`.
     pub fn verdict(&mut self, path: &Path, commit: &str) -> Verdict {
         let abs = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());

@@ -1,8 +1,10 @@
 //! The hash Microsoft's localization pipeline records in a translation's
-//! `ms.openlocfilehash`: SHA-1 of the source file's bytes with every bare LF
-//! written as CRLF (a line already ending in CRLF stays as it is, so a
-//! Windows checkout hashes the same). A 64-digit value is SHA-256 of the same
-//! bytes.
+//! `ms.openlocfilehash`: SHA-1 of the source file's bytes as the pipeline
+//! read them. Depending on its checkout those had the committed line ends
+//! or CRLF, so a recorded hash matches a source file when the SHA-1 of its
+//! bytes as they are, with every bare LF written as CRLF, or with every CRLF
+//! written as LF, is the recorded value (`matches`). A 64-digit value is
+//! SHA-256 of the same bytes. polydoc writes the CRLF form (`loc_hash`).
 
 use sha1::{Digest, Sha1};
 use sha2::Sha256;
@@ -44,13 +46,40 @@ pub fn crlf(bytes: &[u8]) -> Vec<u8> {
     out
 }
 
+/// The bytes with every CRLF written as LF.
+pub fn lf(bytes: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(bytes.len());
+    for (i, &b) in bytes.iter().enumerate() {
+        if b == b'\r' && bytes.get(i + 1) == Some(&b'\n') {
+            continue;
+        }
+        out.push(b);
+    }
+    out
+}
+
+fn digest(data: &[u8], algorithm: Algorithm) -> String {
+    match algorithm {
+        Algorithm::Sha1 => hex(&Sha1::digest(data)),
+        Algorithm::Sha256 => hex(&Sha256::digest(data)),
+    }
+}
+
+/// Whether `recorded` (`ms.openlocfilehash`) is the hash of `bytes` with
+/// their line ends as they are, as CRLF or as LF.
+pub fn matches(bytes: &[u8], recorded: &str) -> bool {
+    let recorded = recorded.trim();
+    let Some(alg) = Algorithm::of(recorded) else {
+        return false;
+    };
+    [bytes.to_vec(), crlf(bytes), lf(bytes)]
+        .iter()
+        .any(|b| digest(b, alg).eq_ignore_ascii_case(recorded))
+}
+
 /// Lower-case hex hash of `bytes` (the file as on disk) by the pipeline's rule.
 pub fn loc_hash(bytes: &[u8], algorithm: Algorithm) -> String {
-    let data = crlf(bytes);
-    match algorithm {
-        Algorithm::Sha1 => hex(&Sha1::digest(&data)),
-        Algorithm::Sha256 => hex(&Sha256::digest(&data)),
-    }
+    digest(&crlf(bytes), algorithm)
 }
 
 fn hex(bytes: &[u8]) -> String {
@@ -81,6 +110,19 @@ mod tests {
             loc_hash(b"", Algorithm::Sha256),
             "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
         );
+    }
+
+    #[test]
+    fn any_line_end_form_matches() {
+        // `printf 'a\n' | sha1sum` and `printf 'a\r\n' | sha1sum`
+        let lf_hash = "3f786850e387550fdab836ed7e6dc881de23001b";
+        let crlf_hash = "764c16af46dd4f15edb05ecc5595b50cbe3714ea";
+        for bytes in [&b"a\n"[..], b"a\r\n"] {
+            assert!(matches(bytes, lf_hash));
+            assert!(matches(bytes, crlf_hash));
+        }
+        assert!(!matches(b"b\n", lf_hash));
+        assert!(!matches(b"a\n", "not a hash"));
     }
 
     #[test]

@@ -4,8 +4,10 @@
 //! built; knows nothing of how pages are written.
 
 pub mod align;
+pub mod changes;
 pub mod findings;
 pub mod git;
+pub mod handoff;
 pub mod hash;
 pub mod mark;
 pub mod report;
@@ -124,6 +126,38 @@ fn key_line(text: &str, key: &str) -> usize {
     0
 }
 
+/// For every translation: the source at its handoff (verified), what
+/// changed since, and the source's last commit (git).
+fn since_handoff(config: &Config, site: &Site, repo: Option<&git::Repo>, statuses: &mut [status::ArticleStatus]) {
+    let sources = handoff::Sources::new(config, repo);
+    statuses.par_iter_mut().filter(|st| st.file.is_some()).for_each(|st| {
+        let Some(src) = site.page(0, &st.rel).map(|p| &site.articles[p.article]) else {
+            return;
+        };
+        if let Some((h, d)) = repo.and_then(|r| r.last_commit(&src.abs)) {
+            st.source_current_commit = Some(h);
+            st.source_current_date = Some(d);
+        }
+        let found = sources.find(
+            &st.rel,
+            &src.abs,
+            st.source_commit.as_deref(),
+            st.recorded_hash.as_deref(),
+        );
+        match found {
+            Ok(h) => {
+                st.handoff_source = Some(h.origin);
+                if st.state == status::State::Current {
+                    st.changes = Some(changes::Changes::default());
+                } else if let Some(now) = read_text(&src.abs) {
+                    st.apply_changes(changes::compare(&h.text, &now));
+                }
+            }
+            Err(why) => st.handoff_missing = Some(why),
+        }
+    });
+}
+
 pub fn analyse(config: &Config, site: &Site, index: &crate::links::index::LinkIndex) -> L10n {
     analyse_only(config, site, index, None)
 }
@@ -131,7 +165,9 @@ pub fn analyse(config: &Config, site: &Site, index: &crate::links::index::LinkIn
 /// `analyse`, for the translations of one article only (`only`: its path),
 /// or all.
 pub fn analyse_only(config: &Config, site: &Site, index: &crate::links::index::LinkIndex, only: Option<&str>) -> L10n {
-    let statuses = status::collect(config, site, only);
+    let mut repo = git::Repo::open(&config.locales[0].root).or_else(|| git::Repo::open(&config.site_root));
+    let mut statuses = status::collect(config, site, only, repo.as_mut());
+    since_handoff(config, site, repo.as_ref(), &mut statuses);
     let coverage = status::coverage(config, &statuses);
     let resolver = crate::links::Resolver { config, site, index };
     let settings = &config.l10n;
@@ -169,7 +205,9 @@ pub fn analyse_only(config: &Config, site: &Site, index: &crate::links::index::L
             let pairs = align::align(&source_sections, &translation_sections);
             let stale = (st.state == status::State::Stale)
                 .then(|| (key_line(&tr_text, "ms.openlocfilehash"), st.reason.clone()));
+            let source_name = format!("{}/{}", config.locales[0].code, st.rel);
             let input = findings::Input {
+                source_name: &source_name,
                 settings,
                 resolver: &resolver,
                 page,

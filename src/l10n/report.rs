@@ -16,6 +16,7 @@ pub fn json(config: &Config, l10n: &L10n) -> serde_json::Value {
                 "locale": c.locale, "name": c.name, "total": c.total,
                 "current": c.current, "stale": c.stale, "unknown": c.unknown,
                 "missing": c.missing, "mt": c.mt, "ht": c.ht,
+                "words_to_retranslate": c.words_to_retranslate,
                 "percent": {
                     "current": c.percent(c.current), "stale": c.percent(c.stale),
                     "unknown": c.percent(c.unknown), "missing": c.percent(c.missing),
@@ -28,8 +29,41 @@ pub fn json(config: &Config, l10n: &L10n) -> serde_json::Value {
         "source_locale": config.source().code,
         "locales": locales,
         "attention": attention(&l10n.statuses),
-        "articles": l10n.statuses,
+        "articles": articles(l10n),
     })
+}
+
+/// Each translation's status with its findings count and what changed in
+/// the source since the handoff.
+fn articles(l10n: &L10n) -> Vec<serde_json::Value> {
+    l10n.statuses
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            let mut v = serde_json::to_value(s).unwrap_or_default();
+            if let Some(o) = v.as_object_mut() {
+                let c = s.changes.as_ref();
+                o.insert("label".into(), json!(s.label()));
+                o.insert("handoff_commit".into(), json!(s.source_commit));
+                for (k, n) in [
+                    ("words_added", c.map(|c| c.words_added)),
+                    ("words_removed", c.map(|c| c.words_removed)),
+                    ("words_changed", c.map(|c| c.words_changed)),
+                    (
+                        "sections_changed",
+                        c.map(|c| c.sections_added + c.sections_removed + c.sections_changed),
+                    ),
+                ] {
+                    o.insert(k.into(), json!(n));
+                }
+                o.insert(
+                    "findings".into(),
+                    json!(l10n.reviews.iter().find(|r| r.status == i).map(|r| r.findings.len())),
+                );
+            }
+            v
+        })
+        .collect()
 }
 
 pub fn text(config: &Config, l10n: &L10n) -> String {

@@ -4,6 +4,7 @@
 //! readers see them, with each section's findings. All `noindex`, none in
 //! the sitemap.
 
+use super::changes::{Changes, Kind, SectionChange};
 use super::sections::Section;
 use super::status::State;
 use super::{ArticleReview, L10n};
@@ -31,7 +32,7 @@ pub const TEMPLATES: [(&str, &str); 2] = [
 ];
 
 /// English words for a theme whose string files lack the review pages' keys.
-const DEFAULT_STRINGS: [(&str, &str); 26] = [
+const DEFAULT_STRINGS: &[(&str, &str)] = &[
     ("l10n_review", "Translation review"),
     ("l10n_status", "Translation status"),
     ("l10n_all_locales", "All languages"),
@@ -58,6 +59,23 @@ const DEFAULT_STRINGS: [(&str, &str); 26] = [
     ("l10n_read", "Open the page"),
     ("l10n_sort_hint", "Select a column heading to sort the table."),
     ("l10n_section", "Section"),
+    ("l10n_metadata_changed", "current (metadata changed)"),
+    ("l10n_since_handoff", "The source since the handoff"),
+    ("l10n_change_added", "Added to the source since the handoff"),
+    ("l10n_change_removed", "Removed from the source since the handoff"),
+    ("l10n_change_changed", "Changed in the source since the handoff"),
+    ("l10n_unchanged", "Unchanged since the handoff"),
+    ("l10n_words_added", "words added"),
+    ("l10n_words_removed", "words removed"),
+    ("l10n_words_changed", "words changed"),
+    ("l10n_to_retranslate", "Words to retranslate"),
+    ("l10n_handoff_commit", "Handoff commit"),
+    ("l10n_source_commit", "Source now"),
+    ("l10n_sections_changed", "Sections changed"),
+    (
+        "l10n_no_handoff_text",
+        "The source text at the handoff is not available",
+    ),
 ];
 
 /// `_l10n/<locale>/<rel without .md>/`.
@@ -67,6 +85,15 @@ pub fn review_dir(locale: &str, rel: &str) -> String {
         .or_else(|| rel.strip_suffix(".MD"))
         .unwrap_or(rel);
     format!("_l10n/{locale}/{stem}/")
+}
+
+/// The state's words, `current (metadata changed)` included.
+fn state_label(t: &crate::i18n::Strings, s: &super::status::ArticleStatus) -> String {
+    if s.metadata_changed {
+        word(t, "l10n_metadata_changed").to_string()
+    } else {
+        word(t, state_word(s.state)).to_string()
+    }
 }
 
 fn state_word(s: State) -> &'static str {
@@ -90,7 +117,7 @@ fn word<'a>(t: &'a crate::i18n::Strings, key: &'a str) -> &'a str {
 fn context(config: &Config, theme: &Theme, locale: usize, dir: &str, title: String) -> Map<String, Value> {
     let mut ctx = common_context(config, theme, locale, dir, false);
     if let Some(Value::Object(t)) = ctx.get_mut("t") {
-        for (k, v) in DEFAULT_STRINGS {
+        for &(k, v) in DEFAULT_STRINGS {
             t.entry(k).or_insert_with(|| Value::String(v.into()));
         }
     }
@@ -194,7 +221,7 @@ fn index_page(config: &Config, theme: &Theme, l10n: &L10n, only: Option<usize>, 
             json!({
                 "locale": c.locale, "name": c.name, "total": c.total,
                 "current": c.current, "stale": c.stale, "unknown": c.unknown, "missing": c.missing,
-                "mt": c.mt, "ht": c.ht,
+                "mt": c.mt, "ht": c.ht, "words_to_retranslate": c.words_to_retranslate,
                 "current_pct": c.percent(c.current), "stale_pct": c.percent(c.stale),
                 "unknown_pct": c.percent(c.unknown), "missing_pct": c.percent(c.missing), "mt_pct": c.percent(c.mt),
                 "url": relative_url(&dir, &format!("_l10n/{}/", c.locale)),
@@ -213,11 +240,19 @@ fn index_page(config: &Config, theme: &Theme, l10n: &L10n, only: Option<usize>, 
                 "locale": s.locale,
                 "rel": s.rel,
                 "state": s.state.as_str(),
-                "state_label": word(t, state_word(s.state)),
+                "state_label": state_label(t, s),
+                "metadata_changed": s.metadata_changed,
                 "translation_type": s.translation_type.clone().unwrap_or_default(),
                 "machine_translated": s.machine_translated,
                 "lasthandoff": s.lasthandoff.clone().unwrap_or_default(),
                 "reason": s.reason,
+                "handoff_commit": s.source_commit.as_deref().map(|c| super::git::short(c).to_string()).unwrap_or_default(),
+                "source_date": s.source_current_date.clone().unwrap_or_default(),
+                "words_added": s.changes.as_ref().map(|c| c.words_added),
+                "words_removed": s.changes.as_ref().map(|c| c.words_removed),
+                "words_changed": s.changes.as_ref().map(|c| c.words_changed),
+                "to_retranslate": s.changes.as_ref().filter(|_| s.state == State::Stale).map(|c| c.to_retranslate()),
+                "sections_changed": s.changes.as_ref().map(|c| c.sections_added + c.sections_removed + c.sections_changed),
                 "findings": review.map_or(0, |r| r.findings.len()),
                 "review_url": review.map(|r| relative_url(&dir, &review_dir(&config.locales[r.locale].code, &r.rel))),
                 "page_url": relative_url(&dir, &format!("{}/{}", s.locale, crate::site::article_url(&s.rel))),
@@ -270,6 +305,42 @@ fn side(config: &Config, li: usize, file: &str, title: &str, url: String) -> Val
     json!({"code": l.code, "name": l.name, "lang": l.lang, "dir": if l.rtl {"rtl"} else {"ltr"}, "file": file, "title": title, "url": url})
 }
 
+/// Each of the source's changes since the handoff (unchanged sections left
+/// out) with the aligned pair it shows in: the pair of the source section it
+/// is now, or for a removed section the pair whose translation section has
+/// its ID (the translation still has it), else the pair of the change
+/// before it.
+fn changes_by_pair<'a>(r: &ArticleReview, changes: Option<&'a Changes>) -> Vec<(usize, &'a SectionChange)> {
+    let Some(changes) = changes else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    let mut last = 0;
+    for c in &changes.sections {
+        let at = if c.kind == Kind::Removed {
+            r.pairs
+                .iter()
+                .position(|p| p.translation.is_some_and(|t| r.translation_sections[t].id == c.id))
+                .unwrap_or(last)
+        } else {
+            match r
+                .pairs
+                .iter()
+                .position(|p| p.source.is_some_and(|s| r.source_sections[s].line == c.line))
+            {
+                Some(p) => p,
+                // The part before the first heading when it was dropped as empty.
+                None => last,
+            }
+        };
+        last = at;
+        if c.kind != Kind::Unchanged {
+            out.push((at, c));
+        }
+    }
+    out
+}
+
 fn review_page(
     config: &Config,
     site: &Site,
@@ -294,6 +365,8 @@ fn review_page(
         fallback: false,
         url: dir.to_string(),
     };
+    let changes_at = changes_by_pair(r, st.changes.as_ref());
+    let known = st.changes.as_ref().is_some_and(|c| !c.sections.is_empty());
     let source_page = as_page(0, r.source_article);
     let translation_page = as_page(r.locale, r.translation_article);
     let sections: Vec<Value> = r
@@ -326,8 +399,28 @@ fn review_page(
                 .filter(|f| f.pair == pi)
                 .map(|f| json!({"code": f.code, "message": f.message, "line": f.line, "column": f.column, "severity": f.severity}))
                 .collect();
+            let change: Vec<Value> = changes_at
+                .iter()
+                .filter(|(p, _)| *p == pi)
+                .map(|(_, c)| {
+                    let key = match c.kind {
+                        Kind::Added => "l10n_change_added",
+                        Kind::Removed => "l10n_change_removed",
+                        _ => "l10n_change_changed",
+                    };
+                    json!({
+                        "kind": c.kind, "label": word(t, key), "title": c.title, "id": c.id,
+                        "line": c.line, "old_line": c.old_line,
+                        "words_added": c.words_added, "words_removed": c.words_removed, "words_changed": c.words_changed,
+                        "html": c.html,
+                    })
+                })
+                .collect();
+            let collapsed = known && change.is_empty() && findings.is_empty();
             json!({
                 "anchor": format!("pair-{pi}"),
+                "change": change,
+                "collapsed": collapsed,
                 "source": one(&r.source_sections, p.source, &source_page, "src-"),
                 "translation": one(&r.translation_sections, p.translation, &translation_page, "tr-"),
                 "anchor_changed": p.anchor_changed,
@@ -339,12 +432,18 @@ fn review_page(
     ctx.insert(
         "l10n".into(),
         json!({
-            "source": side(config, 0, &src.display, &src.title, relative_url(dir, &format!("{}/{}", config.locales[0].code, crate::site::article_url(&r.rel)))),
-            "translation": side(config, r.locale, &tr.display, &tr.title, relative_url(dir, &format!("{}/{}", config.locales[r.locale].code, crate::site::article_url(&r.rel)))),
+            "source": side(config, 0, &format!("{}/{}", config.locales[0].code, r.rel), &src.title, relative_url(dir, &format!("{}/{}", config.locales[0].code, crate::site::article_url(&r.rel)))),
+            "translation": side(config, r.locale, &format!("{}/{}", config.locales[r.locale].code, r.rel), &tr.title, relative_url(dir, &format!("{}/{}", config.locales[r.locale].code, crate::site::article_url(&r.rel)))),
             "status": {
                 "state": st.state.as_str(),
-                "state_label": word(t, state_word(st.state)),
+                "state_label": state_label(t, st),
+                "metadata_changed": st.metadata_changed,
                 "reason": st.reason,
+                "handoff_commit": st.source_commit.clone().unwrap_or_default(),
+                "source_commit": st.source_current_commit.clone().unwrap_or_default(),
+                "source_date": st.source_current_date.clone().unwrap_or_default(),
+                "handoff_missing": st.handoff_missing,
+                "changes": st.changes,
                 "translation_type": st.translation_type.clone().unwrap_or_default(),
                 "machine_translated": st.machine_translated,
                 "lasthandoff": st.lasthandoff.clone().unwrap_or_default(),

@@ -4,15 +4,16 @@
 //!
 //! The rule (README "Translation status"):
 //! 1. `ms.openlocfilehash` is 40 or 64 hex digits: it is compared with the
-//!    SHA-1 (SHA-256) of the current source file's bytes with every bare LF
-//!    written as CRLF. Equal: current; different: stale.
+//!    SHA-1 (SHA-256) of the current source file's bytes, with their line
+//!    ends as they are, as CRLF or as LF (`hash::matches`). Equal: current;
+//!    different: stale.
 //! 2. Otherwise, when the site is in a git repository and
 //!    `ms.sourcegitcommit` names a commit git knows in which the source file
 //!    existed: unchanged since that commit is current, changed is stale.
 //! 3. Otherwise: unknown. polydoc never guesses.
 
 use super::git::{self, Repo, Verdict};
-use super::hash::{loc_hash, Algorithm};
+use super::hash::{loc_hash, matches, Algorithm};
 use crate::config::Config;
 use crate::frontmatter::Date;
 use crate::site::Site;
@@ -25,6 +26,31 @@ pub enum State {
     Stale,
     Unknown,
     Missing,
+}
+
+impl ArticleStatus {
+    /// `current (metadata changed)` and the like, for people.
+    pub fn label(&self) -> String {
+        if self.metadata_changed {
+            "current (metadata changed)".into()
+        } else {
+            self.state.as_str().into()
+        }
+    }
+
+    /// Takes the source's change since the handoff into account: a change in
+    /// front matter only leaves the translation current.
+    pub fn apply_changes(&mut self, changes: super::changes::Changes) {
+        if self.state == State::Stale && changes.metadata_only {
+            self.state = State::Current;
+            self.metadata_changed = true;
+            self.reason = format!(
+                "current (metadata changed): only the source's front matter changed since the handoff ({})",
+                self.reason
+            );
+        }
+        self.changes = Some(changes);
+    }
 }
 
 impl State {
@@ -75,6 +101,20 @@ pub struct ArticleStatus {
     pub source_commit: Option<String>,
     /// The source file's last commit (hash, date) when git says it changed.
     pub source_changed_in: Option<(String, String)>,
+    /// The source file's last commit and its date (git, when available).
+    pub source_current_commit: Option<String>,
+    pub source_current_date: Option<String>,
+    /// Where the source text at the handoff came from (verified against
+    /// `ms.openlocfilehash`), or why there is none.
+    pub handoff_source: Option<super::handoff::Origin>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub handoff_missing: Option<String>,
+    /// The source changed in its front matter only: current, nothing to
+    /// retranslate.
+    pub metadata_changed: bool,
+    /// What changed in the source since the handoff (when the handoff text
+    /// is known).
+    pub changes: Option<super::changes::Changes>,
 }
 
 #[derive(Debug, Clone, Default, Serialize)]
@@ -91,6 +131,9 @@ pub struct Coverage {
     pub mt: usize,
     /// Translated articles not marked MT.
     pub ht: usize,
+    /// Source words added or changed since the handoffs, over the stale
+    /// translations whose handoff text is known.
+    pub words_to_retranslate: usize,
 }
 
 impl Coverage {
@@ -105,8 +148,7 @@ impl Coverage {
 
 /// Status of every (non-source locale, source article) pair, in locale then
 /// path order.
-pub fn collect(config: &Config, site: &Site, only: Option<&str>) -> Vec<ArticleStatus> {
-    let mut repo = Repo::open(&config.site_root);
+pub fn collect(config: &Config, site: &Site, only: Option<&str>, mut repo: Option<&mut Repo>) -> Vec<ArticleStatus> {
     let mut sources: Vec<(usize, &crate::parse::Article)> = site
         .articles
         .iter()
@@ -137,6 +179,12 @@ pub fn collect(config: &Config, site: &Site, only: Option<&str>) -> Vec<ArticleS
                 source_hash: None,
                 source_commit: None,
                 source_changed_in: None,
+                source_current_commit: None,
+                source_current_date: None,
+                handoff_source: None,
+                handoff_missing: None,
+                metadata_changed: false,
+                changes: None,
             };
             if page.fallback || page.article == si {
                 out.push(st);
@@ -151,7 +199,7 @@ pub fn collect(config: &Config, site: &Site, only: Option<&str>) -> Vec<ArticleS
             st.lasthandoff = fm.ms_lasthandoff.map(|d| d.iso());
             st.recorded_hash = fm.ms_openlocfilehash.as_ref().map(|h| h.trim().to_string());
             st.source_commit = fm.ms_sourcegitcommit.as_ref().map(|c| c.trim().to_string());
-            decide(&mut st, &src.abs, repo.as_mut());
+            decide(&mut st, &src.abs, repo.as_deref_mut());
             out.push(st);
         }
     }
@@ -165,7 +213,7 @@ fn decide(st: &mut ArticleStatus, source: &std::path::Path, repo: Option<&mut Re
             Ok(bytes) => {
                 let actual = loc_hash(&bytes, alg);
                 st.basis = Some(Basis::Hash);
-                if actual.eq_ignore_ascii_case(recorded) {
+                if matches(&bytes, recorded) {
                     st.state = State::Current;
                     st.reason = "ms.openlocfilehash matches the source file".into();
                 } else {
@@ -240,6 +288,9 @@ pub fn coverage(config: &Config, statuses: &[ArticleStatus]) -> Vec<Coverage> {
                     State::Stale => c.stale += 1,
                     State::Unknown => c.unknown += 1,
                     State::Missing => c.missing += 1,
+                }
+                if s.state == State::Stale {
+                    c.words_to_retranslate += s.changes.as_ref().map_or(0, |x| x.to_retranslate());
                 }
                 if s.state != State::Missing {
                     if s.machine_translated {
