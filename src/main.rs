@@ -362,11 +362,15 @@ fn mark_current(mut paths: Vec<PathBuf>, date: Option<&str>) -> ExitCode {
     for p in &paths {
         match mark::mark_current(&config, p, date) {
             Ok(m) => println!(
-                "{}: ms.openlocfilehash {} -> {}, ms.lasthandoff {}",
+                "{}: ms.openlocfilehash {} -> {}, ms.lasthandoff {}{}",
                 m.file,
                 m.previous.as_deref().unwrap_or("(none)"),
                 m.hash,
-                m.date
+                m.date,
+                m.commit
+                    .as_deref()
+                    .map(|c| format!(", ms.sourcegitcommit {c}"))
+                    .unwrap_or_default()
             ),
             Err(d) => {
                 failed = true;

@@ -66,7 +66,7 @@ fn snapshot_site() -> Site {
             &nl_file(
                 "Synchronisatie pauzeren",
                 &crlf_sha1(META_THEN),
-                "# <a name=\"pause-sync\"></a>Synchronisatie pauzeren\n\nEen gepauzeerd kanaal behoudt de bestanden.\n",
+                "# <a name=\"pause-sync\"></a>Synchronisatie pauzeren\n\nEen gepauzeerd kanaal behoudt de bestanden.\n\n> [!NOTE]\n> Bestanden blijven.\n",
             ),
         ),
         // A snapshot that is not the text that was handed off.
@@ -166,8 +166,14 @@ fn review_page_shows_the_word_diff_beside_the_matching_section() {
     }
     assert_contains(&html, ">nl-nl/guide/setup.md</a>");
 
+    // The status page: the words to retranslate, per article and per locale.
+    let index = std::fs::read_to_string(out.join("_l10n/nl-nl/index.html")).unwrap();
+    assert_contains(&index, "<td class=\"num l10n-to-retranslate\" data-sort=\"10\">10</td>");
+    assert_contains(&index, "Opnieuw te vertalen woorden");
+    assert_contains(&index, "actueel (metagegevens gewijzigd)");
+
     let pause = std::fs::read_to_string(out.join("_l10n/nl-nl/guide/pause/index.html")).unwrap();
-    assert_contains(&pause, "current (metadata changed)");
+    assert_contains(&pause, "actueel (metagegevens gewijzigd)");
     assert!(
         !pause.contains("l10n-stale"),
         "a metadata-only change is no stale finding"
@@ -233,4 +239,26 @@ fn git_gives_the_handoff_text_and_the_source_commit() {
     );
     assert_eq!(e["words_changed"], 5, "{e:#}");
     assert_eq!(e["sections_changed"], 3, "{e:#}");
+
+    // Accepting the translation records the commit it was checked against,
+    // every other byte kept.
+    let before = site.read("articles/nl-nl/guide/setup.md");
+    let run = site.run(&[
+        "l10n",
+        "mark-current",
+        "articles/nl-nl/guide/setup.md",
+        "--date",
+        "04/05/2024",
+    ]);
+    assert_eq!(run.code, 0, "{run}");
+    assert_contains(&run.stdout, &format!("ms.sourcegitcommit {now}"));
+    let after = site.read("articles/nl-nl/guide/setup.md");
+    let expected = before
+        .replace(&crlf_sha1(SETUP_THEN), &crlf_sha1(SETUP_NOW))
+        .replace(&handoff, &now);
+    let expected = expected.replace("\n---\n#", "\nms.lasthandoff: 04/05/2024\n---\n#");
+    assert_eq!(after, expected);
+    let e = entry(&status_json(&site), "nl-nl", "guide/setup.md").clone();
+    assert_eq!(e["state"], "current", "{e:#}");
+    assert_eq!(e["handoff_commit"], now.as_str());
 }

@@ -130,6 +130,19 @@ impl Repo {
         }
     }
 
+    /// The commit the file at `path` is as in the working tree: `HEAD`, when
+    /// the file has no uncommitted change; `None` otherwise.
+    pub fn clean_head(&self, path: &Path) -> Option<String> {
+        let rel = self.rel(path).ok()?;
+        let status = git(&self.top, &["status", "--porcelain", "--", &rel]).filter(|o| o.status.success())?;
+        if !status.stdout.is_empty() {
+            return None;
+        }
+        let head = git(&self.top, &["rev-parse", "--verify", "--quiet", "HEAD"]).filter(|o| o.status.success())?;
+        let h = String::from_utf8_lossy(&head.stdout).trim().to_string();
+        (!h.is_empty()).then_some(h)
+    }
+
     /// The last commit that touched the file at `path`: (hash, ISO date).
     pub fn last_commit(&self, path: &Path) -> Option<(String, String)> {
         let rel = self.rel(path).ok()?;

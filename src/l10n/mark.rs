@@ -19,6 +19,10 @@ pub struct Marked {
     pub date: String,
     /// The hash recorded before (if any).
     pub previous: Option<String>,
+    /// The source commit written to `ms.sourcegitcommit`: the commit the
+    /// source file is as checked (git, source file committed); `None` leaves
+    /// the key as it was.
+    pub commit: Option<String>,
 }
 
 /// Today's date in UTC.
@@ -123,17 +127,22 @@ pub fn mark_current(config: &Config, path: &Path, date: Date) -> Result<Marked, 
     let alg = previous.as_deref().and_then(Algorithm::of).unwrap_or(Algorithm::Sha1);
     let hash = loc_hash(&source_bytes, alg);
     let date_text = format!("{:02}/{:02}/{:04}", date.month, date.day, date.year);
-    let out = rewrite(
-        &bytes,
-        &fm,
-        &[("ms.openlocfilehash", &hash), ("ms.lasthandoff", &date_text)],
-    );
+    let commit = super::git::Repo::open(&config.locales[0].root).and_then(|r| r.clean_head(&source));
+    let mut keys = vec![
+        ("ms.openlocfilehash", hash.as_str()),
+        ("ms.lasthandoff", date_text.as_str()),
+    ];
+    if let Some(c) = &commit {
+        keys.push(("ms.sourcegitcommit", c));
+    }
+    let out = rewrite(&bytes, &fm, &keys);
     write_atomically(&abs, &out).map_err(|e| err(format!("cannot write: {e}; the file is unchanged")))?;
     Ok(Marked {
         file: display,
         hash,
         date: date_text,
         previous,
+        commit,
     })
 }
 

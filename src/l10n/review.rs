@@ -271,12 +271,15 @@ fn index_page(config: &Config, theme: &Theme, l10n: &L10n, only: Option<usize>, 
     theme.render("l10n-index.html", ctx)
 }
 
-/// A section's HTML for the review page: links resolved from the review
-/// page's folder, heading IDs (and links to them) prefixed per side so both
+/// A section's HTML for the review page: theme words filled in, links
+/// resolved from the review page's folder, heading IDs (and links to them) prefixed per side so both
 /// sides can live on one page.
-fn section_html(resolver: &Resolver, page: &Page, s: &Section, prefix: &str) -> String {
-    let links = &resolver.site.articles[page.article].md.links;
-    let html = fill_links(&s.html, |n| resolver.resolve(page, &links[n], false).href);
+fn section_html(resolver: &Resolver, theme: &Theme, page: &Page, s: &Section, prefix: &str) -> String {
+    let article = &resolver.site.articles[page.article];
+    let links = &article.md.links;
+    // Theme words (alert titles) in the side's own language, as readers get them.
+    let html = crate::markdown::docfx::fill_strings(&s.html, |k| theme.strings[article.locale].get(k).to_string());
+    let html = fill_links(&html, |n| resolver.resolve(page, &links[n], false).href);
     let mut out = String::with_capacity(html.len() + 32);
     let mut rest = html.as_str();
     while let Some(i) = rest.find(['<']) {
@@ -379,7 +382,7 @@ fn review_page(
                     let s = &sections[i];
                     json!({
                         "id": s.id, "title": s.title, "level": s.level, "line": s.line,
-                        "html": section_html(&resolver, page, s, prefix),
+                        "html": section_html(&resolver, theme, page, s, prefix),
                     })
                 })
             };
