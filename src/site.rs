@@ -32,16 +32,18 @@ pub struct Site {
     pub asset_index: HashMap<(usize, String), usize>,
 }
 
-/// `a/b.md` -> `a/b/`; `a/index.md` -> `a/`; `index.md` -> ``.
+/// `a/b.md` -> `a/b/`; `a/index.md` -> `a/`; `index.md` -> ``. Learn
+/// publishes every page at a lower-case URL path (its URLs are
+/// case-insensitive), so `Guides/Set-Up.md` -> `guides/set-up/`.
 pub fn article_url(rel: &str) -> String {
+    let rel = rel.to_lowercase();
     let stem = rel
         .strip_suffix(".md")
-        .or_else(|| rel.strip_suffix(".MD"))
         .or_else(|| rel.strip_suffix(".yml")) // a landing page
-        .unwrap_or(rel);
-    let stem = if stem.eq_ignore_ascii_case("index") {
+        .unwrap_or(&rel);
+    let stem = if stem == "index" {
         ""
-    } else if let Some(dir) = stem.strip_suffix("/index").or_else(|| stem.strip_suffix("/INDEX")) {
+    } else if let Some(dir) = stem.strip_suffix("/index") {
         return format!("{dir}/");
     } else {
         stem
@@ -185,6 +187,8 @@ mod tests {
         assert_eq!(article_url("sspr/troubleshoot-sspr.md"), "sspr/troubleshoot-sspr/");
         assert_eq!(article_url("index.md"), "");
         assert_eq!(article_url("a/index.md"), "a/");
+        assert_eq!(article_url("Guides/Set-Up.MD"), "guides/set-up/");
+        assert_eq!(article_url("A/INDEX.md"), "a/");
         assert_eq!(relative_url("nl-nl/a/b/", "nl-nl/c/"), "../../c/");
         assert_eq!(relative_url("nl-nl/a/", "nl-nl/a/"), "./");
         assert_eq!(relative_url("", "en-us/"), "en-us/");

@@ -78,12 +78,10 @@ const DEFAULT_STRINGS: &[(&str, &str)] = &[
     ),
 ];
 
-/// `_l10n/<locale>/<rel without .md>/`.
+/// `_l10n/<locale>/<rel without .md>/`, in lower case like the pages.
 pub fn review_dir(locale: &str, rel: &str) -> String {
-    let stem = rel
-        .strip_suffix(".md")
-        .or_else(|| rel.strip_suffix(".MD"))
-        .unwrap_or(rel);
+    let rel = rel.to_lowercase();
+    let stem = rel.strip_suffix(".md").unwrap_or(&rel);
     format!("_l10n/{locale}/{stem}/")
 }
 

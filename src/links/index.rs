@@ -33,6 +33,8 @@ pub struct LinkIndex {
     pub ids: Vec<HashSet<String>>,
     /// Source article path -> redirect (applies in every locale).
     pub redirects: HashMap<String, Redirect>,
+    /// Lower-cased redirected path -> the path as the rule writes it.
+    pub redirects_lower: HashMap<String, String>,
     /// Per locale: `ms.custom` numeric ID -> article path.
     pub article_ids: Vec<BTreeMap<String, String>>,
 }
@@ -109,6 +111,7 @@ impl LinkIndex {
             uids,
             ids,
             redirects: HashMap::new(),
+            redirects_lower: HashMap::new(),
             article_ids,
         };
         let rules = redirect_rules(config, site, diags);
@@ -127,6 +130,7 @@ impl LinkIndex {
             })
             .collect();
         index.redirects = follow_redirects(config, site, &index, &rules, diags);
+        index.redirects_lower = index.redirects.keys().map(|k| (k.to_lowercase(), k.clone())).collect();
         index
     }
 }

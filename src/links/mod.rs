@@ -159,10 +159,25 @@ impl Resolver<'_> {
         None
     }
 
-    /// The real path when `target` differs from an existing file only by case.
+    /// The real path when `target` differs from an existing file (or a
+    /// redirected path) only by case.
     fn case_variant(&self, locale: usize, target: &str) -> Option<String> {
         let t = target.trim_end_matches('/').to_lowercase();
-        let forms = [t.clone(), format!("{t}.md"), format!("{t}/index.md")];
+        let forms = if t.is_empty() {
+            vec!["index.md".to_string(), "index.yml".to_string()]
+        } else {
+            vec![
+                t.clone(),
+                format!("{t}.md"),
+                format!("{t}/index.md"),
+                format!("{t}/index.yml"),
+            ]
+        };
+        for f in &forms {
+            if let Some(real) = self.index.redirects_lower.get(f) {
+                return Some(real.clone());
+            }
+        }
         for li in [locale, 0] {
             for f in &forms {
                 if let Some(real) = self.index.lower[li].get(f) {
@@ -171,6 +186,16 @@ impl Resolver<'_> {
             }
         }
         None
+    }
+
+    /// `find`, then the same path in another letter case (Learn's URLs are
+    /// case-insensitive). The flag says the case differed.
+    fn find_any_case(&self, locale: usize, target: &str) -> Option<(Found, bool)> {
+        if let Some(f) = self.find(locale, target) {
+            return Some((f, false));
+        }
+        let real = self.case_variant(locale, target)?;
+        self.find(locale, &real).map(|f| (f, true))
     }
 
     /// One redirect hop, from a rule for `source_rel`.
@@ -251,7 +276,8 @@ impl Resolver<'_> {
         };
         let inside = strip_locale(inside);
         let decoded = percent_decode_str(inside).decode_utf8_lossy().into_owned();
-        self.find(locale, &decoded)
+        // A URL, not a file path: Learn matches it in any letter case.
+        self.find_any_case(locale, &decoded).map(|(f, _)| f)
     }
 
     fn href_to_page(&self, page: &Page, rel: &str, query: &str, fragment: &str) -> String {
@@ -494,22 +520,34 @@ impl Resolver<'_> {
                 diags,
             );
         };
-        match self.find(page.locale, &target) {
-            Some(found) => self.local(page, link, found, query, fragment, report, diags, dep),
-            None => {
-                if let Some(real) = self.case_variant(page.locale, &target) {
-                    let help = Some(format!(
-                        "write it as `{real}`: it works on Windows and macOS but breaks on Linux web servers"
-                    ));
-                    return self.broken(
-                        page,
-                        link,
-                        "link-case",
-                        format!("differs only in letter case from `{real}`"),
-                        help,
-                        diags,
+        match self.find_any_case(page.locale, &target) {
+            Some((found, case_differs)) => {
+                if case_differs && report {
+                    let real = match &found {
+                        Found::Page(r) | Found::Redirect(r) | Found::Asset(_, r) => r.clone(),
+                    };
+                    let from = &self.site.articles[page.article];
+                    let shown = relative_from(base_rel(page, link), &real);
+                    diags.push(
+                        Diagnostic::warning(
+                            "link-case",
+                            written_in(&from.display, link),
+                            format!(
+                                "{} `{}` ({}) differs only in letter case from `{shown}`; it links there",
+                                kind_name(link),
+                                link.dest,
+                                link_text(link)
+                            ),
+                        )
+                        .at(link.line, link.column)
+                        .help(format!(
+                            "write `{shown}`: file names are case-sensitive on most web servers and in DocFX builds on Linux"
+                        )),
                     );
                 }
+                self.local(page, link, found, query, fragment, report, diags, dep)
+            }
+            None => {
                 let li = page.locale;
                 let candidates = self.index.lower[li]
                     .values()

@@ -149,8 +149,10 @@ pub fn article(title: &str, body: &str) -> String {
 
 /// The output file of an article: `("nl-nl", "a/b.md")` ->
 /// `nl-nl/a/b/index.html`, `("nl-nl", "a/index.md")` -> `nl-nl/a/index.html`.
+/// Pages are published at lower-case URL paths, as on Learn.
 pub fn page_file(locale: &str, rel: &str) -> String {
-    let stem = rel.strip_suffix(".md").unwrap_or(rel);
+    let rel = rel.to_lowercase();
+    let stem = rel.strip_suffix(".md").unwrap_or(&rel);
     let dir = if stem == "index" {
         String::new()
     } else if let Some(d) = stem.strip_suffix("/index") {
