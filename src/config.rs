@@ -25,6 +25,19 @@ struct RawConfig {
     l10n: L10nSettings,
     #[serde(default)]
     search: Option<SearchConfig>,
+    #[serde(default)]
+    markdown: MarkdownConfig,
+}
+
+/// `[markdown]` in polydoc.toml.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MarkdownConfig {
+    /// Publish raw HTML as written: no removal of `<script>`, `<style>`,
+    /// event handler attributes, `style=` and `javascript:` URLs (default
+    /// false, as on Microsoft Learn).
+    #[serde(default)]
+    pub trust_html: bool,
 }
 
 /// `[l10n]`: translation review settings.
@@ -88,6 +101,8 @@ pub struct Config {
     pub search: SearchConfig,
     /// The site boundary on real paths: the site folder and every locale's.
     pub fence: crate::fence::Fence,
+    /// `[markdown]`: how Markdown is rendered.
+    pub markdown: MarkdownConfig,
 }
 
 /// `[search]` in polydoc.toml.
@@ -132,7 +147,7 @@ impl Config {
                 let (l, c) = LineIndex::new(text).line_col(text, span.start);
                 d = d.at(l, c);
             }
-            d.help("allowed keys: title, base_url, source_locale, theme, hosts, redirects, [locales.<code>] with name and path, [l10n] with severity, product_names and handoff_sources, [search] with enabled, index_noindex, exclude")
+            d.help("allowed keys: title, base_url, source_locale, theme, hosts, redirects, [locales.<code>] with name and path, [l10n] with severity, product_names and handoff_sources, [search] with enabled, index_noindex, exclude, [markdown] with trust_html")
         })?;
         let err = |msg: String| Diagnostic::error("config", CONFIG_FILE, msg);
 
@@ -209,6 +224,7 @@ impl Config {
             redirects: raw.redirects,
             l10n: raw.l10n,
             search: raw.search.unwrap_or_default(),
+            markdown: raw.markdown,
         })
     }
 

@@ -97,6 +97,7 @@ fn parse_text(
         locale_root: &config.locales[file.locale].root,
         source_root: (file.locale != 0).then(|| config.locales[0].root.as_path()),
         fence: &config.fence,
+        trust_html: config.markdown.trust_html,
     };
     let _ = &lines;
     // Readers never see the source text segment-aligned translations carry:

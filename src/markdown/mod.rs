@@ -7,8 +7,10 @@
 //! link-independent work is done once per file even when the page is
 //! published in several locales.
 
+mod autolink;
 pub mod docfx;
 pub mod highlight;
+pub mod sanitize;
 pub mod slug;
 
 use crate::diagnostics::LineIndex;
@@ -127,6 +129,7 @@ pub fn render_file(
         file_text.to_string(),
         body_offset,
     );
+    let evs = autolink::apply(evs);
     let origins: Vec<Option<Arc<Origin>>> = doc
         .files
         .iter()

@@ -48,6 +48,8 @@ pub struct Env<'a> {
     pub source_root: Option<&'a Path>,
     /// The site boundary on real paths: every file is checked against it.
     pub fence: &'a crate::fence::Fence,
+    /// `[markdown] trust_html`: raw HTML is published as written.
+    pub trust_html: bool,
 }
 
 /// Where an event came from.
@@ -174,14 +176,56 @@ impl<'a> Doc<'a> {
             lines,
             prepared,
         });
-        let evs: Vec<Ev> = Parser::new_ext(&self.files[file].prepared.mapped.text, super::options())
-            .into_offset_iter()
-            .map(|(e, r)| Ev {
+        let mut evs: Vec<Ev> = Vec::new();
+        let mut in_html_block = false;
+        for (e, r) in Parser::new_ext(&self.files[file].prepared.mapped.text, super::options()).into_offset_iter() {
+            let e = match e {
+                Event::Start(Tag::HtmlBlock) => {
+                    in_html_block = true;
+                    e
+                }
+                Event::End(TagEnd::HtmlBlock) => {
+                    in_html_block = false;
+                    e
+                }
+                // An indented HTML block line (in a list item, after a
+                // leading space) comes with its indentation as text.
+                Event::Text(t) if in_html_block && t.trim().is_empty() => {
+                    // (Its range is empty, at the end of the indentation.)
+                    let at = At::Prep(r.start.saturating_sub(t.len()));
+                    evs.push(Ev {
+                        e: Event::Html(t.into_static()),
+                        file,
+                        at,
+                    });
+                    continue;
+                }
+                e => e,
+            };
+            // With CRLF line ends pulldown-cmark splits an HTML block's
+            // line in two (`<!--pd:3-->` then `\n`): one event per line
+            // keeps markers and comments whole.
+            if let (
+                Event::Html(next),
+                Some(Ev {
+                    e: Event::Html(prev), ..
+                }),
+            ) = (&e, evs.last_mut())
+            {
+                if !prev.ends_with('\n') {
+                    *prev = format!("{prev}{next}").into();
+                    continue;
+                }
+            }
+            evs.push(Ev {
                 e: e.into_static(),
                 file,
                 at: At::Prep(r.start),
-            })
-            .collect();
+            });
+        }
+        if !self.env.is_some_and(|e| e.trust_html) {
+            evs = crate::markdown::sanitize::apply(self, file, evs);
+        }
         if self.files[file].prepared.directives.is_empty() && !has_tab_heading(&evs) {
             return evs;
         }

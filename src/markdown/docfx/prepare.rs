@@ -159,7 +159,7 @@ const ALERTS: [&str; 5] = ["note", "tip", "important", "caution", "warning"];
 /// Rewrites `text[start..]` (an article body or an included file).
 pub fn prepare(text: &str, start: usize) -> Prepared {
     let lines = split_lines(text, start);
-    let in_fence = fences(text, &lines);
+    let in_fence = verbatim_lines(text, &lines);
     let dedent = column_dedent(text, &lines, &in_fence);
     let mut p = Prepared {
         mapped: Mapped::default(),
@@ -242,30 +242,54 @@ fn split_lines(text: &str, start: usize) -> Vec<(usize, usize, usize)> {
     out
 }
 
-/// Which lines are inside a fenced code block (fence lines included).
-fn fences(text: &str, lines: &[(usize, usize, usize)]) -> Vec<bool> {
+/// Which lines are copied as written: fenced code blocks (fence lines
+/// included) and HTML comments that start a line and run over several
+/// (`<!--` ... `-->`: a comment is a comment whatever it holds, so DocFX
+/// syntax inside one must not become markers that close it early).
+fn verbatim_lines(text: &str, lines: &[(usize, usize, usize)]) -> Vec<bool> {
+    #[derive(Clone, Copy)]
+    enum State {
+        Normal,
+        Fence(u8, usize),
+        Comment,
+    }
     let mut out = vec![false; lines.len()];
-    let mut open: Option<(u8, usize)> = None;
+    let mut state = State::Normal;
     for (i, &(ls, le, _)) in lines.iter().enumerate() {
         let line = &text[ls..le];
         let pre = prefix_re().find(line).map_or(0, |m| m.end());
         let rest = line[pre..].trim_start();
         let run = |c: u8| rest.bytes().take_while(|&b| b == c).count();
-        match open {
-            Some((c, n)) => {
+        match state {
+            State::Fence(c, n) => {
                 out[i] = true;
                 let k = run(c);
                 if k >= n && rest[k..].trim().is_empty() {
-                    open = None;
+                    state = State::Normal;
                 }
             }
-            None => {
+            State::Comment => {
+                out[i] = true;
+                if line.contains("-->") {
+                    state = State::Normal;
+                }
+            }
+            State::Normal => {
+                if let Some(after) = rest.strip_prefix("<!--") {
+                    // `<!-->` and `<!--->` are complete (empty) comments.
+                    let closed = after.starts_with('>') || after.starts_with("->") || after.contains("-->");
+                    if !closed {
+                        out[i] = true;
+                        state = State::Comment;
+                    }
+                    continue;
+                }
                 for c in [b'`', b'~'] {
                     let k = run(c);
                     // A backtick fence's info string never holds a backtick:
                     // "```x```" on one line is inline code, not a fence.
                     if k >= 3 && !(c == b'`' && rest[k..].contains('`')) {
-                        open = Some((c, k));
+                        state = State::Fence(c, k);
                         out[i] = true;
                     }
                 }
@@ -418,6 +442,9 @@ fn whole_line(rest: &str, off: usize, in_quote: bool) -> Option<(Directive, Opti
         .bytes()
         .take_while(|b| b.is_ascii_alphanumeric() || *b == b'-' || *b == b'_')
         .count();
+    if name_len == 0 {
+        return None; // `[![alt](img.png)](link)`: a linked image, not an extension
+    }
     let name = t[2..2 + name_len].to_ascii_lowercase();
     let after = &t[2 + name_len..];
     if ALERTS.contains(&name.as_str()) {

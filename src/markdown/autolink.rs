@@ -1,0 +1,240 @@
+//! Bare URLs in running text become links, as Markdig's autolink extension
+//! (which DocFX and Learn use) makes them: `https://`, `http://`, `ftp://`,
+//! `mailto:` and `www.` (linked as `http://www.`), at the start of text or
+//! after a blank or `*_~(`, up to a blank or `<`, without trailing
+//! punctuation or an unmatched `)`. Not inside code, links, images or a
+//! raw `<a>` element. The links are ordinary link events, so they are
+//! recorded and checked like any other.
+
+use super::docfx::{At, Ev};
+use pulldown_cmark::{CowStr, Event, LinkType, Tag, TagEnd};
+
+const SCHEMES: [&str; 5] = ["https://", "http://", "ftp://", "mailto:", "www."];
+
+/// A URL found at `start..end` of `text`, linked to `href`.
+#[derive(Debug, PartialEq, Eq)]
+struct Found {
+    start: usize,
+    end: usize,
+    href: String,
+}
+
+pub fn apply(evs: Vec<Ev>) -> Vec<Ev> {
+    let mut out = Vec::with_capacity(evs.len());
+    let mut code = 0usize;
+    let mut link = 0usize;
+    let mut html_a = 0usize;
+    let mut i = 0;
+    while i < evs.len() {
+        match &evs[i].e {
+            Event::Start(Tag::CodeBlock(_)) => code += 1,
+            Event::End(TagEnd::CodeBlock) => code = code.saturating_sub(1),
+            Event::Start(Tag::Link { .. } | Tag::Image { .. }) => link += 1,
+            Event::End(TagEnd::Link | TagEnd::Image) => link = link.saturating_sub(1),
+            Event::InlineHtml(h) | Event::Html(h) => {
+                let t = h.trim_start().to_ascii_lowercase();
+                if t.starts_with("<a ") || t.starts_with("<a>") || t.starts_with("<a\n") {
+                    html_a += 1;
+                } else if t.starts_with("</a") {
+                    html_a = html_a.saturating_sub(1);
+                }
+            }
+            _ => {}
+        }
+        if !matches!(evs[i].e, Event::Text(_)) || code > 0 || link > 0 || html_a > 0 {
+            out.push(evs[i].clone());
+            i += 1;
+            continue;
+        }
+        // A run of text events (pulldown-cmark splits at `&`, `_`, ...),
+        // each piece keeping where it came from.
+        let mut text = String::new();
+        let mut pieces: Vec<(usize, &Ev)> = Vec::new();
+        let mut j = i;
+        while j < evs.len() {
+            let Event::Text(t) = &evs[j].e else { break };
+            if evs[j].file != evs[i].file {
+                break;
+            }
+            pieces.push((text.len(), &evs[j]));
+            text.push_str(t);
+            j += 1;
+        }
+        let found = find(&text);
+        if found.is_empty() {
+            out.extend(evs[i..j].iter().cloned());
+            i = j;
+            continue;
+        }
+        // Where byte `at` of the joined text was written.
+        let ev_at = |at: usize| -> Ev {
+            let (start, ev) = pieces
+                .iter()
+                .rev()
+                .find(|(s, _)| *s <= at)
+                .copied()
+                .unwrap_or(pieces[0]);
+            let mut e = ev.clone();
+            if let At::Prep(o) = e.at {
+                // (A piece holding an entity is shorter than its source:
+                // positions after one in the same piece are approximate.)
+                e.at = At::Prep(o + (at - start));
+            }
+            e
+        };
+        let mut pos = 0;
+        for f in found {
+            if f.start > pos {
+                let mut e = ev_at(pos);
+                e.e = Event::Text(text[pos..f.start].to_string().into());
+                out.push(e);
+            }
+            let mut start = ev_at(f.start);
+            start.e = Event::Start(Tag::Link {
+                link_type: LinkType::Autolink,
+                dest_url: CowStr::from(f.href),
+                title: CowStr::from(""),
+                id: CowStr::from(""),
+            });
+            let mut label = start.clone();
+            label.e = Event::Text(text[f.start..f.end].to_string().into());
+            let mut end = start.clone();
+            end.e = Event::End(TagEnd::Link);
+            out.extend([start, label, end]);
+            pos = f.end;
+        }
+        if pos < text.len() {
+            let mut e = ev_at(pos);
+            e.e = Event::Text(text[pos..].to_string().into());
+            out.push(e);
+        }
+        i = j;
+    }
+    out
+}
+
+fn find(text: &str) -> Vec<Found> {
+    let mut out = Vec::new();
+    if !text.contains("://") && !text.contains("www.") && !text.contains("mailto:") {
+        return out;
+    }
+    let lower = text.to_ascii_lowercase();
+    let b = text.as_bytes();
+    let mut i = 0;
+    while i < text.len() {
+        let Some((k, scheme)) = SCHEMES
+            .iter()
+            .filter_map(|s| lower[i..].find(s).map(|k| (i + k, *s)))
+            .min_by_key(|(k, _)| *k)
+        else {
+            break;
+        };
+        let before_ok = k == 0 || matches!(b[k - 1], b' ' | b'\t' | b'\n' | b'\r' | b'*' | b'_' | b'~' | b'(');
+        let mut end = k + text[k..]
+            .find(|c: char| c.is_whitespace() || c == '<')
+            .unwrap_or(text.len() - k);
+        // Trailing punctuation is the sentence's, not the URL's.
+        loop {
+            let t = &text[k..end];
+            match t.chars().last() {
+                Some('?' | '!' | '.' | ',' | ':' | '*' | '_' | '~' | '\'' | '"' | ';') => end -= 1,
+                Some(')') if t.matches('(').count() < t.matches(')').count() => end -= 1,
+                _ => break,
+            }
+        }
+        if end <= k + scheme.len() {
+            i = k + scheme.len();
+            continue;
+        }
+        let url = &text[k..end];
+        let rest = &url[scheme.len()..];
+        let host_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+        let host = &rest[..host_end];
+        let host_ok = match scheme {
+            "mailto:" => host.contains('@') && !host.starts_with('@') && !host.ends_with('@'),
+            _ => true,
+        } && host_valid(host.rsplit('@').next().unwrap_or(host));
+        if before_ok && host_ok {
+            let href = if scheme == "www." {
+                format!("http://{url}")
+            } else {
+                url.to_string()
+            };
+            out.push(Found { start: k, end, href });
+            i = end.max(k + 1);
+        } else {
+            i = k + scheme.len();
+        }
+    }
+    out
+}
+
+/// Letters, digits, `-`, `_` and dots (not doubled, not at the end), with
+/// an optional `:port`.
+fn host_valid(host: &str) -> bool {
+    let name = host.split_once(':').map_or(host, |(h, port)| {
+        if port.bytes().all(|c| c.is_ascii_digit()) {
+            h
+        } else {
+            ""
+        }
+    });
+    !name.is_empty()
+        && !name.ends_with('.')
+        && !name.starts_with('.')
+        && !name.contains("..")
+        && name
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn urls(t: &str) -> Vec<(String, String)> {
+        find(t)
+            .into_iter()
+            .map(|f| (t[f.start..f.end].to_string(), f.href))
+            .collect()
+    }
+
+    #[test]
+    fn the_shapes_markdig_links() {
+        assert_eq!(
+            urls("See https://contoso.example/a_b?x=1&y=2. Or (www.contoso.example/docs), ftp://files.example/x!"),
+            [
+                (
+                    "https://contoso.example/a_b?x=1&y=2".into(),
+                    "https://contoso.example/a_b?x=1&y=2".into()
+                ),
+                (
+                    "www.contoso.example/docs".into(),
+                    "http://www.contoso.example/docs".into()
+                ),
+                ("ftp://files.example/x".into(), "ftp://files.example/x".into()),
+            ]
+        );
+        assert_eq!(
+            urls("https://en.wikipedia.example/wiki/Foo_(bar) and mailto:help@contoso.example"),
+            [
+                (
+                    "https://en.wikipedia.example/wiki/Foo_(bar)".to_string(),
+                    "https://en.wikipedia.example/wiki/Foo_(bar)".to_string()
+                ),
+                (
+                    "mailto:help@contoso.example".into(),
+                    "mailto:help@contoso.example".into()
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn not_links() {
+        assert!(urls("xhttps://contoso.example").is_empty());
+        assert!(urls("https:// nothing").is_empty());
+        assert!(urls("www. alone").is_empty());
+        assert!(urls("http://..").is_empty());
+    }
+}

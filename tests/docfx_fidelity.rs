@@ -1,0 +1,196 @@
+//! Learn fidelity: pages render as Microsoft Learn renders them, in the
+//! shapes real Learn repositories are written in (CRLF line ends, DocFX
+//! syntax indented under list items, comments that hold DocFX syntax, raw
+//! HTML). Every fixture is our own; each test builds a site with the real
+//! binary and checks the article's HTML and the diagnostics.
+
+mod common;
+
+use common::*;
+
+const EN: &[(&str, &str)] = &[("en-us", "English")];
+
+/// The article's rendered Markdown (inside `<div class="content">`).
+fn content(html: &str) -> String {
+    let a = article_html(html);
+    let start = a.find("<div class=\"content\"").expect("content div");
+    let body = &a[a[start..].find('>').unwrap() + start + 1..];
+    let end = body.rfind("</div>").unwrap();
+    body[..end].trim().to_string()
+}
+
+fn build_with(config_extra: &str, files: &[(&str, &str)]) -> (Site, Report) {
+    let site = Site::new(EN);
+    if !config_extra.is_empty() {
+        let toml = site.read("polydoc.toml");
+        site.write("polydoc.toml", &format!("{toml}\n{config_extra}\n"));
+    }
+    for (rel, text) in files {
+        site.write(&format!("articles/en-us/{rel}"), text);
+    }
+    let r = site.json(&["build"]);
+    (site, r)
+}
+
+fn build(files: &[(&str, &str)]) -> (Site, Report) {
+    build_with("", files)
+}
+
+fn page(site: &Site, rel: &str) -> String {
+    content(&site.read(&format!("output/{}", page_file("en-us", rel))))
+}
+
+/// `code@line:column` of every diagnostic.
+fn diags(r: &Report) -> Vec<String> {
+    r.diagnostics
+        .iter()
+        .map(|d| format!("{}@{}:{}", d.code, d.line, d.column))
+        .collect()
+}
+
+// 1. Comments ---------------------------------------------------------------
+
+#[test]
+fn a_comment_holding_docfx_syntax_stays_one_comment() {
+    let body = "# A\n\n<!--\n>[!Note]\n>Draft note.\n:::image type=\"content\" source=\"x.png\" alt-text=\"X\":::\n[!INCLUDE [x](missing.md)]\n-->\n\nShown after the comment.\n";
+    let (site, r) = build(&[("a.md", &article("A", body))]);
+    assert!(r.diagnostics.is_empty(), "{r}");
+    assert_eq!(
+        page(&site, "a.md"),
+        "<h1 id=\"a\">A</h1>\n<!--\n>[!Note]\n>Draft note.\n:::image type=\"content\" source=\"x.png\" alt-text=\"X\":::\n[!INCLUDE [x](missing.md)]\n-->\n<p>Shown after the comment.</p>"
+    );
+}
+
+// CRLF line ends (most Learn repositories are checked out with them) -------
+
+#[test]
+fn crlf_files_render_alerts_includes_and_images() {
+    let body = "# A\r\n\r\n> [!WARNING]\r\n> Careful.\r\n\r\n[!INCLUDE [shared](includes/shared.md)]\r\n\r\n:::image type=\"content\" source=\"pic.png\" alt-text=\"Pic\":::\r\n";
+    let (site, r) = build(&[
+        (
+            "a.md",
+            &article("A", body)
+                .replace("---\n", "---\r\n")
+                .replace("title: A\n", "title: A\r\n"),
+        ),
+        ("includes/shared.md", "Shared text.\r\n"),
+        ("pic.png", "png"),
+    ]);
+    assert!(r.diagnostics.is_empty(), "{r}");
+    assert_eq!(
+        page(&site, "a.md"),
+        "<h1 id=\"a\">A</h1>\n<div class=\"alert alert-warning\" role=\"note\">\n<p class=\"alert-title\">Warning</p>\n<p>Careful.</p>\n</div>\n<p>Shared text.</p>\n<p class=\"image\"><span class=\"mx-imgBorder\"><img src=\"../pic.png\" alt=\"Pic\"></span></p>"
+    );
+}
+
+// 2. Indented containers ----------------------------------------------------
+
+#[test]
+fn docfx_blocks_indented_in_list_items_and_with_a_leading_space() {
+    let body = "# A\n\n1. First step.\n\n    :::image type=\"content\" source=\"pic.png\" alt-text=\"Step one\":::\n\n2. Second step.\n\n     :::code language=\"text\" source=\"snippet.txt\":::\n\n ::: moniker range=\"v2\"\nFor version 2.\n ::: moniker-end\n";
+    let (site, r) = build(&[
+        ("a.md", &article("A", body)),
+        ("pic.png", "png"),
+        ("snippet.txt", "hello\n"),
+    ]);
+    assert!(r.diagnostics.is_empty(), "{r}");
+    let html = page(&site, "a.md");
+    assert_contains(
+        &html,
+        "<li>\n<p>First step.</p>\n<p class=\"image\"><span class=\"mx-imgBorder\"><img src=\"../pic.png\" alt=\"Step one\"></span></p>\n</li>",
+    );
+    assert_contains(&html, "<li>\n<p>Second step.</p>\n<pre class=\"code\"");
+    assert_contains(&html, "<p>For version 2.</p>");
+    assert_not_contains(&html, ":::");
+}
+
+// 3. Linked images in quotes and alerts ------------------------------------
+
+#[test]
+fn a_linked_image_in_a_quote_or_alert_is_an_image() {
+    let body =
+        "# A\n\n> [![Diagram](pic.png)](pic.png#lightbox)\n\n> [!NOTE]\n> [![Diagram](pic.png)](pic.png#lightbox)\n";
+    let (site, r) = build(&[("a.md", &article("A", body)), ("pic.png", "png")]);
+    assert!(r.diagnostics.is_empty(), "{r}");
+    assert_eq!(
+        page(&site, "a.md"),
+        "<h1 id=\"a\">A</h1>\n<blockquote>\n<p><a href=\"../pic.png#lightbox\"><img src=\"../pic.png\" alt=\"Diagram\"></a></p>\n</blockquote>\n\
+<div class=\"alert alert-note\" role=\"note\">\n<p class=\"alert-title\">Note</p>\n<p><a href=\"../pic.png#lightbox\"><img src=\"../pic.png\" alt=\"Diagram\"></a></p>\n</div>"
+    );
+}
+
+// 5. Autolinks --------------------------------------------------------------
+
+#[test]
+fn bare_urls_become_links_as_markdig_makes_them() {
+    let body = "# A\n\nSee https://contoso.example/docs?a=1&b=2. Or www.contoso.example, (https://contoso.example/x_(y)).\n\nNot in `https://code.example` nor [https://text.example](b.md).\n";
+    let (site, r) = build(&[("a.md", &article("A", body)), ("b.md", &article("B", "# B\n"))]);
+    assert!(r.diagnostics.is_empty(), "{r}");
+    assert_eq!(
+        page(&site, "a.md"),
+        "<h1 id=\"a\">A</h1>\n<p>See <a href=\"https://contoso.example/docs?a=1&amp;b=2\">https://contoso.example/docs?a=1&amp;b=2</a>. Or <a href=\"http://www.contoso.example\">www.contoso.example</a>, (<a href=\"https://contoso.example/x_(y)\">https://contoso.example/x_(y)</a>).</p>\n\
+<p>Not in <code>https://code.example</code> nor <a href=\"../b/\">https://text.example</a>.</p>"
+    );
+    // They are links like any other: in the report, with their position.
+    let first = r.json["external_links"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["url"] == "https://contoso.example/docs?a=1&b=2")
+        .expect("the bare URL is an external link");
+    assert_eq!((first["line"].as_u64(), first["column"].as_u64()), (Some(6), Some(5)));
+}
+
+// 10. Text that looks like HTML or DocFX -------------------------------------
+
+#[test]
+fn generic_types_in_running_text_stay_text() {
+    let body = "# A\n\nReturns ServiceFuture<String> or Task<T>, wrapped in <em>emphasis</em>.\n";
+    let (site, r) = build(&[("a.md", &article("A", body))]);
+    assert!(r.diagnostics.is_empty(), "{r}");
+    assert_eq!(
+        page(&site, "a.md"),
+        "<h1 id=\"a\">A</h1>\n<p>Returns ServiceFuture&lt;String&gt; or Task&lt;T&gt;, wrapped in <em>emphasis</em>.</p>"
+    );
+}
+
+// Raw HTML ------------------------------------------------------------------
+
+const UNSAFE: &str = "# A\n\n<div class=\"box\" onclick=\"steal()\" style=\"color:red\">\n<script>\nsteal();\n</script>\n<a href=\"javascript:steal()\">Go</a>\n</div>\n\nText <span onmouseover=\"x()\">here</span><style>p{}</style> ends.\n";
+
+#[test]
+fn raw_html_loses_scripts_styles_and_handlers_with_a_warning_each() {
+    let (site, r) = build(&[("a.md", &article("A", UNSAFE))]);
+    assert_eq!(
+        diags(&r),
+        [
+            "html-removed@6:18",
+            "html-removed@6:36",
+            "html-removed@7:1",
+            "html-removed@10:4",
+            "html-removed@13:12",
+            "html-removed@13:41"
+        ]
+    );
+    assert!(r
+        .diagnostics
+        .iter()
+        .all(|d| d.severity == "warning" && d.file == "articles/en-us/a.md"));
+    assert!(r.diagnostics[0].message.contains("`onclick=`"), "{r}");
+    assert_eq!(
+        page(&site, "a.md"),
+        "<h1 id=\"a\">A</h1>\n<div class=\"box\">\n\n<a>Go</a>\n</div>\n<p>Text <span>here</span> ends.</p>"
+    );
+}
+
+#[test]
+fn trust_html_publishes_raw_html_as_written() {
+    let (site, r) = build_with("[markdown]\ntrust_html = true", &[("a.md", &article("A", UNSAFE))]);
+    assert!(r.diagnostics.is_empty(), "{r}");
+    let html = page(&site, "a.md");
+    assert_contains(
+        &html,
+        "<div class=\"box\" onclick=\"steal()\" style=\"color:red\">\n<script>\nsteal();\n</script>",
+    );
+    assert_contains(&html, "<a href=\"javascript:steal()\">Go</a>");
+}
