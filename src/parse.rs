@@ -69,7 +69,7 @@ pub fn parse_article(
     parse_text(file, config, project, &text, diags)
 }
 
-fn parse_text(
+pub fn parse_text(
     file: &SourceFile,
     config: &Config,
     project: Option<&DocfxProject>,

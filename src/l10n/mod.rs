@@ -42,6 +42,9 @@ pub struct ArticleReview {
     pub locale: usize,
     pub rel: String,
     pub source_article: usize,
+    /// The source as handed off, for a stale translation whose handoff
+    /// text is known: its sections are `source_sections`.
+    pub handoff_article: Option<crate::parse::Article>,
     pub translation_article: usize,
     pub source_sections: Vec<Section>,
     pub translation_sections: Vec<Section>,
@@ -127,35 +130,66 @@ fn key_line(text: &str, key: &str) -> usize {
 }
 
 /// For every translation: the source at its handoff (verified), what
-/// changed since, and the source's last commit (git).
-fn since_handoff(config: &Config, site: &Site, repo: Option<&git::Repo>, statuses: &mut [status::ArticleStatus]) {
+/// changed since, and the source's last commit (git). Returns, per status,
+/// the handoff text of a stale translation (what it was made from).
+fn since_handoff(
+    config: &Config,
+    site: &Site,
+    repo: Option<&git::Repo>,
+    statuses: &mut [status::ArticleStatus],
+) -> Vec<Option<handoff::Handoff>> {
     let sources = handoff::Sources::new(config, repo);
-    statuses.par_iter_mut().filter(|st| st.file.is_some()).for_each(|st| {
-        let Some(src) = site.page(0, &st.rel).map(|p| &site.articles[p.article]) else {
-            return;
-        };
-        if let Some((h, d)) = repo.and_then(|r| r.last_commit(&src.abs)) {
-            st.source_current_commit = Some(h);
-            st.source_current_date = Some(d);
-        }
-        let found = sources.find(
-            &st.rel,
-            &src.abs,
-            st.source_commit.as_deref(),
-            st.recorded_hash.as_deref(),
-        );
-        match found {
-            Ok(h) => {
-                st.handoff_source = Some(h.origin);
-                if st.state == status::State::Current {
-                    st.changes = Some(changes::Changes::default());
-                } else if let Some(now) = read_text(&src.abs) {
-                    st.apply_changes(changes::compare(&h.text, &now));
+    statuses
+        .par_iter_mut()
+        .map(|st| {
+            let src = site.page(0, &st.rel).map(|p| &site.articles[p.article]);
+            let (Some(src), Some(_)) = (src, &st.file) else {
+                return None;
+            };
+            if let Some((h, d)) = repo.and_then(|r| r.last_commit(&src.abs)) {
+                st.source_current_commit = Some(h);
+                st.source_current_date = Some(d);
+            }
+            let found = sources.find(
+                &st.rel,
+                &src.abs,
+                st.source_commit.as_deref(),
+                st.recorded_hash.as_deref(),
+            );
+            match found {
+                Ok(h) => {
+                    st.handoff_source = Some(h.origin);
+                    if st.state == status::State::Current {
+                        st.changes = Some(changes::Changes::default());
+                    } else if let Some(now) = read_text(&src.abs) {
+                        st.apply_changes(changes::compare(&h.text, &now));
+                    }
+                    (st.state == status::State::Stale).then_some(h)
+                }
+                Err(why) => {
+                    st.handoff_missing = Some(why);
+                    None
                 }
             }
-            Err(why) => st.handoff_missing = Some(why),
-        }
-    });
+        })
+        .collect()
+}
+
+/// The source article as handed off, parsed like any article (its own
+/// diagnostics dropped: they are the past's).
+fn handoff_article(
+    config: &Config,
+    src: &crate::parse::Article,
+    h: &handoff::Handoff,
+) -> Option<crate::parse::Article> {
+    let file = crate::discover::SourceFile {
+        locale: 0,
+        rel: src.rel.clone(),
+        abs: src.abs.clone(),
+        display: src.display.clone(),
+        kind: crate::discover::FileKind::Article,
+    };
+    crate::parse::parse_text(&file, config, None, &h.text, &mut Vec::new())
 }
 
 pub fn analyse(config: &Config, site: &Site, index: &crate::links::index::LinkIndex) -> L10n {
@@ -167,7 +201,7 @@ pub fn analyse(config: &Config, site: &Site, index: &crate::links::index::LinkIn
 pub fn analyse_only(config: &Config, site: &Site, index: &crate::links::index::LinkIndex, only: Option<&str>) -> L10n {
     let mut repo = git::Repo::open(&config.locales[0].root).or_else(|| git::Repo::open(&config.site_root));
     let mut statuses = status::collect(config, site, only, repo.as_mut());
-    since_handoff(config, site, repo.as_ref(), &mut statuses);
+    let handoffs = since_handoff(config, site, repo.as_ref(), &mut statuses);
     let coverage = status::coverage(config, &statuses);
     let resolver = crate::links::Resolver { config, site, index };
     let settings = &config.l10n;
@@ -196,16 +230,43 @@ pub fn analyse_only(config: &Config, site: &Site, index: &crate::links::index::L
             st.file.as_ref()?;
             let page = site.page(st.locale_index, &st.rel)?;
             let source_article = site.page(0, &st.rel)?.article;
-            let src = &site.articles[source_article];
             let tr = &site.articles[page.article];
             let french = config.locales[st.locale_index].code.starts_with("fr");
             let tr_text = read_text(&tr.abs)?;
-            let source_sections = sections::split(src, &read_text(&src.abs)?, false);
+            // A stale translation is checked against the source it was made
+            // from; what changed since is shown apart.
+            let then = handoffs[i]
+                .as_ref()
+                .and_then(|h| Some((handoff_article(config, &site.articles[source_article], h)?, h)));
+            let (src, src_text, source_name) = match &then {
+                Some((a, h)) => (
+                    a,
+                    h.text.clone(),
+                    format!("{}/{}@{}", config.locales[0].code, st.rel, git::short(&h.commit)),
+                ),
+                None => {
+                    let a = &site.articles[source_article];
+                    (a, read_text(&a.abs)?, format!("{}/{}", config.locales[0].code, st.rel))
+                }
+            };
+            let source_sections = sections::split(src, &src_text, false);
             let translation_sections = sections::split(tr, &tr_text, french);
             let pairs = align::align(&source_sections, &translation_sections);
-            let stale = (st.state == status::State::Stale)
-                .then(|| (key_line(&tr_text, "ms.openlocfilehash"), st.reason.clone()));
-            let source_name = format!("{}/{}", config.locales[0].code, st.rel);
+            let stale = (st.state == status::State::Stale).then(|| {
+                let since = st.changes.as_ref().map_or(String::new(), |c| {
+                    format!(
+                        "; since the handoff the source has {} word(s) added, {} removed, {} changed in {} section(s)",
+                        c.words_added,
+                        c.words_removed,
+                        c.words_changed,
+                        c.sections_added + c.sections_removed + c.sections_changed
+                    )
+                });
+                (
+                    key_line(&tr_text, "ms.openlocfilehash"),
+                    format!("{}{since}", st.reason),
+                )
+            });
             let input = findings::Input {
                 source_name: &source_name,
                 settings,
@@ -223,6 +284,7 @@ pub fn analyse_only(config: &Config, site: &Site, index: &crate::links::index::L
                 locale: st.locale_index,
                 rel: st.rel.clone(),
                 source_article,
+                handoff_article: then.map(|(a, _)| a),
                 translation_article: page.article,
                 source_sections,
                 translation_sections,

@@ -272,8 +272,13 @@ fn index_page(config: &Config, theme: &Theme, l10n: &L10n, only: Option<usize>, 
 /// A section's HTML for the review page: theme words filled in, links
 /// resolved from the review page's folder, heading IDs (and links to them) prefixed per side so both
 /// sides can live on one page.
-fn section_html(resolver: &Resolver, theme: &Theme, page: &Page, s: &Section, prefix: &str) -> String {
-    let article = &resolver.site.articles[page.article];
+fn section_html(
+    resolver: &Resolver,
+    theme: &Theme,
+    (page, article): (&Page, &crate::parse::Article),
+    s: &Section,
+    prefix: &str,
+) -> String {
     let links = &article.md.links;
     // Theme words (alert titles) in the side's own language, as readers get them.
     let html = crate::markdown::docfx::fill_strings(&s.html, |k| theme.strings[article.locale].get(k).to_string());
@@ -307,10 +312,10 @@ fn side(config: &Config, li: usize, file: &str, title: &str, url: String) -> Val
 }
 
 /// Each of the source's changes since the handoff (unchanged sections left
-/// out) with the aligned pair it shows in: the pair of the source section it
-/// is now, or for a removed section the pair whose translation section has
-/// its ID (the translation still has it), else the pair of the change
-/// before it.
+/// out) with the aligned pair it shows in. The review's source sections are
+/// the handoff text's, so a changed or removed section is found by its line
+/// then; an added one (and the part before the first heading, when dropped
+/// as empty) shows with the change before it.
 fn changes_by_pair<'a>(r: &ArticleReview, changes: Option<&'a Changes>) -> Vec<(usize, &'a SectionChange)> {
     let Some(changes) = changes else {
         return Vec::new();
@@ -318,22 +323,14 @@ fn changes_by_pair<'a>(r: &ArticleReview, changes: Option<&'a Changes>) -> Vec<(
     let mut out = Vec::new();
     let mut last = 0;
     for c in &changes.sections {
-        let at = if c.kind == Kind::Removed {
-            r.pairs
-                .iter()
-                .position(|p| p.translation.is_some_and(|t| r.translation_sections[t].id == c.id))
-                .unwrap_or(last)
-        } else {
-            match r
-                .pairs
-                .iter()
-                .position(|p| p.source.is_some_and(|s| r.source_sections[s].line == c.line))
-            {
-                Some(p) => p,
-                // The part before the first heading when it was dropped as empty.
-                None => last,
-            }
-        };
+        let found = (c.kind != Kind::Added)
+            .then(|| {
+                r.pairs
+                    .iter()
+                    .position(|p| p.source.is_some_and(|s| r.source_sections[s].line == c.old_line))
+            })
+            .flatten();
+        let at = found.unwrap_or(last);
         last = at;
         if c.kind != Kind::Unchanged {
             out.push((at, c));
@@ -352,7 +349,8 @@ fn review_page(
     dir: &str,
 ) -> Result<String, String> {
     let st = &l10n.statuses[r.status];
-    let src = &site.articles[r.source_article];
+    // A stale translation beside the source it was made from.
+    let src = r.handoff_article.as_ref().unwrap_or(&site.articles[r.source_article]);
     let tr = &site.articles[r.translation_article];
     let t = &theme.strings[r.locale];
     let title = format!("{}: {}", word(t, "l10n_review"), tr.title);
@@ -367,6 +365,11 @@ fn review_page(
         url: dir.to_string(),
     };
     let changes_at = changes_by_pair(r, st.changes.as_ref());
+    // `en-us/guide/setup.md`, `@<commit>` when it is the text handed off.
+    let source_file = match (&r.handoff_article, &st.source_commit) {
+        (Some(_), Some(c)) => format!("{}/{}@{}", config.locales[0].code, r.rel, super::git::short(c)),
+        _ => format!("{}/{}", config.locales[0].code, r.rel),
+    };
     let known = st.changes.as_ref().is_some_and(|c| !c.sections.is_empty());
     let source_page = as_page(0, r.source_article);
     let translation_page = as_page(r.locale, r.translation_article);
@@ -375,7 +378,7 @@ fn review_page(
         .iter()
         .enumerate()
         .map(|(pi, p)| {
-            let one = |sections: &[Section], i: Option<usize>, page: &Page, prefix: &str| {
+            let one = |sections: &[Section], i: Option<usize>, page: (&Page, &crate::parse::Article), prefix: &str| {
                 i.map(|i| {
                     let s = &sections[i];
                     json!({
@@ -422,8 +425,8 @@ fn review_page(
                 "anchor": format!("pair-{pi}"),
                 "change": change,
                 "collapsed": collapsed,
-                "source": one(&r.source_sections, p.source, &source_page, "src-"),
-                "translation": one(&r.translation_sections, p.translation, &translation_page, "tr-"),
+                "source": one(&r.source_sections, p.source, (&source_page, src), "src-"),
+                "translation": one(&r.translation_sections, p.translation, (&translation_page, &site.articles[r.translation_article]), "tr-"),
                 "anchor_changed": p.anchor_changed,
                 "segments": segments,
                 "findings": findings,
@@ -433,7 +436,8 @@ fn review_page(
     ctx.insert(
         "l10n".into(),
         json!({
-            "source": side(config, 0, &format!("{}/{}", config.locales[0].code, r.rel), &src.title, relative_url(dir, &format!("{}/{}", config.locales[0].code, crate::site::article_url(&r.rel)))),
+            "source_now": format!("{}/{}", config.locales[0].code, r.rel),
+            "source": side(config, 0, &source_file, &src.title, relative_url(dir, &format!("{}/{}", config.locales[0].code, crate::site::article_url(&r.rel)))),
             "translation": side(config, r.locale, &format!("{}/{}", config.locales[r.locale].code, r.rel), &tr.title, relative_url(dir, &format!("{}/{}", config.locales[r.locale].code, crate::site::article_url(&r.rel)))),
             "status": {
                 "state": st.state.as_str(),
