@@ -337,11 +337,11 @@ fn tab_groups_render_every_tab_and_end_at_a_rule() {
     assert_eq!(
         page(&site, "en-us", "a.md"),
         "<h1 id=\"a\">A</h1>\n\
-<div class=\"tabGroup\" id=\"tabgroup-1\" data-tab-ids=\"windows linux\">\n<div class=\"tab-list\" role=\"tablist\" hidden>\n\
-<button type=\"button\" role=\"tab\" id=\"tab-1-0\" aria-controls=\"tabpanel-1-0\" data-tab=\"windows\" aria-selected=\"true\" tabindex=\"0\">Windows</button>\n\
-<button type=\"button\" role=\"tab\" id=\"tab-1-1\" aria-controls=\"tabpanel-1-1\" data-tab=\"linux\" aria-selected=\"false\" tabindex=\"-1\">Linux</button>\n</div>\n\
-<section class=\"tab-panel\" id=\"tabpanel-1-0\" role=\"tabpanel\" aria-labelledby=\"tab-1-0\" data-tab=\"windows\">\n<p class=\"tab-label\">Windows</p>\n<p>Run <strong>setup.exe</strong>.</p>\n</section>\n\
-<section class=\"tab-panel\" id=\"tabpanel-1-1\" role=\"tabpanel\" aria-labelledby=\"tab-1-1\" data-tab=\"linux\">\n<p class=\"tab-label\"><a name=\"linux-tab\"></a>Linux</p>\n<p>Run <code>setup.sh</code>.</p>\n</section>\n</div>\n\
+<div class=\"tabGroup\" id=\"tabgroup_1\" data-tab-ids=\"windows linux\">\n<div class=\"tab-list\" role=\"tablist\" hidden>\n\
+<button type=\"button\" role=\"tab\" id=\"tab_1_windows\" aria-controls=\"tabpanel_1_windows\" data-tab=\"windows\" aria-selected=\"true\" tabindex=\"0\">Windows</button>\n\
+<button type=\"button\" role=\"tab\" id=\"tab_1_linux\" aria-controls=\"tabpanel_1_linux\" data-tab=\"linux\" aria-selected=\"false\" tabindex=\"-1\">Linux</button>\n</div>\n\
+<section class=\"tab-panel\" id=\"tabpanel_1_windows\" role=\"tabpanel\" aria-labelledby=\"tab_1_windows\" data-tab=\"windows\">\n<p class=\"tab-label\">Windows</p>\n<p>Run <strong>setup.exe</strong>.</p>\n</section>\n\
+<section class=\"tab-panel\" id=\"tabpanel_1_linux\" role=\"tabpanel\" aria-labelledby=\"tab_1_linux\" data-tab=\"linux\">\n<p class=\"tab-label\"><a name=\"linux-tab\"></a>Linux</p>\n<p>Run <code>setup.sh</code>.</p>\n</section>\n</div>\n\
 <p>After the tabs.</p>"
     );
 }

@@ -194,3 +194,33 @@ fn trust_html_publishes_raw_html_as_written() {
     );
     assert_contains(&html, "<a href=\"javascript:steal()\">Go</a>");
 }
+
+// 4. Tabs ---------------------------------------------------------------------
+
+#[test]
+fn tab_panels_carry_docfx_anchor_names_that_links_can_use() {
+    let body = "# A\n\n# [Linux](#tab/linux)\n\nOn Linux.\n\n# [.NET](#tab/dotnet/linux)\n\n.NET on Linux.\n\n---\n";
+    let (site, r) = build(&[
+        ("a.md", &article("A", body)),
+        (
+            "b.md",
+            &article(
+                "B",
+                "# B\n\nSee [Linux](a.md#tabpanel_1_linux) and [.NET](a.md#tabpanel_1_dotnet_linux).\n",
+            ),
+        ),
+    ]);
+    assert!(r.diagnostics.is_empty(), "{r}");
+    let html = page(&site, "a.md");
+    assert_contains(&html, "<div class=\"tabGroup\" id=\"tabgroup_1\"");
+    assert_contains(
+        &html,
+        "<button type=\"button\" role=\"tab\" id=\"tab_1_linux\" aria-controls=\"tabpanel_1_linux\" data-tab=\"linux\"",
+    );
+    assert_contains(
+        &html,
+        "<section class=\"tab-panel\" id=\"tabpanel_1_linux\" role=\"tabpanel\" aria-labelledby=\"tab_1_linux\"",
+    );
+    assert_contains(&html, "<section class=\"tab-panel\" id=\"tabpanel_1_dotnet_linux\"");
+    assert_contains(&page(&site, "b.md"), "<a href=\"../a/#tabpanel_1_linux\">Linux</a>");
+}

@@ -149,8 +149,29 @@ fn siblings(doc: &mut Doc, evs: &[Ev], out: &mut Vec<Ev>) {
         let ids: Vec<String> = tabs.iter().map(|t| t.0.id.clone()).collect();
         let mut unique = ids.clone();
         unique.dedup();
+        // DocFX's anchors: `tabpanel_<group>_<tab id>[_<condition>]`, so a
+        // link written against Learn's page opens the same tab here.
+        let mut used: Vec<String> = Vec::new();
+        let keys: Vec<String> = tabs
+            .iter()
+            .map(|(h, ..)| {
+                let base = if h.condition.is_empty() {
+                    format!("{g}_{}", h.id)
+                } else {
+                    format!("{g}_{}_{}", h.id, h.condition)
+                };
+                let mut key = base.clone();
+                let mut n = 1;
+                while used.contains(&key) {
+                    key = format!("{base}-{n}");
+                    n += 1;
+                }
+                used.push(key.clone());
+                key
+            })
+            .collect();
         out.push(html(format!(
-            "<div class=\"tabGroup\" id=\"tabgroup-{g}\" data-tab-ids=\"{}\">\n<div class=\"tab-list\" role=\"tablist\" hidden>\n",
+            "<div class=\"tabGroup\" id=\"tabgroup_{g}\" data-tab-ids=\"{}\">\n<div class=\"tab-list\" role=\"tablist\" hidden>\n",
             html_escape(&unique.join(" "))
         )));
         for (k, (h, _, _, _)) in tabs.iter().enumerate() {
@@ -159,8 +180,9 @@ fn siblings(doc: &mut Doc, evs: &[Ev], out: &mut Vec<Ev>) {
             } else {
                 format!(" data-condition=\"{}\"", html_escape(&h.condition))
             };
+            let key = html_escape(&keys[k]);
             out.push(html(format!(
-                "<button type=\"button\" role=\"tab\" id=\"tab-{g}-{k}\" aria-controls=\"tabpanel-{g}-{k}\" data-tab=\"{}\"{cond} aria-selected=\"{}\" tabindex=\"{}\">{}</button>\n",
+                "<button type=\"button\" role=\"tab\" id=\"tab_{key}\" aria-controls=\"tabpanel_{key}\" data-tab=\"{}\"{cond} aria-selected=\"{}\" tabindex=\"{}\">{}</button>\n",
                 html_escape(&h.id),
                 k == 0,
                 if k == 0 { 0 } else { -1 },
@@ -178,8 +200,9 @@ fn siblings(doc: &mut Doc, evs: &[Ev], out: &mut Vec<Ev>) {
             out.push(Ev {
                 e: Event::Html(
                     format!(
-                        "<section class=\"tab-panel\" id=\"tabpanel-{g}-{k}\" role=\"tabpanel\" aria-labelledby=\"tab-{g}-{k}\" data-tab=\"{}\"{cond}>\n<p class=\"tab-label\">",
-                        html_escape(&h.id)
+                        "<section class=\"tab-panel\" id=\"tabpanel_{key}\" role=\"tabpanel\" aria-labelledby=\"tab_{key}\" data-tab=\"{}\"{cond}>\n<p class=\"tab-label\">",
+                        html_escape(&h.id),
+                        key = html_escape(&keys[k])
                     )
                     .into(),
                 ),

@@ -6,7 +6,9 @@
  * page (linked groups), and the choice is remembered (localStorage
  * "polydoc-tabs", most recent first) for the next page. Panels with a
  * data-condition show only while that tab ID is chosen elsewhere
- * (DocFX's "#tab/id/condition").
+ * (DocFX's "#tab/id/condition"). A combined tab ("#tab/a+b") is chosen
+ * when the reader picks a or b in another group. A link to a panel's anchor
+ * (#tabpanel_<group>_<id>, as on Learn) opens that tab.
  */
 (function () {
   "use strict";
@@ -32,10 +34,26 @@
 
   var choices = loadChoices();
 
+  /* The tab of `ids` that choosing `id` selects: the same ID, or a
+   * combined one ("a+b") sharing a part with it. */
+  function matchId(ids, id) {
+    if (ids.indexOf(id) >= 0) {
+      return id;
+    }
+    var parts = id.split("+");
+    for (var i = 0; i < ids.length; i++) {
+      if (ids[i].split("+").some(function (p) { return parts.indexOf(p) >= 0; })) {
+        return ids[i];
+      }
+    }
+    return null;
+  }
+
   function chosenIn(ids) {
     for (var i = 0; i < choices.length; i++) {
-      if (ids.indexOf(choices[i]) >= 0) {
-        return choices[i];
+      var m = matchId(ids, choices[i]);
+      if (m) {
+        return m;
       }
     }
     return ids[0];
@@ -96,8 +114,9 @@
     saveChoices(choices);
     groups().forEach(function (g) {
       var ids = (g.getAttribute("data-tab-ids") || "").split(" ");
-      if (ids.indexOf(id) >= 0) {
-        show(g, id);
+      var m = matchId(ids, id);
+      if (m) {
+        show(g, m);
       } else {
         show(g, g.getAttribute("data-selected") || ids[0]);
       }
@@ -191,9 +210,26 @@
     });
   }
 
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", init);
-  } else {
+  /* #tabpanel_<group>_<id>: show that panel's tab, then the panel. */
+  function openFromHash() {
+    var id = decodeURIComponent(window.location.hash.slice(1));
+    var panel = id ? document.getElementById(id) : null;
+    if (!panel || !panel.classList.contains("tab-panel")) {
+      return;
+    }
+    select(panel.getAttribute("data-tab"), null);
+    panel.scrollIntoView();
+  }
+
+  function initAll() {
     init();
+    openFromHash();
+    window.addEventListener("hashchange", openFromHash);
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", initAll);
+  } else {
+    initAll();
   }
 })();

@@ -1,0 +1,79 @@
+//! Learn fidelity in real headless Chromium: links to a tab's anchor open
+//! that tab, combined tabs follow their parts, moniker selectors show one
+//! version. Skips (with a notice) only when `chromium` is not installed.
+
+mod common;
+
+use common::*;
+use std::path::Path;
+use std::process::Command;
+
+const CHROMIUM: &str = "/usr/bin/chromium";
+
+fn chromium_available() -> bool {
+    if Path::new(CHROMIUM).exists() {
+        return true;
+    }
+    eprintln!("NOTICE: {CHROMIUM} is not installed; skipping the browser test");
+    false
+}
+
+/// The DOM after load, as Chromium sees it.
+fn dump_dom(url: &str, profile: &Path) -> String {
+    let mut cmd = Command::new(CHROMIUM);
+    common::dies_with_parent(&mut cmd);
+    cmd.args(common::CHROMIUM_FLAGS);
+    cmd.args(["--allow-file-access-from-files", "--virtual-time-budget=2000"]);
+    cmd.arg(format!("--user-data-dir={}", profile.display()));
+    cmd.arg("--dump-dom").arg(url);
+    let out = cmd.output().expect("run chromium");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// `(id, hidden)` of every tab panel, in page order.
+fn panels(dom: &str) -> Vec<(String, bool)> {
+    let re = regex::Regex::new(r#"<section class="tab-panel" id="([^"]*)"[^>]*>"#).unwrap();
+    re.captures_iter(dom)
+        .map(|c| (c[1].to_string(), c[0].contains(" hidden")))
+        .collect()
+}
+
+#[test]
+fn a_tab_anchor_opens_its_tab_and_combined_tabs_follow_their_parts() {
+    if !chromium_available() {
+        return;
+    }
+    let site = Site::new(&[("en-us", "English")]);
+    let body = "# Set up\n\n# [Portal](#tab/portal)\n\nIn the portal.\n\n# [CLI](#tab/cli)\n\nWith the CLI.\n\n---\n\nThen:\n\n## [Portal](#tab/portal)\n\nCheck in the portal.\n\n## [CLI or PowerShell](#tab/cli+powershell)\n\nCheck from a shell.\n\n---\n";
+    site.write("articles/en-us/setup.md", &article("Set up", body));
+    let r = site.json(&["build"]);
+    assert!(r.diagnostics.is_empty(), "{r}");
+    let page = site.path("output/en-us/setup/index.html");
+    let profile = tempfile::tempdir().unwrap();
+    let s = |id: &str, hidden: bool| (id.to_string(), hidden);
+
+    let dom = dump_dom(&format!("file://{}", page.display()), profile.path());
+    assert_eq!(
+        panels(&dom),
+        [
+            s("tabpanel_1_portal", false),
+            s("tabpanel_1_cli", true),
+            s("tabpanel_2_portal", false),
+            s("tabpanel_2_cli+powershell", true)
+        ],
+        "{dom}"
+    );
+    // Learn's anchor for the CLI tab: that tab opens, and the combined
+    // "CLI or PowerShell" tab of the next group with it.
+    let dom = dump_dom(&format!("file://{}#tabpanel_1_cli", page.display()), profile.path());
+    assert_eq!(
+        panels(&dom),
+        [
+            s("tabpanel_1_portal", true),
+            s("tabpanel_1_cli", false),
+            s("tabpanel_2_portal", true),
+            s("tabpanel_2_cli+powershell", false)
+        ],
+        "{dom}"
+    );
+}
