@@ -16,7 +16,7 @@ use crate::render::Theme;
 use crate::site::Site;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rayon::prelude::*;
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
 use std::time::{Duration, Instant};
 
@@ -156,6 +156,7 @@ pub fn assemble(
     diags: &mut Vec<Diagnostic>,
 ) -> Model {
     let (site, index) = site_and_index(&config, &mut articles, assets, diags);
+    diags.extend(generated_collisions(&config, &site, &index));
     let nav = crate::toc::Nav::build(&config, &site, &index, diags);
     let pivots = crate::pivots::PivotGroups::load(&config, diags);
     pivots.check(&site.articles, diags);
@@ -170,6 +171,59 @@ pub fn assemble(
         project,
         l10n,
     }
+}
+
+/// The source file an output file is made from, for messages.
+fn source_of(m: &Model, out_path: &str) -> Option<String> {
+    let dir = out_path.strip_suffix("index.html")?;
+    if let Some(p) = m.site.pages.iter().find(|p| p.url == dir) {
+        return Some(m.site.articles[p.article].display.clone());
+    }
+    let (code, rest) = dir.split_once('/')?;
+    m.config.locale_index(code)?;
+    m.index
+        .redirects
+        .keys()
+        .find(|src| crate::site::article_url(src) == rest)
+        .map(|src| format!("the redirection of `{src}`"))
+}
+
+/// Articles published where polydoc writes a page of its own (the search
+/// page, the `go/<id>/` redirects of `ms.custom` article IDs): one would
+/// silently replace the other.
+fn generated_collisions(config: &Config, site: &Site, index: &LinkIndex) -> Vec<Diagnostic> {
+    let by_url: HashMap<&str, &crate::site::Page> = site
+        .pages
+        .iter()
+        .filter(|p| !p.fallback)
+        .map(|p| (p.url.as_str(), p))
+        .collect();
+    let mut out = Vec::new();
+    for (li, locale) in config.locales.iter().enumerate() {
+        let mut generated: Vec<(String, String)> = Vec::new();
+        if config.search.enabled {
+            generated.push((format!("{}/search/", locale.code), "the search page".to_string()));
+        }
+        for id in index.article_ids.get(li).into_iter().flat_map(|m| m.keys()) {
+            generated.push((
+                format!("{}/go/{id}/", locale.code),
+                format!("the redirect for article ID {id} (`ms.custom`)"),
+            ));
+        }
+        for (url, what) in generated {
+            if let Some(p) = by_url.get(url.as_str()) {
+                out.push(
+                    Diagnostic::error(
+                        "url-collision",
+                        &site.articles[p.article].display,
+                        format!("this article is published at `{url}`, where polydoc writes {what}"),
+                    )
+                    .help("rename or move the article"),
+                );
+            }
+        }
+    }
+    out
 }
 
 /// Stage 3: renders one published page (by index into `site.pages`).
@@ -224,14 +278,11 @@ pub fn build(site_root: &Path, show_progress: bool, out: Option<&Path>) -> Resul
         }
         None => None,
     };
-    let write_error: std::sync::Mutex<Option<String>> = std::sync::Mutex::new(None);
+    let write_error: std::sync::Mutex<Option<(String, std::io::Error)>> = std::sync::Mutex::new(None);
     let write = |f: OutFile| {
         if let Some(s) = &staging {
             if let Err(e) = s.write(&f) {
-                write_error
-                    .lock()
-                    .unwrap()
-                    .get_or_insert_with(|| format!("{}: {e}", f.path));
+                write_error.lock().unwrap().get_or_insert((f.path, e));
             }
         }
     };
@@ -349,7 +400,11 @@ pub fn build(site_root: &Path, show_progress: bool, out: Option<&Path>) -> Resul
     if let Some(s) = staging {
         let failed = write_error.into_inner().unwrap();
         let committed = match failed {
-            Some(e) => Err(e),
+            Some((path, e)) => Err(match source_of(&model, &path) {
+                // Name what to rename: the output path alone does not say.
+                Some(src) => format!("`{path}`, the output of `{src}`: {e}"),
+                None => format!("{path}: {e}"),
+            }),
             None => s.commit().map_err(|e| e.to_string()),
         };
         if let Err(e) = committed {

@@ -190,6 +190,35 @@ impl Config {
         };
         let src = locales.remove(src_pos);
         locales.insert(0, src);
+        // Each locale needs a folder of its own: two on one folder (or one
+        // inside another) publish the same files as two languages.
+        let real: Vec<PathBuf> = locales.iter().map(|l| crate::fence::real_path(&l.root)).collect();
+        for i in 0..locales.len() {
+            for j in i + 1..locales.len() {
+                let (a, b) = (&locales[i], &locales[j]);
+                let shown = |p: &Path| crate::discover::display_path(site_root, p);
+                let why = if real[i] == real[j] {
+                    "the same folder"
+                } else if real[j].starts_with(&real[i]) || real[i].starts_with(&real[j]) {
+                    "nested folders"
+                } else {
+                    continue;
+                };
+                let source = if i == 0 { " (the source locale's folder)" } else { "" };
+                let line = text
+                    .find(&format!("[locales.{}]", b.code))
+                    .map_or(0, |o| LineIndex::new(text).line_col(text, o).0);
+                return Err(err(format!(
+                    "locales `{}` and `{}` are on {why}: `{}`{source} and `{}`",
+                    a.code,
+                    b.code,
+                    shown(&a.root),
+                    shown(&b.root)
+                ))
+                .at(line, 1)
+                .help("give each locale its own folder with `path` in [locales.<code>] (default: articles/<code>)"));
+            }
+        }
 
         let theme = raw.theme.unwrap_or_else(|| "default".to_string());
         if theme.is_empty() || theme.contains(['/', '\\']) || theme.starts_with('.') {

@@ -121,7 +121,36 @@ pub fn discover(config: &Config) -> Discovered {
             });
         }
     }
+    diagnostics.extend(case_collisions(&files));
     Discovered { files, diagnostics }
+}
+
+/// Files of one locale whose paths differ only in letter case (`a.md`,
+/// `A.md`): both are published, and on a case-insensitive file system or
+/// host (Windows, macOS, most CDNs' origins) one replaces the other.
+fn case_collisions(files: &[SourceFile]) -> Vec<Diagnostic> {
+    let mut seen: std::collections::HashMap<(usize, String), &SourceFile> = std::collections::HashMap::new();
+    let mut out = Vec::new();
+    for f in files {
+        match seen.entry((f.locale, f.rel.to_lowercase())) {
+            std::collections::hash_map::Entry::Vacant(v) => {
+                v.insert(f);
+            }
+            std::collections::hash_map::Entry::Occupied(o) => out.push(
+                Diagnostic::warning(
+                    "case-collision",
+                    &f.display,
+                    format!(
+                        "`{}` and `{}` differ only in letter case: on a case-insensitive file system or web host one replaces the other",
+                        f.rel,
+                        o.get().rel
+                    ),
+                )
+                .help("rename one of them (Learn URLs are lower case)"),
+            ),
+        }
+    }
+    out
 }
 
 /// DocFX's conventions: Markdown under an `includes/` folder is only ever

@@ -182,6 +182,38 @@ pub fn split(text: &str) -> Split<'_> {
     none
 }
 
+/// Front matter opened with `---` on the first line and never closed: the
+/// lines after it look like YAML (`key: value`) but no `---` line ends
+/// them. (A file that starts with a `---` rule followed by text is not.)
+pub fn unclosed(text: &str, file: &str) -> Option<Diagnostic> {
+    let mut lines = text.lines();
+    if lines.next()?.trim_end() != "---" {
+        return None;
+    }
+    let next = lines.find(|l| !l.trim().is_empty())?;
+    let key = yaml_key(next)?;
+    Some(
+        Diagnostic::error(
+            "yaml",
+            file,
+            format!("front matter opened with `---` is never closed (it goes on with `{key}:` on the next lines)"),
+        )
+        .at(1, 1)
+        .help("end the front matter with a line of `---` before the article's text"),
+    )
+}
+
+/// The key of a `key: value` YAML line (`ms.date:` too), if it is one.
+fn yaml_key(line: &str) -> Option<&str> {
+    let (key, rest) = line.split_once(':')?;
+    let ok = !key.is_empty()
+        && key.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && key
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'));
+    (ok && (rest.is_empty() || rest.starts_with([' ', '\t']))).then_some(key)
+}
+
 /// Parses the YAML of an article. Errors are fatal for the article; warnings
 /// are pushed to `diags`.
 pub fn parse(yaml: &str, yaml_line: usize, file: &str, diags: &mut Vec<Diagnostic>) -> Result<FrontMatter, Diagnostic> {

@@ -174,6 +174,13 @@ enum L10nCommand {
 }
 
 fn main() -> ExitCode {
+    // A closed pipe ends the process quietly, as it does `ls | head`;
+    // Rust's default (SIGPIPE ignored) makes every print panic instead.
+    #[cfg(unix)]
+    // SAFETY: called before any thread starts; sets a signal disposition.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     let cli = Cli::parse();
     match cli.command {
         Command::Build { common, out } => {

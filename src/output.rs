@@ -56,6 +56,13 @@ pub fn check_out_dir(site_root: &Path, out: &Path, protected: &[PathBuf]) -> Res
     if out_abs.is_file() {
         return Err(refuse(format!("`{}` is a file, not a folder", out.display())));
     }
+    if out_abs.is_dir() && is_mount_point(&out_abs) {
+        return Err(refuse(format!(
+            "`{}` is a mount point: polydoc writes the new site into a folder beside the output folder and swaps the two with renames, and a mount point cannot be renamed",
+            out.display()
+        ))
+        .help("write into a folder inside it, e.g. `--out MOUNT/site`"));
+    }
     if out_abs.is_dir() {
         let mut entries =
             std::fs::read_dir(&out_abs).map_err(|e| refuse(format!("cannot read `{}`: {e}", out.display())))?;
@@ -68,6 +75,21 @@ pub fn check_out_dir(site_root: &Path, out: &Path, protected: &[PathBuf]) -> Res
         }
     }
     Ok(())
+}
+
+/// Whether `dir` is on another file system than its parent folder.
+#[cfg(unix)]
+fn is_mount_point(dir: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    let (Some(parent), Ok(meta)) = (dir.parent(), std::fs::metadata(dir)) else {
+        return false;
+    };
+    std::fs::metadata(parent).is_ok_and(|p| p.dev() != meta.dev())
+}
+
+#[cfg(not(unix))]
+fn is_mount_point(_dir: &Path) -> bool {
+    false
 }
 
 /// A new output folder being written beside the real one. Files are

@@ -66,7 +66,37 @@ pub fn parse_article(
         }
     };
     let text = text.strip_prefix('\u{FEFF}').map(str::to_owned).unwrap_or(text);
+    let text = without_controls(text, &file.display, diags);
     parse_text(file, config, project, &text, diags)
+}
+
+/// Control characters (NUL and the rest of C0 but tab and line ends, and
+/// DEL) have no place in an article, and some are polydoc's own markers:
+/// each becomes a space (so positions hold), with one warning at the first.
+pub fn without_controls(text: String, display: &str, diags: &mut Vec<Diagnostic>) -> String {
+    let is_control = |b: u8| (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r')) || b == 0x7F;
+    let Some(first) = text.bytes().position(is_control) else {
+        return text;
+    };
+    let count = text.bytes().filter(|&b| is_control(b)).count();
+    let (line, col) = LineIndex::new(&text).line_col(&text, first);
+    diags.push(
+        Diagnostic::warning(
+            "control-char",
+            display,
+            format!(
+                "control character U+{:04X} in the text ({count} in the file); written as a space",
+                text.as_bytes()[first]
+            ),
+        )
+        .at(line, col)
+        .help("remove it: it is invisible in editors and not allowed in HTML"),
+    );
+    let mut bytes = text.into_bytes();
+    for b in bytes.iter_mut().filter(|b| is_control(**b)) {
+        *b = b' ';
+    }
+    String::from_utf8(bytes).unwrap_or_default()
 }
 
 pub fn parse_text(
@@ -78,6 +108,12 @@ pub fn parse_text(
 ) -> Option<Article> {
     let lines = LineIndex::new(text);
     let split = frontmatter::split(text);
+    if split.yaml.is_none() {
+        if let Some(d) = frontmatter::unclosed(text, &file.display) {
+            diags.push(d);
+            return None;
+        }
+    }
     let fm = match split.yaml {
         Some(yaml) => frontmatter::parse(yaml, split.yaml_line, &file.display, diags)
             .map_err(|d| diags.push(d))

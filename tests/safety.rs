@@ -260,3 +260,163 @@ fn toc_fan_out_loads_each_file_once_and_is_capped_at_the_reference_that_crosses(
     assert_eq!(r.code, 1, "{r}");
     assert_contains(&r.stderr, "more than 20000 entries");
 }
+
+// Clear messages for the rest ----------------------------------------------------
+
+#[test]
+fn unclosed_front_matter_and_control_characters_are_located() {
+    let site = Site::new(&[("en-us", "English")]);
+    site.write(
+        "articles/en-us/open.md",
+        "---\ntitle: Open\nms.date: 01/02/2024\n# Open\n\nText.\n",
+    );
+    site.write("articles/en-us/rule.md", "---\n\nA rule, then text.\n");
+    site.write_bytes(
+        "articles/en-us/nul.md",
+        b"---\ntitle: Nul\n---\n# Nul\n\nA\x00B and \x02alert_note\x02 and \x1b[31m.\n",
+    );
+    let r = site.json(&["build"]);
+    let open = r.one("yaml");
+    assert_eq!(
+        (open.file.as_str(), open.line, open.column),
+        ("articles/en-us/open.md", 1, 1),
+        "{r}"
+    );
+    assert!(open.message.contains("never closed"), "{r}");
+    assert!(!site.exists(&format!("output/{}", page_file("en-us", "open.md"))));
+    assert!(site.exists(&format!("output/{}", page_file("en-us", "rule.md"))));
+    let nul = r.one("control-char");
+    assert_eq!(
+        (nul.file.as_str(), nul.line, nul.column),
+        ("articles/en-us/nul.md", 6, 2),
+        "{r}"
+    );
+    assert!(
+        nul.message.contains("U+0000") && nul.message.contains("4 in the file"),
+        "{r}"
+    );
+    let html = site.read(&format!("output/{}", page_file("en-us", "nul.md")));
+    assert!(!html.contains(['\0', '\u{2}', '\u{1b}']), "{html}");
+    assert_contains(&html, "A B and  alert_note  and  [31m.");
+}
+
+#[test]
+fn two_locales_on_one_folder_are_a_config_error() {
+    for (path, why) in [
+        ("articles/en-us", "the same folder"),
+        ("articles/en-us/nl", "nested folders"),
+    ] {
+        let site = Site::without_config();
+        site.write(
+            "polydoc.toml",
+            &format!(
+                "title = \"T\"\nbase_url = \"https://x.example/\"\nsource_locale = \"en-us\"\n\n[locales.en-us]\nname = \"English\"\n\n[locales.nl-nl]\nname = \"Nederlands\"\npath = \"{path}\"\n"
+            ),
+        );
+        site.write("articles/en-us/a.md", &article("A", "# A\n"));
+        let r = site.run(&["build"]);
+        assert_eq!(r.code, 2, "{r}");
+        assert_contains(&r.stderr, &format!("locales `en-us` and `nl-nl` are on {why}"));
+        assert_contains(&r.stderr, "polydoc.toml:8:1");
+    }
+}
+
+#[test]
+fn a_redirection_file_that_cannot_be_read_is_reported_not_ignored() {
+    let site = Site::new(&[("en-us", "English")]);
+    site.write("articles/en-us/a.md", &article("A", "# A\n"));
+    let private = secret_dir(&site);
+    std::fs::write(
+        private.join("redirects.json"),
+        "{\"redirections\": [{\"source_path\": \"articles/en-us/old.md\", \"redirect_url\": \"/en-us/a\"}]}",
+    )
+    .unwrap();
+    symlink(
+        private.join("redirects.json"),
+        site.path(".openpublishing.redirection.json"),
+    )
+    .unwrap();
+    let r = site.json(&["build"]);
+    let d = r.one("redirects");
+    assert_eq!(d.file, ".openpublishing.redirection.json", "{r}");
+    assert!(d.message.contains("leaves the site"), "{r}");
+    assert!(!site.exists("output/en-us/old/index.html"));
+}
+
+#[test]
+fn names_that_differ_in_case_and_urls_of_generated_pages_are_reported() {
+    let site = Site::new(&[("en-us", "English")]);
+    site.write("articles/en-us/guide/a.md", &article("a", "# a\n"));
+    site.write("articles/en-us/guide/A.md", &article("A", "# A\n"));
+    site.write("articles/en-us/search.md", &article("Search", "# Search\n"));
+    site.write("articles/en-us/go/6122.md", &article("Go", "# Go\n"));
+    site.write("articles/en-us/b.md", "---\ntitle: B\nms.custom: \"6122\"\n---\n# B\n");
+    let r = site.json(&["build"]);
+    let case = r.one("case-collision");
+    assert!(
+        case.file.ends_with("guide/a.md") || case.file.ends_with("guide/A.md"),
+        "{r}"
+    );
+    let urls: Vec<&str> = r.with_code("url-collision").iter().map(|d| d.file.as_str()).collect();
+    assert_eq!(urls, ["articles/en-us/go/6122.md", "articles/en-us/search.md"], "{r}");
+}
+
+#[test]
+fn an_output_path_too_long_names_its_source_file() {
+    let site = Site::new(&[("en-us", "English")]);
+    site.write("articles/en-us/a.md", &article("A", "# A\n"));
+    // Each folder name is fine; the output path, longer than the source's
+    // by the output folder's, passes the system's limit.
+    let deep: String = (0..15).map(|i| format!("{}{i:02}/", "d".repeat(250))).collect();
+    let rel = format!("articles/en-us/{deep}{}.md", "x".repeat(200));
+    let source = site.path(&rel);
+    if std::fs::create_dir_all(source.parent().unwrap()).is_err() {
+        return; // this file system does not take such paths at all
+    }
+    std::fs::write(&source, article("X", "# X\n")).unwrap();
+    let long_out = site.outside(&"o".repeat(230));
+    let r = site.run(&["build", "--out", long_out.to_str().unwrap()]);
+    assert_eq!(r.code, 2, "{r}");
+    assert_contains(&r.stderr, &format!("the output of `{rel}`"));
+}
+
+#[test]
+fn out_at_a_mount_point_says_why_it_cannot_be_swapped() {
+    let shm = std::path::Path::new("/dev/shm");
+    let parent_dev = |p: &std::path::Path| {
+        use std::os::unix::fs::MetadataExt;
+        std::fs::metadata(p).map(|m| m.dev()).ok()
+    };
+    if !shm.is_dir() || parent_dev(shm) == parent_dev(std::path::Path::new("/dev")) {
+        return; // no mount point to try here
+    }
+    let site = Site::new(&[("en-us", "English")]);
+    site.write("articles/en-us/a.md", &article("A", "# A\n"));
+    let r = site.run(&["build", "--out", "/dev/shm"]);
+    assert_eq!(r.code, 2, "{r}");
+    assert_contains(&r.stderr, "is a mount point");
+    assert_contains(&r.stderr, "cannot be renamed");
+}
+
+#[test]
+fn check_json_into_a_closed_pipe_ends_quietly() {
+    let site = Site::new(&[("en-us", "English")]);
+    for i in 0..300 {
+        site.write(
+            &format!("articles/en-us/p{i}.md"),
+            &format!("# P{i}\n\n[x](missing{i}.md)\n"),
+        );
+    }
+    let out = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "'{}' check --format json | head -c 10 >/dev/null; echo \"${{PIPESTATUS:-}}\"",
+            env!("CARGO_BIN_EXE_polydoc")
+        ))
+        .current_dir(&site.root)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(!stderr.contains("Broken pipe"), "{stderr}");
+}
