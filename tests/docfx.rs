@@ -321,10 +321,14 @@ fn code_snippet_errors_bad_range_missing_file_missing_region() {
     assert!(r.with_code("code-range")[1]
         .message
         .contains("past the end (the code has 17 lines)"));
+    // A file that cannot be read leaves a note, not the syntax; a snippet
+    // written wrong (no source) is shown as written.
+    let html = page(&site, "en-us", "a.md");
     assert_contains(
-        &page(&site, "en-us", "a.md"),
-        "<p>:::code source=\"snippets/gone.cs\":::</p>",
+        &html,
+        "<p class=\"code-unavailable\">This code sample is not available in this build: <code>gone.cs</code></p>",
     );
+    assert_contains(&html, "<p>:::code language=\"csharp\":::</p>");
 }
 
 // Tabs --------------------------------------------------------------------

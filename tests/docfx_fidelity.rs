@@ -224,3 +224,105 @@ fn tab_panels_carry_docfx_anchor_names_that_links_can_use() {
     assert_contains(&html, "<section class=\"tab-panel\" id=\"tabpanel_1_dotnet_linux\"");
     assert_contains(&page(&site, "b.md"), "<a href=\"../a/#tabpanel_1_linux\">Linux</a>");
 }
+
+// 8. Code snippets ------------------------------------------------------------
+
+/// The text of every `<code>` element, tags removed and entities decoded.
+fn code_texts(html: &str) -> Vec<String> {
+    let re = regex::Regex::new(r"(?s)<code[^>]*>(.*?)</code>").unwrap();
+    let tags = regex::Regex::new(r"<[^>]+>").unwrap();
+    re.captures_iter(html)
+        .map(|c| {
+            tags.replace_all(&c[1], "")
+                .replace("&lt;", "<")
+                .replace("&gt;", ">")
+                .replace("&quot;", "\"")
+                .replace("&#39;", "'")
+                .replace("&amp;", "&")
+        })
+        .collect()
+}
+
+#[test]
+fn code_snippet_query_forms_and_tags_in_every_comment_style() {
+    let body = "# A\n\n\
+[!code-csharp[](src/app.cs?name=Setup)]\n\n\
+[!code-csharp[](src/app.cs?range=1-2)]\n\n\
+[!code-csharp[](src/app.cs?highlight=2#Setup)]\n\n\
+[!code-csharp[](src/app.cs?dedent=2&name=Setup)]\n\n\
+[!code-vb[](src/app.vb#Main)]\n\n\
+[!code-cpp[](src/app.cpp#Init)]\n\n\
+[!code-css[](src/site.css#Colors)]\n\n\
+[!code-fsharp[](src/app.fs#Fold)]\n\n\
+[!code-sql[](src/q.sql#Query)]\n\n\
+[!code-xml[](src/app.config#Settings)]\n\n\
+[!code-powershell[](src/run.ps1#Run)]\n\n\
+[!code-batch[](src/run.cmd#Batch)]\n\n\
+| Language | Code |\n|---|---|\n| C# | [!code-csharp[](src/app.cs#Setup)] |\n";
+    let (site, r) = build(&[
+        ("a.md", &article("A", body)),
+        (
+            "src/app.cs",
+            "using System;\nclass App {\n    // <Setup>\n    void Setup() {\n      Run();\n    }\n    // </Setup>\n}\n",
+        ),
+        (
+            "src/app.vb",
+            "Module M\n#Region \"Main\"\nSub Main()\nEnd Sub\n#End Region\nEnd Module\n",
+        ),
+        (
+            "src/app.cpp",
+            "#include <x>\n#pragma region Init\nint init();\n#pragma endregion\n",
+        ),
+        (
+            "src/site.css",
+            "body {}\n/* <Colors> */\n.a { color: red; }\n/* </Colors> */\n",
+        ),
+        ("src/app.fs", "let x = 1\n(* <Fold> *)\nlet y = 2\n(* </Fold> *)\n"),
+        ("src/q.sql", "-- <Query>\nSELECT 1;\n-- </Query>\n"),
+        (
+            "src/app.config",
+            "<configuration>\n  <!-- <Settings> -->\n  <add key=\"a\" />\n  <!-- </Settings> -->\n</configuration>\n",
+        ),
+        ("src/run.ps1", "# <Run>\nWrite-Host hi\n# </Run>\n"),
+        ("src/run.cmd", "@echo off\nrem <Batch>\necho hi\nrem </Batch>\n"),
+    ]);
+    assert!(r.diagnostics.is_empty(), "{r}");
+    let html = page(&site, "a.md");
+    assert_eq!(
+        code_texts(&html),
+        [
+            "void Setup() {\n  Run();\n}\n",
+            "using System;\nclass App {\n",
+            "void Setup() {\n  Run();\n}\n",
+            "  void Setup() {\n    Run();\n  }\n",
+            "Sub Main()\nEnd Sub\n",
+            "int init();\n",
+            ".a { color: red; }\n",
+            "let y = 2\n",
+            "SELECT 1;\n",
+            "<add key=\"a\" />\n",
+            "Write-Host hi\n",
+            "echo hi\n",
+            "void Setup() {\n  Run();\n}\n",
+        ]
+    );
+    // The highlighted line after a query, and the snippet inside the table cell.
+    assert_contains(&html, "data-highlight-lines=\"2\"");
+    assert!(html.contains("<td><pre class=\"code\""), "{html}");
+}
+
+#[test]
+fn a_snippet_that_cannot_be_read_is_an_error_and_a_note_not_raw_syntax() {
+    let body = "# A\n\n[!code-csharp[](samples/Program.cs?name=List)]\n\n:::code language=\"csharp\" source=\"missing.cs\" id=\"x\":::\n";
+    let (site, r) = build(&[("a.md", &article("A", body))]);
+    let codes: Vec<&str> = r.errors().iter().map(|d| d.code.as_str()).collect();
+    assert_eq!(codes, ["code-missing", "code-missing"], "{r}");
+    let html = page(&site, "a.md");
+    assert_not_contains(&html, "[!code");
+    assert_not_contains(&html, ":::");
+    assert_contains(
+        &html,
+        "<p class=\"code-unavailable\">This code sample is not available in this build: <code>Program.cs (List)</code></p>",
+    );
+    assert_contains(&html, "<code>missing.cs (x)</code>");
+}

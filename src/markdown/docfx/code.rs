@@ -3,9 +3,12 @@
 //! id="snippet" interactive="...":::` and
 //! `[!code-csharp[name](x.cs#region?highlight=2 "title")]` (`#L3-L5`,
 //! `#tag`, `?name=`, `?start=&end=`, `?range=`, `?highlight=`, `?dedent=`).
-//! A region is a `// <tag>` ... `// </tag>` comment pair (any comment
-//! style) or `#region tag` ... `#endregion`; the tag lines themselves are
-//! left out, and the code is dedented. `[!notebook-python[](x.ipynb?name=cell)]`
+//! A region is a `<tag>` ... `</tag>` pair in a comment of any language
+//! DocFX knows (`//`, `'`, `#`, `--`, `<!-- -->`, `/* */`, `(* *)`, `rem`,
+//! `::`, `%`, `;`) or `#region tag` ... `#endregion` (VB's `#Region "tag"`,
+//! C++'s `#pragma region`); the tag lines themselves are left out, and the
+//! code is dedented. A snippet that cannot be read is an error and shows a
+//! note, never its syntax. `[!notebook-python[](x.ipynb?name=cell)]`
 //! takes the source of a Jupyter notebook's cell (named in its metadata).
 
 use super::attrs::get;
@@ -34,13 +37,28 @@ struct Request {
 
 pub fn render(doc: &mut Doc, file: usize, d: &Directive, c: &CodeRef, out: &mut Vec<Ev>) {
     let Some(req) = request(doc, file, d, c) else {
-        return doc.as_text_quiet(file, d, out);
+        return if d.block {
+            doc.as_text_quiet(file, d, out)
+        } else {
+            doc.inline_text_quiet(file, d, out)
+        };
     };
     let code = match picked_code(doc, file, &req, c) {
         Ok(code) => code,
         Err(f) => {
             doc.error(file, f.off, f.code, f.message, f.help);
-            return doc.as_text_quiet(file, d, out);
+            // Readers get a note where the code would be, not the syntax.
+            let name = req.path.rsplit('/').next().unwrap_or(&req.path);
+            let what = match &req.tag {
+                Some((tag, _)) => format!("{name} ({tag})"),
+                None => name.to_string(),
+            };
+            let html = format!(
+                "<p class=\"code-unavailable\">{} <code>{}</code></p>\n",
+                super::string_ref("code_unavailable"),
+                html_escape(&what)
+            );
+            return out.push(doc.html_at(file, d.off, html));
         }
     };
     if let Some((spec, off)) = &req.highlight {
@@ -384,13 +402,18 @@ pub fn ranges(spec: &str, len: usize) -> Result<Vec<(usize, usize)>, String> {
 fn tag_re() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
     R.get_or_init(|| {
-        Regex::new(r"(?i)^\s*(?://|'|<!--|--|#|rem\b|%|;)\s*<\s*(/?)\s*([^<>]+?)\s*>\s*(?:-->)?\s*$").unwrap()
+        Regex::new(
+            r"(?i)^\s*(?://|'|<!--|--|#|rem\b|::|%|;|/\*|\(\*)\s*<\s*(/?)\s*([^<>]+?)\s*>\s*(?:-->|\*/|\*\))?\s*$",
+        )
+        .unwrap()
     })
 }
 
 fn region_re() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
-    R.get_or_init(|| Regex::new(r"(?i)^\s*#\s*(region\b\s*(.*?)|end\s*region\b.*?)\s*$").unwrap())
+    // C# `#region x`/`#endregion`, VB `#Region "x"`/`#End Region`, C++
+    // `#pragma region x`/`#pragma endregion`.
+    R.get_or_init(|| Regex::new(r#"(?i)^\s*#\s*(?:pragma\s+)?(region\b\s*"?(.*?)"?|end\s*region\b.*?)\s*$"#).unwrap())
 }
 
 fn is_tag_line(l: &str) -> bool {

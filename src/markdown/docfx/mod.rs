@@ -23,6 +23,7 @@ mod code;
 mod image;
 pub mod include;
 mod layout;
+mod lines;
 pub mod prepare;
 pub mod source_map;
 mod tabs;
@@ -370,6 +371,7 @@ impl<'a> Doc<'a> {
                         Kind::Include { .. } => include::inline(self, file, &d, out),
                         Kind::Image(_) => image::inline(self, file, &d, out),
                         Kind::NoLoc(text) => out.push(self.html_at(file, d.off, html_escape(text))),
+                        Kind::Code(c) => code::render(self, file, &d, c, out),
                         _ => self.inline_text(file, &d, out),
                     }
                 }

@@ -12,6 +12,7 @@
 //! under the column line), as DocFX does.
 
 use super::attrs::{self, Attr};
+use super::lines::{code_spans, column_dedent, split_lines, verbatim_lines};
 use super::source_map::Mapped;
 use regex::Regex;
 use std::sync::OnceLock;
@@ -105,7 +106,7 @@ fn re(cell: &'static OnceLock<Regex>, pattern: &str) -> &'static Regex {
 }
 
 /// Indentation, blockquote markers and a list marker at the start of a line.
-fn prefix_re() -> &'static Regex {
+pub fn prefix_re() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
     re(&R, r"^[ \t]*(?:>[ \t]?[ \t]*)*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+)?")
 }
@@ -123,12 +124,38 @@ fn include_re() -> &'static Regex {
     )
 }
 
+const CODE: &str =
+    r#"\[!((?i:code|notebook)(?:-[^\[\s]+)?)[ \t]*\[([^\]]*)\]\(([^)\s"]+)(?:[ \t]+"([^"]*)")?[ \t]*\)\]"#;
+
 fn code_re() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
-    re(
-        &R,
-        r#"^\[!((?i:code|notebook)(?:-[^\[\s]+)?)[ \t]*\[([^\]]*)\]\(([^)\s"]+)(?:[ \t]+"([^"]*)")?[ \t]*\)\]$"#,
-    )
+    cell_re(&R, || format!("^{CODE}$"))
+}
+
+/// A code snippet anywhere in a line (a table cell).
+fn inline_code_re() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    cell_re(&R, || CODE.to_string())
+}
+
+fn cell_re(cell: &'static OnceLock<Regex>, pattern: impl FnOnce() -> String) -> &'static Regex {
+    cell.get_or_init(|| Regex::new(&pattern()).unwrap())
+}
+
+/// `[!code-lang[name](target "title")]` matched by `c`, at offset `off`.
+fn code_kind(c: &regex::Captures, off: usize) -> Kind {
+    let target = c.get(3).unwrap();
+    let start = c.get(0).unwrap().start();
+    Kind::Code(CodeRef {
+        legacy: true,
+        notebook: c[1].to_ascii_lowercase().starts_with("notebook"),
+        attrs: Vec::new(),
+        lang: c[1].split_once('-').map_or("", |(_, l)| l).to_string(),
+        name: c[2].to_string(),
+        target: target.as_str().to_string(),
+        target_off: off + target.start() - start,
+        title: c.get(4).map_or(String::new(), |m| m.as_str().to_string()),
+    })
 }
 
 fn inline_image_re() -> &'static Regex {
@@ -224,116 +251,6 @@ pub fn prepare(text: &str, start: usize) -> Prepared {
     p
 }
 
-/// (start, end without line break, start of the next line).
-fn split_lines(text: &str, start: usize) -> Vec<(usize, usize, usize)> {
-    let mut out = Vec::new();
-    let mut pos = start;
-    while pos < text.len() {
-        let nl = text[pos..].find('\n').map_or(text.len(), |i| pos + i);
-        let end = if nl > pos && text.as_bytes()[nl - 1] == b'\r' {
-            nl - 1
-        } else {
-            nl
-        };
-        let next = (nl + 1).min(text.len());
-        out.push((pos, end, next));
-        pos = next;
-    }
-    out
-}
-
-/// Which lines are copied as written: fenced code blocks (fence lines
-/// included) and HTML comments that start a line and run over several
-/// (`<!--` ... `-->`: a comment is a comment whatever it holds, so DocFX
-/// syntax inside one must not become markers that close it early).
-fn verbatim_lines(text: &str, lines: &[(usize, usize, usize)]) -> Vec<bool> {
-    #[derive(Clone, Copy)]
-    enum State {
-        Normal,
-        Fence(u8, usize),
-        Comment,
-    }
-    let mut out = vec![false; lines.len()];
-    let mut state = State::Normal;
-    for (i, &(ls, le, _)) in lines.iter().enumerate() {
-        let line = &text[ls..le];
-        let pre = prefix_re().find(line).map_or(0, |m| m.end());
-        let rest = line[pre..].trim_start();
-        let run = |c: u8| rest.bytes().take_while(|&b| b == c).count();
-        match state {
-            State::Fence(c, n) => {
-                out[i] = true;
-                let k = run(c);
-                if k >= n && rest[k..].trim().is_empty() {
-                    state = State::Normal;
-                }
-            }
-            State::Comment => {
-                out[i] = true;
-                if line.contains("-->") {
-                    state = State::Normal;
-                }
-            }
-            State::Normal => {
-                if let Some(after) = rest.strip_prefix("<!--") {
-                    // `<!-->` and `<!--->` are complete (empty) comments.
-                    let closed = after.starts_with('>') || after.starts_with("->") || after.contains("-->");
-                    if !closed {
-                        out[i] = true;
-                        state = State::Comment;
-                    }
-                    continue;
-                }
-                for c in [b'`', b'~'] {
-                    let k = run(c);
-                    // A backtick fence's info string never holds a backtick:
-                    // "```x```" on one line is inline code, not a fence.
-                    if k >= 3 && !(c == b'`' && rest[k..].contains('`')) {
-                        state = State::Fence(c, k);
-                        out[i] = true;
-                    }
-                }
-            }
-        }
-    }
-    out
-}
-
-/// How many leading blanks to strip from each line: the content of each
-/// `:::column:::` block loses its common indentation.
-fn column_dedent(text: &str, lines: &[(usize, usize, usize)], in_fence: &[bool]) -> Vec<usize> {
-    let mut out = vec![0; lines.len()];
-    if !text.contains(":::") {
-        return out;
-    }
-    let trimmed = |i: usize| text[lines[i].0..lines[i].1].trim();
-    let mut i = 0;
-    while i < lines.len() {
-        let t = trimmed(i).to_ascii_lowercase();
-        if !in_fence[i] && t.starts_with(":::column") && !t.starts_with(":::column-end") {
-            let end = (i + 1..lines.len()).find(|&j| trimmed(j).to_ascii_lowercase().starts_with(":::column-end"));
-            if let Some(end) = end {
-                let indent = (i + 1..end)
-                    .filter(|&j| !trimmed(j).is_empty())
-                    .map(|j| {
-                        text[lines[j].0..lines[j].1]
-                            .bytes()
-                            .take_while(|b| matches!(b, b' ' | b'\t'))
-                            .count()
-                    })
-                    .min()
-                    .unwrap_or(0);
-                for d in out.iter_mut().take(end).skip(i + 1) {
-                    *d = indent;
-                }
-                i = end;
-            }
-        }
-        i += 1;
-    }
-    out
-}
-
 /// A construct that fills the rest of the line, starting at `off`. The
 /// second value is where trailing text starts (`> [!NOTE] text`).
 fn whole_line(rest: &str, off: usize, in_quote: bool) -> Option<(Directive, Option<usize>)> {
@@ -422,18 +339,7 @@ fn whole_line(rest: &str, off: usize, in_quote: bool) -> Option<(Directive, Opti
         }
     }
     if let Some(c) = code_re().captures(t) {
-        let target = c.get(3).unwrap();
-        let kind = Kind::Code(CodeRef {
-            legacy: true,
-            notebook: c[1].to_ascii_lowercase().starts_with("notebook"),
-            attrs: Vec::new(),
-            lang: c[1].split_once('-').map_or("", |(_, l)| l).to_string(),
-            name: c[2].to_string(),
-            target: target.as_str().to_string(),
-            target_off: off + target.start(),
-            title: c.get(4).map_or(String::new(), |m| m.as_str().to_string()),
-        });
-        return Some((mk(kind), None));
+        return Some((mk(code_kind(&c, off)), None));
     }
     if !in_quote || !t.starts_with("[!") {
         return None;
@@ -579,6 +485,13 @@ fn inline(text: &str, ls: usize, le: usize, p: &mut Prepared) {
             found.push((s, e, k));
         }
     };
+    // In a table row a snippet is a cell's content (DocFX renders it there).
+    if line.trim_start().starts_with('|') || line.trim_end().ends_with('|') {
+        for c in inline_code_re().captures_iter(line) {
+            let m = c.get(0).unwrap();
+            take(m.start(), m.end(), code_kind(&c, ls + m.start()), &mut found);
+        }
+    }
     for m in include_re().find_iter(line) {
         take(m.start(), m.end(), include_kind(m.as_str(), ls + m.start()), &mut found);
     }
@@ -639,44 +552,4 @@ fn inline(text: &str, ls: usize, le: usize, p: &mut Prepared) {
         pos = e;
     }
     p.mapped.copy(text, ls + pos, le);
-}
-
-/// Byte ranges of `code spans` in a line (matching backtick runs).
-fn code_spans(line: &str) -> Vec<(usize, usize)> {
-    let b = line.as_bytes();
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'\\' {
-            i += 2;
-            continue;
-        }
-        if b[i] != b'`' {
-            i += 1;
-            continue;
-        }
-        let n = b[i..].iter().take_while(|&&c| c == b'`').count();
-        let mut j = i + n;
-        let mut closed = None;
-        while j < b.len() {
-            if b[j] == b'`' {
-                let m = b[j..].iter().take_while(|&&c| c == b'`').count();
-                if m == n {
-                    closed = Some(j + m);
-                    break;
-                }
-                j += m;
-            } else {
-                j += 1;
-            }
-        }
-        match closed {
-            Some(e) => {
-                out.push((i, e));
-                i = e;
-            }
-            None => i += n,
-        }
-    }
-    out
 }
