@@ -7,19 +7,26 @@
 use super::align::Pair;
 use super::sections::{Block, Section};
 use super::segments::Segment;
+use super::tokens::{
+    normalize_href, numbers, placeholders, plain, shorten, translatable_words, without_code, written_as_word,
+};
 use crate::config::L10nSettings;
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::links::Resolver;
 use crate::parse::Article;
 use crate::site::Page;
-use regex::Regex;
 use std::collections::BTreeSet;
-use std::sync::OnceLock;
 
 /// Every finding polydoc makes, with what it means (for `[l10n.severity]`).
-pub const KINDS: [(&str, &str); 13] = [
+pub const KINDS: [(&str, &str); 16] = [
     ("l10n-stale", "the source changed after the translation was handed off"),
     ("l10n-section", "a section present in one side only"),
+    ("l10n-moved", "a section at another place than in the source"),
+    (
+        "l10n-identifier",
+        "an identifier or app name of the source mangled (spaces, escapes)",
+    ),
+    ("l10n-empty-link", "a link without text"),
     ("l10n-anchor", "a translated heading's anchor differs from the source's"),
     ("l10n-link-target", "a link goes somewhere else than the source's"),
     ("l10n-link-count", "a different number of links than the source section"),
@@ -117,6 +124,8 @@ pub struct Input<'a> {
 
 struct Out<'a> {
     settings: &'a L10nSettings,
+    /// The translation's locale code (`de-de`).
+    lang: &'a str,
     file: &'a str,
     findings: Vec<Finding>,
 }
@@ -147,132 +156,11 @@ impl Out<'_> {
     }
 }
 
-fn number_re() -> &'static Regex {
-    static RE: OnceLock<Regex> = OnceLock::new();
-    RE.get_or_init(|| Regex::new(r"\d+(?:[.,]\d+)*").unwrap())
-}
-
-fn placeholder_re() -> &'static Regex {
-    static RE: OnceLock<Regex> = OnceLock::new();
-    RE.get_or_init(|| {
-        Regex::new(r"\{\d+(?:[,:][^}]*)?\}|\{[A-Za-z_][A-Za-z0-9_.]*\}|%(?:\d+\$)?[-+0#]?\d*(?:\.\d+)?[sdifuxXc@]\b")
-            .unwrap()
-    })
-}
-
-fn markdown_link_re() -> &'static Regex {
-    static RE: OnceLock<Regex> = OnceLock::new();
-    RE.get_or_init(|| Regex::new(r"!?\[([^\]]*)\]\([^)]*\)").unwrap())
-}
-
-/// Full-width digits as ASCII, so `８４４３` matches `8443`.
-fn ascii_digits(s: &str) -> String {
-    s.chars()
-        .map(|c| match c {
-            '０'..='９' => char::from(b'0' + (c as u32 - '０' as u32) as u8),
-            c => c,
-        })
-        .collect()
-}
-
-/// The numbers of a text, as their digits (`1,000` and `1.000` are one
-/// number), with their written form.
-fn numbers(text: &str) -> Vec<(String, String)> {
-    let text = ascii_digits(text);
-    number_re()
-        .find_iter(&text)
-        .map(|m| {
-            let digits: String = m.as_str().chars().filter(char::is_ascii_digit).collect();
-            let key = digits.trim_start_matches('0');
-            (
-                if key.is_empty() { "0".into() } else { key.to_string() },
-                m.as_str().to_string(),
-            )
-        })
-        .collect()
-}
-
-fn placeholders(text: &str) -> BTreeSet<String> {
-    placeholder_re()
-        .find_iter(text)
-        .map(|m| m.as_str().to_string())
-        .collect()
-}
-
-/// Markdown of a segment as plain text (link text kept, emphasis and code
-/// marks dropped).
-fn plain(md: &str) -> String {
-    let s = markdown_link_re().replace_all(md, "$1");
-    s.replace(['*', '`'], "")
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
-/// `text` without inline code (`` `x` ``).
-fn without_code(md: &str) -> String {
-    let mut out = String::new();
-    for (i, part) in md.split('`').enumerate() {
-        if i % 2 == 0 {
-            out.push_str(part);
-        }
-    }
-    out
-}
-
-/// Words that make a paragraph "translatable": at least one lower-case
-/// letter, product names removed.
-fn translatable_words(text: &str, products: &[String]) -> usize {
-    let mut t = text.to_string();
-    for p in products {
-        t = t.replace(p.as_str(), " ");
-    }
-    t.split(|c: char| !c.is_alphanumeric() && c != '\'' && c != '-')
-        .filter(|w| {
-            w.chars().count() > 1 && w.chars().any(char::is_lowercase) && !w.chars().any(|c| c.is_ascii_digit())
-        })
-        .count()
-}
-
-fn shorten(s: &str, n: usize) -> String {
-    if s.chars().count() <= n {
-        s.to_string()
-    } else {
-        format!("{}…", s.chars().take(n).collect::<String>())
-    }
-}
-
-/// An external URL without a locale segment (`/nl-nl/`, `/en-us/`) in its
-/// path: translators may localize those.
-fn normalize_href(href: &str) -> String {
-    let Some(i) = href.find("://") else {
-        return href.to_string();
-    };
-    let rest = &href[i + 3..];
-    let Some(slash) = rest.find('/') else {
-        return href.to_string();
-    };
-    let path = &rest[slash + 1..];
-    let seg = path.split(['/', '?', '#']).next().unwrap_or("");
-    let mut it = seg.split('-');
-    let looks_locale = matches!((it.next(), it.next(), it.next()), (Some(a), Some(b), None)
-        if (2..=3).contains(&a.len()) && a.bytes().all(|c| c.is_ascii_alphabetic()) && (2..=4).contains(&b.len()) && b.bytes().all(|c| c.is_ascii_alphanumeric()));
-    if looks_locale {
-        format!(
-            "{}{}{}",
-            &href[..i + 3],
-            &rest[..slash + 1],
-            &path[seg.len()..].trim_start_matches('/')
-        )
-    } else {
-        href.to_string()
-    }
-}
-
 /// The findings of one translation, in section order.
 pub fn check(input: &Input, file: &str, stale: Option<(usize, String)>) -> Vec<Finding> {
     let mut out = Out {
         settings: input.settings,
+        lang: &input.resolver.config.locales[input.translation.locale].code,
         file,
         findings: Vec::new(),
     };
@@ -280,7 +168,7 @@ pub fn check(input: &Input, file: &str, stale: Option<(usize, String)>) -> Vec<F
         out.add(
             "l10n-stale",
             usize::MAX,
-            (line, if line > 0 { 1 } else { 0 }),
+            (line.max(1), 1),
             format!("stale translation: {reason}"),
             Some(format!(
                 "update the translation, then run `polydoc l10n mark-current {file}`"
@@ -290,8 +178,43 @@ pub fn check(input: &Input, file: &str, stale: Option<(usize, String)>) -> Vec<F
     let src_secs = input.source_sections;
     let tr_secs = input.translation_sections;
     let mut last_tr_line = 1;
+    // A section in one side only on both sides, under one ID: it moved.
+    let moved_to = |si: usize| {
+        input
+            .pairs
+            .iter()
+            .enumerate()
+            .find_map(|(pj, q)| match (q.source, q.translation) {
+                (None, Some(ti)) if !src_secs[si].id.is_empty() && tr_secs[ti].id == src_secs[si].id => Some((pj, ti)),
+                _ => None,
+            })
+    };
+    let moved_from: std::collections::HashSet<usize> = input
+        .pairs
+        .iter()
+        .filter_map(|p| match (p.source, p.translation) {
+            (Some(si), None) => moved_to(si).map(|(pj, _)| pj),
+            _ => None,
+        })
+        .collect();
     for (pi, p) in input.pairs.iter().enumerate() {
         match (p.source, p.translation) {
+            (Some(si), None) if moved_to(si).is_some() => {
+                let (pj, ti) = moved_to(si).expect("checked");
+                let (s, t) = (&src_secs[si], &tr_secs[ti]);
+                out.add(
+                    "l10n-moved",
+                    pj,
+                    (t.line.max(1), 1),
+                    format!(
+                        "section `#{}` (\"{}\") is at another place than in the source ({}:{})",
+                        t.id, t.title, input.source_name, s.line
+                    ),
+                    Some("move it where the source has it".into()),
+                );
+                compare(input, &mut out, pj, s, t);
+            }
+            (None, Some(_)) if moved_from.contains(&pi) => {}
             (Some(si), None) => {
                 let s = &src_secs[si];
                 out.add(
@@ -474,6 +397,39 @@ fn compare(input: &Input, out: &mut Out, pi: usize, s: &Section, t: &Section) {
             Some("put a space after the link, or move the word into the link text".into()),
         );
     }
+    for g in &t.glued_before {
+        let word: String = g
+            .text
+            .split('[')
+            .next()
+            .unwrap_or("")
+            .chars()
+            .rev()
+            .take_while(|c| c.is_alphanumeric())
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .collect();
+        out.add(
+            "l10n-glued-link",
+            pi,
+            (g.line, g.column),
+            format!("`{}`: the word `{word}` is glued to the link's opening bracket", g.text),
+            Some("put a space before the link, or move the word into the link text".into()),
+        );
+    }
+    if t.empty_links.len() > s.empty_links.len() {
+        for e in &t.empty_links {
+            out.add(
+                "l10n-empty-link",
+                pi,
+                (e.line, e.column),
+                format!("`{}`: the link has no text; readers cannot see or select it", e.text),
+                Some("put the words the source links into the brackets".into()),
+            );
+        }
+    }
+    mangled_identifiers(input, out, pi, s, t);
     for sp in &t.space_punct {
         let punct = sp.text.trim_end().chars().last().unwrap_or(' ');
         out.add(
@@ -513,17 +469,74 @@ fn compare(input: &Input, out: &mut Out, pi: usize, s: &Section, t: &Section) {
     }
 }
 
+/// Identifiers and app names of the source (`Contoso.Relay_8x2!App`) the
+/// translation has only with spaces, escapes or other separators in them:
+/// machine translation mangled them.
+fn mangled_identifiers(input: &Input, out: &mut Out, pi: usize, s: &Section, t: &Section) {
+    let squash = |x: &str| x.chars().filter(|c| c.is_alphanumeric()).collect::<String>();
+    let mut seen = BTreeSet::new();
+    for b in &s.blocks {
+        for id in b
+            .text
+            .split_whitespace()
+            .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric() && c != '!'))
+            .filter(|w| is_identifier(w))
+        {
+            if !seen.insert(id.to_string())
+                || t.blocks.iter().any(|x| x.text.contains(id))
+                || t.code.iter().any(|c| c.code.contains(id))
+            {
+                continue;
+            }
+            let key = squash(id);
+            if let Some(x) = t.blocks.iter().find(|x| squash(&x.text).contains(&key)) {
+                out.add(
+                    "l10n-identifier",
+                    pi,
+                    (x.line, 1),
+                    format!(
+                        "`{id}` of the source ({}:{}) is mangled here: \"{}\"",
+                        input.source_name,
+                        b.line,
+                        shorten(&x.text, 80)
+                    ),
+                    Some(format!("write it exactly as the source does: `{id}`")),
+                );
+            }
+        }
+    }
+}
+
+/// A name machine translation must leave alone: letters and digits joined
+/// by `.`, `_` or `!` (at least one of them inside), 8 characters or more,
+/// no URL or path.
+fn is_identifier(w: &str) -> bool {
+    w.chars().count() >= 8
+        && !w.contains("://")
+        && !w.contains(['/', '\\'])
+        && w.chars().any(char::is_alphabetic)
+        && w.char_indices().any(|(i, c)| {
+            matches!(c, '.' | '_' | '!')
+                && i > 0
+                && w[..i].chars().next_back().is_some_and(char::is_alphanumeric)
+                && w[i + 1..].chars().next().is_some_and(char::is_alphanumeric)
+        })
+}
+
 fn untranslated(input: &Input, src: &Block, tr: &Block) -> bool {
     let a = without_code(&src.prose);
     let b = without_code(&tr.prose);
-    a.trim() == b.trim() && translatable_words(&b, &input.settings.product_names) >= 3
+    // Bold (UI strings), code, names and directives need no translation.
+    a.trim() == b.trim() && translatable_words(&tr.loose, &input.settings.product_names) >= 3
 }
 
 fn missing_tokens(out: &mut Out, pi: usize, at: (usize, usize), src: &str, tr: &str) {
     let have: BTreeSet<String> = numbers(tr).into_iter().map(|(k, _)| k).collect();
     let mut missing: Vec<String> = Vec::new();
     for (k, shown) in numbers(src) {
-        if !have.contains(&k) && !missing.contains(&shown) {
+        // "3" may be written "drei": a number word of the translation's
+        // language counts.
+        if !have.contains(&k) && !missing.contains(&shown) && !written_as_word(out.lang, &k, tr) {
             missing.push(shown);
         }
     }
@@ -566,37 +579,5 @@ fn per_segment(input: &Input, out: &mut Out, pi: usize, seg: &Segment) {
             ),
             None,
         );
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn tokens() {
-        let n: Vec<String> = numbers("port 8443, TLS 1.2 and 1,000 or １０")
-            .into_iter()
-            .map(|x| x.0)
-            .collect();
-        assert_eq!(n, ["8443", "12", "1000", "10"]);
-        let p: Vec<String> = placeholders("`Channel {0}` when %s is over 50% of {count}")
-            .into_iter()
-            .collect();
-        assert_eq!(p, ["%s", "{0}", "{count}"]);
-        assert_eq!(plain("See [the **guide**](a.md) `x`."), "See the guide x.");
-        assert_eq!(
-            normalize_href("https://learn.example/nl-nl/azure/x?y=1"),
-            "https://learn.example/azure/x?y=1"
-        );
-        assert_eq!(
-            normalize_href("https://learn.example/azure/x"),
-            "https://learn.example/azure/x"
-        );
-        assert_eq!(
-            translatable_words("Open the Contoso Relay portal", &["Contoso Relay".into()]),
-            3
-        );
-        assert_eq!(translatable_words("Contoso Relay SDK", &[]), 2);
     }
 }

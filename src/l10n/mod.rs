@@ -15,6 +15,7 @@ pub mod review;
 pub mod sections;
 pub mod segments;
 pub mod status;
+pub mod tokens;
 
 use crate::config::Config;
 use crate::site::Site;

@@ -19,6 +19,9 @@ pub struct Block {
     pub prose: String,
     /// Text with inline code.
     pub text: String,
+    /// Text without inline code and without bold (UI strings): what must
+    /// be translated.
+    pub loose: String,
     pub line: usize,
 }
 
@@ -51,6 +54,10 @@ pub struct Section {
     pub images: Vec<usize>,
     /// `[text](url)word`: the word glued to the closing parenthesis.
     pub glued: Vec<Spot>,
+    /// `[](url)`: a link without text.
+    pub empty_links: Vec<Spot>,
+    /// `word[text](url)`: a word glued to the link's opening bracket.
+    pub glued_before: Vec<Spot>,
     /// `word ,`: a space before punctuation.
     pub space_punct: Vec<Spot>,
     /// `**A** > **B** > **C**`; `column` holds the number of steps.
@@ -80,7 +87,22 @@ pub fn split(article: &Article, text: &str, french: bool) -> Vec<Section> {
     let body = &reader[body_offset..];
     let pos = |off: usize| lines.line_col(&reader, body_offset + off);
 
-    let headings = &article.md.headings;
+    // Headings of the article's own text: an included file's headings carry
+    // that file's line numbers and stay inside the section that includes it.
+    let own: std::collections::HashSet<(usize, u8)> = Parser::new_ext(body, crate::markdown::options())
+        .into_offset_iter()
+        .filter_map(|(e, r)| match e {
+            Event::Start(Tag::Heading { level, .. }) => Some((pos(r.start).0, level as u8)),
+            _ => None,
+        })
+        .collect();
+    let headings: Vec<&crate::markdown::Heading> = article
+        .md
+        .headings
+        .iter()
+        .filter(|h| own.contains(&(h.line, h.level)))
+        .collect();
+    let headings = &headings;
     let mut sections: Vec<Section> = std::iter::once(Section::default())
         .chain(headings.iter().map(|h| Section {
             id: h.id.clone(),
@@ -96,7 +118,7 @@ pub fn split(article: &Article, text: &str, french: bool) -> Vec<Section> {
     let html = &article.md.html;
     let mut cuts = vec![0];
     let mut cursor = 0;
-    for h in headings {
+    for h in headings.iter() {
         let tag = format!("<h{} id=\"{}\">", h.level, html_escape(&h.id));
         match html[cursor..].find(&tag) {
             Some(i) => {
@@ -113,6 +135,12 @@ pub fn split(article: &Article, text: &str, french: bool) -> Vec<Section> {
     }
 
     for (i, l) in article.md.links.iter().enumerate() {
+        // A link from an included file has that file's line: it belongs to
+        // the include (reviewed as a file of its own), not to whichever
+        // section of this article has the same line number.
+        if l.origin.is_some() {
+            continue;
+        }
         let s = &mut sections[section_of(l.line)];
         match l.kind {
             LinkKind::Image => s.images.push(i),
@@ -137,7 +165,7 @@ pub fn split(article: &Article, text: &str, french: bool) -> Vec<Section> {
                     let si = section_of(line);
                     for m in ui_path_re().find_iter(&marked) {
                         let steps = m.as_str().matches('\x02').count();
-                        let shown = m.as_str().replace(['\x02', '\x03'], "");
+                        let shown = m.as_str().replace(['\x02', '\x03', '\x04', '\x05'], "");
                         sections[si].ui_paths.push(Spot {
                             line,
                             column: steps,
@@ -147,6 +175,7 @@ pub fn split(article: &Article, text: &str, french: bool) -> Vec<Section> {
                     if !text.trim().is_empty() {
                         sections[si].blocks.push(Block {
                             prose: prose.split_whitespace().collect::<Vec<_>>().join(" "),
+                            loose: loose(&marked),
                             text: text.split_whitespace().collect::<Vec<_>>().join(" "),
                             line,
                         });
@@ -181,6 +210,25 @@ pub fn split(article: &Article, text: &str, french: bool) -> Vec<Section> {
                     let word: String = after.chars().take_while(|c| c.is_alphanumeric()).collect();
                     // Scripts written without spaces (CJK) glue words to links by design.
                     let spaced = word.chars().next().is_some_and(|c| (c as u32) < 0x2E80);
+                    let link_src = &body[range.clone()];
+                    if link_src.starts_with("[](") || link_src.starts_with("[ ](") {
+                        let (line, column) = pos(range.start);
+                        sections[section_of(line)].empty_links.push(Spot {
+                            line,
+                            column,
+                            text: format!("{}{word}", tail(link_src, 40)),
+                        });
+                    }
+                    let before = body[..range.start].chars().next_back();
+                    if before.is_some_and(|c| c.is_alphanumeric() && (c as u32) < 0x2E80) && link_src.starts_with('[') {
+                        let (line, column) = pos(range.start);
+                        let line_start = body[..range.start].rfind('\n').map_or(0, |i| i + 1);
+                        sections[section_of(line)].glued_before.push(Spot {
+                            line,
+                            column,
+                            text: format!("{}{}", tail(&body[line_start..range.start], 20), tail(link_src, 30)),
+                        });
+                    }
                     if spaced && body[..range.end].ends_with(')') {
                         let (line, column) = pos(range.end);
                         sections[section_of(line)].glued.push(Spot {
@@ -226,7 +274,9 @@ pub fn split(article: &Article, text: &str, french: bool) -> Vec<Section> {
             Event::Code(t) if image_depth == 0 => {
                 if let Some(b) = open.last_mut() {
                     b.1.push_str(&t);
-                    b.2.push_str(&t);
+                    b.2.push('\x04');
+                    b.2.push_str(&t.replace(['\x02', '\x03', '\x04', '\x05'], ""));
+                    b.2.push('\x05');
                 }
             }
             Event::SoftBreak | Event::HardBreak => {
@@ -248,6 +298,22 @@ pub fn split(article: &Article, text: &str, french: bool) -> Vec<Section> {
         sections.remove(0);
     }
     sections
+}
+
+/// Marked block text (`\x02`bold`\x03`, `\x04`code`\x05`) without bold
+/// and code, white space collapsed.
+fn loose(marked: &str) -> String {
+    let mut out = String::with_capacity(marked.len());
+    let mut depth = 0usize;
+    for c in marked.chars() {
+        match c {
+            '\x02' | '\x04' => depth += 1,
+            '\x03' | '\x05' => depth = depth.saturating_sub(1),
+            c if depth == 0 => out.push(c),
+            _ => {}
+        }
+    }
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// The last `n` characters of `s`, with `…` when cut.

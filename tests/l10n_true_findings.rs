@@ -1,0 +1,150 @@
+//! Review findings are true: names (hosts, files, identifiers, product
+//! names), bold UI strings, code and DocFX directives are not "untranslated";
+//! numbers a translation writes as words are not missing; a moved section
+//! is one finding; an include's links and images stay with the include.
+//! And what machine translation breaks is found: mangled identifiers, links
+//! without text, words glued to a link's opening bracket.
+
+mod common;
+mod l10n_common;
+
+use common::*;
+use l10n_common::*;
+
+const EN: &str = r#"---
+title: Connect the agent
+---
+# Connect the agent
+
+Wait 3 minutes, then open the Contoso Relay portal.
+
+**Save changes** in relay.exe at relay.contoso.example
+
+Restart the agent after every change you make.
+
+Run `Contoso.RelayHub_8wekyb3d!App` to start the hub.
+
+See [the setup guide](setup.md#start) for more.
+
+Read [the overview](setup.md) first.
+
+> [!div class="checklist"]
+> * Install the agent
+> * Connect the hub
+
+Use port 8443 for the channel.
+
+## Setup
+
+[!INCLUDE [note](includes/note.md)]
+
+## Limits
+
+A channel holds many files.
+
+## Support
+
+Open a support case.
+"#;
+
+/// The Dutch translation: the Support section moved up; otherwise only
+/// what machine translation breaks, once each.
+const NL_BODY: &str = r#"# <a name="connect-the-agent"></a>De agent verbinden
+
+Wacht drie minuten en open daarna de Contoso Relay-portal.
+
+**Save changes** in relay.exe at relay.contoso.example
+
+Restart the agent after every change you make.
+
+Voer Contoso.RelayHub \_ 8wekyb3d-App \! uit om de hub te starten.
+
+Zie [](setup.md#start)voor meer.
+
+Lees eerst[het overzicht](setup.md).
+
+> [!div class="checklist"]
+> * De agent installeren
+> * De hub verbinden
+
+Gebruik de poort voor het kanaal.
+
+## <a name="support"></a>Ondersteuning
+
+Open een ondersteuningsaanvraag.
+
+## <a name="setup"></a>Instellen
+
+[!INCLUDE [note](includes/note.md)]
+
+## <a name="limits"></a>Limieten
+
+Een kanaal bevat veel bestanden.
+"#;
+
+const NOTE_EN: &str = "---\nms.topic: include\n---\n\nThe hub keeps a copy.\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n![Hub diagram](../media/hub.png)\n\nSee [limits](../setup.md).\n";
+const NOTE_NL: &str = "---\nms.topic: include\n---\n\nDe hub bewaart een kopie.\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n![Hubdiagram](../media/hub.png)\n\nZie [limieten](../setup.md).\n";
+
+fn site() -> Site {
+    let site = Site::new(EN_NL);
+    site.write(
+        "polydoc.toml",
+        &format!(
+            "{}\n[l10n]\nproduct_names = [\"Contoso Relay\"]\n",
+            config_toml(EN_NL, BASE_URL)
+        ),
+    );
+    site.write_all(&[
+        ("articles/en-us/index.md", &article("Home", "# Home\n")),
+        ("articles/nl-nl/index.md", &article("Start", "# Start\n")),
+        ("articles/en-us/connect.md", EN),
+        (
+            "articles/nl-nl/connect.md",
+            &translation(
+                "De agent verbinden",
+                &format!("ms.openlocfilehash: {}\nms.translationtype: MT\n", crlf_sha1(EN)),
+                NL_BODY,
+            ),
+        ),
+        (
+            "articles/en-us/setup.md",
+            &article("Setup", "# Setup\n\n## Start\n\nGo.\n"),
+        ),
+        ("articles/en-us/includes/note.md", NOTE_EN),
+        ("articles/nl-nl/includes/note.md", NOTE_NL),
+        ("articles/en-us/media/hub.png", "png"),
+    ]);
+    site
+}
+
+#[test]
+fn only_true_findings_and_the_defects_machine_translation_leaves() {
+    let site = site();
+    let report = site.json(&["check", "--l10n"]);
+    let found: Vec<(String, usize, String)> = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.code.starts_with("l10n-") && d.file.ends_with("nl-nl/connect.md"))
+        .map(|d| (d.code.clone(), d.line, d.message.clone()))
+        .collect();
+    let codes: Vec<(&str, usize)> = found.iter().map(|(c, l, _)| (c.as_str(), *l)).collect();
+    let line_of = |needle: &str| NL_BODY.lines().position(|l| l.contains(needle)).unwrap() + 1 + 6;
+    let mut expected = vec![
+        // Truly untranslated: flagged; the names-and-UI-strings line is not.
+        ("l10n-untranslated", line_of("Restart the agent")),
+        ("l10n-identifier", line_of("Contoso.RelayHub")),
+        ("l10n-empty-link", line_of("Zie [](")),
+        ("l10n-glued-link", line_of("Zie [](")),
+        ("l10n-glued-link", line_of("Lees eerst[")),
+        // 8443 is really missing; 3 is written "drie".
+        ("l10n-number", line_of("# <a name=\"connect")),
+        ("l10n-moved", line_of("name=\"support\"")),
+    ];
+    expected.sort();
+    let mut got = codes.clone();
+    got.sort();
+    assert_eq!(got, expected, "{found:#?}");
+    let number = &found.iter().find(|f| f.0 == "l10n-number").unwrap().2;
+    assert!(number.ends_with(": 8443"), "{number}");
+    assert!(found.iter().all(|f| f.1 > 0), "every finding has a line: {found:#?}");
+}
