@@ -107,6 +107,17 @@ impl Diagnostic {
     }
 }
 
+/// A parser's position moved onto the text: the YAML parser reports the
+/// end of a text without a final line end as the line after it.
+pub fn clamp_position(text: &str, line: usize, column: usize) -> (usize, usize) {
+    let lines = text.split('\n').count().max(1);
+    if line <= lines {
+        return (line, column);
+    }
+    let last = text.rsplit('\n').next().unwrap_or("");
+    (lines, last.chars().count() + 1)
+}
+
 /// Longest source line shown in full, in characters.
 const EXCERPT_CHARS: usize = 160;
 

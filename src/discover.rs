@@ -125,9 +125,9 @@ pub fn discover(config: &Config) -> Discovered {
     Discovered { files, diagnostics }
 }
 
-/// Files of one locale whose paths differ only in letter case (`a.md`,
-/// `A.md`): both are published, and on a case-insensitive file system or
-/// host (Windows, macOS, most CDNs' origins) one replaces the other.
+/// Files of one locale whose paths differ only in letter case (`a.png`,
+/// `A.png`): both are copied, and on a case-insensitive file system or
+/// host (Windows, macOS) one replaces the other.
 fn case_collisions(files: &[SourceFile]) -> Vec<Diagnostic> {
     let mut seen: std::collections::HashMap<(usize, String), &SourceFile> = std::collections::HashMap::new();
     let mut out = Vec::new();
@@ -136,6 +136,10 @@ fn case_collisions(files: &[SourceFile]) -> Vec<Diagnostic> {
             std::collections::hash_map::Entry::Vacant(v) => {
                 v.insert(f);
             }
+            // Articles are published at lower-case URLs: the site stage
+            // reports two on one URL.
+            std::collections::hash_map::Entry::Occupied(o)
+                if f.kind == FileKind::Article && o.get().kind == FileKind::Article => {}
             std::collections::hash_map::Entry::Occupied(o) => out.push(
                 Diagnostic::warning(
                     "case-collision",

@@ -90,7 +90,8 @@ fn classify(config: &Config, f: SourceFile, diags: &mut Vec<Diagnostic>) -> Kind
         Err(e) => {
             let mut d = Diagnostic::error("yaml", &f.display, format!("the landing page is not valid YAML: {e}"));
             if let Some(l) = e.location() {
-                d = d.at(l.line(), l.column());
+                let (line, column) = crate::diagnostics::clamp_position(&text, l.line(), l.column());
+                d = d.at(line, column);
             }
             diags.push(d);
             return Kind::Skip;

@@ -8,6 +8,8 @@ pub mod discover;
 pub mod docfx_json;
 pub mod fence;
 pub mod frontmatter;
+#[cfg(test)]
+mod fuzz_tests;
 pub mod i18n;
 pub mod init;
 pub mod l10n;

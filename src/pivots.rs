@@ -91,7 +91,8 @@ impl PivotGroups {
             Err(e) => {
                 let mut d = Diagnostic::error("pivots", &display, format!("{FILE} is not valid: {e}"));
                 if let Some(l) = e.location() {
-                    d = d.at(l.line(), l.column());
+                    let (line, column) = crate::diagnostics::clamp_position(&text, l.line(), l.column());
+                    d = d.at(line, column);
                 }
                 diags.push(d);
                 PivotGroups::default()

@@ -24,7 +24,7 @@ use std::sync::Arc;
 
 /// An entry as written in a TOC file.
 #[derive(Debug, Clone)]
-struct RawItem {
+pub(crate) struct RawItem {
     name: String,
     /// Link as written, and the TOC file it is relative to.
     dest: Option<String>,
@@ -401,7 +401,7 @@ fn rebase(dest: &str, from_toc: &str, to_toc: &str) -> String {
 }
 
 /// `# [Name](href)` lines; the number of `#` is the level.
-fn parse_md(text: &str, rel: &str) -> Vec<RawItem> {
+pub(crate) fn parse_md(text: &str, rel: &str) -> Vec<RawItem> {
     let link_re = regex::Regex::new(r"^\[(.*)\]\(\s*<?([^)\s>]*)>?(?:\s+.*)?\)\s*$").unwrap();
     let mut root: Vec<RawItem> = Vec::new();
     let mut path: Vec<usize> = Vec::new(); // levels of the open items
@@ -463,7 +463,7 @@ fn mark_toc_ref(href: &str, topic: Option<&str>) -> String {
     }
 }
 
-fn parse_yml(text: &str, rel: &str, shown: &str, diags: &mut Vec<Diagnostic>) -> Vec<RawItem> {
+pub(crate) fn parse_yml(text: &str, rel: &str, shown: &str, diags: &mut Vec<Diagnostic>) -> Vec<RawItem> {
     if let Err(d) = crate::frontmatter::check_depth(text, 1, shown, "toc") {
         diags.push(d);
         return Vec::new();
@@ -473,7 +473,8 @@ fn parse_yml(text: &str, rel: &str, shown: &str, diags: &mut Vec<Diagnostic>) ->
         Err(e) => {
             let mut d = Diagnostic::error("toc", shown, format!("the TOC file is not valid YAML: {e}"));
             if let Some(l) = e.location() {
-                d = d.at(l.line(), l.column());
+                let (line, column) = crate::diagnostics::clamp_position(text, l.line(), l.column());
+                d = d.at(line, column);
             }
             diags.push(d);
             return Vec::new();
@@ -708,6 +709,15 @@ fn sidebar(items: &[Item], path: &[usize], depth: usize, from: &str) -> Vec<Valu
                 "items": children,
             })
         })
+        .collect()
+}
+
+/// Every entry's position, depth first (for the property tests).
+#[cfg(test)]
+pub(crate) fn positions(items: &[RawItem]) -> Vec<(usize, usize)> {
+    items
+        .iter()
+        .flat_map(|i| std::iter::once((i.line, i.column)).chain(positions(&i.items)))
         .collect()
 }
 

@@ -120,7 +120,10 @@ struct Fail {
 fn picked_code(doc: &mut Doc, file: usize, req: &Request, c: &CodeRef) -> Result<String, Fail> {
     let text = match resolve(doc, file, &req.path) {
         Resolved::Found { abs, .. } => match read(doc, &abs) {
-            Ok(b) => String::from_utf8_lossy(&b).trim_start_matches('\u{FEFF}').to_string(),
+            // Control characters (some are polydoc's own markers) become spaces.
+            Ok(b) => String::from_utf8_lossy(&b)
+                .trim_start_matches('\u{FEFF}')
+                .replace(|c: char| c.is_ascii_control() && !matches!(c, '\t' | '\n' | '\r'), " "),
             Err(e) => {
                 return Err(Fail {
                     off: req.path_off,

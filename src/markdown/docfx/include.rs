@@ -189,12 +189,14 @@ fn load(doc: &mut Doc, file: usize, d: &Directive) -> Option<Vec<Ev>> {
         return None;
     };
     let text = text.strip_prefix('\u{FEFF}').map(str::to_owned).unwrap_or(text);
+    let display = show(doc, &abs);
+    // As in articles: control characters (some are polydoc's own markers) become spaces.
+    let text = crate::parse::without_controls(text, &display, &mut doc.diags);
     // Learn's include files often carry front matter: it is not content.
     let start = crate::frontmatter::split(&text).body_offset;
     if !charge(doc, file, d, text.len()) {
         return None;
     }
-    let display = show(doc, &abs);
     let before = (doc.included_bytes - text.len(), doc.tab_groups, doc.descriptions);
     let evs = doc.load(abs.clone(), display, rel, text, start);
     if (doc.tab_groups, doc.descriptions) == (before.1, before.2) {
