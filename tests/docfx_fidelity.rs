@@ -326,3 +326,70 @@ fn a_snippet_that_cannot_be_read_is_an_error_and_a_note_not_raw_syntax() {
     );
     assert_contains(&html, "<code>missing.cs (x)</code>");
 }
+
+// 7. Heading IDs ----------------------------------------------------------------
+
+#[test]
+fn heading_ids_with_an_include_or_no_loc_are_docfxs() {
+    let body = "# [!INCLUDE[](includes/product.md)] Overview\n\n## Sign in to :::no-loc text=\"Contoso Relay\":::\n\n## Set up [!INCLUDE [](includes/product.md)]\n\nSee [it](#-overview), [that](#sign-in-to-contoso-relay) and [this](#set-up-).\n";
+    let (site, r) = build(&[
+        ("a.md", &article("A", body)),
+        ("includes/product.md", "Contoso *Relay*\n"),
+    ]);
+    assert!(r.diagnostics.is_empty(), "{r}");
+    let html = page(&site, "a.md");
+    assert_eq!(
+        heading_ids(&html),
+        [
+            (1, "-overview".to_string()),
+            (2, "sign-in-to-contoso-relay".to_string()),
+            (2, "set-up-".to_string())
+        ]
+    );
+    assert_contains(&html, "<h1 id=\"-overview\">Contoso <em>Relay</em> Overview</h1>");
+}
+
+// 9. Includes in table cells --------------------------------------------------
+
+#[test]
+fn includes_in_table_cells_and_inline_includes_of_several_paragraphs() {
+    let body = "# A\n\n| Option | Meaning |\n|---|---|\n| `-v` | [!INCLUDE [verbose](includes/verbose.md)] |\n\nBefore [!INCLUDE [two](includes/two.md)] after.\n";
+    let (site, r) = build(&[
+        ("a.md", &article("A", body)),
+        ("includes/verbose.md", "Prints **more**.\r\n"),
+        ("includes/two.md", "One.\r\n\r\nTwo.\r\n"),
+    ]);
+    assert!(r.diagnostics.is_empty(), "{r}");
+    assert_eq!(
+        page(&site, "a.md"),
+        "<h1 id=\"a\">A</h1>\n<table><thead><tr><th>Option</th><th>Meaning</th></tr></thead><tbody>\n<tr><td><code>-v</code></td><td>Prints <strong>more</strong>.</td></tr>\n</tbody></table>\n<p>Before One.\nTwo. after.</p>"
+    );
+}
+
+// 10. Tables and unknown extensions ---------------------------------------------
+
+#[test]
+fn table_rows_wider_than_the_header_keep_every_cell() {
+    let body =
+        "# A\n\n| Name | Value |\n|---|:-:|\n| a | 1 | extra |\n| b |\n\nKey | Value\n--- | ---\nk | v | w | z\n";
+    let (site, r) = build(&[("a.md", &article("A", body))]);
+    assert!(r.diagnostics.is_empty(), "{r}");
+    assert_eq!(
+        page(&site, "a.md"),
+        "<h1 id=\"a\">A</h1>\n<table><thead><tr><th>Name</th><th style=\"text-align: center\">Value</th><th></th></tr></thead><tbody>\n\
+<tr><td>a</td><td style=\"text-align: center\">1</td><td>extra</td></tr>\n<tr><td>b</td><td style=\"text-align: center\"></td><td></td></tr>\n</tbody></table>\n\
+<table><thead><tr><th>Key</th><th>Value</th><th></th><th></th></tr></thead><tbody>\n<tr><td>k</td><td>v</td><td>w</td><td>z</td></tr>\n</tbody></table>"
+    );
+}
+
+#[test]
+fn form_and_unknown_triple_colon_extensions_stay_visible_with_a_warning() {
+    let body = "# A\n\n:::form id=\"survey\":::\n\n:::widget:::\n";
+    let (site, r) = build(&[("a.md", &article("A", body))]);
+    assert_eq!(diags(&r), ["docfx-unknown@6:1", "docfx-unknown@8:1"]);
+    assert!(r.diagnostics.iter().all(|d| d.severity == "warning"));
+    assert_eq!(
+        page(&site, "a.md"),
+        "<h1 id=\"a\">A</h1>\n<p>:::form id=\"survey\":::</p>\n<p>:::widget:::</p>"
+    );
+}

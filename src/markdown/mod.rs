@@ -148,6 +148,9 @@ pub fn render_file(
     let mut out: Vec<Event> = Vec::new();
 
     let mut heading: Option<(u8, usize, Vec<Event>)> = None;
+    // The heading's own text (its file's, not an inline include's), for
+    // its ID as DocFX computes it; whether an include was left out.
+    let mut heading_id_text: Option<(usize, String, bool)> = None;
     let mut code: Option<(String, String)> = None;
     let mut open_links: Vec<usize> = Vec::new();
     let mut image: Option<(usize, String, String)> = None; // link index, alt, title
@@ -165,17 +168,26 @@ pub fn render_file(
                 continue;
             }
         }
+        if let (Some((file, text, skipped)), Event::Text(t) | Event::Code(t)) = (heading_id_text.as_mut(), &event) {
+            if ev.file == *file {
+                text.push_str(t);
+            } else {
+                *skipped = true;
+            }
+        }
         if image.is_some() && !matches!(event, Event::End(TagEnd::Image)) {
             continue; // nested markup inside alt text is flattened
         }
         let emitted: Option<Event> = match event {
             Event::Start(Tag::Heading { level, .. }) => {
                 heading = Some((level as u8, doc.pos(&ev, 0).0, Vec::new()));
+                heading_id_text = Some((ev.file, String::new(), false));
                 None
             }
             Event::End(TagEnd::Heading(_)) => {
                 if let Some((level, line, events)) = heading.take() {
-                    finish_heading(level, line, events, &mut ids, &mut r, &mut out);
+                    let id_text = heading_id_text.take().and_then(|(_, t, skipped)| skipped.then_some(t));
+                    finish_heading(level, line, events, id_text, &mut ids, &mut r, &mut out);
                 }
                 None
             }
@@ -310,10 +322,15 @@ fn decode_entities(s: &str) -> String {
         .replace("&gt;", ">")
 }
 
+/// `id_text`: the text the ID is made from when it is not the heading's
+/// text (DocFX leaves out what an inline include adds, keeping the blanks
+/// around it: `# [!INCLUDE[](x.md)] Overview` is `-overview`, `# Set up
+/// [!INCLUDE[](x.md)]` is `set-up-`).
 fn finish_heading<'a>(
     level: u8,
     line: usize,
     mut events: Vec<Event<'a>>,
+    id_text: Option<String>,
     ids: &mut slug::IdSet,
     r: &mut Rendered,
     out: &mut Vec<Event<'a>>,
@@ -351,7 +368,7 @@ fn finish_heading<'a>(
             ids.reserve(&id);
             (id, true)
         }
-        None => (ids.unique(&slug::slug(&text)), false),
+        None => (ids.unique(&slug::slug(id_text.as_deref().unwrap_or(&text))), false),
     };
     if level == 1 && r.h1.is_none() {
         r.h1 = Some(text.clone());

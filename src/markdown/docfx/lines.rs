@@ -153,3 +153,82 @@ pub fn code_spans(line: &str) -> Vec<(usize, usize)> {
     }
     out
 }
+
+/// Cells of a pipe table row: split at unescaped `|`, without the outer
+/// pipes.
+fn cells(row: &str) -> usize {
+    let t = row.trim();
+    let t = t.strip_prefix('|').unwrap_or(t);
+    let t = if t.ends_with('|') && !t.ends_with("\\|") {
+        &t[..t.len() - 1]
+    } else {
+        t
+    };
+    let b = t.as_bytes();
+    let mut n = 1;
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'\\' => i += 1,
+            b'|' => n += 1,
+            _ => {}
+        }
+        i += 1;
+    }
+    n
+}
+
+fn is_delimiter_row(row: &str) -> bool {
+    let t = row.trim();
+    t.contains('-')
+        && t.contains(['|', '-'])
+        && t.trim_matches('|').split('|').all(|c| {
+            let c = c.trim();
+            let c = c.strip_prefix(':').unwrap_or(c);
+            let c = c.strip_suffix(':').unwrap_or(c);
+            !c.is_empty() && c.bytes().all(|b| b == b'-')
+        })
+}
+
+/// For each line: text to append so that a pipe table's header and
+/// delimiter rows have as many cells as its widest row.
+pub fn widen_tables(text: &str, lines: &[(usize, usize, usize)], verbatim: &[bool]) -> Vec<Option<String>> {
+    let mut out = vec![None; lines.len()];
+    let row = |i: usize| {
+        let l = &text[lines[i].0..lines[i].1];
+        let pre = prefix_re().find(l).map_or(0, |m| m.end());
+        &l[pre..]
+    };
+    let mut i = 0;
+    while i + 1 < lines.len() {
+        let (head, delim) = (row(i), row(i + 1));
+        if verbatim[i]
+            || verbatim[i + 1]
+            || !head.contains('|')
+            || !is_delimiter_row(delim)
+            || cells(head) != cells(delim)
+        {
+            i += 1;
+            continue;
+        }
+        let n = cells(head);
+        let mut j = i + 2;
+        let mut widest = n;
+        while j < lines.len() && !verbatim[j] && !row(j).trim().is_empty() && row(j).contains('|') {
+            widest = widest.max(cells(row(j)));
+            j += 1;
+        }
+        if widest > n {
+            let extra = widest - n;
+            // Close a row written without its outer pipe, then add cells.
+            let add = |line: &str, cell: &str| -> String {
+                let close = if line.trim_end().ends_with('|') { "" } else { " |" };
+                format!("{close}{}", format!(" {cell} |").repeat(extra))
+            };
+            out[i] = Some(add(head, ""));
+            out[i + 1] = Some(add(delim, "---"));
+        }
+        i = j;
+    }
+    out
+}

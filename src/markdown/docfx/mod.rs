@@ -370,7 +370,15 @@ impl<'a> Doc<'a> {
                     match &d.kind {
                         Kind::Include { .. } => include::inline(self, file, &d, out),
                         Kind::Image(_) => image::inline(self, file, &d, out),
-                        Kind::NoLoc(text) => out.push(self.html_at(file, d.off, html_escape(text))),
+                        Kind::NoLoc(text) => {
+                            // Text like any other (it counts in a heading's ID).
+                            let (l, c) = self.pos_orig(file, d.off);
+                            out.push(Ev {
+                                e: Event::Text(text.clone().into()),
+                                file,
+                                at: At::Fixed(l, c),
+                            });
+                        }
                         Kind::Code(c) => code::render(self, file, &d, c, out),
                         _ => self.inline_text(file, &d, out),
                     }

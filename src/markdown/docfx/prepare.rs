@@ -9,10 +9,12 @@
 //! report problems.
 //!
 //! Content inside `:::column:::` blocks is dedented (authors indent it
-//! under the column line), as DocFX does.
+//! under the column line), as DocFX does. A pipe table whose rows have more
+//! cells than its header gets empty header cells, so no cell is dropped
+//! (Markdig keeps them; pulldown-cmark would not).
 
 use super::attrs::{self, Attr};
-use super::lines::{code_spans, column_dedent, split_lines, verbatim_lines};
+use super::lines::{code_spans, column_dedent, split_lines, verbatim_lines, widen_tables};
 use super::source_map::Mapped;
 use regex::Regex;
 use std::sync::OnceLock;
@@ -98,7 +100,7 @@ pub struct Prepared {
 
 /// Quick test: text with neither `[!` nor `:::` needs no preparation.
 pub fn has_syntax(body: &str) -> bool {
-    body.contains("[!") || body.contains(":::")
+    body.contains("[!") || body.contains(":::") || (body.contains('|') && body.contains("--"))
 }
 
 fn re(cell: &'static OnceLock<Regex>, pattern: &str) -> &'static Regex {
@@ -188,6 +190,7 @@ pub fn prepare(text: &str, start: usize) -> Prepared {
     let lines = split_lines(text, start);
     let in_fence = verbatim_lines(text, &lines);
     let dedent = column_dedent(text, &lines, &in_fence);
+    let widen = widen_tables(text, &lines, &in_fence);
     let mut p = Prepared {
         mapped: Mapped::default(),
         directives: Vec::new(),
@@ -246,6 +249,9 @@ pub fn prepare(text: &str, start: usize) -> Prepared {
             continue;
         }
         inline(text, ls, le, &mut p);
+        if let Some(cells) = &widen[i] {
+            p.mapped.insert(cells, le);
+        }
         p.mapped.copy(text, le, next);
     }
     p
