@@ -485,8 +485,12 @@ pub fn dedupe_page_diagnostics(diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
 pub fn site_files(m: &Model, emit: &(dyn Fn(OutFile) + Sync)) -> Vec<Diagnostic> {
     let (config, site, index, theme) = (&m.config, &m.site, &m.index, &m.theme);
     let mut diags = Vec::new();
-    let mut extra = vec![pages::render_404(config, theme), pages::render_root(config, theme)];
+    let mut extra = vec![
+        pages::render_404(config, theme, 0, true),
+        pages::render_root(config, theme),
+    ];
     for (li, locale) in config.locales.iter().enumerate() {
+        extra.push(pages::render_404(config, theme, li, false));
         let map: BTreeMap<&str, &str> = index.article_ids[li]
             .iter()
             .filter_map(|(id, rel)| Some((id.as_str(), site.page(li, rel)?.url.as_str())))

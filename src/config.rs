@@ -27,6 +27,9 @@ struct RawConfig {
     search: Option<SearchConfig>,
     #[serde(default)]
     markdown: MarkdownConfig,
+    /// "Edit this page": a URL pattern with `{path}`.
+    #[serde(default)]
+    edit_url: Option<String>,
 }
 
 /// `[markdown]` in polydoc.toml.
@@ -65,6 +68,8 @@ struct RawLocale {
     name: String,
     #[serde(default)]
     path: Option<PathBuf>,
+    #[serde(default)]
+    edit_url: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -78,6 +83,10 @@ pub struct Locale {
     /// Folder holding this locale's article tree.
     pub root: PathBuf,
     pub rtl: bool,
+    /// "Edit this page" for this locale's own articles: a URL with `{path}`
+    /// (the article's path under the locale folder), from
+    /// `[locales.<code>] edit_url` or the top-level `edit_url`.
+    pub edit_url: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -147,7 +156,7 @@ impl Config {
                 let (l, c) = LineIndex::new(text).line_col(text, span.start);
                 d = d.at(l, c);
             }
-            d.help("allowed keys: title, base_url, source_locale, theme, hosts, redirects, [locales.<code>] with name and path, [l10n] with severity, product_names and handoff_sources, [search] with enabled, index_noindex, exclude, [markdown] with trust_html")
+            d.help("allowed keys: title, base_url, source_locale, theme, hosts, redirects, edit_url, [locales.<code>] with name, path and edit_url, [l10n] with severity, product_names and handoff_sources, [search] with enabled, index_noindex, exclude, [markdown] with trust_html")
         })?;
         let err = |msg: String| Diagnostic::error("config", CONFIG_FILE, msg);
 
@@ -179,6 +188,14 @@ impl Config {
                 lang,
                 root,
                 rtl: matches!(primary, "ar" | "he" | "fa" | "ur" | "yi" | "ps" | "dv" | "ug"),
+                edit_url: match loc.edit_url.as_ref().or(raw.edit_url.as_ref()) {
+                    Some(u) => Some(check_edit_url(
+                        u,
+                        &format!("[locales.{code}] edit_url"),
+                        loc.edit_url.is_some(),
+                    )?),
+                    None => None,
+                },
             });
         }
         let Some(src_pos) = locales.iter().position(|l| l.code == raw.source_locale) else {
@@ -271,6 +288,20 @@ impl Config {
 }
 
 /// Returns the URL with a trailing slash and its path part.
+/// An `edit_url` must be an absolute http(s) URL with `{path}` in it.
+fn check_edit_url(url: &str, key: &str, own: bool) -> Result<String, Diagnostic> {
+    let key = if own { key } else { "edit_url" };
+    if !(url.starts_with("https://") || url.starts_with("http://")) || !url.contains("{path}") {
+        return Err(Diagnostic::error(
+            "config",
+            CONFIG_FILE,
+            format!("{key} `{url}` must be an absolute http(s) URL containing {{path}}"),
+        )
+        .help("e.g. edit_url = \"https://github.com/contoso/docs/edit/main/articles/en-us/{path}\" ({path} is the article's path under its locale folder)"));
+    }
+    Ok(url.to_string())
+}
+
 fn split_base_url(url: &str) -> Option<(String, String)> {
     let rest = url.strip_prefix("https://").or_else(|| url.strip_prefix("http://"))?;
     let (host, path) = match rest.find('/') {

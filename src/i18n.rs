@@ -12,8 +12,33 @@ use std::collections::BTreeMap;
 #[derive(Debug, Clone, Default)]
 pub struct Strings {
     pub map: BTreeMap<String, String>,
+    /// Words with plural forms: key -> CLDR category (`one`, `few`,
+    /// `other`, ...) -> text with `{n}`. Written in a strings file as a
+    /// table: `reading_time = { one = "{n} minuut", other = "{n} minuten" }`.
+    pub plurals: BTreeMap<String, BTreeMap<String, String>>,
     pub months: Vec<String>,
     pub date_format: String,
+    /// The locale code (`nl-nl`): its CLDR plural rules pick the form.
+    pub code: String,
+}
+
+/// The CLDR plural category of `n` in the language of `code` (`pt-br`, then
+/// `pt`), through `intl_pluralrules`; `other` for a language it lacks.
+pub fn plural_category(code: &str, n: u64) -> &'static str {
+    use intl_pluralrules::{PluralCategory, PluralRuleType, PluralRules};
+    let primary = code.split('-').next().unwrap_or(code);
+    let rules = [code, primary].into_iter().find_map(|tag| {
+        let id: unic_langid::LanguageIdentifier = tag.parse().ok()?;
+        PluralRules::create(id, PluralRuleType::CARDINAL).ok()
+    });
+    match rules.and_then(|r| r.select(n).ok()) {
+        Some(PluralCategory::ZERO) => "zero",
+        Some(PluralCategory::ONE) => "one",
+        Some(PluralCategory::TWO) => "two",
+        Some(PluralCategory::FEW) => "few",
+        Some(PluralCategory::MANY) => "many",
+        _ => "other",
+    }
 }
 
 const EN_MONTHS: [&str; 12] = [
@@ -36,6 +61,19 @@ impl Strings {
         self.map.get(key).map(String::as_str).unwrap_or(key)
     }
 
+    /// `key`'s form for `n` in this locale, with `{n}` filled in.
+    pub fn plural(&self, key: &str, n: u64) -> String {
+        let text = match self.plurals.get(key) {
+            Some(forms) => forms
+                .get(plural_category(&self.code, n))
+                .or_else(|| forms.get("other"))
+                .map(String::as_str)
+                .unwrap_or(key),
+            None => self.get(key),
+        };
+        text.replace("{n}", &n.to_string())
+    }
+
     pub fn format_date(&self, d: Date) -> String {
         let month = self
             .months
@@ -55,6 +93,9 @@ impl Strings {
     fn overlay(&mut self, other: &Strings) {
         for (k, v) in &other.map {
             self.map.entry(k.clone()).or_insert_with(|| v.clone());
+        }
+        for (k, v) in &other.plurals {
+            self.plurals.entry(k.clone()).or_insert_with(|| v.clone());
         }
         if self.months.len() != 12 {
             self.months = other.months.clone();
@@ -109,13 +150,27 @@ fn load_file(source: &Source, display: &str, diags: &mut Vec<Diagnostic>) -> Opt
                 }
             }
             ("date_format", toml::Value::String(f)) => s.date_format = f,
+            (_, toml::Value::Table(forms))
+                if forms.contains_key("other")
+                    && forms.iter().all(|(c, v)| {
+                        v.is_str() && matches!(c.as_str(), "zero" | "one" | "two" | "few" | "many" | "other")
+                    }) =>
+            {
+                let forms: BTreeMap<String, String> = forms
+                    .into_iter()
+                    .filter_map(|(c, v)| v.as_str().map(|v| (c, v.to_string())))
+                    .collect();
+                // `t.<key>` in templates: the general form.
+                s.map.insert(k.clone(), forms["other"].clone());
+                s.plurals.insert(k, forms);
+            }
             (_, toml::Value::String(v)) => {
                 s.map.insert(k, v);
             }
             _ => diags.push(Diagnostic::warning(
                 "i18n",
                 display,
-                format!("`{k}` should be a string; ignored"),
+                format!("`{k}` should be a string, or a table of plural forms (zero, one, two, few, many, other; `other` required); ignored"),
             )),
         }
     }
@@ -156,12 +211,61 @@ pub fn load(files: &ThemeFiles, codes: &[&str], diags: &mut Vec<Diagnostic>) -> 
             s.overlay(&source);
             s
         })
+        .zip(codes)
+        .map(|(mut s, code)| {
+            s.code = code.to_string();
+            s
+        })
         .collect()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn plural_forms_follow_cldr_rules() {
+        let forms = |pairs: &[(&str, &str)]| {
+            pairs
+                .iter()
+                .map(|(c, t)| (c.to_string(), t.to_string()))
+                .collect::<BTreeMap<_, _>>()
+        };
+        let mut nl = Strings {
+            code: "nl-nl".into(),
+            ..Default::default()
+        };
+        nl.plurals.insert(
+            "n".into(),
+            forms(&[("one", "{n} resultaat"), ("other", "{n} resultaten")]),
+        );
+        assert_eq!(nl.plural("n", 1), "1 resultaat");
+        assert_eq!(nl.plural("n", 0), "0 resultaten");
+        assert_eq!(nl.plural("n", 21), "21 resultaten");
+        let mut pl = Strings {
+            code: "pl-pl".into(),
+            ..Default::default()
+        };
+        pl.plurals.insert(
+            "n".into(),
+            forms(&[
+                ("one", "{n} wynik"),
+                ("few", "{n} wyniki"),
+                ("many", "{n} wyników"),
+                ("other", "{n} wyniku"),
+            ]),
+        );
+        assert_eq!(pl.plural("n", 1), "1 wynik");
+        assert_eq!(pl.plural("n", 3), "3 wyniki");
+        assert_eq!(pl.plural("n", 5), "5 wyników");
+        assert_eq!(pl.plural("n", 22), "22 wyniki");
+        let mut ja = Strings {
+            code: "ja-jp".into(),
+            ..Default::default()
+        };
+        ja.plurals.insert("n".into(), forms(&[("other", "{n} 件")]));
+        assert_eq!(ja.plural("n", 1), "1 件");
+    }
 
     #[test]
     fn dutch_date() {

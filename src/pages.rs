@@ -36,6 +36,19 @@ pub struct ExternalLink {
     pub url: String,
 }
 
+/// What is escaped in the `{path}` of an `edit_url` (not `/`).
+const EDIT_PATH: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'#')
+    .add(b'%')
+    .add(b'<')
+    .add(b'>')
+    .add(b'?')
+    .add(b'`')
+    .add(b'{')
+    .add(b'}');
+
 pub fn render_page(
     config: &Config,
     site: &Site,
@@ -105,6 +118,29 @@ pub fn render_page(
         .map(|p| relative_url(&page.url, &p.url))
         .unwrap_or_default();
     let nav_json = nav.for_page(page);
+    let (title_html, body) = split_title(&content);
+    let minutes = reading_minutes(body);
+    let contributors: Vec<String> = match fm.all.get("contributors") {
+        Some(Value::Array(a)) => a.iter().filter_map(|v| v.as_str()).map(str::to_string).collect(),
+        Some(Value::String(s)) => s
+            .split(',')
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty())
+            .collect(),
+        _ => Vec::new(),
+    };
+    // "Edit this page": the file shown (the source's on a fallback page),
+    // in the repository of the locale it belongs to.
+    let edit_url = config.locales[article.locale]
+        .edit_url
+        .as_ref()
+        .map(|u| {
+            u.replace(
+                "{path}",
+                &percent_encoding::utf8_percent_encode(&article.rel, EDIT_PATH).to_string(),
+            )
+        })
+        .unwrap_or_default();
     let mut ctx = common_context(config, theme, page.locale, &page.url, false);
     ctx.insert(
         "page".into(),
@@ -118,6 +154,14 @@ pub fn render_page(
             "robots": fm.robots_meta().unwrap_or_default(),
             "date": fm.ms_date.map(|d| strings.format_date(d)).unwrap_or_default(),
             "date_iso": fm.ms_date.map(|d| d.iso()).unwrap_or_default(),
+            // The article's own H1 and what follows it, for a header line
+            // under the title (`content` is both).
+            "title_html": title_html,
+            "body": body,
+            "reading_minutes": minutes,
+            "reading_time": strings.plural("reading_time", minutes),
+            "author": fm.all.get("author").and_then(|v| v.as_str()).unwrap_or_default(),
+            "contributors": contributors,
             "content": content,
             "toc": toc,
             "meta": fm.all,
@@ -125,6 +169,7 @@ pub fn render_page(
             "content_lang": config.locales[article.locale].lang,
             "machine_translated": !page.fallback && page.locale != 0 && fm.machine_translated(),
             "source_url": source_url,
+            "edit_url": edit_url,
             "translations": translations,
             "rel": page.rel,
             "nav": nav_json,
@@ -140,6 +185,51 @@ pub fn render_page(
         external,
         links_to,
     })
+}
+
+/// The content's leading `<h1>…</h1>` (when it starts with one) and the
+/// rest.
+fn split_title(content: &str) -> (&str, &str) {
+    let trimmed = content.trim_start();
+    if trimmed.starts_with("<h1") {
+        if let Some(end) = trimmed.find("</h1>") {
+            let at = content.len() - trimmed.len() + end + "</h1>".len();
+            return content.split_at(at);
+        }
+    }
+    ("", content)
+}
+
+/// Minutes to read an article's HTML: 200 words a minute, and 500
+/// characters a minute for scripts written without spaces (CJK); at least 1.
+fn reading_minutes(html: &str) -> u64 {
+    let mut words = 0u64;
+    let mut dense = 0u64;
+    let mut in_tag = false;
+    let mut in_word = false;
+    for c in html.chars() {
+        match c {
+            '<' => {
+                in_tag = true;
+                in_word = false;
+            }
+            '>' if in_tag => in_tag = false,
+            _ if in_tag => {}
+            c if matches!(c as u32, 0x3040..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xAC00..=0xD7AF) => {
+                dense += 1;
+                in_word = false;
+            }
+            c if c.is_alphanumeric() => {
+                if !in_word {
+                    words += 1;
+                }
+                in_word = true;
+            }
+            _ => in_word = false,
+        }
+    }
+    let minutes = (words as f64 / 200.0 + dense as f64 / 500.0).ceil() as u64;
+    minutes.max(1)
 }
 
 /// A generated home page for a locale without `index.md`.
@@ -166,14 +256,30 @@ pub fn render_home(config: &Config, site: &Site, theme: &Theme, locale: usize) -
     ))
 }
 
-pub fn render_404(config: &Config, theme: &Theme) -> Result<PageOutput, String> {
-    let mut ctx = common_context(config, theme, 0, "", true);
-    let title = theme.strings[0].get("not_found_title").to_string();
+/// The not-found page of a locale (`<locale>/404.html`, and `404.html` at
+/// the root for the source locale). It may be served at any URL, so links
+/// are base-path URLs and the stylesheet is inlined: it is styled wherever
+/// the site is served (a local preview, a host under another path).
+pub fn render_404(config: &Config, theme: &Theme, locale: usize, root: bool) -> Result<PageOutput, String> {
+    let mut ctx = common_context(config, theme, locale, "", true);
+    let title = theme.strings[locale].get("not_found_title").to_string();
+    let css = theme
+        .files
+        .get("static/css/site.css")
+        .and_then(|s| s.read_string().ok())
+        .unwrap_or_default();
+    // A `</style>` inside the stylesheet would end the element early.
+    ctx.insert("inline_css".into(), Value::String(css.replace("</", "<\\/")));
     ctx.insert(
         "page".into(),
         json!({"title": title, "url": config.base_path, "robots": "noindex", "description": "", "canonical": "", "toc": [], "translations": []}),
     );
-    Ok(PageOutput::plain("404.html".into(), theme.render("404.html", ctx)?))
+    let path = if root {
+        "404.html".to_string()
+    } else {
+        format!("{}/404.html", config.locales[locale].code)
+    };
+    Ok(PageOutput::plain(path, theme.render("404.html", ctx)?))
 }
 
 /// `index.html` at the root: sends the reader to the source locale.

@@ -135,6 +135,7 @@ pub fn common_context(
     m.insert("locales".into(), Value::Array(locales));
     m.insert("static_path".into(), Value::String(url("_static/")));
     m.insert("t".into(), json!(theme.strings[locale].map));
+    m.insert("t_plural".into(), json!(theme.strings[locale].plurals));
     if config.search.enabled {
         m.insert(
             "search".into(),

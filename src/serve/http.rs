@@ -167,7 +167,12 @@ fn handle(mut stream: TcpStream, root: &Path, shared: &Shared, loopback: bool) -
             respond(&mut stream, 200, ctype, &body, head)
         }
         Err(_) => {
-            let page = std::fs::read(root.join("404.html")).unwrap_or_else(|_| b"<h1>404 Not Found</h1>".to_vec());
+            // The locale's own not-found page (`/nl-nl/...` -> `nl-nl/404.html`).
+            let locale_page = rel.components().next().map(|c| root.join(c).join("404.html"));
+            let page = locale_page
+                .and_then(|p| std::fs::read(p).ok())
+                .or_else(|| std::fs::read(root.join("404.html")).ok())
+                .unwrap_or_else(|| b"<h1>404 Not Found</h1>".to_vec());
             respond(
                 &mut stream,
                 404,

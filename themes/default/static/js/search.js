@@ -812,6 +812,15 @@
     var status = box.querySelector(".search-page-status");
     var q = new URLSearchParams(location.search).get("q") || "";
     input.value = q;
+    /* "{n} results" in the page language's plural form (CLDR rules, the
+       same ones the build uses): data-count-forms is {"one": ..., "other": ...}. */
+    function countText(n) {
+      var forms = null, cat = "other";
+      try { forms = JSON.parse(data.countForms || "null"); } catch (e) { forms = null; }
+      try { cat = new Intl.PluralRules(document.documentElement.lang).select(n); } catch (e) { cat = n === 1 ? "one" : "other"; }
+      var f = (forms && (forms[cat] || forms.other)) || data.count || "{n}";
+      return f.replace("{n}", n);
+    }
     function run() {
       var query = input.value;
       if (!query.trim()) {
@@ -821,7 +830,7 @@
       engine.search(query, 50, { full: true }).then(function (res) {
         if (query !== input.value) return;
         renderItems(out, res, "");
-        if (status) status.textContent = (data.count || "{n}").replace("{n}", res.total || 0);
+        if (status) status.textContent = countText(res.total || 0);
         if (/^https?:$/.test(location.protocol)) {
           deepSnippets(res, function () { return query === input.value; });
         }

@@ -7,14 +7,17 @@
  * Choice "dark" / "light" is stored in localStorage and mirrored as
  * data-theme on <html>; no stored choice means "follow the system".
  * The syntax stylesheets are switched by flipping the media attribute of
- * #pd-syntax-light / #pd-syntax-dark.
+ * #pd-syntax-light / #pd-syntax-dark; exactly one applies at a time.
  */
 (function () {
   "use strict";
 
   var KEY = "polydoc-theme";
   var SYSTEM_DARK = "(prefers-color-scheme: dark)";
+  var SYSTEM_LIGHT = "not all and (prefers-color-scheme: dark)";
   var root = document.documentElement;
+  /* Scripts run: narrow screens get drawers instead of stacked navigation. */
+  root.classList.add("pd-js");
   var mql = window.matchMedia ? window.matchMedia(SYSTEM_DARK) : null;
 
   function valid(v) {
@@ -53,8 +56,10 @@
 
     var light = document.getElementById("pd-syntax-light");
     var dark = document.getElementById("pd-syntax-dark");
+    /* Exactly one of the two applies: both at once mix their colours
+       (rules only the light sheet has win over the dark one). */
     if (light) {
-      light.media = choice === "dark" ? "not all" : "all";
+      light.media = choice === "dark" ? "not all" : choice === "light" ? "all" : SYSTEM_LIGHT;
     }
     if (dark) {
       dark.media = choice === "dark" ? "all" : choice === "light" ? "not all" : SYSTEM_DARK;
