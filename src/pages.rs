@@ -118,8 +118,14 @@ pub fn render_page(
         .map(|p| relative_url(&page.url, &p.url))
         .unwrap_or_default();
     let nav_json = nav.for_page(page);
-    let (title_html, body) = split_title(&content);
-    let minutes = reading_minutes(body);
+    // A landing page (`index.yml`) is cards, not an article: no header line.
+    let landing = article.rel.ends_with(".yml");
+    let (title_html, body) = if landing {
+        ("", content.as_str())
+    } else {
+        split_title(&content)
+    };
+    let minutes = if landing { 0 } else { reading_minutes(body) };
     let contributors: Vec<String> = match fm.all.get("contributors") {
         Some(Value::Array(a)) => a.iter().filter_map(|v| v.as_str()).map(str::to_string).collect(),
         Some(Value::String(s)) => s
@@ -159,7 +165,7 @@ pub fn render_page(
             "title_html": title_html,
             "body": body,
             "reading_minutes": minutes,
-            "reading_time": strings.plural("reading_time", minutes),
+            "reading_time": if landing { String::new() } else { strings.plural("reading_time", minutes) },
             "author": fm.all.get("author").and_then(|v| v.as_str()).unwrap_or_default(),
             "contributors": contributors,
             "content": content,

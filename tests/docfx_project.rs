@@ -135,7 +135,7 @@ fn landing_pages_render_cards_and_check_their_links() {
     let setup = site.read("output/en-us/setup/index.html");
     assert_contains(
         &setup,
-        "<a class=\"prev\" rel=\"prev\" href=\"../\"><span>Previous</span><br>Home</a>",
+        "<a class=\"prev-next-card prev\" rel=\"prev\" href=\"../\"><span class=\"prev-next-label\">Previous</span> <span class=\"prev-next-title\">Home</span></a>",
     );
     // YAML without YamlMime is still a file of the site; unsupported YamlMime is left out.
     assert!(site.exists("output/en-us/data.yml"));

@@ -270,7 +270,7 @@ f.addEventListener("load", function () {
                  href: new URL(a.href).pathname, visible: visible(a) };
       });
       var n = d.querySelector(".notice-warning");
-      var h1 = d.querySelector(".content h1");
+      var h1 = d.querySelector(".article h1");
       out.mt = { text: text(n), visible: visible(n), link: new URL(n.querySelector("a").href).pathname,
                  link_text: text(n.querySelector("a")), above_title: n.getBoundingClientRect().bottom <= h1.getBoundingClientRect().top,
                  title: text(h1) };
@@ -281,7 +281,7 @@ f.addEventListener("load", function () {
   } else if (step === 1) {
     step = 2;
     out.english = { lang: d.documentElement.lang, path: f.contentWindow.location.pathname,
-                    title: text(d.querySelector(".content h1")), mt_notice: !!d.querySelector(".notice-warning") };
+                    title: text(d.querySelector(".article h1")), mt_notice: !!d.querySelector(".notice-warning") };
     f.src = "ar-sa/sync/troubleshoot-sync/";
   } else {
     var main = d.querySelector("main");

@@ -53,7 +53,7 @@ fn sidebar_marks_the_current_page_and_opens_its_branch() {
     assert_contains(&html, "<div class=\"site-body has-nav\">");
     assert_eq!(
         between(&html, "<nav class=\"site-nav\"", "</nav>"),
-        "<nav class=\"site-nav\" aria-label=\"Table of contents\">\n    <ul>\n\
+        "<nav class=\"site-nav\" id=\"pd-nav\" aria-label=\"Table of contents\">\n    <ul>\n\
 <li class=\"\"><a href=\"../../\">Overview</a></li>\n\
 <li class=\" nav-open\"><span class=\"nav-group\">Get started</span><ul>\n\
 <li class=\"\"><a href=\"../../install/\">Install</a></li>\n\
@@ -69,7 +69,7 @@ fn sidebar_marks_the_current_page_and_opens_its_branch() {
     );
     assert_eq!(
         between(&html, "<nav class=\"prev-next\"", "</nav>"),
-        "<nav class=\"prev-next\" aria-label=\"Previous / Next\">\n        <a class=\"prev\" rel=\"prev\" href=\"../configure/\"><span>Previous</span><br>Configure</a>\n        <a class=\"next\" rel=\"next\" href=\"../tuning/\"><span>Next</span><br>Tuning</a>\n      </nav>"
+        "<nav class=\"prev-next\" aria-label=\"Previous / Next\">\n        <a class=\"prev-next-card prev\" rel=\"prev\" href=\"../configure/\"><span class=\"prev-next-label\">Previous</span> <span class=\"prev-next-title\">Configure</span></a>\n        <a class=\"prev-next-card next\" rel=\"next\" href=\"../tuning/\"><span class=\"prev-next-label\">Next</span> <span class=\"prev-next-title\">Tuning</span></a>\n      </nav>"
     );
 }
 
@@ -86,7 +86,7 @@ fn collapsed_branches_are_not_listed_and_the_first_page_has_no_previous() {
     );
     let pn = between(&html, "<nav class=\"prev-next\"", "</nav>");
     assert_not_contains(pn, "rel=\"prev\"");
-    assert_contains(pn, "<a class=\"next\" rel=\"next\" href=\"install/\">");
+    assert_contains(pn, "<a class=\"prev-next-card next\" rel=\"next\" href=\"install/\">");
 }
 
 #[test]
@@ -138,7 +138,7 @@ fn toc_md_works_like_toc_yml() {
     );
     assert_contains(
         &html,
-        "<a class=\"prev\" rel=\"prev\" href=\"../one/\"><span>Previous</span><br>Step one</a>",
+        "<a class=\"prev-next-card prev\" rel=\"prev\" href=\"../one/\"><span class=\"prev-next-label\">Previous</span> <span class=\"prev-next-title\">Step one</span></a>",
     );
     assert_contains(&html, "<li><a href=\"../\">Welcome</a></li>\n          <li>Basics</li>");
 }
