@@ -9,27 +9,9 @@ use common::*;
 const EN: &[(&str, &str)] = &[("en-us", "English")];
 const EN_NL: &[(&str, &str)] = &[("en-us", "English"), ("nl-nl", "Nederlands")];
 
-/// The article's rendered Markdown: its H1 (in `<div class="article-header">`,
-/// above the header line) and the rest (inside `<div class="content">`).
+/// The article's rendered Markdown (its H1 and `<div class="content">`).
 fn content(html: &str) -> String {
-    let a = article_html(html);
-    let inner = |start: usize, end: &str| {
-        let rest = &a[a[start..].find('>').unwrap() + start + 1..];
-        rest[..rest.find(end).unwrap()].trim().to_string()
-    };
-    let title = a
-        .find("<div class=\"article-header\"")
-        .map(|s| inner(s, "</div>"))
-        .unwrap_or_default();
-    let start = a.find("<div class=\"content\"").expect("content div");
-    let body = &a[a[start..].find('>').unwrap() + start + 1..];
-    let end = body.rfind("</div>").unwrap();
-    let body = body[..end].trim();
-    if title.is_empty() {
-        body.to_string()
-    } else {
-        format!("{title}\n{body}")
-    }
+    article_markdown(html)
 }
 
 /// Builds a one-locale site with `files` (paths under articles/en-us/) and

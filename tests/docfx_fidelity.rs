@@ -10,13 +10,9 @@ use common::*;
 
 const EN: &[(&str, &str)] = &[("en-us", "English")];
 
-/// The article's rendered Markdown (inside `<div class="content">`).
+/// The article's rendered Markdown (its H1 and `<div class="content">`).
 fn content(html: &str) -> String {
-    let a = article_html(html);
-    let start = a.find("<div class=\"content\"").expect("content div");
-    let body = &a[a[start..].find('>').unwrap() + start + 1..];
-    let end = body.rfind("</div>").unwrap();
-    body[..end].trim().to_string()
+    article_markdown(html)
 }
 
 fn build_with(config_extra: &str, files: &[(&str, &str)]) -> (Site, Report) {

@@ -287,8 +287,8 @@ pub fn overlay(errors: &[String]) -> String {
     let mut s = String::from(
         "<div id=\"polydoc-overlay\" role=\"alert\" style=\"position:fixed;inset:auto 0 0 0;max-height:60vh;overflow:auto;\
 z-index:2147483647;background:#1e1e1e;color:#ffd7d7;font:14px/1.5 ui-monospace,monospace;padding:1rem 1.25rem;\
-border-top:4px solid #e5484d;white-space:pre-wrap\"><strong style=\"color:#fff\">polydoc: the build has errors \
-(the page shows the last good version)</strong>\n",
+border-top:4px solid #e5484d;white-space:pre-wrap\"><strong style=\"color:#fff\">polydoc: the build has errors. \
+An article that cannot be read or rendered keeps its last good page; everything else is up to date.</strong>\n",
     );
     for e in errors {
         s.push_str(&crate::markdown::highlight::html_escape(e));

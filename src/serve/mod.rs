@@ -92,10 +92,13 @@ fn session_config_roots(site: &Path) -> Option<Vec<PathBuf>> {
     )
 }
 
+/// Prints a build's errors, and on the first build its warnings too (a
+/// rebuild's warnings would repeat them on every save).
 fn report(session: &Session, site: &Path, update: &Update, what: &str) {
     let diags = session.diagnostics();
     let errors: Vec<_> = diags.iter().filter(|d| d.is_error()).collect();
-    for d in &errors {
+    let first = what == "built";
+    for d in diags.iter().filter(|d| first || d.is_error()) {
         eprint!("{}", d.render(site));
     }
     eprintln!(

@@ -365,6 +365,28 @@ pub fn article_html(html: &str) -> &str {
     &html[start..end]
 }
 
+/// The article's rendered Markdown as the default theme lays it out: its
+/// H1 (in `<div class="article-header">`, above the header line) and the
+/// rest (inside `<div class="content">`), joined by a line break.
+pub fn article_markdown(html: &str) -> String {
+    let a = article_html(html);
+    let inner = |start: usize| &a[a[start..].find('>').unwrap() + start + 1..];
+    let title = a
+        .find("<div class=\"article-header\"")
+        .map(|s| {
+            let rest = inner(s);
+            rest[..rest.find("</div>").unwrap()].trim()
+        })
+        .unwrap_or_default();
+    let body = inner(a.find("<div class=\"content\"").expect("content div"));
+    let body = body[..body.rfind("</div>").unwrap()].trim();
+    if title.is_empty() {
+        body.to_string()
+    } else {
+        format!("{title}\n{body}")
+    }
+}
+
 /// HTML-escapes text as the theme's templates do.
 pub fn escape(s: &str) -> String {
     s.replace('&', "&amp;")
