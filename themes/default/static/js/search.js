@@ -905,9 +905,23 @@
         (first ? first.parentElement.firstElementChild : null);
     }
     for (; el && (all || !isSection(el)); el = el.nextElementSibling) {
-      if (el.tagName !== "H1" && !isSection(el)) text.push(el.textContent);
+      if (el.tagName !== "H1" && !isSection(el)) text.push(textOf(el));
     }
     return text.join(" ").replace(/\s+/g, " ").trim();
+  }
+
+  /* An element's text with a space after every block and table cell
+     (textContent runs "Port" and "443" of two cells into "Port443"), as
+     search/extract.rs reads it. */
+  function textOf(el) {
+    var parts = [];
+    (function walk(n) {
+      if (n.nodeType === 3) { parts.push(n.nodeValue); return; }
+      if (n.nodeType !== 1) return;
+      for (var c = n.firstChild; c; c = c.nextSibling) walk(c);
+      if (/^(TD|TH|TR|LI|P|DIV|BR|DT|DD|TABLE|UL|OL|BLOCKQUOTE|H[1-6])$/.test(n.tagName)) parts.push(" ");
+    })(el);
+    return parts.join("");
   }
 
   /* Some words either side of `at` in `text`, cut at spaces. */
