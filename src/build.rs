@@ -86,8 +86,8 @@ pub fn discover_site(
 ) {
     let found = discover::discover(config);
     diags.extend(found.diagnostics);
-    let project = crate::docfx_json::DocfxProject::load(config, diags);
-    let files = match &project {
+    let mut project = crate::docfx_json::DocfxProject::load(config, diags);
+    let files = match &mut project {
         Some(p) => p.filter(config, found.files),
         None => found.files,
     };
@@ -117,6 +117,7 @@ pub fn parse_all(
 /// Stage 2a: the site (landing pages added) and its link index.
 fn site_and_index(
     config: &Config,
+    project: Option<&crate::docfx_json::DocfxProject>,
     articles: &mut Vec<Article>,
     assets: Vec<SourceFile>,
     diags: &mut Vec<Diagnostic>,
@@ -125,7 +126,10 @@ fn site_and_index(
     articles.extend(landing_pages);
     let mut site = Site::build(config, std::mem::take(articles), assets, diags);
     crate::links::anchors::repair_duplicate_ids(&mut site, diags);
-    let index = LinkIndex::build(config, &site, diags);
+    let mut index = LinkIndex::build(config, &site, diags);
+    if let Some(p) = project {
+        index.excluded = p.excluded.clone();
+    }
     site.remove_pages(&index.redirects.keys().cloned().collect());
     (site, index)
 }
@@ -141,7 +145,7 @@ pub fn translations(site_root: &Path) -> Result<(Config, crate::l10n::L10n), Vec
     for (a, _) in parse_all(&article_files, &config, project.as_ref(), &progress) {
         articles.extend(a);
     }
-    let (site, index) = site_and_index(&config, &mut articles, assets, &mut diags);
+    let (site, index) = site_and_index(&config, project.as_ref(), &mut articles, assets, &mut diags);
     let l10n = crate::l10n::analyse(&config, &site, &index);
     Ok((config, l10n))
 }
@@ -155,7 +159,7 @@ pub fn assemble(
     assets: Vec<SourceFile>,
     diags: &mut Vec<Diagnostic>,
 ) -> Model {
-    let (site, index) = site_and_index(&config, &mut articles, assets, diags);
+    let (site, index) = site_and_index(&config, project.as_ref(), &mut articles, assets, diags);
     diags.extend(generated_collisions(&config, &site, &index));
     let nav = crate::toc::Nav::build(&config, &site, &index, diags);
     let pivots = crate::pivots::PivotGroups::load(&config, diags);

@@ -174,12 +174,26 @@ fn rel_to_string(p: &Path) -> Option<String> {
     Some(parts?.join("/"))
 }
 
-/// A path for messages: relative to the site root when inside it.
+/// A path for messages and reports: relative to the site root, with `..`
+/// for a locale tree kept beside it. Never absolute: a build machine's
+/// folders are not published.
 pub fn display_path(site_root: &Path, p: &Path) -> String {
-    match p.strip_prefix(site_root) {
-        Ok(rel) => rel_to_string(rel).unwrap_or_else(|| rel.to_string_lossy().into_owned()),
-        Err(_) => p.to_string_lossy().into_owned(),
+    if let Ok(rel) = p.strip_prefix(site_root) {
+        return rel_to_string(rel).unwrap_or_else(|| rel.to_string_lossy().into_owned());
     }
+    let abs = |x: &Path| normalize(&std::path::absolute(x).unwrap_or_else(|_| x.to_path_buf()));
+    let (base, target) = (abs(site_root), abs(p));
+    let b: Vec<_> = base.components().collect();
+    let t: Vec<_> = target.components().collect();
+    let common = b.iter().zip(&t).take_while(|(x, y)| x == y).count();
+    let mut parts: Vec<String> = vec!["..".to_string(); b.len() - common];
+    parts.extend(
+        t[common..]
+            .iter()
+            .filter(|c| matches!(c, std::path::Component::Normal(_)))
+            .map(|c| c.as_os_str().to_string_lossy().into_owned()),
+    );
+    parts.join("/")
 }
 
 /// Lexically normalises `p` (`.` and `..` removed, no file system access).
@@ -197,4 +211,23 @@ pub fn normalize(p: &Path) -> PathBuf {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::display_path;
+    use std::path::Path;
+
+    #[test]
+    fn display_paths_are_never_absolute() {
+        assert_eq!(
+            display_path(Path::new("/w/site"), Path::new("/w/site/a/b.md")),
+            "a/b.md"
+        );
+        assert_eq!(
+            display_path(Path::new("/w/site"), Path::new("/w/other/docs/b.md")),
+            "../other/docs/b.md"
+        );
+        assert_eq!(display_path(Path::new("/w/site"), Path::new("/x.md")), "../../x.md");
+    }
 }

@@ -20,6 +20,8 @@ struct FileSet {
     src: PathBuf,
     include: GlobSet,
     exclude: GlobSet,
+    /// The `exclude` globs as written, in `exclude`'s order.
+    exclude_written: Vec<String>,
 }
 
 pub struct DocfxProject {
@@ -29,6 +31,9 @@ pub struct DocfxProject {
     global: serde_yaml::Mapping,
     /// (key, glob, value) in file order: later entries win.
     file_meta: Vec<(String, globset::GlobMatcher, serde_yaml::Value)>,
+    /// Files of the locale trees that `filter` left out, as (locale, path)
+    /// -> why, for messages about links to them.
+    pub excluded: std::collections::HashMap<(usize, String), String>,
 }
 
 fn absolute(p: &Path) -> PathBuf {
@@ -71,7 +76,34 @@ impl DocfxProject {
                 return None;
             }
         };
-        let json: Value = match serde_json::from_str(text.trim_start_matches('\u{FEFF}')) {
+        let json: Value = match serde_json::from_str(text.trim_start_matches('\u{FEFF}')).or_else(|e| {
+            // DocFX reads docfx.json with a lenient parser: a trailing comma
+            // after the last member or element is accepted there.
+            let trailing = regex::Regex::new(r"([^\s\[{,])(\s*),(\s*[\]}])").unwrap();
+            // Matches cannot overlap (`], }`): repeat until none is left.
+            let mut repaired = text.clone();
+            loop {
+                let next = trailing.replace_all(&repaired, "$1$2$3").into_owned();
+                if next == repaired {
+                    break;
+                }
+                repaired = next;
+            }
+            let v = serde_json::from_str::<Value>(repaired.trim_start_matches('\u{FEFF}')).map_err(|_| e)?;
+            let mut d = Diagnostic::warning(
+                "docfx-json-lenient",
+                &display,
+                "docfx.json has a trailing comma; read as DocFX reads it",
+            )
+            .help("remove the comma after the last member of an object or array");
+            if let Some(c) = trailing.captures(&text) {
+                let comma = c.get(2).unwrap().end();
+                let (l, col) = LineIndex::new(&text).line_col(&text, comma);
+                d = d.at(l, col);
+            }
+            diags.push(d);
+            Ok::<Value, serde_json::Error>(v)
+        }) {
             Ok(v) => v,
             Err(e) => {
                 diags.push(
@@ -109,16 +141,23 @@ impl DocfxProject {
                     }
                 }
                 let mut exc = GlobSetBuilder::new();
+                let mut exclude_written = Vec::new();
                 for p in strings(e.get("exclude")) {
                     match glob(&p) {
                         Ok(g) => {
                             exc.add(g);
+                            exclude_written.push(p);
                         }
                         Err(err) => bad(&p, err, diags),
                     }
                 }
                 if let (Ok(include), Ok(exclude)) = (inc.build(), exc.build()) {
-                    out.push(FileSet { src, include, exclude });
+                    out.push(FileSet {
+                        src,
+                        include,
+                        exclude,
+                        exclude_written,
+                    });
                 }
             }
             out
@@ -150,6 +189,7 @@ impl DocfxProject {
             resource,
             global,
             file_meta,
+            excluded: Default::default(),
         })
     }
 
@@ -167,10 +207,25 @@ impl DocfxProject {
         })
     }
 
+    /// Why `p` is not built by `sets`: the first exclude glob that matches
+    /// it (when an include glob does), or `None` when no include glob does.
+    fn excluded_by(sets: &[FileSet], p: &Path) -> Option<String> {
+        sets.iter().find_map(|s| {
+            let rel = p.strip_prefix(&s.src).ok()?.to_string_lossy().replace('\\', "/");
+            if !s.include.is_match(&rel) {
+                return None;
+            }
+            let i = *s.exclude.matches(&rel).first()?;
+            Some(s.exclude_written[i].clone())
+        })
+    }
+
     /// Keeps the files the project builds: content (`.md` articles; other
-    /// content and resources are copied) and resources.
-    pub fn filter(&self, config: &Config, files: Vec<SourceFile>) -> Vec<SourceFile> {
-        files
+    /// content and resources are copied) and resources. The others are
+    /// remembered in `excluded`.
+    pub fn filter(&mut self, config: &Config, files: Vec<SourceFile>) -> Vec<SourceFile> {
+        let mut excluded = std::collections::HashMap::new();
+        let kept = files
             .into_iter()
             .filter_map(|mut f| {
                 let p = Self::source_equivalent(config, &f);
@@ -180,10 +235,18 @@ impl DocfxProject {
                     f.kind = FileKind::Asset;
                     Some(f)
                 } else {
+                    let why =
+                        match Self::excluded_by(&self.content, &p).or_else(|| Self::excluded_by(&self.resource, &p)) {
+                            Some(g) => format!("excluded by {} (glob `{g}`)", self.display),
+                            None => format!("not matched by the `files` globs of {}", self.display),
+                        };
+                    excluded.insert((f.locale, f.rel), why);
                     None
                 }
             })
-            .collect()
+            .collect();
+        self.excluded = excluded;
+        kept
     }
 
     /// The metadata for `file` as a YAML mapping (`fileMetadata` over

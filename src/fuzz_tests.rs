@@ -258,7 +258,7 @@ proptest! {
         let fence = crate::fence::Fence::new([root]);
         let mut diags = Vec::new();
         let start = Instant::now();
-        let rules = crate::links::redirects::load(&file, "r.json", &root.join("articles/en-us"), &fence, &mut diags);
+        let rules = crate::links::redirects::load(&file, "r.json", root, &root.join("articles/en-us"), &fence, &mut diags);
         prop_assert!(start.elapsed() < BOUND, "took {:?}", start.elapsed());
         check_positions(&diags, "r.json", &text)?;
         for r in &rules {

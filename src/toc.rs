@@ -414,6 +414,8 @@ pub(crate) fn parse_md(text: &str, rel: &str) -> Vec<RawItem> {
         let content = t[level..].trim();
         let col_off = t.len() - t[level..].trim_start().len();
         let (name, dest, dcol) = match link_re.captures(content) {
+            // `## [Name]()`: a group label, not a link.
+            Some(c) if c[2].is_empty() => (c[1].to_string(), None, col_off),
             Some(c) => {
                 let href = c.get(2).unwrap();
                 (

@@ -146,3 +146,234 @@ fn pages_differing_only_in_case_are_a_url_conflict() {
     assert!(d.message.contains("`setup/`"), "{}", d.message);
     assert_eq!(r.code(), 1);
 }
+
+#[test]
+fn toc_md_group_labels_with_empty_links_are_labels() {
+    let site = Site::new(&[("en-us", "English")]);
+    site.write_all(&[
+        (
+            "articles/en-us/TOC.md",
+            "# [Home](index.md)\n## [Basics]()\n### [Step one](one.md)\n## [ Advanced ]( )\n### [Step two](two.md)\n",
+        ),
+        ("articles/en-us/index.md", &article("Home", "# Home\n")),
+        ("articles/en-us/one.md", &article("One", "# One\n")),
+        ("articles/en-us/two.md", &article("Two", "# Two\n")),
+    ]);
+    let r = site.json(&["build"]);
+    assert!(r.diagnostics.is_empty(), "{r}");
+    let html = site.read("output/en-us/two/index.html");
+    assert_contains(&html, "<span class=\"nav-group\">Basics</span>");
+    assert_contains(&html, "<span class=\"nav-group\"> Advanced </span>");
+    assert_contains(&html, "aria-current=\"page\">Step two</a>");
+}
+
+#[test]
+fn query_only_and_fragment_only_hrefs_are_the_same_page() {
+    let site = Site::new(&[("en-us", "English")]);
+    site.write_all(&[(
+        "articles/en-us/page.md",
+        &article(
+            "Page",
+            "# Page\n\n## Install\n\n[a](?view=net-8#install) [b](?tabs=cli)\n\n[c](?view=net-8#nowhere)\n",
+        ),
+    )]);
+    let r = site.json(&["build"]);
+    let d = r.one("link-anchor");
+    assert_eq!((d.file.as_str(), d.line, d.column), ("articles/en-us/page.md", 10, 1));
+    assert!(d.message.contains("#nowhere"), "{}", d.message);
+    assert_eq!(r.diagnostics.len(), 1, "{r}");
+    let html = site.read("output/en-us/page/index.html");
+    assert_eq!(
+        hrefs(article_html(&html)),
+        ["?view=net-8#install", "?tabs=cli", "?view=net-8#nowhere"]
+    );
+}
+
+const LANDING_HOME: &str = "### YamlMime:Landing\n\ntitle: Home\nsummary: Start here.\n\nlandingContent:\n  - title: Start\n    linkLists:\n      - linkListType: overview\n        links:\n          - text: New\n            url: new.md\n";
+
+/// Two repositories beside the site folder, each with its docset in `docs/`,
+/// as Microsoft's localized repositories are laid out.
+fn two_repositories() -> Site {
+    let site = Site::without_config();
+    site.write(
+        "polydoc.toml",
+        "title = \"Relay\"\nbase_url = \"https://docs.contoso.example/\"\nsource_locale = \"en-us\"\ntheme = \"default\"\nhosts = [\"docs.contoso.example\"]\n\n[locales.en-us]\nname = \"English\"\npath = \"../repo/docs\"\n\n[locales.de-de]\nname = \"Deutsch\"\npath = \"../repo.de-de/docs\"\n",
+    );
+    site.write_all(&[
+        (
+            "../repo/.openpublishing.publish.config.json",
+            r#"{ "docsets_to_publish": [ { "docset_name": "relay", "build_source_folder": "docs",
+                 "redirection_files": ["redirects/.openpublishing.redirection.extra.json"] } ] }"#,
+        ),
+        (
+            "../repo/.openpublishing.redirection.json",
+            r#"{ "redirections": [
+  { "source_path": "docs/old.md", "redirect_url": "/new", "redirect_document_id": false },
+  { "source_path": "docs/gone.md", "redirect_url": "index" },
+  { "source_path": "other-docset/x.md", "redirect_url": "/elsewhere" }
+] }"#,
+        ),
+        (
+            "../repo/redirects/.openpublishing.redirection.extra.json",
+            r#"{ "redirections": [ { "source_path_from_root": "/docs/extra.md", "redirect_url": "/new" } ] }"#,
+        ),
+        ("../repo/docs/index.yml", LANDING_HOME),
+        ("../repo/docs/new.md", &article("New", "# New\n\n## Install\n")),
+        (
+            "../repo/docs/sub/links.md",
+            &article(
+                "Links",
+                "# Links\n\n[old](../old.md) [gone](../gone.md#top) [extra](../extra.md)\n\n[back in](../../docs/new.md#install)\n",
+            ),
+        ),
+        ("../repo.de-de/.git/HEAD", "ref: refs/heads/live\n"),
+        (
+            "../repo.de-de/.openpublishing.redirection.json",
+            r#"{ "redirections": [
+  { "source_path": "docs/legacy.md", "redirect_url": "/new" },
+  { "source_path": "docs/new.md", "redirect_url": "/old" }
+] }"#,
+        ),
+        ("../repo.de-de/docs/new.md", &article("Neu", "# Neu\n\n## <a name=\"install\"></a>Installieren\n")),
+        ("../repo.de-de/docs/alt.md", &article("Alt", "# Alt\n\n[legacy](legacy.md)\n")),
+    ]);
+    site
+}
+
+#[test]
+fn redirection_files_are_found_at_each_repository_root() {
+    let site = two_repositories();
+    let r = site.json(&["build"]);
+    assert!(r.errors().is_empty(), "{r}");
+    // Links to redirected pages go straight to the target, with a warning each.
+    let redirected = r.with_code("link-redirected");
+    assert_eq!(redirected.len(), 4, "{r}");
+    // Never an absolute path in the report: the locale trees beside the
+    // site are named relative to it.
+    assert!(
+        r.diagnostics
+            .iter()
+            .all(|d| !d.file.starts_with('/') && !d.message.contains(&*site.tmp.path().to_string_lossy())),
+        "{r}"
+    );
+    assert!(
+        redirected
+            .iter()
+            .any(|d| d.file == "../repo/docs/sub/links.md" && d.line == 6),
+        "{r}"
+    );
+    assert!(redirected.iter().any(|d| d.file == "../repo.de-de/docs/alt.md"), "{r}");
+    let links = site.read("output/en-us/sub/links/index.html");
+    assert_eq!(
+        hrefs(article_html(&links)),
+        ["../../new/", "../../#top", "../../new/", "../../new/#install"]
+    );
+    // Redirect pages from the repository's files, in every locale.
+    for (dir, target) in [("old", "../new/"), ("gone", "../"), ("extra", "../new/")] {
+        for locale in ["en-us", "de-de"] {
+            let html = site.read(&format!("output/{locale}/{dir}/index.html"));
+            assert_contains(&html, &format!("<link rel=\"canonical\" href=\"{target}\">"));
+        }
+    }
+    // The translation's repository adds its own rule, but never redirects a
+    // page the source publishes.
+    assert_contains(&site.read("output/de-de/legacy/index.html"), "href=\"../new/\"");
+    assert_contains(&site.read("output/de-de/new/index.html"), "Installieren");
+
+    // Human output names the file the same way and shows its line.
+    let human = site.run(&["check"]);
+    assert_contains(&human.stderr, "--> ../repo/docs/sub/links.md:6:1");
+    assert_contains(&human.stderr, "[old](../old.md)");
+}
+
+const DOCFX_TRAILING_COMMA: &str = r#"{
+  "build": {
+    "content": [
+      { "files": ["**/*.md"], "exclude": ["archive/**", "drafts/*.md"], },
+    ],
+  }
+}
+"#;
+
+#[test]
+fn links_to_files_docfx_json_excludes_say_so() {
+    let site = Site::new(&[("en-us", "English")]);
+    site.write_all(&[
+        ("articles/en-us/docfx.json", DOCFX_TRAILING_COMMA),
+        (
+            "articles/en-us/index.md",
+            &article(
+                "Home",
+                "# Home\n\n[old](archive/old.md)\n\n[draft](drafts/wip)\n\n[none](nowhere.md)\n",
+            ),
+        ),
+        ("articles/en-us/archive/old.md", &article("Old", "# Old\n")),
+        ("articles/en-us/drafts/wip.md", &article("WIP", "# WIP\n")),
+    ]);
+    let r = site.json(&["build"]);
+    // DocFX reads trailing commas: a warning at the first one, and the globs apply.
+    let lenient = r.one("docfx-json-lenient");
+    assert_eq!(
+        (lenient.file.as_str(), lenient.line, lenient.column),
+        ("articles/en-us/docfx.json", 4, 71)
+    );
+    assert!(r.with_code("docfx-json").is_empty(), "{r}");
+    assert!(!site.exists("output/en-us/archive/old/index.html"));
+    let excluded = r.with_code("link-excluded");
+    assert_eq!(excluded.len(), 2, "{r}");
+    assert_eq!((excluded[0].line, excluded[0].column), (6, 1));
+    assert!(
+        excluded[0]
+            .message
+            .contains("`archive/old.md` is not published: excluded by articles/en-us/docfx.json (glob `archive/**`)"),
+        "{}",
+        excluded[0].message
+    );
+    assert!(
+        excluded[1].message.contains("(glob `drafts/*.md`)"),
+        "{}",
+        excluded[1].message
+    );
+    let missing = r.one("link-missing-file");
+    assert!(missing.message.contains("no file `nowhere.md`"), "{}", missing.message);
+}
+
+#[test]
+fn duplicate_anchor_help_names_the_source_page_only_when_it_has_the_anchor() {
+    let site = Site::new(&[("en-us", "English"), ("de-de", "Deutsch")]);
+    site.write_all(&[
+        ("articles/en-us/index.md", &article("Home", "# Home\n")),
+        ("articles/en-us/api.md", &article("API", "# API\n\n## Request\n\n## Request\n")),
+        ("articles/de-de/index.md", &article("Start", "# Start\n")),
+        (
+            "articles/de-de/api.md",
+            &article(
+                "API",
+                "# API\n\n## <a name=\"request\"></a>Anfrage\n\n## <a name=\"request\"></a>Anfrage\n\n## <a name=\"request\"></a>Anfrage\n",
+            ),
+        ),
+        (
+            "articles/de-de/nur-de.md",
+            &article("Nur", "# Nur\n\n## <a name=\"x\"></a>Eins\n\n## <a name=\"x\"></a>Zwei\n"),
+        ),
+    ]);
+    let r = site.json(&["check"]);
+    let d = r.with_code("duplicate-anchor");
+    assert_eq!(d.len(), 3, "{r}");
+    let help = |file: &str, line: usize| {
+        d.iter()
+            .find(|x| x.file == file && x.line == line)
+            .and_then(|x| x.help.clone())
+            .unwrap_or_else(|| panic!("no duplicate-anchor at {file}:{line}\n{r}"))
+    };
+    assert_eq!(
+        help("articles/de-de/api.md", 8),
+        "write `<a name=\"request-1\"></a>` in this heading, as the source page articles/en-us/api.md has it"
+    );
+    // The source has no third `request`; this page has no source at all.
+    for (file, line) in [("articles/de-de/api.md", 10), ("articles/de-de/nur-de.md", 8)] {
+        let h = help(file, line);
+        assert!(!h.contains("source"), "{h}");
+        assert!(h.starts_with("give this heading an anchor of its own"), "{h}");
+    }
+}

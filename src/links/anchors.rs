@@ -31,13 +31,15 @@ pub fn repair_article(site: &mut Site, i: usize, source: Option<usize>, diags: &
         if a.md.headings.iter().all(|h| seen.insert(h.id.as_str())) {
             return;
         }
+        let source_display = source.filter(|&s| s != i).map(|s| site.articles[s].display.clone());
         let source_ids: Vec<String> = match source {
             Some(s) if s != i => site.articles[s].md.headings.iter().map(|h| h.id.clone()).collect(),
             _ => Vec::new(),
         };
         let mut used: HashSet<String> = a.md.headings.iter().map(|h| h.id.clone()).collect();
         let mut count: HashMap<String, usize> = HashMap::new();
-        let mut renames: Vec<(usize, String)> = Vec::new();
+        // (heading, new ID, whether the source page has that ID)
+        let mut renames: Vec<(usize, String, bool)> = Vec::new();
         for (hi, h) in a.md.headings.iter().enumerate() {
             let n = count.entry(h.id.clone()).or_default();
             *n += 1;
@@ -59,7 +61,7 @@ pub fn repair_article(site: &mut Site, i: usize, source: Option<usize>, diags: &
                     .unwrap(),
             };
             used.insert(new_id.clone());
-            renames.push((hi, new_id));
+            renames.push((hi, new_id, from_source.is_some()));
         }
         let a = &mut site.articles[i];
         let mut pos = 0;
@@ -72,8 +74,14 @@ pub fn repair_article(site: &mut Site, i: usize, source: Option<usize>, diags: &
                 continue;
             };
             pos = found + tag.len();
-            if renames.peek().is_some_and(|(r, _)| *r == hi) {
-                let (_, new_id) = renames.next().unwrap();
+            if renames.peek().is_some_and(|(r, _, _)| *r == hi) {
+                let (_, new_id, in_source) = renames.next().unwrap();
+                let help = match (in_source, source_display.as_deref()) {
+                    (true, Some(src)) => {
+                        format!("write `<a name=\"{new_id}\"></a>` in this heading, as the source page {src} has it")
+                    }
+                    _ => format!("give this heading an anchor of its own, e.g. `<a name=\"{new_id}\"></a>`"),
+                };
                 diags.push(
                     Diagnostic::warning(
                         "duplicate-anchor",
@@ -81,7 +89,7 @@ pub fn repair_article(site: &mut Site, i: usize, source: Option<usize>, diags: &
                         format!("heading anchor `{}` is used more than once on this page; this one is published as `{new_id}`", h.id),
                     )
                     .at(h.line, 1)
-                    .help(format!("write `<a name=\"{new_id}\"></a>` in this heading, as the source page has it")),
+                    .help(help),
                 );
                 html.push_str(&a.md.html[rest_start..found]);
                 html.push_str(&format!("<h{} id=\"{}\">", h.level, html_escape(&new_id)));

@@ -35,6 +35,8 @@ pub struct LinkIndex {
     pub redirects: HashMap<String, Redirect>,
     /// Lower-cased redirected path -> the path as the rule writes it.
     pub redirects_lower: HashMap<String, String>,
+    /// (locale, path) of files a `docfx.json` leaves out -> why.
+    pub excluded: HashMap<(usize, String), String>,
     /// Per locale: `ms.custom` numeric ID -> article path.
     pub article_ids: Vec<BTreeMap<String, String>>,
 }
@@ -112,6 +114,7 @@ impl LinkIndex {
             ids,
             redirects: HashMap::new(),
             redirects_lower: HashMap::new(),
+            excluded: HashMap::new(),
             article_ids,
         };
         let rules = redirect_rules(config, site, diags);
@@ -147,26 +150,81 @@ pub fn ids_of(a: &crate::parse::Article) -> HashSet<String> {
 
 fn redirect_rules(config: &Config, site: &Site, diags: &mut Vec<Diagnostic>) -> Vec<RedirectRule> {
     let mut rules: Vec<RedirectRule> = Vec::new();
-    let file = match &config.redirects {
-        Some(f) => Some(config.site_root.join(f)),
-        None => Some(config.site_root.join(redirects::DEFAULT_FILE)).filter(|p| p.is_file()),
-    };
-    if let Some(file) = file {
-        let display = crate::discover::display_path(&config.site_root, &file);
-        if !file.is_file() {
-            diags.push(Diagnostic::error(
-                "redirects",
-                "polydoc.toml",
-                format!("the redirection file `{display}` does not exist"),
+    let shown = |p: &std::path::Path| crate::discover::display_path(&config.site_root, p);
+    match &config.redirects {
+        Some(f) => {
+            let file = config.site_root.join(f);
+            let display = shown(&file);
+            if !file.is_file() {
+                diags.push(Diagnostic::error(
+                    "redirects",
+                    "polydoc.toml",
+                    format!("the redirection file `{display}` does not exist"),
+                ));
+            }
+            let folder = file.parent().unwrap_or(&config.site_root).to_path_buf();
+            rules.extend(redirects::load(
+                &file,
+                &display,
+                &folder,
+                &config.source().root,
+                &config.fence,
+                diags,
             ));
         }
-        rules.extend(redirects::load(
-            &file,
-            &display,
-            &config.source().root,
-            &config.fence,
-            diags,
-        ));
+        None => {
+            // Each locale's repository: the source's rules first. A
+            // translation's repository adds rules only for paths the source
+            // neither redirects nor publishes.
+            let mut read: Vec<std::path::PathBuf> = Vec::new();
+            for (li, locale) in config.locales.iter().enumerate() {
+                let mut files: Vec<(std::path::PathBuf, std::path::PathBuf)> = Vec::new();
+                if li == 0 {
+                    let own = config.site_root.join(redirects::DEFAULT_FILE);
+                    if own.is_file() {
+                        files.push((own, config.site_root.clone()));
+                    }
+                }
+                if let Some(repo) = redirects::repository_root(&locale.root) {
+                    let fence = crate::fence::Fence::new([repo.as_path(), config.site_root.as_path()]);
+                    for f in redirects::repository_files(&repo) {
+                        files.push((f, repo.clone()));
+                    }
+                    for (file, repo) in files {
+                        let real = crate::fence::real_path(&file);
+                        if read.contains(&real) && li == 0 {
+                            continue;
+                        }
+                        read.push(real);
+                        let display = shown(&file);
+                        let found = redirects::load(&file, &display, &repo, &locale.root, &fence, diags);
+                        if li == 0 {
+                            rules.extend(found);
+                        } else {
+                            for r in found {
+                                let taken = rules.iter().any(|x| x.source_rel == r.source_rel)
+                                    || site.page_index.contains_key(&(0, r.source_rel.clone()));
+                                if !taken {
+                                    rules.push(r);
+                                }
+                            }
+                        }
+                    }
+                } else {
+                    for (file, folder) in files {
+                        let display = shown(&file);
+                        rules.extend(redirects::load(
+                            &file,
+                            &display,
+                            &folder,
+                            &locale.root,
+                            &config.fence,
+                            diags,
+                        ));
+                    }
+                }
+            }
+        }
     }
     for a in site.articles.iter().filter(|a| a.locale == 0) {
         if let Some(url) = &a.fm.redirect_url {
@@ -178,6 +236,9 @@ fn redirect_rules(config: &Config, site: &Site, diags: &mut Vec<Diagnostic>) -> 
             });
         }
     }
+    // The first rule for a path wins.
+    let mut seen = HashSet::new();
+    rules.retain(|r| seen.insert(r.source_rel.clone()));
     rules
 }
 

@@ -140,7 +140,15 @@ impl Resolver<'_> {
         } else if target.to_ascii_lowercase().ends_with(".md") {
             vec![target.to_string()]
         } else {
-            vec![format!("{target}.md"), format!("{target}/index.md"), target.to_string()]
+            // A landing page (`index.yml`, `hub.yml`) is linked without its
+            // extension, like an article.
+            vec![
+                format!("{target}.md"),
+                format!("{target}.yml"),
+                format!("{target}/index.md"),
+                format!("{target}/index.yml"),
+                target.to_string(),
+            ]
         };
         for c in &candidates {
             if self.index.redirects.contains_key(c) {
@@ -186,6 +194,38 @@ impl Resolver<'_> {
             }
         }
         None
+    }
+
+    /// A relative path that climbs above the locale folder and comes back
+    /// into it by name (`../../docs/a.md` written in `docs/b/c.md`), as
+    /// DocFX resolves it on disk: the path inside the folder.
+    fn back_inside(&self, page: &Page, link: &Link, target: &str) -> Option<String> {
+        let locale = self.site.articles[page.article].locale;
+        let root = crate::discover::normalize(&std::path::absolute(&self.config.locales[locale].root).ok()?);
+        let base = base_rel(page, link);
+        let dir = base.rsplit_once('/').map_or("", |(d, _)| d);
+        let abs = crate::discover::normalize(&root.join(dir).join(target));
+        let rel = abs.strip_prefix(&root).ok()?.to_str()?.replace('\\', "/");
+        Some(if target.ends_with('/') && !rel.is_empty() {
+            format!("{rel}/")
+        } else {
+            rel
+        })
+    }
+
+    /// A file of the locale tree (or the source's) that docfx.json leaves
+    /// out: (its path, why).
+    fn excluded(&self, locale: usize, target: &str) -> Option<(String, String)> {
+        let t = target.trim_end_matches('/');
+        let forms = [t.to_string(), format!("{t}.md"), format!("{t}/index.md")];
+        [locale, 0].iter().find_map(|&li| {
+            forms.iter().find_map(|f| {
+                self.index
+                    .excluded
+                    .get(&(li, f.clone()))
+                    .map(|w| (f.clone(), w.clone()))
+            })
+        })
     }
 
     /// `find`, then the same path in another letter case (Learn's URLs are
@@ -486,6 +526,12 @@ impl Resolver<'_> {
             }
         }
         let (path, query, fragment) = split_url(&path_raw);
+        if path.is_empty() {
+            // `?view=x#y`: the same page with another query; its fragment
+            // is checked here.
+            let ok = self.check_fragment(page, &page.rel, fragment, link, diags, report);
+            return (path_raw, if ok { Class::SamePage } else { Class::Broken });
+        }
         let decoded = percent_decode_str(path).decode_utf8_lossy().into_owned();
         if let Some(p) = decoded.strip_prefix('/') {
             return match self.find_root_path(page.locale, p) {
@@ -508,7 +554,10 @@ impl Resolver<'_> {
         }
         let (joined, root_note) = match decoded.strip_prefix("~/") {
             Some(p) => (normalize_into(Vec::new(), p), "the site root"),
-            None => (join_rel(base_rel(page, link), &decoded), "the locale folder"),
+            None => (
+                join_rel(base_rel(page, link), &decoded).or_else(|| self.back_inside(page, link, &decoded)),
+                "the locale folder",
+            ),
         };
         let Some(target) = joined else {
             return self.broken(
@@ -548,6 +597,16 @@ impl Resolver<'_> {
                 self.local(page, link, found, query, fragment, report, diags, dep)
             }
             None => {
+                if let Some((file, why)) = self.excluded(page.locale, &target) {
+                    return self.broken(
+                        page,
+                        link,
+                        "link-excluded",
+                        format!("`{file}` is not published: {why}"),
+                        Some("link to a published page, or publish this file by changing docfx.json".into()),
+                        diags,
+                    );
+                }
                 let li = page.locale;
                 let candidates = self.index.lower[li]
                     .values()

@@ -1,9 +1,13 @@
-//! Redirects: `redirect_url` front matter and a redirection file in the
-//! `.openpublishing.redirection.json` format, read leniently.
+//! Redirects: `redirect_url` front matter and redirection files in the
+//! `.openpublishing.redirection.json` format, read leniently. As DocFX's
+//! publishing does, a locale's redirection files are found at its
+//! repository root (the nearest folder above the docset holding `.git` or
+//! `.openpublishing.publish.config.json`), with the extra files that
+//! configuration lists in `redirection_files`.
 
 use crate::diagnostics::{Diagnostic, LineIndex};
 use serde::Deserialize;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 pub const DEFAULT_FILE: &str = ".openpublishing.redirection.json";
 
@@ -24,20 +28,72 @@ struct File {
 
 #[derive(Deserialize)]
 struct Entry {
-    source_path: String,
+    /// Relative to the redirection file's folder.
+    #[serde(default)]
+    source_path: Option<String>,
+    /// Relative to the repository root.
+    #[serde(default)]
+    source_path_from_root: Option<String>,
     redirect_url: String,
     #[serde(default)]
     #[allow(dead_code)]
     redirect_document_id: Option<serde_json::Value>,
 }
 
-/// Reads the redirection file. `source_path`s are relative to the file's
-/// folder; rules for files outside `source_root` are ignored (they belong to
-/// another doc set of the same repository).
+pub const PUBLISH_CONFIG: &str = ".openpublishing.publish.config.json";
+
+/// The repository root above (or at) the docset folder `docset`: the
+/// nearest folder holding `.git` or the publishing configuration.
+pub fn repository_root(docset: &Path) -> Option<PathBuf> {
+    let start = crate::fence::real_path(docset);
+    start
+        .ancestors()
+        .find(|d| d.join(".git").exists() || d.join(PUBLISH_CONFIG).is_file())
+        .map(Path::to_path_buf)
+}
+
+/// The redirection files of the repository at `root`: those its publishing
+/// configuration lists (`redirection_files`, at the top or per docset),
+/// then `.openpublishing.redirection.json`; the ones that exist, in order,
+/// each once.
+pub fn repository_files(root: &Path) -> Vec<PathBuf> {
+    let mut names: Vec<String> = Vec::new();
+    if let Ok(text) = std::fs::read_to_string(root.join(PUBLISH_CONFIG)) {
+        if let Ok(v) = serde_json::from_str::<serde_json::Value>(text.trim_start_matches('\u{FEFF}')) {
+            let lists = std::iter::once(&v["redirection_files"]).chain(
+                v["docsets_to_publish"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .map(|d| &d["redirection_files"]),
+            );
+            for list in lists {
+                for f in list.as_array().into_iter().flatten().filter_map(|x| x.as_str()) {
+                    names.push(f.replace('\\', "/"));
+                }
+            }
+        }
+    }
+    names.push(DEFAULT_FILE.to_string());
+    let mut out: Vec<PathBuf> = Vec::new();
+    for n in names {
+        let p = crate::discover::normalize(&root.join(n.trim_start_matches('/')));
+        if p.starts_with(root) && p.is_file() && !out.contains(&p) {
+            out.push(p);
+        }
+    }
+    out
+}
+
+/// Reads a redirection file. `source_path`s are relative to the file's
+/// folder, `source_path_from_root`s to `repo_root`; rules for files outside
+/// `locale_root` are ignored (they belong to another doc set of the same
+/// repository). Reads go through `fence`.
 pub fn load(
     file: &Path,
     display: &str,
-    source_root: &Path,
+    repo_root: &Path,
+    locale_root: &Path,
     fence: &crate::fence::Fence,
     diags: &mut Vec<Diagnostic>,
 ) -> Vec<RedirectRule> {
@@ -78,20 +134,25 @@ pub fn load(
             return Vec::new();
         }
     };
-    let base = file.parent().unwrap_or(Path::new(""));
-    let root = source_root.canonicalize().unwrap_or_else(|_| source_root.to_path_buf());
-    let base = base.canonicalize().unwrap_or_else(|_| base.to_path_buf());
+    let real = |p: &Path| p.canonicalize().unwrap_or_else(|_| p.to_path_buf());
+    let base = real(file.parent().unwrap_or(Path::new("")));
+    let (root, repo) = (real(locale_root), real(repo_root));
     let lines = LineIndex::new(&raw);
     let mut rules = Vec::new();
     for e in parsed.redirections {
-        let src = e.source_path.replace('\\', "/");
-        let abs = crate::discover::normalize(&base.join(src.trim_start_matches('/')));
+        let (written, from) = match (&e.source_path, &e.source_path_from_root) {
+            (Some(s), _) => (s, &base),
+            (None, Some(s)) => (s, &repo),
+            (None, None) => continue,
+        };
+        let src = written.replace('\\', "/");
+        let abs = crate::discover::normalize(&from.join(src.trim_start_matches('/')));
         let Ok(rel) = abs.strip_prefix(&root) else {
             continue;
         };
         let rel = rel.to_string_lossy().replace('\\', "/");
         let line = raw
-            .find(&format!("\"{}\"", e.source_path))
+            .find(&format!("\"{written}\""))
             .map_or(0, |off| lines.line_col(&raw, off).0);
         rules.push(RedirectRule {
             source_rel: rel,
