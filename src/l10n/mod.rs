@@ -5,6 +5,7 @@
 
 pub mod align;
 pub mod changes;
+pub mod files;
 pub mod findings;
 pub mod git;
 pub mod handoff;
@@ -29,6 +30,8 @@ use status::{ArticleStatus, Coverage};
 pub struct L10n {
     pub statuses: Vec<ArticleStatus>,
     pub coverage: Vec<Coverage>,
+    /// Includes, TOC and YAML files of every translation locale.
+    pub files: Vec<files::FileStatus>,
     /// One per translated article.
     pub reviews: Vec<ArticleReview>,
     /// Problems with `[l10n]` in polydoc.toml.
@@ -203,6 +206,12 @@ pub fn analyse_only(config: &Config, site: &Site, index: &crate::links::index::L
     let mut repo = git::Repo::open(&config.locales[0].root).or_else(|| git::Repo::open(&config.site_root));
     let mut statuses = status::collect(config, site, only, repo.as_mut());
     let handoffs = since_handoff(config, site, repo.as_ref(), &mut statuses);
+    // The other files are the whole site's business: left out when only
+    // one article's translations are redone.
+    let files = match only {
+        None => files::collect(config, site, &statuses, repo.as_mut()),
+        Some(_) => Vec::new(),
+    };
     let coverage = status::coverage(config, &statuses);
     let resolver = crate::links::Resolver { config, site, index };
     let settings = &config.l10n;
@@ -297,6 +306,7 @@ pub fn analyse_only(config: &Config, site: &Site, index: &crate::links::index::L
     L10n {
         statuses,
         coverage,
+        files,
         reviews,
         config_diagnostics,
     }

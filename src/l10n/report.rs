@@ -30,6 +30,7 @@ pub fn json(config: &Config, l10n: &L10n) -> serde_json::Value {
         "locales": locales,
         "attention": attention(&l10n.statuses),
         "articles": articles(l10n),
+        "files": l10n.files,
     })
 }
 
@@ -98,6 +99,22 @@ pub fn text(config: &Config, l10n: &L10n) -> String {
             let _ = write!(out, "  {:>13}", format!("{n} ({:.1}%)", c.percent(n)));
         }
         out.push('\n');
+    }
+    for (kind, name) in [
+        (super::files::Kind::Include, "include files"),
+        (super::files::Kind::Toc, "TOC files"),
+        (super::files::Kind::Yaml, "YAML pages"),
+    ] {
+        let of: Vec<_> = l10n.files.iter().filter(|f| f.kind == kind).collect();
+        if of.is_empty() {
+            continue;
+        }
+        let mut counts: std::collections::BTreeMap<&str, usize> = Default::default();
+        for f in &of {
+            *counts.entry(f.label.as_str()).or_default() += 1;
+        }
+        let counts: Vec<String> = counts.iter().map(|(k, n)| format!("{n} {k}")).collect();
+        let _ = writeln!(out, "{}: {} ({})", name, of.len(), counts.join(", "));
     }
     let todo = attention(&l10n.statuses);
     if todo.is_empty() {

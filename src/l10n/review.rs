@@ -257,9 +257,27 @@ fn index_page(config: &Config, theme: &Theme, l10n: &L10n, only: Option<usize>, 
             })
         })
         .collect();
+    let files: Vec<Value> = l10n
+        .files
+        .iter()
+        .filter(|f| only.is_none_or(|li| f.status.locale_index == li))
+        .map(|f| {
+            json!({
+                "kind": f.kind, "locale": f.status.locale, "rel": f.status.rel, "state": f.status.state.as_str(),
+                "label": match f.label.as_str() {
+                    "present" => word(t, "l10n_present").to_string(),
+                    _ => state_label(t, &f.status),
+                },
+                "reason": f.status.reason, "translation_type": f.status.translation_type.clone().unwrap_or_default(),
+                "lasthandoff": f.status.lasthandoff.clone().unwrap_or_default(),
+                "used_by": f.used_by.iter().map(|u| json!({"rel": u, "url": relative_url(&dir, &review_dir(&f.status.locale, u))})).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
     ctx.insert(
         "l10n".into(),
         json!({
+            "files": files,
             "scope": only.map(|li| config.locales[li].code.clone()),
             "all_url": relative_url(&dir, "_l10n/"),
             "coverage": coverage,
@@ -454,6 +472,15 @@ fn review_page(
                 "lasthandoff": st.lasthandoff.clone().unwrap_or_default(),
             },
             "findings_count": r.findings.len(),
+            "includes": l10n
+                .files
+                .iter()
+                .filter(|f| f.status.locale_index == r.locale && f.used_by.contains(&r.rel))
+                .map(|f| json!({
+                    "rel": f.status.rel, "state": f.status.state.as_str(), "reason": f.status.reason,
+                    "label": if f.label == "present" { word(t, "l10n_present").to_string() } else { state_label(t, &f.status) },
+                }))
+                .collect::<Vec<_>>(),
             "index_url": relative_url(dir, &format!("_l10n/{}/", config.locales[r.locale].code)),
             "all_url": relative_url(dir, "_l10n/"),
             "sections": sections,

@@ -22,6 +22,8 @@ pub struct Block {
     /// Text without inline code and without bold (UI strings): what must
     /// be translated.
     pub loose: String,
+    /// A table cell (short values: types, names).
+    pub cell: bool,
     pub line: usize,
 }
 
@@ -153,14 +155,17 @@ pub fn split(article: &Article, text: &str, french: bool) -> Vec<Section> {
 
     // Blocks: (prose, text with code, marked text for UI paths, line).
     let mut open: Vec<(String, String, String, usize)> = Vec::new();
+    let mut open_cell: Vec<bool> = Vec::new();
     let mut code: Option<(String, usize)> = None;
     let mut image_depth = 0;
     for (event, range) in Parser::new_ext(body, crate::markdown::options()).into_offset_iter() {
         match event {
-            Event::Start(Tag::Paragraph | Tag::Item | Tag::TableCell | Tag::Heading { .. }) => {
+            Event::Start(tag @ (Tag::Paragraph | Tag::Item | Tag::TableCell | Tag::Heading { .. })) => {
+                open_cell.push(matches!(tag, Tag::TableCell));
                 open.push((String::new(), String::new(), String::new(), pos(range.start).0));
             }
             Event::End(TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell | TagEnd::Heading(_)) => {
+                let cell = open_cell.pop().unwrap_or(false);
                 if let Some((prose, text, marked, line)) = open.pop() {
                     let si = section_of(line);
                     for m in ui_path_re().find_iter(&marked) {
@@ -176,6 +181,7 @@ pub fn split(article: &Article, text: &str, french: bool) -> Vec<Section> {
                         sections[si].blocks.push(Block {
                             prose: prose.split_whitespace().collect::<Vec<_>>().join(" "),
                             loose: loose(&marked),
+                            cell,
                             text: text.split_whitespace().collect::<Vec<_>>().join(" "),
                             line,
                         });

@@ -157,48 +157,20 @@ pub fn collect(config: &Config, site: &Site, only: Option<&str>, mut repo: Optio
         .collect();
     sources.sort_by(|a, b| a.1.rel.cmp(&b.1.rel));
     let mut out = Vec::new();
-    for (li, locale) in config.locales.iter().enumerate().skip(1) {
+    for li in 1..config.locales.len() {
         for &(si, src) in &sources {
             let Some(page) = site.page(li, &src.rel) else {
                 continue;
             };
-            let mut st = ArticleStatus {
-                locale: locale.code.clone(),
-                locale_index: li,
-                rel: src.rel.clone(),
-                file: None,
-                source_file: src.display.clone(),
-                state: State::Missing,
-                basis: None,
-                translation_type: None,
-                machine_translated: false,
-                lasthandoff: None,
-                lasthandoff_date: None,
-                reason: format!("no translation: {} shows the source with a notice", page.url),
-                recorded_hash: None,
-                source_hash: None,
-                source_commit: None,
-                source_changed_in: None,
-                source_current_commit: None,
-                source_current_date: None,
-                handoff_source: None,
-                handoff_missing: None,
-                metadata_changed: false,
-                changes: None,
-            };
+            let mut st = blank(config, li, &src.rel, &src.display);
+            st.reason = format!("no translation: {} shows the source with a notice", page.url);
             if page.fallback || page.article == si {
                 out.push(st);
                 continue;
             }
             let tr = &site.articles[page.article];
-            let fm = &tr.fm;
             st.file = Some(tr.display.clone());
-            st.translation_type = fm.ms_translationtype.as_ref().map(|t| t.trim().to_ascii_uppercase());
-            st.machine_translated = fm.machine_translated();
-            st.lasthandoff_date = fm.ms_lasthandoff;
-            st.lasthandoff = fm.ms_lasthandoff.map(|d| d.iso());
-            st.recorded_hash = fm.ms_openlocfilehash.as_ref().map(|h| h.trim().to_string());
-            st.source_commit = fm.ms_sourcegitcommit.as_ref().map(|c| c.trim().to_string());
+            fill(&mut st, &tr.fm);
             decide(&mut st, &src.abs, repo.as_deref_mut());
             out.push(st);
         }
@@ -206,7 +178,45 @@ pub fn collect(config: &Config, site: &Site, only: Option<&str>, mut repo: Optio
     out
 }
 
-fn decide(st: &mut ArticleStatus, source: &std::path::Path, repo: Option<&mut Repo>) {
+/// A status for `rel` in locale `li`: missing until told otherwise.
+pub(super) fn blank(config: &Config, li: usize, rel: &str, source_display: &str) -> ArticleStatus {
+    ArticleStatus {
+        locale: config.locales[li].code.clone(),
+        locale_index: li,
+        rel: rel.to_string(),
+        file: None,
+        source_file: source_display.to_string(),
+        state: State::Missing,
+        basis: None,
+        translation_type: None,
+        machine_translated: false,
+        lasthandoff: None,
+        lasthandoff_date: None,
+        reason: String::new(),
+        recorded_hash: None,
+        source_hash: None,
+        source_commit: None,
+        source_changed_in: None,
+        source_current_commit: None,
+        source_current_date: None,
+        handoff_source: None,
+        handoff_missing: None,
+        metadata_changed: false,
+        changes: None,
+    }
+}
+
+/// The localization keys of a translation's front matter.
+pub(super) fn fill(st: &mut ArticleStatus, fm: &crate::frontmatter::FrontMatter) {
+    st.translation_type = fm.ms_translationtype.as_ref().map(|t| t.trim().to_ascii_uppercase());
+    st.machine_translated = fm.machine_translated();
+    st.lasthandoff_date = fm.ms_lasthandoff;
+    st.lasthandoff = fm.ms_lasthandoff.map(|d| d.iso());
+    st.recorded_hash = fm.ms_openlocfilehash.as_ref().map(|h| h.trim().to_string());
+    st.source_commit = fm.ms_sourcegitcommit.as_ref().map(|c| c.trim().to_string());
+}
+
+pub(super) fn decide(st: &mut ArticleStatus, source: &std::path::Path, repo: Option<&mut Repo>) {
     let mut why_not = Vec::new();
     match st.recorded_hash.as_deref().map(|h| (h, Algorithm::of(h))) {
         Some((recorded, Some(alg))) => match std::fs::read(source) {

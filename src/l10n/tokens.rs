@@ -127,8 +127,9 @@ pub fn written_as_word(locale: &str, digits: &str, text: &str) -> bool {
     };
     let lower = text.to_lowercase();
     lower.split(|c: char| !c.is_alphanumeric()).any(|w| {
-        (w.starts_with(word) && w.len() <= word.len() + 2)
-            || extra.iter().any(|e| w.starts_with(e) && w.len() <= e.len() + 2)
+        // Two and up also start compounds: `zweistufige` for "2FA".
+        let fits = |stem: &str| w.starts_with(stem) && (n >= 2 || w.len() <= stem.len() + 2);
+        fits(word) || extra.iter().any(|e| fits(e))
     })
 }
 
@@ -167,11 +168,22 @@ pub fn translatable_words(text: &str, products: &[String]) -> usize {
     for p in products {
         t = t.replace(p.as_str(), " ");
     }
-    t.split_whitespace()
+    let words: Vec<&str> = t.split_whitespace().collect();
+    // A command line (`tool verb -Name <name>`) is not prose.
+    if words
+        .iter()
+        .any(|w| (w.starts_with('-') && w.len() > 1) || (w.starts_with('<') && w.ends_with('>')))
+    {
+        return 0;
+    }
+    // Title Case throughout (`Azure Artifacts Credential Provider for
+    // Visual Studio`) is a name: only words starting lower case count.
+    words
+        .into_iter()
         .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()))
         .filter(|w| {
             w.chars().count() > 1
-                && w.chars().any(char::is_lowercase)
+                && w.chars().next().is_some_and(char::is_lowercase)
                 && !w.chars().any(|c| c.is_ascii_digit())
                 && !is_name(w)
         })
@@ -264,18 +276,24 @@ mod tests {
         );
         assert_eq!(
             translatable_words("Open the Contoso Relay portal", &["Contoso Relay".into()]),
-            3
+            2
         );
-        assert_eq!(translatable_words("Contoso Relay SDK", &[]), 2);
+        assert_eq!(translatable_words("Contoso Relay SDK", &[]), 0);
+        assert_eq!(
+            translatable_words("Azure Artifacts Credential Provider for Visual Studio", &[]),
+            1
+        );
+        assert_eq!(translatable_words("relay trusted-signers sync -Name <name>", &[]), 0);
         assert!(written_as_word("nl-nl", "3", "na drie pogingen"));
         assert!(written_as_word("de-de", "1", "mit einem Paket"));
         assert!(!written_as_word("de-de", "3", "mit einem Paket"));
-        assert!(!written_as_word("de-de", "3", "dreißig"));
+        assert!(written_as_word("de-de", "2", "die zweistufige Anmeldung"));
+        assert!(!written_as_word("de-de", "1", "einfach"));
         assert!(!written_as_word("ja-jp", "3", "三"));
         // Host, file and identifier names, directives: nothing to translate.
         assert_eq!(translatable_words("badge.fury.io", &[]), 0);
-        assert_eq!(translatable_words("Windows nuget.exe dev.azure.com", &[]), 1);
-        assert_eq!(translatable_words("Set PackageReference in app_config", &[]), 2);
+        assert_eq!(translatable_words("Windows nuget.exe dev.azure.com", &[]), 0);
+        assert_eq!(translatable_words("Set PackageReference in app_config", &[]), 1);
         assert_eq!(
             translatable_words("[!div class=\"checklist\"] [!VIDEO https://x.example/a-b]", &[]),
             0
