@@ -1,9 +1,10 @@
-//! A depth limit for theme macros. Tera has none: a macro that calls itself
-//! without end overflows the stack and aborts the process. `install` puts a
-//! call to a guard function at the start of every macro body (in the parsed
-//! templates, so whitespace control is unchanged); the guard measures how
-//! much stack the current render has used since `Theme::render` began and
-//! fails the render, naming the macro and its template, past a budget well
+//! A depth limit for theme macros and includes. Tera has none: a macro that
+//! calls itself (or a template that includes itself) without end overflows
+//! the stack and aborts the process. `install` puts a call to a guard
+//! function at the start of every macro body and every template (in the
+//! parsed templates, so whitespace control is unchanged); the guard measures
+//! how much stack the current render has used since `Theme::render` began
+//! and fails the render, naming the macro or template, past a budget well
 //! inside a thread's stack.
 
 use serde_json::Value;
@@ -45,34 +46,48 @@ impl Drop for Entered {
     }
 }
 
-/// Registers the guard and calls it at the start of every macro.
+/// Registers the guard and calls it at the start of every macro and of
+/// every template (a template that includes itself recurses the same way).
 pub fn install(tera: &mut Tera) {
     tera.register_function(GUARD, guard);
     for (tname, t) in tera.templates.iter_mut() {
         for (mname, m) in t.macros.iter_mut() {
-            let mut args = HashMap::new();
-            args.insert("macro".to_string(), Expr::new(ExprVal::String(mname.clone())));
-            args.insert("template".to_string(), Expr::new(ExprVal::String(tname.clone())));
-            let call = FunctionCall {
-                name: GUARD.to_string(),
-                args,
-            };
-            m.body.insert(
-                0,
-                Node::VariableBlock(WS::default(), Expr::new(ExprVal::FunctionCall(call))),
-            );
+            m.body.insert(0, guard_node(tname, Some(mname)));
         }
+        // Nodes outside blocks of a template that extends another are not
+        // rendered: the guard is inert there.
+        t.ast.insert(0, guard_node(tname, None));
     }
+}
+
+fn guard_node(template: &str, mac: Option<&str>) -> Node {
+    let mut args = HashMap::new();
+    args.insert("template".to_string(), Expr::new(ExprVal::String(template.to_string())));
+    if let Some(m) = mac {
+        args.insert("macro".to_string(), Expr::new(ExprVal::String(m.to_string())));
+    }
+    let call = FunctionCall {
+        name: GUARD.to_string(),
+        args,
+    };
+    Node::VariableBlock(WS::default(), Expr::new(ExprVal::FunctionCall(call)))
 }
 
 fn guard(args: &HashMap<String, Value>) -> tera::Result<Value> {
     let base = BASE.with(Cell::get);
     if base != 0 && base.abs_diff(stack_here()) > BUDGET {
-        let name = |k: &str| args.get(k).and_then(Value::as_str).unwrap_or("?").to_string();
+        let name = |k: &str| args.get(k).and_then(Value::as_str).map(str::to_string);
+        let template = name("template").unwrap_or_default();
+        let what = match name("macro") {
+            Some(m) => format!(
+                "macro `{m}` in {template} nests too deep: it calls itself without end, or through another macro"
+            ),
+            None => format!(
+                "template {template} nests too deep: it includes itself without end, or through another template"
+            ),
+        };
         return Err(tera::Error::msg(format!(
-            "macro `{}` in {} nests too deep (more than {} KiB of stack): it calls itself without end, or through another macro",
-            name("macro"),
-            name("template"),
+            "{what} (more than {} KiB of stack)",
             BUDGET / 1024
         )));
     }

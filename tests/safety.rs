@@ -148,6 +148,21 @@ fn a_macro_that_recurses_without_end_is_a_located_error_not_a_crash() {
     assert_eq!(r.code, 2, "{r}");
     assert_contains(&r.stderr, "macro `forever` in macros.html nests too deep");
     assert!(snapshot(&site.path("output")) == before, "the output changed:\n{r}");
+    // A template that includes itself, the same.
+    site.write(
+        "themes/default/templates/loop.html",
+        "<b>{% include \"loop.html\" %}</b>",
+    );
+    edit_template(&site, "page.html", |t| {
+        t.replace("{{ macros::forever(n=0) }}", "{% include \"loop.html\" %}")
+    });
+    let r = site.run(&["build"]);
+    assert_eq!(r.code, 2, "{r}");
+    assert_contains(&r.stderr, "template loop.html nests too deep");
+    assert!(snapshot(&site.path("output")) == before, "the output changed:\n{r}");
+    edit_template(&site, "page.html", |t| {
+        t.replace("{% include \"loop.html\" %}", "{{ macros::forever(n=0) }}")
+    });
     // A macro that recurses a bounded number of times still renders.
     edit_template(&site, "macros.html", |t| {
         t.replace(

@@ -427,3 +427,32 @@ fn a_page_with_broken_yaml_keeps_its_last_good_version_and_a_deleted_output_reco
     assert!(get(s.port, "/en-us/guide/policy/").body.contains("A policy."));
     assert!(site.exists("output/.polydoc-output"));
 }
+
+#[test]
+fn a_theme_that_cannot_render_keeps_the_last_good_pages() {
+    let site = fixture();
+    let s = serve(&site);
+    assert!(get(s.port, "/en-us/guide/setup/").body.contains("First version."));
+    let tpl = "themes/default/templates/page.html";
+    let good = site.read(tpl);
+    let broken = good.replacen(
+        "page-article{% endblock",
+        "page-article{{ page.no_such_thing.deeper }}{% endblock",
+        1,
+    );
+    assert_ne!(broken, good);
+    site.write(tpl, &broken);
+    eventually("the template error", || {
+        get(s.port, "/__polydoc/status").body.contains("no_such_thing")
+    });
+    for path in ["/en-us/guide/setup/", "/en-us/guide/policy/", "/nl-nl/guide/setup/"] {
+        let page = get(s.port, path);
+        assert_eq!(page.status, 200, "{path}");
+        assert!(page.body.contains("</html>"), "{path}");
+    }
+    assert!(get(s.port, "/en-us/guide/setup/").body.contains("First version."));
+    site.write(tpl, &good);
+    eventually("the error gone", || {
+        get(s.port, "/__polydoc/status").body == "{\"errors\":[]}"
+    });
+}

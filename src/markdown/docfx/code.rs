@@ -138,7 +138,7 @@ fn picked_code(doc: &mut Doc, file: usize, req: &Request, c: &CodeRef) -> Result
                 off: req.path_off,
                 code: "code-outside",
                 message: format!(
-                    "code file `{}` leaves the site (its real path, symbolic links followed, is outside the site folder)",
+                    "code file `{}` leaves the site: its real path (symbolic links resolved) is outside the site folder and the locale folders",
                     req.path
                 ),
                 help: "code files must be inside the locale folder or the site folder; copy the file into the site",

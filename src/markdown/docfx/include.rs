@@ -118,7 +118,7 @@ fn load(doc: &mut Doc, file: usize, d: &Directive) -> Option<Vec<Ev>> {
                 file,
                 *path_off,
                 "include-outside",
-                format!("include `{path}` leaves the site (its real path, symbolic links followed, is outside the site folder)"),
+                format!("include `{path}` leaves the site: its real path (symbolic links resolved) is outside the site folder and the locale folders"),
                 "included files must be inside the locale folder or the site folder; copy the file into the site",
             );
             return None;
