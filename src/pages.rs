@@ -37,7 +37,7 @@ pub struct ExternalLink {
 }
 
 /// What is escaped in the `{path}` of an `edit_url` (not `/`).
-const EDIT_PATH: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS
+pub(crate) const EDIT_PATH: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS
     .add(b' ')
     .add(b'"')
     .add(b'#')

@@ -47,7 +47,7 @@ fn snapshot_site() -> Site {
     site.write(
         "polydoc.toml",
         &format!(
-            "title = \"{SITE_TITLE}\"\nbase_url = \"{BASE_URL}\"\nsource_locale = \"en-us\"\n\n[l10n]\nhandoff_sources = \"handoff\"\n\n[locales.en-us]\nname = \"English\"\npath = \"repo-en/docs\"\n\n[locales.nl-nl]\nname = \"Nederlands\"\npath = \"repo-nl/docs\"\n"
+            "title = \"{SITE_TITLE}\"\nbase_url = \"{BASE_URL}\"\nsource_locale = \"en-us\"\n\n[l10n]\nhandoff_sources = \"handoff\"\n\n[locales.en-us]\nname = \"English\"\npath = \"repo-en/docs\"\n\n[locales.nl-nl]\nname = \"Nederlands\"\npath = \"repo-nl/docs\"\nedit_url = \"https://git.contoso.example/nl/edit/main/docs/{{path}}\"\n"
         ),
     );
     site.write_all(&[
@@ -182,6 +182,11 @@ fn review_page_shows_the_word_diff_beside_the_matching_section() {
         assert!(!text.contains(&tmp), "{} shows {tmp}", entry.display());
     }
     assert_contains(&html, ">nl-nl/guide/setup.md</a>");
+    // The locale's edit_url links the translation to its repository.
+    assert_contains(
+        &html,
+        "<a class=\"l10n-edit\" href=\"https://git.contoso.example/nl/edit/main/docs/guide/setup.md\">Bewerken</a>",
+    );
 
     // The status page: the words to retranslate, per article and per locale.
     let index = std::fs::read_to_string(out.join("_l10n/nl-nl/index.html")).unwrap();

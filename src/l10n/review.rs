@@ -324,9 +324,17 @@ fn section_html(
     out
 }
 
-fn side(config: &Config, li: usize, file: &str, title: &str, url: String) -> Value {
+/// One side of a review page; `rel`: the file's path in its locale tree,
+/// linked to the repository by the locale's `edit_url` when there is one.
+fn side(config: &Config, li: usize, (file, rel): (&str, &str), title: &str, url: String) -> Value {
     let l = &config.locales[li];
-    json!({"code": l.code, "name": l.name, "lang": l.lang, "dir": if l.rtl {"rtl"} else {"ltr"}, "file": file, "title": title, "url": url})
+    let edit = l.edit_url.as_ref().map(|u| {
+        u.replace(
+            "{path}",
+            &percent_encoding::utf8_percent_encode(rel, crate::pages::EDIT_PATH).to_string(),
+        )
+    });
+    json!({"code": l.code, "name": l.name, "lang": l.lang, "dir": if l.rtl {"rtl"} else {"ltr"}, "file": file, "title": title, "url": url, "edit_url": edit})
 }
 
 /// Each of the source's changes since the handoff (unchanged sections left
@@ -455,8 +463,8 @@ fn review_page(
         "l10n".into(),
         json!({
             "source_now": format!("{}/{}", config.locales[0].code, r.rel),
-            "source": side(config, 0, &source_file, &src.title, relative_url(dir, &format!("{}/{}", config.locales[0].code, crate::site::article_url(&r.rel)))),
-            "translation": side(config, r.locale, &format!("{}/{}", config.locales[r.locale].code, r.rel), &tr.title, relative_url(dir, &format!("{}/{}", config.locales[r.locale].code, crate::site::article_url(&r.rel)))),
+            "source": side(config, 0, (&source_file, &r.rel), &src.title, relative_url(dir, &format!("{}/{}", config.locales[0].code, crate::site::article_url(&r.rel)))),
+            "translation": side(config, r.locale, (&format!("{}/{}", config.locales[r.locale].code, r.rel), &r.rel), &tr.title, relative_url(dir, &format!("{}/{}", config.locales[r.locale].code, crate::site::article_url(&r.rel)))),
             "status": {
                 "state": st.state.as_str(),
                 "state_label": state_label(t, st),
