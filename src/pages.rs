@@ -180,6 +180,11 @@ pub fn render_page(
             "rel": page.rel,
             "nav": nav_json,
             "pivots": pivots.for_article(article),
+            "monikers": if article.md.monikers.is_empty() {
+                serde_json::Value::Null
+            } else {
+                serde_json::json!(article.md.monikers)
+            },
         }),
     );
     let html = theme.render("page.html", ctx)?;

@@ -77,3 +77,40 @@ fn a_tab_anchor_opens_its_tab_and_combined_tabs_follow_their_parts() {
         "{dom}"
     );
 }
+
+#[test]
+fn monikers_show_one_version_at_a_time() {
+    if !chromium_available() {
+        return;
+    }
+    let site = Site::new(&[("en-us", "English")]);
+    let body = "# Set up\n\n:::moniker range=\">= relay-2.0\"\nThe new way.\n:::moniker-end\n\n:::moniker range=\"< relay-2.0\"\nThe old way.\n:::moniker-end\n";
+    site.write("articles/en-us/setup.md", &article("Set up", body));
+    let r = site.json(&["build"]);
+    assert!(r.diagnostics.is_empty(), "{r}");
+    let page = site.path("output/en-us/setup/index.html");
+    let profile = tempfile::tempdir().unwrap();
+    let blocks = |dom: &str| -> Vec<(String, bool)> {
+        let re =
+            regex::Regex::new(r#"<div class="moniker" data-moniker="[^"]*" data-monikers="([^"]*)"( hidden="")?>"#)
+                .unwrap();
+        re.captures_iter(dom)
+            .map(|c| (c[1].to_string(), c.get(2).is_some()))
+            .collect()
+    };
+    // The newest version by default; the selector is shown.
+    let dom = dump_dom(&format!("file://{}", page.display()), profile.path());
+    assert_contains(&dom, "<div class=\"pivot-selector moniker-selector\">");
+    assert_eq!(
+        blocks(&dom),
+        [("relay-2.0".to_string(), false), ("lt-relay-2.0".to_string(), true)],
+        "{dom}"
+    );
+    // Learn's ?view= picks another.
+    let dom = dump_dom(&format!("file://{}?view=lt-relay-2.0", page.display()), profile.path());
+    assert_eq!(
+        blocks(&dom),
+        [("relay-2.0".to_string(), true), ("lt-relay-2.0".to_string(), false)],
+        "{dom}"
+    );
+}

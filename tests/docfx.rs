@@ -363,7 +363,7 @@ fn zones_and_monikers() {
     assert_eq!(
         page(&site, "en-us", "a.md"),
         "<h1 id=\"a\">A</h1>\n<div class=\"zone has-pivot\" data-pivot=\"cli portal\">\n<h2 id=\"cli-steps\">CLI steps</h2>\n<p>Run it.</p>\n</div>\n\
-<div class=\"moniker\" data-moniker=\"&gt;= relay-2.0\">\n<p>Version two.</p>\n</div>"
+<div class=\"moniker\" data-moniker=\"&gt;= relay-2.0\" data-monikers=\"relay-2.0\">\n<p>Version two.</p>\n</div>"
     );
 }
 

@@ -389,3 +389,32 @@ fn form_and_unknown_triple_colon_extensions_stay_visible_with_a_warning() {
         "<h1 id=\"a\">A</h1>\n<p>:::form id=\"survey\":::</p>\n<p>:::widget:::</p>"
     );
 }
+
+// 12. Monikers --------------------------------------------------------------------
+
+const MONIKERS: &str = "# A\n\n:::moniker range=\">= relay-2.0\"\nThe new way.\n:::moniker-end\n\n:::moniker range=\"< relay-2.0 || =relay-legacy\"\nThe old way.\n:::moniker-end\n";
+
+#[test]
+fn a_page_with_monikers_gets_a_version_selector_and_each_block_its_versions() {
+    let (site, r) = build(&[("a.md", &article("A", MONIKERS))]);
+    assert!(r.diagnostics.is_empty(), "{r}");
+    let full = site.read("output/en-us/a/index.html");
+    assert_contains(
+        &full,
+        "<div class=\"pivot-selector moniker-selector\" hidden>\n        <label for=\"pd-moniker\">Version</label>\n        <select id=\"pd-moniker\">\n          <option value=\"lt-relay-2.0\">&lt; relay-2.0</option>\n          <option value=\"relay-2.0\">relay-2.0</option>\n          <option value=\"relay-legacy\">relay-legacy</option>\n        </select>",
+    );
+    assert_eq!(
+        page(&site, "a.md"),
+        "<h1 id=\"a\">A</h1>\n<div class=\"moniker\" data-moniker=\"&gt;= relay-2.0\" data-monikers=\"relay-2.0\">\n<p>The new way.</p>\n</div>\n\
+<div class=\"moniker\" data-moniker=\"&lt; relay-2.0 || =relay-legacy\" data-monikers=\"lt-relay-2.0 relay-legacy\">\n<p>The old way.</p>\n</div>"
+    );
+}
+
+#[test]
+fn a_bad_moniker_range_is_an_error_where_it_is_written() {
+    let (_site, r) = build(&[(
+        "a.md",
+        &article("A", "# A\n\n:::moniker range=\">= \"\nx\n:::moniker-end\n"),
+    )]);
+    assert_eq!(diags(&r), ["docfx-syntax@6:19"]);
+}

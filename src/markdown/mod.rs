@@ -74,6 +74,9 @@ pub struct Rendered {
     pub diags: Vec<crate::diagnostics::Diagnostic>,
     /// The `:::zone pivot` IDs the page uses.
     pub pivots: Vec<docfx::PivotUse>,
+    /// The version selector of a page with `:::moniker` blocks (empty
+    /// without).
+    pub monikers: Vec<docfx::monikers::Choice>,
 }
 
 const MARK: char = '\u{1}';
@@ -130,6 +133,28 @@ pub fn render_file(
         body_offset,
     );
     let evs = autolink::apply(evs);
+    // Each moniker block's `data-monikers`: the selector entries it shows for.
+    let moniker_html = |range: &str| format!("<div class=\"moniker\" data-moniker=\"{}\">\n", html_escape(range));
+    let mut moniker_blocks: std::collections::HashMap<String, String> = std::collections::HashMap::new();
+    let mut r = Rendered::default();
+    if !doc.monikers.is_empty() {
+        let ranges: Vec<_> = doc
+            .monikers
+            .iter()
+            .filter_map(|m| docfx::monikers::parse(m).ok())
+            .collect();
+        let (choices, shown) = docfx::monikers::choices(&ranges);
+        for (range, ids) in doc.monikers.iter().zip(shown) {
+            let html = moniker_html(range);
+            let with = html.replacen(
+                "\">",
+                &format!("\" data-monikers=\"{}\">", html_escape(&ids.join(" "))),
+                1,
+            );
+            moniker_blocks.insert(html, with);
+        }
+        r.monikers = choices;
+    }
     let origins: Vec<Option<Arc<Origin>>> = doc
         .files
         .iter()
@@ -143,7 +168,6 @@ pub fn render_file(
             })
         })
         .collect();
-    let mut r = Rendered::default();
     let mut ids = slug::IdSet::default();
     let mut out: Vec<Event> = Vec::new();
 
@@ -246,6 +270,9 @@ pub fn render_file(
                 };
                 Event::InlineHtml(format!("<img src=\"{MARK}{n}{MARK}\" alt=\"{}\"{title}>", html_escape(&alt)).into())
             }),
+            Event::Html(h) if moniker_blocks.contains_key(h.as_ref()) => {
+                Some(Event::Html(moniker_blocks[h.as_ref()].clone().into()))
+            }
             Event::Html(h) => Some(Event::Html(raw_html(&h, &|d| doc.pos(&ev, d), &mut r, origin).into())),
             Event::InlineHtml(h) => Some(Event::InlineHtml(
                 raw_html(&h, &|d| doc.pos(&ev, d), &mut r, origin).into(),

@@ -24,6 +24,7 @@ mod image;
 pub mod include;
 mod layout;
 mod lines;
+pub mod monikers;
 pub mod prepare;
 pub mod source_map;
 mod tabs;
@@ -100,6 +101,8 @@ pub struct Doc<'a> {
     descriptions: usize,
     /// Every `:::zone pivot` ID used, with where it is written.
     pub pivots: Vec<PivotUse>,
+    /// Every valid `:::moniker range` value, as written.
+    pub monikers: Vec<String>,
     /// Bytes of Markdown included into the page so far (repeats counted).
     included_bytes: usize,
     /// Each included file expanded once: its events and included bytes.
@@ -129,6 +132,7 @@ impl<'a> Doc<'a> {
             tab_groups: 0,
             descriptions: 0,
             pivots: Vec::new(),
+            monikers: Vec::new(),
             included_bytes: 0,
             include_cache: Default::default(),
         }

@@ -1,7 +1,8 @@
 //! `:::zone pivot="a,b" target="docs"` ... `:::zone-end` and
 //! `:::moniker range=">= v2"` ... `:::moniker-end`: content shown for one
-//! pivot or product version. All zones are rendered; the page's pivot
-//! selector (theme script) shows the chosen one. A `target="chromeless"`
+//! pivot or product version. All zones and monikers are rendered; the
+//! page's pivot or version selector (theme script) shows the chosen one
+//! (see `monikers`). A `target="chromeless"`
 //! zone (in-product help only) is rendered `hidden`.
 
 use super::layout::Stack;
@@ -119,6 +120,18 @@ pub fn render(doc: &mut Doc, file: usize, d: &Directive, out: &mut Vec<Ev>, stac
                 );
             }
             let value = range.map(|a| a.value.as_str()).unwrap_or("");
+            if let Some(a) = range {
+                match super::monikers::parse(value) {
+                    Ok(_) => doc.monikers.push(value.to_string()),
+                    Err(why) => doc.error(
+                        file,
+                        a.off,
+                        "docfx-syntax",
+                        format!("moniker range `{value}`: {why}"),
+                        "write monikers with an optional comparison, e.g. `>= contoso-2.0 || =legacy`",
+                    ),
+                }
+            }
             out.push(doc.html_at(
                 file,
                 d.off,

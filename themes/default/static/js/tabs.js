@@ -1,4 +1,5 @@
-/* polydoc default theme: DocFX tab groups and zone pivots (see initPivots).
+/* polydoc default theme: DocFX tab groups, zone pivots (see initPivots)
+ * and monikers (see initMonikers).
  *
  * Without JavaScript every tab panel is shown under its label (the tab
  * list stays hidden). With it, each .tabGroup becomes a set of tabs:
@@ -169,8 +170,52 @@
     });
   }
 
+  /* Monikers: the version selector shows the blocks for one version
+   * (?view=id in the URL, as on Learn, else the last choice, else the
+   * newest); each block lists the versions it is for (data-monikers). */
+  function initMonikers() {
+    var box = document.querySelector(".moniker-selector");
+    var select = box ? box.querySelector("select") : null;
+    if (!select) {
+      return;
+    }
+    var key = "polydoc-moniker";
+    var ids = Array.prototype.map.call(select.options, function (o) { return o.value; });
+    var fromUrl = new URLSearchParams(window.location.search).get("view");
+    var stored = null;
+    try {
+      stored = window.localStorage.getItem(key);
+    } catch (e) {
+      stored = null;
+    }
+    var newest = ids.filter(function (v) { return v.indexOf("gt-") !== 0; }).pop();
+    var choice = [fromUrl, stored, newest].filter(function (v) { return v && ids.indexOf(v) >= 0; })[0];
+    function apply(id) {
+      select.value = id;
+      Array.prototype.forEach.call(document.querySelectorAll(".moniker[data-monikers]"), function (m) {
+        m.hidden = m.getAttribute("data-monikers").split(" ").indexOf(id) < 0;
+      });
+    }
+    box.hidden = false;
+    apply(choice);
+    select.addEventListener("change", function () {
+      apply(select.value);
+      try {
+        window.localStorage.setItem(key, select.value);
+      } catch (e) {
+        /* storage disabled */
+      }
+      if (window.history && window.history.replaceState) {
+        var u = new URL(window.location.href);
+        u.searchParams.set("view", select.value);
+        window.history.replaceState(null, "", u.toString());
+      }
+    });
+  }
+
   function init() {
     initPivots();
+    initMonikers();
     groups().forEach(function (g) {
       var list = g.querySelector(":scope > .tab-list");
       if (!list) {
