@@ -86,6 +86,12 @@ impl Browser {
 
     /// Sends a command (to the page once attached) and waits for its answer.
     fn call(&mut self, method: &str, params: Value) -> Value {
+        self.try_call(method, params)
+            .unwrap_or_else(|e| panic!("{method}: {e}"))
+    }
+
+    /// As `call`, with Chromium's error answer returned instead of panicking.
+    fn try_call(&mut self, method: &str, params: Value) -> Result<Value, Value> {
         self.next += 1;
         let id = self.next;
         let mut msg = json!({"id": id, "method": method, "params": params});
@@ -103,9 +109,9 @@ impl Browser {
             let v: Value = serde_json::from_slice(&buf).unwrap();
             if v["id"] == json!(id) {
                 if let Some(e) = v.get("error") {
-                    panic!("{method}: {e}");
+                    return Err(e.clone());
                 }
-                return v["result"].clone();
+                return Ok(v["result"].clone());
             }
         }
     }
@@ -125,7 +131,18 @@ impl Browser {
     fn wait_for(&mut self, js: &str, secs: u64) -> Value {
         let start = Instant::now();
         loop {
-            let v = self.eval(js);
+            // While the page navigates (Enter on a result), Chromium answers an
+            // evaluation with "Inspected target navigated or closed": ask again.
+            let answer = self.try_call(
+                "Runtime.evaluate",
+                json!({"expression": js, "returnByValue": true, "awaitPromise": true}),
+            );
+            let v = match answer {
+                Ok(r) if r.get("exceptionDetails").is_none() => r["result"]["value"].clone(),
+                Ok(r) => panic!("{js}: {}", r["exceptionDetails"]),
+                Err(e) if e.to_string().contains("navigated") => Value::Null,
+                Err(e) => panic!("Runtime.evaluate: {e}"),
+            };
             if !(v.is_null() || v == json!(false) || v == json!("")) {
                 return v;
             }
