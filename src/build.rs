@@ -157,6 +157,7 @@ pub fn assemble(
     project: Option<crate::docfx_json::DocfxProject>,
     mut articles: Vec<Article>,
     assets: Vec<SourceFile>,
+    want: crate::l10n::Want,
     diags: &mut Vec<Diagnostic>,
 ) -> Model {
     let (site, index) = site_and_index(&config, project.as_ref(), &mut articles, assets, diags);
@@ -164,7 +165,7 @@ pub fn assemble(
     let nav = crate::toc::Nav::build(&config, &site, &index, diags);
     let pivots = crate::pivots::PivotGroups::load(&config, diags);
     pivots.check(&site.articles, diags);
-    let l10n = crate::l10n::analyse(&config, &site, &index);
+    let l10n = crate::l10n::analyse_for(&config, &site, &index, want);
     Model {
         config,
         theme,
@@ -243,17 +244,49 @@ pub fn render_one(m: &Model, page: usize) -> Result<PageOutput, Diagnostic> {
     })
 }
 
+/// What the command line may change about a build.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Overrides `[l10n] review_pages` (whether `_l10n/` is written).
+    pub review_pages: Option<bool>,
+}
+
 /// Runs the whole pipeline; with `out`, writes the site there (into a
 /// staging folder as pages are rendered, swapped in at the end).
 pub fn build(site_root: &Path, show_progress: bool, out: Option<&Path>) -> Result<Build, Vec<Diagnostic>> {
+    build_with(site_root, show_progress, out, &Options::default())
+}
+
+/// `build`, with the command line's `Options`.
+pub fn build_with(
+    site_root: &Path,
+    show_progress: bool,
+    out: Option<&Path>,
+    options: &Options,
+) -> Result<Build, Vec<Diagnostic>> {
     let start = Instant::now();
     let mut diags = Vec::new();
-    let (config, theme) = match load(site_root, &mut diags) {
+    let (mut config, theme) = match load(site_root, &mut diags) {
         Ok(x) => x,
         Err(d) => {
             diags.push(d);
             return Err(diags);
         }
+    };
+    if let Some(on) = options.review_pages {
+        config.l10n.review_pages = on;
+    }
+    // A check reports findings (every one with `--l10n`); a build needs the
+    // review's sections only for the `_l10n/` pages, and its findings only
+    // when one is set to `error`.
+    let want = if out.is_none() {
+        crate::l10n::Want::Findings
+    } else if config.l10n.review_pages {
+        crate::l10n::Want::Pages
+    } else if config.l10n.severity.values().any(|v| v == "error") {
+        crate::l10n::Want::Findings
+    } else {
+        crate::l10n::Want::Nothing
     };
     let staging = match out {
         Some(out) => {
@@ -308,7 +341,7 @@ pub fn build(site_root: &Path, show_progress: bool, out: Option<&Path>) -> Resul
         articles.extend(a);
     }
     stage("parse");
-    let model = assemble(config, theme, project, articles, assets, &mut diags);
+    let model = assemble(config, theme, project, articles, assets, want, &mut diags);
     diags.extend(model.l10n.config_diagnostics.iter().cloned());
     // Findings set to `error` in [l10n.severity] fail every build; the rest
     // show on the review pages and with `check --l10n`.

@@ -44,7 +44,7 @@ pub struct MarkdownConfig {
 }
 
 /// `[l10n]`: translation review settings.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct L10nSettings {
     /// Finding name (`glued-link` or `l10n-glued-link`) -> `error`,
@@ -60,6 +60,25 @@ pub struct L10nSettings {
     /// showing what changed since the handoff without the git history.
     #[serde(default)]
     pub handoff_sources: Option<PathBuf>,
+    /// Write the reviewers' pages under `_l10n/` (default true); a
+    /// publishing build may leave them out.
+    #[serde(default = "yes")]
+    pub review_pages: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+impl Default for L10nSettings {
+    fn default() -> Self {
+        L10nSettings {
+            severity: BTreeMap::new(),
+            product_names: Vec::new(),
+            handoff_sources: None,
+            review_pages: true,
+        }
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -156,7 +175,7 @@ impl Config {
                 let (l, c) = LineIndex::new(text).line_col(text, span.start);
                 d = d.at(l, c);
             }
-            d.help("allowed keys: title, base_url, source_locale, theme, hosts, redirects, edit_url, [locales.<code>] with name, path and edit_url, [l10n] with severity, product_names and handoff_sources, [search] with enabled, index_noindex, exclude, [markdown] with trust_html")
+            d.help("allowed keys: title, base_url, source_locale, theme, hosts, redirects, edit_url, [locales.<code>] with name, path and edit_url, [l10n] with severity, product_names, handoff_sources and review_pages, [search] with enabled, index_noindex, exclude, [markdown] with trust_html")
         })?;
         let err = |msg: String| Diagnostic::error("config", CONFIG_FILE, msg);
 

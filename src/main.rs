@@ -65,6 +65,10 @@ enum Command {
         /// folders it did not create.
         #[arg(long)]
         out: Option<PathBuf>,
+        /// Leave out the translation reviewers' pages (`_l10n/`), as
+        /// `[l10n] review_pages = false` does: for a publishing build.
+        #[arg(long)]
+        no_review_pages: bool,
     },
     /// Do everything a build does except writing; exit 1 on errors (for CI).
     Check {
@@ -183,11 +187,18 @@ fn main() -> ExitCode {
     }
     let cli = Cli::parse();
     match cli.command {
-        Command::Build { common, out } => {
+        Command::Build {
+            common,
+            out,
+            no_review_pages,
+        } => {
             let out = out.unwrap_or_else(|| common.site.join("output"));
-            run(&common, Some(&out))
+            let options = build::Options {
+                review_pages: no_review_pages.then_some(false),
+            };
+            run_with(&common, Some(&out), false, &options)
         }
-        Command::Check { common, l10n } => run_with(&common, None, l10n),
+        Command::Check { common, l10n } => run_with(&common, None, l10n, &build::Options::default()),
         Command::L10n { command } => match command {
             L10nCommand::Status { site, format } => l10n_status(&site, format),
             L10nCommand::MarkCurrent { paths, date } => mark_current(paths, date.as_deref()),
@@ -244,15 +255,11 @@ fn l10n_status(site: &Path, format: Format) -> ExitCode {
     ExitCode::SUCCESS
 }
 
-fn run(common: &Common, out: Option<&Path>) -> ExitCode {
-    run_with(common, out, false)
-}
-
 /// `l10n`: add the translation review findings that are not errors (errors
 /// are in every build's diagnostics already).
-fn run_with(common: &Common, out: Option<&Path>, l10n: bool) -> ExitCode {
+fn run_with(common: &Common, out: Option<&Path>, l10n: bool, options: &build::Options) -> ExitCode {
     let show_progress = std::io::stderr().is_terminal() && !common.quiet && common.format == Format::Human;
-    let result = build::build(&common.site, show_progress, out);
+    let result = build::build_with(&common.site, show_progress, out, options);
     let mut build = match result {
         Ok(b) => b,
         Err(diags) => {

@@ -196,13 +196,55 @@ fn handoff_article(
     crate::parse::parse_text(&file, config, None, &h.text, &mut Vec::new())
 }
 
+/// How much of the review a build needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Want {
+    /// Findings and what the `_l10n/` pages show (sections, pairs).
+    Pages,
+    /// Findings only (diagnostics): no `_l10n/` pages are written.
+    Findings,
+    /// Statuses only: neither pages nor findings are wanted.
+    Nothing,
+}
+
 pub fn analyse(config: &Config, site: &Site, index: &crate::links::index::LinkIndex) -> L10n {
     analyse_only(config, site, index, None)
+}
+
+/// `analyse`, keeping only what `want` needs: the reviews of a whole site
+/// are the translation stage's memory.
+pub fn analyse_for(config: &Config, site: &Site, index: &crate::links::index::LinkIndex, want: Want) -> L10n {
+    analyse_with(config, site, index, None, want)
+}
+
+/// Drops what only the findings needed (blocks, code, spots, link lists):
+/// the review pages show a section's heading, its HTML (a range into the
+/// article's) and the translation's segments.
+fn keep_for_pages(sections: &mut [Section]) {
+    for s in sections {
+        s.blocks = Vec::new();
+        s.code = Vec::new();
+        s.links = Vec::new();
+        s.images = Vec::new();
+        s.glued = Vec::new();
+        s.space_punct = Vec::new();
+        s.ui_paths = Vec::new();
+    }
 }
 
 /// `analyse`, for the translations of one article only (`only`: its path),
 /// or all.
 pub fn analyse_only(config: &Config, site: &Site, index: &crate::links::index::LinkIndex, only: Option<&str>) -> L10n {
+    analyse_with(config, site, index, only, Want::Pages)
+}
+
+fn analyse_with(
+    config: &Config,
+    site: &Site,
+    index: &crate::links::index::LinkIndex,
+    only: Option<&str>,
+    want: Want,
+) -> L10n {
     let mut repo = git::Repo::open(&config.locales[0].root).or_else(|| git::Repo::open(&config.site_root));
     let mut statuses = status::collect(config, site, only, repo.as_mut());
     let handoffs = since_handoff(config, site, repo.as_ref(), &mut statuses);
@@ -237,6 +279,9 @@ pub fn analyse_only(config: &Config, site: &Site, index: &crate::links::index::L
         .par_iter()
         .enumerate()
         .filter_map(|(i, st)| {
+            if want == Want::Nothing {
+                return None;
+            }
             st.file.as_ref()?;
             let page = site.page(st.locale_index, &st.rel)?;
             let source_article = site.page(0, &st.rel)?.article;
@@ -289,12 +334,22 @@ pub fn analyse_only(config: &Config, site: &Site, index: &crate::links::index::L
                 pairs: &pairs,
             };
             let findings = findings::check(&input, &tr.display, stale);
+            let (mut source_sections, mut translation_sections, mut pairs) =
+                (source_sections, translation_sections, pairs);
+            let mut handoff_article = then.map(|(a, _)| a);
+            if want == Want::Pages {
+                keep_for_pages(&mut source_sections);
+                keep_for_pages(&mut translation_sections);
+            } else {
+                (source_sections, translation_sections, pairs) = (Vec::new(), Vec::new(), Vec::new());
+                handoff_article = None;
+            }
             Some(ArticleReview {
                 status: i,
                 locale: st.locale_index,
                 rel: st.rel.clone(),
                 source_article,
-                handoff_article: then.map(|(a, _)| a),
+                handoff_article,
                 translation_article: page.article,
                 source_sections,
                 translation_sections,

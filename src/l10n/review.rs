@@ -154,7 +154,9 @@ pub fn pages_only(
     status_pages: bool,
     emit: &(dyn Fn(OutFile) + Sync),
 ) -> Vec<Diagnostic> {
-    if config.locales.len() < 2 {
+    // `[l10n] review_pages = false` (or `build --no-review-pages`): a
+    // publishing build without the reviewers' pages.
+    if config.locales.len() < 2 || !config.l10n.review_pages {
         return Vec::new();
     }
     let one = |path: String, r: Result<String, String>| match r {
@@ -227,13 +229,15 @@ fn index_page(config: &Config, theme: &Theme, l10n: &L10n, only: Option<usize>, 
         })
         .collect();
     let t = &theme.strings[only.unwrap_or(0)];
+    let review_of: std::collections::HashMap<usize, &ArticleReview> =
+        l10n.reviews.iter().map(|r| (r.status, r)).collect();
     let articles: Vec<Value> = l10n
         .statuses
         .iter()
         .enumerate()
         .filter(|(_, s)| only.is_none_or(|li| s.locale_index == li))
         .map(|(i, s)| {
-            let review = l10n.reviews.iter().find(|r| r.status == i);
+            let review = review_of.get(&i).copied();
             json!({
                 "locale": s.locale,
                 "rel": s.rel,
@@ -298,8 +302,11 @@ fn section_html(
     prefix: &str,
 ) -> String {
     let links = &article.md.links;
+    // The range was cut from this article's HTML; `get` keeps a stale one
+    // (serve re-parsed the article, not yet re-analysed) from panicking.
+    let part = article.md.html.get(s.html.clone()).unwrap_or("");
     // Theme words (alert titles) in the side's own language, as readers get them.
-    let html = crate::markdown::docfx::fill_strings(&s.html, |k| theme.strings[article.locale].get(k).to_string());
+    let html = crate::markdown::docfx::fill_strings(part, |k| theme.strings[article.locale].get(k).to_string());
     let html = fill_links(&html, |n| resolver.resolve(page, &links[n], false).href);
     let mut out = String::with_capacity(html.len() + 32);
     let mut rest = html.as_str();

@@ -65,8 +65,10 @@ pub struct Section {
     /// `**A** > **B** > **C**`; `column` holds the number of steps.
     pub ui_paths: Vec<Spot>,
     pub segments: Vec<Segment>,
-    /// Rendered HTML of the section, with link placeholders.
-    pub html: String,
+    /// Where the section's rendered HTML (with link placeholders) lies in
+    /// the article's `md.html`: a range, not a copy, so a build holding the
+    /// reviews of every translation does not hold every article twice.
+    pub html: std::ops::Range<usize>,
 }
 
 fn ui_path_re() -> &'static Regex {
@@ -133,7 +135,7 @@ pub fn split(article: &Article, text: &str, french: bool) -> Vec<Section> {
     }
     cuts.push(html.len());
     for (i, s) in sections.iter_mut().enumerate() {
-        s.html = html[cuts[i]..cuts[i + 1]].to_string();
+        s.html = cuts[i]..cuts[i + 1];
     }
 
     for (i, l) in article.md.links.iter().enumerate() {

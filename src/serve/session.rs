@@ -179,6 +179,7 @@ impl Session {
             project,
             articles,
             assets,
+            crate::l10n::Want::Pages,
             &mut assemble_diags,
         ));
         self.assemble_diags = assemble_diags;
