@@ -149,6 +149,51 @@ impl Drop for Server {
     }
 }
 
+/// `polydoc serve` on a free port, once it answers.
+fn serve(site: &Site) -> (Server, u16) {
+    let port = browser::free_port();
+    let server = Server(
+        dies_with_parent(&mut std::process::Command::new(env!("CARGO_BIN_EXE_polydoc")))
+            .args(["serve", site.root.to_str().unwrap(), "--port", &port.to_string()])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while http_get(port, "/").is_none() {
+        assert!(Instant::now() < deadline, "serve did not answer");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    (server, port)
+}
+
+#[test]
+fn search_snippets_from_a_fetched_page_keep_table_cells_apart() {
+    let site = reader_site();
+    // A word only in a table, far past the start the index keeps.
+    let filler = "Relay keeps folders in step across offices. ".repeat(12);
+    site.write(
+        "articles/en-us/ports.md",
+        &article(
+            "Ports",
+            &format!("# Ports\n\n{filler}\n\n| Endpoint | Port |\n|---|---|\n| hub | 443 |\n| zebrafish | 8443 |\n"),
+        ),
+    );
+    build_ok(&site);
+    let (_server, port) = serve(&site);
+    let Some(mut b) = browser::Browser::start() else { return };
+    b.goto(&format!("http://127.0.0.1:{port}/en-us/search/?q=zebrafish"));
+    b.wait_for(
+        "(() => { const s = document.querySelector('.search-page-results .search-result-snippet'); return s && s.querySelector('mark'); })()",
+        Duration::from_secs(15),
+    );
+    let snippet = b.eval("document.querySelector('.search-page-results .search-result-snippet').textContent");
+    let snippet = snippet.as_str().unwrap();
+    assert!(snippet.contains("443 zebrafish 8443"), "cells apart: {snippet}");
+    assert!(!snippet.contains("# "), "{snippet}");
+}
+
 #[test]
 fn the_404_page_is_styled_and_in_the_locales_language_from_any_path() {
     let site = reader_site();
@@ -168,23 +213,8 @@ fn the_404_page_is_styled_and_in_the_locales_language_from_any_path() {
     }
 
     // Served at the root (not under /relay/), from a deep path.
-    let port = browser::free_port();
-    let _server = Server(
-        dies_with_parent(&mut std::process::Command::new(env!("CARGO_BIN_EXE_polydoc")))
-            .args(["serve", site.root.to_str().unwrap(), "--port", &port.to_string()])
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .unwrap(),
-    );
-    let deadline = Instant::now() + Duration::from_secs(20);
-    let (status, body) = loop {
-        if let Some(r) = http_get(port, "/nl-nl/no/such/page/") {
-            break r;
-        }
-        assert!(Instant::now() < deadline, "serve did not answer");
-        std::thread::sleep(Duration::from_millis(100));
-    };
+    let (_server, port) = serve(&site);
+    let (status, body) = http_get(port, "/nl-nl/no/such/page/").unwrap();
     assert_eq!(status, 404);
     assert_contains(&body, &escape(&theme_string("nl-nl", "not_found_text")));
     let (_, en) = http_get(port, "/en-us/missing/").unwrap();

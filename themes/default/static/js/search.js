@@ -901,8 +901,12 @@
     } else {
       var first = main.querySelector("h2[id], h3[id], h4[id], h5[id], h6[id]");
       var h1 = main.querySelector("h1");
+      // The default theme keeps the H1 above the header line, outside
+      // .content: then the text starts at .content's first element.
+      var content = main.querySelector(".content");
       el = (h1 && h1.parentElement === (first || h1).parentElement ? h1.nextElementSibling : null) ||
-        (first ? first.parentElement.firstElementChild : null);
+        (first ? first.parentElement.firstElementChild : null) ||
+        (content ? content.firstElementChild : null);
     }
     for (; el && (all || !isSection(el)); el = el.nextElementSibling) {
       if (el.tagName !== "H1" && !isSection(el)) text.push(textOf(el));
