@@ -68,7 +68,32 @@ pub fn render_page(
     let started = std::time::Instant::now();
     // Alert labels and other theme words, in the language of the content.
     let with_strings = fill_strings(&article.md.html, |k| theme.strings[article.locale].get(k).to_string());
-    let content = fill_links(&with_strings, |n| {
+    // Cross references: a link without text takes its target's title; an
+    // `@uid` shortcut is a link only when the uid is known.
+    let title_of = |dest: &str| -> Option<String> {
+        let uid = dest.strip_prefix("xref:")?;
+        let uid = uid.split(['#', '?']).next().unwrap_or(uid);
+        let rel = index.uids.get(uid)?;
+        let target = site.page(page.locale, rel)?;
+        Some(site.articles[target.article].title.clone())
+    };
+    let with_xrefs = crate::markdown::xref::fill(
+        &with_strings,
+        |n| {
+            let l = &article.md.shortcuts[n];
+            let r = resolver.resolve(page, l, false);
+            (r.class != Class::Broken).then(|| {
+                let text = title_of(&l.dest).unwrap_or_else(|| l.text.clone());
+                format!(
+                    "<a href=\"{}\">{}</a>",
+                    crate::markdown::highlight::html_escape(&r.href),
+                    crate::markdown::highlight::html_escape(&text)
+                )
+            })
+        },
+        |n| title_of(&article.md.links[n].dest),
+    );
+    let content = fill_links(&with_xrefs, |n| {
         let r = resolver.resolve(page, &article.md.links[n], report);
         diags.extend(r.diags);
         link_classes.push(r.class);

@@ -12,6 +12,7 @@ pub mod docfx;
 pub mod highlight;
 pub mod sanitize;
 pub mod slug;
+pub mod xref;
 
 use crate::diagnostics::LineIndex;
 use highlight::html_escape;
@@ -77,6 +78,9 @@ pub struct Rendered {
     /// The version selector of a page with `:::moniker` blocks (empty
     /// without).
     pub monikers: Vec<docfx::monikers::Choice>,
+    /// `@uid` shortcuts (see `xref`): links filled in only when the uid is
+    /// known, never reported.
+    pub shortcuts: Vec<Link>,
 }
 
 const MARK: char = '\u{1}';
@@ -133,6 +137,7 @@ pub fn render_file(
         body_offset,
     );
     let evs = autolink::apply(evs);
+    let (evs, shortcuts) = xref::apply(evs);
     // Each moniker block's `data-monikers`: the selector entries it shows for.
     let moniker_html = |range: &str| format!("<div class=\"moniker\" data-moniker=\"{}\">\n", html_escape(range));
     let mut moniker_blocks: std::collections::HashMap<String, String> = std::collections::HashMap::new();
@@ -179,9 +184,31 @@ pub fn render_file(
     let mut open_links: Vec<usize> = Vec::new();
     let mut image: Option<(usize, String, String)> = None; // link index, alt, title
 
+    for sc in &shortcuts {
+        let (line, column) = doc.pos(&sc.at, 0);
+        r.shortcuts.push(Link {
+            dest: format!("xref:{}", sc.uid),
+            text: format!("@{}", sc.uid),
+            line,
+            column,
+            kind: LinkKind::Link,
+            origin: origins[sc.at.file].clone(),
+        });
+    }
     for ev in evs {
         let origin = &origins[ev.file];
-        let event = ev.e.clone();
+        let mut event = ev.e.clone();
+        // An xref link without text of its own: the target's title, filled per page.
+        if matches!(&event, Event::Text(t) if t.as_ref() == xref::TITLE_TEXT) {
+            let n = open_links.last().copied().unwrap_or(0);
+            let uid = r
+                .links
+                .get(n)
+                .map_or("", |l| l.dest.strip_prefix("xref:").unwrap_or(&l.dest));
+            event = Event::InlineHtml(
+                format!("{}t{n}{}{}{}", xref::OPEN, xref::OPEN, html_escape(uid), xref::CLOSE).into(),
+            );
+        }
         // Text collected for link text and image alt text.
         if let Event::Text(t) | Event::Code(t) = &event {
             for &i in &open_links {
@@ -431,6 +458,10 @@ pub fn fill_links(html: &str, mut href: impl FnMut(usize) -> String) -> String {
         rest = &after[j + 1..];
     }
     out.push_str(rest);
+    if out.contains(xref::OPEN) {
+        // Titles and shortcuts nobody filled in: their text as written.
+        return xref::fill(&out, |_| None, |_| None);
+    }
     out
 }
 
