@@ -146,7 +146,15 @@ impl Session {
         self.fatal.clear();
         let (article_files, assets, project) = build::discover_site(&config, &mut diags);
         self.discover_diags = diags;
-        let parsed = build::parse_all(&article_files, &config, project.as_ref(), &ProgressBar::hidden());
+        // The first build of a large site takes a while: show how far
+        // parsing is, on a terminal only.
+        let progress = build::progress_bar(
+            self.first_write && std::io::IsTerminal::is_terminal(&std::io::stderr()),
+            article_files.len() as u64,
+        );
+        progress.set_message("parsing");
+        let parsed = build::parse_all(&article_files, &config, project.as_ref(), &progress);
+        progress.finish_and_clear();
         self.parse_diags.clear();
         // An article that no longer parses keeps its last good version.
         let mut old: HashMap<PathBuf, Article> = match self.model.take() {
