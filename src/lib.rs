@@ -20,6 +20,7 @@ pub mod output;
 pub mod pages;
 pub mod parse;
 pub mod pivots;
+pub mod publishing;
 pub mod render;
 pub mod search;
 pub mod serve;

@@ -377,3 +377,47 @@ fn duplicate_anchor_help_names_the_source_page_only_when_it_has_the_anchor() {
         assert!(h.starts_with("give this heading an anchor of its own"), "{h}");
     }
 }
+
+#[test]
+fn code_from_a_dependent_repository_is_read_there_or_reported_as_unavailable() {
+    let site = Site::without_config();
+    site.write(
+        "polydoc.toml",
+        "title = \"Relay\"\nbase_url = \"https://docs.contoso.example/\"\nsource_locale = \"en-us\"\ntheme = \"default\"\n\n[locales.en-us]\nname = \"English\"\npath = \"../repo/docs\"\n",
+    );
+    site.write_all(&[
+        (
+            "../repo/.openpublishing.publish.config.json",
+            r#"{ "docsets_to_publish": [ { "build_source_folder": "docs" } ],
+                 "dependent_repositories": [ { "path_to_root": "relay-samples", "url": "https://git.contoso.example/relay-samples", "branch": "main" } ] }"#,
+        ),
+        (
+            "../repo/docs/index.md",
+            &article(
+                "Home",
+                "# Home\n\n:::code language=\"python\" source=\"~/../relay-samples/hello.py\":::\n\n:::code language=\"python\" source=\"~/../relay-samples/missing.py\":::\n\n:::code language=\"python\" source=\"~/../elsewhere/x.py\":::\n",
+            ),
+        ),
+        ("../repo/relay-samples/hello.py", "print('hello from the samples')\n"),
+        ("../repo/elsewhere/x.py", "print('not a dependent repository')\n"),
+    ]);
+    let r = site.json(&["build"]);
+    // The sample in the cloned dependent repository is shown.
+    let html = site.read("output/en-us/index.html");
+    assert_contains(&html, "hello from the samples");
+    // One that is not there: a warning that says why, not "leaves the site".
+    let d = r.one("code-unavailable");
+    assert_eq!(d.severity, "warning");
+    assert_eq!((d.file.as_str(), d.line), ("../repo/docs/index.md", 8));
+    assert!(
+        d.message.contains("https://git.contoso.example/relay-samples")
+            && d.message.contains("`../repo/relay-samples`"),
+        "{}",
+        d.message
+    );
+    // A folder the configuration does not name is still outside the site.
+    let outside = r.one("code-outside");
+    assert_eq!(outside.line, 10);
+    assert_not_contains(&html, "not a dependent repository");
+    assert_eq!(r.errors().len(), 1, "{r}");
+}

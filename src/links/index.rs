@@ -185,9 +185,9 @@ fn redirect_rules(config: &Config, site: &Site, diags: &mut Vec<Diagnostic>) -> 
                         files.push((own, config.site_root.clone()));
                     }
                 }
-                if let Some(repo) = redirects::repository_root(&locale.root) {
+                if let Some(repo) = crate::publishing::repository_root(&locale.root) {
                     let fence = crate::fence::Fence::new([repo.as_path(), config.site_root.as_path()]);
-                    for f in redirects::repository_files(&repo) {
+                    for f in crate::publishing::redirection_files(&repo) {
                         files.push((f, repo.clone()));
                     }
                     for (file, repo) in files {

@@ -7,7 +7,7 @@
 
 use crate::diagnostics::{Diagnostic, LineIndex};
 use serde::Deserialize;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 pub const DEFAULT_FILE: &str = ".openpublishing.redirection.json";
 
@@ -38,51 +38,6 @@ struct Entry {
     #[serde(default)]
     #[allow(dead_code)]
     redirect_document_id: Option<serde_json::Value>,
-}
-
-pub const PUBLISH_CONFIG: &str = ".openpublishing.publish.config.json";
-
-/// The repository root above (or at) the docset folder `docset`: the
-/// nearest folder holding `.git` or the publishing configuration.
-pub fn repository_root(docset: &Path) -> Option<PathBuf> {
-    let start = crate::fence::real_path(docset);
-    start
-        .ancestors()
-        .find(|d| d.join(".git").exists() || d.join(PUBLISH_CONFIG).is_file())
-        .map(Path::to_path_buf)
-}
-
-/// The redirection files of the repository at `root`: those its publishing
-/// configuration lists (`redirection_files`, at the top or per docset),
-/// then `.openpublishing.redirection.json`; the ones that exist, in order,
-/// each once.
-pub fn repository_files(root: &Path) -> Vec<PathBuf> {
-    let mut names: Vec<String> = Vec::new();
-    if let Ok(text) = std::fs::read_to_string(root.join(PUBLISH_CONFIG)) {
-        if let Ok(v) = serde_json::from_str::<serde_json::Value>(text.trim_start_matches('\u{FEFF}')) {
-            let lists = std::iter::once(&v["redirection_files"]).chain(
-                v["docsets_to_publish"]
-                    .as_array()
-                    .into_iter()
-                    .flatten()
-                    .map(|d| &d["redirection_files"]),
-            );
-            for list in lists {
-                for f in list.as_array().into_iter().flatten().filter_map(|x| x.as_str()) {
-                    names.push(f.replace('\\', "/"));
-                }
-            }
-        }
-    }
-    names.push(DEFAULT_FILE.to_string());
-    let mut out: Vec<PathBuf> = Vec::new();
-    for n in names {
-        let p = crate::discover::normalize(&root.join(n.trim_start_matches('/')));
-        if p.starts_with(root) && p.is_file() && !out.contains(&p) {
-            out.push(p);
-        }
-    }
-    out
 }
 
 /// Reads a redirection file. `source_path`s are relative to the file's

@@ -46,7 +46,11 @@ pub fn render(doc: &mut Doc, file: usize, d: &Directive, c: &CodeRef, out: &mut 
     let code = match picked_code(doc, file, &req, c) {
         Ok(code) => code,
         Err(f) => {
-            doc.error(file, f.off, f.code, f.message, f.help);
+            if f.warning {
+                doc.warning(file, f.off, f.code, f.message, f.help);
+            } else {
+                doc.error(file, f.off, f.code, f.message, f.help);
+            }
             // Readers get a note where the code would be, not the syntax.
             let name = req.path.rsplit('/').next().unwrap_or(&req.path);
             let what = match &req.tag {
@@ -107,12 +111,27 @@ pub fn render(doc: &mut Doc, file: usize, d: &Directive, c: &CodeRef, out: &mut 
     out.push(doc.html_at(file, d.off, html));
 }
 
-/// Why a snippet cannot be shown: an error at `off` in the article.
+/// Why a snippet cannot be shown: an error (or a warning) at `off` in the
+/// article.
 struct Fail {
     off: usize,
     code: &'static str,
     message: String,
     help: &'static str,
+    warning: bool,
+}
+
+fn outside(req: &Request) -> Fail {
+    Fail {
+        off: req.path_off,
+        code: "code-outside",
+        message: format!(
+            "code file `{}` leaves the site: its real path (symbolic links resolved) is outside the site folder and the locale folders",
+            req.path
+        ),
+        help: "code files must be inside the locale folder or the site folder; copy the file into the site",
+        warning: false,
+    }
 }
 
 /// The snippet's code: the file read (or the notebook's cell), the region
@@ -130,19 +149,39 @@ fn picked_code(doc: &mut Doc, file: usize, req: &Request, c: &CodeRef) -> Result
                     code: "code-missing",
                     message: format!("cannot read `{}`: {e}", req.path),
                     help: "",
+                    warning: false,
                 });
             }
         },
-        Resolved::Outside => {
-            return Err(Fail {
-                off: req.path_off,
-                code: "code-outside",
-                message: format!(
-                    "code file `{}` leaves the site: its real path (symbolic links resolved) is outside the site folder and the locale folders",
-                    req.path
-                ),
-                help: "code files must be inside the locale folder or the site folder; copy the file into the site",
-            });
+        Resolved::Outside(abs) => {
+            // Learn clones the repositories the publishing configuration
+            // names beside the docset: samples often live there.
+            if let Some(dep) = crate::publishing::dependent_repository(&abs) {
+                if !abs.exists() {
+                    return Err(Fail {
+                        off: req.path_off,
+                        code: "code-unavailable",
+                        message: format!(
+                            "code file `{}` is in the dependent repository {} (cloned at `{}` when Learn builds), which this checkout does not have",
+                            req.path,
+                            dep.url,
+                            crate::discover::display_path(doc.env.map_or(std::path::Path::new(""), |e| e.site_root), &dep.folder)
+                        ),
+                        help: "clone that repository there to show the sample; readers of this build see a note instead",
+                        warning: true,
+                    });
+                }
+                // Inside the dependent repository (its real path too).
+                if let Ok(b) = crate::fence::Fence::new([dep.folder.as_path()]).read(&abs) {
+                    String::from_utf8_lossy(&b)
+                        .trim_start_matches('\u{FEFF}')
+                        .replace(|c: char| c.is_ascii_control() && !matches!(c, '\t' | '\n' | '\r'), " ")
+                } else {
+                    return Err(outside(req));
+                }
+            } else {
+                return Err(outside(req));
+            }
         }
         Resolved::Missing(_) => {
             return Err(Fail {
@@ -150,6 +189,7 @@ fn picked_code(doc: &mut Doc, file: usize, req: &Request, c: &CodeRef) -> Result
                 code: "code-missing",
                 message: format!("code file `{}` does not exist", req.path),
                 help: "the path is relative to the article",
+                warning: false,
             });
         }
     };
@@ -161,6 +201,7 @@ fn picked_code(doc: &mut Doc, file: usize, req: &Request, c: &CodeRef) -> Result
                 code: "code-region",
                 message: format!("notebook snippet `{}` names no cell", req.path),
                 help: "add ?name=<cell>: the name in the cell's metadata (or one of its tags)",
+                warning: false,
             });
         };
         match notebook_cell(&text, name) {
@@ -171,6 +212,7 @@ fn picked_code(doc: &mut Doc, file: usize, req: &Request, c: &CodeRef) -> Result
                     code: "code-region",
                     message: format!("`{}`: {why}", req.path),
                     help: "",
+                    warning: false,
                 });
             }
         }
@@ -187,7 +229,8 @@ fn picked_code(doc: &mut Doc, file: usize, req: &Request, c: &CodeRef) -> Result
  code: "code-region",
  message: format!("`{}` has no region or snippet tag `{tag}`", req.path),
  help: "mark it with `// <tag>` ... `// </tag>` (in the file's comment style) or `#region tag` ... `#endregion`",
- });
+ warning: false,
+});
             }
         }
     } else {
@@ -204,6 +247,7 @@ fn picked_code(doc: &mut Doc, file: usize, req: &Request, c: &CodeRef) -> Result
                     code: "code-range",
                     message: format!("bad line range `{spec}` for `{}`: {why}", req.path),
                     help: "write ranges like 3-5, 7 or 9- (1-based, inclusive)",
+                    warning: false,
                 });
             }
         }

@@ -14,8 +14,8 @@ pub enum Resolved {
         abs: PathBuf,
         rel: String,
     },
-    /// The path climbs out of the site.
-    Outside,
+    /// The path climbs out of the site (the path as written, made absolute).
+    Outside(PathBuf),
     Missing(PathBuf),
 }
 
@@ -51,13 +51,13 @@ pub fn resolve(doc: &Doc, from: usize, target: &str) -> Resolved {
     let abs = normalize(&joined);
     let allowed = |p: &Path| p.starts_with(&locale_root) || p.starts_with(&site_root);
     if !allowed(&abs) {
-        return Resolved::Outside;
+        return Resolved::Outside(abs);
     }
     let root = locale_root.clone();
     if abs.is_file() {
         // The path as written is inside; its real path must be too.
         if env.fence.admit(&abs).is_err() {
-            return Resolved::Outside;
+            return Resolved::Outside(abs);
         }
         return Resolved::Found {
             rel: rel_path(&root, &abs),
@@ -72,7 +72,7 @@ pub fn resolve(doc: &Doc, from: usize, target: &str) -> Resolved {
             let alt = normalize(&src.join(&rel));
             if alt.is_file() && (alt.starts_with(&src) || alt.starts_with(&site_root)) {
                 if env.fence.admit(&alt).is_err() {
-                    return Resolved::Outside;
+                    return Resolved::Outside(alt);
                 }
                 return Resolved::Found { abs: alt, rel };
             }
@@ -113,7 +113,7 @@ fn load(doc: &mut Doc, file: usize, d: &Directive) -> Option<Vec<Ev>> {
     };
     let (abs, rel) = match resolve(doc, file, path) {
         Resolved::Found { abs, rel } => (abs, rel),
-        Resolved::Outside => {
+        Resolved::Outside(_) => {
             doc.error(
                 file,
                 *path_off,
