@@ -147,4 +147,16 @@ fn only_true_findings_and_the_defects_machine_translation_leaves() {
     let number = &found.iter().find(|f| f.0 == "l10n-number").unwrap().2;
     assert!(number.ends_with(": 8443"), "{number}");
     assert!(found.iter().all(|f| f.1 > 0), "every finding has a line: {found:#?}");
+
+    // The review page says it in the reader's language, at the right line.
+    let run = site.run(&["build"]);
+    assert_eq!(run.code, 0, "{run}");
+    let html = site.read("output/_l10n/nl-nl/connect/index.html");
+    assert_contains(&html, "Getal(len) van de bron ontbreken hier: 8443");
+    assert_contains(&html, "het woord `eerst` zit vast aan de openingshaak van de koppeling");
+    assert_contains(&html, &format!("nl-nl/connect.md:{}", line_of("Contoso.RelayHub")));
+    assert!(
+        !html.contains("number(s) of the source missing"),
+        "English message on a Dutch page"
+    );
 }

@@ -5,17 +5,13 @@
 //! build. A finding set to `error` is reported by every build and check.
 
 use super::align::Pair;
-use super::sections::{Block, Section};
-use super::segments::Segment;
-use super::tokens::{
-    normalize_href, numbers, placeholders, plain, shorten, translatable_words, without_code, written_as_word,
-};
+use super::compare::compare;
+use super::sections::Section;
 use crate::config::L10nSettings;
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::links::Resolver;
 use crate::parse::Article;
 use crate::site::Page;
-use std::collections::BTreeSet;
 
 /// Every finding polydoc makes, with what it means (for `[l10n.severity]`).
 pub const KINDS: [(&str, &str); 16] = [
@@ -59,6 +55,12 @@ pub struct Finding {
     /// whole article).
     #[serde(skip)]
     pub pair: usize,
+    /// The message's template in the theme's words (`l10n_msg_<key>`) and
+    /// its values: review pages show it in the reader's language.
+    #[serde(skip)]
+    pub key: &'static str,
+    #[serde(skip)]
+    pub args: Vec<(&'static str, String)>,
 }
 
 impl Finding {
@@ -122,16 +124,18 @@ pub struct Input<'a> {
     pub pairs: &'a [Pair],
 }
 
-struct Out<'a> {
-    settings: &'a L10nSettings,
+pub(super) struct Out<'a> {
+    pub(super) settings: &'a L10nSettings,
     /// The translation's locale code (`de-de`).
-    lang: &'a str,
+    pub(super) lang: &'a str,
     file: &'a str,
     findings: Vec<Finding>,
+    /// Whether the last `add` kept its finding.
+    pushed: bool,
 }
 
 impl Out<'_> {
-    fn add(
+    pub(super) fn add(
         &mut self,
         code: &'static str,
         pair: usize,
@@ -140,6 +144,7 @@ impl Out<'_> {
         help: Option<String>,
     ) {
         let severity = severity(self.settings, code);
+        self.pushed = false;
         if severity == "off" {
             return;
         }
@@ -152,7 +157,39 @@ impl Out<'_> {
             message,
             help,
             pair,
+            key: "",
+            args: Vec::new(),
         });
+        self.pushed = true;
+    }
+
+    /// Names the message of the finding just added (if it was kept) for
+    /// the review pages' languages.
+    pub(super) fn say(&mut self, key: &'static str, args: Vec<(&'static str, String)>) {
+        if std::mem::take(&mut self.pushed) {
+            if let Some(f) = self.findings.last_mut() {
+                f.key = key;
+                f.args = args;
+            }
+        }
+    }
+}
+
+impl Finding {
+    /// The message in the words of `strings` (`l10n_msg_<key>`, `{name}`
+    /// filled in), else as made (English).
+    pub fn message_in(&self, strings: &crate::i18n::Strings) -> String {
+        let Some(template) = (!self.key.is_empty())
+            .then(|| strings.map.get(&format!("l10n_msg_{}", self.key)))
+            .flatten()
+        else {
+            return self.message.clone();
+        };
+        let mut out = template.clone();
+        for (name, value) in &self.args {
+            out = out.replace(&format!("{{{name}}}"), value);
+        }
+        out
     }
 }
 
@@ -163,6 +200,7 @@ pub fn check(input: &Input, file: &str, stale: Option<(usize, String)>) -> Vec<F
         lang: &input.resolver.config.locales[input.translation.locale].code,
         file,
         findings: Vec::new(),
+        pushed: false,
     };
     if let Some((line, reason)) = stale {
         out.add(
@@ -174,6 +212,7 @@ pub fn check(input: &Input, file: &str, stale: Option<(usize, String)>) -> Vec<F
                 "update the translation, then run `polydoc l10n mark-current {file}`"
             )),
         );
+        out.say("stale", vec![("reason", reason.clone())]);
     }
     // A YAML page's sections are made from its fields: their lines are no
     // places in the file, and its text is no prose to compare.
@@ -217,6 +256,14 @@ pub fn check(input: &Input, file: &str, stale: Option<(usize, String)>) -> Vec<F
                     ),
                     Some("move it where the source has it".into()),
                 );
+                out.say(
+                    "moved",
+                    vec![
+                        ("id", t.id.clone()),
+                        ("title", t.title.clone()),
+                        ("source", format!("{}:{}", input.source_name, s.line)),
+                    ],
+                );
                 compare(input, &mut out, pj, s, t);
             }
             (None, Some(_)) if moved_from.contains(&pi) => {}
@@ -235,6 +282,14 @@ pub fn check(input: &Input, file: &str, stale: Option<(usize, String)>) -> Vec<F
                         s.id
                     )),
                 );
+                out.say(
+                    "section_missing",
+                    vec![
+                        ("id", s.id.clone()),
+                        ("title", s.title.clone()),
+                        ("source", format!("{}:{}", input.source_name, s.line)),
+                    ],
+                );
             }
             (None, Some(ti)) => {
                 let t = &tr_secs[ti];
@@ -246,6 +301,7 @@ pub fn check(input: &Input, file: &str, stale: Option<(usize, String)>) -> Vec<F
                     format!("section `#{}` (\"{}\") is not in the source", t.id, t.title),
                     None,
                 );
+                out.say("section_extra", vec![("id", t.id.clone()), ("title", t.title.clone())]);
             }
             (Some(si), Some(ti)) => {
                 let (s, t) = (&src_secs[si], &tr_secs[ti]);
@@ -261,6 +317,14 @@ pub fn check(input: &Input, file: &str, stale: Option<(usize, String)>) -> Vec<F
                         ),
                         Some(format!("start the heading with `<a name=\"{}\"></a>`", s.id)),
                     );
+                    out.say(
+                        "anchor",
+                        vec![
+                            ("id", t.id.clone()),
+                            ("source_id", s.id.clone()),
+                            ("source", format!("{}:{}", input.source_name, s.line)),
+                        ],
+                    );
                 }
                 compare(input, &mut out, pi, s, t);
             }
@@ -268,323 +332,4 @@ pub fn check(input: &Input, file: &str, stale: Option<(usize, String)>) -> Vec<F
         }
     }
     out.findings
-}
-
-fn compare(input: &Input, out: &mut Out, pi: usize, s: &Section, t: &Section) {
-    let tr_line = (t.line.max(1), 1);
-    // Links, resolved on the translation's page.
-    let resolve =
-        |a: &Article, i: usize| normalize_href(&input.resolver.resolve(input.page, &a.md.links[i], false).href);
-    let src_links: Vec<String> = s.links.iter().map(|&i| resolve(input.source, i)).collect();
-    if s.links.len() != t.links.len() {
-        out.add(
-            "l10n-link-count",
-            pi,
-            tr_line,
-            format!(
-                "{} link(s) here, {} in the source section",
-                t.links.len(),
-                s.links.len()
-            ),
-            None,
-        );
-    }
-    let mut pool = src_links.clone();
-    let mut unmatched = Vec::new();
-    for &i in &t.links {
-        let href = resolve(input.translation, i);
-        match pool.iter().position(|h| *h == href) {
-            Some(k) => {
-                pool.remove(k);
-            }
-            None => unmatched.push((i, href)),
-        }
-    }
-    if !pool.is_empty() {
-        for (i, href) in &unmatched {
-            let l = &input.translation.md.links[*i];
-            out.add(
-                "l10n-link-target",
-                pi,
-                (l.line, l.column),
-                format!(
-                    "link `{}` (\"{}\") goes to `{href}`; the source section links to {} instead",
-                    l.dest,
-                    shorten(l.text.trim(), 40),
-                    pool.iter().map(|h| format!("`{h}`")).collect::<Vec<_>>().join(", ")
-                ),
-                Some("link to the same page as the source".into()),
-            );
-        }
-    }
-    if s.images.len() != t.images.len() {
-        out.add(
-            "l10n-image-count",
-            pi,
-            tr_line,
-            format!(
-                "{} image(s) here, {} in the source section",
-                t.images.len(),
-                s.images.len()
-            ),
-            None,
-        );
-    }
-    // Code blocks.
-    if s.code.len() != t.code.len() {
-        out.add(
-            "l10n-code",
-            pi,
-            tr_line,
-            format!(
-                "{} code block(s) here, {} in the source section",
-                t.code.len(),
-                s.code.len()
-            ),
-            None,
-        );
-    } else {
-        for (a, b) in s.code.iter().zip(&t.code) {
-            let la: Vec<&str> = a.code.lines().map(str::trim_end).collect();
-            let lb: Vec<&str> = b.code.lines().map(str::trim_end).collect();
-            if la != lb {
-                let k = la
-                    .iter()
-                    .zip(&lb)
-                    .position(|(x, y)| x != y)
-                    .unwrap_or(la.len().min(lb.len()));
-                out.add(
-                    "l10n-code",
-                    pi,
-                    (b.line + 1 + k, 1),
-                    format!(
-                        "code differs from the source's ({}:{}): `{}` here, `{}` in the source",
-                        input.source_name,
-                        a.line + 1 + k,
-                        shorten(lb.get(k).unwrap_or(&""), 60),
-                        shorten(la.get(k).unwrap_or(&""), 60)
-                    ),
-                    Some("translators must not change code; copy the source's block".into()),
-                );
-            }
-        }
-    }
-    // UI paths: each source path needs one with as many steps.
-    let mut steps: Vec<usize> = t.ui_paths.iter().map(|u| u.column).collect();
-    for u in &s.ui_paths {
-        match steps.iter().position(|&n| n == u.column) {
-            Some(k) => {
-                steps.remove(k);
-            }
-            None => out.add(
-                "l10n-ui-path",
-                pi,
-                t.ui_paths.first().map_or(tr_line, |x| (x.line, 1)),
-                format!(
-                    "the source's UI path `{}` ({} steps) has no counterpart with {} steps here",
-                    u.text, u.column, u.column
-                ),
-                None,
-            ),
-        }
-    }
-    // Machine translation's marks around links.
-    for g in &t.glued {
-        let word: String = g.text.rsplit(')').next().unwrap_or("").to_string();
-        out.add(
-            "l10n-glued-link",
-            pi,
-            (g.line, g.column),
-            format!(
-                "`{}`: the word `{word}` is glued to the link's closing parenthesis",
-                g.text
-            ),
-            Some("put a space after the link, or move the word into the link text".into()),
-        );
-    }
-    for g in &t.glued_before {
-        let word: String = g
-            .text
-            .split('[')
-            .next()
-            .unwrap_or("")
-            .chars()
-            .rev()
-            .take_while(|c| c.is_alphanumeric())
-            .collect::<Vec<_>>()
-            .into_iter()
-            .rev()
-            .collect();
-        out.add(
-            "l10n-glued-link",
-            pi,
-            (g.line, g.column),
-            format!("`{}`: the word `{word}` is glued to the link's opening bracket", g.text),
-            Some("put a space before the link, or move the word into the link text".into()),
-        );
-    }
-    if t.empty_links.len() > s.empty_links.len() {
-        for e in &t.empty_links {
-            out.add(
-                "l10n-empty-link",
-                pi,
-                (e.line, e.column),
-                format!("`{}`: the link has no text; readers cannot see or select it", e.text),
-                Some("put the words the source links into the brackets".into()),
-            );
-        }
-    }
-    mangled_identifiers(input, out, pi, s, t);
-    for sp in &t.space_punct {
-        let punct = sp.text.trim_end().chars().last().unwrap_or(' ');
-        out.add(
-            "l10n-space-punctuation",
-            pi,
-            (sp.line, sp.column),
-            format!("space before `{punct}` in `{}`", sp.text.trim_start()),
-            Some("remove the space".into()),
-        );
-    }
-    // Numbers, placeholders and untranslated text: per segment where the
-    // translation carries its source segments, else per section.
-    if !t.segments.is_empty() {
-        for seg in &t.segments {
-            per_segment(input, out, pi, seg);
-        }
-        return;
-    }
-    let src_text: String = s.blocks.iter().map(|b| b.text.as_str()).collect::<Vec<_>>().join("\n");
-    let tr_text: String = t.blocks.iter().map(|b| b.text.as_str()).collect::<Vec<_>>().join("\n");
-    missing_tokens(out, pi, tr_line, &src_text, &tr_text);
-    for b in &t.blocks {
-        if let Some(same) = s.blocks.iter().find(|x| untranslated(input, x, b)) {
-            out.add(
-                "l10n-untranslated",
-                pi,
-                (b.line, 1),
-                format!(
-                    "\"{}\" is the same as the source ({}:{}): left untranslated?",
-                    shorten(&b.prose, 60),
-                    input.source_name,
-                    same.line
-                ),
-                None,
-            );
-        }
-    }
-}
-
-/// Identifiers and app names of the source (`Contoso.Relay_8x2!App`) the
-/// translation has only with spaces, escapes or other separators in them:
-/// machine translation mangled them.
-fn mangled_identifiers(input: &Input, out: &mut Out, pi: usize, s: &Section, t: &Section) {
-    let squash = |x: &str| x.chars().filter(|c| c.is_alphanumeric()).collect::<String>();
-    let mut seen = BTreeSet::new();
-    for b in &s.blocks {
-        for id in b
-            .text
-            .split_whitespace()
-            .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric() && c != '!'))
-            .filter(|w| is_identifier(w))
-        {
-            if !seen.insert(id.to_string())
-                || t.blocks.iter().any(|x| x.text.contains(id))
-                || t.code.iter().any(|c| c.code.contains(id))
-            {
-                continue;
-            }
-            let key = squash(id);
-            if let Some(x) = t.blocks.iter().find(|x| squash(&x.text).contains(&key)) {
-                out.add(
-                    "l10n-identifier",
-                    pi,
-                    (x.line, 1),
-                    format!(
-                        "`{id}` of the source ({}:{}) is mangled here: \"{}\"",
-                        input.source_name,
-                        b.line,
-                        shorten(&x.text, 80)
-                    ),
-                    Some(format!("write it exactly as the source does: `{id}`")),
-                );
-            }
-        }
-    }
-}
-
-/// A name machine translation must leave alone: letters and digits joined
-/// by `.`, `_` or `!` (at least one of them inside), 8 characters or more,
-/// no URL or path.
-fn is_identifier(w: &str) -> bool {
-    w.chars().count() >= 8
-        && !w.contains("://")
-        && !w.contains(['/', '\\'])
-        && w.chars().any(char::is_alphabetic)
-        && w.char_indices().any(|(i, c)| {
-            matches!(c, '.' | '_' | '!')
-                && i > 0
-                && w[..i].chars().next_back().is_some_and(char::is_alphanumeric)
-                && w[i + 1..].chars().next().is_some_and(char::is_alphanumeric)
-        })
-}
-
-fn untranslated(input: &Input, src: &Block, tr: &Block) -> bool {
-    let a = without_code(&src.prose);
-    let b = without_code(&tr.prose);
-    // Bold (UI strings), code, names and directives need no translation.
-    // A table cell of a few words is a value (`array of strings`).
-    let least = if tr.cell { 4 } else { 3 };
-    a.trim() == b.trim() && translatable_words(&tr.loose, &input.settings.product_names) >= least
-}
-
-fn missing_tokens(out: &mut Out, pi: usize, at: (usize, usize), src: &str, tr: &str) {
-    let have: BTreeSet<String> = numbers(tr).into_iter().map(|(k, _)| k).collect();
-    let mut missing: Vec<String> = Vec::new();
-    for (k, shown) in numbers(src) {
-        // "3" may be written "drei": a number word of the translation's
-        // language counts.
-        if !have.contains(&k) && !missing.contains(&shown) && !written_as_word(out.lang, &k, tr) {
-            missing.push(shown);
-        }
-    }
-    if !missing.is_empty() {
-        out.add(
-            "l10n-number",
-            pi,
-            at,
-            format!("number(s) of the source missing here: {}", missing.join(", ")),
-            None,
-        );
-    }
-    let have = placeholders(tr);
-    let missing: Vec<String> = placeholders(src).into_iter().filter(|p| !have.contains(p)).collect();
-    if !missing.is_empty() {
-        out.add(
-            "l10n-placeholder",
-            pi,
-            at,
-            format!("placeholder(s) of the source missing here: {}", missing.join(", ")),
-            Some("keep placeholders exactly as the source writes them".into()),
-        );
-    }
-}
-
-fn per_segment(input: &Input, out: &mut Out, pi: usize, seg: &Segment) {
-    let at = (seg.line, 1);
-    missing_tokens(out, pi, at, &plain(&seg.source), &plain(&seg.translation));
-    let a = plain(&without_code(&seg.source));
-    let b = plain(&without_code(&seg.translation));
-    if a == b && translatable_words(&b, &input.settings.product_names) >= 3 {
-        out.add(
-            "l10n-untranslated",
-            pi,
-            at,
-            format!(
-                "segment {} \"{}\" is the same as its source: left untranslated?",
-                seg.id,
-                shorten(&b, 60)
-            ),
-            None,
-        );
-    }
 }

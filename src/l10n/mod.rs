@@ -5,6 +5,7 @@
 
 pub mod align;
 pub mod changes;
+pub mod compare;
 pub mod files;
 pub mod findings;
 pub mod git;

@@ -434,7 +434,7 @@ fn review_page(
                 .findings
                 .iter()
                 .filter(|f| f.pair == pi)
-                .map(|f| json!({"code": f.code, "message": f.message, "line": f.line, "column": f.column, "severity": f.severity}))
+                .map(|f| json!({"code": f.code, "message": f.message_in(t), "line": f.line, "column": f.column, "severity": f.severity}))
                 .collect();
             let change: Vec<Value> = changes_at
                 .iter()

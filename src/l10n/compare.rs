@@ -1,0 +1,403 @@
+//! Comparing one aligned section pair: links, images, code, UI paths,
+//! numbers, placeholders, identifiers, untranslated text, and the marks
+//! machine translation leaves around links.
+
+use super::findings::{Input, Out};
+use super::sections::{Block, Section};
+use super::segments::Segment;
+use super::tokens::{
+    normalize_href, numbers, placeholders, plain, shorten, translatable_words, without_code, written_as_word,
+};
+use crate::parse::Article;
+use std::collections::BTreeSet;
+
+pub(super) fn compare(input: &Input, out: &mut Out, pi: usize, s: &Section, t: &Section) {
+    let tr_line = (t.line.max(1), 1);
+    // Links, resolved on the translation's page.
+    let resolve =
+        |a: &Article, i: usize| normalize_href(&input.resolver.resolve(input.page, &a.md.links[i], false).href);
+    let src_links: Vec<String> = s.links.iter().map(|&i| resolve(input.source, i)).collect();
+    if s.links.len() != t.links.len() {
+        out.add(
+            "l10n-link-count",
+            pi,
+            tr_line,
+            format!(
+                "{} link(s) here, {} in the source section",
+                t.links.len(),
+                s.links.len()
+            ),
+            None,
+        );
+        out.say(
+            "link_count",
+            vec![
+                ("here", t.links.len().to_string()),
+                ("there", s.links.len().to_string()),
+            ],
+        );
+    }
+    let mut pool = src_links.clone();
+    let mut unmatched = Vec::new();
+    for &i in &t.links {
+        let href = resolve(input.translation, i);
+        match pool.iter().position(|h| *h == href) {
+            Some(k) => {
+                pool.remove(k);
+            }
+            None => unmatched.push((i, href)),
+        }
+    }
+    if !pool.is_empty() {
+        for (i, href) in &unmatched {
+            let l = &input.translation.md.links[*i];
+            out.add(
+                "l10n-link-target",
+                pi,
+                (l.line, l.column),
+                format!(
+                    "link `{}` (\"{}\") goes to `{href}`; the source section links to {} instead",
+                    l.dest,
+                    shorten(l.text.trim(), 40),
+                    pool.iter().map(|h| format!("`{h}`")).collect::<Vec<_>>().join(", ")
+                ),
+                Some("link to the same page as the source".into()),
+            );
+            out.say(
+                "link_target",
+                vec![
+                    ("dest", l.dest.clone()),
+                    ("text", shorten(l.text.trim(), 40)),
+                    ("href", href.clone()),
+                    (
+                        "expected",
+                        pool.iter().map(|h| format!("`{h}`")).collect::<Vec<_>>().join(", "),
+                    ),
+                ],
+            );
+        }
+    }
+    if s.images.len() != t.images.len() {
+        out.add(
+            "l10n-image-count",
+            pi,
+            tr_line,
+            format!(
+                "{} image(s) here, {} in the source section",
+                t.images.len(),
+                s.images.len()
+            ),
+            None,
+        );
+        out.say(
+            "image_count",
+            vec![
+                ("here", t.images.len().to_string()),
+                ("there", s.images.len().to_string()),
+            ],
+        );
+    }
+    // Code blocks.
+    if s.code.len() != t.code.len() {
+        out.add(
+            "l10n-code",
+            pi,
+            tr_line,
+            format!(
+                "{} code block(s) here, {} in the source section",
+                t.code.len(),
+                s.code.len()
+            ),
+            None,
+        );
+        out.say(
+            "code_count",
+            vec![("here", t.code.len().to_string()), ("there", s.code.len().to_string())],
+        );
+    } else {
+        for (a, b) in s.code.iter().zip(&t.code) {
+            let la: Vec<&str> = a.code.lines().map(str::trim_end).collect();
+            let lb: Vec<&str> = b.code.lines().map(str::trim_end).collect();
+            if la != lb {
+                let k = la
+                    .iter()
+                    .zip(&lb)
+                    .position(|(x, y)| x != y)
+                    .unwrap_or(la.len().min(lb.len()));
+                out.add(
+                    "l10n-code",
+                    pi,
+                    (b.line + 1 + k, 1),
+                    format!(
+                        "code differs from the source's ({}:{}): `{}` here, `{}` in the source",
+                        input.source_name,
+                        a.line + 1 + k,
+                        shorten(lb.get(k).unwrap_or(&""), 60),
+                        shorten(la.get(k).unwrap_or(&""), 60)
+                    ),
+                    Some("translators must not change code; copy the source's block".into()),
+                );
+                out.say(
+                    "code",
+                    vec![
+                        ("source", format!("{}:{}", input.source_name, a.line + 1 + k)),
+                        ("here", shorten(lb.get(k).unwrap_or(&""), 60)),
+                        ("there", shorten(la.get(k).unwrap_or(&""), 60)),
+                    ],
+                );
+            }
+        }
+    }
+    // UI paths: each source path needs one with as many steps.
+    let mut steps: Vec<usize> = t.ui_paths.iter().map(|u| u.column).collect();
+    for u in &s.ui_paths {
+        match steps.iter().position(|&n| n == u.column) {
+            Some(k) => {
+                steps.remove(k);
+            }
+            None => {
+                out.add(
+                    "l10n-ui-path",
+                    pi,
+                    t.ui_paths.first().map_or(tr_line, |x| (x.line, 1)),
+                    format!(
+                        "the source's UI path `{}` ({} steps) has no counterpart with {} steps here",
+                        u.text, u.column, u.column
+                    ),
+                    None,
+                );
+                out.say(
+                    "ui_path",
+                    vec![("path", u.text.clone()), ("steps", u.column.to_string())],
+                );
+            }
+        }
+    }
+    // Machine translation's marks around links.
+    for g in &t.glued {
+        let word: String = g.text.rsplit(')').next().unwrap_or("").to_string();
+        out.add(
+            "l10n-glued-link",
+            pi,
+            (g.line, g.column),
+            format!(
+                "`{}`: the word `{word}` is glued to the link's closing parenthesis",
+                g.text
+            ),
+            Some("put a space after the link, or move the word into the link text".into()),
+        );
+        out.say("glued_after", vec![("text", g.text.clone()), ("word", word.clone())]);
+    }
+    for g in &t.glued_before {
+        let word: String = g
+            .text
+            .split('[')
+            .next()
+            .unwrap_or("")
+            .chars()
+            .rev()
+            .take_while(|c| c.is_alphanumeric())
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .collect();
+        out.add(
+            "l10n-glued-link",
+            pi,
+            (g.line, g.column),
+            format!("`{}`: the word `{word}` is glued to the link's opening bracket", g.text),
+            Some("put a space before the link, or move the word into the link text".into()),
+        );
+        out.say("glued_before", vec![("text", g.text.clone()), ("word", word.clone())]);
+    }
+    if t.empty_links.len() > s.empty_links.len() {
+        for e in &t.empty_links {
+            out.add(
+                "l10n-empty-link",
+                pi,
+                (e.line, e.column),
+                format!("`{}`: the link has no text; readers cannot see or select it", e.text),
+                Some("put the words the source links into the brackets".into()),
+            );
+            out.say("empty_link", vec![("text", e.text.clone())]);
+        }
+    }
+    mangled_identifiers(input, out, pi, s, t);
+    for sp in &t.space_punct {
+        let punct = sp.text.trim_end().chars().last().unwrap_or(' ');
+        out.add(
+            "l10n-space-punctuation",
+            pi,
+            (sp.line, sp.column),
+            format!("space before `{punct}` in `{}`", sp.text.trim_start()),
+            Some("remove the space".into()),
+        );
+        out.say(
+            "space_punctuation",
+            vec![("punct", punct.to_string()), ("text", sp.text.trim_start().to_string())],
+        );
+    }
+    // Numbers, placeholders and untranslated text: per segment where the
+    // translation carries its source segments, else per section.
+    if !t.segments.is_empty() {
+        for seg in &t.segments {
+            per_segment(input, out, pi, seg);
+        }
+        return;
+    }
+    let src_text: String = s.blocks.iter().map(|b| b.text.as_str()).collect::<Vec<_>>().join("\n");
+    let tr_text: String = t.blocks.iter().map(|b| b.text.as_str()).collect::<Vec<_>>().join("\n");
+    missing_tokens(out, pi, tr_line, &src_text, &tr_text);
+    for b in &t.blocks {
+        if let Some(same) = s.blocks.iter().find(|x| untranslated(input, x, b)) {
+            out.add(
+                "l10n-untranslated",
+                pi,
+                (b.line, 1),
+                format!(
+                    "\"{}\" is the same as the source ({}:{}): left untranslated?",
+                    shorten(&b.prose, 60),
+                    input.source_name,
+                    same.line
+                ),
+                None,
+            );
+            out.say(
+                "untranslated",
+                vec![
+                    ("text", shorten(&b.prose, 60)),
+                    ("source", format!("{}:{}", input.source_name, same.line)),
+                ],
+            );
+        }
+    }
+}
+
+/// Identifiers and app names of the source (`Contoso.Relay_8x2!App`) the
+/// translation has only with spaces, escapes or other separators in them:
+/// machine translation mangled them.
+fn mangled_identifiers(input: &Input, out: &mut Out, pi: usize, s: &Section, t: &Section) {
+    let squash = |x: &str| x.chars().filter(|c| c.is_alphanumeric()).collect::<String>();
+    let mut seen = BTreeSet::new();
+    for b in &s.blocks {
+        for id in b
+            .text
+            .split_whitespace()
+            .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric() && c != '!'))
+            .filter(|w| is_identifier(w))
+        {
+            if !seen.insert(id.to_string())
+                || t.blocks.iter().any(|x| x.text.contains(id))
+                || t.code.iter().any(|c| c.code.contains(id))
+            {
+                continue;
+            }
+            let key = squash(id);
+            if let Some(x) = t.blocks.iter().find(|x| squash(&x.text).contains(&key)) {
+                out.add(
+                    "l10n-identifier",
+                    pi,
+                    (x.line, 1),
+                    format!(
+                        "`{id}` of the source ({}:{}) is mangled here: \"{}\"",
+                        input.source_name,
+                        b.line,
+                        shorten(&x.text, 80)
+                    ),
+                    Some(format!("write it exactly as the source does: `{id}`")),
+                );
+                out.say(
+                    "identifier",
+                    vec![
+                        ("id", id.to_string()),
+                        ("source", format!("{}:{}", input.source_name, b.line)),
+                        ("text", shorten(&x.text, 80)),
+                    ],
+                );
+            }
+        }
+    }
+}
+
+/// A name machine translation must leave alone: letters and digits joined
+/// by `.`, `_` or `!` (at least one of them inside), 8 characters or more,
+/// no URL or path.
+fn is_identifier(w: &str) -> bool {
+    w.chars().count() >= 8
+        && !w.contains("://")
+        && !w.contains(['/', '\\'])
+        && w.chars().any(char::is_alphabetic)
+        && w.char_indices().any(|(i, c)| {
+            matches!(c, '.' | '_' | '!')
+                && i > 0
+                && w[..i].chars().next_back().is_some_and(char::is_alphanumeric)
+                && w[i + 1..].chars().next().is_some_and(char::is_alphanumeric)
+        })
+}
+
+fn untranslated(input: &Input, src: &Block, tr: &Block) -> bool {
+    let a = without_code(&src.prose);
+    let b = without_code(&tr.prose);
+    // Bold (UI strings), code, names and directives need no translation.
+    // A table cell of a few words is a value (`array of strings`).
+    let least = if tr.cell { 4 } else { 3 };
+    a.trim() == b.trim() && translatable_words(&tr.loose, &input.settings.product_names) >= least
+}
+
+fn missing_tokens(out: &mut Out, pi: usize, at: (usize, usize), src: &str, tr: &str) {
+    let have: BTreeSet<String> = numbers(tr).into_iter().map(|(k, _)| k).collect();
+    let mut missing: Vec<String> = Vec::new();
+    for (k, shown) in numbers(src) {
+        // "3" may be written "drei": a number word of the translation's
+        // language counts.
+        if !have.contains(&k) && !missing.contains(&shown) && !written_as_word(out.lang, &k, tr) {
+            missing.push(shown);
+        }
+    }
+    if !missing.is_empty() {
+        out.add(
+            "l10n-number",
+            pi,
+            at,
+            format!("number(s) of the source missing here: {}", missing.join(", ")),
+            None,
+        );
+        out.say("number", vec![("numbers", missing.join(", "))]);
+    }
+    let have = placeholders(tr);
+    let missing: Vec<String> = placeholders(src).into_iter().filter(|p| !have.contains(p)).collect();
+    if !missing.is_empty() {
+        out.add(
+            "l10n-placeholder",
+            pi,
+            at,
+            format!("placeholder(s) of the source missing here: {}", missing.join(", ")),
+            Some("keep placeholders exactly as the source writes them".into()),
+        );
+        out.say("placeholder", vec![("list", missing.join(", "))]);
+    }
+}
+
+fn per_segment(input: &Input, out: &mut Out, pi: usize, seg: &Segment) {
+    let at = (seg.line, 1);
+    missing_tokens(out, pi, at, &plain(&seg.source), &plain(&seg.translation));
+    let a = plain(&without_code(&seg.source));
+    let b = plain(&without_code(&seg.translation));
+    if a == b && translatable_words(&b, &input.settings.product_names) >= 3 {
+        out.add(
+            "l10n-untranslated",
+            pi,
+            at,
+            format!(
+                "segment {} \"{}\" is the same as its source: left untranslated?",
+                seg.id,
+                shorten(&b, 60)
+            ),
+            None,
+        );
+        out.say(
+            "segment_untranslated",
+            vec![("id", seg.id.clone()), ("text", shorten(&b, 60))],
+        );
+    }
+}
