@@ -195,6 +195,23 @@ fn search_snippets_from_a_fetched_page_keep_table_cells_apart() {
 }
 
 #[test]
+fn a_section_of_only_code_gives_the_result_card_no_code() {
+    let site = reader_site();
+    site.write(
+        "articles/en-us/examples.md",
+        &article("Examples", "# Examples\n\nRun these.\n\n## Restore\n\n```bash\n# Restore packages for a solution\nrelay restore a.sln\n```\n"),
+    );
+    build_ok(&site);
+    let cards: String = std::fs::read_dir(site.path("output/_search/en-us"))
+        .unwrap()
+        .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap())
+        .collect();
+    assert_contains(&cards, "Run these.");
+    assert_contains(&cards, "\"Restore\"");
+    assert_not_contains(&cards, "# Restore packages");
+}
+
+#[test]
 fn the_404_page_is_styled_and_in_the_locales_language_from_any_path() {
     let site = reader_site();
     build_ok(&site);

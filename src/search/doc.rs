@@ -444,7 +444,10 @@ pub fn analyze_page(
         .into_iter()
         .take(MAX_SECTIONS + 1)
         .map(|s| {
-            let ex = extract::excerpt(if extract::is_blank(&s.text) { &s.code } else { &s.text }, EXCERPT);
+            // Prose only: a section that is all code gets no excerpt (its
+            // first line, often a `# comment`, read like a Markdown heading
+            // in the result card); the results page looks for prose on the page.
+            let ex = extract::excerpt(&s.text, EXCERPT);
             (s.id, s.heading, ex)
         })
         .collect();
