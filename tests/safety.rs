@@ -246,7 +246,7 @@ fn include_fan_out_is_expanded_once_per_file_and_capped_at_the_include_that_cros
     assert!(took.as_secs() < 30, "took {took:?}");
     assert_eq!(r.code, 1, "{r}");
     assert_contains(&r.stderr, "error[include-too-large]");
-    assert_contains(&r.stderr, "larger than 4 MiB");
+    assert_contains(&r.stderr, "larger than 1 MiB");
     // 100 leaves: far under the limit, expanded in full.
     let b = site.read(&format!("output/{}", page_file("en-us", "b.md")));
     assert_eq!(b.matches("Leaf paragraph of the fan-out.").count(), 100);

@@ -120,7 +120,7 @@ pub struct PivotUse {
 
 const MAX_INCLUDE_DEPTH: usize = 10;
 /// Markdown a page may include in all (repeated includes counted each time).
-const MAX_INCLUDED_BYTES: usize = 4 << 20;
+const MAX_INCLUDED_BYTES: usize = 1 << 20;
 
 impl<'a> Doc<'a> {
     pub fn new(env: Option<Env<'a>>) -> Doc<'a> {
