@@ -1,5 +1,6 @@
 //! Learn landing pages: YAML files that start with `### YamlMime:Landing`
-//! or `### YamlMime:Hub` (usually `index.yml`). Each becomes a page like an
+//! or `### YamlMime:Hub` (usually `index.yml`), and `### YamlMime:FAQ`
+//! pages (rendered by `faq`). Each becomes a page like an
 //! article: its title, summary and link cards rendered with the default
 //! theme, its `metadata` read as front matter, and every link checked like
 //! any other (with its line in the YAML file). Any other `YamlMime` type is
@@ -69,7 +70,7 @@ fn classify(config: &Config, f: SourceFile, diags: &mut Vec<Diagnostic>) -> Kind
         return Kind::Asset(f);
     };
     let mime = mime.trim();
-    if mime != "Landing" && mime != "Hub" {
+    if mime != "Landing" && mime != "Hub" && mime != "FAQ" {
         diags.push(
             Diagnostic::warning(
                 "yamlmime",
@@ -77,7 +78,7 @@ fn classify(config: &Config, f: SourceFile, diags: &mut Vec<Diagnostic>) -> Kind
                 format!("`YamlMime:{mime}` pages are not supported; the file is left out"),
             )
             .at(1, 1)
-            .help("polydoc renders YamlMime:Landing and YamlMime:Hub pages"),
+            .help("polydoc renders YamlMime:Landing, YamlMime:Hub and YamlMime:FAQ pages"),
         );
         return Kind::Skip;
     }
@@ -97,8 +98,12 @@ fn classify(config: &Config, f: SourceFile, diags: &mut Vec<Diagnostic>) -> Kind
             return Kind::Skip;
         }
     };
-    let _ = config;
-    match render(&f, &text, &doc, diags) {
+    let page = if mime == "FAQ" {
+        crate::faq::render(config, &f, &text, &doc, diags)
+    } else {
+        render(&f, &text, &doc, diags)
+    };
+    match page {
         Some(a) => Kind::Page(Box::new(a)),
         None => Kind::Skip,
     }
@@ -112,13 +117,23 @@ fn list<'v>(v: &'v Value, k: &str) -> &'v [Value] {
     v.get(k).and_then(|x| x.as_sequence()).map_or(&[], |x| x.as_slice())
 }
 
-/// A card: a title, and groups of (label, links).
+/// A card: a title, an optional summary and icon, and groups of (label,
+/// links).
 struct Card {
     title: String,
+    summary: String,
+    image: String,
     groups: Vec<(String, Vec<(String, String)>)>,
 }
 
-fn cards(doc: &Value, hub: bool) -> Vec<Card> {
+/// A Hub section (a Landing page is one untitled section).
+struct Section {
+    title: String,
+    summary: String,
+    cards: Vec<Card>,
+}
+
+fn sections(doc: &Value, hub: bool) -> Vec<Section> {
     let links_of = |v: &Value, text_key: &str| -> Vec<(String, String)> {
         list(v, "links")
             .iter()
@@ -129,57 +144,73 @@ fn cards(doc: &Value, hub: bool) -> Vec<Card> {
             .filter(|(_, u)| !u.is_empty())
             .collect()
     };
-    let mut out = Vec::new();
+    let card = |i: &Value, groups| Card {
+        title: s(i, "title"),
+        summary: s(i, "summary"),
+        image: s(i, "imageSrc"),
+        groups,
+    };
     if !hub {
-        for c in list(doc, "landingContent") {
-            let groups = list(c, "linkLists")
-                .iter()
-                .map(|g| (s(g, "linkListType").replace('-', " "), links_of(g, "text")))
-                .collect();
-            out.push(Card {
-                title: s(c, "title"),
-                groups,
-            });
-        }
-        return out;
-    }
-    // Hub: its sections in order, each item with links a card.
-    let titled = |section: &Value| -> Vec<(String, String)> {
-        list(section, "items")
+        let cards = list(doc, "landingContent")
             .iter()
-            .map(|i| (s(i, "title"), s(i, "url")))
-            .filter(|(_, u)| !u.is_empty())
-            .collect()
+            .map(|c| {
+                let groups = list(c, "linkLists")
+                    .iter()
+                    .map(|g| (s(g, "linkListType").replace('-', " "), links_of(g, "text")))
+                    .collect();
+                card(c, groups)
+            })
+            .collect();
+        return vec![Section {
+            title: String::new(),
+            summary: String::new(),
+            cards,
+        }];
+    }
+    // Hub: its sections in order, with their titles and summaries; each
+    // item with links a card.
+    let mut out = Vec::new();
+    let section = |sec: &Value, cards: Vec<Card>| Section {
+        title: s(sec, "title"),
+        summary: s(sec, "summary"),
+        cards,
     };
     for key in ["highlightedContent", "tools"] {
         if let Some(sec) = doc.get(key) {
-            let links = titled(sec);
+            let links: Vec<(String, String)> = list(sec, "items")
+                .iter()
+                .map(|i| (s(i, "title"), s(i, "url")))
+                .filter(|(_, u)| !u.is_empty())
+                .collect();
             if !links.is_empty() {
-                out.push(Card {
-                    title: s(sec, "title"),
-                    groups: vec![(String::new(), links)],
-                });
+                out.push(section(
+                    sec,
+                    vec![Card {
+                        title: String::new(),
+                        summary: String::new(),
+                        image: String::new(),
+                        groups: vec![(String::new(), links)],
+                    }],
+                ));
             }
         }
     }
     for key in ["productDirectory", "conceptualContent"] {
         if let Some(sec) = doc.get(key) {
-            for i in list(sec, "items") {
-                out.push(Card {
-                    title: s(i, "title"),
-                    groups: vec![(String::new(), links_of(i, "text"))],
-                });
-            }
+            let cards = list(sec, "items")
+                .iter()
+                .map(|i| card(i, vec![(String::new(), links_of(i, "text"))]))
+                .collect();
+            out.push(section(sec, cards));
         }
     }
     if let Some(sec) = doc.get("additionalContent") {
-        for section in list(sec, "sections") {
-            for i in list(section, "items") {
-                out.push(Card {
-                    title: s(i, "title"),
-                    groups: vec![(String::new(), links_of(i, "text"))],
-                });
-            }
+        for sub in list(sec, "sections") {
+            let cards = list(sub, "items")
+                .iter()
+                .map(|i| card(i, vec![(String::new(), links_of(i, "text"))]))
+                .collect();
+            out.push(section(sub, cards));
         }
     }
     out
@@ -216,53 +247,92 @@ fn render(f: &SourceFile, text: &str, doc: &Value, diags: &mut Vec<Diagnostic>) 
     if !summary.is_empty() {
         html.push_str(&format!("<p class=\"landing-summary\">{}</p>\n", html_escape(&summary)));
     }
-    let cards = cards(doc, hub);
-    if !cards.is_empty() {
-        html.push_str("<ul class=\"landing-cards\">\n");
-    }
-    for c in &cards {
-        html.push_str("<li class=\"landing-card\">\n");
-        if !c.title.is_empty() {
-            html.push_str(&format!("<h2>{}</h2>\n", html_escape(&c.title)));
-        }
-        for (label, links) in &c.groups {
-            if !label.is_empty() {
-                html.push_str(&format!("<p class=\"landing-list-type\">{}</p>\n", html_escape(label)));
-            }
-            html.push_str("<ul>\n");
-            for (t, u) in links {
-                let (line, column) = pos.find("url", u);
-                md.links.push(Link {
-                    dest: u.clone(),
-                    text: t.clone(),
-                    line,
-                    column,
-                    kind: LinkKind::Link,
-                    origin: None,
-                });
-                let n = md.links.len() - 1;
-                html.push_str(&format!(
-                    "<li><a href=\"{}\">{}</a></li>\n",
-                    link_placeholder(n),
-                    html_escape(t)
-                ));
-            }
-            html.push_str("</ul>\n");
-        }
-        html.push_str("</li>\n");
-    }
-    if !cards.is_empty() {
-        html.push_str("</ul>\n");
-    }
-    md.html = html;
-    md.h1 = Some(title.clone());
+    let mut title_pos = Positions::new(text);
     md.headings.push(crate::markdown::Heading {
         level: 1,
-        id,
+        id: id.clone(),
         text: title.clone(),
         line: 1,
         explicit: false,
     });
+    let mut push_link = |md: &mut Rendered, dest: &str, text: &str, key: &str, kind: LinkKind| -> usize {
+        let (line, column) = pos.find(key, dest);
+        md.links.push(Link {
+            dest: dest.to_string(),
+            text: text.to_string(),
+            line,
+            column,
+            kind,
+            origin: None,
+        });
+        md.links.len() - 1
+    };
+    for sec in sections(doc, hub) {
+        if !sec.title.is_empty() {
+            let sid = crate::markdown::slug::slug(&sec.title);
+            html.push_str(&format!(
+                "<h2 id=\"{}\">{}</h2>\n",
+                html_escape(&sid),
+                html_escape(&sec.title)
+            ));
+            md.headings.push(crate::markdown::Heading {
+                level: 2,
+                id: sid,
+                text: sec.title.clone(),
+                line: title_pos.find("title", &sec.title).0,
+                explicit: false,
+            });
+        }
+        if !sec.summary.is_empty() {
+            html.push_str(&format!(
+                "<p class=\"landing-section-summary\">{}</p>\n",
+                html_escape(&sec.summary)
+            ));
+        }
+        if sec.cards.is_empty() {
+            continue;
+        }
+        html.push_str("<ul class=\"landing-cards\">\n");
+        for c in &sec.cards {
+            html.push_str("<li class=\"landing-card\">\n");
+            if !c.image.is_empty() {
+                let n = push_link(&mut md, &c.image, "", "imageSrc", LinkKind::Image);
+                html.push_str(&format!(
+                    "<img class=\"landing-icon\" src=\"{}\" alt=\"\">\n",
+                    link_placeholder(n)
+                ));
+            }
+            if !c.title.is_empty() {
+                let tag = if sec.title.is_empty() { "h2" } else { "h3" };
+                html.push_str(&format!("<{tag}>{}</{tag}>\n", html_escape(&c.title)));
+            }
+            if !c.summary.is_empty() {
+                html.push_str(&format!(
+                    "<p class=\"landing-card-summary\">{}</p>\n",
+                    html_escape(&c.summary)
+                ));
+            }
+            for (label, links) in &c.groups {
+                if !label.is_empty() {
+                    html.push_str(&format!("<p class=\"landing-list-type\">{}</p>\n", html_escape(label)));
+                }
+                html.push_str("<ul>\n");
+                for (t, u) in links {
+                    let n = push_link(&mut md, u, t, "url", LinkKind::Link);
+                    html.push_str(&format!(
+                        "<li><a href=\"{}\">{}</a></li>\n",
+                        link_placeholder(n),
+                        html_escape(t)
+                    ));
+                }
+                html.push_str("</ul>\n");
+            }
+            html.push_str("</li>\n");
+        }
+        html.push_str("</ul>\n");
+    }
+    md.html = html;
+    md.h1 = Some(title.clone());
     Some(Article {
         locale: f.locale,
         rel: f.rel.clone(),

@@ -6,6 +6,7 @@ pub mod config;
 pub mod diagnostics;
 pub mod discover;
 pub mod docfx_json;
+pub mod faq;
 pub mod fence;
 pub mod frontmatter;
 #[cfg(test)]

@@ -436,3 +436,64 @@ fn xref_forms_resolve_to_the_page_declaring_the_uid_with_its_title() {
 Also <a href=\"../client/\">Relay client overview</a>; mail ops@contoso.example; @Unknown.Thing stays text.</p>\n<p><a href=\"xref:Contoso.Relay.Missing\">Contoso.Relay.Missing</a></p>"
     );
 }
+
+// 11. FAQ and Hub pages ------------------------------------------------------------
+
+const FAQ: &str = "### YamlMime:FAQ\nmetadata:\n  title: Relay FAQ\n  description: Questions about Relay.\ntitle: Relay questions\nsummary: |\n  Answers to what people ask. See [setup](setup.md).\nsections:\n  - name: Getting started\n    questions:\n      - question: How do I install Relay?\n        answer: |\n          Run the installer.\n\n          > [!NOTE]\n          > Then read [the guide](setup.md#missing).\n      - question: \"Is it free?\"\n        answer: Yes, see [pricing](pricing.md).\n";
+
+#[test]
+fn faq_pages_are_published_with_heading_ids_and_checked_links() {
+    let (site, r) = build(&[
+        ("faq.yml", FAQ),
+        (
+            "setup.md",
+            &article(
+                "Setup",
+                "# Setup\n\nAsk in the [FAQ](faq.yml#how-do-i-install-relay) or [here](faq.yml#is-it-free).\n",
+            ),
+        ),
+    ]);
+    // Problems are reported at their line and column in the YAML file.
+    let found: Vec<String> = r
+        .diagnostics
+        .iter()
+        .map(|d| format!("{}@{}:{}:{}", d.code, d.file, d.line, d.column))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            "link-anchor@articles/en-us/faq.yml:16:23",
+            "link-missing-file@articles/en-us/faq.yml:18:26"
+        ]
+    );
+    let html = page(&site, "faq.md");
+    assert_eq!(
+        html,
+        "<h1 id=\"relay-questions\">Relay questions</h1>\n<p>Answers to what people ask. See <a href=\"../setup/\">setup</a>.</p>\n\
+<h2 id=\"getting-started\">Getting started</h2>\n<h3 id=\"how-do-i-install-relay\">How do I install Relay?</h3>\n<p>Run the installer.</p>\n\
+<div class=\"alert alert-note\" role=\"note\">\n<p class=\"alert-title\">Note</p>\n<p>Then read <a href=\"../setup/#missing\">the guide</a>.</p>\n</div>\n\
+<h3 id=\"is-it-free\">Is it free?</h3>\n<p>Yes, see <a href=\"pricing.md\">pricing</a>.</p>"
+    );
+    assert_contains(&site.read("output/en-us/faq/index.html"), "<title>Relay FAQ");
+    assert_contains(
+        &page(&site, "setup.md"),
+        "<a href=\"../faq/#how-do-i-install-relay\">FAQ</a>",
+    );
+}
+
+#[test]
+fn hub_pages_keep_section_titles_summaries_and_icons() {
+    let hub = "### YamlMime:Hub\ntitle: Relay docs\nsummary: Everything about Relay.\nproductDirectory:\n  title: Products\n  summary: Pick a product.\n  items:\n    - title: Relay client\n      imageSrc: media/client.svg\n      summary: The client library.\n      links:\n        - url: setup.md\n          text: Set up\nconceptualContent:\n  title: Concepts\n  items:\n    - title: Basics\n      links:\n        - url: setup.md\n          itemType: overview\n          text: Overview\n";
+    let (site, r) = build(&[
+        ("index.yml", hub),
+        ("setup.md", &article("Setup", "# Setup\n")),
+        ("media/client.svg", "<svg/>"),
+    ]);
+    assert!(r.diagnostics.is_empty(), "{r}");
+    let html = page(&site, "index.md");
+    assert_contains(&html, "<h2 id=\"products\">Products</h2>\n<p class=\"landing-section-summary\">Pick a product.</p>\n<ul class=\"landing-cards\">\n<li class=\"landing-card\">\n<img class=\"landing-icon\" src=\"media/client.svg\" alt=\"\">\n<h3>Relay client</h3>\n<p class=\"landing-card-summary\">The client library.</p>");
+    assert_contains(
+        &html,
+        "<h2 id=\"concepts\">Concepts</h2>\n<ul class=\"landing-cards\">\n<li class=\"landing-card\">\n<h3>Basics</h3>",
+    );
+}

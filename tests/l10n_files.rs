@@ -40,8 +40,8 @@ fn site() -> Site {
         ("articles/en-us/toc.yml", "- name: Keys\n  href: guide/keys.md\n"),
         ("articles/nl-nl/toc.yml", "- name: Sleutels\n  href: guide/keys.md\n"),
         (
-            "articles/en-us/faq.yml",
-            "### YamlMime:FAQ\ntitle: Questions\nsections:\n- name: General\n  questions:\n  - question: Why?\n    answer: Because.\n",
+            "articles/en-us/unit.yml",
+            "### YamlMime:ModuleUnit\ntitle: Questions\nuid: relay.unit\n",
         ),
         ("articles/nl-nl/gone.md", &translation("Weg", "ms.translationtype: MT\n", "# Weg\n")),
     ]);
@@ -71,9 +71,9 @@ fn includes_toc_yaml_and_orphans_are_listed() {
         (toc["kind"].as_str(), toc["label"].as_str()),
         (Some("toc"), Some("present"))
     );
-    let faq = file("faq.yml");
+    let unit = file("unit.yml");
     assert_eq!(
-        (faq["kind"].as_str(), faq["label"].as_str()),
+        (unit["kind"].as_str(), unit["label"].as_str()),
         (Some("yaml"), Some("missing"))
     );
     let gone = file("gone.md");
