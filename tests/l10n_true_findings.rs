@@ -34,6 +34,8 @@ Read [the overview](setup.md) first.
 
 Use port 8443 for the channel.
 
+Pick the 3rd option within 2 days (see line 498,5).
+
 ## Setup
 
 [!INCLUDE [note](includes/note.md)]
@@ -68,6 +70,8 @@ Lees eerst[het overzicht](setup.md).
 > * De hub verbinden
 
 Gebruik de poort voor het kanaal.
+
+Kies de derde optie binnen twee dagen (zie regel 498, 5).
 
 ## <a name="support"></a>Ondersteuning
 
@@ -136,7 +140,8 @@ fn only_true_findings_and_the_defects_machine_translation_leaves() {
         ("l10n-empty-link", line_of("Zie [](")),
         ("l10n-glued-link", line_of("Zie [](")),
         ("l10n-glued-link", line_of("Lees eerst[")),
-        // 8443 is really missing; 3 is written "drie".
+        // 8443 is really missing; 3 is written "drie", 2 "twee", "3rd"
+        // "derde", 498,5 is "498, 5".
         ("l10n-number", line_of("# <a name=\"connect")),
         ("l10n-moved", line_of("name=\"support\"")),
     ];

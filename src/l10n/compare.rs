@@ -6,7 +6,8 @@ use super::findings::{Input, Out};
 use super::sections::{Block, Section};
 use super::segments::Segment;
 use super::tokens::{
-    normalize_href, numbers, placeholders, plain, shorten, translatable_words, without_code, written_as_word,
+    digit_runs, normalize_href, numbers, placeholders, plain, shorten, translatable_words, without_code,
+    written_as_word,
 };
 use crate::parse::Article;
 use std::collections::BTreeSet;
@@ -336,8 +337,8 @@ fn is_identifier(w: &str) -> bool {
 }
 
 fn untranslated(input: &Input, src: &Block, tr: &Block) -> bool {
-    let a = without_code(&src.prose);
-    let b = without_code(&tr.prose);
+    // `prose` has no inline code already; an unclosed backtick is text.
+    let (a, b) = (&src.prose, &tr.prose);
     // Bold (UI strings), code, names and directives need no translation.
     // A table cell of a few words is a value (`array of strings`).
     let least = if tr.cell { 4 } else { 3 };
@@ -345,12 +346,18 @@ fn untranslated(input: &Input, src: &Block, tr: &Block) -> bool {
 }
 
 fn missing_tokens(out: &mut Out, pi: usize, at: (usize, usize), src: &str, tr: &str) {
-    let have: BTreeSet<String> = numbers(tr).into_iter().map(|(k, _)| k).collect();
+    let found = numbers(tr);
+    let have: BTreeSet<String> = found.iter().map(|(k, _)| k.clone()).collect();
+    let runs: BTreeSet<String> = found.iter().flat_map(|(_, shown)| digit_runs(shown)).collect();
     let mut missing: Vec<String> = Vec::new();
     for (k, shown) in numbers(src) {
-        // "3" may be written "drei": a number word of the translation's
-        // language counts.
-        if !have.contains(&k) && !missing.contains(&shown) && !written_as_word(out.lang, &k, tr) {
+        // The same digits with other separators (`498,5` -> `498, 5`), or
+        // "3" written "drei" (a number word of the translation's language)
+        // count.
+        let present = have.contains(&k)
+            || digit_runs(&shown).iter().all(|r| runs.contains(r))
+            || written_as_word(out.lang, &k, tr);
+        if !present && !missing.contains(&shown) {
             missing.push(shown);
         }
     }

@@ -230,11 +230,20 @@ pub fn split(article: &Article, text: &str, french: bool) -> Vec<Section> {
                     let before = body[..range.start].chars().next_back();
                     if before.is_some_and(|c| c.is_alphanumeric() && (c as u32) < 0x2E80) && link_src.starts_with('[') {
                         let (line, column) = pos(range.start);
-                        let line_start = body[..range.start].rfind('\n').map_or(0, |i| i + 1);
+                        // `word[text](…`: the glued word, then the link's start.
+                        let word: String = body[..range.start]
+                            .chars()
+                            .rev()
+                            .take_while(|c| c.is_alphanumeric())
+                            .collect::<Vec<_>>()
+                            .into_iter()
+                            .rev()
+                            .collect();
+                        let head: String = link_src.chars().take(30).collect();
                         sections[section_of(line)].glued_before.push(Spot {
                             line,
                             column,
-                            text: format!("{}{}", tail(&body[line_start..range.start], 20), tail(link_src, 30)),
+                            text: format!("{word}{head}…"),
                         });
                     }
                     if spaced && body[..range.end].ends_with(')') {

@@ -41,6 +41,13 @@ pub fn numbers(text: &str) -> Vec<(String, String)> {
     let text = ascii_digits(text);
     number_re()
         .find_iter(&text)
+        // A number joined to letters is part of a name or an ordinal
+        // (`3rd`, `VS17`, `x64`, `2FA`): languages write those their way.
+        .filter(|m| {
+            let before = text[..m.start()].chars().next_back();
+            let after = text[m.end()..].chars().next();
+            !before.is_some_and(char::is_alphabetic) && !after.is_some_and(char::is_alphabetic)
+        })
         .map(|m| {
             let digits: String = m.as_str().chars().filter(char::is_ascii_digit).collect();
             let key = digits.trim_start_matches('0');
@@ -48,6 +55,23 @@ pub fn numbers(text: &str) -> Vec<(String, String)> {
                 if key.is_empty() { "0".into() } else { key.to_string() },
                 m.as_str().to_string(),
             )
+        })
+        .collect()
+}
+
+/// The runs of digits of a number as written (`5.2.0` -> 5, 2, 0): a
+/// translation may write the separators its own way (`498, 5`, `3,5`).
+pub fn digit_runs(shown: &str) -> Vec<String> {
+    ascii_digits(shown)
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|r| !r.is_empty())
+        .map(|r| {
+            let t = r.trim_start_matches('0');
+            if t.is_empty() {
+                "0".to_string()
+            } else {
+                t.to_string()
+            }
         })
         .collect()
 }
@@ -117,6 +141,10 @@ pub fn written_as_word(locale: &str, digits: &str, text: &str) -> bool {
     // Forms a table of bare words misses.
     let extra: &[&str] = match (lang, n) {
         ("de", 1) => &["ein"],
+        ("de", 2) => &["beide"],
+        ("de", 3) => &["dritt"],
+        ("nl", 2) => &["beide"],
+        ("nl", 3) => &["derde"],
         ("nl", 1) => &["één"],
         ("fr", 1) => &["une"],
         ("es", 1) => &["un", "una"],
@@ -290,6 +318,10 @@ mod tests {
         assert!(written_as_word("de-de", "2", "die zweistufige Anmeldung"));
         assert!(!written_as_word("de-de", "1", "einfach"));
         assert!(!written_as_word("ja-jp", "3", "三"));
+        assert!(written_as_word("de-de", "3", "ein Drittanbieter-Tool"));
+        let keys = |t: &str| numbers(t).into_iter().map(|x| x.0).collect::<Vec<_>>();
+        assert_eq!(keys("the 3rd party, VS17 and x64, 2FA"), Vec::<String>::new());
+        assert_eq!(digit_runs("498,5"), ["498", "5"]);
         // Host, file and identifier names, directives: nothing to translate.
         assert_eq!(translatable_words("badge.fury.io", &[]), 0);
         assert_eq!(translatable_words("Windows nuget.exe dev.azure.com", &[]), 0);
