@@ -322,6 +322,20 @@ impl Loader {
                 Some(nested_rel.clone())
             };
             match file.filter(|r| root.join(r).is_file()) {
+                Some(r) if config.fence.admit(&root.join(&r)).is_err() => {
+                    diags.push(
+                        Diagnostic::error(
+                            "toc",
+                            display(config, &root.join(&it.toc_rel)),
+                            format!(
+                                "TOC entry \"{}\": `{toc}` leaves the site: its real path (symbolic links resolved) is outside the site folder and the locale folders",
+                                it.name
+                            ),
+                        )
+                        .at(it.line, it.column),
+                    );
+                    it.dest = topic;
+                }
                 Some(r) => {
                     let cached = self.expanded.contains_key(&root.join(&r));
                     let children = self.load_inner(config, &root.join(&r), &r, root, diags);

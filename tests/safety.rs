@@ -64,6 +64,12 @@ fn includes_code_files_and_tocs_whose_real_path_leaves_the_site_are_refused_wher
     symlink(private.join("passwd"), site.path("articles/en-us/includes/passwd.md")).unwrap();
     symlink(private.join("code.cs"), site.path("articles/en-us/snippet.cs")).unwrap();
     symlink(private.join("toc.yml"), site.path("articles/en-us/toc.yml")).unwrap();
+    // A nested TOC reference through the linked folder: refused at the entry.
+    site.write(
+        "articles/en-us/guide/toc.yml",
+        "- name: Guide\n  href: ../b.md\n- name: Sys\n  href: ../includes/sys/toc.yml\n",
+    );
+    site.write("articles/en-us/guide/c.md", &article("C", "# C\n"));
     site.write(
         "articles/en-us/a.md",
         &article(
@@ -85,7 +91,18 @@ fn includes_code_files_and_tocs_whose_real_path_leaves_the_site_are_refused_wher
     let code = r.with_code("code-outside");
     let at: Vec<_> = code.iter().map(|d| (d.file.as_str(), d.line)).collect();
     assert_eq!(at, [("articles/en-us/a.md", 10), ("articles/en-us/a.md", 12)], "{r}");
-    assert!(!r.with_code("toc").is_empty(), "the TOC link is refused: {r}");
+    let toc = r.with_code("toc");
+    assert!(
+        toc.iter().any(|d| d.file == "articles/en-us/toc.yml"),
+        "the linked TOC is refused: {r}"
+    );
+    assert!(
+        toc.iter().any(
+            |d| (d.file.as_str(), d.line, d.column) == ("articles/en-us/guide/toc.yml", 4, 9)
+                && d.message.contains("leaves the site")
+        ),
+        "the nested TOC is refused at its entry: {r}"
+    );
     let html = site.read(&format!("output/{}", page_file("en-us", "a.md")));
     assert_contains(&html, "Still built.");
     assert!(site.exists(&format!("output/{}", page_file("en-us", "b.md"))));
