@@ -6,7 +6,7 @@ use super::findings::{Input, Out};
 use super::sections::{Block, Section};
 use super::segments::Segment;
 use super::tokens::{
-    digit_runs, normalize_href, numbers, placeholders, plain, shorten, translatable_words, without_code,
+    digit_runs, normalize_href, numbers, numbers_of, placeholders, plain, shorten, translatable_words, without_code,
     written_as_word,
 };
 use crate::parse::Article;
@@ -346,7 +346,7 @@ fn untranslated(input: &Input, src: &Block, tr: &Block) -> bool {
 }
 
 fn missing_tokens(out: &mut Out, pi: usize, at: (usize, usize), src: &str, tr: &str) {
-    let found = numbers(tr);
+    let found = numbers_of(tr, false);
     let have: BTreeSet<String> = found.iter().map(|(k, _)| k.clone()).collect();
     let runs: BTreeSet<String> = found.iter().flat_map(|(_, shown)| digit_runs(shown)).collect();
     let mut missing: Vec<String> = Vec::new();

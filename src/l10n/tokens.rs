@@ -35,9 +35,15 @@ pub fn ascii_digits(s: &str) -> String {
         .collect()
 }
 
-/// The numbers of a text, as their digits (`1,000` and `1.000` are one
+/// The numbers of a text standing alone, as their digits (`1,000` and `1.000` are one
 /// number), with their written form.
 pub fn numbers(text: &str) -> Vec<(String, String)> {
+    numbers_of(text, true)
+}
+
+/// `numbers`, with those joined to letters too (`all`): what a translation
+/// has, where machine translation may have glued a number to a word.
+pub fn numbers_of(text: &str, standalone: bool) -> Vec<(String, String)> {
     let text = ascii_digits(text);
     number_re()
         .find_iter(&text)
@@ -46,7 +52,7 @@ pub fn numbers(text: &str) -> Vec<(String, String)> {
         .filter(|m| {
             let before = text[..m.start()].chars().next_back();
             let after = text[m.end()..].chars().next();
-            !before.is_some_and(char::is_alphabetic) && !after.is_some_and(char::is_alphabetic)
+            !standalone || (!before.is_some_and(char::is_alphabetic) && !after.is_some_and(char::is_alphabetic))
         })
         .map(|m| {
             let digits: String = m.as_str().chars().filter(char::is_ascii_digit).collect();
