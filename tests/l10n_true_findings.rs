@@ -36,6 +36,10 @@ Use port 8443 for the channel.
 
 Pick the 3rd option within 2 days (see line 498,5).
 
+Run relay help or ? to list the commands.
+
+[!code-csharp[Connect](snippets/connect.cs)]
+
 ## Setup
 
 [!INCLUDE [note](includes/note.md)]
@@ -72,6 +76,10 @@ Lees eerst[het overzicht](setup.md).
 Gebruik de poort voor het kanaal.
 
 Kies de derde optie binnen twee dagen (zie regel 498, 5).
+
+Voer relay help or ? uit om de opdrachten te tonen.
+
+[!code-csharp[Verbinden](snippets/connect.cs)]
 
 ## <a name="support"></a>Ondersteuning
 
@@ -117,6 +125,7 @@ fn site() -> Site {
         ("articles/en-us/includes/note.md", NOTE_EN),
         ("articles/nl-nl/includes/note.md", NOTE_NL),
         ("articles/en-us/media/hub.png", "png"),
+        ("articles/en-us/snippets/connect.cs", "Relay.Connect();\n"),
     ]);
     site
 }

@@ -224,7 +224,18 @@ pub(super) fn compare(input: &Input, out: &mut Out, pi: usize, s: &Section, t: &
         }
     }
     mangled_identifiers(input, out, pi, s, t);
-    for sp in &t.space_punct {
+    // `word ?`: the same word and mark spaced in the source is no
+    // punctuation (`help or ? command`).
+    let spaced = |x: &str| {
+        let mut w = x.split_whitespace().rev();
+        (w.next().map(str::to_owned), w.next().map(str::to_owned))
+    };
+    let source_spaced: Vec<_> = s.space_punct.iter().map(|x| spaced(&x.text)).collect();
+    for sp in t
+        .space_punct
+        .iter()
+        .filter(|x| !source_spaced.contains(&spaced(&x.text)))
+    {
         let punct = sp.text.trim_end().chars().last().unwrap_or(' ');
         out.add(
             "l10n-space-punctuation",

@@ -228,7 +228,14 @@ pub fn split(article: &Article, text: &str, french: bool) -> Vec<Section> {
                         });
                     }
                     let before = body[..range.start].chars().next_back();
-                    if before.is_some_and(|c| c.is_alphanumeric() && (c as u32) < 0x2E80) && link_src.starts_with('[') {
+                    // The word's own start: `[!code-csharp[` and `[!INCLUDE[`
+                    // are DocFX syntax, no glued word.
+                    let word_start = body[..range.start].trim_end_matches(char::is_alphanumeric);
+                    let syntax = word_start.ends_with(['!', '-', '[']);
+                    if !syntax
+                        && before.is_some_and(|c| c.is_alphanumeric() && (c as u32) < 0x2E80)
+                        && link_src.starts_with('[')
+                    {
                         let (line, column) = pos(range.start);
                         // `word[text](…`: the glued word, then the link's start.
                         let word: String = body[..range.start]
