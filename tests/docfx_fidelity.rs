@@ -424,16 +424,16 @@ fn a_bad_moniker_range_is_an_error_where_it_is_written() {
 #[test]
 fn xref_forms_resolve_to_the_page_declaring_the_uid_with_its_title() {
     let target = "---\ntitle: Relay client overview\nuid: Contoso.Relay.Client\n---\n# Client\n\n## Connect\n";
-    let body = "# A\n\nSee <xref:Contoso.Relay.Client>, [](xref:Contoso.Relay.Client#connect), [the client](xref:Contoso.Relay.Client) and @Contoso.Relay.Client.\nAlso @\"Contoso.Relay.Client\"; mail ops@contoso.example; @Unknown.Thing stays text.\n\n<xref:Contoso.Relay.Missing>\n";
+    let body = "# A\n\nSee <xref:Contoso.Relay.Client>, [](xref:Contoso.Relay.Client#connect), [the client](xref:Contoso.Relay.Client) and @Contoso.Relay.Client.\nAlso @\"Contoso.Relay.Client\"; mail ops@contoso.example; @Unknown.Thing stays text.\nAnd <xref href=\"Contoso.Relay.Client\" data-throw-if-not-resolved=\"true\"/>.\n\n<xref:Contoso.Relay.Missing>\n";
     let (site, r) = build(&[("a.md", &article("A", body)), ("client.md", target)]);
-    assert_eq!(diags(&r), ["link-xref@9:1"], "{r}");
+    assert_eq!(diags(&r), ["link-xref@10:1"], "{r}");
     assert!(r.diagnostics[0]
         .message
         .contains("no article has `uid: Contoso.Relay.Missing`"));
     assert_eq!(
         page(&site, "a.md"),
         "<h1 id=\"a\">A</h1>\n<p>See <a href=\"../client/\">Relay client overview</a>, <a href=\"../client/#connect\">Relay client overview</a>, <a href=\"../client/\">the client</a> and <a href=\"../client/\">Relay client overview</a>.\n\
-Also <a href=\"../client/\">Relay client overview</a>; mail ops@contoso.example; @Unknown.Thing stays text.</p>\n<p><a href=\"xref:Contoso.Relay.Missing\">Contoso.Relay.Missing</a></p>"
+Also <a href=\"../client/\">Relay client overview</a>; mail ops@contoso.example; @Unknown.Thing stays text.\nAnd <a href=\"../client/\">Relay client overview</a>.</p>\n<p><a href=\"xref:Contoso.Relay.Missing\">Contoso.Relay.Missing</a></p>"
     );
 }
 

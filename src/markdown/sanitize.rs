@@ -440,6 +440,8 @@ const HTML_ELEMENTS: &[&str] = &[
     "var",
     "video",
     "wbr",
+    // DocFX's `<xref href="uid"/>`, turned into a link by `xref`.
+    "xref",
 ];
 
 #[cfg(test)]

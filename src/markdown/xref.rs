@@ -1,5 +1,5 @@
 //! Cross references as DocFX writes them besides `[text](xref:uid)`:
-//! `<xref:uid>` and `[](xref:uid)` take the target page's title as their
+//! `<xref:uid>`, `[](xref:uid)` and `<xref href="uid"/>` take the target page's title as their
 //! text, and the `@uid` shortcut links to the page that declares that uid
 //! (`@"uid with blanks"` too). Titles and shortcuts depend on other pages,
 //! so they are placeholders here, filled per page by `fill`:
@@ -62,6 +62,25 @@ pub fn apply(evs: Vec<Ev>) -> (Vec<Ev>, Vec<Shortcut>) {
                 i += 1;
                 continue;
             }
+            // DocFX's HTML form: `<xref href="uid"/>` (or `<xref href="uid"></xref>`).
+            Event::InlineHtml(h) if xref_tag(h).is_some() => {
+                let uid = xref_tag(h).unwrap_or_default();
+                let closed_here = h.trim_end().ends_with("/>");
+                let dest = format!("xref:{uid}");
+                let mk = |e: Event<'static>| Ev { e, ..ev.clone() };
+                out.push(mk(Event::Start(Tag::Link {
+                    link_type: pulldown_cmark::LinkType::Inline,
+                    dest_url: dest.into(),
+                    title: "".into(),
+                    id: "".into(),
+                })));
+                out.push(mk(Event::Text(TITLE_TEXT.into())));
+                out.push(mk(Event::End(TagEnd::Link)));
+                let closing = !closed_here
+                    && matches!(evs.get(i + 1).map(|e| &e.e), Some(Event::InlineHtml(c)) if c.trim().eq_ignore_ascii_case("</xref>"));
+                i += 1 + closing as usize;
+                continue;
+            }
             Event::Start(Tag::Link { .. } | Tag::Image { .. }) => link += 1,
             Event::End(TagEnd::Link | TagEnd::Image) => link = link.saturating_sub(1),
             Event::Start(Tag::CodeBlock(_)) => code += 1,
@@ -103,6 +122,21 @@ pub fn apply(evs: Vec<Ev>) -> (Vec<Ev>, Vec<Shortcut>) {
         i += 1;
     }
     (out, shortcuts)
+}
+
+/// The uid of an `<xref href="uid" ...>` tag.
+fn xref_tag(h: &str) -> Option<String> {
+    let t = h.trim();
+    if t.len() < 6 || !t[..5].eq_ignore_ascii_case("<xref") || !t[5..].starts_with(char::is_whitespace) {
+        return None;
+    }
+    let lower = t.to_ascii_lowercase();
+    let at = lower.find("href")?;
+    let rest = t[at + 4..].trim_start().strip_prefix('=')?.trim_start();
+    let q = rest.chars().next().filter(|c| *c == '"' || *c == '\'')?;
+    let end = rest[1..].find(q)?;
+    let uid = rest[1..1 + end].trim();
+    (!uid.is_empty()).then(|| uid.to_string())
 }
 
 /// `@uid` and `@"uid"` in `t`: (start, end, uid). The `@` starts the text
