@@ -1,7 +1,8 @@
 //! `### YamlMime:FAQ` pages: a title, a Markdown summary, and sections of
 //! questions with Markdown answers. The page is written as one Markdown
 //! document (`# title`, summary, `## section`, `### question`, answer) and
-//! rendered like an article, so headings get Learn's IDs, links are checked
+//! rendered like an article, so headings get Learn's IDs (a question's is
+//! Learn's FAQ rule, `question_id`), links are checked
 //! and DocFX extensions work in answers; every position is mapped back to
 //! the line of the YAML file it was written on.
 
@@ -75,6 +76,23 @@ impl Doc {
     }
 }
 
+/// A question's ID as Learn's FAQ pages make it: letters and digits
+/// lower-cased, every other character a `-`, none at either end
+/// (`Is Relay.Client free, too?` -> `is-relay-client-free--too`).
+fn question_id(q: &str) -> String {
+    let id: String = q
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() {
+                c.to_lowercase().next().unwrap_or(c)
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    id.trim_matches('-').to_string()
+}
+
 pub fn render(
     config: &Config,
     f: &SourceFile,
@@ -127,7 +145,8 @@ pub fn render(
         for q in list(sec, "questions") {
             let question = s(q, "question");
             let at = find.find("question");
-            out.push(question.trim(), at, "### ");
+            let anchor = format!("### <a name=\"{}\"></a>", question_id(question.trim()));
+            out.push(question.trim(), at, &anchor);
             let answer = s(q, "answer");
             if answer.is_empty() {
                 let (line, _) = at.unwrap_or((0, 0));

@@ -439,7 +439,7 @@ Also <a href=\"../client/\">Relay client overview</a>; mail ops@contoso.example;
 
 // 11. FAQ and Hub pages ------------------------------------------------------------
 
-const FAQ: &str = "### YamlMime:FAQ\nmetadata:\n  title: Relay FAQ\n  description: Questions about Relay.\ntitle: Relay questions\nsummary: |\n  Answers to what people ask. See [setup](setup.md).\nsections:\n  - name: Getting started\n    questions:\n      - question: How do I install Relay?\n        answer: |\n          Run the installer.\n\n          > [!NOTE]\n          > Then read [the guide](setup.md#missing).\n      - question: \"Is it free?\"\n        answer: Yes, see [pricing](pricing.md).\n";
+const FAQ: &str = "### YamlMime:FAQ\nmetadata:\n  title: Relay FAQ\n  description: Questions about Relay.\ntitle: Relay questions\nsummary: |\n  Answers to what people ask. See [setup](setup.md).\nsections:\n  - name: Getting started\n    questions:\n      - question: How do I install Relay?\n        answer: |\n          Run the installer.\n\n          > [!NOTE]\n          > Then read [the guide](setup.md#missing).\n      - question: \"Is Relay.Client free, too?\"\n        answer: Yes, see [pricing](pricing.md).\n";
 
 #[test]
 fn faq_pages_are_published_with_heading_ids_and_checked_links() {
@@ -449,7 +449,7 @@ fn faq_pages_are_published_with_heading_ids_and_checked_links() {
             "setup.md",
             &article(
                 "Setup",
-                "# Setup\n\nAsk in the [FAQ](faq.yml#how-do-i-install-relay) or [here](faq.yml#is-it-free).\n",
+                "# Setup\n\nAsk in the [FAQ](faq.yml#how-do-i-install-relay) or [here](faq.yml#is-relay-client-free--too).\n",
             ),
         ),
     ]);
@@ -472,7 +472,7 @@ fn faq_pages_are_published_with_heading_ids_and_checked_links() {
         "<h1 id=\"relay-questions\">Relay questions</h1>\n<p>Answers to what people ask. See <a href=\"../setup/\">setup</a>.</p>\n\
 <h2 id=\"getting-started\">Getting started</h2>\n<h3 id=\"how-do-i-install-relay\">How do I install Relay?</h3>\n<p>Run the installer.</p>\n\
 <div class=\"alert alert-note\" role=\"note\">\n<p class=\"alert-title\">Note</p>\n<p>Then read <a href=\"../setup/#missing\">the guide</a>.</p>\n</div>\n\
-<h3 id=\"is-it-free\">Is it free?</h3>\n<p>Yes, see <a href=\"pricing.md\">pricing</a>.</p>"
+<h3 id=\"is-relay-client-free--too\">Is Relay.Client free, too?</h3>\n<p>Yes, see <a href=\"pricing.md\">pricing</a>.</p>"
     );
     assert_contains(&site.read("output/en-us/faq/index.html"), "<title>Relay FAQ");
     assert_contains(
