@@ -421,3 +421,38 @@ fn code_from_a_dependent_repository_is_read_there_or_reported_as_unavailable() {
     assert_not_contains(&html, "not a dependent repository");
     assert_eq!(r.errors().len(), 1, "{r}");
 }
+
+#[test]
+fn a_relative_redirect_to_another_doc_set_is_a_url_on_the_host() {
+    let site = Site::new(&[("en-us", "English")]);
+    site.write_all(&[
+        ("articles/en-us/index.md", &article("Home", "# Home\n")),
+        ("articles/en-us/guide/new.md", &article("New", "# New\n")),
+        (
+            "articles/en-us/guide/moved.md",
+            "---\ntitle: Moved\nredirect_url: ../../other-docs/start\n---\n# Moved\n",
+        ),
+        (
+            "articles/en-us/guide/renamed.md",
+            "---\ntitle: Renamed\nredirect_url: new\n---\n# Renamed\n",
+        ),
+    ]);
+    let r = site.json(&["build"]);
+    assert!(r.errors().is_empty(), "{r}");
+    let d = r.one("redirect-target");
+    assert_eq!(d.severity, "warning");
+    assert_eq!(d.file, "articles/en-us/guide/moved.md");
+    assert!(
+        d.message.contains("https://docs.contoso.example/other-docs/start"),
+        "{}",
+        d.message
+    );
+    assert_contains(
+        &site.read("output/en-us/guide/moved/index.html"),
+        "<link rel=\"canonical\" href=\"https://docs.contoso.example/other-docs/start\">",
+    );
+    assert_contains(
+        &site.read("output/en-us/guide/renamed/index.html"),
+        "<link rel=\"canonical\" href=\"../new/\">",
+    );
+}

@@ -257,17 +257,37 @@ fn follow_redirects(
             Some(t) => {
                 hop.insert(rule.source_rel.clone(), (t, rule));
             }
-            None => diags.push(
-                Diagnostic::error(
-                    "redirect-target",
-                    &rule.origin,
-                    format!(
-                        "redirect of `{}` goes to `{}`, which does not exist",
-                        rule.source_rel, rule.target
-                    ),
-                )
-                .at(rule.line, 0),
-            ),
+            // A relative target is a URL, resolved on Learn against the
+            // redirected page's URL: one this site lacks may be another doc
+            // set's page on the same host (as a root-relative one may).
+            None => match resolver.relative_redirect_elsewhere(&rule.source_rel, &rule.target) {
+                Some(url) => {
+                    diags.push(
+                        Diagnostic::warning(
+                            "redirect-target",
+                            &rule.origin,
+                            format!(
+                                "redirect of `{}` goes to `{}`, which is not a page of this site; it is published as a redirect to {url}",
+                                rule.source_rel, rule.target
+                            ),
+                        )
+                        .at(rule.line, 0)
+                        .help("if that page belongs to this site, correct the target"),
+                    );
+                    hop.insert(rule.source_rel.clone(), (RedirectTarget::External(url), rule));
+                }
+                None => diags.push(
+                    Diagnostic::error(
+                        "redirect-target",
+                        &rule.origin,
+                        format!(
+                            "redirect of `{}` goes to `{}`, which does not exist",
+                            rule.source_rel, rule.target
+                        ),
+                    )
+                    .at(rule.line, 0),
+                ),
+            },
         }
     }
     let mut out = HashMap::new();

@@ -279,6 +279,36 @@ impl Resolver<'_> {
         }
     }
 
+    /// The URL on the site's first host that a relative redirect target
+    /// names when it is no page of this site (`None` for `~/` and
+    /// root-relative targets, or without `hosts`).
+    pub fn relative_redirect_elsewhere(&self, source_rel: &str, target: &str) -> Option<String> {
+        let target = target.trim();
+        if scheme(target).is_some() || target.starts_with('/') || target.starts_with("~/") {
+            return None;
+        }
+        let host = self.config.hosts.first()?;
+        let (path, query, fragment) = split_url(target);
+        let from = crate::site::article_url(source_rel);
+        let mut parts: Vec<&str> = self.config.base_path.split('/').filter(|s| !s.is_empty()).collect();
+        parts.extend(from.split('/').filter(|s| !s.is_empty()));
+        // The page's URL has no trailing slash on Learn (`a/b`), so a
+        // relative path starts from its folder, as a file path does.
+        if !source_rel.ends_with("index.md") && !source_rel.ends_with("index.yml") {
+            parts.pop();
+        }
+        for seg in path.split('/') {
+            match seg {
+                "" | "." => {}
+                ".." => {
+                    parts.pop();
+                }
+                s => parts.push(s),
+            }
+        }
+        Some(format!("https://{host}/{}{query}{fragment}", parts.join("/")))
+    }
+
     /// For an absolute URL on one of the site's hosts: its path (locale
     /// segment removed), query and fragment.
     fn own_host_path(&self, url: &str) -> Option<(String, String, String)> {
