@@ -474,7 +474,10 @@ f.addEventListener("load", function () {
     assert_eq!(first, ["l10n-link-target", "l10n-glued-link", "l10n-space-punctuation"]);
     let glued = sections[0]["findings"][1]["text"].as_str().unwrap();
     // In the reader's language (the theme's l10n_msg_glued_after).
-    assert!(glued.contains("het woord `inschakelen` zit vast aan het sluithaakje"), "{glued}");
+    assert!(
+        glued.contains("het woord `inschakelen` zit vast aan het sluithaakje"),
+        "{glued}"
+    );
 
     // The status table sorts by findings, most first after two clicks.
     assert_eq!(out["index_sort_state"], "descending", "{out:#}");
