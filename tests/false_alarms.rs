@@ -456,3 +456,31 @@ fn a_relative_redirect_to_another_doc_set_is_a_url_on_the_host() {
         "<link rel=\"canonical\" href=\"../new/\">",
     );
 }
+
+#[test]
+fn a_translation_takes_dependent_repository_samples_from_the_source_repository() {
+    let site = Site::without_config();
+    site.write(
+        "polydoc.toml",
+        "title = \"Relay\"\nbase_url = \"https://docs.contoso.example/\"\nsource_locale = \"en-us\"\ntheme = \"default\"\n\n[locales.en-us]\nname = \"English\"\npath = \"../repo/docs\"\n\n[locales.de-de]\nname = \"Deutsch\"\npath = \"../repo.de-de/docs\"\n",
+    );
+    let page = |title: &str| {
+        article(
+            title,
+            &format!("# {title}\n\n:::code language=\"python\" source=\"~/../relay-samples/hello.py\":::\n"),
+        )
+    };
+    site.write_all(&[
+        (
+            "../repo/.openpublishing.publish.config.json",
+            r#"{ "dependent_repositories": [ { "path_to_root": "relay-samples", "url": "https://git.contoso.example/relay-samples" } ] }"#,
+        ),
+        ("../repo/docs/index.md", &page("Home")),
+        ("../repo/relay-samples/hello.py", "print('hello from the samples')\n"),
+        ("../repo.de-de/.openpublishing.publish.config.json", r#"{ "dependent_repositories": [] }"#),
+        ("../repo.de-de/docs/index.md", &page("Start")),
+    ]);
+    let r = site.json(&["build"]);
+    assert!(r.diagnostics.is_empty(), "{r}");
+    assert_contains(&site.read("output/de-de/index.html"), "hello from the samples");
+}

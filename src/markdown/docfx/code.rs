@@ -155,8 +155,21 @@ fn picked_code(doc: &mut Doc, file: usize, req: &Request, c: &CodeRef) -> Result
         },
         Resolved::Outside(abs) => {
             // Learn clones the repositories the publishing configuration
-            // names beside the docset: samples often live there.
-            if let Some(dep) = crate::publishing::dependent_repository(&abs) {
+            // names beside the docset: samples often live there. A
+            // translation takes them from the source's repository.
+            let found = crate::publishing::dependent_repository(&abs)
+                .map(|d| (d, abs.clone()))
+                .or_else(|| {
+                    let env = doc.env?;
+                    let src = env.source_root?;
+                    let absolute = |p: &std::path::Path| {
+                        crate::discover::normalize(&std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf()))
+                    };
+                    let rel = super::include::rel_path(&absolute(env.locale_root), &abs);
+                    let alt = crate::discover::normalize(&absolute(src).join(rel));
+                    crate::publishing::dependent_repository(&alt).map(|d| (d, alt))
+                });
+            if let Some((dep, abs)) = found {
                 if !abs.exists() {
                     return Err(Fail {
                         off: req.path_off,
