@@ -185,6 +185,11 @@ pub fn parse_text(
             stem
         }
     };
+    // Every article is held until its pages are written: no spare capacity
+    // (a growing HTML string keeps up to half its bytes unused).
+    md.html.shrink_to_fit();
+    md.links.shrink_to_fit();
+    md.headings.shrink_to_fit();
     Some(Article {
         locale: file.locale,
         rel: file.rel.clone(),
