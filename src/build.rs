@@ -127,6 +127,12 @@ fn site_and_index(
     let mut site = Site::build(config, std::mem::take(articles), assets, diags);
     crate::links::anchors::repair_duplicate_ids(&mut site, diags);
     let mut index = LinkIndex::build(config, &site, diags);
+    diags.extend(site.orphan_diagnostics(config, &|rel| {
+        index.redirects.get(rel).map(|r| match &r.target {
+            crate::links::index::RedirectTarget::Page(p) => p.clone(),
+            crate::links::index::RedirectTarget::External(u) => u.clone(),
+        })
+    }));
     if let Some(p) = project {
         index.excluded = p.excluded.clone();
     }

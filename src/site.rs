@@ -95,18 +95,6 @@ impl Site {
         for (li, locale) in config.locales.iter().enumerate() {
             let mut rels: BTreeSet<&str> = source_rels.clone();
             for a in articles.iter().filter(|a| a.locale == li) {
-                if li != 0 && !source_rels.contains(a.rel.as_str()) {
-                    diags.push(Diagnostic::warning(
-                        "orphan-translation",
-                        &a.display,
-                        format!(
-                            "`{}` has no source article in {}; it is published in {} only",
-                            a.rel,
-                            config.source().code,
-                            locale.code
-                        ),
-                    ));
-                }
                 rels.insert(a.rel.as_str());
             }
             for rel in rels {
@@ -136,6 +124,28 @@ impl Site {
             page_index,
             asset_index,
         }
+    }
+
+    /// A warning for each translation without a source article: published
+    /// in its locale only, or (when `redirected` says so) replaced by the
+    /// redirect the source's rules give its path.
+    pub fn orphan_diagnostics(&self, config: &Config, redirected: &dyn Fn(&str) -> Option<String>) -> Vec<Diagnostic> {
+        self.articles
+            .iter()
+            .filter(|a| a.locale != 0 && !self.page_index.contains_key(&(0, a.rel.clone())))
+            .map(|a| {
+                let code = &config.locales[a.locale].code;
+                let source = &config.source().code;
+                let message = match redirected(&a.rel) {
+                    Some(to) => format!(
+                        "`{}` has no source article in {source}, and the redirection rules send its path to `{to}`: {code} readers get that redirect, not this page",
+                        a.rel
+                    ),
+                    None => format!("`{}` has no source article in {source}; it is published in {code} only", a.rel),
+                };
+                Diagnostic::warning("orphan-translation", &a.display, message)
+            })
+            .collect()
     }
 
     /// Drops the pages at `rels` (redirected articles are published as

@@ -484,3 +484,34 @@ fn a_translation_takes_dependent_repository_samples_from_the_source_repository()
     assert!(r.diagnostics.is_empty(), "{r}");
     assert_contains(&site.read("output/de-de/index.html"), "hello from the samples");
 }
+
+#[test]
+fn a_translation_without_source_that_is_redirected_says_so() {
+    let site = Site::new(&[("en-us", "English"), ("de-de", "Deutsch")]);
+    site.write_all(&[
+        ("articles/en-us/index.md", &article("Home", "# Home\n")),
+        (
+            ".openpublishing.redirection.json",
+            r#"{ "redirections": [ { "source_path": "articles/en-us/gone.md", "redirect_url": "/index" } ] }"#,
+        ),
+        ("articles/de-de/gone.md", &article("Weg", "# Weg\n")),
+        ("articles/de-de/nur-hier.md", &article("Nur hier", "# Nur hier\n")),
+    ]);
+    let r = site.json(&["build"]);
+    let o = r.with_code("orphan-translation");
+    assert_eq!(o.len(), 2, "{r}");
+    let gone = o.iter().find(|d| d.file == "articles/de-de/gone.md").unwrap();
+    assert!(
+        gone.message.contains("readers get that redirect, not this page"),
+        "{}",
+        gone.message
+    );
+    assert!(!gone.message.contains("published in de-de only"), "{}", gone.message);
+    let here = o.iter().find(|d| d.file == "articles/de-de/nur-hier.md").unwrap();
+    assert!(here.message.contains("published in de-de only"), "{}", here.message);
+    assert!(site.exists("output/de-de/nur-hier/index.html"));
+    assert_contains(
+        &site.read("output/de-de/gone/index.html"),
+        "<link rel=\"canonical\" href=\"../\">",
+    );
+}
