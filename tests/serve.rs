@@ -456,3 +456,52 @@ fn a_theme_that_cannot_render_keeps_the_last_good_pages() {
         get(s.port, "/__polydoc/status").body == "{\"errors\":[]}"
     });
 }
+
+/// After a rebuild the terminal shows only the errors that are new and how
+/// many were fixed, not every error again (a site with thousands of broken
+/// links would reprint all of them on every save).
+#[test]
+fn a_rebuild_prints_only_the_errors_that_changed() {
+    let site = fixture();
+    site.write(
+        "articles/en-us/guide/policy.md",
+        &article("Policy", "# Policy\n\n[Gone](gone.md)\n"),
+    );
+    let log = site.outside("serve.log");
+    std::fs::create_dir_all(log.parent().unwrap()).unwrap();
+    let port = browser::free_port();
+    let child = common::dies_with_parent(&mut Command::new(env!("CARGO_BIN_EXE_polydoc")))
+        .args(["serve", site.root.to_str().unwrap(), "--port", &port.to_string()])
+        .stdout(Stdio::null())
+        .stderr(std::fs::File::create(&log).unwrap())
+        .spawn()
+        .expect("start polydoc serve");
+    let _server = Server { child, port };
+    eventually("the server answers", || {
+        request(port, "GET", "/").is_some_and(|r| r.status == 200)
+    });
+    let text = || std::fs::read_to_string(&log).unwrap_or_default();
+    let rebuilt = |n: usize| move |t: &str| t.matches("rebuilt:").count() >= n;
+    assert_eq!(text().matches("link `gone.md`").count(), 1, "{}", text());
+
+    // An unrelated edit: the old error is not printed again.
+    site.write(
+        "articles/en-us/guide/setup.md",
+        &article("Setup", "# Setup\n\nSecond version.\n\n## Install\n"),
+    );
+    eventually("the first rebuild", || rebuilt(1)(&text()));
+    let t = text();
+    assert_eq!(t.matches("link `gone.md`").count(), 1, "{t}");
+    assert!(t.contains("(1 errors: 0 new, 0 fixed"), "{t}");
+
+    // A new broken link is printed once; fixing the old one is counted.
+    site.write(
+        "articles/en-us/guide/policy.md",
+        &article("Policy", "# Policy\n\n[Missing](missing.md)\n"),
+    );
+    eventually("the second rebuild", || rebuilt(2)(&text()));
+    let t = text();
+    assert_eq!(t.matches("link `missing.md`").count(), 1, "{t}");
+    assert_eq!(t.matches("link `gone.md`").count(), 1, "{t}");
+    assert!(t.contains("(1 errors: 1 new, 1 fixed"), "{t}");
+}

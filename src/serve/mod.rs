@@ -5,8 +5,10 @@ pub mod http;
 pub mod session;
 mod watch;
 
+use crate::diagnostics::Diagnostic;
 use http::Shared;
 use session::{Session, Update};
+use std::collections::HashSet;
 use std::net::{IpAddr, TcpListener};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -31,7 +33,8 @@ pub fn run(opts: Options) -> Result<(), String> {
     };
     let mut session = Session::new(&site, &out);
     let first = session.full().map_err(|d| d.render(&site))?;
-    report(&session, &site, &first, "built");
+    let mut shown = Shown::default();
+    report(&session, &site, &first, "built", &mut shown);
     let out = out.canonicalize().unwrap_or(out);
 
     // Watch before serving: a change saved as soon as the server answers
@@ -70,7 +73,7 @@ pub fn run(opts: Options) -> Result<(), String> {
         };
         match session.apply(&paths) {
             Ok(update) => {
-                report(&session, &site, &update, "rebuilt");
+                report(&session, &site, &update, "rebuilt", &mut shown);
                 publish_errors(&session, &shared);
                 notify_tabs(&shared, &update);
             }
@@ -92,23 +95,47 @@ fn session_config_roots(site: &Path) -> Option<Vec<PathBuf>> {
     )
 }
 
-/// Prints a build's errors, and on the first build its warnings too (a
-/// rebuild's warnings would repeat them on every save).
-fn report(session: &Session, site: &Path, update: &Update, what: &str) {
+/// The errors the terminal has shown, so that a rebuild prints only what
+/// changed: on a site with thousands of broken links, reprinting every one
+/// after each save buries the one that matters (and takes longer than the
+/// rebuild).
+#[derive(Default)]
+struct Shown {
+    errors: HashSet<String>,
+}
+
+fn key(d: &Diagnostic) -> String {
+    format!("{}\0{}\0{}\0{}\0{}", d.file, d.line, d.column, d.code, d.message)
+}
+
+/// Prints the first build's diagnostics; after a rebuild only the errors
+/// that are new, and how many were fixed (warnings are not repeated).
+fn report(session: &Session, site: &Path, update: &Update, what: &str, shown: &mut Shown) {
     let diags = session.diagnostics();
-    let errors: Vec<_> = diags.iter().filter(|d| d.is_error()).collect();
+    let errors: HashSet<String> = diags.iter().filter(|d| d.is_error()).map(key).collect();
     let first = what == "built";
-    for d in diags.iter().filter(|d| first || d.is_error()) {
-        eprint!("{}", d.render(site));
+    let mut new = 0;
+    for d in &diags {
+        if first || (d.is_error() && !shown.errors.contains(&key(d))) {
+            eprint!("{}", d.render(site));
+            new += usize::from(d.is_error());
+        }
     }
+    let fixed = shown.errors.iter().filter(|k| !errors.contains(*k)).count();
+    let change = if first {
+        String::new()
+    } else {
+        format!(": {new} new, {fixed} fixed")
+    };
     eprintln!(
-        "{what}: {} pages rendered, {} files written in {:.1} ms ({} errors, {} warnings)",
+        "{what}: {} pages rendered, {} files written in {:.1} ms ({} errors{change}, {} warnings)",
         update.pages_rendered,
         update.files_written,
         update.elapsed.as_secs_f64() * 1000.0,
         errors.len(),
-        diags.len() - errors.len()
+        diags.len() - diags.iter().filter(|d| d.is_error()).count()
     );
+    shown.errors = errors;
 }
 
 fn publish_errors(session: &Session, shared: &Shared) {
