@@ -435,3 +435,16 @@ fn a_toc_yaml_error_at_the_end_of_a_text_without_a_final_line_end_is_on_its_last
     assert_eq!(diags.len(), 1, "{diags:?}");
     assert_eq!((diags[0].line, diags[0].column), (2, 2), "{diags:?}");
 }
+
+#[test]
+fn raw_html_with_a_wide_character_where_an_xref_tag_name_would_end_does_not_panic() {
+    // Found by fuzz_docfx_markdown and fuzz_link_resolver: `<xref` was
+    // compared on bytes 0..5 of every HTML event, inside the `𐫬` here.
+    for body in [
+        "<?b\u{10AEC}x?>\n",
+        "\u{1D400}<? 0\u{3A3}\u{A1}A\u{DCF}0\u{1F48}\u{11347}0?> ",
+    ] {
+        let md = crate::markdown::render(body, 0, &crate::diagnostics::LineIndex::new(body));
+        assert!(!md.html.is_empty(), "{body:?}");
+    }
+}

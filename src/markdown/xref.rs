@@ -127,7 +127,11 @@ pub fn apply(evs: Vec<Ev>) -> (Vec<Ev>, Vec<Shortcut>) {
 /// The uid of an `<xref href="uid" ...>` tag.
 fn xref_tag(h: &str) -> Option<String> {
     let t = h.trim();
-    if t.len() < 6 || !t[..5].eq_ignore_ascii_case("<xref") || !t[5..].starts_with(char::is_whitespace) {
+    // `get`: the sixth byte may be inside a character (`<?b𐫬…`).
+    let (Some(head), Some(tail)) = (t.get(..5), t.get(5..)) else {
+        return None;
+    };
+    if !head.eq_ignore_ascii_case("<xref") || !tail.starts_with(char::is_whitespace) {
         return None;
     }
     let lower = t.to_ascii_lowercase();
