@@ -24,7 +24,7 @@ fn config() -> PropConfig {
         // sets POLYDOC_FUZZ_CASES and explores from new random seeds.
         rng_seed: match fuzzing {
             Some(_) => defaults.rng_seed,
-            None => proptest::test_runner::RngSeed::Fixed(0x706f_6c79_646f_63),
+            None => proptest::test_runner::RngSeed::Fixed(0x0070_6f6c_7964_6f63),
         },
         ..defaults
     }
