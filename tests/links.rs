@@ -125,6 +125,11 @@ fn link_diagnostics_are_exact_and_only_real_problems() {
     // The translator renamed `uninstall`: reported once, against the translation.
     let t = report.one("link-anchor-translation");
     assert_eq!(t.file, "articles/nl-nl/guide/setup.md");
+    // At the heading that took the anchor's place (never line 0), and the help
+    // names that heading's ID, not `install`, which the source page has too.
+    assert_eq!((t.line, t.column), (15, 1), "{report}");
+    let help = t.help.as_deref().unwrap_or("");
+    assert!(help.contains("now using `#verwijderen`"), "{help}");
     assert!(
         t.message.contains("#uninstall") && t.message.contains("articles/en-us/guide/policy.md:13:"),
         "{}",

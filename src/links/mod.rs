@@ -388,7 +388,22 @@ impl Resolver<'_> {
         let from = &self.site.articles[page.article];
         let target_article = &self.site.articles[target.article];
         if in_source {
-            // The translator changed the anchor: the fix belongs in the translation.
+            // The translator changed the anchor: the fix belongs in the translation,
+            // at the heading that now carries another ID. Only a heading whose ID
+            // the source page lacks can be the renamed one: the one in the source
+            // heading's place, else the nearest such ID; none (a stale translation
+            // may not have the section yet) means the file's top.
+            let source = src_article.map(|a| (&self.index.ids[a], &self.site.articles[a].md.headings));
+            let headings = &target_article.md.headings;
+            let renamed = |h: &&crate::markdown::Heading| source.is_none_or(|(ids, _)| !ids.contains(&h.id));
+            let renamed_heading = source
+                .and_then(|(_, src)| headings.get(src.iter().position(|h| h.id == frag.as_ref())?))
+                .filter(renamed)
+                .or_else(|| {
+                    let near = suggest::nearest(&frag, headings.iter().filter(renamed).map(|h| h.id.as_str()))?;
+                    headings.iter().find(|h| h.id == near)
+                });
+            let line = renamed_heading.map_or(1, |h| h.line.max(1));
             diags.push(
                 Diagnostic::error(
                     "link-anchor-translation",
@@ -400,7 +415,8 @@ impl Resolver<'_> {
                         link.column
                     ),
                 )
-                .help(match suggest::nearest(&frag, ids.iter().map(String::as_str)) {
+                .at(line, 1)
+                .help(match renamed_heading.map(|h| &h.id) {
                     Some(s) => format!(
                         "keep the source's anchor: write `<a name=\"{frag}\"></a>` in the heading now using `#{s}`"
                     ),
