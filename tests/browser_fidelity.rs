@@ -5,30 +5,6 @@
 mod common;
 
 use common::*;
-use std::path::Path;
-use std::process::Command;
-
-const CHROMIUM: &str = "/usr/bin/chromium";
-
-fn chromium_available() -> bool {
-    if Path::new(CHROMIUM).exists() {
-        return true;
-    }
-    eprintln!("NOTICE: {CHROMIUM} is not installed; skipping the browser test");
-    false
-}
-
-/// The DOM after load, as Chromium sees it.
-fn dump_dom(url: &str, profile: &Path) -> String {
-    let mut cmd = Command::new(CHROMIUM);
-    common::dies_with_parent(&mut cmd);
-    cmd.args(common::CHROMIUM_FLAGS);
-    cmd.args(["--allow-file-access-from-files", "--virtual-time-budget=2000"]);
-    cmd.arg(format!("--user-data-dir={}", profile.display()));
-    cmd.arg("--dump-dom").arg(url);
-    let out = cmd.output().expect("run chromium");
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
 
 /// `(id, hidden)` of every tab panel, in page order.
 fn panels(dom: &str) -> Vec<(String, bool)> {

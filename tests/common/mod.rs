@@ -432,3 +432,27 @@ pub fn dies_with_parent(cmd: &mut std::process::Command) -> &mut std::process::C
         })
     }
 }
+
+/// Debian's Chromium, for the browser tests.
+pub const CHROMIUM: &str = "/usr/bin/chromium";
+
+/// Whether Chromium is installed; a browser test skips (with a notice) when not.
+pub fn chromium_available() -> bool {
+    if std::path::Path::new(CHROMIUM).exists() {
+        return true;
+    }
+    eprintln!("NOTICE: {CHROMIUM} is not installed; skipping the browser test");
+    false
+}
+
+/// The DOM of `url` after load, as headless Chromium sees it.
+pub fn dump_dom(url: &str, profile: &std::path::Path) -> String {
+    let mut cmd = std::process::Command::new(CHROMIUM);
+    dies_with_parent(&mut cmd);
+    cmd.args(CHROMIUM_FLAGS);
+    cmd.args(["--allow-file-access-from-files", "--virtual-time-budget=2000"]);
+    cmd.arg(format!("--user-data-dir={}", profile.display()));
+    cmd.arg("--dump-dom").arg(url);
+    let out = cmd.output().expect("run chromium");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
