@@ -156,6 +156,93 @@ pub fn translations(site_root: &Path) -> Result<(Config, crate::l10n::L10n), Vec
     Ok((config, l10n))
 }
 
+/// `polydoc check --l10n`: every diagnostic of the site's sources (front
+/// matter, Markdown, includes, TOC files, links, as a check finds them) and
+/// every translation finding, without loading a theme and without rendering
+/// a page: a site folder holding only `polydoc.toml` and its articles works.
+/// Links are resolved with the reader's resolver, as rendering would.
+pub fn check_translations(site_root: &Path) -> Result<Build, Vec<Diagnostic>> {
+    let start = Instant::now();
+    let mut diags = Vec::new();
+    let config = Config::load(site_root).map_err(|d| vec![d])?;
+    let (article_files, assets, project) = discover_site(&config, &mut diags);
+    let progress = progress_bar(false, 0);
+    let mut articles = Vec::with_capacity(article_files.len());
+    for (a, d) in parse_all(&article_files, &config, project.as_ref(), &progress) {
+        diags.extend(d);
+        articles.extend(a);
+    }
+    let (site, index) = site_and_index(&config, project.as_ref(), &mut articles, assets, &mut diags);
+    diags.extend(generated_collisions(&config, &site, &index));
+    crate::toc::Nav::build(&config, &site, &index, &mut diags);
+    crate::pivots::PivotGroups::load(&config, &mut diags).check(&site.articles, &mut diags);
+    let l10n = crate::l10n::analyse_for(&config, &site, &index, crate::l10n::Want::Findings);
+    diags.extend(l10n.config_diagnostics.iter().cloned());
+    diags.extend(l10n.diagnostics());
+    // What rendering reports: each link of each page (a source article's
+    // problems once, from its own page), resolved for the reader.
+    let resolver = crate::links::Resolver {
+        config: &config,
+        site: &site,
+        index: &index,
+    };
+    let mut links: BTreeMap<Class, usize> = BTreeMap::new();
+    let per_page: Vec<(Vec<Class>, Vec<Diagnostic>, Vec<ExternalLink>)> = site
+        .pages
+        .par_iter()
+        .map(|page| {
+            let article = &site.articles[page.article];
+            let mut classes = Vec::with_capacity(article.md.links.len());
+            let (mut d, mut external) = (Vec::new(), Vec::new());
+            for l in &article.md.links {
+                let r = resolver.resolve(page, l, !page.fallback);
+                if !page.fallback && r.class == Class::External {
+                    external.push(ExternalLink {
+                        file: article.display.clone(),
+                        line: l.line,
+                        column: l.column,
+                        url: r.href.clone(),
+                    });
+                }
+                classes.push(r.class);
+                d.extend(r.diags);
+            }
+            (classes, d, external)
+        })
+        .collect();
+    let (mut page_diags, mut external_links) = (Vec::new(), Vec::new());
+    for (classes, d, external) in per_page {
+        for c in classes {
+            *links.entry(c).or_default() += 1;
+        }
+        page_diags.extend(d);
+        external_links.extend(external);
+    }
+    diags.extend(dedupe_page_diagnostics(page_diags));
+    diagnostics::sort(&mut diags);
+    diags.dedup_by(|a, b| {
+        a.file == b.file && a.line == b.line && a.column == b.column && a.code == b.code && a.message == b.message
+    });
+    let stats = Stats {
+        articles: site.articles.len(),
+        pages: site.pages.len(),
+        fallback_pages: site.pages.iter().filter(|p| p.fallback).count(),
+        locales: config.locales.len(),
+        assets: site.assets.len(),
+        links,
+        redirects: index.redirects.len(),
+        elapsed: start.elapsed(),
+        ..Stats::default()
+    };
+    Ok(Build {
+        config,
+        external_links,
+        diagnostics: diags,
+        stats,
+        l10n,
+    })
+}
+
 /// Stage 2: the site model, the link index, navigation and pivots.
 pub fn assemble(
     config: Config,

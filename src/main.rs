@@ -196,9 +196,10 @@ fn main() -> ExitCode {
             let options = build::Options {
                 review_pages: no_review_pages.then_some(false),
             };
-            run_with(&common, Some(&out), false, &options)
+            run_with(&common, Some(&out), &options)
         }
-        Command::Check { common, l10n } => run_with(&common, None, l10n, &build::Options::default()),
+        Command::Check { common, l10n: true } => check_l10n(&common),
+        Command::Check { common, l10n: false } => run_with(&common, None, &build::Options::default()),
         Command::L10n { command } => match command {
             L10nCommand::Status { site, format } => l10n_status(&site, format),
             L10nCommand::MarkCurrent { paths, date } => mark_current(paths, date.as_deref()),
@@ -255,23 +256,31 @@ fn l10n_status(site: &Path, format: Format) -> ExitCode {
     ExitCode::SUCCESS
 }
 
-/// `l10n`: add the translation review findings that are not errors (errors
-/// are in every build's diagnostics already).
-fn run_with(common: &Common, out: Option<&Path>, l10n: bool, options: &build::Options) -> ExitCode {
+/// Builds (with `out`) or checks the site, then reports.
+fn run_with(common: &Common, out: Option<&Path>, options: &build::Options) -> ExitCode {
     let show_progress = std::io::stderr().is_terminal() && !common.quiet && common.format == Format::Human;
-    let result = build::build_with(&common.site, show_progress, out, options);
-    let mut build = match result {
-        Ok(b) => b,
+    match build::build_with(&common.site, show_progress, out, options) {
+        Ok(b) => finish(common, out, b),
         Err(diags) => {
             report(common, &diags, None);
-            return ExitCode::from(2);
+            ExitCode::from(2)
         }
-    };
-    if l10n {
-        let findings = build.l10n.diagnostics().into_iter().filter(|d| !d.is_error());
-        build.diagnostics.extend(findings);
-        polydoc::diagnostics::sort(&mut build.diagnostics);
     }
+}
+
+/// `check --l10n`: the site's diagnostics and every translation finding,
+/// with no theme loaded and no page rendered.
+fn check_l10n(common: &Common) -> ExitCode {
+    match build::check_translations(&common.site) {
+        Ok(b) => finish(common, None, b),
+        Err(diags) => {
+            report(common, &diags, None);
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn finish(common: &Common, out: Option<&Path>, mut build: build::Build) -> ExitCode {
     if common.deny == Some(Deny::Warnings) {
         for d in &mut build.diagnostics {
             d.severity = Severity::Error;

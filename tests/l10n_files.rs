@@ -97,3 +97,113 @@ fn includes_toc_yaml_and_orphans_are_listed() {
     let index = site.read("output/_l10n/nl-nl/index.html");
     assert_contains(&index, "data-rel=\"includes/note.md\" data-kind=\"include\"");
 }
+
+/// The source's include as handed off, and as it is now (a link added
+/// since: compared with today's text, the translation would miss a link).
+const START_THEN: &str = "---\nms.topic: include\n---\n## Before you start\n\n1. Open **Settings** > **Keys**.\n2. Select [Licensing](../guide/licensing.md) and copy the key.\n\nRotate the key every 30 days.\n";
+const HANDOFF: &str = "a1b2c3d4e5f60718293a4b5c6d7e8f9012345678";
+
+fn start_nl() -> String {
+    format!(
+        "---\nms.topic: include\nms.openlocfilehash: {}\nms.sourcegitcommit: {HANDOFF}\nms.translationtype: MT\n---\n## <a name=\"before-you-start\"></a>Voordat u begint\n\n1. Open **Instellingen** > **Sleutels**.\n2. Selecteer [Licenties](../guide/pricing.md)en kopieer de sleutel.\n\nDraai de sleutel elke 30 dagen.\n",
+        crlf_sha1(START_THEN)
+    )
+}
+
+/// (line, column) of `needle` in the translated include.
+fn in_start_nl(needle: &str) -> (usize, usize) {
+    let text = start_nl();
+    text.lines()
+        .enumerate()
+        .find_map(|(i, l)| l.find(needle).map(|c| (i + 1, c + 1)))
+        .unwrap_or_else(|| panic!("no `{needle}`"))
+}
+
+/// A translated include is reviewed as a file of its own: compared with the
+/// source's include as handed off, each finding at the include's own line;
+/// the including article reports nothing of it, and its review page shows
+/// the stale include with the include's findings.
+#[test]
+fn an_include_is_reviewed_at_its_own_lines() {
+    let site = Site::new(EN_NL);
+    let mut toml = site.read("polydoc.toml");
+    toml.push_str("\n[l10n]\nhandoff_sources = \"handoff\"\n");
+    site.write("polydoc.toml", &toml);
+    let setup_en = article(
+        "Setup",
+        "# Setup\n\n[!INCLUDE [start](../includes/start.md)]\n\n## Next steps\n\nDone.\n",
+    );
+    let start_now = format!("{START_THEN}\nSee also [Pricing](../guide/pricing.md).\n");
+    site.write_all(&[
+        ("articles/en-us/index.md", &article("Home", "# Home\n")),
+        ("articles/nl-nl/index.md", &article("Start", "# Start\n")),
+        ("articles/en-us/guide/setup.md", &setup_en),
+        (
+            "articles/nl-nl/guide/setup.md",
+            &translation(
+                "Instellen",
+                &format!("ms.openlocfilehash: {}\n", crlf_sha1(&setup_en)),
+                "# <a name=\"setup\"></a>Instellen\n\n[!INCLUDE [start](../includes/start.md)]\n\n## <a name=\"next-steps\"></a>Volgende stappen\n\nKlaar.\n",
+            ),
+        ),
+        ("articles/en-us/guide/licensing.md", &article("Licensing", "# Licensing\n")),
+        ("articles/en-us/guide/pricing.md", &article("Pricing", "# Pricing\n")),
+        ("articles/en-us/includes/start.md", &start_now),
+        ("articles/nl-nl/includes/start.md", &start_nl()),
+        (&format!("handoff/{HANDOFF}/includes/start.md"), START_THEN),
+    ]);
+    let r = site.json(&["check", "--l10n"]);
+    let mut got: Vec<(String, usize)> = r
+        .diagnostics
+        .iter()
+        .filter(|d| d.file == "articles/nl-nl/includes/start.md")
+        .map(|d| (d.code.clone(), d.line))
+        .collect();
+    got.sort();
+    let link = in_start_nl("[Licenties");
+    assert_eq!(
+        got,
+        vec![
+            ("l10n-glued-link".to_string(), link.0),
+            ("l10n-link-target".to_string(), link.0),
+            ("l10n-stale".to_string(), in_start_nl("ms.openlocfilehash").0),
+        ],
+        "{r}"
+    );
+    let target = r.one("l10n-link-target");
+    assert_eq!(target.column, link.1, "{target:?}");
+    assert_contains(&target.message, "guide/licensing");
+    assert!(
+        r.diagnostics
+            .iter()
+            .all(|d| !(d.code.starts_with("l10n-") && d.file == "articles/nl-nl/guide/setup.md")),
+        "the including article reports nothing of the include:\n{r}"
+    );
+
+    let s = status_json(&site);
+    let start = s["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rel"] == "includes/start.md")
+        .expect("the include");
+    assert_eq!(
+        (start["state"].as_str(), start["findings"].as_u64()),
+        (Some("stale"), Some(3))
+    );
+
+    let run = site.run(&["build"]);
+    assert_eq!(run.code, 0, "{run}");
+    let html = site.read("output/_l10n/nl-nl/guide/setup/index.html");
+    assert_contains(
+        &html,
+        "<code>includes/start.md</code> <span class=\"l10n-badge state-stale\"",
+    );
+    assert_contains(
+        &html,
+        &format!(
+            "<span class=\"l10n-where\">nl-nl/includes/start.md:{}:{}</span>",
+            link.0, link.1
+        ),
+    );
+}

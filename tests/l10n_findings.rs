@@ -282,3 +282,41 @@ fn segment_aligned_translations_are_checked_per_segment() {
         "{r}"
     );
 }
+
+/// `check --l10n` loads no theme and renders no page: with a theme whose
+/// page template does not even parse (a plain `check` fails on it), it
+/// still reports every finding, and the links are still checked.
+#[test]
+fn check_l10n_runs_without_a_theme() {
+    let site = sync_site();
+    site.write(
+        "articles/en-us/sync/faq.md",
+        &article("FAQ", "# FAQ\n\nSee [the old page](gone.md).\n"),
+    );
+    site.write("themes/default/templates/page.html", "{% if %}broken");
+    let plain = site.json(&["check"]);
+    assert_eq!(plain.code(), 2, "the theme is broken:\n{plain}");
+
+    let r = site.json(&["check", "--l10n"]);
+    assert_eq!(r.code(), 1, "{r}");
+    assert!(r.diagnostics.iter().all(|d| d.code != "template"), "{r}");
+    let broken = r.one("link-missing-file");
+    let line = site
+        .read("articles/en-us/sync/faq.md")
+        .lines()
+        .position(|l| l.contains("gone.md"))
+        .expect("the link")
+        + 1;
+    assert_eq!(
+        (broken.file.as_str(), broken.line),
+        ("articles/en-us/sync/faq.md", line),
+        "{r}"
+    );
+    for code in ["l10n-glued-link", "l10n-anchor", "l10n-section", "l10n-code"] {
+        assert!(
+            r.diagnostics.iter().any(|d| d.code == code && d.file == NL),
+            "{code} missing:\n{r}"
+        );
+    }
+    assert!(!site.exists("output"), "a check writes nothing");
+}

@@ -36,6 +36,18 @@ pub struct FileStatus {
     pub status: ArticleStatus,
     /// Articles of the locale that include this file (includes only).
     pub used_by: Vec<String>,
+    /// The review findings on an include's own content (see `includes`);
+    /// `l10n status --format json` gives their count.
+    #[serde(serialize_with = "count")]
+    pub findings: Vec<super::findings::Finding>,
+    /// A stale include's source text at the handoff and its commit, until
+    /// its findings are made.
+    #[serde(skip)]
+    pub(super) handoff: Option<(String, String)>,
+}
+
+fn count<S: serde::Serializer>(v: &[super::findings::Finding], s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_u64(v.len() as u64)
 }
 
 fn kind_of(rel: &str, abs: &Path) -> Option<Kind> {
@@ -156,6 +168,7 @@ pub fn collect(
                 rel,
                 &crate::discover::display_path(&config.site_root, src_abs),
             );
+            let mut handoff = None;
             let label = if !translated {
                 st.reason = "not translated: the source's file is used".into();
                 "missing".to_string()
@@ -184,6 +197,9 @@ pub fn collect(
                                 if let Some(now) = super::read_text(src_abs) {
                                     st.apply_changes(super::changes::compare(&h.text, &now));
                                 }
+                                if *kind == Kind::Include {
+                                    handoff = Some((h.text, h.commit));
+                                }
                             }
                         }
                         Err(why) => st.handoff_missing = Some(why),
@@ -201,6 +217,8 @@ pub fn collect(
                 label,
                 status: st,
                 used_by,
+                findings: Vec::new(),
+                handoff,
             });
         }
         // Translations whose source article is gone (removed or renamed
@@ -226,6 +244,8 @@ pub fn collect(
                 label: "no source".into(),
                 status: st,
                 used_by: Vec::new(),
+                findings: Vec::new(),
+                handoff: None,
             });
         }
     }

@@ -11,6 +11,7 @@ pub mod findings;
 pub mod git;
 pub mod handoff;
 pub mod hash;
+pub mod includes;
 pub mod mark;
 pub mod report;
 pub mod review;
@@ -99,11 +100,13 @@ impl L10n {
         changed
     }
 
-    /// Every finding as a diagnostic.
+    /// Every finding as a diagnostic (an include's once, in the include).
     pub fn diagnostics(&self) -> Vec<crate::diagnostics::Diagnostic> {
         self.reviews
             .iter()
-            .flat_map(|r| r.findings.iter().map(Finding::diagnostic))
+            .flat_map(|r| r.findings.iter())
+            .chain(self.files.iter().flat_map(|f| f.findings.iter()))
+            .map(Finding::diagnostic)
             .collect()
     }
 }
@@ -251,12 +254,19 @@ fn analyse_with(
     let handoffs = since_handoff(config, site, repo.as_ref(), &mut statuses);
     // The other files are the whole site's business: left out when only
     // one article's translations are redone.
-    let files = match only {
+    let mut files = match only {
         None => files::collect(config, site, &statuses, repo.as_mut()),
         Some(_) => Vec::new(),
     };
     let coverage = status::coverage(config, &statuses);
     let resolver = crate::links::Resolver { config, site, index };
+    files.par_iter_mut().for_each(|f| {
+        let handoff = f.handoff.take();
+        if want != Want::Nothing {
+            let h = handoff.as_ref().map(|(text, commit)| (text.as_str(), commit.as_str()));
+            f.findings = includes::findings(config, site, &resolver, f, h);
+        }
+    });
     let settings = &config.l10n;
     let config_diagnostics = findings::unknown_names(settings)
         .into_iter()

@@ -274,6 +274,7 @@ fn index_page(config: &Config, theme: &Theme, l10n: &L10n, only: Option<usize>, 
                 },
                 "reason": f.status.reason, "translation_type": f.status.translation_type.clone().unwrap_or_default(),
                 "lasthandoff": f.status.lasthandoff.clone().unwrap_or_default(),
+                "findings": f.findings.len(),
                 "used_by": f.used_by.iter().map(|u| json!({"rel": u, "url": relative_url(&dir, &review_dir(&f.status.locale, u))})).collect::<Vec<_>>(),
             })
         })
@@ -494,6 +495,10 @@ fn review_page(
                 .map(|f| json!({
                     "rel": f.status.rel, "state": f.status.state.as_str(), "reason": f.status.reason,
                     "label": if f.label == "present" { word(t, "l10n_present").to_string() } else { state_label(t, &f.status) },
+                    "file": f.status.file,
+                    "findings": f.findings.iter().map(|x| json!({
+                        "code": x.code, "message": x.message_in(t), "line": x.line, "column": x.column, "severity": x.severity,
+                    })).collect::<Vec<_>>(),
                 }))
                 .collect::<Vec<_>>(),
             "index_url": relative_url(dir, &format!("_l10n/{}/", config.locales[r.locale].code)),
