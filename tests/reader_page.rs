@@ -405,6 +405,24 @@ fn code_blocks_dark_mode_and_drawers_in_chromium() {
     );
     assert_eq!(b.eval("document.activeElement.className"), "drawer-close");
     b.screenshot(&shots.join("narrow-390-drawer.png"));
+    // Tab goes round the open drawer: Shift+Tab from its first stop (the
+    // close button) lands on its last link, Tab from there comes back.
+    let tab = |b: &mut browser::Browser, shift: bool| {
+        for kind in ["rawKeyDown", "keyUp"] {
+            b.call(
+                "Input.dispatchKeyEvent",
+                json!({"type": kind, "key": "Tab", "code": "Tab", "windowsVirtualKeyCode": 9, "modifiers": if shift { 8 } else { 0 }}),
+            );
+        }
+    };
+    tab(&mut b, true);
+    assert_eq!(
+        b.eval("(function(){var l=document.querySelectorAll('#pd-nav a[href]');return document.activeElement===l[l.length-1];})()"),
+        true,
+        "Shift+Tab from the close button stays in the drawer"
+    );
+    tab(&mut b, false);
+    assert_eq!(b.eval("document.activeElement.className"), "drawer-close");
     for kind in ["keyDown", "keyUp"] {
         b.call(
             "Input.dispatchKeyEvent",

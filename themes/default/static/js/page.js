@@ -5,7 +5,8 @@
  *   Clipboard API where the page may use it and falls back to a selected
  *   text area and execCommand("copy"), so it also works from file://.
  * - Below 1024 px the sidebar (#pd-nav) and "In this article" (#pd-toc)
- *   open as drawers from the buttons in .page-tools; Escape, the close
+ *   open as drawers from the buttons in .page-tools (Tab stays inside an
+ *   open one); Escape, the close
  *   button or a click outside closes them and focus returns to the button.
  *
  * Words come from this script tag's data-* attributes (the page's locale).
@@ -162,6 +163,27 @@
     if (close) close.focus();
   }
 
+  /* Tab and Shift+Tab go round the open drawer: the page behind the
+     backdrop cannot take the focus. */
+  function trapTab(e, panel) {
+    var all = panel.querySelectorAll("a[href], button, input, select, textarea, [tabindex]");
+    var stops = Array.prototype.filter.call(all, function (el) {
+      return !el.disabled && el.tabIndex >= 0 && el.getClientRects().length > 0;
+    });
+    if (!stops.length) return;
+    var first = stops[0];
+    var last = stops[stops.length - 1];
+    var active = document.activeElement;
+    var inside = panel.contains(active);
+    if (e.shiftKey && (!inside || active === first)) {
+      e.preventDefault();
+      last.focus();
+    } else if (!e.shiftKey && (!inside || active === last)) {
+      e.preventDefault();
+      first.focus();
+    }
+  }
+
   function initDrawers() {
     var tools = document.querySelector(".page-tools");
     if (!tools) return;
@@ -187,7 +209,9 @@
       });
     });
     document.addEventListener("keydown", function (e) {
-      if ((e.key === "Escape" || e.key === "Esc") && openDrawer) closeDrawer(true);
+      if (!openDrawer) return;
+      if (e.key === "Escape" || e.key === "Esc") closeDrawer(true);
+      else if (e.key === "Tab") trapTab(e, openDrawer.panel);
     });
     if (NARROW) {
       var wide = function () { if (!NARROW.matches) closeDrawer(false); };
