@@ -497,3 +497,24 @@ fn hub_pages_keep_section_titles_summaries_and_icons() {
         "<h2 id=\"concepts\">Concepts</h2>\n<ul class=\"landing-cards\">\n<li class=\"landing-card\">\n<h3>Basics</h3>",
     );
 }
+
+#[test]
+fn a_control_character_in_a_code_file_is_shown_as_a_space_with_a_warning_at_it() {
+    let body =
+        "# A\n\n[!code-csharp[](src/app.cs)]\n\n:::code language=\"csharp\" source=\"src/app.cs\" range=\"2\":::\n";
+    let (site, r) = build(&[
+        ("a.md", &article("A", body)),
+        ("src/app.cs", "int a;\nint\u{1}b;\u{7f}\n"),
+    ]);
+    assert_eq!(code_texts(&page(&site, "a.md")), ["int a;\nint b; \n", "int b; \n"]);
+    let warnings: Vec<_> = r
+        .diagnostics
+        .iter()
+        .map(|d| format!("{}@{}:{}:{}", d.code, d.file, d.line, d.column))
+        .collect();
+    assert_eq!(warnings, ["control-char@articles/en-us/src/app.cs:2:4"], "{r}");
+    assert!(
+        r.diagnostics[0].message.contains("U+0001 in the text (2 in the file)"),
+        "{r}"
+    );
+}

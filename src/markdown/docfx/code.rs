@@ -134,15 +134,25 @@ fn outside(req: &Request) -> Fail {
     }
 }
 
+/// A code file's bytes as text. Control characters (some are polydoc's own
+/// markers, none belongs in HTML) become spaces, with a warning at the
+/// first one in the code file.
+fn code_text(doc: &mut Doc, bytes: &[u8], abs: &std::path::Path) -> String {
+    let text = String::from_utf8_lossy(bytes);
+    let text = text.trim_start_matches('\u{FEFF}');
+    let display = crate::discover::display_path(doc.env.map_or(std::path::Path::new(""), |e| e.site_root), abs);
+    let mut diags = Vec::new();
+    let clean = crate::parse::without_controls(text.to_string(), &display, &mut diags);
+    doc.diags.extend(diags);
+    clean
+}
+
 /// The snippet's code: the file read (or the notebook's cell), the region
 /// or lines picked, dedented.
 fn picked_code(doc: &mut Doc, file: usize, req: &Request, c: &CodeRef) -> Result<String, Fail> {
     let text = match resolve(doc, file, &req.path) {
         Resolved::Found { abs, .. } => match read(doc, &abs) {
-            // Control characters (some are polydoc's own markers) become spaces.
-            Ok(b) => String::from_utf8_lossy(&b)
-                .trim_start_matches('\u{FEFF}')
-                .replace(|c: char| c.is_ascii_control() && !matches!(c, '\t' | '\n' | '\r'), " "),
+            Ok(b) => code_text(doc, &b, &abs),
             Err(e) => {
                 return Err(Fail {
                     off: req.path_off,
@@ -186,9 +196,7 @@ fn picked_code(doc: &mut Doc, file: usize, req: &Request, c: &CodeRef) -> Result
                 }
                 // Inside the dependent repository (its real path too).
                 if let Ok(b) = crate::fence::Fence::new([dep.folder.as_path()]).read(&abs) {
-                    String::from_utf8_lossy(&b)
-                        .trim_start_matches('\u{FEFF}')
-                        .replace(|c: char| c.is_ascii_control() && !matches!(c, '\t' | '\n' | '\r'), " ")
+                    code_text(doc, &b, &abs)
                 } else {
                     return Err(outside(req));
                 }
