@@ -54,6 +54,40 @@ fn nothing_under_a_link_to_a_folder_outside_the_site_is_read_or_copied() {
 }
 
 #[test]
+fn an_image_reached_through_a_link_out_of_the_site_is_reported_as_leaving_it_not_as_missing() {
+    let site = Site::new(&[("en-us", "English")]);
+    let private = secret_dir(&site);
+    std::fs::write(private.join("logo.png"), SECRET).unwrap();
+    site.write(
+        "articles/en-us/a.md",
+        &article(
+            "A",
+            "# A\n\n![Logo](media/logo.png)\n\n![Logo](logo.png)\n\n![Gone](gone.png)\n",
+        ),
+    );
+    symlink(&private, site.path("articles/en-us/media")).unwrap();
+    symlink(private.join("logo.png"), site.path("articles/en-us/logo.png")).unwrap();
+    let r = site.json(&["build"]);
+    let outside: Vec<_> = r
+        .with_code("link-outside")
+        .iter()
+        .map(|d| (d.line, d.message.clone()))
+        .collect();
+    assert_eq!(outside.len(), 2, "{r}");
+    assert_eq!(outside[0].0, 6, "{r}");
+    assert!(
+        outside[0]
+            .1
+            .contains("`media/logo.png` is a symbolic link whose real path leaves the site"),
+        "{r}"
+    );
+    assert_eq!(outside[1].0, 8, "{r}");
+    // A file that is really missing is still reported as missing.
+    assert_eq!(r.with_code("link-missing-file").len(), 1, "{r}");
+    assert_eq!(files_containing(&site.path("output"), SECRET), Vec::<String>::new());
+}
+
+#[test]
 fn includes_code_files_and_tocs_whose_real_path_leaves_the_site_are_refused_where_written() {
     let site = Site::new(&[("en-us", "English")]);
     let private = secret_dir(&site);

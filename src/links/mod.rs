@@ -215,6 +215,17 @@ impl Resolver<'_> {
 
     /// A file of the locale tree (or the source's) that docfx.json leaves
     /// out: (its path, why).
+    /// Whether `target` exists in the locale's folder (or the source
+    /// locale's) only through a symbolic link that leaves the site: such a
+    /// file is never listed, so it looks missing. Asked only of links that
+    /// found nothing.
+    fn leaves_the_site(&self, locale: usize, target: &str) -> bool {
+        [locale, 0].iter().any(|&li| {
+            let p = self.config.locales[li].root.join(target);
+            p.exists() && self.config.fence.admit(&p).is_err()
+        })
+    }
+
     fn excluded(&self, locale: usize, target: &str) -> Option<(String, String)> {
         let t = target.trim_end_matches('/');
         let forms = [t.to_string(), format!("{t}.md"), format!("{t}/index.md")];
@@ -643,6 +654,16 @@ impl Resolver<'_> {
                 self.local(page, link, found, query, fragment, report, diags, dep)
             }
             None => {
+                if self.leaves_the_site(page.locale, &target) {
+                    return self.broken(
+                        page,
+                        link,
+                        "link-outside",
+                        format!("`{target}` is a symbolic link whose real path leaves the site; polydoc does not publish it"),
+                        Some("copy the file into the site, or point the link inside it".into()),
+                        diags,
+                    );
+                }
                 if let Some((file, why)) = self.excluded(page.locale, &target) {
                     return self.broken(
                         page,
