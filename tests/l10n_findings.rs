@@ -320,3 +320,100 @@ fn check_l10n_runs_without_a_theme() {
     }
     assert!(!site.exists("output"), "a check writes nothing");
 }
+
+/// Every language the built-in theme has words for shows the findings and
+/// the stale reason in those words, on the review page and the status page.
+#[test]
+fn findings_and_stale_reasons_in_each_theme_language() {
+    let locales: &[(&str, &str)] = &[
+        ("en-us", "English"),
+        ("fr-fr", "Français"),
+        ("ja-jp", "日本語"),
+        ("de-de", "Deutsch"),
+        ("nl-nl", "Nederlands"),
+    ];
+    let site = Site::new(locales);
+    let en = article(
+        "Setup",
+        "# Setup\n\nOpen [the portal](portal.md) and wait 30 seconds.\n",
+    );
+    site.write("articles/en-us/setup.md", &en);
+    site.write("articles/en-us/portal.md", &article("Portal", "# Portal\n"));
+    let then = crlf_sha1("---\ntitle: Setup\n---\n# Setup\n");
+    let bodies = [
+        ("fr-fr", "Configuration\n\nOuvrez [le portail](portal.md) et patientez."),
+        ("ja-jp", "セットアップ\n\n[ポータル](portal.md) を開いて待ちます。"),
+        (
+            "de-de",
+            "Einrichtung\n\nÖffnen Sie [das Portal](portal.md) und warten Sie.",
+        ),
+        ("nl-nl", "Instellen\n\nOpen [de portal](portal.md) en wacht."),
+    ];
+    for (code, body) in bodies {
+        site.write(
+            &format!("articles/{code}/setup.md"),
+            &translation(
+                "Setup",
+                &format!("ms.openlocfilehash: {then}\n"),
+                &format!("# <a name=\"setup\"></a>{body}\n"),
+            ),
+        );
+    }
+    let run = site.run(&["build"]);
+    assert_eq!(run.code, 0, "{run}");
+    let expected = [
+        (
+            "fr-fr",
+            "Traduction obsolète : La source a changé après la remise",
+            "Nombre(s) de la source absent(s) ici : 30",
+        ),
+        (
+            "ja-jp",
+            "古い翻訳: 引き渡し後にソースが変更されました",
+            "ソースの数値がここにありません: 30",
+        ),
+        (
+            "de-de",
+            "Veraltete Übersetzung: Die Quelle wurde nach der Übergabe geändert",
+            "Zahl(en) der Quelle fehlen hier: 30",
+        ),
+        (
+            "nl-nl",
+            "Verouderde vertaling: De bron is na de overdracht gewijzigd",
+            "Getal(len) van de bron ontbreken hier: 30",
+        ),
+    ];
+    for (code, stale, number) in expected {
+        // The review page gives the reason beside the state (the stale
+        // finding itself is `check --l10n`'s).
+        let reason = stale.split_once(": ").or_else(|| stale.split_once(" : ")).unwrap().1;
+        let html = site.read(&format!("output/_l10n/{code}/setup/index.html"));
+        assert_contains(&html, reason);
+        assert_contains(&html, number);
+        for english in [
+            "stale translation",
+            "the source changed after",
+            "number(s) of the source",
+        ] {
+            assert!(!html.contains(english), "{code}: `{english}` on the review page");
+        }
+        let status = site.read(&format!("output/_l10n/{code}/index.html"));
+        assert_contains(&status, reason);
+    }
+
+    // Every language file of the built-in theme that has review words has
+    // every finding's and every reason's words (English is the code's).
+    let dir = repo_root().join("themes/default/i18n");
+    let keys = |code: &str| -> std::collections::BTreeSet<String> {
+        read_file(&dir.join(format!("{code}.toml")))
+            .lines()
+            .filter_map(|l| l.split_once(" = ").map(|(k, _)| k.trim().to_string()))
+            .filter(|k| k.starts_with("l10n_msg_") || k.starts_with("l10n_reason_"))
+            .collect()
+    };
+    let de = keys("de-de");
+    assert!(de.len() > 25, "{de:?}");
+    for code in ["fr-fr", "ja-jp", "nl-nl"] {
+        assert_eq!(keys(code), de, "{code}");
+    }
+}

@@ -171,6 +171,7 @@ pub fn collect(
             let mut handoff = None;
             let label = if !translated {
                 st.reason = "not translated: the source's file is used".into();
+                st.said = Some(super::status::Said::new("source_used", Vec::new()));
                 "missing".to_string()
             } else {
                 st.file = Some(crate::discover::display_path(&config.site_root, &abs));
@@ -185,6 +186,7 @@ pub fn collect(
                     st.state = State::Unknown;
                     st.reason =
                         "translated; no ms.openlocfilehash or ms.sourcegitcommit to tell whether it is current".into();
+                    st.said = Some(super::status::Said::new("no_keys", Vec::new()));
                     "present".to_string()
                 } else {
                     super::status::fill(&mut st, &fm);
@@ -239,6 +241,7 @@ pub fn collect(
                 "the source locale has no `{}` (removed or renamed since the handoff?): nothing to compare with",
                 a.rel
             );
+            st.said = Some(super::status::Said::new("orphan", vec![("rel", a.rel.clone())]));
             out.push(FileStatus {
                 kind: Kind::Orphan,
                 label: "no source".into(),

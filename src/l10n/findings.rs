@@ -61,6 +61,21 @@ pub struct Finding {
     pub key: &'static str,
     #[serde(skip)]
     pub args: Vec<(&'static str, String)>,
+    /// Values that are messages themselves (a stale translation's reason),
+    /// shown in the reader's language where the theme has their words.
+    #[serde(skip)]
+    pub nested: Vec<(&'static str, super::status::Said)>,
+}
+
+/// What the stale finding says: where (the `ms.openlocfilehash` line),
+/// why, and what changed in the source since the handoff.
+pub struct Stale {
+    pub line: usize,
+    pub reason: String,
+    pub said: Option<super::status::Said>,
+    /// `; since the handoff the source has …` (empty when unknown).
+    pub since: String,
+    pub since_said: Option<super::status::Said>,
 }
 
 impl Finding {
@@ -159,6 +174,7 @@ impl Out<'_> {
             pair,
             key: "",
             args: Vec::new(),
+            nested: Vec::new(),
         });
         self.pushed = true;
     }
@@ -187,14 +203,19 @@ impl Finding {
         };
         let mut out = template.clone();
         for (name, value) in &self.args {
-            out = out.replace(&format!("{{{name}}}"), value);
+            let said = self
+                .nested
+                .iter()
+                .find(|(n, _)| n == name)
+                .and_then(|(_, s)| s.in_words(strings));
+            out = out.replace(&format!("{{{name}}}"), said.as_deref().unwrap_or(value));
         }
         out
     }
 }
 
 /// The findings of one translation, in section order.
-pub fn check(input: &Input, file: &str, stale: Option<(usize, String)>) -> Vec<Finding> {
+pub fn check(input: &Input, file: &str, stale: Option<Stale>) -> Vec<Finding> {
     let mut out = Out {
         settings: input.settings,
         lang: &input.resolver.config.locales[input.translation.locale].code,
@@ -202,17 +223,23 @@ pub fn check(input: &Input, file: &str, stale: Option<(usize, String)>) -> Vec<F
         findings: Vec::new(),
         pushed: false,
     };
-    if let Some((line, reason)) = stale {
+    if let Some(st) = stale {
         out.add(
             "l10n-stale",
             usize::MAX,
-            (line.max(1), 1),
-            format!("stale translation: {reason}"),
+            (st.line.max(1), 1),
+            format!("stale translation: {}{}", st.reason, st.since),
             Some(format!(
                 "update the translation, then run `polydoc l10n mark-current {file}`"
             )),
         );
-        out.say("stale", vec![("reason", reason.clone())]);
+        out.say("stale", vec![("reason", st.reason), ("since", st.since)]);
+        if let Some(f) = out.findings.last_mut().filter(|f| f.code == "l10n-stale") {
+            f.nested = [("reason", st.said), ("since", st.since_said)]
+                .into_iter()
+                .filter_map(|(n, s)| Some((n, s?)))
+                .collect();
+        }
     }
     // A YAML page's sections are made from its fields: their lines are no
     // places in the file, and its text is no prose to compare.
@@ -332,4 +359,42 @@ pub fn check(input: &Input, file: &str, stale: Option<(usize, String)>) -> Vec<F
         }
     }
     out.findings
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::status::Said;
+    use super::Finding;
+
+    /// A stale finding's reason and "since" part are messages of their own:
+    /// each in the reader's words where the strings have them, else English.
+    #[test]
+    fn nested_reasons_in_the_readers_words() {
+        let f = Finding {
+            code: "l10n-stale",
+            severity: "warning",
+            file: "fr-fr/a.md".into(),
+            line: 3,
+            column: 1,
+            message: "stale translation: the source changed; since 2".into(),
+            help: None,
+            pair: usize::MAX,
+            key: "stale",
+            args: vec![("reason", "the source changed".into()), ("since", "; since 2".into())],
+            nested: vec![
+                ("reason", Said::new("hash_changed", vec![("recorded", "abc".into())])),
+                ("since", Said::new("since", vec![("added", "2".into())])),
+            ],
+        };
+        let mut s = crate::i18n::Strings::default();
+        s.map
+            .insert("l10n_msg_stale".into(), "Obsolète : {reason}{since}".into());
+        s.map.insert(
+            "l10n_reason_hash_changed".into(),
+            "la source a changé ({recorded})".into(),
+        );
+        assert_eq!(f.message_in(&s), "Obsolète : la source a changé (abc); since 2");
+        s.map.insert("l10n_reason_since".into(), " ; {added} mots".into());
+        assert_eq!(f.message_in(&s), "Obsolète : la source a changé (abc) ; 2 mots");
+    }
 }

@@ -8,7 +8,7 @@
 use super::files::{FileStatus, Kind};
 use super::findings::{self, Finding};
 use super::status::State;
-use super::{align, git, key_line, read_text, sections};
+use super::{align, git, read_text, sections};
 use crate::config::Config;
 use crate::discover::{FileKind, SourceFile};
 use crate::links::Resolver;
@@ -91,7 +91,7 @@ pub fn findings(
     let source_sections = sections::split(&src, &src_text, false);
     let translation_sections = sections::split(&tr, &tr_text, french);
     let pairs = align::align(&source_sections, &translation_sections);
-    let stale = (st.state == State::Stale).then(|| (key_line(&tr_text, "ms.openlocfilehash"), st.reason.clone()));
+    let stale = super::stale_finding(st, &tr_text);
     let input = findings::Input {
         source_name: &source_name,
         settings: &config.l10n,

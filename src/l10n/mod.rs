@@ -137,6 +137,42 @@ fn key_line(text: &str, key: &str) -> usize {
     0
 }
 
+/// What the stale finding of a stale translation (`text`: its file's
+/// text) says, with what changed in the source since the handoff.
+fn stale_finding(st: &status::ArticleStatus, text: &str) -> Option<findings::Stale> {
+    if st.state != status::State::Stale {
+        return None;
+    }
+    let (since, since_said) = match &st.changes {
+        Some(c) => {
+            let sections = c.sections_added + c.sections_removed + c.sections_changed;
+            (
+                format!(
+                    "; since the handoff the source has {} word(s) added, {} removed, {} changed in {sections} section(s)",
+                    c.words_added, c.words_removed, c.words_changed
+                ),
+                Some(status::Said::new(
+                    "since",
+                    vec![
+                        ("added", c.words_added.to_string()),
+                        ("removed", c.words_removed.to_string()),
+                        ("changed", c.words_changed.to_string()),
+                        ("sections", sections.to_string()),
+                    ],
+                )),
+            )
+        }
+        None => (String::new(), None),
+    };
+    Some(findings::Stale {
+        line: key_line(text, "ms.openlocfilehash"),
+        reason: st.reason.clone(),
+        said: st.said.clone(),
+        since,
+        since_said,
+    })
+}
+
 /// For every translation: the source at its handoff (verified), what
 /// changed since, and the source's last commit (git). Returns, per status,
 /// the handoff text of a stale translation (what it was made from).
@@ -318,21 +354,7 @@ fn analyse_with(
             let source_sections = sections::split(src, &src_text, false);
             let translation_sections = sections::split(tr, &tr_text, french);
             let pairs = align::align(&source_sections, &translation_sections);
-            let stale = (st.state == status::State::Stale).then(|| {
-                let since = st.changes.as_ref().map_or(String::new(), |c| {
-                    format!(
-                        "; since the handoff the source has {} word(s) added, {} removed, {} changed in {} section(s)",
-                        c.words_added,
-                        c.words_removed,
-                        c.words_changed,
-                        c.sections_added + c.sections_removed + c.sections_changed
-                    )
-                });
-                (
-                    key_line(&tr_text, "ms.openlocfilehash"),
-                    format!("{}{since}", st.reason),
-                )
-            });
+            let stale = stale_finding(st, &tr_text);
             let input = findings::Input {
                 source_name: &source_name,
                 settings,

@@ -28,7 +28,39 @@ pub enum State {
     Missing,
 }
 
+/// A message as a template of the theme's words (`l10n_reason_<key>`,
+/// `{name}` filled in) with its values: the same words as the English
+/// message, in the language of the page that shows it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Said {
+    pub key: &'static str,
+    pub args: Vec<(&'static str, String)>,
+}
+
+impl Said {
+    pub fn new(key: &'static str, args: Vec<(&'static str, String)>) -> Said {
+        Said { key, args }
+    }
+
+    /// In the words of `strings`, when they have the template.
+    pub fn in_words(&self, strings: &crate::i18n::Strings) -> Option<String> {
+        let mut out = strings.map.get(&format!("l10n_reason_{}", self.key))?.clone();
+        for (name, value) in &self.args {
+            out = out.replace(&format!("{{{name}}}"), value);
+        }
+        Some(out)
+    }
+}
+
 impl ArticleStatus {
+    /// `reason` in the words of `strings` where they have it, else English.
+    pub fn reason_in(&self, strings: &crate::i18n::Strings) -> String {
+        self.said
+            .as_ref()
+            .and_then(|s| s.in_words(strings))
+            .unwrap_or_else(|| self.reason.clone())
+    }
+
     /// `current (metadata changed)` and the like, for people.
     pub fn label(&self) -> String {
         if self.metadata_changed {
@@ -48,6 +80,7 @@ impl ArticleStatus {
                 "current (metadata changed): only the source's front matter changed since the handoff ({})",
                 self.reason
             );
+            self.said = Some(Said::new("metadata_changed", Vec::new()));
         }
         self.changes = Some(changes);
     }
@@ -93,6 +126,10 @@ pub struct ArticleStatus {
     pub lasthandoff_date: Option<Date>,
     /// Why, in words.
     pub reason: String,
+    /// `reason` as a template of the theme's words, for pages in the
+    /// reader's language (`None`: shown as `reason`).
+    #[serde(skip)]
+    pub said: Option<Said>,
     /// `ms.openlocfilehash` as written.
     pub recorded_hash: Option<String>,
     /// The current source's hash by the same algorithm (when the recorded
@@ -164,6 +201,7 @@ pub fn collect(config: &Config, site: &Site, only: Option<&str>, mut repo: Optio
             };
             let mut st = blank(config, li, &src.rel, &src.display);
             st.reason = format!("no translation: {} shows the source with a notice", page.url);
+            st.said = Some(Said::new("fallback", vec![("url", page.url.clone())]));
             if page.fallback || page.article == si {
                 out.push(st);
                 continue;
@@ -193,6 +231,7 @@ pub(super) fn blank(config: &Config, li: usize, rel: &str, source_display: &str)
         lasthandoff: None,
         lasthandoff_date: None,
         reason: String::new(),
+        said: None,
         recorded_hash: None,
         source_hash: None,
         source_commit: None,
@@ -226,6 +265,7 @@ pub(super) fn decide(st: &mut ArticleStatus, source: &std::path::Path, repo: Opt
                 if matches(&bytes, recorded) {
                     st.state = State::Current;
                     st.reason = "ms.openlocfilehash matches the source file".into();
+                    st.said = Some(Said::new("hash_matches", Vec::new()));
                 } else {
                     st.state = State::Stale;
                     st.reason = format!(
@@ -233,6 +273,13 @@ pub(super) fn decide(st: &mut ArticleStatus, source: &std::path::Path, repo: Opt
                         git::short(recorded),
                         git::short(&actual)
                     );
+                    st.said = Some(Said::new(
+                        "hash_changed",
+                        vec![
+                            ("recorded", git::short(recorded).to_string()),
+                            ("actual", git::short(&actual).to_string()),
+                        ],
+                    ));
                 }
                 st.source_hash = Some(actual);
                 return;
@@ -252,6 +299,10 @@ pub(super) fn decide(st: &mut ArticleStatus, source: &std::path::Path, repo: Opt
                 st.state = State::Current;
                 st.basis = Some(Basis::Git);
                 st.reason = format!("git: the source file is unchanged since {}", git::short(&commit));
+                st.said = Some(Said::new(
+                    "git_unchanged",
+                    vec![("commit", git::short(&commit).to_string())],
+                ));
                 return;
             }
             Verdict::Changed { commit, last } => {
@@ -268,6 +319,14 @@ pub(super) fn decide(st: &mut ArticleStatus, source: &std::path::Path, repo: Opt
                         git::short(&commit)
                     ),
                 };
+                let since = ("commit", git::short(&commit).to_string());
+                st.said = Some(match &last {
+                    Some((h, d)) => Said::new(
+                        "git_changed",
+                        vec![since, ("last", git::short(h).to_string()), ("date", d.clone())],
+                    ),
+                    None => Said::new("git_uncommitted", vec![since]),
+                });
                 st.source_changed_in = last;
                 return;
             }
@@ -276,6 +335,7 @@ pub(super) fn decide(st: &mut ArticleStatus, source: &std::path::Path, repo: Opt
     }
     st.state = State::Unknown;
     st.reason = format!("cannot tell: {}", why_not.join("; "));
+    st.said = None;
 }
 
 /// Counts per non-source locale.
