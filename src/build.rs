@@ -65,6 +65,8 @@ pub struct Model {
     pub project: Option<crate::docfx_json::DocfxProject>,
     /// Translation status and review findings.
     pub l10n: crate::l10n::L10n,
+    /// The articles' HTML, for rendering (spilled out of `site` by a build).
+    pub bodies: crate::bodies::Bodies,
 }
 
 /// Stage 0: configuration and theme. `Err` leaves nothing to publish.
@@ -268,6 +270,7 @@ pub fn assemble(
         pivots,
         project,
         l10n,
+        bodies: crate::bodies::Bodies::kept(),
     }
 }
 
@@ -327,7 +330,14 @@ fn generated_collisions(config: &Config, site: &Site, index: &LinkIndex) -> Vec<
 /// Stage 3: renders one published page (by index into `site.pages`).
 pub fn render_one(m: &Model, page: usize) -> Result<PageOutput, Diagnostic> {
     let page = &m.site.pages[page];
-    pages::render_page(&m.config, &m.site, &m.index, &m.theme, (&m.nav, &m.pivots), page).map_err(|e| {
+    let html = m.bodies.html(&m.site.articles, page.article).map_err(|e| {
+        Diagnostic::error(
+            "read",
+            &m.site.articles[page.article].display,
+            format!("cannot read back the article's HTML for page `{}`: {e}", page.url),
+        )
+    })?;
+    pages::render_page(&m.config, &m.site, &m.index, &m.theme, (&m.nav, &m.pivots), page, &html).map_err(|e| {
         let a = &m.site.articles[page.article];
         Diagnostic::error(
             "template",
@@ -434,7 +444,14 @@ pub fn build_with(
         articles.extend(a);
     }
     stage("parse");
-    let model = assemble(config, theme, project, articles, assets, want, &mut diags);
+    let mut model = assemble(config, theme, project, articles, assets, want, &mut diags);
+    // From here on the articles' HTML is only read, once per reader: it
+    // waits in a file in the staging folder, not in memory.
+    if let Some(s) = &staging {
+        if let Ok(b) = crate::bodies::Bodies::spill(&mut model.site.articles, &s.dir.join(".polydoc-bodies")) {
+            model.bodies = b;
+        }
+    }
     diags.extend(model.l10n.config_diagnostics.iter().cloned());
     // Findings set to `error` in [l10n.severity] fail every build; the rest
     // show on the review pages and with `check --l10n`.
@@ -477,7 +494,7 @@ pub fn build_with(
                 (rendered, render_ms, extra_diags)
             },
             || {
-                let docs = crate::search::prepare_all(&model.config, &model.site);
+                let docs = crate::search::prepare_all(&model.config, &model.site, &model.bodies);
                 let search_cpu = docs.cpu_ms();
                 let started = Instant::now();
                 let (out, stats, diags) = search_files(&model, docs);
@@ -527,6 +544,8 @@ pub fn build_with(
         );
         return Err(diags);
     }
+    // Gone before the staging folder becomes the output.
+    model.bodies = crate::bodies::Bodies::kept();
     if let Some(s) = staging {
         let failed = write_error.into_inner().unwrap();
         let committed = match failed {
@@ -668,7 +687,9 @@ pub fn site_files(m: &Model, emit: &(dyn Fn(OutFile) + Sync)) -> Vec<Diagnostic>
         content: Content::Bytes(crate::sitemap::sitemap(config, site).into_bytes()),
     });
     copied_files(m).into_iter().for_each(emit);
-    diags.extend(crate::l10n::review::pages(config, site, index, theme, &m.l10n, emit));
+    diags.extend(crate::l10n::review::pages(
+        config, site, &m.bodies, index, theme, &m.l10n, emit,
+    ));
     diags
 }
 

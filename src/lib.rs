@@ -1,6 +1,7 @@
 //! polydoc: a static documentation site generator for localized docs.
 //! See ARCHITECTURE.md for the codemap.
 
+pub mod bodies;
 pub mod build;
 pub mod config;
 pub mod diagnostics;

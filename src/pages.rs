@@ -56,6 +56,7 @@ pub fn render_page(
     theme: &Theme,
     (nav, pivots): (&crate::toc::Nav, &crate::pivots::PivotGroups),
     page: &Page,
+    html: &str,
 ) -> Result<PageOutput, String> {
     let article = &site.articles[page.article];
     let resolver = Resolver { config, site, index };
@@ -67,7 +68,7 @@ pub fn render_page(
     let report = !page.fallback;
     let started = std::time::Instant::now();
     // Alert labels and other theme words, in the language of the content.
-    let with_strings = fill_strings(&article.md.html, |k| theme.strings[article.locale].get(k).to_string());
+    let with_strings = fill_strings(html, |k| theme.strings[article.locale].get(k).to_string());
     // Cross references: a link without text takes its target's title; an
     // `@uid` shortcut is a link only when the uid is known.
     let title_of = |dest: &str| -> Option<String> {

@@ -8,6 +8,7 @@ use super::changes::{Changes, Kind, SectionChange};
 use super::sections::Section;
 use super::status::State;
 use super::{ArticleReview, L10n};
+use crate::bodies::Bodies;
 use crate::config::Config;
 use crate::diagnostics::Diagnostic;
 use crate::links::index::LinkIndex;
@@ -133,12 +134,13 @@ fn context(config: &Config, theme: &Theme, locale: usize, dir: &str, title: Stri
 pub fn pages(
     config: &Config,
     site: &Site,
+    bodies: &Bodies,
     index: &LinkIndex,
     theme: &Theme,
     l10n: &L10n,
     emit: &(dyn Fn(OutFile) + Sync),
 ) -> Vec<Diagnostic> {
-    pages_only(config, site, index, theme, l10n, None, true, emit)
+    pages_only(config, (site, bodies), index, theme, l10n, None, true, emit)
 }
 
 /// `pages`, with only the review pages of one article's translations
@@ -146,7 +148,7 @@ pub fn pages(
 #[allow(clippy::too_many_arguments)]
 pub fn pages_only(
     config: &Config,
-    site: &Site,
+    (site, bodies): (&Site, &Bodies),
     index: &LinkIndex,
     theme: &Theme,
     l10n: &L10n,
@@ -198,7 +200,7 @@ pub fn pages_only(
                 let dir = review_dir(&config.locales[r.locale].code, &r.rel);
                 one(
                     format!("{dir}index.html"),
-                    review_page(config, site, index, theme, l10n, r, &dir),
+                    review_page(config, (site, bodies), index, theme, l10n, r, &dir),
                 )
             })
             .collect()
@@ -298,14 +300,14 @@ fn index_page(config: &Config, theme: &Theme, l10n: &L10n, only: Option<usize>, 
 fn section_html(
     resolver: &Resolver,
     theme: &Theme,
-    (page, article): (&Page, &crate::parse::Article),
+    (page, article, article_html): (&Page, &crate::parse::Article, &str),
     s: &Section,
     prefix: &str,
 ) -> String {
     let links = &article.md.links;
     // The range was cut from this article's HTML; `get` keeps a stale one
     // (serve re-parsed the article, not yet re-analysed) from panicking.
-    let part = article.md.html.get(s.html.clone()).unwrap_or("");
+    let part = article_html.get(s.html.clone()).unwrap_or("");
     // Theme words (alert titles) in the side's own language, as readers get them.
     let html = crate::markdown::docfx::fill_strings(part, |k| theme.strings[article.locale].get(k).to_string());
     let html = fill_links(&html, |n| resolver.resolve(page, &links[n], false).href);
@@ -375,7 +377,7 @@ fn changes_by_pair<'a>(r: &ArticleReview, changes: Option<&'a Changes>) -> Vec<(
 
 fn review_page(
     config: &Config,
-    site: &Site,
+    (site, bodies): (&Site, &Bodies),
     index: &LinkIndex,
     theme: &Theme,
     l10n: &L10n,
@@ -386,6 +388,17 @@ fn review_page(
     // A stale translation beside the source it was made from.
     let src = r.handoff_article.as_ref().unwrap_or(&site.articles[r.source_article]);
     let tr = &site.articles[r.translation_article];
+    // Each side's HTML, read back once for the page (a handoff's is its own).
+    let read = |i: usize| {
+        bodies
+            .html(&site.articles, i)
+            .map_err(|e| format!("cannot read back the HTML of `{}`: {e}", site.articles[i].display))
+    };
+    let src_html = match &r.handoff_article {
+        Some(a) => std::borrow::Cow::Borrowed(a.md.html.as_str()),
+        None => read(r.source_article)?,
+    };
+    let tr_html = read(r.translation_article)?;
     let t = &theme.strings[r.locale];
     let title = format!("{}: {}", word(t, "l10n_review"), tr.title);
     let mut ctx = context(config, theme, r.locale, dir, title);
@@ -412,7 +425,7 @@ fn review_page(
         .iter()
         .enumerate()
         .map(|(pi, p)| {
-            let one = |sections: &[Section], i: Option<usize>, page: (&Page, &crate::parse::Article), prefix: &str| {
+            let one = |sections: &[Section], i: Option<usize>, page: (&Page, &crate::parse::Article, &str), prefix: &str| {
                 i.map(|i| {
                     let s = &sections[i];
                     json!({
@@ -459,8 +472,8 @@ fn review_page(
                 "anchor": format!("pair-{pi}"),
                 "change": change,
                 "collapsed": collapsed,
-                "source": one(&r.source_sections, p.source, (&source_page, src), "src-"),
-                "translation": one(&r.translation_sections, p.translation, (&translation_page, &site.articles[r.translation_article]), "tr-"),
+                "source": one(&r.source_sections, p.source, (&source_page, src, &src_html), "src-"),
+                "translation": one(&r.translation_sections, p.translation, (&translation_page, tr, &tr_html), "tr-"),
                 "anchor_changed": p.anchor_changed,
                 "segments": segments,
                 "findings": findings,

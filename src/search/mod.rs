@@ -57,7 +57,7 @@ impl Prepared {
 }
 
 /// Analyses every indexed page, in parallel (run beside rendering).
-pub fn prepare_all(config: &Config, site: &Site) -> Prepared {
+pub fn prepare_all(config: &Config, site: &Site, bodies: &crate::bodies::Bodies) -> Prepared {
     let vocab: Vec<doc::Vocab> = config.locales.iter().map(|_| Default::default()).collect();
     if !config.search.enabled {
         return Prepared {
@@ -94,13 +94,15 @@ pub fn prepare_all(config: &Config, site: &Site) -> Prepared {
                 return None;
             }
             let a = &site.articles[p.article];
+            // Unreadable here, the page's own rendering reports it.
+            let html = bodies.html(&site.articles, p.article).unwrap_or_default();
             let started = std::time::Instant::now();
             let d = doc::analyze_page(
                 &analyzers[a.locale],
                 p.locale,
                 &path_of(p),
                 &a.title,
-                &a.md.html,
+                &html,
                 &vocab[a.locale],
                 &strings,
             );

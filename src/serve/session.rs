@@ -215,7 +215,8 @@ impl Session {
         let mut complete = true;
         if with_search {
             self.search_dirty = false;
-            let (search, _, search_diags) = build::search_files(m, crate::search::prepare_all(&m.config, &m.site));
+            let (search, _, search_diags) =
+                build::search_files(m, crate::search::prepare_all(&m.config, &m.site, &m.bodies));
             files.extend(search);
             self.extra_diags.extend(search_diags);
         } else {
@@ -530,7 +531,7 @@ impl Session {
         let emit = |f| review.lock().unwrap().push(f);
         for rel in &l10n_rels {
             let (c, s, x, t, l) = (&m.config, &m.site, &m.index, &m.theme, &m.l10n);
-            crate::l10n::review::pages_only(c, s, x, t, l, Some(rel), false, &emit);
+            crate::l10n::review::pages_only(c, (s, &m.bodies), x, t, l, Some(rel), false, &emit);
         }
         files.extend(review.into_inner().unwrap());
         if sitemap_dirty {
@@ -561,10 +562,12 @@ impl Session {
         let files = std::sync::Mutex::new(Vec::new());
         if std::mem::take(&mut self.status_dirty) {
             let (c, s, x, t, l) = (&m.config, &m.site, &m.index, &m.theme, &m.l10n);
-            crate::l10n::review::pages_only(c, s, x, t, l, Some(""), true, &|f| files.lock().unwrap().push(f));
+            crate::l10n::review::pages_only(c, (s, &m.bodies), x, t, l, Some(""), true, &|f| {
+                files.lock().unwrap().push(f)
+            });
         }
         if std::mem::take(&mut self.search_dirty) {
-            let (search, _, diags) = build::search_files(m, crate::search::prepare_all(&m.config, &m.site));
+            let (search, _, diags) = build::search_files(m, crate::search::prepare_all(&m.config, &m.site, &m.bodies));
             files.lock().unwrap().extend(search);
             for d in diags {
                 if !self.extra_diags.iter().any(|e| e.message == d.message) {
