@@ -13,6 +13,7 @@ use crate::output::{self, Content, OutFile};
 use crate::pages::{self, ExternalLink, PageOutput};
 use crate::parse::{self, Article};
 use crate::render::Theme;
+use crate::shard::Scope;
 use crate::site::Site;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rayon::prelude::*;
@@ -117,7 +118,7 @@ pub fn parse_all(
 }
 
 /// Stage 2a: the site (landing pages added) and its link index.
-fn site_and_index(
+pub(crate) fn site_and_index(
     config: &Config,
     project: Option<&crate::docfx_json::DocfxProject>,
     articles: &mut Vec<Article>,
@@ -250,9 +251,24 @@ pub fn assemble(
     config: Config,
     theme: Theme,
     project: Option<crate::docfx_json::DocfxProject>,
+    articles: Vec<Article>,
+    assets: Vec<SourceFile>,
+    want: crate::l10n::Want,
+    diags: &mut Vec<Diagnostic>,
+) -> Model {
+    assemble_in(config, theme, project, articles, assets, want, &Scope::All, diags)
+}
+
+/// `assemble`; a shard analyses only its own translations.
+#[allow(clippy::too_many_arguments)]
+pub fn assemble_in(
+    config: Config,
+    theme: Theme,
+    project: Option<crate::docfx_json::DocfxProject>,
     mut articles: Vec<Article>,
     assets: Vec<SourceFile>,
     want: crate::l10n::Want,
+    scope: &Scope,
     diags: &mut Vec<Diagnostic>,
 ) -> Model {
     let (site, index) = site_and_index(&config, project.as_ref(), &mut articles, assets, diags);
@@ -260,7 +276,10 @@ pub fn assemble(
     let nav = crate::toc::Nav::build(&config, &site, &index, diags);
     let pivots = crate::pivots::PivotGroups::load(&config, diags);
     pivots.check(&site.articles, diags);
-    let l10n = crate::l10n::analyse_for(&config, &site, &index, want);
+    let l10n = match scope {
+        Scope::Shard(f) => crate::l10n::analyse_kept(&config, &site, &index, want, &|li, rel| f.takes(li, rel)),
+        _ => crate::l10n::analyse_for(&config, &site, &index, want),
+    };
     Model {
         config,
         theme,
@@ -352,6 +371,9 @@ pub fn render_one(m: &Model, page: usize) -> Result<PageOutput, Diagnostic> {
 pub struct Options {
     /// Overrides `[l10n] review_pages` (whether `_l10n/` is written).
     pub review_pages: Option<bool>,
+    /// `build --index FILE --locale CODE [--shard K/N]`: one shard of the
+    /// site, from the index of the whole site.
+    pub shard: Option<crate::shard::Request>,
 }
 
 /// Runs the whole pipeline; with `out`, writes the site there (into a
@@ -379,6 +401,16 @@ pub fn build_with(
     if let Some(on) = options.review_pages {
         config.l10n.review_pages = on;
     }
+    let plan = match &options.shard {
+        Some(r) => match crate::shard::Plan::new(r, &config) {
+            Ok(p) => Some(p),
+            Err(d) => {
+                diags.push(d);
+                return Err(diags);
+            }
+        },
+        None => None,
+    };
     // A check reports findings (every one with `--l10n`); a build needs the
     // review's sections only for the `_l10n/` pages, and its findings only
     // when one is set to `error`.
@@ -439,12 +471,25 @@ pub fn build_with(
     let progress = progress_bar(show_progress, article_files.len() as u64 * 2);
     progress.set_message("parsing");
     let mut articles = Vec::with_capacity(article_files.len());
-    for (a, d) in parse_all(&article_files, &config, project.as_ref(), &progress) {
+    // A shard parses its own articles; the others come from the index.
+    let parsed = match &plan {
+        Some(plan) => match plan.parse(&article_files, &config, project.as_ref(), &progress) {
+            Ok(p) => p,
+            Err(d) => {
+                diags.push(d);
+                return Err(diags);
+            }
+        },
+        None => parse_all(&article_files, &config, project.as_ref(), &progress),
+    };
+    for (a, d) in parsed {
         diags.extend(d);
         articles.extend(a);
     }
     stage("parse");
-    let mut model = assemble(config, theme, project, articles, assets, want, &mut diags);
+    let all = Scope::All;
+    let scope = plan.as_ref().map_or(&all, |p| &p.scope);
+    let mut model = assemble_in(config, theme, project, articles, assets, want, scope, &mut diags);
     // From here on the articles' HTML is only read, once per reader: it
     // waits in a file in the staging folder, not in memory.
     if let Some(s) = &staging {
@@ -472,6 +517,7 @@ pub fn build_with(
                 let started = Instant::now();
                 let rendered: Vec<Result<PageOutput, Diagnostic>> = (0..model.site.pages.len())
                     .into_par_iter()
+                    .filter(|&i| scope.page(&model.site.pages[i]))
                     .map(|i| {
                         let r = render_one(&model, i).map(|mut p| {
                             let html = std::mem::take(&mut p.html);
@@ -487,17 +533,24 @@ pub fn build_with(
                     .collect();
                 progress.finish_and_clear();
                 let render_ms = started.elapsed().as_millis() as u64;
-                let extra_diags = site_files(&model, &|f| {
-                    extra_count.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                    write(f)
-                });
+                let extra_diags = site_files_in(
+                    &model,
+                    &|f| {
+                        extra_count.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        write(f)
+                    },
+                    scope,
+                );
                 (rendered, render_ms, extra_diags)
             },
             || {
-                let docs = crate::search::prepare_all(&model.config, &model.site, &model.bodies);
+                let docs = crate::search::prepare_in(&model.config, &model.site, &model.bodies, &|p| scope.page(p));
                 let search_cpu = docs.cpu_ms();
                 let started = Instant::now();
-                let (out, stats, diags) = search_files(&model, docs);
+                let (out, stats, diags) = match &plan {
+                    Some(plan) => plan.search_files(&model, docs),
+                    None => search_files(&model, docs),
+                };
                 let took = started.elapsed().as_millis() as u64;
                 let count = out.len();
                 out.into_par_iter().for_each(write);
@@ -524,6 +577,13 @@ pub fn build_with(
         }
     }
     diags.extend(dedupe_page_diagnostics(page_diags));
+    if let Some(plan) = &plan {
+        // What `merge` needs from this shard: which index it was built
+        // from, and its partial data.
+        let files = plan.shard_files(&model, files_written);
+        files_written += files.len();
+        files.into_iter().for_each(write);
+    }
     files_written += extra_count.into_inner();
     diags.extend(extra_diags);
     files_written += search_count;
@@ -591,10 +651,11 @@ pub fn build_with(
         l10n,
         ..
     } = model;
+    let pages_built = || site.pages.iter().filter(|p| scope.page(p));
     let stats = Stats {
         articles: site.articles.len(),
-        pages: site.pages.len(),
-        fallback_pages: site.pages.iter().filter(|p| p.fallback).count(),
+        pages: pages_built().count(),
+        fallback_pages: pages_built().filter(|p| p.fallback).count(),
         locales: config.locales.len(),
         assets: site.assets.len(),
         files_written,
@@ -632,13 +693,23 @@ pub fn dedupe_page_diagnostics(diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
 /// locale homes, redirects and short URLs, `ids.json`, sitemap, assets and
 /// the theme's static files.
 pub fn site_files(m: &Model, emit: &(dyn Fn(OutFile) + Sync)) -> Vec<Diagnostic> {
+    site_files_in(m, emit, &Scope::All)
+}
+
+/// `site_files`, those `scope` takes: a shard writes its locales' files,
+/// `merge` the site-wide ones.
+pub fn site_files_in(m: &Model, emit: &(dyn Fn(OutFile) + Sync), scope: &Scope) -> Vec<Diagnostic> {
     let (config, site, index, theme) = (&m.config, &m.site, &m.index, &m.theme);
     let mut diags = Vec::new();
-    let mut extra = vec![
-        pages::render_404(config, theme, 0, true),
-        pages::render_root(config, theme),
-    ];
+    let mut extra = Vec::new();
+    if scope.site_files() {
+        extra.push(pages::render_404(config, theme, 0, true));
+        extra.push(pages::render_root(config, theme));
+    }
     for (li, locale) in config.locales.iter().enumerate() {
+        if !scope.locale_files(li) {
+            continue;
+        }
         extra.push(pages::render_404(config, theme, li, false));
         let map: BTreeMap<&str, &str> = index.article_ids[li]
             .iter()
@@ -670,6 +741,7 @@ pub fn site_files(m: &Model, emit: &(dyn Fn(OutFile) + Sync)) -> Vec<Diagnostic>
     diags.extend(extra.into_iter().filter_map(emit_page));
     let redirects: Vec<Diagnostic> = redirect_jobs(config, site, index)
         .into_par_iter()
+        .filter(|(li, _, _)| scope.locale_files(*li))
         .filter_map(|(li, dir, target)| {
             emit_page(pages::render_redirect(
                 config,
@@ -682,14 +754,35 @@ pub fn site_files(m: &Model, emit: &(dyn Fn(OutFile) + Sync)) -> Vec<Diagnostic>
         })
         .collect();
     diags.extend(redirects);
-    emit(OutFile {
-        path: "sitemap.xml".into(),
-        content: Content::Bytes(crate::sitemap::sitemap(config, site).into_bytes()),
-    });
-    copied_files(m).into_iter().for_each(emit);
-    diags.extend(crate::l10n::review::pages(
-        config, site, &m.bodies, index, theme, &m.l10n, emit,
-    ));
+    if scope.site_files() {
+        emit(OutFile {
+            path: "sitemap.xml".into(),
+            content: Content::Bytes(crate::sitemap::sitemap(config, site).into_bytes()),
+        });
+        let mut files = Vec::new();
+        copy_static(&m.theme.files, &mut files);
+        files.into_iter().for_each(emit);
+    }
+    asset_files(m)
+        .filter(|(li, _)| scope.locale_files(*li))
+        .for_each(|(_, f)| emit(f));
+    match scope {
+        Scope::All => diags.extend(crate::l10n::review::pages(
+            config, site, &m.bodies, index, theme, &m.l10n, emit,
+        )),
+        // A shard's review pages; the status pages are `merge`'s.
+        Scope::Shard(_) => diags.extend(crate::l10n::review::pages_only(
+            config,
+            (site, &m.bodies),
+            index,
+            theme,
+            &m.l10n,
+            None,
+            false,
+            emit,
+        )),
+        Scope::Merge => {}
+    }
     diags
 }
 
@@ -717,17 +810,22 @@ pub fn search_files(
 /// Files copied as they are: the locales' assets and the theme's static
 /// files.
 pub fn copied_files(m: &Model) -> Vec<OutFile> {
-    let mut files: Vec<OutFile> = m
-        .site
-        .assets
-        .iter()
-        .map(|a| OutFile {
-            path: format!("{}/{}", m.config.locales[a.locale].code, a.rel),
-            content: Content::Copy(a.abs.clone()),
-        })
-        .collect();
+    let mut files: Vec<OutFile> = asset_files(m).map(|(_, f)| f).collect();
     copy_static(&m.theme.files, &mut files);
     files
+}
+
+/// The locales' assets, each with its locale.
+fn asset_files(m: &Model) -> impl Iterator<Item = (usize, OutFile)> + '_ {
+    m.site.assets.iter().map(|a| {
+        (
+            a.locale,
+            OutFile {
+                path: format!("{}/{}", m.config.locales[a.locale].code, a.rel),
+                content: Content::Copy(a.abs.clone()),
+            },
+        )
+    })
 }
 
 /// Redirect pages to write, as (locale, folder, target URL): each redirected

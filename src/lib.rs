@@ -26,6 +26,7 @@ pub mod publishing;
 pub mod render;
 pub mod search;
 pub mod serve;
+pub mod shard;
 pub mod site;
 pub mod sitemap;
 pub mod template_guard;

@@ -69,6 +69,52 @@ enum Command {
         /// `[l10n] review_pages = false` does: for a publishing build.
         #[arg(long)]
         no_review_pages: bool,
+        /// Build one shard of the site from this index (`polydoc index`):
+        /// only the pages of the `--locale`s, into the layout a full build
+        /// writes, for `polydoc merge`.
+        #[arg(long, value_name = "FILE", requires = "locale")]
+        index: Option<PathBuf>,
+        /// With --index: a locale to build (repeat for more).
+        #[arg(long, value_name = "CODE", requires = "index")]
+        locale: Vec<String>,
+        /// With --index: only the K-th of N parts of the locales' pages
+        /// (split by article path, the same on every machine).
+        #[arg(long, value_name = "K/N", requires = "index", value_parser = polydoc::shard::parse_part)]
+        shard: Option<(u32, u32)>,
+    },
+    /// Write the index of the whole site that shards are built from: every
+    /// article's front matter, title, heading IDs, uids, ms.custom IDs (no
+    /// page is written).
+    Index {
+        /// The site folder (the one holding polydoc.toml).
+        #[arg(default_value = ".")]
+        site: PathBuf,
+        /// The index file to write.
+        #[arg(long)]
+        out: PathBuf,
+        /// Print errors only.
+        #[arg(long, short)]
+        quiet: bool,
+    },
+    /// Put the shards' outputs together into the site a full build writes,
+    /// with the site-wide files (root page, sitemap, theme files,
+    /// translation status pages, the search index of a split locale).
+    Merge {
+        /// The site folder (the one holding polydoc.toml).
+        #[arg(long, default_value = ".")]
+        site: PathBuf,
+        /// The index every shard was built from.
+        #[arg(long, value_name = "FILE")]
+        index: PathBuf,
+        /// Output folder (replaced atomically).
+        #[arg(long)]
+        out: PathBuf,
+        /// The shards' output folders.
+        #[arg(required = true, num_args = 1.., value_name = "SHARD_DIR")]
+        shards: Vec<PathBuf>,
+        /// Print errors only.
+        #[arg(long, short)]
+        quiet: bool,
     },
     /// Do everything a build does except writing; exit 1 on errors (for CI).
     Check {
@@ -191,13 +237,29 @@ fn main() -> ExitCode {
             common,
             out,
             no_review_pages,
+            index,
+            locale,
+            shard,
         } => {
             let out = out.unwrap_or_else(|| common.site.join("output"));
             let options = build::Options {
                 review_pages: no_review_pages.then_some(false),
+                shard: index.map(|index| polydoc::shard::Request {
+                    index,
+                    locales: locale,
+                    part: shard,
+                }),
             };
             run_with(&common, Some(&out), &options)
         }
+        Command::Index { site, out, quiet } => index(&site, &out, quiet),
+        Command::Merge {
+            site,
+            index,
+            out,
+            shards,
+            quiet,
+        } => merge(&site, &index, &out, &shards, quiet),
         Command::Check { common, l10n: true } => check_l10n(&common),
         Command::Check { common, l10n: false } => run_with(&common, None, &build::Options::default()),
         Command::L10n { command } => match command {
@@ -230,6 +292,64 @@ fn main() -> ExitCode {
                     ExitCode::from(2)
                 }
             }
+        }
+    }
+}
+
+/// Diagnostics to standard error (errors only when `quiet`).
+fn print_diagnostics(site: &Path, diags: &[Diagnostic], quiet: bool) {
+    for d in diags.iter().filter(|d| !quiet || d.is_error()) {
+        eprint!("{}", d.render(site));
+    }
+}
+
+fn index(site: &Path, out: &Path, quiet: bool) -> ExitCode {
+    match polydoc::shard::index::write(site, out) {
+        Ok((r, diags)) => {
+            print_diagnostics(site, &diags, quiet);
+            if !quiet {
+                eprintln!(
+                    "indexed {} articles in {} locales into {} ({} bytes, index {}) in {:.2?}",
+                    r.articles,
+                    r.locales,
+                    out.display(),
+                    r.bytes,
+                    r.id,
+                    r.elapsed
+                );
+            }
+            ExitCode::SUCCESS
+        }
+        Err(diags) => {
+            print_diagnostics(site, &diags, false);
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn merge(site: &Path, index: &Path, out: &Path, shards: &[PathBuf], quiet: bool) -> ExitCode {
+    match polydoc::shard::merge::merge(site, index, out, shards) {
+        Ok((r, diags)) => {
+            print_diagnostics(site, &diags, quiet);
+            if !quiet {
+                eprintln!(
+                    "merged {} shards ({} pages, {} files) into {} in {:.2?}",
+                    r.shards,
+                    r.pages,
+                    r.files,
+                    out.display(),
+                    r.elapsed
+                );
+            }
+            if diags.iter().any(Diagnostic::is_error) {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            }
+        }
+        Err(diags) => {
+            print_diagnostics(site, &diags, false);
+            ExitCode::from(2)
         }
     }
 }

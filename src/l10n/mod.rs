@@ -254,7 +254,23 @@ pub fn analyse(config: &Config, site: &Site, index: &crate::links::index::LinkIn
 /// `analyse`, keeping only what `want` needs: the reviews of a whole site
 /// are the translation stage's memory.
 pub fn analyse_for(config: &Config, site: &Site, index: &crate::links::index::LinkIndex, want: Want) -> L10n {
-    analyse_with(config, site, index, None, want)
+    analyse_with(config, site, index, None, want, None)
+}
+
+/// Which translations (locale, article path) a partial analysis covers.
+pub type Keep<'a> = dyn Fn(usize, &str) -> bool + Sync + 'a;
+
+/// `analyse_for`, for only the translations `keep` takes (a shard's); the
+/// other translated files (includes, TOC files) are left out: they show on
+/// the status pages only, which `merge` writes.
+pub fn analyse_kept(
+    config: &Config,
+    site: &Site,
+    index: &crate::links::index::LinkIndex,
+    want: Want,
+    keep: &Keep<'_>,
+) -> L10n {
+    analyse_with(config, site, index, None, want, Some(keep))
 }
 
 /// Drops what only the findings needed (blocks, code, spots, link lists):
@@ -275,7 +291,7 @@ fn keep_for_pages(sections: &mut [Section]) {
 /// `analyse`, for the translations of one article only (`only`: its path),
 /// or all.
 pub fn analyse_only(config: &Config, site: &Site, index: &crate::links::index::LinkIndex, only: Option<&str>) -> L10n {
-    analyse_with(config, site, index, only, Want::Pages)
+    analyse_with(config, site, index, only, Want::Pages, None)
 }
 
 fn analyse_with(
@@ -284,13 +300,14 @@ fn analyse_with(
     index: &crate::links::index::LinkIndex,
     only: Option<&str>,
     want: Want,
+    keep: Option<&Keep<'_>>,
 ) -> L10n {
     let mut repo = git::Repo::open(&config.locales[0].root).or_else(|| git::Repo::open(&config.site_root));
-    let mut statuses = status::collect(config, site, only, repo.as_mut());
+    let mut statuses = status::collect_kept(config, site, only, keep, repo.as_mut());
     let handoffs = since_handoff(config, site, repo.as_ref(), &mut statuses);
     // The other files are the whole site's business: left out when only
     // one article's translations are redone.
-    let mut files = match only {
+    let mut files = match only.or(keep.map(|_| "")) {
         None => files::collect(config, site, &statuses, repo.as_mut()),
         Some(_) => Vec::new(),
     };

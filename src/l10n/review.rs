@@ -176,20 +176,9 @@ pub fn pages_only(
         )),
     };
     let mut diags = Vec::new();
-    let mut push = |path: String, r: Result<String, String>| diags.extend(one(path, r));
-    let strings = |li: usize| &theme.strings[li];
     if status_pages {
-        push(
-            "_l10n/index.html".into(),
-            index_page(config, theme, l10n, None, word(strings(0), "l10n_status")),
-        );
-        for li in 1..config.locales.len() {
-            let dir = format!("_l10n/{}/", config.locales[li].code);
-            push(
-                format!("{dir}index.html"),
-                index_page(config, theme, l10n, Some(li), word(strings(li), "l10n_status")),
-            );
-        }
+        let findings = l10n.reviews.iter().map(|r| (r.status, r.findings.len())).collect();
+        diags.extend(status_pages_with(config, theme, l10n, &findings, emit));
     }
     let failed: Vec<Diagnostic> = {
         use rayon::prelude::*;
@@ -209,7 +198,62 @@ pub fn pages_only(
     diags
 }
 
-fn index_page(config: &Config, theme: &Theme, l10n: &L10n, only: Option<usize>, title: &str) -> Result<String, String> {
+/// The status pages (`_l10n/index.html` and `_l10n/<locale>/index.html`)
+/// from the statuses and, per status (index into `l10n.statuses`) that has
+/// a review, its number of findings: a full build counts its reviews,
+/// `merge` reads the counts its shards wrote.
+pub fn status_pages_with(
+    config: &Config,
+    theme: &Theme,
+    l10n: &L10n,
+    findings: &std::collections::HashMap<usize, usize>,
+    emit: &(dyn Fn(OutFile) + Sync),
+) -> Vec<Diagnostic> {
+    if config.locales.len() < 2 || !config.l10n.review_pages {
+        return Vec::new();
+    }
+    let mut diags = Vec::new();
+    let mut push = |path: String, r: Result<String, String>| match r {
+        Ok(html) => emit(OutFile {
+            path,
+            content: Content::Bytes(html.into_bytes()),
+        }),
+        Err(e) => diags.push(Diagnostic::error(
+            "template",
+            "",
+            format!("cannot render the review page {path}: {e}"),
+        )),
+    };
+    let strings = |li: usize| &theme.strings[li];
+    push(
+        "_l10n/index.html".into(),
+        index_page(config, theme, l10n, findings, None, word(strings(0), "l10n_status")),
+    );
+    for li in 1..config.locales.len() {
+        let dir = format!("_l10n/{}/", config.locales[li].code);
+        push(
+            format!("{dir}index.html"),
+            index_page(
+                config,
+                theme,
+                l10n,
+                findings,
+                Some(li),
+                word(strings(li), "l10n_status"),
+            ),
+        );
+    }
+    diags
+}
+
+fn index_page(
+    config: &Config,
+    theme: &Theme,
+    l10n: &L10n,
+    findings: &std::collections::HashMap<usize, usize>,
+    only: Option<usize>,
+    title: &str,
+) -> Result<String, String> {
     let dir = match only {
         Some(li) => format!("_l10n/{}/", config.locales[li].code),
         None => "_l10n/".to_string(),
@@ -231,15 +275,13 @@ fn index_page(config: &Config, theme: &Theme, l10n: &L10n, only: Option<usize>, 
         })
         .collect();
     let t = &theme.strings[only.unwrap_or(0)];
-    let review_of: std::collections::HashMap<usize, &ArticleReview> =
-        l10n.reviews.iter().map(|r| (r.status, r)).collect();
     let articles: Vec<Value> = l10n
         .statuses
         .iter()
         .enumerate()
         .filter(|(_, s)| only.is_none_or(|li| s.locale_index == li))
         .map(|(i, s)| {
-            let review = review_of.get(&i).copied();
+            let review = findings.get(&i).copied();
             json!({
                 "locale": s.locale,
                 "rel": s.rel,
@@ -257,8 +299,8 @@ fn index_page(config: &Config, theme: &Theme, l10n: &L10n, only: Option<usize>, 
                 "words_changed": s.changes.as_ref().map(|c| c.words_changed),
                 "to_retranslate": s.changes.as_ref().filter(|_| s.state == State::Stale).map(|c| c.to_retranslate()),
                 "sections_changed": s.changes.as_ref().map(|c| c.sections_added + c.sections_removed + c.sections_changed),
-                "findings": review.map_or(0, |r| r.findings.len()),
-                "review_url": review.map(|r| relative_url(&dir, &review_dir(&config.locales[r.locale].code, &r.rel))),
+                "findings": review.unwrap_or(0),
+                "review_url": review.map(|_| relative_url(&dir, &review_dir(&config.locales[s.locale_index].code, &s.rel))),
                 "page_url": relative_url(&dir, &format!("{}/{}", s.locale, crate::site::article_url(&s.rel))),
             })
         })

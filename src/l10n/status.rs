@@ -185,7 +185,19 @@ impl Coverage {
 
 /// Status of every (non-source locale, source article) pair, in locale then
 /// path order.
-pub fn collect(config: &Config, site: &Site, only: Option<&str>, mut repo: Option<&mut Repo>) -> Vec<ArticleStatus> {
+pub fn collect(config: &Config, site: &Site, only: Option<&str>, repo: Option<&mut Repo>) -> Vec<ArticleStatus> {
+    collect_kept(config, site, only, None, repo)
+}
+
+/// `collect`, for only the translations (locale, path) that `keep` takes
+/// (a shard's).
+pub fn collect_kept(
+    config: &Config,
+    site: &Site,
+    only: Option<&str>,
+    keep: Option<&crate::l10n::Keep<'_>>,
+    mut repo: Option<&mut Repo>,
+) -> Vec<ArticleStatus> {
     let mut sources: Vec<(usize, &crate::parse::Article)> = site
         .articles
         .iter()
@@ -199,6 +211,9 @@ pub fn collect(config: &Config, site: &Site, only: Option<&str>, mut repo: Optio
             let Some(page) = site.page(li, &src.rel) else {
                 continue;
             };
+            if keep.is_some_and(|k| !k(li, &src.rel)) {
+                continue;
+            }
             let mut st = blank(config, li, &src.rel, &src.display);
             st.reason = format!("no translation: {} shows the source with a notice", page.url);
             st.said = Some(Said::new("fallback", vec![("url", page.url.clone())]));

@@ -21,7 +21,7 @@ use regex::Regex;
 use std::path::Path;
 use std::sync::{Arc, OnceLock};
 
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Heading {
     pub level: u8,
     pub id: String,

@@ -22,7 +22,7 @@ pub const B: f32 = 0.75;
 /// How often a term occurs in one page, per field, and where most. Eight
 /// bytes, so a page's `(term, Stat)` list takes 12 bytes a term (a title
 /// has fewer than 255 of any word).
-#[derive(Debug, Default, Clone, Copy)]
+#[derive(Debug, Default, Clone, Copy, serde::Serialize, serde::Deserialize)]
 pub struct Stat {
     pub title: u8,
     /// Section where the term weighs most, and that weight.
@@ -124,7 +124,22 @@ impl Default for Strings {
     }
 }
 
+impl Vocab {
+    /// A vocabulary of these term numbers (a merge's, from its shards').
+    pub fn from_ids(ids: HashSet<u32>) -> Vocab {
+        Vocab {
+            words: Mutex::new(ids),
+            ..Vocab::default()
+        }
+    }
+}
+
 impl Strings {
+    /// The number of `s`, given it when new.
+    pub fn intern(&mut self, s: &str) -> u32 {
+        self.id(s)
+    }
+
     fn id(&mut self, s: &str) -> u32 {
         if let Some(&i) = self.ids.get(s) {
             return i;

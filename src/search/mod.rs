@@ -56,8 +56,37 @@ impl Prepared {
     }
 }
 
+impl Prepared {
+    /// The analysed pages, each locale's vocabulary (term numbers) and the
+    /// strings they number (a shard's partial index is written from these).
+    pub fn into_parts(self) -> (Vec<doc::Doc>, Vec<doc::Vocab>, doc::Strings) {
+        let strings = self.strings.into_inner().unwrap_or_else(|e| e.into_inner());
+        (self.docs, self.vocab, strings)
+    }
+
+    /// `into_parts` reversed (`merge` rebuilds a split locale's analysis).
+    pub fn from_parts(docs: Vec<doc::Doc>, vocab: Vec<doc::Vocab>, strings: doc::Strings) -> Prepared {
+        Prepared {
+            docs,
+            vocab,
+            strings: std::sync::Mutex::new(strings),
+            nanos: 0,
+        }
+    }
+}
+
 /// Analyses every indexed page, in parallel (run beside rendering).
 pub fn prepare_all(config: &Config, site: &Site, bodies: &crate::bodies::Bodies) -> Prepared {
+    prepare_in(config, site, bodies, &|_| true)
+}
+
+/// `prepare_all`, for the pages `keep` takes (a shard's).
+pub fn prepare_in(
+    config: &Config,
+    site: &Site,
+    bodies: &crate::bodies::Bodies,
+    keep: &(dyn Fn(&Page) -> bool + Sync),
+) -> Prepared {
     let vocab: Vec<doc::Vocab> = config.locales.iter().map(|_| Default::default()).collect();
     if !config.search.enabled {
         return Prepared {
@@ -79,7 +108,11 @@ pub fn prepare_all(config: &Config, site: &Site, bodies: &crate::bodies::Bodies)
             .trim_start_matches('/')
             .to_string()
     };
-    let pages: Vec<&Page> = site.pages.iter().filter(|p| indexed(config, site, p)).collect();
+    let pages: Vec<&Page> = site
+        .pages
+        .iter()
+        .filter(|p| keep(p) && indexed(config, site, p))
+        .collect();
     // Each article is analysed once: the fallback pages that show a source
     // article in other locales copy its analysis (same text, same language).
     let mut first: std::collections::HashMap<usize, usize> = std::collections::HashMap::new();
@@ -139,6 +172,17 @@ pub fn write(
     prepared: Prepared,
     files: &mut Vec<OutFile>,
 ) -> Result<Vec<index::IndexStats>, String> {
+    write_for(config, theme, prepared, files, &|_| true)
+}
+
+/// `write`, for the locales `locales` takes only (a shard's or a merge's).
+pub fn write_for(
+    config: &Config,
+    theme: &Theme,
+    prepared: Prepared,
+    files: &mut Vec<OutFile>,
+    locales: &(dyn Fn(usize) -> bool + Sync),
+) -> Result<Vec<index::IndexStats>, String> {
     if !config.search.enabled {
         return Ok(Vec::new());
     }
@@ -147,17 +191,22 @@ pub fn write(
         by_locale[d.locale].push(d);
     }
     let strings = prepared.strings.into_inner().unwrap_or_else(|e| e.into_inner());
-    let built: Vec<(Vec<(String, String)>, index::IndexStats)> = by_locale
+    type Built = (usize, (Vec<(String, String)>, index::IndexStats));
+    let built: Vec<Built> = by_locale
         .into_par_iter()
         .zip(prepared.vocab.into_par_iter())
         .enumerate()
+        .filter(|(li, _)| locales(*li))
         .map(|(li, (docs, vocab))| {
             let vocab = doc::vocab_words(vocab, &strings);
-            index::build_locale(docs, &Analyzer::new(&config.locales[li].lang), &vocab, &strings)
+            (
+                li,
+                index::build_locale(docs, &Analyzer::new(&config.locales[li].lang), &vocab, &strings),
+            )
         })
         .collect();
     let mut stats = Vec::new();
-    for (li, (locale_files, s)) in built.into_iter().enumerate() {
+    for (li, (locale_files, s)) in built {
         let dir = index_dir(&config.locales[li].code);
         for (name, js) in locale_files {
             files.push(OutFile {

@@ -110,7 +110,7 @@ pub struct Doc<'a> {
 }
 
 /// A pivot ID used by a `:::zone pivot="..."`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct PivotUse {
     pub id: String,
     pub file: String,

@@ -107,7 +107,7 @@ pub fn parse(s: &str) -> Result<Range, String> {
 }
 
 /// One entry of a page's version selector.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Choice {
     /// `?view=` value: the moniker, or `lt-<oldest>` / `gt-<newest>`.
     pub id: String,
