@@ -36,6 +36,9 @@ pub struct Stats {
     pub stage_ms: BTreeMap<&'static str, u64>,
     /// The search index of each locale.
     pub search: Vec<crate::search::index::IndexStats>,
+    /// Hits and misses of `--cache`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cache: Option<crate::cache::CacheStats>,
     #[serde(skip)]
     pub elapsed: Duration,
 }
@@ -374,6 +377,8 @@ pub struct Options {
     /// `build --index FILE --locale CODE [--shard K/N]`: one shard of the
     /// site, from the index of the whole site.
     pub shard: Option<crate::shard::Request>,
+    /// The persistent cache folder (`--cache`), if any.
+    pub cache: Option<std::path::PathBuf>,
 }
 
 /// Runs the whole pipeline; with `out`, writes the site there (into a
@@ -450,6 +455,16 @@ pub fn build_with(
         }
         None => None,
     };
+    let mut cache = match &options.cache {
+        Some(dir) => match crate::cache::run::Run::start(&config, dir, out) {
+            Ok(c) => Some(c),
+            Err(d) => {
+                diags.push(d);
+                return Err(diags);
+            }
+        },
+        None => None,
+    };
     let write_error: std::sync::Mutex<Option<(String, std::io::Error)>> = std::sync::Mutex::new(None);
     let write = |f: OutFile| {
         if let Some(s) = &staging {
@@ -490,6 +505,16 @@ pub fn build_with(
     let all = Scope::All;
     let scope = plan.as_ref().map_or(&all, |p| &p.scope);
     let mut model = assemble_in(config, theme, project, articles, assets, want, scope, &mut diags);
+    stage("assemble");
+    if let Some(c) = &mut cache {
+        // A shard's pages also depend on the whole site's index file.
+        let options = format!("{want:?} {:?}", plan.as_ref().map(|p| (&p.index_id, &p.scope)));
+        if let Err(d) = c.key_pages(&model, &article_files, &options) {
+            diags.push(d);
+            return Err(diags);
+        }
+        stage("cache_keys");
+    }
     // From here on the articles' HTML is only read, once per reader: it
     // waits in a file in the staging folder, not in memory.
     if let Some(s) = &staging {
@@ -501,7 +526,6 @@ pub fn build_with(
     // Findings set to `error` in [l10n.severity] fail every build; the rest
     // show on the review pages and with `check --l10n`.
     diags.extend(model.l10n.diagnostics().into_iter().filter(|d| d.is_error()));
-    stage("assemble");
     pages::LINK_NANOS.store(0, std::sync::atomic::Ordering::Relaxed);
 
     progress.set_message("rendering");
@@ -519,7 +543,11 @@ pub fn build_with(
                     .into_par_iter()
                     .filter(|&i| scope.page(&model.site.pages[i]))
                     .map(|i| {
-                        let r = render_one(&model, i).map(|mut p| {
+                        let r = match &cache {
+                            Some(c) => c.render(&model, i, || render_one(&model, i)),
+                            None => render_one(&model, i),
+                        };
+                        let r = r.map(|mut p| {
                             let html = std::mem::take(&mut p.html);
                             write(OutFile {
                                 path: p.path.clone(),
@@ -639,6 +667,12 @@ pub fn build_with(
     // building the index files (part of `site_files`).
     stage_ms.insert("search_cpu", search_cpu);
     stage_ms.insert("search_write", search_write);
+    let cache_stats = cache.map(|c| {
+        // Only a build that wrote its site decides what the cache keeps.
+        let (stats, warnings) = c.finish(out.is_some());
+        diags.extend(warnings);
+        stats
+    });
     diagnostics::sort(&mut diags);
     // An included file's problem is found once per page that includes it.
     diags.dedup_by(|a, b| {
@@ -663,6 +697,7 @@ pub fn build_with(
         redirects: index.redirects.len(),
         stage_ms,
         search,
+        cache: cache_stats,
         elapsed: start.elapsed(),
     };
     Ok(Build {

@@ -61,6 +61,9 @@ impl Fence {
     /// Reads `p` when its real path is inside the site.
     pub fn read(&self, p: &Path) -> Result<Vec<u8>, Refusal> {
         let real = self.admit(p)?;
+        if let Some(reads) = READS.lock().unwrap_or_else(|e| e.into_inner()).as_mut() {
+            reads.push(real.clone());
+        }
         std::fs::read(real).map_err(Refusal::Io)
     }
 
@@ -69,6 +72,25 @@ impl Fence {
         let bytes = self.read(p)?;
         String::from_utf8(bytes).map_err(|e| Refusal::Io(io::Error::new(io::ErrorKind::InvalidData, e)))
     }
+}
+
+/// The real paths read through any fence while recording (for the build
+/// cache, which keys on every file a build reads).
+static READS: std::sync::Mutex<Option<Vec<PathBuf>>> = std::sync::Mutex::new(None);
+
+/// Starts recording the files read (forgetting any recorded before).
+pub fn record_reads() {
+    *READS.lock().unwrap_or_else(|e| e.into_inner()) = Some(Vec::new());
+}
+
+/// The files read since `record_reads`; recording goes on.
+pub fn recorded_reads() -> Vec<PathBuf> {
+    READS
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .as_ref()
+        .cloned()
+        .unwrap_or_default()
 }
 
 /// The real path of `p`, which need not exist: its nearest existing

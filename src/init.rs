@@ -148,7 +148,10 @@ pub fn init(dir: &Path, locales: &[String], today: crate::frontmatter::Date) -> 
     let date = format!("{:02}/{:02}/{}", today.month, today.day, today.year);
     let mut files: Vec<(String, String)> = vec![
         (CONFIG_FILE.into(), toml),
-        (".gitignore".into(), "# polydoc's build output\noutput/\n".into()),
+        (
+            ".gitignore".into(),
+            "# polydoc's build output, and its cache (`build --cache`)\noutput/\n.polydoc-cache/\n".into(),
+        ),
     ];
     let mut source_hashes: Vec<String> = Vec::new();
     let mut untranslated = Vec::new();

@@ -3,6 +3,7 @@
 
 pub mod bodies;
 pub mod build;
+pub mod cache;
 pub mod config;
 pub mod diagnostics;
 pub mod discover;

@@ -81,6 +81,12 @@ enum Command {
         /// (split by article path, the same on every machine).
         #[arg(long, value_name = "K/N", requires = "index", value_parser = polydoc::shard::parse_part)]
         shard: Option<(u32, u32)>,
+        /// Keep what a build makes in a persistent cache folder and reuse
+        /// it: a rebuild after a few edits redoes only what they change, with
+        /// the same output. [default folder: SITE/.polydoc-cache]
+        #[arg(long, value_name = "DIR")]
+        #[allow(clippy::option_option)]
+        cache: Option<Option<PathBuf>>,
     },
     /// Write the index of the whole site that shards are built from: every
     /// article's front matter, title, heading IDs, uids, ms.custom IDs (no
@@ -126,6 +132,10 @@ enum Command {
         /// warnings unless [l10n.severity] in polydoc.toml says otherwise.
         #[arg(long)]
         l10n: bool,
+        /// Use (and fill) the build cache, as `build --cache` does.
+        #[arg(long, value_name = "DIR")]
+        #[allow(clippy::option_option)]
+        cache: Option<Option<PathBuf>>,
     },
     /// Translations: status and reviewers' tools.
     L10n {
@@ -240,6 +250,7 @@ fn main() -> ExitCode {
             index,
             locale,
             shard,
+            cache,
         } => {
             let out = out.unwrap_or_else(|| common.site.join("output"));
             let options = build::Options {
@@ -249,6 +260,7 @@ fn main() -> ExitCode {
                     locales: locale,
                     part: shard,
                 }),
+                cache: cache_dir(&common.site, cache),
             };
             run_with(&common, Some(&out), &options)
         }
@@ -260,8 +272,19 @@ fn main() -> ExitCode {
             shards,
             quiet,
         } => merge(&site, &index, &out, &shards, quiet),
-        Command::Check { common, l10n: true } => check_l10n(&common),
-        Command::Check { common, l10n: false } => run_with(&common, None, &build::Options::default()),
+        // The translation check renders no page: nothing to cache.
+        Command::Check { common, l10n: true, .. } => check_l10n(&common),
+        Command::Check {
+            common,
+            l10n: false,
+            cache,
+        } => {
+            let options = build::Options {
+                cache: cache_dir(&common.site, cache),
+                ..Default::default()
+            };
+            run_with(&common, None, &options)
+        }
         Command::L10n { command } => match command {
             L10nCommand::Status { site, format } => l10n_status(&site, format),
             L10nCommand::MarkCurrent { paths, date } => mark_current(paths, date.as_deref()),
@@ -352,6 +375,12 @@ fn merge(site: &Path, index: &Path, out: &Path, shards: &[PathBuf], quiet: bool)
             ExitCode::from(2)
         }
     }
+}
+
+/// `--cache` alone means the default folder in the site folder.
+#[allow(clippy::option_option)]
+fn cache_dir(site: &Path, flag: Option<Option<PathBuf>>) -> Option<PathBuf> {
+    flag.map(|dir| dir.unwrap_or_else(|| site.join(polydoc::cache::DEFAULT_DIR)))
 }
 
 /// Loads the site (no theme, no pages rendered) and prints the translation

@@ -28,7 +28,7 @@ pub struct PageOutput {
     pub links_to: Vec<String>,
 }
 
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct ExternalLink {
     pub file: String,
     pub line: usize,

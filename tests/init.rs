@@ -25,9 +25,9 @@ fn init_writes_a_two_locale_site_that_builds_clean() {
     assert_eq!(
         read_file(&site.join(".gitignore"))
             .lines()
-            .filter(|l| *l == "output/")
+            .filter(|l| *l == "output/" || *l == ".polydoc-cache/")
             .count(),
-        1
+        2
     );
     assert!(!site.join("themes").exists(), "the theme is built in");
 

@@ -16,7 +16,7 @@ use percent_encoding::percent_decode_str;
 use serde::Serialize;
 
 /// What a link turned out to be, for the report.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, serde::Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Class {
     /// `#fragment` on the same page.

@@ -1,0 +1,108 @@
+//! What cached values look like on disk: a rendered page (`PageOutput`) as
+//! a JSON header (path, diagnostics, links) followed by its HTML.
+
+use crate::diagnostics::{Diagnostic, Severity};
+use crate::links::Class;
+use crate::pages::{ExternalLink, PageOutput};
+use serde::{Deserialize, Serialize};
+use std::collections::HashSet;
+use std::sync::{Mutex, OnceLock};
+
+#[derive(Serialize, Deserialize)]
+struct StoredDiag {
+    severity: Severity,
+    code: String,
+    file: String,
+    line: usize,
+    column: usize,
+    message: String,
+    help: Option<String>,
+}
+
+impl StoredDiag {
+    fn of(d: &Diagnostic) -> StoredDiag {
+        StoredDiag {
+            severity: d.severity,
+            code: d.code.to_string(),
+            file: d.file.clone(),
+            line: d.line,
+            column: d.column,
+            message: d.message.clone(),
+            help: d.help.clone(),
+        }
+    }
+
+    fn into_diagnostic(self) -> Diagnostic {
+        Diagnostic {
+            severity: self.severity,
+            code: intern(self.code),
+            file: self.file,
+            line: self.line,
+            column: self.column,
+            message: self.message,
+            help: self.help,
+        }
+    }
+}
+
+/// Diagnostic codes are `&'static str`: the few distinct codes read back
+/// are kept once for the life of the process.
+fn intern(code: String) -> &'static str {
+    static CODES: OnceLock<Mutex<HashSet<&'static str>>> = OnceLock::new();
+    let mut codes = CODES.get_or_init(Default::default).lock().unwrap();
+    if let Some(c) = codes.get(code.as_str()) {
+        return c;
+    }
+    let leaked: &'static str = Box::leak(code.into_boxed_str());
+    codes.insert(leaked);
+    leaked
+}
+
+pub fn encode_diags(diags: &[Diagnostic]) -> Vec<u8> {
+    serde_json::to_vec(&diags.iter().map(StoredDiag::of).collect::<Vec<_>>()).unwrap_or_default()
+}
+
+pub fn decode_diags(bytes: &[u8]) -> Option<Vec<Diagnostic>> {
+    let stored: Vec<StoredDiag> = serde_json::from_slice(bytes).ok()?;
+    Some(stored.into_iter().map(StoredDiag::into_diagnostic).collect())
+}
+
+#[derive(Serialize, Deserialize)]
+struct PageHeader {
+    path: String,
+    diags: Vec<StoredDiag>,
+    link_classes: Vec<Class>,
+    external: Vec<ExternalLink>,
+    links_to: Vec<String>,
+}
+
+pub fn encode_page(p: &PageOutput) -> Vec<u8> {
+    let header = PageHeader {
+        path: p.path.clone(),
+        diags: p.diags.iter().map(StoredDiag::of).collect(),
+        link_classes: p.link_classes.clone(),
+        external: p.external.clone(),
+        links_to: p.links_to.clone(),
+    };
+    let json = serde_json::to_vec(&header).unwrap_or_default();
+    let mut out = Vec::with_capacity(8 + json.len() + p.html.len());
+    out.extend_from_slice(&(json.len() as u64).to_le_bytes());
+    out.extend_from_slice(&json);
+    out.extend_from_slice(p.html.as_bytes());
+    out
+}
+
+pub fn decode_page(bytes: &[u8]) -> Option<PageOutput> {
+    let len = u64::from_le_bytes(bytes.get(..8)?.try_into().ok()?) as usize;
+    let json = bytes.get(8..8usize.checked_add(len)?)?;
+    let header: PageHeader = serde_json::from_slice(json).ok()?;
+    let html = String::from_utf8(bytes[8 + len..].to_vec()).ok()?;
+    Some(PageOutput {
+        path: header.path,
+        html,
+        diags: header.diags.into_iter().map(StoredDiag::into_diagnostic).collect(),
+        link_classes: header.link_classes,
+        external: header.external,
+        links_to: header.links_to,
+    })
+}

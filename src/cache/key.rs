@@ -1,0 +1,259 @@
+//! Cache keys: SHA-256 over everything a cached value depends on.
+//!
+//! - `version`: polydoc's version and the bytes of the running executable
+//!   (so a rebuilt polydoc, even at the same version number, never reads
+//!   another's entries), and the built-in theme with it.
+//! - `inputs`: every file under the site folder and the locale folders that
+//!   is not an article (configuration, theme, strings, TOC files, includes,
+//!   code snippets, images, redirection files, `docfx.json`...), by path
+//!   relative to the site and content; the output folders and the cache are
+//!   left out. Files the build read through the fence outside those folders
+//!   (a repository root's redirection files, dependent repositories) are
+//!   added by `outside_reads`.
+//! - `shape`: what one page can see of every other: each article's path,
+//!   title, front matter, heading IDs and texts, other IDs, and the list of
+//!   published pages. A page's own article enters its key in full
+//!   (`article`).
+//!
+//! So a page's key changes whenever anything its HTML or its diagnostics
+//! are made from changes. The one thing `shape` leaves out is where other
+//! articles' headings are (their lines move with every edit above them);
+//! the only output that shows one is the `link-anchor-translation`
+//! diagnostic, which names the other file, and a cached page with a
+//! diagnostic about another file is never used (`build.rs`).
+
+use crate::config::Config;
+use crate::parse::Article;
+use crate::site::{Page, Site};
+use rayon::prelude::*;
+use sha2::{Digest, Sha256};
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+/// A hasher that keeps field boundaries (every piece is length-prefixed).
+pub struct Fp(Sha256);
+
+impl Fp {
+    pub fn new(domain: &str) -> Fp {
+        let mut f = Fp(Sha256::new());
+        f.str(domain);
+        f
+    }
+
+    pub fn bytes(&mut self, b: &[u8]) -> &mut Fp {
+        self.0.update((b.len() as u64).to_le_bytes());
+        self.0.update(b);
+        self
+    }
+
+    pub fn str(&mut self, s: &str) -> &mut Fp {
+        self.bytes(s.as_bytes())
+    }
+
+    pub fn u64(&mut self, n: u64) -> &mut Fp {
+        self.0.update(n.to_le_bytes());
+        self
+    }
+
+    /// A value by its `Debug` form (for plain data without hash maps).
+    pub fn debug(&mut self, v: &impl std::fmt::Debug) -> &mut Fp {
+        self.str(&format!("{v:?}"))
+    }
+
+    pub fn finish(self) -> [u8; 32] {
+        self.0.finalize().into()
+    }
+}
+
+/// polydoc's version and the running executable's bytes. Tests set
+/// `POLYDOC_CACHE_VERSION` to stand for another polydoc.
+pub fn version() -> [u8; 32] {
+    static V: OnceLock<[u8; 32]> = OnceLock::new();
+    *V.get_or_init(|| {
+        let mut f = Fp::new("version");
+        f.str(env!("CARGO_PKG_VERSION"));
+        match std::env::current_exe().and_then(std::fs::read) {
+            Ok(exe) => f.bytes(&Sha256::digest(exe)),
+            // Unknown build: a key no other process can share.
+            Err(_) => f.u64(std::process::id() as u64).debug(&std::time::SystemTime::now()),
+        };
+        if let Ok(v) = std::env::var("POLYDOC_CACHE_VERSION") {
+            f.str(&v);
+        }
+        f.finish()
+    })
+}
+
+/// The folders whose files are inputs: the site folder, then each locale
+/// folder outside it, each with the name its files are keyed under.
+fn roots(config: &Config) -> Vec<(String, PathBuf)> {
+    let site = crate::fence::real_path(&config.site_root);
+    let mut out = vec![(String::new(), site.clone())];
+    for l in &config.locales {
+        let r = crate::fence::real_path(&l.root);
+        if !out.iter().any(|(_, o)| r.starts_with(o)) {
+            out.push((format!("locale:{}", l.code), r));
+        }
+    }
+    out
+}
+
+/// Every file under the site's folders but articles (`articles`, real
+/// paths), output folders (any folder holding polydoc's output marker) and
+/// `skip` (the cache), hashed by relative path and content.
+pub fn inputs(config: &Config, articles: &HashSet<PathBuf>, skip: &[PathBuf]) -> [u8; 32] {
+    let mut files: Vec<(String, PathBuf, bool)> = Vec::new();
+    for (name, root) in roots(config) {
+        let mut walker = walkdir::WalkDir::new(&root)
+            .follow_links(false)
+            .sort_by_file_name()
+            .into_iter();
+        while let Some(Ok(e)) = walker.next() {
+            let p = e.path();
+            if e.file_type().is_dir() {
+                let skipped = e.depth() > 0
+                    && (e.file_name() == ".git"
+                        || skip.iter().any(|s| s == p)
+                        || p.join(crate::output::MARKER).exists());
+                if skipped {
+                    walker.skip_current_dir();
+                }
+                continue;
+            }
+            if articles.contains(p) {
+                continue;
+            }
+            let rel = p.strip_prefix(&root).unwrap_or(p).to_string_lossy().replace('\\', "/");
+            files.push((format!("{name}/{rel}"), p.to_path_buf(), e.path_is_symlink()));
+        }
+    }
+    let hashes: Vec<[u8; 32]> = files
+        .par_iter()
+        .map(|(_, p, link)| {
+            let mut f = Fp::new("file");
+            if *link {
+                f.str("link")
+                    .str(&std::fs::read_link(p).unwrap_or_default().to_string_lossy());
+            } else {
+                match std::fs::read(p) {
+                    Ok(b) => f.str("bytes").bytes(&Sha256::digest(b)),
+                    Err(e) => f.str("unreadable").debug(&e.kind()),
+                };
+            }
+            f.finish()
+        })
+        .collect();
+    let mut f = Fp::new("inputs");
+    for ((rel, _, _), h) in files.iter().zip(&hashes) {
+        f.str(rel).bytes(h);
+    }
+    f.finish()
+}
+
+/// Files read through the fence outside the folders `inputs` hashes (by
+/// their path relative to the site folder), with their content.
+pub fn outside_reads(config: &Config, read: &[PathBuf]) -> [u8; 32] {
+    let roots = roots(config);
+    let site = &roots[0].1;
+    let mut outside: Vec<&PathBuf> = read
+        .iter()
+        .filter(|p| !roots.iter().any(|(_, r)| p.starts_with(r)))
+        .collect();
+    outside.sort();
+    outside.dedup();
+    let mut f = Fp::new("outside");
+    for p in outside {
+        f.str(&relative(site, p));
+        match std::fs::read(p) {
+            Ok(b) => f.bytes(&Sha256::digest(b)),
+            Err(e) => f.str("unreadable").debug(&e.kind()),
+        };
+    }
+    f.finish()
+}
+
+/// `p` relative to `base`, with `..` where it lies outside it.
+pub fn relative(base: &Path, p: &Path) -> String {
+    let mut up = 0;
+    let mut b = base;
+    loop {
+        if let Ok(rest) = p.strip_prefix(b) {
+            let rest = rest.to_string_lossy().replace('\\', "/");
+            return format!("{}{rest}", "../".repeat(up));
+        }
+        match b.parent() {
+            Some(parent) => {
+                b = parent;
+                up += 1;
+            }
+            None => return p.to_string_lossy().into_owned(),
+        }
+    }
+}
+
+/// What every page may see of the others (see the module comment).
+pub fn shape(env: &[u8; 32], site: &Site, article_files: &[(usize, String)]) -> [u8; 32] {
+    let per_article: Vec<[u8; 32]> = site
+        .articles
+        .par_iter()
+        .map(|a| {
+            let mut f = Fp::new("public");
+            f.u64(a.locale as u64).str(&a.rel).str(&a.display).str(&a.title);
+            f.debug(&a.md.h1).debug(&a.fm);
+            for h in &a.md.headings {
+                f.u64(h.level as u64).str(&h.id).str(&h.text).u64(h.explicit as u64);
+            }
+            f.debug(&a.md.other_ids).debug(&a.md.pivots).debug(&a.md.monikers);
+            f.finish()
+        })
+        .collect();
+    let mut f = Fp::new("shape");
+    f.bytes(env);
+    f.debug(&article_files);
+    for h in &per_article {
+        f.bytes(h);
+    }
+    for p in &site.pages {
+        page_identity(&mut f, p);
+    }
+    for a in &site.assets {
+        f.u64(a.locale as u64).str(&a.rel);
+    }
+    f.finish()
+}
+
+fn page_identity(f: &mut Fp, p: &Page) {
+    f.u64(p.locale as u64)
+        .str(&p.rel)
+        .u64(p.article as u64)
+        .u64(p.fallback as u64)
+        .str(&p.url);
+}
+
+/// One article in full (but its absolute path); `body` is its HTML (which
+/// `bodies` may have taken out of `a.md.html`).
+pub fn article(a: &Article, body: &str) -> [u8; 32] {
+    let mut f = Fp::new("article");
+    f.u64(a.locale as u64).str(&a.rel).str(&a.display).str(&a.title);
+    f.debug(&a.fm);
+    let m = &a.md;
+    f.str(body);
+    f.debug(&m.headings)
+        .debug(&m.other_ids)
+        .debug(&m.links)
+        .debug(&m.h1)
+        .debug(&m.diags)
+        .debug(&m.pivots)
+        .debug(&m.monikers)
+        .debug(&m.shortcuts);
+    f.finish()
+}
+
+/// A page's key: the site's shape, the page and its article.
+pub fn page(shape: &[u8; 32], p: &Page, article: &[u8; 32]) -> [u8; 32] {
+    let mut f = Fp::new("page");
+    f.bytes(shape).bytes(article);
+    page_identity(&mut f, p);
+    f.finish()
+}

@@ -1,0 +1,284 @@
+//! The persistent build cache (`build --cache [DIR]`): content-addressed
+//! entries that let a build skip work whose inputs it has seen before.
+//!
+//! An entry's name is the SHA-256 of everything its value depends on (see
+//! `key`), so a changed input is a different name, never a stale hit; the
+//! file holds a checksum of its value, so a corrupt or truncated entry is a
+//! miss (with one warning), never wrong output. Names hold no absolute
+//! paths: a folder restored on another machine, with the site checked out
+//! elsewhere, still hits. Writers put each entry under a temporary name and
+//! rename it into place, so builds sharing a folder at the same time only
+//! ever see whole entries. After a build that wrote its site, entries it did
+//! not use (and that no build has touched since it began) are removed, so
+//! the folder holds about one build's worth.
+//!
+//! What is cached, and under which key, is the business of `key` and
+//! `build.rs`; this module stores bytes.
+
+pub mod codec;
+pub mod key;
+pub mod run;
+
+use crate::diagnostics::Diagnostic;
+use sha2::{Digest, Sha256};
+use std::collections::HashSet;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::Mutex;
+use std::time::SystemTime;
+
+/// The folder `--cache` uses without a value, inside the site folder (the
+/// `.gitignore` that `polydoc init` writes covers it).
+pub const DEFAULT_DIR: &str = ".polydoc-cache";
+
+/// Bumped when the layout or an entry's encoding changes.
+const LAYOUT: &str = "v1";
+const MAGIC: &[u8; 8] = b"polydoc1";
+const HEADER: usize = 8 + 8 + 32;
+
+/// Hits and misses of one build, for the report.
+#[derive(Debug, Default, Clone, serde::Serialize)]
+pub struct CacheStats {
+    /// Articles read back instead of parsed.
+    pub parse_hits: u64,
+    pub parse_misses: u64,
+    /// Pages read back instead of rendered.
+    pub page_hits: u64,
+    pub page_misses: u64,
+    /// Entries that failed their checksum (ignored and rewritten).
+    pub corrupt: u64,
+    /// Entries removed after the build because it did not use them.
+    pub pruned: u64,
+}
+
+pub struct Cache {
+    objects: PathBuf,
+    tmp: PathBuf,
+    started: SystemTime,
+    used: Mutex<HashSet<[u8; 32]>>,
+    counter: AtomicUsize,
+    pub parse_hits: AtomicU64,
+    pub parse_misses: AtomicU64,
+    pub page_hits: AtomicU64,
+    pub page_misses: AtomicU64,
+    corrupt: Mutex<Vec<String>>,
+    write_failed: Mutex<Option<String>>,
+}
+
+impl Cache {
+    /// Opens (creating) the cache folder `dir`.
+    pub fn open(dir: &Path) -> std::io::Result<Cache> {
+        let root = dir.join(LAYOUT);
+        let objects = root.join("objects");
+        let tmp = root.join("tmp");
+        std::fs::create_dir_all(&objects)?;
+        std::fs::create_dir_all(&tmp)?;
+        // Tell backup and archiving tools what this is (as Cargo does).
+        let tag = dir.join("CACHEDIR.TAG");
+        if !tag.exists() {
+            let _ = std::fs::write(
+                &tag,
+                "Signature: 8a477f597d28d172789f06886806bc55\n# polydoc's build cache: safe to delete.\n",
+            );
+        }
+        Ok(Cache {
+            objects,
+            tmp,
+            started: SystemTime::now(),
+            used: Mutex::new(HashSet::new()),
+            counter: AtomicUsize::new(0),
+            parse_hits: AtomicU64::new(0),
+            parse_misses: AtomicU64::new(0),
+            page_hits: AtomicU64::new(0),
+            page_misses: AtomicU64::new(0),
+            corrupt: Mutex::new(Vec::new()),
+            write_failed: Mutex::new(None),
+        })
+    }
+
+    fn path_of(&self, key: &[u8; 32]) -> PathBuf {
+        let hex = hex(key);
+        self.objects.join(&hex[..2]).join(&hex[2..])
+    }
+
+    /// The value stored under `key`, if there is a whole one.
+    pub fn get(&self, key: &[u8; 32]) -> Option<Vec<u8>> {
+        let path = self.path_of(key);
+        let bytes = std::fs::read(&path).ok()?;
+        self.used.lock().unwrap().insert(*key);
+        match check(&bytes) {
+            Some(()) => Some(bytes[HEADER..].to_vec()),
+            None => {
+                let _ = std::fs::remove_file(&path);
+                self.corrupt.lock().unwrap().push(hex(key));
+                None
+            }
+        }
+    }
+
+    /// Stores `value` under `key` (atomically: a reader sees all of it or
+    /// nothing). A failure is remembered for one warning; the build goes on.
+    pub fn put(&self, key: &[u8; 32], value: &[u8]) {
+        self.used.lock().unwrap().insert(*key);
+        let path = self.path_of(key);
+        let tmp = self.tmp.join(format!(
+            "{}-{}-{}",
+            std::process::id(),
+            self.counter.fetch_add(1, Ordering::Relaxed),
+            &hex(key)[..16]
+        ));
+        let result = (|| -> std::io::Result<()> {
+            if let Some(dir) = path.parent() {
+                std::fs::create_dir_all(dir)?;
+            }
+            let mut f = std::fs::File::create(&tmp)?;
+            f.write_all(MAGIC)?;
+            f.write_all(&(value.len() as u64).to_le_bytes())?;
+            f.write_all(&Sha256::digest(value))?;
+            f.write_all(value)?;
+            drop(f);
+            std::fs::rename(&tmp, &path)
+        })();
+        if let Err(e) = result {
+            let _ = std::fs::remove_file(&tmp);
+            self.write_failed
+                .lock()
+                .unwrap()
+                .get_or_insert_with(|| format!("{}: {e}", path.display()));
+        }
+    }
+
+    /// Removes entries this build neither read nor wrote, unless another
+    /// build wrote them after this one began. Returns how many went.
+    pub fn prune(&self) -> u64 {
+        let used = self.used.lock().unwrap();
+        let mut removed = 0;
+        let Ok(dirs) = std::fs::read_dir(&self.objects) else {
+            return 0;
+        };
+        for d in dirs.flatten() {
+            let name = d.file_name().to_string_lossy().into_owned();
+            let Ok(files) = std::fs::read_dir(d.path()) else {
+                continue;
+            };
+            for f in files.flatten() {
+                let rest = f.file_name().to_string_lossy().into_owned();
+                let keep = unhex(&format!("{name}{rest}")).is_some_and(|k| used.contains(&k))
+                    || f.metadata().and_then(|m| m.modified()).is_ok_and(|t| t >= self.started);
+                if !keep && std::fs::remove_file(f.path()).is_ok() {
+                    removed += 1;
+                }
+            }
+        }
+        // Temporary files of builds that were killed mid-write; a running
+        // build's own are younger than this one.
+        if let Ok(files) = std::fs::read_dir(&self.tmp) {
+            for f in files.flatten() {
+                let cutoff = self.started.checked_sub(std::time::Duration::from_secs(3600));
+                let old = f
+                    .metadata()
+                    .and_then(|m| m.modified())
+                    .is_ok_and(|t| cutoff.is_some_and(|c| t < c));
+                if old {
+                    let _ = std::fs::remove_file(f.path());
+                }
+            }
+        }
+        removed
+    }
+
+    /// Warnings for the report: corrupt entries (ignored) and entries that
+    /// could not be written.
+    pub fn diagnostics(&self, shown_dir: &str) -> Vec<Diagnostic> {
+        let mut out = Vec::new();
+        let corrupt = self.corrupt.lock().unwrap();
+        if let Some(first) = corrupt.first() {
+            out.push(
+                Diagnostic::warning(
+                    "cache",
+                    shown_dir,
+                    format!(
+                        "{} cache entr{} failed {} checksum (first: {first}) and {} ignored; the output is built as without them",
+                        corrupt.len(),
+                        if corrupt.len() == 1 { "y" } else { "ies" },
+                        if corrupt.len() == 1 { "its" } else { "their" },
+                        if corrupt.len() == 1 { "was" } else { "were" },
+                    ),
+                )
+                .help("nothing to do: they are written again; delete the cache folder if this repeats"),
+            );
+        }
+        if let Some(e) = &*self.write_failed.lock().unwrap() {
+            out.push(
+                Diagnostic::warning("cache", shown_dir, format!("cannot write to the cache ({e})"))
+                    .help("check the folder's permissions and free space; the site itself was built"),
+            );
+        }
+        out
+    }
+
+    pub fn stats(&self, pruned: u64) -> CacheStats {
+        CacheStats {
+            parse_hits: self.parse_hits.load(Ordering::Relaxed),
+            parse_misses: self.parse_misses.load(Ordering::Relaxed),
+            page_hits: self.page_hits.load(Ordering::Relaxed),
+            page_misses: self.page_misses.load(Ordering::Relaxed),
+            corrupt: self.corrupt.lock().unwrap().len() as u64,
+            pruned,
+        }
+    }
+}
+
+/// `Some` when the entry is whole: magic, length and checksum agree.
+fn check(bytes: &[u8]) -> Option<()> {
+    if bytes.len() < HEADER || &bytes[..8] != MAGIC {
+        return None;
+    }
+    let len = u64::from_le_bytes(bytes[8..16].try_into().ok()?) as usize;
+    let value = &bytes[HEADER..];
+    (value.len() == len && Sha256::digest(value).as_slice() == &bytes[16..48]).then_some(())
+}
+
+pub fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write as _;
+    let mut s = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        let _ = write!(s, "{b:02x}");
+    }
+    s
+}
+
+fn unhex(s: &str) -> Option<[u8; 32]> {
+    if s.len() != 64 {
+        return None;
+    }
+    let mut out = [0u8; 32];
+    for (i, o) in out.iter_mut().enumerate() {
+        *o = u8::from_str_radix(s.get(i * 2..i * 2 + 2)?, 16).ok()?;
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_truncated_or_altered_entry_is_a_miss() {
+        let dir = tempfile::tempdir().unwrap();
+        let c = Cache::open(dir.path()).unwrap();
+        let k = [7u8; 32];
+        c.put(&k, b"hello");
+        assert_eq!(c.get(&k).as_deref(), Some(&b"hello"[..]));
+        let p = c.path_of(&k);
+        let whole = std::fs::read(&p).unwrap();
+        std::fs::write(&p, &whole[..whole.len() - 1]).unwrap();
+        assert_eq!(c.get(&k), None);
+        let mut altered = whole.clone();
+        *altered.last_mut().unwrap() ^= 1;
+        std::fs::write(&p, &altered).unwrap();
+        assert_eq!(c.get(&k), None);
+        assert_eq!(c.stats(0).corrupt, 2);
+    }
+}

@@ -1,0 +1,162 @@
+//! The cache as one build uses it: where the folder may be, the keys of
+//! this build's pages, rendering through the cache, and pruning at the end.
+
+use super::{codec, key, Cache, CacheStats};
+use crate::build::Model;
+use crate::config::Config;
+use crate::diagnostics::Diagnostic;
+use crate::pages::PageOutput;
+use rayon::prelude::*;
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::Ordering;
+
+pub struct Run {
+    cache: Cache,
+    dir: PathBuf,
+    shown: String,
+    /// Every page's key, once the site is assembled.
+    keys: Vec<[u8; 32]>,
+}
+
+impl Run {
+    /// Opens the cache folder `dir` for a build of `config`'s site into
+    /// `out`, or says why it cannot be used there.
+    pub fn start(config: &Config, dir: &Path, out: Option<&Path>) -> Result<Run, Diagnostic> {
+        let shown = crate::discover::display_path(&config.site_root, dir);
+        let real = crate::fence::real_path(dir);
+        let refuse = |why: String| {
+            Diagnostic::error("cache", &shown, why)
+                .help("use a folder of its own, such as the default `.polydoc-cache` in the site folder")
+        };
+        let site = crate::fence::real_path(&config.site_root);
+        let mut holds: Vec<(PathBuf, String)> = vec![(site.clone(), "the site folder".to_string())];
+        for l in &config.locales {
+            holds.push((crate::fence::real_path(&l.root), format!("the `{}` articles", l.code)));
+        }
+        for (p, what) in &holds {
+            if p.starts_with(&real) {
+                return Err(refuse(format!("the cache folder would hold {what}")));
+            }
+        }
+        let mut inside = holds[1..].to_vec();
+        inside.push((crate::fence::real_path(&config.theme_dir()), "the theme".to_string()));
+        if let Some(out) = out {
+            let out = crate::fence::real_path(out);
+            if out.starts_with(&real) {
+                return Err(refuse("the cache folder would hold the output folder".to_string()));
+            }
+            inside.push((out, "the output folder".to_string()));
+        }
+        for (p, what) in &inside {
+            if real.starts_with(p) {
+                return Err(refuse(format!("the cache folder is inside {what}")));
+            }
+        }
+        let cache = Cache::open(&real).map_err(|e| refuse(format!("cannot create the cache folder: {e}")))?;
+        crate::fence::record_reads();
+        Ok(Run {
+            cache,
+            dir: real,
+            shown,
+            keys: Vec::new(),
+        })
+    }
+
+    /// Computes every page's key from the assembled site; `article_files`
+    /// are the articles found (parsed or not) by locale and path.
+    pub fn key_pages(
+        &mut self,
+        m: &Model,
+        article_files: &[crate::discover::SourceFile],
+        options: &str,
+    ) -> Result<(), Diagnostic> {
+        let config = &m.config;
+        let real_roots: Vec<PathBuf> = config
+            .locales
+            .iter()
+            .map(|l| crate::fence::real_path(&l.root))
+            .collect();
+        let articles: HashSet<PathBuf> = article_files
+            .iter()
+            .map(|f| real_roots[f.locale].join(&f.rel))
+            .collect();
+        let inputs = key::inputs(config, &articles, std::slice::from_ref(&self.dir));
+        let outside = key::outside_reads(config, &crate::fence::recorded_reads());
+        let mut env = key::Fp::new("env");
+        env.bytes(&key::version()).bytes(&inputs).bytes(&outside).str(options);
+        // The publishing configuration above the site decides where
+        // dependent repositories and redirection files are.
+        for l in &config.locales {
+            if let Some(repo) = crate::publishing::repository_root(&l.root) {
+                env.str(&key::relative(&crate::fence::real_path(&config.site_root), &repo));
+                env.bytes(&std::fs::read(repo.join(crate::publishing::PUBLISH_CONFIG)).unwrap_or_default());
+            }
+        }
+        let env = env.finish();
+        let listed: Vec<(usize, String)> = article_files.iter().map(|f| (f.locale, f.rel.clone())).collect();
+        let shape = key::shape(&env, &m.site, &listed);
+        let article_keys: Vec<[u8; 32]> = (0..m.site.articles.len())
+            .into_par_iter()
+            .map(|i| {
+                let body = m.bodies.html(&m.site.articles, i)?;
+                Ok(key::article(&m.site.articles[i], &body))
+            })
+            .collect::<std::io::Result<_>>()
+            .map_err(|e| Diagnostic::error("cache", &self.shown, format!("cannot read an article's HTML back: {e}")))?;
+        self.keys = m
+            .site
+            .pages
+            .iter()
+            .map(|p| key::page(&shape, p, &article_keys[p.article]))
+            .collect();
+        Ok(())
+    }
+
+    /// Page `i`, from the cache when an entry for its key is there and
+    /// whole, else rendered by `render` (and stored).
+    pub fn render(
+        &self,
+        m: &Model,
+        i: usize,
+        render: impl FnOnce() -> Result<PageOutput, Diagnostic>,
+    ) -> Result<PageOutput, Diagnostic> {
+        let Some(k) = self.keys.get(i) else {
+            return render();
+        };
+        if let Some(p) = self.cache.get(k).and_then(|b| codec::decode_page(&b)) {
+            if only_own_files(m, i, &p) {
+                self.cache.page_hits.fetch_add(1, Ordering::Relaxed);
+                return Ok(p);
+            }
+        }
+        self.cache.page_misses.fetch_add(1, Ordering::Relaxed);
+        let r = render();
+        if let Ok(p) = &r {
+            self.cache.put(k, &codec::encode_page(p));
+        }
+        r
+    }
+
+    /// After a build: removes entries it did not use; its statistics and
+    /// warnings.
+    pub fn finish(self, prune: bool) -> (CacheStats, Vec<Diagnostic>) {
+        let pruned = if prune { self.cache.prune() } else { 0 };
+        (self.cache.stats(pruned), self.cache.diagnostics(&self.shown))
+    }
+}
+
+/// Whether every diagnostic of a cached page is about its own article (or a
+/// file it includes): one about another file may depend on what the key
+/// leaves out (where that file's headings are).
+fn only_own_files(m: &Model, i: usize, p: &PageOutput) -> bool {
+    let a = &m.site.articles[m.site.pages[i].article];
+    p.diags.iter().all(|d| {
+        d.file == a.display
+            || a.md
+                .links
+                .iter()
+                .chain(&a.md.shortcuts)
+                .any(|l| l.origin.as_ref().is_some_and(|o| o.display == d.file))
+    })
+}
