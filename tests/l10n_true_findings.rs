@@ -174,3 +174,54 @@ fn only_true_findings_and_the_defects_machine_translation_leaves() {
         "English message on a Dutch page"
     );
 }
+
+/// A mangled identifier is reported at the line that holds it (a paragraph
+/// wrapped over lines has several), and only where its letters make whole
+/// words: `4,2 Beta3` is `4.2-Beta3` mangled, not `4.2-Beta`.
+#[test]
+fn a_mangled_identifier_at_its_own_line() {
+    let en = article(
+        "Relay 4.2-Beta3 release notes",
+        "# Relay 4.2-Beta3 release notes\n\n[Relay 4.2-Beta notes](beta.md) | [Relay 4.2-Beta3 notes](beta3.md)\n\nThe agent runs as a service.\nIt starts with Windows.\nYou can stop it with Contoso.RelayAgent.exe at any time.\n\n## Stop\n\nSelect **Stop {agent_name}**.\n",
+    );
+    let nl_body = "# <a name=\"relay-42-beta3-release-notes\"></a>Relay 4,2 Beta3 releaseopmerkingen\n\n[Relay 4,2-Beta notities](beta.md) | [Relay 4,2-Beta3 notities](beta3.md)\n\nDe agent draait als service.\nHij start met Windows.\nU kunt hem op elk moment stoppen met Contoso. RelayAgent. exe.\n\n## <a name=\"stop\"></a>Stoppen\n\nSelecteer **{Agent_name} stoppen**.\n";
+    let nl = translation(
+        "Releaseopmerkingen",
+        &format!("ms.openlocfilehash: {}\n", crlf_sha1(&en)),
+        nl_body,
+    );
+    let site = Site::new(EN_NL);
+    site.write_all(&[
+        ("articles/en-us/notes.md", en.as_str()),
+        ("articles/nl-nl/notes.md", nl.as_str()),
+        ("articles/en-us/beta.md", &article("Beta", "# Beta\n")),
+        ("articles/en-us/beta3.md", &article("Beta3", "# Beta3\n")),
+    ]);
+    let line_of = |needle: &str| nl.lines().position(|l| l.contains(needle)).unwrap() + 1;
+    let r = site.json(&["check", "--l10n"]);
+    let mut got: Vec<(usize, String)> = r
+        .with_code("l10n-identifier")
+        .iter()
+        .map(|d| (d.line, d.message.split('`').nth(1).unwrap_or("").to_string()))
+        .collect();
+    got.sort();
+    // `4.2-Beta3` is first mangled in the heading (`4,2 Beta3`), `4.2-Beta`
+    // only in the links' line.
+    let mut expected = vec![
+        (line_of("[Relay 4,2-Beta notities]"), "4.2-Beta".to_string()),
+        (line_of("Relay 4,2 Beta3"), "4.2-Beta3".to_string()),
+        (line_of("Contoso. RelayAgent"), "Contoso.RelayAgent.exe".to_string()),
+    ];
+    expected.sort();
+    assert_eq!(got, expected, "{r}");
+    let agent = r
+        .with_code("l10n-identifier")
+        .into_iter()
+        .find(|d| d.message.contains("Contoso.RelayAgent.exe"))
+        .unwrap();
+    assert_contains(&agent.message, "\"…Contoso. RelayAgent. exe.\"");
+    // A placeholder in other letter case is named as written.
+    let p = r.one("l10n-placeholder");
+    assert_eq!(p.line, line_of("name=\"stop\""), "{r}");
+    assert_contains(&p.message, "{agent_name} (here: {Agent_name})");
+}

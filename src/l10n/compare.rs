@@ -305,16 +305,24 @@ fn mangled_identifiers(input: &Input, out: &mut Out, pi: usize, s: &Section, t: 
                 continue;
             }
             let key = squash(id);
-            if let Some(x) = t.blocks.iter().find(|x| squash(&x.text).contains(&key)) {
+            if let Some((x, at)) = t
+                .blocks
+                .iter()
+                .find_map(|x| Some((x, spread_over_words(&x.text, &key)?)))
+            {
+                // The mangled form and what follows, at its own line.
+                let shown = if at == 0 {
+                    shorten(&x.text, 80)
+                } else {
+                    format!("…{}", shorten(&x.text[at..], 80))
+                };
                 out.add(
                     "l10n-identifier",
                     pi,
-                    (x.line, 1),
+                    (x.line_at(at), 1),
                     format!(
-                        "`{id}` of the source ({}:{}) is mangled here: \"{}\"",
-                        input.source_name,
-                        b.line,
-                        shorten(&x.text, 80)
+                        "`{id}` of the source ({}:{}) is mangled here: \"{shown}\"",
+                        input.source_name, b.line,
                     ),
                     Some(format!("write it exactly as the source does: `{id}`")),
                 );
@@ -323,12 +331,32 @@ fn mangled_identifiers(input: &Input, out: &mut Out, pi: usize, s: &Section, t: 
                     vec![
                         ("id", id.to_string()),
                         ("source", format!("{}:{}", input.source_name, b.line)),
-                        ("text", shorten(&x.text, 80)),
+                        ("text", shown),
                     ],
                 );
             }
         }
     }
+}
+
+/// Where `text` holds `key` (letters and digits only) spread over words
+/// and marks (`Microsoft. Windows _ App`): the byte offset of its first
+/// letter, when that starts a word and its last letter ends one (so `3,5
+/// Beta2` does not hold `35Beta`).
+fn spread_over_words(text: &str, key: &str) -> Option<usize> {
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    let alnum: Vec<usize> = (0..chars.len()).filter(|&k| chars[k].1.is_alphanumeric()).collect();
+    let key: Vec<char> = key.chars().collect();
+    if key.is_empty() || alnum.len() < key.len() {
+        return None;
+    }
+    let is_alnum = |k: usize| chars.get(k).is_some_and(|c| c.1.is_alphanumeric());
+    (0..=alnum.len() - key.len()).find_map(|i| {
+        let (first, last) = (alnum[i], alnum[i + key.len() - 1]);
+        let same = key.iter().enumerate().all(|(n, c)| chars[alnum[i + n]].1 == *c);
+        let starts = first == 0 || !is_alnum(first - 1);
+        (same && starts && !is_alnum(last + 1)).then_some(chars[first].0)
+    })
 }
 
 /// A name machine translation must leave alone: letters and digits joined
@@ -383,7 +411,15 @@ fn missing_tokens(out: &mut Out, pi: usize, at: (usize, usize), src: &str, tr: &
         out.say("number", vec![("numbers", missing.join(", "))]);
     }
     let have = placeholders(tr);
-    let missing: Vec<String> = placeholders(src).into_iter().filter(|p| !have.contains(p)).collect();
+    // One written in other letter case is named beside it.
+    let missing: Vec<String> = placeholders(src)
+        .into_iter()
+        .filter(|p| !have.contains(p))
+        .map(|p| match have.iter().find(|h| h.to_lowercase() == p.to_lowercase()) {
+            Some(h) => format!("{p} (here: {h})"),
+            None => p,
+        })
+        .collect();
     if !missing.is_empty() {
         out.add(
             "l10n-placeholder",

@@ -25,6 +25,40 @@ pub struct Block {
     /// A table cell (short values: types, names).
     pub cell: bool,
     pub line: usize,
+    /// Where in `text` each of the block's later lines starts (a paragraph
+    /// wrapped over lines): `line + k` begins at `line_starts[k - 1]`.
+    pub line_starts: Vec<usize>,
+}
+
+impl Block {
+    /// The file's line of the byte at `offset` in `text`.
+    pub fn line_at(&self, offset: usize) -> usize {
+        self.line + self.line_starts.iter().take_while(|&&o| o <= offset).count()
+    }
+}
+
+/// White space collapsed to single spaces, trimmed; with the offsets (in
+/// the result) of the words that follow a line break (`\n`).
+fn collapse(text: &str) -> (String, Vec<usize>) {
+    let mut out = String::with_capacity(text.len());
+    let mut starts = Vec::new();
+    let (mut space, mut broke) = (false, false);
+    for c in text.chars() {
+        if c.is_whitespace() {
+            space = true;
+            broke |= c == '\n';
+            continue;
+        }
+        if space && !out.is_empty() {
+            out.push(' ');
+            if broke {
+                starts.push(out.len());
+            }
+        }
+        (space, broke) = (false, false);
+        out.push(c);
+    }
+    (out, starts)
 }
 
 #[derive(Debug, Clone)]
@@ -180,12 +214,14 @@ pub fn split(article: &Article, text: &str, french: bool) -> Vec<Section> {
                         });
                     }
                     if !text.trim().is_empty() {
+                        let (text, line_starts) = collapse(&text);
                         sections[si].blocks.push(Block {
                             prose: prose.split_whitespace().collect::<Vec<_>>().join(" "),
                             loose: loose(&marked),
                             cell,
-                            text: text.split_whitespace().collect::<Vec<_>>().join(" "),
+                            text,
                             line,
+                            line_starts,
                         });
                     }
                 }
@@ -306,7 +342,7 @@ pub fn split(article: &Article, text: &str, french: bool) -> Vec<Section> {
             Event::SoftBreak | Event::HardBreak => {
                 if let Some(b) = open.last_mut() {
                     b.0.push(' ');
-                    b.1.push(' ');
+                    b.1.push('\n');
                     b.2.push(' ');
                 }
             }
