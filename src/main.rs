@@ -341,7 +341,12 @@ fn index(site: &Path, out: &Path, quiet: bool) -> ExitCode {
                     r.elapsed
                 );
             }
-            ExitCode::SUCCESS
+            // A bad article fails the index as it fails a build.
+            if diags.iter().any(Diagnostic::is_error) {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            }
         }
         Err(diags) => {
             print_diagnostics(site, &diags, false);

@@ -308,6 +308,11 @@ fn merge_refuses_shards_that_do_not_fit_together() {
     let r = merge(&[&en, &nl1, &nl2, &de2]);
     assert_eq!(r.code, 2, "{r}");
     assert_contains(&r.stderr, "this shard was built from another index");
+    // The index is never written among the sources.
+    let r = run_in(&site.root, &["index", ".", "--out", "articles/en-us/index.json"]);
+    assert_eq!(r.code, 2, "{r}");
+    assert_contains(&r.stderr, "the index would be written among the site's sources");
+    assert!(!site.exists("articles/en-us/index.json"));
     // An unknown locale.
     let r = run_in(
         &site.root,

@@ -81,6 +81,15 @@ pub fn code_block_with(code: &str, lang: &str, extra: &str) -> String {
     html
 }
 
+/// Set for a process that keeps no HTML (`polydoc index`).
+static PLAIN: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// From now on this process escapes code instead of highlighting it: for
+/// `polydoc index`, which keeps headings and IDs, not HTML.
+pub fn skip_highlighting() {
+    PLAIN.store(true, std::sync::atomic::Ordering::Relaxed);
+}
+
 fn render_block(code: &str, lang: &str, extra: &str) -> String {
     let lang_attr = html_escape(lang);
     let class = if lang.is_empty() {
@@ -88,7 +97,8 @@ fn render_block(code: &str, lang: &str, extra: &str) -> String {
     } else {
         format!(" class=\"lang-{lang_attr}\"")
     };
-    let body = match find(lang).and_then(|syntax| {
+    let plain = PLAIN.load(std::sync::atomic::Ordering::Relaxed);
+    let body = match find(lang).filter(|_| !plain).and_then(|syntax| {
         let mut gen = ClassedHTMLGenerator::new_with_class_style(syntax, syntaxes(), CLASS_STYLE);
         for line in LinesWithEndings::from(code) {
             gen.parse_html_for_line_which_includes_newline(line).ok()?;

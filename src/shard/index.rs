@@ -126,6 +126,8 @@ pub fn write(site_root: &Path, out: &Path) -> Result<(IndexReport, Vec<Diagnosti
     let mut diags = Vec::new();
     let config = Config::load(site_root).map_err(|d| vec![d])?;
     refuse_inside_sources(&config, out).map_err(|d| vec![d])?;
+    // The index keeps no HTML: code needs no colours.
+    crate::markdown::highlight::skip_highlighting();
     let (files, assets, project) = crate::build::discover_site(&config, &mut diags);
     let progress = crate::build::progress_bar(false, 0);
     let mut articles = Vec::with_capacity(files.len());
