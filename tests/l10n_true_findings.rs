@@ -225,3 +225,50 @@ fn a_mangled_identifier_at_its_own_line() {
     assert_eq!(p.line, line_of("name=\"stop\""), "{r}");
     assert_contains(&p.message, "{agent_name} (here: {Agent_name})");
 }
+
+/// A link whose text starts or ends with a space is not glued to the word
+/// beside it (readers see them apart), and a dot the source writes as part
+/// of a path (`with .. relative paths`) is no punctuation to space-check;
+/// a word really glued, and a space really before a full stop, still are.
+#[test]
+fn spaced_link_text_and_path_dots_are_no_defects() {
+    let en = article(
+        "Tools",
+        "# Tools\n\nRead [the guide](guide.md) first, then [the notes](notes.md) twice. See [the FAQ](faq.md).\n\n## Fixes\n\n* Slow packing with .. relative paths.\n* Restore failed when offline.\n",
+    );
+    let nl_body = "# <a name=\"tools\"></a>Hulpmiddelen\n\nLees eerst[ de handleiding](guide.md), daarna tweemaal [de notities ](notes.md)lezen. Zie[de FAQ](faq.md).\n\n## <a name=\"fixes\"></a>Oplossingen\n\n* Traag inpakken met . relatieve paden.\n* Herstellen mislukte zonder verbinding .\n";
+    let nl = translation(
+        "Hulpmiddelen",
+        &format!("ms.openlocfilehash: {}\n", crlf_sha1(&en)),
+        nl_body,
+    );
+    let site = Site::new(EN_NL);
+    site.write_all(&[
+        ("articles/en-us/tools.md", en.as_str()),
+        ("articles/nl-nl/tools.md", nl.as_str()),
+        ("articles/en-us/guide.md", &article("Guide", "# Guide\n")),
+        ("articles/en-us/notes.md", &article("Notes", "# Notes\n")),
+        ("articles/en-us/faq.md", &article("FAQ", "# FAQ\n")),
+    ]);
+    let line_of = |needle: &str| nl.lines().position(|l| l.contains(needle)).unwrap() + 1;
+    let r = site.json(&["check", "--l10n"]);
+    let mut got: Vec<(&str, usize, String)> = r
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == "l10n-glued-link" || d.code == "l10n-space-punctuation")
+        .map(|d| (d.code.as_str(), d.line, d.message.clone()))
+        .collect();
+    got.sort();
+    assert_eq!(got.len(), 2, "{got:#?}");
+    assert_eq!(
+        (got[0].0, got[0].1),
+        ("l10n-glued-link", line_of("Zie[de FAQ]")),
+        "{got:#?}"
+    );
+    assert_contains(&got[0].2, "the word `Zie`");
+    assert_eq!(
+        (got[1].0, got[1].1),
+        ("l10n-space-punctuation", line_of("zonder verbinding .")),
+        "{got:#?}"
+    );
+}

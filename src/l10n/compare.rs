@@ -231,10 +231,22 @@ pub(super) fn compare(input: &Input, out: &mut Out, pi: usize, s: &Section, t: &
         (w.next().map(str::to_owned), w.next().map(str::to_owned))
     };
     let source_spaced: Vec<_> = s.space_punct.iter().map(|x| spaced(&x.text)).collect();
+    // A mark the source's prose writes after a space as part of a path
+    // (`with .. relative paths`, ` ./`) is no punctuation in the section
+    // where the sentence goes on after it: machine translation that drops
+    // a dot of it leaves `mit . relativer Pfad`.
+    let source_writes_spaced = |punct: char| {
+        s.blocks.iter().any(|b| {
+            [format!(" {punct}{punct}"), format!(" {punct}/"), format!(" {punct}\\")]
+                .iter()
+                .any(|p| b.prose.contains(p.as_str()))
+        })
+    };
     for sp in t
         .space_punct
         .iter()
         .filter(|x| !source_spaced.contains(&spaced(&x.text)))
+        .filter(|x| !(x.goes_on && source_writes_spaced(x.text.trim_end().chars().last().unwrap_or(' '))))
     {
         let punct = sp.text.trim_end().chars().last().unwrap_or(' ');
         out.add(

@@ -74,6 +74,9 @@ pub struct Spot {
     pub line: usize,
     pub column: usize,
     pub text: String,
+    /// A space before punctuation: the sentence goes on after the mark in
+    /// lower case (`mit . relativer Pfad`), as after a path's dot.
+    pub goes_on: bool,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -211,6 +214,7 @@ pub fn split(article: &Article, text: &str, french: bool) -> Vec<Section> {
                             line,
                             column: steps,
                             text: shown,
+                            goes_on: false,
                         });
                     }
                     if !text.trim().is_empty() {
@@ -261,6 +265,7 @@ pub fn split(article: &Article, text: &str, french: bool) -> Vec<Section> {
                             line,
                             column,
                             text: format!("{}{word}", tail(link_src, 40)),
+                            goes_on: false,
                         });
                     }
                     let before = body[..range.start].chars().next_back();
@@ -268,9 +273,12 @@ pub fn split(article: &Article, text: &str, french: bool) -> Vec<Section> {
                     // are DocFX syntax, no glued word.
                     let word_start = body[..range.start].trim_end_matches(char::is_alphanumeric);
                     let syntax = word_start.ends_with(['!', '-', '[']);
+                    // `word[ text](…)`: the link's text starts with a
+                    // space, so readers see the two apart.
                     if !syntax
                         && before.is_some_and(|c| c.is_alphanumeric() && (c as u32) < 0x2E80)
                         && link_src.starts_with('[')
+                        && !link_src[1..].starts_with(char::is_whitespace)
                     {
                         let (line, column) = pos(range.start);
                         // `word[text](…`: the glued word, then the link's start.
@@ -287,14 +295,19 @@ pub fn split(article: &Article, text: &str, french: bool) -> Vec<Section> {
                             line,
                             column,
                             text: format!("{word}{head}…"),
+                            goes_on: false,
                         });
                     }
-                    if spaced && body[..range.end].ends_with(')') {
+                    // `[text ](…)word` likewise.
+                    let text_end = link_src.rfind("](").map(|i| &link_src[..i]);
+                    let apart = text_end.is_some_and(|t| t.ends_with(char::is_whitespace));
+                    if spaced && !apart && body[..range.end].ends_with(')') {
                         let (line, column) = pos(range.end);
                         sections[section_of(line)].glued.push(Spot {
                             line,
                             column,
                             text: format!("{}{word}", tail(&body[range.clone()], 40)),
+                            goes_on: false,
                         });
                     }
                 }
@@ -323,9 +336,12 @@ pub fn split(article: &Article, text: &str, french: bool) -> Vec<Section> {
                     if word_before && ends {
                         let (line, column) = pos(start);
                         let line_start = body[..start].rfind('\n').map_or(0, |i| i + 1);
+                        let mut rest = body[end..].chars().skip_while(|c| *c == ' ');
+                        let goes_on = body[end..].starts_with(' ') && rest.next().is_some_and(char::is_lowercase);
                         sections[section_of(line)].space_punct.push(Spot {
                             line,
                             column,
+                            goes_on,
                             text: format!("{}{}", tail(&body[line_start..start], 30), &body[start..end]),
                         });
                     }
