@@ -457,7 +457,7 @@ fn a_typed_title_is_found_with_one_shard_and_other_queries_with_every_word() {
     if chromium_missing() {
         return;
     }
-    let site = many_pages(600);
+    let site = many_pages(1600);
     let run = site.run(&["build"]);
     assert!(run.code == 0, "{run}");
     let shards = std::fs::read_dir(site.path("output/_search/nl-nl"))
@@ -502,4 +502,81 @@ fn a_typed_title_is_found_with_one_shard_and_other_queries_with_every_word() {
     );
     let after = b.eval(loaded);
     assert!(after.as_array().unwrap().len() > files.len(), "{after}");
+}
+
+/// Issue 16's budget for a first search: the client's script, the index's
+/// metadata and term shards at most 120 KB; each result shown costs its own
+/// card (its prose for the snippet included) and nothing else: never a
+/// shard for its title, never the page itself.
+const FIRST_QUERY_INDEX_BYTES: u64 = 120_000;
+const RESULTS_SHOWN: usize = 10;
+const CARD_BYTES: u64 = 8_000;
+
+#[test]
+fn a_first_search_stays_within_its_byte_budget() {
+    if chromium_missing() {
+        return;
+    }
+    let site = many_pages(1600);
+    let run = site.run(&["build"]);
+    assert!(run.code == 0, "{run}");
+    let port = serve_static(&site.path("output"));
+    let mut b = Browser::launch();
+    // A title word, a body word on most pages, a word on one page (a
+    // title's number), a typo inside a word's first letters (its shard
+    // key: the shards it may have come from are loaded too) and one after.
+    for q in ["printerwachtrij", "sleutelkluis", "1234", "sluetelkluis", "sleutelkuis"] {
+        // A fresh document: Resource Timing lists what this page fetched.
+        b.call("Page.navigate", json!({"url": "about:blank"}));
+        let url = format!("http://127.0.0.1:{port}/nl-nl/search/?q={q}");
+        b.call("Page.navigate", json!({"url": url}));
+        b.wait_for(
+            "document.querySelector('.search-page-status') && document.querySelector('.search-page-status').textContent",
+            30,
+        );
+        // Until nothing more arrives for a second (cards load after the ranking).
+        let mut seen = Value::Null;
+        let mut since = Instant::now();
+        while since.elapsed() < Duration::from_secs(1) {
+            let n = b.eval("performance.getEntriesByType('resource').length");
+            if n != seen {
+                seen = n;
+                since = Instant::now();
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let got =
+            b.eval("performance.getEntriesByType('resource').map(e => [new URL(e.name).pathname, e.encodedBodySize])");
+        let (mut index, mut cards, mut pages) = (0u64, Vec::new(), Vec::new());
+        for e in got.as_array().unwrap() {
+            let (path, size) = (e[0].as_str().unwrap(), e[1].as_u64().unwrap());
+            let name = path.rsplit('/').next().unwrap();
+            if path.starts_with("/_search/") && name.starts_with('p') {
+                cards.push((name.to_string(), size));
+            } else if path.starts_with("/_search/") || name == "search.js" {
+                index += size;
+            } else if path.ends_with('/') || path.ends_with(".html") {
+                pages.push(path.to_string());
+            }
+        }
+        assert!(
+            index <= FIRST_QUERY_INDEX_BYTES,
+            "`{q}`: the first search fetched {index} bytes of index, over {FIRST_QUERY_INDEX_BYTES}: {got}"
+        );
+        assert!(pages.is_empty(), "`{q}`: pages fetched for snippets: {pages:?}");
+        assert!(
+            !cards.is_empty() && cards.len() <= RESULTS_SHOWN,
+            "`{q}`: one card per result shown: {cards:?}"
+        );
+        for (name, size) in &cards {
+            assert!(*size <= CARD_BYTES, "`{q}`: card {name} is {size} bytes");
+        }
+        // And the results are real: the query's word marked in the first
+        // result (its title, or the snippet from its card's prose).
+        let marked = b.eval(
+            "(() => { const li = document.querySelector('.search-page-results .search-result');
+                      return !!(li && li.querySelector('mark')); })()",
+        );
+        assert_eq!(marked, json!(true), "`{q}`: no marked result");
+    }
 }

@@ -67,6 +67,9 @@ pub struct Doc {
     pub title: String,
     /// (heading ID, heading text, excerpt) per section; section 0 is the intro.
     pub sections: Vec<(String, String, String)>,
+    /// The prose of those sections (collapsed), for snippets: a JSON array
+    /// of strings, zlib-deflated and in base64 (`index::card_json`).
+    pub text: String,
     /// Language of the analyzer used (a fallback page is in the source language).
     pub lang: String,
     /// Interned terms (`Strings`) with their stats, by term number.
@@ -455,6 +458,12 @@ pub fn analyze_page(
         doc.terms = terms.list.iter().map(|(t, a)| (*t, a.stat)).collect();
         doc.long_words = long.list.iter().map(|(w, a)| (*w, a.stat)).collect();
     });
+    let prose: Vec<String> = secs
+        .iter()
+        .take(MAX_SECTIONS + 1)
+        .map(|s| extract::collapse(&s.text))
+        .collect();
+    doc.text = deflated_json(&prose);
     doc.sections = secs
         .into_iter()
         .take(MAX_SECTIONS + 1)
@@ -467,6 +476,33 @@ pub fn analyze_page(
         })
         .collect();
     doc
+}
+
+/// `texts` as a JSON array, zlib-deflated, in standard base64 (what the
+/// client's `atob` and `DecompressionStream("deflate")` read back).
+pub fn deflated_json(texts: &[String]) -> String {
+    use std::io::Write;
+    let json = serde_json::to_string(texts).unwrap_or_default();
+    let mut z = flate2::write::ZlibEncoder::new(Vec::with_capacity(json.len() / 2), flate2::Compression::best());
+    let _ = z.write_all(json.as_bytes());
+    base64(&z.finish().unwrap_or_default())
+}
+
+/// Standard base64 with padding.
+fn base64(bytes: &[u8]) -> String {
+    const B64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for c in bytes.chunks(3) {
+        let n = (c[0] as u32) << 16 | (*c.get(1).unwrap_or(&0) as u32) << 8 | *c.get(2).unwrap_or(&0) as u32;
+        for i in 0..4 {
+            if i <= c.len() {
+                out.push(B64[(n >> (18 - 6 * i) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
 }
 
 /// Analyses a word not in the thread's cache, numbers its terms (and
@@ -638,6 +674,33 @@ const PRODUCTIVE_TAIL: u32 = 3;
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn prose_is_deflated_json_in_standard_base64() {
+        use std::io::Read;
+        let texts = vec![String::new(), "Zie \"hier\" — één".to_string(), "x".repeat(500)];
+        let b64 = deflated_json(&texts);
+        assert!(b64.len().is_multiple_of(4) && b64.bytes().all(|c| c.is_ascii_alphanumeric() || b"+/=".contains(&c)));
+        // Decode by the definition of base64, inflate, and read back.
+        let val = |c: u8| {
+            b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+                .iter()
+                .position(|&a| a == c)
+        };
+        let bits: Vec<u8> = b64.bytes().filter_map(val).map(|v| v as u8).collect();
+        let mut bytes = Vec::new();
+        for q in bits.chunks(4) {
+            let n = q.iter().fold(0u32, |n, &v| n << 6 | v as u32) << (6 * (4 - q.len()));
+            bytes.extend(&n.to_be_bytes()[1..q.len()]);
+        }
+        let mut json = String::new();
+        flate2::read::ZlibDecoder::new(&bytes[..])
+            .read_to_string(&mut json)
+            .unwrap();
+        assert_eq!(serde_json::from_str::<Vec<String>>(&json).unwrap(), texts);
+        // Repetitive prose shrinks.
+        assert!(b64.len() < 200, "{}", b64.len());
+    }
 
     #[test]
     fn pack_is_the_bytes_then_the_length() {

@@ -10,14 +10,16 @@
 //!   is in the word's own shard. Each term has its postings: page numbers
 //!   and, per page, a quantized BM25 impact (title and headings weigh
 //!   more), a title flag and the section the term is strongest in. Shards
-//!   also carry result cards (title, URL, section headings with IDs and
-//!   excerpts): a page's card is in the shard of its title's longest word
-//!   (`primary_words`), the shard the client loads first for that word, so
-//!   a search for a page's title is answered with one request. A card that
-//!   finds no room there is elsewhere; that shard then has a pointer
-//!   (`p`: page, title, shard) to it.
-//! - `c<j>.js`: for 4096 pages each, which shard holds the page's card
-//!   (for results found by body text only).
+//!   also carry page titles (`c`: page, title, URL): a page's title is in
+//!   the shard of its title's longest word (`primary_words`), the shard the
+//!   client loads first for that word, so a search for a page's title is
+//!   ranked with one shard. A title that finds no room there is elsewhere;
+//!   that shard then has a pointer (`p`: page, title, shard) to it.
+//! - `p<id>.js`: one page's result card: title, URL, section headings with
+//!   IDs and excerpts, and the prose of its sections deflated (a third of
+//!   its size) for snippets around the matched words. The client loads the
+//!   cards of the results it shows, and only those: a result costs its own
+//!   card (a few KB), never a shard or a block of other pages.
 //!
 //! Numbers are written as base-64 variable-length integers (5 data bits a
 //! character) inside JSON strings; `search.js` decodes them.
@@ -29,11 +31,9 @@ use rayon::prelude::*;
 use std::fmt::Write as _;
 
 /// Index format, checked by the client.
-pub const FORMAT: u32 = 2;
+pub const FORMAT: u32 = 3;
 /// Bytes a term shard aims at.
-pub const SHARD_BYTES: usize = 24_500;
-/// Pages per card-map file.
-pub const CMAP_BLOCK: usize = 4096;
+pub const SHARD_BYTES: usize = 20_000;
 /// Characters of a section excerpt.
 pub const EXCERPT: usize = 32;
 /// Bytes of crowded prefixes listed in `meta.js` at most.
@@ -53,7 +53,7 @@ pub struct IndexStats {
     pub files: usize,
     pub bytes: usize,
     pub meta_bytes: usize,
-    /// Cards not in the shard of one of their title's first primary words
+    /// Titles not in the shard of one of their first primary words
     /// (a search for such a title loads every query word).
     pub cards_elsewhere: usize,
     /// Milliseconds spent writing this locale's index (after analysis):
@@ -144,9 +144,20 @@ pub fn build_locale(
     postings.par_sort_unstable_by(|a, b| a.0.cmp(b.0));
     let df: HashMap<&str, usize> = postings.iter().map(|&(t, _, len)| (t, len)).collect();
 
-    // Cards: each in the shard the client loads first when the query is
-    // the page's title (`primary_words`), so that search needs one request.
-    let cards: Vec<String> = docs.par_iter().enumerate().map(|(id, d)| card_json(id, d)).collect();
+    // Titles: each in the shard the client loads first when the query is
+    // the page's title (`primary_words`), so that search needs one shard.
+    let cards: Vec<String> = docs
+        .par_iter()
+        .enumerate()
+        .map(|(id, d)| {
+            let mut s = format!("[{id},");
+            push_json_str(&mut s, &d.title);
+            s.push(',');
+            push_json_str(&mut s, &d.path);
+            s.push(']');
+            s
+        })
+        .collect();
     let primaries: Vec<Vec<String>> = docs.par_iter().map(|d| primary_words(&d.title)).collect();
     // Encoded terms and their sizes, grouped by key.
     let encoded: Vec<(&str, String)> = postings
@@ -189,12 +200,11 @@ pub fn build_locale(
             }
         }
     }
-    // Card homes: the shard of the title's first primary word, else of its
+    // Title homes: the shard of the title's first primary word, else of its
     // second (the client tries both), while the shard stays under
-    // `CARD_ROOM`; else the lightest shard (found through the card map).
+    // `CARD_ROOM`; else the lightest shard (a pointer in the first one).
     let mut shard_cards: Vec<Vec<u32>> = vec![Vec::new(); shards];
     let mut shard_pointers: Vec<Vec<String>> = vec![Vec::new(); shards];
-    let mut home: Vec<u32> = Vec::with_capacity(n);
     let mut by_load: std::collections::BinaryHeap<std::cmp::Reverse<(usize, usize)>> = load
         .iter()
         .enumerate()
@@ -232,7 +242,6 @@ pub fn build_locale(
                 shard_pointers[first].push(p);
             }
         }
-        home.push(k as u32);
     }
 
     // Shard `k`'s file: its terms and pointers to crowded-prefix terms,
@@ -268,17 +277,17 @@ pub fn build_locale(
     let mut files: Vec<(String, String)> = (0..shards).into_par_iter().map(shard_js).collect();
     let mut bytes: usize = files.iter().map(|(_, js)| js.len()).sum();
 
-    // Card maps: the shard of each page's first card copy.
-    let width = if shards <= 1 << 10 { 2 } else { 3 };
-    for (j, block) in home.chunks(CMAP_BLOCK).enumerate() {
-        let mut s = String::with_capacity(block.len() * width);
-        for &k in block {
-            fixed(&mut s, k, width);
-        }
-        let js = format!("polydocSearch(\"c{j}\",\"{s}\");\n");
-        bytes += js.len();
-        files.push((format!("c{j}.js"), js));
-    }
+    // Result cards: one file a page.
+    let card_files: Vec<(String, String)> = docs
+        .par_iter()
+        .enumerate()
+        .map(|(id, d)| {
+            let js = format!("polydocSearch(\"p{id}\",{});\n", card_json(d));
+            (format!("p{id}.js"), js)
+        })
+        .collect();
+    bytes += card_files.iter().map(|(_, js)| js.len()).sum::<usize>();
+    files.extend(card_files);
 
     // The commonest terms: the client skips them beside rarer query words.
     let mut common: Vec<(&str, usize)> = df
@@ -303,8 +312,6 @@ pub fn build_locale(
         "n": n,
         "k": shards,
         "split": split.iter().collect::<Vec<_>>(),
-        "cmap": CMAP_BLOCK,
-        "cw": width,
     });
     let meta_js = format!("polydocSearch(\"meta\",{meta});\n");
     let stats = IndexStats {
@@ -366,16 +373,17 @@ pub fn primary_words(title: &str) -> Vec<String> {
     words
 }
 
-/// A page's result card: `[id, title, path, [[id, heading, excerpt], ...]]`.
-fn card_json(id: usize, d: &Doc) -> String {
+/// A page's result card: `[title, path, [[id, heading, excerpt], ...],
+/// prose]`, the prose as `doc::deflated_json` wrote it.
+fn card_json(d: &Doc) -> String {
     let mut s = String::with_capacity(
-        64 + d
-            .sections
-            .iter()
-            .map(|(a, b, c)| a.len() + b.len() + c.len() + 12)
-            .sum::<usize>(),
+        64 + d.text.len()
+            + d.sections
+                .iter()
+                .map(|(a, b, c)| a.len() + b.len() + c.len() + 12)
+                .sum::<usize>(),
     );
-    let _ = write!(s, "[{id},");
+    s.push('[');
     push_json_str(&mut s, &d.title);
     s.push(',');
     push_json_str(&mut s, &d.path);
@@ -394,7 +402,9 @@ fn card_json(id: usize, d: &Doc) -> String {
         push_json_str(&mut s, ex);
         s.push(']');
     }
-    s.push_str("]]");
+    s.push_str("],\"");
+    s.push_str(&d.text);
+    s.push_str("\"]");
     s
 }
 
@@ -533,13 +543,6 @@ fn varint(out: &mut String, mut v: u32) {
             return;
         }
         out.push(ALPHABET[(low | 32) as usize] as char);
-    }
-}
-
-/// Fixed width: 6 bits a character, high bits first.
-fn fixed(out: &mut String, v: u32, width: usize) {
-    for i in (0..width).rev() {
-        out.push(ALPHABET[((v >> (6 * i)) & 63) as usize] as char);
     }
 }
 

@@ -39,6 +39,9 @@ struct PartDoc {
     path: String,
     title: String,
     sections: Vec<(String, String, String)>,
+    /// The sections' prose, deflated (`doc::deflated_json`).
+    #[serde(default)]
+    text: String,
     lang: String,
     terms: Vec<(String, Stat)>,
     long_words: Vec<(String, Stat)>,
@@ -74,6 +77,7 @@ pub fn search_json(prepared: crate::search::Prepared) -> String {
             path: d.path,
             title: d.title,
             sections: d.sections,
+            text: d.text,
             lang: d.lang,
             terms: d.terms.iter().map(|(t, s)| (word(*t), *s)).collect(),
             long_words: d.long_words.iter().map(|(t, s)| (word(*t), *s)).collect(),
@@ -104,6 +108,7 @@ pub fn combine_search(parts: Vec<SearchPart>, locales: usize) -> crate::search::
                 path: d.path,
                 title: d.title,
                 sections: d.sections,
+                text: d.text,
                 lang: d.lang,
                 terms,
                 long_words,

@@ -6,8 +6,10 @@
  * elements: that works on any static host and from file://.
  *
  *   meta.js   page count, shard count, crowded prefixes (constant size)
- *   t<k>.js   terms whose shard key hashes to k, with postings and cards
- *   c<j>.js   which shard holds the card of each page (4096 pages a file)
+ *   t<k>.js   terms whose shard key hashes to k, with postings, and the
+ *             titles of pages whose title's longest word keys there
+ *   p<id>.js  one page's result card: title, URL, sections (heading, ID,
+ *             excerpt) and their prose deflated, for snippets
  *
  * Queries are analysed like the index (src/search/analyze.rs): words are
  * folded (lower case, NFKD, marks dropped); Chinese/Japanese/Korean runs
@@ -16,8 +18,11 @@
  * the word being typed, and, failing those, terms one edit away.
  *
  * A query that is a page's title (or its start, as it is typed) is answered
- * from the shard of its longest word, which carries that page's card; any
+ * from the shard of its longest word, which carries that page's title; any
  * other query, and the results page, load every word's shard (`full`).
+ * Then the cards of the results shown, and only those, are loaded: each
+ * result costs its own card, whose prose gives the snippet around the
+ * matched words (format: src/search/index.rs, FORMAT 3).
  *
  * Keyboard: "/" focuses the box; arrows move; Enter opens the chosen result.
  */
@@ -51,7 +56,10 @@
     this.base = indexUrl;
     this.localeUrl = localeUrl;
     this.shards = {};
+    /* page -> [page, title, path]: from shards, or from its card */
     this.cards = {};
+    /* page -> {card, texts (the sections' prose, once inflated), ready} */
+    this.details = {};
     this.pointers = {};
     this.meta = null;
   }
@@ -336,11 +344,11 @@
      two swapped in the first letters, or a wrong or missing letter inside
      a crowded prefix (meta.split) the word nearly starts with. */
   function typoVariants(w, split) {
+    // Likeliest first (the client loads the shards of the first few):
+    // two letters swapped, then a letter too many.
     var v = [];
-    for (var i = 0; i < 10 && i < w.length - 1; i++) {
-      v.push(w.slice(0, i) + w.slice(i + 1));
-      v.push(w.slice(0, i) + w[i + 1] + w[i] + w.slice(i + 2));
-    }
+    for (var s = 0; s < 10 && s < w.length - 1; s++) v.push(w.slice(0, s) + w[s + 1] + w[s] + w.slice(s + 2));
+    for (var i = 0; i < 10 && i < w.length - 1; i++) v.push(w.slice(0, i) + w.slice(i + 1));
     for (var k in split) {
       for (var d = -1; d <= 1; d++) {
         var pre = w.slice(0, k.length + d);
@@ -377,17 +385,19 @@
   };
 
   /* No match: terms one edit away, in the word's shard, then in the
-     shards a typo in the key may have moved it from. */
+     shards a typo in the key may have moved it from (the likeliest
+     TYPO_SHARDS of them: each is a request of a shard's size). */
+  var TYPO_SHARDS = 2;
   Engine.prototype.typos = function (terms, q, k) {
     var self = this;
     var m = typoMatch(terms, q);
     if (m.length || q.w.length < 5) return m;
-    var shards = {};
+    var shards = [];
     typoVariants(q.w, self.split).forEach(function (v) {
       var s = self.shardOf(v);
-      if (s !== k) shards[s] = true;
+      if (s !== k && shards.indexOf(s) < 0) shards.push(s);
     });
-    return Promise.all(Object.keys(shards).slice(0, 8).map(function (s) { return self.shard(+s); })).then(function (lists) {
+    return Promise.all(shards.slice(0, TYPO_SHARDS).map(function (s) { return self.shard(s); })).then(function (lists) {
       var all = [];
       lists.forEach(function (l) { all = all.concat(typoMatch(l, q)); });
       return all;
@@ -578,24 +588,28 @@
     });
   };
 
-  /* Loads the cards of results not carried by the shards loaded so far. */
+  /* Loads the cards of the results shown (one file each) and inflates
+     their prose. */
   Engine.prototype.cardsFor = function (top) {
     var self = this;
-    var missing = top.filter(function (r) { return !self.cards[r.id]; });
-    if (!missing.length) return Promise.resolve();
-    var meta = this.meta;
-    return Promise.all(missing.map(function (r) {
-      var block = Math.floor(r.id / meta.cmap);
-      return self.load("c" + block).then(function (map) {
-        var at = (r.id % meta.cmap) * meta.cw, k = 0;
-        for (var i = 0; i < meta.cw; i++) k = k * 64 + DEC[map.charCodeAt(at + i)];
-        return self.shard(k);
+    return Promise.all(top.map(function (r) {
+      var d = self.details[r.id];
+      if (d) return d.ready;
+      d = self.details[r.id] = {};
+      d.ready = self.load("p" + r.id).then(function (c) {
+        d.card = c;
+        if (!self.cards[r.id]) self.cards[r.id] = [r.id, c[0], c[1]];
+        return inflate(c[3]).then(function (t) { d.texts = t; });
+      }, function () {
+        delete self.details[r.id];
       });
+      return d.ready;
     }));
   };
 
   Engine.prototype.result = function (r, qs, matched) {
-    var card = this.cards[r.id] || [r.id, "?", "", [["", "", ""]]];
+    var card = this.cards[r.id] || [r.id, "?", ""];
+    var det = this.details[r.id] || {};
     var best = 0, bestScore = 0;
     for (var s in r.sec) {
       if (r.sec[s] > bestScore) {
@@ -603,13 +617,31 @@
         best = +s;
       }
     }
-    var sections = card[3];
-    var sec = sections[Math.min(best, sections.length - 1)] || ["", "", ""];
+    var sections = (det.card && det.card[2]) || [["", "", ""]];
+    var at = Math.min(best, sections.length - 1);
+    var hl = highlighter(qs, matched);
+    var snippet = (sections[at] && sections[at][2]) || (sections[0] && sections[0][2]) || "";
+    // The excerpt (a section's first words) does not show the matched
+    // words: the words around them in that section's prose, else in the
+    // first section that has them (terms on many pages keep no section).
+    var texts = det.texts;
+    if (texts && hl.first(snippet) < 0) {
+      var order = [at];
+      for (var j = 0; j < texts.length; j++) if (j !== at) order.push(j);
+      for (var o = 0; o < order.length; o++) {
+        var text = texts[order[o]] || "";
+        var pos = hl.first(text);
+        if (pos >= 0) {
+          snippet = around(text, pos);
+          break;
+        }
+      }
+    }
+    var sec = sections[at] || ["", "", ""];
     var hid = sec[0] === 0 ? slug(sec[1]) : sec[0];
     // From file:// a folder URL shows a listing: name the page itself.
     var file = /^file:/.test(this.localeUrl) && (!card[2] || /\/$/.test(card[2])) ? "index.html" : "";
     var url = this.localeUrl + card[2] + file + (hid ? "#" + hid : "");
-    var snippet = sec[2] || (sections[0] && sections[0][2]) || "";
     return {
       id: r.id,
       title: card[1],
@@ -618,9 +650,34 @@
       headingId: hid,
       snippet: snippet,
       score: r.score,
-      highlight: highlighter(qs, matched)
+      highlight: hl
     };
   };
+
+  /* A card's prose: base64 of a zlib-deflated JSON array of strings (one
+     per section). null where the browser cannot inflate (no
+     DecompressionStream): the excerpts stand in. */
+  function inflate(b64) {
+    if (!b64 || typeof DecompressionStream === "undefined" || typeof Response === "undefined" || typeof Blob === "undefined") {
+      return Promise.resolve(null);
+    }
+    try {
+      var bin = atob(b64), bytes = new Uint8Array(bin.length);
+      for (var i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+      var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("deflate"));
+      return new Response(stream).text().then(JSON.parse).catch(function () { return null; });
+    } catch (e) {
+      return Promise.resolve(null);
+    }
+  }
+
+  /* Some words either side of `at` in `text`, cut at spaces. */
+  function around(text, at) {
+    var from = Math.max(0, at - 60), to = Math.min(text.length, at + 140);
+    if (from > 0) from = text.indexOf(" ", from) + 1 || at;
+    if (to < text.length) to = Math.max(text.lastIndexOf(" ", to), at + 1);
+    return (from > 0 ? "…" : "") + text.slice(from, to).trim() + (to < text.length ? "…" : "");
+  }
 
   /* A heading's ID by Learn's rule (src/markdown/slug.rs): the index omits
      IDs that follow it. */
@@ -640,7 +697,10 @@
      `Synchronisatiebeleid`). html.first(text) is where the first matched
      word starts (-1 when none). */
   function highlighter(qs, matched) {
-    var stems = matched.filter(function (t) { return t.length >= 2 && !CJK_ONE.test(t); });
+    // The matched terms (stems), and the query's words as typed: a stem
+    // may be spelt otherwise (`webhok` for `webhooks`).
+    var stems = matched.concat(qs.filter(function (q) { return !q.cjk; }).map(function (q) { return q.w; }))
+      .filter(function (t) { return t.length >= 2 && !CJK_ONE.test(t); });
     var cjk = qs.filter(function (q) { return q.cjk; }).map(function (q) { return q.w; });
     function hit(piece) {
       var f = fold(piece);
@@ -821,120 +881,42 @@
       var f = (forms && (forms[cat] || forms.other)) || data.count || "{n}";
       return f.replace("{n}", n);
     }
+    var shown = PAGE;
     function run() {
       var query = input.value;
       if (!query.trim()) {
         out.innerHTML = "";
         return;
       }
-      engine.search(query, 50, { full: true }).then(function (res) {
+      engine.search(query, shown, { full: true }).then(function (res) {
         if (query !== input.value) return;
         renderItems(out, res, "");
         if (status) status.textContent = countText(res.total || 0);
-        if (/^https?:$/.test(location.protocol)) {
-          deepSnippets(res, function () { return query === input.value; });
+        // Ten results at a time: each shown result loads its card.
+        if ((res.total || 0) > shown) {
+          var li = document.createElement("li");
+          li.className = "search-more";
+          var b = document.createElement("button");
+          b.type = "button";
+          b.textContent = data.more || "…";
+          b.addEventListener("click", function () {
+            shown += PAGE;
+            run();
+          });
+          li.appendChild(b);
+          out.appendChild(li);
         }
       });
     }
-    /* The index keeps only the start of each section. When that start does
-       not show the matched words, the first results fetch their page (from
-       a server; file:// pages cannot) and show the words in their section. */
-    function deepSnippets(res, current) {
-      var items = out.querySelectorAll(".search-result");
-      res.results.slice(0, DEEP_SNIPPETS).forEach(function (r, i) {
-        if (r.highlight.first(r.snippet || "") >= 0 || !items[i]) return;
-        fetchPage(r.url.split("#")[0]).then(function (doc) {
-          if (!doc || !current()) return;
-          // The section the index names, else the whole article (terms on
-          // many pages keep no section in the index).
-          var text = sectionText(doc, r.headingId);
-          var at = r.highlight.first(text);
-          if (at < 0) at = r.highlight.first(text = sectionText(doc, null, true));
-          if (at < 0) return;
-          var span = items[i].querySelector(".search-result-snippet");
-          if (!span) {
-            span = document.createElement("span");
-            span.className = "search-result-snippet";
-            items[i].querySelector("a").appendChild(span);
-          }
-          span.innerHTML = r.highlight(around(text, at));
-        });
-      });
-    }
-    input.addEventListener("input", run);
+    input.addEventListener("input", function () {
+      shown = PAGE;
+      run();
+    });
     run();
   }
 
-  /* Results whose section text the results page fetches. */
-  var DEEP_SNIPPETS = 10;
-  var fetched = {};
-
-  function fetchPage(url) {
-    if (!fetched[url]) {
-      fetched[url] = fetch(url)
-        .then(function (r) { return r.ok ? r.text() : ""; })
-        .then(function (t) {
-          if (!t) return null;
-          // Read as the index reads pages: no code, no sxs-lookup segments.
-          var doc = new DOMParser().parseFromString(t, "text/html");
-          var drop = doc.querySelectorAll("pre, script, style, .sxs-lookup");
-          for (var d = 0; d < drop.length; d++) drop[d].remove();
-          return doc;
-        })
-        .catch(function () { return null; });
-    }
-    return fetched[url];
-  }
-
-  /* The prose of a page's section (the heading with this ID up to the next
-     heading with an ID; the text before the first one when there is no
-     ID; with `all`, every section), from a page `fetchPage` read. */
-  function sectionText(doc, id, all) {
-    var main = doc.querySelector("main") || doc.body;
-    if (!main) return "";
-    var isSection = function (el) { return /^H[2-6]$/.test(el.tagName) && el.id; };
-    var start = id ? doc.getElementById(id) : null;
-    var text = [];
-    var el;
-    if (start) {
-      el = start.nextElementSibling;
-    } else {
-      var first = main.querySelector("h2[id], h3[id], h4[id], h5[id], h6[id]");
-      var h1 = main.querySelector("h1");
-      // The default theme keeps the H1 above the header line, outside
-      // .content: then the text starts at .content's first element.
-      var content = main.querySelector(".content");
-      el = (h1 && h1.parentElement === (first || h1).parentElement ? h1.nextElementSibling : null) ||
-        (first ? first.parentElement.firstElementChild : null) ||
-        (content ? content.firstElementChild : null);
-    }
-    for (; el && (all || !isSection(el)); el = el.nextElementSibling) {
-      if (el.tagName !== "H1" && !isSection(el)) text.push(textOf(el));
-    }
-    return text.join(" ").replace(/\s+/g, " ").trim();
-  }
-
-  /* An element's text with a space after every block and table cell
-     (textContent runs "Port" and "443" of two cells into "Port443"), as
-     search/extract.rs reads it. */
-  function textOf(el) {
-    var parts = [];
-    (function walk(n) {
-      if (n.nodeType === 3) { parts.push(n.nodeValue); return; }
-      if (n.nodeType !== 1) return;
-      for (var c = n.firstChild; c; c = c.nextSibling) walk(c);
-      if (/^(TD|TH|TR|LI|P|DIV|BR|DT|DD|TABLE|UL|OL|BLOCKQUOTE|H[1-6])$/.test(n.tagName)) parts.push(" ");
-    })(el);
-    return parts.join("");
-  }
-
-  /* Some words either side of `at` in `text`, cut at spaces. */
-  function around(text, at) {
-    var from = Math.max(0, at - 60), to = Math.min(text.length, at + 140);
-    if (from > 0) from = text.indexOf(" ", from) + 1 || at;
-    if (to < text.length) to = Math.max(text.lastIndexOf(" ", to), at + 1);
-    return (from > 0 ? "…" : "") + text.slice(from, to).trim() + (to < text.length ? "…" : "");
-  }
+  /* Results the results page shows at first, and adds with each "more". */
+  var PAGE = 10;
 
   function init() {
     var forms = document.querySelectorAll("form.search-box");
