@@ -384,11 +384,13 @@ fn findings_and_stale_reasons_in_each_theme_language() {
         ),
     ];
     for (code, stale, number) in expected {
-        // The review page gives the reason beside the state (the stale
-        // finding itself is `check --l10n`'s).
+        // The review page gives the reason beside the state, and lists the
+        // stale finding (at its hash's line) with the sections' findings.
         let reason = stale.split_once(": ").or_else(|| stale.split_once(" : ")).unwrap().1;
         let html = site.read(&format!("output/_l10n/{code}/setup/index.html"));
         assert_contains(&html, reason);
+        assert_contains(&html, stale);
+        assert_contains(&html, &format!("<span class=\"l10n-where\">{code}/setup.md:4:1</span>"));
         assert_contains(&html, number);
         for english in [
             "stale translation",

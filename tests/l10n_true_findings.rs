@@ -234,9 +234,9 @@ fn a_mangled_identifier_at_its_own_line() {
 fn spaced_link_text_and_path_dots_are_no_defects() {
     let en = article(
         "Tools",
-        "# Tools\n\nRead [the guide](guide.md) first, then [the notes](notes.md) twice. See [the FAQ](faq.md).\n\n## Fixes\n\n* Slow packing with .. relative paths.\n* Restore failed when offline.\n",
+        "# Tools\n\nRead [the guide](guide.md) first, then [the notes](notes.md) twice. See [the FAQ](faq.md).\n\n## Fixes\n\n* Slow packing with .. relative paths.\n* Restore failed when offline.\n* Run `relay --offline`.\n",
     );
-    let nl_body = "# <a name=\"tools\"></a>Hulpmiddelen\n\nLees eerst[ de handleiding](guide.md), daarna tweemaal [de notities ](notes.md)lezen. Zie[de FAQ](faq.md).\n\n## <a name=\"fixes\"></a>Oplossingen\n\n* Traag inpakken met . relatieve paden.\n* Herstellen mislukte zonder verbinding .\n";
+    let nl_body = "# <a name=\"tools\"></a>Hulpmiddelen\n\nLees eerst[ de handleiding](guide.md), daarna tweemaal [de notities ](notes.md)lezen. Zie[de FAQ](faq.md).\n\n## <a name=\"fixes\"></a>Oplossingen\n\n* Traag inpakken met . relatieve paden.\n* Herstellen mislukte zonder verbinding .\n* Voer `relay --offline` uit .\n";
     let nl = translation(
         "Hulpmiddelen",
         &format!("ms.openlocfilehash: {}\n", crlf_sha1(&en)),
@@ -259,7 +259,7 @@ fn spaced_link_text_and_path_dots_are_no_defects() {
         .map(|d| (d.code.as_str(), d.line, d.message.clone()))
         .collect();
     got.sort();
-    assert_eq!(got.len(), 2, "{got:#?}");
+    assert_eq!(got.len(), 3, "{got:#?}");
     assert_eq!(
         (got[0].0, got[0].1),
         ("l10n-glued-link", line_of("Zie[de FAQ]")),
@@ -271,4 +271,7 @@ fn spaced_link_text_and_path_dots_are_no_defects() {
         ("l10n-space-punctuation", line_of("zonder verbinding .")),
         "{got:#?}"
     );
+    // Quoted without the code span's own backticks.
+    assert_eq!(got[2].1, line_of("uit ."), "{got:#?}");
+    assert_eq!(got[2].2, "space before `.` in `* Voer relay --offline uit .`");
 }

@@ -249,17 +249,17 @@ pub(super) fn compare(input: &Input, out: &mut Out, pi: usize, s: &Section, t: &
         .filter(|x| !(x.goes_on && source_writes_spaced(x.text.trim_end().chars().last().unwrap_or(' '))))
     {
         let punct = sp.text.trim_end().chars().last().unwrap_or(' ');
+        // The text as written, without the code spans' backticks: the
+        // message quotes it in backticks of its own.
+        let shown = sp.text.trim_start().replace('`', "");
         out.add(
             "l10n-space-punctuation",
             pi,
             (sp.line, sp.column),
-            format!("space before `{punct}` in `{}`", sp.text.trim_start()),
+            format!("space before `{punct}` in `{shown}`"),
             Some("remove the space".into()),
         );
-        out.say(
-            "space_punctuation",
-            vec![("punct", punct.to_string()), ("text", sp.text.trim_start().to_string())],
-        );
+        out.say("space_punctuation", vec![("punct", punct.to_string()), ("text", shown)]);
     }
     // Numbers, placeholders and untranslated text: per segment where the
     // translation carries its source segments, else per section.

@@ -543,6 +543,13 @@ fn review_page(
                 "lasthandoff": st.lasthandoff.clone().unwrap_or_default(),
             },
             "findings_count": r.findings.len(),
+            // Findings on the whole translation (stale), not on a section.
+            "findings": r
+                .findings
+                .iter()
+                .filter(|f| f.pair == usize::MAX)
+                .map(|f| json!({"code": f.code, "message": f.message_in(t), "line": f.line, "column": f.column, "severity": f.severity}))
+                .collect::<Vec<_>>(),
             "includes": l10n
                 .files
                 .iter()
