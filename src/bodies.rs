@@ -1,57 +1,58 @@
 //! Bodies: each article's HTML (with its link, string and xref
-//! placeholders), the biggest thing a build holds, kept out of the site
-//! model once the stages that edit or cut it (anchor repair, the
-//! translation stage's sections) are done.
+//! placeholders), the biggest thing a build holds, kept out of memory from
+//! the moment the article is parsed.
 //!
-//! The interface is small on purpose: `Bodies::spill` takes every
-//! article's HTML out of `Article::md.html` (leaving it empty) and writes it
-//! once; `Bodies::html` reads one article's back for a reader (the page,
-//! the search analysis, a review page), who drops it when done. Where it
-//! lives in between is this module's business: `Kept` leaves it in the
-//! articles (serve, which edits articles in place, and `check`), `Spilled`
-//! writes it to one file in the build's staging folder and reads it back
-//! by offset (the file is unlinked as soon as it is open on Unix, and
-//! removed before the staging folder is swapped in elsewhere), so the
-//! memory a build holds no longer grows with its pages' HTML.
+//! The interface is small on purpose: `Bodies::put` takes an article's HTML
+//! out of `Article::md.html` (leaving it empty and `Article::body` saying
+//! where it went), once, right after parsing; `Bodies::of` (or `html`) reads it back
+//! for a reader (anchor repair, the translation stage's sections, the page,
+//! the search analysis, a review page), who drops it when done;
+//! `Bodies::replace` gives an article new HTML (anchor repair). Where it
+//! lives in between is this module's business: `kept` leaves it in the
+//! articles (serve, which edits articles in place, and `check`),
+//! `spilled` writes it to one file in the build's staging folder and reads
+//! it back by offset (the file is unlinked as soon as it is open on Unix,
+//! and removed when the `Bodies` is dropped elsewhere, before the staging
+//! folder is swapped in), so the memory a build holds does not grow with
+//! its pages' HTML.
 
 use crate::parse::Article;
 use std::borrow::Cow;
 use std::fs::File;
-use std::io::{self, Write};
+use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
-/// Where the articles' HTML is between the model and its readers.
+/// Where the articles' HTML is between parsing and its readers.
 pub struct Bodies {
-    store: Store,
+    spill: Option<Spill>,
 }
 
-enum Store {
-    /// In `Article::md.html`, as parsed.
-    Kept,
-    Spilled(Spill),
+/// Where one article's HTML went (`Article::body`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Span {
+    at: u64,
+    len: usize,
 }
 
 struct Spill {
-    #[cfg(unix)]
     file: File,
-    #[cfg(not(unix))]
-    file: std::sync::Mutex<File>,
+    /// The end of the file: where the next article's HTML goes. On other
+    /// systems than Unix, reads and writes move one cursor: this lock
+    /// covers both.
+    end: Mutex<u64>,
     /// Removed when the spill is dropped (already gone on Unix).
     path: PathBuf,
-    /// Per article: where its HTML starts in the file and its length.
-    spans: Vec<(u64, usize)>,
 }
 
 impl Bodies {
     /// The HTML stays in the articles.
     pub fn kept() -> Bodies {
-        Bodies { store: Store::Kept }
+        Bodies { spill: None }
     }
 
-    /// Moves every article's HTML into a new file at `path` (which must
-    /// not exist), leaving `md.html` empty. On error every article keeps
-    /// its HTML (the caller goes on with `kept`).
-    pub fn spill(articles: &mut [Article], path: &Path) -> io::Result<Bodies> {
+    /// The HTML goes to a new file at `path` (which must not exist).
+    pub fn spilled(path: &Path) -> io::Result<Bodies> {
         let file = std::fs::OpenOptions::new()
             .read(true)
             .write(true)
@@ -60,51 +61,74 @@ impl Bodies {
         // Nothing to remove later, and nothing left behind by a crash.
         #[cfg(unix)]
         let _ = std::fs::remove_file(path);
-        let mut out = io::BufWriter::with_capacity(1 << 20, &file);
-        let mut spans = Vec::with_capacity(articles.len());
-        let mut at = 0u64;
-        for a in articles.iter() {
-            out.write_all(a.md.html.as_bytes())?;
-            spans.push((at, a.md.html.len()));
-            at += a.md.html.len() as u64;
-        }
-        out.flush()?;
-        drop(out);
-        for a in articles.iter_mut() {
-            a.md.html = String::new();
-        }
         Ok(Bodies {
-            store: Store::Spilled(Spill {
-                #[cfg(unix)]
+            spill: Some(Spill {
                 file,
-                #[cfg(not(unix))]
-                file: std::sync::Mutex::new(file),
+                end: Mutex::new(0),
                 path: path.to_path_buf(),
-                spans,
             }),
         })
     }
 
-    /// Article `i`'s HTML (`articles` is the slice given to `spill`, or any
-    /// for `kept`).
+    /// Takes the article's HTML out of memory (safe to call from many
+    /// threads). Where it cannot be written, it stays in the article.
+    pub fn put(&self, article: &mut Article) {
+        let Some(spill) = &self.spill else { return };
+        if article.body.is_some() || article.md.html.is_empty() {
+            return;
+        }
+        if let Ok(span) = spill.append(article.md.html.as_bytes()) {
+            article.body = Some(span);
+            article.md.html = String::new();
+        }
+    }
+
+    /// Article `i`'s HTML.
     pub fn html<'a>(&self, articles: &'a [Article], i: usize) -> io::Result<Cow<'a, str>> {
-        let spill = match &self.store {
-            Store::Kept => return Ok(Cow::Borrowed(articles[i].md.html.as_str())),
-            Store::Spilled(s) => s,
+        self.of(&articles[i])
+    }
+
+    /// The article's HTML.
+    pub fn of<'a>(&self, article: &'a Article) -> io::Result<Cow<'a, str>> {
+        let (Some(spill), Some(span)) = (&self.spill, article.body) else {
+            return Ok(Cow::Borrowed(article.md.html.as_str()));
         };
-        let Some(&(at, len)) = spill.spans.get(i) else {
-            // An article added after the spill (none in a build) keeps its own.
-            return Ok(Cow::Borrowed(articles[i].md.html.as_str()));
-        };
-        let mut buf = vec![0u8; len];
-        spill.read_at(&mut buf, at)?;
+        let mut buf = vec![0u8; span.len];
+        spill.read_at(&mut buf, span.at)?;
         String::from_utf8(buf)
             .map(Cow::Owned)
             .map_err(|_| io::Error::new(io::ErrorKind::InvalidData, "an article's HTML came back damaged"))
     }
+
+    /// Gives the article new HTML (kept in memory: few articles get one).
+    pub fn replace(&self, article: &mut Article, html: String) {
+        article.md.html = html;
+        article.body = None;
+    }
 }
 
 impl Spill {
+    fn append(&self, bytes: &[u8]) -> io::Result<Span> {
+        let mut end = self.end.lock().unwrap_or_else(|e| e.into_inner());
+        let at = *end;
+        #[cfg(unix)]
+        {
+            // Reserve the range, then write outside the lock.
+            *end += bytes.len() as u64;
+            drop(end);
+            std::os::unix::fs::FileExt::write_all_at(&self.file, bytes, at)?;
+        }
+        #[cfg(not(unix))]
+        {
+            use std::io::{Seek, SeekFrom, Write};
+            let mut f = &self.file;
+            f.seek(SeekFrom::Start(at))?;
+            f.write_all(bytes)?;
+            *end += bytes.len() as u64;
+        }
+        Ok(Span { at, len: bytes.len() })
+    }
+
     #[cfg(unix)]
     fn read_at(&self, buf: &mut [u8], at: u64) -> io::Result<()> {
         std::os::unix::fs::FileExt::read_exact_at(&self.file, buf, at)
@@ -113,7 +137,8 @@ impl Spill {
     #[cfg(not(unix))]
     fn read_at(&self, buf: &mut [u8], at: u64) -> io::Result<()> {
         use std::io::{Read, Seek, SeekFrom};
-        let mut f = self.file.lock().unwrap_or_else(|e| e.into_inner());
+        let _cursor = self.end.lock().unwrap_or_else(|e| e.into_inner());
+        let mut f = &self.file;
         f.seek(SeekFrom::Start(at))?;
         f.read_exact(buf)
     }
@@ -150,29 +175,43 @@ mod tests {
     fn spilled_html_comes_back_as_written_and_leaves_the_articles() {
         let dir = tempfile::tempdir().unwrap();
         let texts = ["<p>één \u{1}0\u{1}</p>", "", "<h2 id=\"x\">日本語</h2>\n"];
-        let mut articles: Vec<Article> = texts.iter().map(|t| article(t)).collect();
         let path = dir.path().join(".bodies");
-        let bodies = Bodies::spill(&mut articles, &path).unwrap();
+        let bodies = Bodies::spilled(&path).unwrap();
+        let mut articles: Vec<Article> = texts.iter().map(|t| article(t)).collect();
+        // Written from several threads at once, as the parse stage does.
+        std::thread::scope(|s| {
+            for a in articles.iter_mut() {
+                let b = &bodies;
+                s.spawn(move || b.put(a));
+            }
+        });
         assert!(articles.iter().all(|a| a.md.html.is_empty()));
+        assert!(articles[0].body.is_some() && articles[2].body.is_some());
         // Read in any order, from several threads.
         std::thread::scope(|s| {
             for _ in 0..4 {
                 s.spawn(|| {
                     for i in [2, 0, 1, 0] {
-                        assert_eq!(bodies.html(&articles, i).unwrap(), texts[i]);
+                        assert_eq!(bodies.of(&articles[i]).unwrap(), texts[i]);
                     }
                 });
             }
         });
+        // New HTML for one article; the others are unchanged.
+        bodies.replace(&mut articles[0], "<p>new</p>".into());
+        assert_eq!(bodies.of(&articles[0]).unwrap(), "<p>new</p>");
+        assert_eq!(bodies.of(&articles[2]).unwrap(), texts[2]);
         drop(bodies);
         assert!(!path.exists(), "the spill file is gone once the bodies are");
     }
 
     #[test]
     fn kept_html_is_read_in_place() {
-        let articles = vec![article("<p>x</p>")];
+        let mut a = article("<p>x</p>");
         let bodies = Bodies::kept();
-        assert!(matches!(bodies.html(&articles, 0).unwrap(), Cow::Borrowed("<p>x</p>")));
+        bodies.put(&mut a);
+        assert!(a.body.is_none());
+        assert!(matches!(bodies.of(&a).unwrap(), Cow::Borrowed("<p>x</p>")));
     }
 
     #[test]
@@ -180,9 +219,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("taken");
         std::fs::write(&path, "keep").unwrap();
-        let mut articles = vec![article("<p>x</p>")];
-        assert!(Bodies::spill(&mut articles, &path).is_err());
-        assert_eq!(articles[0].md.html, "<p>x</p>");
+        assert!(Bodies::spilled(&path).is_err());
         assert_eq!(std::fs::read_to_string(&path).unwrap(), "keep");
     }
 }

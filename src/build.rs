@@ -107,13 +107,18 @@ pub fn parse_all(
     files: &[SourceFile],
     config: &Config,
     project: Option<&crate::docfx_json::DocfxProject>,
+    bodies: &crate::bodies::Bodies,
     progress: &ProgressBar,
 ) -> Vec<(Option<Article>, Vec<Diagnostic>)> {
     files
         .par_iter()
         .map(|f| {
             let mut d = Vec::new();
-            let a = parse::parse_article(f, config, project, &mut d);
+            let mut a = parse::parse_article(f, config, project, &mut d);
+            // The HTML leaves memory as soon as it is made.
+            if let Some(a) = &mut a {
+                bodies.put(a);
+            }
             progress.inc(1);
             (a, d)
         })
@@ -126,12 +131,13 @@ pub(crate) fn site_and_index(
     project: Option<&crate::docfx_json::DocfxProject>,
     articles: &mut Vec<Article>,
     assets: Vec<SourceFile>,
+    bodies: &crate::bodies::Bodies,
     diags: &mut Vec<Diagnostic>,
 ) -> (Site, LinkIndex) {
     let (landing_pages, assets) = crate::landing::extract(config, assets, diags);
     articles.extend(landing_pages);
     let mut site = Site::build(config, std::mem::take(articles), assets, diags);
-    crate::links::anchors::repair_duplicate_ids(&mut site, diags);
+    crate::links::anchors::repair_duplicate_ids(&mut site, bodies, diags);
     let mut index = LinkIndex::build(config, &site, diags);
     diags.extend(site.orphan_diagnostics(config, &|rel| {
         index.redirects.get(rel).map(|r| match &r.target {
@@ -154,10 +160,23 @@ pub fn translations(site_root: &Path) -> Result<(Config, crate::l10n::L10n), Vec
     let (article_files, assets, project) = discover_site(&config, &mut diags);
     let progress = progress_bar(false, 0);
     let mut articles = Vec::with_capacity(article_files.len());
-    for (a, _) in parse_all(&article_files, &config, project.as_ref(), &progress) {
+    for (a, _) in parse_all(
+        &article_files,
+        &config,
+        project.as_ref(),
+        &crate::bodies::Bodies::kept(),
+        &progress,
+    ) {
         articles.extend(a);
     }
-    let (site, index) = site_and_index(&config, project.as_ref(), &mut articles, assets, &mut diags);
+    let (site, index) = site_and_index(
+        &config,
+        project.as_ref(),
+        &mut articles,
+        assets,
+        &crate::bodies::Bodies::kept(),
+        &mut diags,
+    );
     let l10n = crate::l10n::analyse(&config, &site, &index);
     Ok((config, l10n))
 }
@@ -173,16 +192,17 @@ pub fn check_translations(site_root: &Path) -> Result<Build, Vec<Diagnostic>> {
     let config = Config::load(site_root).map_err(|d| vec![d])?;
     let (article_files, assets, project) = discover_site(&config, &mut diags);
     let progress = progress_bar(false, 0);
+    let kept = crate::bodies::Bodies::kept();
     let mut articles = Vec::with_capacity(article_files.len());
-    for (a, d) in parse_all(&article_files, &config, project.as_ref(), &progress) {
+    for (a, d) in parse_all(&article_files, &config, project.as_ref(), &kept, &progress) {
         diags.extend(d);
         articles.extend(a);
     }
-    let (site, index) = site_and_index(&config, project.as_ref(), &mut articles, assets, &mut diags);
+    let (site, index) = site_and_index(&config, project.as_ref(), &mut articles, assets, &kept, &mut diags);
     diags.extend(generated_collisions(&config, &site, &index));
     crate::toc::Nav::build(&config, &site, &index, &mut diags);
     crate::pivots::PivotGroups::load(&config, &mut diags).check(&site.articles, &mut diags);
-    let l10n = crate::l10n::analyse_for(&config, &site, &index, crate::l10n::Want::Findings);
+    let l10n = crate::l10n::analyse_for(&config, (&site, &kept), &index, crate::l10n::Want::Findings);
     diags.extend(l10n.config_diagnostics.iter().cloned());
     diags.extend(l10n.diagnostics());
     // What rendering reports: each link of each page (a source article's
@@ -254,7 +274,7 @@ pub fn assemble(
     config: Config,
     theme: Theme,
     project: Option<crate::docfx_json::DocfxProject>,
-    articles: Vec<Article>,
+    articles: (Vec<Article>, crate::bodies::Bodies),
     assets: Vec<SourceFile>,
     want: crate::l10n::Want,
     diags: &mut Vec<Diagnostic>,
@@ -268,20 +288,22 @@ pub fn assemble_in(
     config: Config,
     theme: Theme,
     project: Option<crate::docfx_json::DocfxProject>,
-    mut articles: Vec<Article>,
+    (mut articles, bodies): (Vec<Article>, crate::bodies::Bodies),
     assets: Vec<SourceFile>,
     want: crate::l10n::Want,
     scope: &Scope,
     diags: &mut Vec<Diagnostic>,
 ) -> Model {
-    let (site, index) = site_and_index(&config, project.as_ref(), &mut articles, assets, diags);
+    let (site, index) = site_and_index(&config, project.as_ref(), &mut articles, assets, &bodies, diags);
     diags.extend(generated_collisions(&config, &site, &index));
     let nav = crate::toc::Nav::build(&config, &site, &index, diags);
     let pivots = crate::pivots::PivotGroups::load(&config, diags);
     pivots.check(&site.articles, diags);
     let l10n = match scope {
-        Scope::Shard(f) => crate::l10n::analyse_kept(&config, &site, &index, want, &|li, rel| f.takes(li, rel)),
-        _ => crate::l10n::analyse_for(&config, &site, &index, want),
+        Scope::Shard(f) => {
+            crate::l10n::analyse_kept(&config, (&site, &bodies), &index, want, &|li, rel| f.takes(li, rel))
+        }
+        _ => crate::l10n::analyse_for(&config, (&site, &bodies), &index, want),
     };
     Model {
         config,
@@ -292,7 +314,7 @@ pub fn assemble_in(
         pivots,
         project,
         l10n,
-        bodies: crate::bodies::Bodies::kept(),
+        bodies,
     }
 }
 
@@ -485,6 +507,12 @@ pub fn build_with(
 
     let progress = progress_bar(show_progress, article_files.len() as u64 * 2);
     progress.set_message("parsing");
+    // A build's articles' HTML waits in a file in the staging folder from
+    // the moment it is made until its readers are done (`bodies`).
+    let bodies = staging
+        .as_ref()
+        .and_then(|s| crate::bodies::Bodies::spilled(&s.dir.join(".polydoc-bodies")).ok())
+        .unwrap_or_else(crate::bodies::Bodies::kept);
     let mut articles = Vec::with_capacity(article_files.len());
     // A shard parses its own articles; the others come from the index.
     let parsed = match &plan {
@@ -495,16 +523,29 @@ pub fn build_with(
                 return Err(diags);
             }
         },
-        None => parse_all(&article_files, &config, project.as_ref(), &progress),
+        None => parse_all(&article_files, &config, project.as_ref(), &bodies, &progress),
     };
     for (a, d) in parsed {
         diags.extend(d);
-        articles.extend(a);
+        // (`parse_all` has put its articles' HTML away already.)
+        articles.extend(a.map(|mut a| {
+            bodies.put(&mut a);
+            a
+        }));
     }
     stage("parse");
     let all = Scope::All;
     let scope = plan.as_ref().map_or(&all, |p| &p.scope);
-    let mut model = assemble_in(config, theme, project, articles, assets, want, scope, &mut diags);
+    let mut model = assemble_in(
+        config,
+        theme,
+        project,
+        (articles, bodies),
+        assets,
+        want,
+        scope,
+        &mut diags,
+    );
     stage("assemble");
     if let Some(c) = &mut cache {
         // A shard's pages also depend on the whole site's index file.
@@ -514,13 +555,6 @@ pub fn build_with(
             return Err(diags);
         }
         stage("cache_keys");
-    }
-    // From here on the articles' HTML is only read, once per reader: it
-    // waits in a file in the staging folder, not in memory.
-    if let Some(s) = &staging {
-        if let Ok(b) = crate::bodies::Bodies::spill(&mut model.site.articles, &s.dir.join(".polydoc-bodies")) {
-            model.bodies = b;
-        }
     }
     diags.extend(model.l10n.config_diagnostics.iter().cloned());
     // Findings set to `error` in [l10n.severity] fail every build; the rest

@@ -207,5 +207,6 @@ pub fn render(
         title: fm.title.clone().filter(|t| !t.is_empty()).unwrap_or(title),
         fm,
         md,
+        body: None,
     })
 }

@@ -341,5 +341,6 @@ fn render(f: &SourceFile, text: &str, doc: &Value, diags: &mut Vec<Diagnostic>) 
         title: fm.title.clone().filter(|t| !t.is_empty()).unwrap_or(title),
         fm,
         md,
+        body: None,
     })
 }

@@ -21,6 +21,9 @@ pub struct Article {
     pub fm: FrontMatter,
     pub title: String,
     pub md: Rendered,
+    /// Where `md.html` went when a build spilled it (`bodies`): read it
+    /// with `Bodies::html`.
+    pub body: Option<crate::bodies::Span>,
 }
 
 /// Reads and parses one article. `None` means the article cannot be
@@ -198,5 +201,6 @@ pub fn parse_text(
         fm,
         title,
         md,
+        body: None,
     })
 }

@@ -251,10 +251,18 @@ pub fn analyse(config: &Config, site: &Site, index: &crate::links::index::LinkIn
     analyse_only(config, site, index, None)
 }
 
+/// Where every article's HTML is when nothing was spilled.
+static KEPT: std::sync::LazyLock<crate::bodies::Bodies> = std::sync::LazyLock::new(crate::bodies::Bodies::kept);
+
 /// `analyse`, keeping only what `want` needs: the reviews of a whole site
 /// are the translation stage's memory.
-pub fn analyse_for(config: &Config, site: &Site, index: &crate::links::index::LinkIndex, want: Want) -> L10n {
-    analyse_with(config, site, index, None, want, None)
+pub fn analyse_for(
+    config: &Config,
+    (site, bodies): (&Site, &crate::bodies::Bodies),
+    index: &crate::links::index::LinkIndex,
+    want: Want,
+) -> L10n {
+    analyse_with(config, (site, bodies), index, None, want, None)
 }
 
 /// Which translations (locale, article path) a partial analysis covers.
@@ -265,12 +273,12 @@ pub type Keep<'a> = dyn Fn(usize, &str) -> bool + Sync + 'a;
 /// the status pages only, which `merge` writes.
 pub fn analyse_kept(
     config: &Config,
-    site: &Site,
+    (site, bodies): (&Site, &crate::bodies::Bodies),
     index: &crate::links::index::LinkIndex,
     want: Want,
     keep: &Keep<'_>,
 ) -> L10n {
-    analyse_with(config, site, index, None, want, Some(keep))
+    analyse_with(config, (site, bodies), index, None, want, Some(keep))
 }
 
 /// Drops what only the findings needed (blocks, code, spots, link lists):
@@ -291,12 +299,12 @@ fn keep_for_pages(sections: &mut [Section]) {
 /// `analyse`, for the translations of one article only (`only`: its path),
 /// or all.
 pub fn analyse_only(config: &Config, site: &Site, index: &crate::links::index::LinkIndex, only: Option<&str>) -> L10n {
-    analyse_with(config, site, index, only, Want::Pages, None)
+    analyse_with(config, (site, &KEPT), index, only, Want::Pages, None)
 }
 
 fn analyse_with(
     config: &Config,
-    site: &Site,
+    (site, bodies): (&Site, &crate::bodies::Bodies),
     index: &crate::links::index::LinkIndex,
     only: Option<&str>,
     want: Want,
@@ -368,8 +376,11 @@ fn analyse_with(
                     (a, read_text(&a.abs)?, format!("{}/{}", config.locales[0].code, st.rel))
                 }
             };
-            let source_sections = sections::split(src, &src_text, false);
-            let translation_sections = sections::split(tr, &tr_text, french);
+            let src_html = bodies.of(src).ok()?;
+            let tr_html = bodies.of(tr).ok()?;
+            let source_sections = sections::split_html(src, &src_html, &src_text, false);
+            let translation_sections = sections::split_html(tr, &tr_html, &tr_text, french);
+            drop((src_html, tr_html));
             let pairs = align::align(&source_sections, &translation_sections);
             let stale = stale_finding(st, &tr_text);
             let input = findings::Input {

@@ -121,6 +121,12 @@ fn space_punct_re() -> &'static Regex {
 /// Cuts `article` into sections. `text` is the article file's text (BOM
 /// removed); `french` allows the space French writes before `; : ! ?`.
 pub fn split(article: &Article, text: &str, french: bool) -> Vec<Section> {
+    split_html(article, &article.md.html, text, french)
+}
+
+/// `split`, with the article's HTML as read back from `bodies` (a build
+/// keeps it out of the article).
+pub fn split_html(article: &Article, html: &str, text: &str, french: bool) -> Vec<Section> {
     let fm = crate::frontmatter::split(text);
     let body_offset = fm.body_offset;
     let reader = segments::reader_text(text, body_offset);
@@ -156,7 +162,6 @@ pub fn split(article: &Article, text: &str, french: bool) -> Vec<Section> {
     let section_of = |line: usize| headings.iter().take_while(|h| h.line <= line).count();
 
     // HTML fragments, cut at the heading tags in order.
-    let html = &article.md.html;
     let mut cuts = vec![0];
     let mut cursor = 0;
     for h in headings.iter() {

@@ -9,7 +9,7 @@ use crate::markdown::highlight::html_escape;
 use crate::site::Site;
 use std::collections::{HashMap, HashSet};
 
-pub fn repair_duplicate_ids(site: &mut Site, diags: &mut Vec<Diagnostic>) {
+pub fn repair_duplicate_ids(site: &mut Site, bodies: &crate::bodies::Bodies, diags: &mut Vec<Diagnostic>) {
     let source_of: HashMap<String, usize> = site
         .articles
         .iter()
@@ -19,12 +19,18 @@ pub fn repair_duplicate_ids(site: &mut Site, diags: &mut Vec<Diagnostic>) {
         .collect();
     for i in 0..site.articles.len() {
         let source = source_of.get(&site.articles[i].rel).copied();
-        repair_article(site, i, source, diags);
+        repair_article(site, i, source, bodies, diags);
     }
 }
 
 /// Repairs one article (`source`: the index of its source-locale article).
-pub fn repair_article(site: &mut Site, i: usize, source: Option<usize>, diags: &mut Vec<Diagnostic>) {
+pub fn repair_article(
+    site: &mut Site,
+    i: usize,
+    source: Option<usize>,
+    bodies: &crate::bodies::Bodies,
+    diags: &mut Vec<Diagnostic>,
+) {
     {
         let a = &site.articles[i];
         let mut seen = HashSet::new();
@@ -64,13 +70,16 @@ pub fn repair_article(site: &mut Site, i: usize, source: Option<usize>, diags: &
             renames.push((hi, new_id, from_source.is_some()));
         }
         let a = &mut site.articles[i];
+        let Ok(old) = bodies.of(a).map(|h| h.into_owned()) else {
+            return;
+        };
         let mut pos = 0;
-        let mut html = String::with_capacity(a.md.html.len());
+        let mut html = String::with_capacity(old.len());
         let mut rest_start = 0;
         let mut renames = renames.into_iter().peekable();
         for (hi, h) in a.md.headings.iter_mut().enumerate() {
             let tag = format!("<h{} id=\"{}\">", h.level, html_escape(&h.id));
-            let Some(found) = a.md.html[pos..].find(&tag).map(|f| f + pos) else {
+            let Some(found) = old[pos..].find(&tag).map(|f| f + pos) else {
                 continue;
             };
             pos = found + tag.len();
@@ -91,14 +100,14 @@ pub fn repair_article(site: &mut Site, i: usize, source: Option<usize>, diags: &
                     .at(h.line, 1)
                     .help(help),
                 );
-                html.push_str(&a.md.html[rest_start..found]);
+                html.push_str(&old[rest_start..found]);
                 html.push_str(&format!("<h{} id=\"{}\">", h.level, html_escape(&new_id)));
                 rest_start = pos;
                 h.id = new_id;
             }
         }
-        html.push_str(&a.md.html[rest_start..]);
-        a.md.html = html;
+        html.push_str(&old[rest_start..]);
+        bodies.replace(a, html);
     }
 }
 

@@ -153,7 +153,13 @@ impl Session {
             article_files.len() as u64,
         );
         progress.set_message("parsing");
-        let parsed = build::parse_all(&article_files, &config, project.as_ref(), &progress);
+        let parsed = build::parse_all(
+            &article_files,
+            &config,
+            project.as_ref(),
+            &crate::bodies::Bodies::kept(),
+            &progress,
+        );
         progress.finish_and_clear();
         self.parse_diags.clear();
         // An article that no longer parses keeps its last good version.
@@ -185,7 +191,7 @@ impl Session {
             config,
             theme,
             project,
-            articles,
+            (articles, crate::bodies::Bodies::kept()),
             assets,
             crate::l10n::Want::Pages,
             &mut assemble_diags,
@@ -502,7 +508,7 @@ impl Session {
             let display = m.site.articles[ai].display.clone();
             self.assemble_diags
                 .retain(|d| !(d.code == "duplicate-anchor" && d.file == display));
-            anchors::repair_article(&mut m.site, ai, source, &mut self.assemble_diags);
+            anchors::repair_article(&mut m.site, ai, source, &m.bodies, &mut self.assemble_diags);
             m.index.ids[ai] = index::ids_of(&m.site.articles[ai]);
             if m.config.locales.len() > 1 {
                 status_changed |= m.l10n.refresh(&m.config, &m.site, &m.index, rel);
@@ -603,7 +609,13 @@ impl Session {
             .filter(|f| reparse_all || changed.iter().any(|c| f.abs.starts_with(c)) || !old.contains_key(&f.abs))
             .cloned()
             .collect();
-        let parsed = build::parse_all(&to_parse, &config, project.as_ref(), &ProgressBar::hidden());
+        let parsed = build::parse_all(
+            &to_parse,
+            &config,
+            project.as_ref(),
+            &crate::bodies::Bodies::kept(),
+            &ProgressBar::hidden(),
+        );
         let mut fresh: HashMap<PathBuf, Option<Article>> = HashMap::new();
         for (f, (a, d)) in to_parse.iter().zip(parsed) {
             self.parse_diags.insert(f.abs.clone(), d);

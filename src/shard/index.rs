@@ -71,6 +71,7 @@ impl Skeleton {
                 monikers: self.monikers.clone(),
                 ..Rendered::default()
             },
+            body: None,
         }
     }
 }
@@ -131,11 +132,24 @@ pub fn write(site_root: &Path, out: &Path) -> Result<(IndexReport, Vec<Diagnosti
     let (files, assets, project) = crate::build::discover_site(&config, &mut diags);
     let progress = crate::build::progress_bar(false, 0);
     let mut articles = Vec::with_capacity(files.len());
-    for (a, d) in crate::build::parse_all(&files, &config, project.as_ref(), &progress) {
+    for (a, d) in crate::build::parse_all(
+        &files,
+        &config,
+        project.as_ref(),
+        &crate::bodies::Bodies::kept(),
+        &progress,
+    ) {
         diags.extend(d);
         articles.extend(a);
     }
-    let (site, _index) = crate::build::site_and_index(&config, project.as_ref(), &mut articles, assets, &mut diags);
+    let (site, _index) = crate::build::site_and_index(
+        &config,
+        project.as_ref(),
+        &mut articles,
+        assets,
+        &crate::bodies::Bodies::kept(),
+        &mut diags,
+    );
     let published: HashMap<(usize, &str), &Article> =
         site.articles.iter().map(|a| ((a.locale, a.rel.as_str()), a)).collect();
     let index = SiteIndex {

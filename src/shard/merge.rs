@@ -215,7 +215,7 @@ pub fn merge(
         config,
         theme,
         project,
-        articles,
+        (articles, crate::bodies::Bodies::kept()),
         assets,
         want,
         &Scope::Merge,
