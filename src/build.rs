@@ -523,7 +523,10 @@ pub fn build_with(
                 return Err(diags);
             }
         },
-        None => parse_all(&article_files, &config, project.as_ref(), &bodies, &progress),
+        None => match &cache {
+            Some(c) => c.parse_all(&article_files, &config, project.as_ref(), &bodies, &progress),
+            None => parse_all(&article_files, &config, project.as_ref(), &bodies, &progress),
+        },
     };
     for (a, d) in parsed {
         diags.extend(d);

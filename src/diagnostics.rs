@@ -14,6 +14,7 @@ pub enum Severity {
     Warning,
 }
 
+/// Read back (by the build cache) through `cache::codec`.
 #[derive(Debug, Clone, Serialize)]
 pub struct Diagnostic {
     pub severity: Severity,

@@ -50,11 +50,25 @@ impl Fence {
 
     /// The real path of an existing `p` when it is inside the site.
     pub fn admit(&self, p: &Path) -> Result<PathBuf, Refusal> {
-        let real = p.canonicalize().map_err(Refusal::Io)?;
-        if self.contains_real(&real) {
-            Ok(real)
-        } else {
-            Err(Refusal::Outside(real))
+        let real = p.canonicalize().map_err(Refusal::Io);
+        let admitted = match real {
+            Ok(real) if self.contains_real(&real) => Ok(real),
+            Ok(real) => Err(Refusal::Outside(real)),
+            Err(e) => Err(e),
+        };
+        note(p, || match &admitted {
+            Ok(real) => format!("admit:{}", self.within(real)),
+            Err(e) => format!("admit:{}", state(e)),
+        });
+        admitted
+    }
+
+    /// `real` (inside) as its root's number and the path under it: the same
+    /// wherever the site is checked out.
+    fn within(&self, real: &Path) -> String {
+        match self.roots.iter().position(|r| real.starts_with(r)) {
+            Some(i) => format!("{i}/{}", real.strip_prefix(&self.roots[i]).unwrap_or(real).display()),
+            None => "outside".to_string(),
         }
     }
 
@@ -64,13 +78,106 @@ impl Fence {
         if let Some(reads) = READS.lock().unwrap_or_else(|e| e.into_inner()).as_mut() {
             reads.push(real.clone());
         }
-        std::fs::read(real).map_err(Refusal::Io)
+        let read = std::fs::read(real).map_err(Refusal::Io);
+        note(p, || match &read {
+            Ok(bytes) => {
+                use sha2::Digest;
+                format!("read:{}", crate::cache::hex(&sha2::Sha256::digest(bytes)))
+            }
+            Err(e) => format!("read:{}", state(e)),
+        });
+        read
     }
 
     /// Reads `p` as UTF-8 text when its real path is inside the site.
     pub fn read_to_string(&self, p: &Path) -> Result<String, Refusal> {
         let bytes = self.read(p)?;
         String::from_utf8(bytes).map_err(|e| Refusal::Io(io::Error::new(io::ErrorKind::InvalidData, e)))
+    }
+}
+
+/// What one parse looked at, for the build cache: each path asked about
+/// (read, admitted, probed) with what it found, and whether it did
+/// something the cache cannot check again (it is then not cached).
+#[derive(Debug, Default)]
+pub struct Looked {
+    pub paths: Vec<(PathBuf, String)>,
+    pub uncheckable: bool,
+}
+
+thread_local! {
+    static LOOKED: std::cell::RefCell<Option<Looked>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Starts noting what this thread looks at (until `looked`).
+pub fn look_begin() {
+    LOOKED.with(|l| *l.borrow_mut() = Some(Looked::default()));
+}
+
+/// What this thread looked at since `look_begin`; stops noting.
+pub fn looked() -> Option<Looked> {
+    LOOKED.with(|l| l.borrow_mut().take())
+}
+
+fn note(p: &Path, found: impl FnOnce() -> String) {
+    LOOKED.with(|l| {
+        if let Some(l) = l.borrow_mut().as_mut() {
+            let abs = std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+            l.paths.push((abs, found()));
+        }
+    });
+}
+
+/// What a refusal says about the file, the same wherever the site is.
+fn state(e: &Refusal) -> String {
+    match e {
+        Refusal::Outside(_) => "outside".to_string(),
+        Refusal::Io(e) => format!("{:?}", e.kind()),
+    }
+}
+
+/// `p.is_file()`, noted for the build cache.
+pub fn is_file(p: &Path) -> bool {
+    let found = p.is_file();
+    note(p, || format!("is_file:{found}"));
+    found
+}
+
+/// `p.exists()`, noted for the build cache.
+pub fn exists(p: &Path) -> bool {
+    let found = p.exists();
+    note(p, || format!("exists:{found}"));
+    found
+}
+
+/// Marks this thread's parse as depending on something the cache does
+/// not check again (e.g. where a dependent repository is cloned).
+pub fn uncheckable() {
+    LOOKED.with(|l| {
+        if let Some(l) = l.borrow_mut().as_mut() {
+            l.uncheckable = true;
+        }
+    });
+}
+
+/// Asks the question `note` recorded about `p` again: the same answer
+/// means the same finding.
+pub fn ask_again(fence: &Fence, p: &Path, what: &str) -> String {
+    match what {
+        "admit" => match fence.admit(p) {
+            Ok(real) => format!("admit:{}", fence.within(&real)),
+            Err(e) => format!("admit:{}", state(&e)),
+        },
+        "read" => match fence.read(p) {
+            Ok(bytes) => {
+                use sha2::Digest;
+                format!("read:{}", crate::cache::hex(&sha2::Sha256::digest(bytes)))
+            }
+            Err(e) => format!("read:{}", state(&e)),
+        },
+        "is_file" => format!("is_file:{}", p.is_file()),
+        "exists" => format!("exists:{}", p.exists()),
+        _ => String::new(),
     }
 }
 

@@ -10,19 +10,23 @@ use crate::frontmatter::{self, FrontMatter};
 use crate::markdown::{self, Rendered};
 use std::path::PathBuf;
 
-#[derive(Debug)]
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
 pub struct Article {
     pub locale: usize,
     /// Path inside the locale tree (`sspr/policy.md`).
     pub rel: String,
     /// Path for messages, relative to the site root.
     pub display: String,
+    /// Not stored by the build cache (the site may be elsewhere next time).
+    #[serde(skip)]
     pub abs: PathBuf,
     pub fm: FrontMatter,
     pub title: String,
     pub md: Rendered,
     /// Where `md.html` went when a build spilled it (`bodies`): read it
-    /// with `Bodies::html`.
+    /// with `Bodies::html`. (Not stored by the build cache: a build puts
+    /// the HTML it reads back from the cache away again.)
+    #[serde(skip)]
     pub body: Option<crate::bodies::Span>,
 }
 
@@ -36,9 +40,19 @@ pub fn parse_article(
 ) -> Option<Article> {
     // Through the site boundary: serve re-reads edited files by path, and
     // a file may have become a link out of the site since discovery.
-    let bytes = config
-        .fence
-        .read(&file.abs)
+    parse_read(file, config, project, config.fence.read(&file.abs), diags)
+}
+
+/// `parse_article` for the file's bytes as read (the build cache reads
+/// them first, to key on them).
+pub fn parse_read(
+    file: &SourceFile,
+    config: &Config,
+    project: Option<&DocfxProject>,
+    read: Result<Vec<u8>, crate::fence::Refusal>,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Article> {
+    let bytes = read
         .map_err(|e| {
             diags.push(
                 Diagnostic::error("read", &file.display, format!("cannot read the article: {e}"))

@@ -9,7 +9,7 @@ use std::path::Path;
 use std::process::Command;
 
 const SETUP_EN: &str = "---\ntitle: Set up Relay\nuid: relay.setup\n---\n# Set up Relay\n\nIntro.\n\n## Install\n\n[!INCLUDE [shared](../includes/shared.md)]\n\n:::code language=\"text\" source=\"snippets/app.txt\" range=\"1-2\":::\n\n## Uninstall\n\nRemove it.\n";
-const SETUP_NL: &str = "---\ntitle: Relay instellen\n---\n# Relay instellen\n\nInleiding.\n\n## Install\n\nTekst.\n\n## Verwijderen\n\nVerwijder het.\n";
+const SETUP_NL: &str = "---\ntitle: Relay instellen\n---\n# Relay instellen\n\nInleiding.\n\n## Install\n\nTekst.\n\n## Verwijderen\n\nVerwijder het.\n\n[!INCLUDE [shared](../includes/shared.md)]\n";
 const POLICY: &str = "---\ntitle: Policy\n---\n# Policy\n\nSee [setup](setup.md#install), <xref:relay.setup>, [removal](setup.md#uninstall) and [limits](limits.md).\n\n## Rules\n\nText.\n";
 const TOC: &str = "- name: Home\n  href: index.md\n- name: Guide\n  items:\n  - href: guide/setup.md\n  - name: Policy\n    href: guide/policy.md\n";
 
@@ -126,6 +126,9 @@ fn an_edited_article_is_rebuilt_and_the_other_pages_come_from_the_cache() {
         "only the page with another file's diagnostic:\n{r}"
     );
     assert_eq!(cache_stat(&r, "page_hits"), pages - 1, "{r}");
+    let articles = first.json["summary"]["stats"]["articles"].as_u64().unwrap();
+    assert_eq!(cache_stat(&first, "parse_misses"), articles, "{first}");
+    assert_eq!(cache_stat(&r, "parse_hits"), articles, "{r}");
 
     site.write(
         "articles/en-us/guide/limits.md",
@@ -135,8 +138,13 @@ fn an_edited_article_is_rebuilt_and_the_other_pages_come_from_the_cache() {
     // The article's page, its fallback copy in nl-nl, and the page whose
     // diagnostic is about another file.
     assert_eq!(cache_stat(&r, "page_misses"), 3, "{r}");
+    assert_eq!(cache_stat(&r, "parse_misses"), 1, "{r}");
     // Entries of the old version are gone: the folder does not grow.
-    assert_eq!(objects(&site), pages as usize, "one entry per page");
+    assert_eq!(
+        objects(&site),
+        (pages + articles) as usize,
+        "one entry per page and per article"
+    );
 }
 
 #[test]
@@ -211,6 +219,30 @@ fn theme_config_include_and_snippet_changes_are_seen() {
         &site.read("../warm/en-us/guide/setup/index.html"),
         "second line, edited",
     );
+
+    // The translation includes the source's file until it has its own.
+    assert_contains(
+        &site.read("../warm/nl-nl/guide/setup/index.html"),
+        "Shared step one, edited.",
+    );
+    site.write("articles/nl-nl/includes/shared.md", "Gedeelde stap een.\n");
+    warm_equals_cold(&site, &[]);
+    assert_contains(&site.read("../warm/nl-nl/guide/setup/index.html"), "Gedeelde stap een.");
+}
+
+#[test]
+fn an_included_file_s_edit_reparses_only_the_articles_that_include_it() {
+    let site = cache_site();
+    site.write("articles/en-us/includes/note.md", "A note.\n");
+    site.write(
+        "articles/en-us/guide/limits.md",
+        &article("Limits", "# Limits\n\n[!INCLUDE [note](../includes/note.md)]\n"),
+    );
+    prime(&site);
+    site.write("articles/en-us/includes/note.md", "A longer note.\n");
+    let r = warm_equals_cold(&site, &[]);
+    assert_eq!(cache_stat(&r, "parse_misses"), 1, "{r}");
+    assert_contains(&site.read("../warm/en-us/guide/limits/index.html"), "A longer note.");
 }
 
 #[test]

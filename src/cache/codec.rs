@@ -8,15 +8,23 @@ use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
 use std::sync::{Mutex, OnceLock};
 
+/// A diagnostic as read back (its code is a `String` until interned).
 #[derive(Serialize, Deserialize)]
-struct StoredDiag {
+pub struct StoredDiag {
     severity: Severity,
     code: String,
     file: String,
     line: usize,
     column: usize,
     message: String,
+    #[serde(default)]
     help: Option<String>,
+}
+
+impl<'de> Deserialize<'de> for Diagnostic {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Diagnostic, D::Error> {
+        StoredDiag::deserialize(d).map(StoredDiag::into_diagnostic)
+    }
 }
 
 impl StoredDiag {
@@ -105,4 +113,53 @@ pub fn decode_page(bytes: &[u8]) -> Option<PageOutput> {
         external: header.external,
         links_to: header.links_to,
     })
+}
+
+/// One file's parse as stored: the article (its HTML after the header),
+/// its diagnostics, and what the parse looked at (`fence::Looked`: path
+/// relative to the site folder, finding).
+#[derive(Serialize, Deserialize)]
+struct ParsedHeader {
+    article: Option<crate::parse::Article>,
+    diags: Vec<Diagnostic>,
+    looked: Vec<(String, String)>,
+}
+
+pub type Parsed = (Option<crate::parse::Article>, Vec<Diagnostic>);
+
+pub fn encode_parsed(parsed: &mut Parsed, looked: Vec<(String, String)>) -> Vec<u8> {
+    let html = parsed
+        .0
+        .as_mut()
+        .map(|a| std::mem::take(&mut a.md.html))
+        .unwrap_or_default();
+    let header = ParsedHeader {
+        article: parsed.0.take(),
+        diags: std::mem::take(&mut parsed.1),
+        looked,
+    };
+    let json = serde_json::to_vec(&header).unwrap_or_default();
+    *parsed = (header.article, header.diags);
+    if let Some(a) = parsed.0.as_mut() {
+        a.md.html = html;
+    }
+    let html = parsed.0.as_ref().map(|a| a.md.html.as_bytes()).unwrap_or_default();
+    let mut out = Vec::with_capacity(8 + json.len() + html.len());
+    out.extend_from_slice(&(json.len() as u64).to_le_bytes());
+    out.extend_from_slice(&json);
+    out.extend_from_slice(html);
+    out
+}
+
+pub fn decode_parsed(bytes: &[u8]) -> Option<(Parsed, Vec<(String, String)>)> {
+    let len = u64::from_le_bytes(bytes.get(..8)?.try_into().ok()?) as usize;
+    let json = bytes.get(8..8usize.checked_add(len)?)?;
+    let mut header: ParsedHeader = serde_json::from_slice(json).ok()?;
+    let html = String::from_utf8(bytes[8 + len..].to_vec()).ok()?;
+    match header.article.as_mut() {
+        Some(a) => a.md.html = html,
+        None if !html.is_empty() => return None,
+        None => {}
+    }
+    Some(((header.article, header.diags), header.looked))
 }

@@ -63,6 +63,77 @@ impl Run {
         })
     }
 
+    /// Parses every file, each from the cache when an entry for its bytes
+    /// is there, whole, and everything its parse looked at (included files,
+    /// code snippets, files probed) is as it was; else parsed (and stored).
+    pub fn parse_all(
+        &self,
+        files: &[crate::discover::SourceFile],
+        config: &Config,
+        project: Option<&crate::docfx_json::DocfxProject>,
+        bodies: &crate::bodies::Bodies,
+        progress: &indicatif::ProgressBar,
+    ) -> Vec<codec::Parsed> {
+        let site = crate::fence::real_path(&config.site_root);
+        let env = parse_env(config, &site);
+        files
+            .par_iter()
+            .map(|f| {
+                let read = config.fence.read(&f.abs);
+                let k = read.as_ref().ok().map(|bytes| {
+                    let mut k = key::Fp::new("parse");
+                    k.bytes(&env)
+                        .u64(f.locale as u64)
+                        .str(&f.rel)
+                        .str(&f.display)
+                        .bytes(bytes);
+                    k.finish()
+                });
+                let hit = k
+                    .and_then(|k| self.cache.get(&k))
+                    .and_then(|v| codec::decode_parsed(&v));
+                if let Some((mut parsed, looked)) = hit {
+                    let same = looked.iter().all(|(rel, found)| {
+                        let kind = found.split(':').next().unwrap_or("");
+                        let p = crate::discover::normalize(&site.join(rel));
+                        crate::fence::ask_again(&config.fence, &p, kind) == *found
+                    });
+                    if same {
+                        if let Some(a) = parsed.0.as_mut() {
+                            a.abs = f.abs.clone();
+                            bodies.put(a);
+                        }
+                        self.cache.parse_hits.fetch_add(1, Ordering::Relaxed);
+                        progress.inc(1);
+                        return parsed;
+                    }
+                }
+                self.cache.parse_misses.fetch_add(1, Ordering::Relaxed);
+                crate::fence::look_begin();
+                let mut diags = Vec::new();
+                let article = crate::parse::parse_read(f, config, project, read, &mut diags);
+                let looked = crate::fence::looked().unwrap_or_default();
+                let mut parsed = (article, diags);
+                if let Some(k) = k {
+                    if !looked.uncheckable {
+                        let looked = looked
+                            .paths
+                            .iter()
+                            .map(|(p, found)| (key::relative(&site, p), found.clone()))
+                            .collect();
+                        self.cache.put(&k, &codec::encode_parsed(&mut parsed, looked));
+                    }
+                }
+                // The HTML leaves memory as soon as it is stored.
+                if let Some(a) = parsed.0.as_mut() {
+                    bodies.put(a);
+                }
+                progress.inc(1);
+                parsed
+            })
+            .collect()
+    }
+
     /// Computes every page's key from the assembled site; `article_files`
     /// are the articles found (parsed or not) by locale and path.
     pub fn key_pages(
@@ -144,6 +215,29 @@ impl Run {
         let pruned = if prune { self.cache.prune() } else { 0 };
         (self.cache.stats(pruned), self.cache.diagnostics(&self.shown))
     }
+}
+
+/// What every file's parse depends on besides its own bytes and what it
+/// looks at: polydoc, the configuration, the files read before parsing
+/// (`docfx.json`), the publishing configuration above the site.
+fn parse_env(config: &Config, site: &Path) -> [u8; 32] {
+    let mut f = key::Fp::new("parse-env");
+    f.bytes(&key::version());
+    f.bytes(&std::fs::read(config.site_root.join(crate::config::CONFIG_FILE)).unwrap_or_default());
+    let mut read = crate::fence::recorded_reads();
+    read.sort();
+    read.dedup();
+    for p in read {
+        f.str(&key::relative(site, &p));
+        f.bytes(&std::fs::read(&p).unwrap_or_default());
+    }
+    for l in &config.locales {
+        if let Some(repo) = crate::publishing::repository_root(&l.root) {
+            f.str(&key::relative(site, &repo));
+            f.bytes(&std::fs::read(repo.join(crate::publishing::PUBLISH_CONFIG)).unwrap_or_default());
+        }
+    }
+    f.finish()
 }
 
 /// Whether every diagnostic of a cached page is about its own article (or a

@@ -31,7 +31,7 @@ pub struct Heading {
     pub explicit: bool,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum LinkKind {
     Link,
@@ -42,7 +42,7 @@ pub enum LinkKind {
 
 /// The included file a link was written in (a link of the article itself
 /// has none).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Origin {
     /// Path inside the locale tree: relative links resolve from here.
     pub rel: String,
@@ -50,7 +50,7 @@ pub struct Origin {
     pub display: String,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Link {
     pub dest: String,
     pub text: String,
@@ -61,7 +61,7 @@ pub struct Link {
     pub origin: Option<Arc<Origin>>,
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct Rendered {
     /// HTML with link placeholders; see `fill_links`.
     pub html: String,

@@ -164,6 +164,9 @@ fn picked_code(doc: &mut Doc, file: usize, req: &Request, c: &CodeRef) -> Result
             }
         },
         Resolved::Outside(abs) => {
+            // Where dependent repositories are is not something the build
+            // cache checks again: this page is parsed on every build.
+            crate::fence::uncheckable();
             // Learn clones the repositories the publishing configuration
             // names beside the docset: samples often live there. A
             // translation takes them from the source's repository.

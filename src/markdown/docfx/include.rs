@@ -54,7 +54,7 @@ pub fn resolve(doc: &Doc, from: usize, target: &str) -> Resolved {
         return Resolved::Outside(abs);
     }
     let root = locale_root.clone();
-    if abs.is_file() {
+    if crate::fence::is_file(&abs) {
         // The path as written is inside; its real path must be too.
         if env.fence.admit(&abs).is_err() {
             return Resolved::Outside(abs);
@@ -70,7 +70,7 @@ pub fn resolve(doc: &Doc, from: usize, target: &str) -> Resolved {
             let rel = rel_path(&root, &abs);
             let src = absolute(src);
             let alt = normalize(&src.join(&rel));
-            if alt.is_file() && (alt.starts_with(&src) || alt.starts_with(&site_root)) {
+            if crate::fence::is_file(&alt) && (alt.starts_with(&src) || alt.starts_with(&site_root)) {
                 if env.fence.admit(&alt).is_err() {
                     return Resolved::Outside(alt);
                 }
