@@ -369,3 +369,16 @@ fn a_cache_folder_among_the_articles_is_refused() {
     let r = site.json(&["build", "--cache", "."]);
     assert_eq!(r.code(), 2, "{r}");
 }
+
+#[test]
+fn check_and_build_share_the_cache() {
+    let site = cache_site();
+    let c = site.json(&["check", "--cache"]);
+    assert_eq!(cache_stat(&c, "page_hits"), 0, "{c}");
+    assert!(!site.exists("output"), "check writes no site");
+    let r = warm_equals_cold(&site, &[]);
+    assert_eq!(cache_stat(&r, "page_misses"), 1, "{r}");
+    let c = site.json(&["check", "--cache"]);
+    assert_eq!(cache_stat(&c, "page_misses"), 1, "{c}");
+    assert_eq!(cache_stat(&c, "pruned"), 0, "{c}");
+}
