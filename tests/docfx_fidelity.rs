@@ -47,13 +47,13 @@ fn diags(r: &Report) -> Vec<String> {
 // 1. Comments ---------------------------------------------------------------
 
 #[test]
-fn a_comment_holding_docfx_syntax_stays_one_comment() {
+fn a_comment_holding_docfx_syntax_is_one_comment_and_not_published() {
     let body = "# A\n\n<!--\n>[!Note]\n>Draft note.\n:::image type=\"content\" source=\"x.png\" alt-text=\"X\":::\n[!INCLUDE [x](missing.md)]\n-->\n\nShown after the comment.\n";
     let (site, r) = build(&[("a.md", &article("A", body))]);
     assert!(r.diagnostics.is_empty(), "{r}");
     assert_eq!(
         page(&site, "a.md"),
-        "<h1 id=\"a\">A</h1>\n<!--\n>[!Note]\n>Draft note.\n:::image type=\"content\" source=\"x.png\" alt-text=\"X\":::\n[!INCLUDE [x](missing.md)]\n-->\n<p>Shown after the comment.</p>"
+        "<h1 id=\"a\">A</h1>\n<p>Shown after the comment.</p>"
     );
 }
 

@@ -1,9 +1,10 @@
 //! Raw HTML in Markdown, made as safe as Microsoft Learn makes it:
 //! `<script>` and `<style>` elements (with their content), event handler
 //! attributes (`onclick=`), `style=` and `javascript:` URLs are removed,
-//! each reported where it was written. Everything else is kept byte for
-//! byte. A site that trusts its content turns this off with
-//! `[markdown] trust_html = true`.
+//! each reported where it was written. HTML comments are the authors'
+//! notes and are not published (what a comment holds, tags or DocFX syntax,
+//! is never seen). Everything else is kept byte for byte. A site that
+//! trusts its content turns this off with `[markdown] trust_html = true`.
 //!
 //! pulldown-cmark hands raw HTML over in pieces (one event per line of an
 //! HTML block, one per tag in running text), so the scanner keeps its state
@@ -100,16 +101,14 @@ impl Sanitizer {
         let mut i = 0;
         while i < s.len() {
             match self.state {
+                // Comments are the authors' notes, not the readers': none is
+                // published (nor a tag or directive written inside one).
                 State::Comment => match s[i..].find("-->") {
                     Some(j) => {
-                        out.push_str(&s[i..i + j + 3]);
                         i += j + 3;
                         self.state = State::Text;
                     }
-                    None => {
-                        out.push_str(&s[i..]);
-                        i = s.len();
-                    }
+                    None => i = s.len(),
                 },
                 State::Skip(el) => match lower[i..].find(&format!("</{el}")) {
                     Some(j) => {
@@ -139,16 +138,17 @@ impl Sanitizer {
                         break;
                     };
                     out.push_str(&s[i..j]);
+                    if let Some(n) = marker_len(&s[j..]) {
+                        // The DocFX step's own placeholder, expanded later.
+                        out.push_str(&s[j..j + n]);
+                        i = j + n;
+                        continue;
+                    }
                     if s[j..].starts_with("<!--") {
-                        out.push_str("<!--");
                         // `<!-->` and `<!--->` are whole (empty) comments.
                         match s[j + 2..].find("-->") {
-                            Some(k) => {
-                                out.push_str(&s[j + 4..j + 2 + k + 3]);
-                                i = j + 2 + k + 3;
-                            }
+                            Some(k) => i = j + 2 + k + 3,
                             None => {
-                                out.push_str(&s[j + 4..]);
                                 self.state = State::Comment;
                                 i = s.len();
                             }
@@ -192,6 +192,14 @@ impl Sanitizer {
         }
         (out, removed)
     }
+}
+
+/// The length of the DocFX step's placeholder `<!--pd:N-->` at the start
+/// of `s`, if one is there.
+fn marker_len(s: &str) -> Option<usize> {
+    let rest = s.strip_prefix("<!--pd:")?;
+    let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+    (digits > 0 && rest[digits..].starts_with("-->")).then_some(7 + digits + 3)
 }
 
 /// Copies the attributes of the tag being read, from `i` to its `>` (or the
@@ -488,9 +496,16 @@ mod tests {
     }
 
     #[test]
-    fn comments_are_left_alone() {
-        let (o, w) = clean(&["<!-- <script>x</script>\n", "<a onclick=x> -->\n", "<b>ok</b>"]);
-        assert_eq!(o.concat(), "<!-- <script>x</script>\n<a onclick=x> -->\n<b>ok</b>");
+    fn comments_are_not_published_and_nothing_inside_them_is_reported() {
+        let (o, w) = clean(&[
+            "<!-- <script>x</script>\n",
+            "<a onclick=x> -->\n",
+            "<b>ok</b><!---->!<!-->",
+        ]);
+        assert_eq!(o.concat(), "\n<b>ok</b>!");
+        assert!(w.is_empty());
+        let (o, w) = clean(&["<!--pd:12-->\n", "<!--pd:-->x<!--pd:3 -->"]);
+        assert_eq!(o.concat(), "<!--pd:12-->\nx");
         assert!(w.is_empty());
     }
 
