@@ -14,6 +14,7 @@ use crate::markdown::docfx::monikers::Choice;
 use crate::markdown::docfx::PivotUse;
 use crate::markdown::{Heading, Rendered};
 use crate::parse::Article;
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use sha2::Digest;
 use std::collections::{BTreeMap, HashMap};
@@ -130,15 +131,16 @@ pub fn write(site_root: &Path, out: &Path) -> Result<(IndexReport, Vec<Diagnosti
     // The index keeps no HTML: code needs no colours.
     crate::markdown::highlight::skip_highlighting();
     let (files, assets, project) = crate::build::discover_site(&config, &mut diags);
-    let progress = crate::build::progress_bar(false, 0);
+    let parsed: Vec<(Option<Article>, Vec<Diagnostic>)> = files
+        .par_iter()
+        .map(|f| {
+            let mut d = Vec::new();
+            let a = crate::parse::parse_article(f, &config, project.as_ref(), &mut d).map(slim);
+            (a, d)
+        })
+        .collect();
     let mut articles = Vec::with_capacity(files.len());
-    for (a, d) in crate::build::parse_all(
-        &files,
-        &config,
-        project.as_ref(),
-        &crate::bodies::Bodies::kept(),
-        &progress,
-    ) {
+    for (a, d) in parsed {
         diags.extend(d);
         articles.extend(a);
     }
@@ -188,6 +190,31 @@ pub fn write(site_root: &Path, out: &Path) -> Result<(IndexReport, Vec<Diagnosti
         elapsed: start.elapsed(),
     };
     Ok((report, diags))
+}
+
+/// An article as the index pass keeps it: no links, and of its HTML only
+/// the heading tags that the anchor repair (`links::anchors`) finds, in
+/// the order and with the search it uses, so it renames the same headings
+/// as a build does; the whole site's HTML is never in memory at once.
+fn slim(mut a: Article) -> Article {
+    let html = std::mem::take(&mut a.md.html);
+    let mut kept = String::new();
+    let mut pos = 0;
+    for h in &a.md.headings {
+        let tag = format!(
+            "<h{} id=\"{}\">",
+            h.level,
+            crate::markdown::highlight::html_escape(&h.id)
+        );
+        if let Some(found) = html[pos..].find(&tag) {
+            pos += found + tag.len();
+            kept.push_str(&tag);
+        }
+    }
+    a.md.html = kept;
+    a.md.links = Vec::new();
+    a.md.shortcuts = Vec::new();
+    a
 }
 
 /// The index is written beside the site, never into its sources.
