@@ -279,7 +279,16 @@ pub fn assemble(
     want: crate::l10n::Want,
     diags: &mut Vec<Diagnostic>,
 ) -> Model {
-    assemble_in(config, theme, project, articles, assets, want, &Scope::All, diags)
+    assemble_in(
+        config,
+        theme,
+        project,
+        articles,
+        assets,
+        want,
+        (&Scope::All, None),
+        diags,
+    )
 }
 
 /// `assemble`; a shard analyses only its own translations.
@@ -291,7 +300,7 @@ pub fn assemble_in(
     (mut articles, bodies): (Vec<Article>, crate::bodies::Bodies),
     assets: Vec<SourceFile>,
     want: crate::l10n::Want,
-    scope: &Scope,
+    (scope, emit): (&Scope, Option<&(dyn Fn(OutFile) + Sync)>),
     diags: &mut Vec<Diagnostic>,
 ) -> Model {
     let (site, index) = site_and_index(&config, project.as_ref(), &mut articles, assets, &bodies, diags);
@@ -299,11 +308,28 @@ pub fn assemble_in(
     let nav = crate::toc::Nav::build(&config, &site, &index, diags);
     let pivots = crate::pivots::PivotGroups::load(&config, diags);
     pivots.check(&site.articles, diags);
-    let l10n = match scope {
-        Scope::Shard(f) => {
-            crate::l10n::analyse_kept(&config, (&site, &bodies), &index, want, &|li, rel| f.takes(li, rel))
+    let shard = |li: usize, rel: &str| match scope {
+        Scope::Shard(f) => f.takes(li, rel),
+        _ => true,
+    };
+    let keep: Option<&crate::l10n::Keep> = matches!(scope, Scope::Shard(_)).then_some(&shard);
+    let l10n = match emit {
+        // Each review page is written as soon as its review is made, so
+        // the reviews of the whole site are never held at once.
+        Some(emit) if want == crate::l10n::Want::Pages => {
+            let failed = std::sync::Mutex::new(Vec::new());
+            let sink = |l: &crate::l10n::L10n, r: &crate::l10n::ArticleReview, html: (&str, &str)| {
+                let d = crate::l10n::review::write_one(&config, &site, &index, &theme, l, r, html, emit);
+                failed.lock().unwrap().extend(d);
+            };
+            let l10n = crate::l10n::analyse_streamed(&config, (&site, &bodies), &index, keep, &sink);
+            diags.extend(failed.into_inner().unwrap());
+            l10n
         }
-        _ => crate::l10n::analyse_for(&config, (&site, &bodies), &index, want),
+        _ => match keep {
+            Some(keep) => crate::l10n::analyse_kept(&config, (&site, &bodies), &index, want, keep),
+            None => crate::l10n::analyse_for(&config, (&site, &bodies), &index, want),
+        },
     };
     Model {
         config,
@@ -546,7 +572,7 @@ pub fn build_with(
         (articles, bodies),
         assets,
         want,
-        scope,
+        (scope, staging.as_ref().map(|_| &write as &(dyn Fn(OutFile) + Sync))),
         &mut diags,
     );
     stage("assemble");

@@ -56,7 +56,25 @@ pub struct ArticleReview {
     pub translation_sections: Vec<Section>,
     pub pairs: Vec<align::Pair>,
     pub findings: Vec<Finding>,
+    /// `Some(n)`: the review page was written as soon as the review was
+    /// made (a build: `analyse_streamed`), and only what outlives it is
+    /// kept: `n` findings, of which only those set to `error` are in
+    /// `findings`; no sections, pairs or handoff article.
+    pub written: Option<usize>,
 }
+
+impl ArticleReview {
+    /// How many findings the review has (those dropped after its page was
+    /// written included).
+    pub fn findings_count(&self) -> usize {
+        self.written.unwrap_or(self.findings.len())
+    }
+}
+
+/// Writes a review page from a review just made: the statuses and other
+/// files are in `L10n` (its `reviews` still empty), with both sides' HTML
+/// (source, translation).
+pub type Sink<'a> = dyn Fn(&L10n, &ArticleReview, (&str, &str)) + Sync + 'a;
 
 impl L10n {
     /// Redoes the analysis of one article's translations (after an edit of
@@ -262,7 +280,21 @@ pub fn analyse_for(
     index: &crate::links::index::LinkIndex,
     want: Want,
 ) -> L10n {
-    analyse_with(config, (site, bodies), index, None, want, None)
+    analyse_with(config, (site, bodies), index, None, want, None, None)
+}
+
+/// `analyse_for` with the review pages wanted, each written by `sink` as
+/// soon as its review is made; a review then keeps only what outlives its
+/// page (`ArticleReview::written`), so the reviews of a whole site are
+/// never held at once. `keep`: only these translations (a shard's).
+pub fn analyse_streamed(
+    config: &Config,
+    (site, bodies): (&Site, &crate::bodies::Bodies),
+    index: &crate::links::index::LinkIndex,
+    keep: Option<&Keep<'_>>,
+    sink: &Sink<'_>,
+) -> L10n {
+    analyse_with(config, (site, bodies), index, None, Want::Pages, keep, Some(sink))
 }
 
 /// Which translations (locale, article path) a partial analysis covers.
@@ -278,7 +310,7 @@ pub fn analyse_kept(
     want: Want,
     keep: &Keep<'_>,
 ) -> L10n {
-    analyse_with(config, (site, bodies), index, None, want, Some(keep))
+    analyse_with(config, (site, bodies), index, None, want, Some(keep), None)
 }
 
 /// Drops what only the findings needed (blocks, code, spots, link lists):
@@ -299,7 +331,7 @@ fn keep_for_pages(sections: &mut [Section]) {
 /// `analyse`, for the translations of one article only (`only`: its path),
 /// or all.
 pub fn analyse_only(config: &Config, site: &Site, index: &crate::links::index::LinkIndex, only: Option<&str>) -> L10n {
-    analyse_with(config, (site, &KEPT), index, only, Want::Pages, None)
+    analyse_with(config, (site, &KEPT), index, only, Want::Pages, None, None)
 }
 
 fn analyse_with(
@@ -309,6 +341,7 @@ fn analyse_with(
     only: Option<&str>,
     want: Want,
     keep: Option<&Keep<'_>>,
+    sink: Option<&Sink<'_>>,
 ) -> L10n {
     let mut repo = git::Repo::open(&config.locales[0].root).or_else(|| git::Repo::open(&config.site_root));
     let mut statuses = status::collect_kept(config, site, only, keep, repo.as_mut());
@@ -347,7 +380,15 @@ fn analyse_with(
             ))
         })
         .collect();
-    let reviews = statuses
+    let mut l10n = L10n {
+        statuses,
+        coverage,
+        files,
+        reviews: Vec::new(),
+        config_diagnostics,
+    };
+    let reviews = l10n
+        .statuses
         .par_iter()
         .enumerate()
         .filter_map(|(i, st)| {
@@ -376,11 +417,11 @@ fn analyse_with(
                     (a, read_text(&a.abs)?, format!("{}/{}", config.locales[0].code, st.rel))
                 }
             };
-            let src_html = bodies.of(src).ok()?;
+            // Owned: `src` may be the handoff article, moved into the review.
+            let src_html = bodies.of(src).ok()?.into_owned();
             let tr_html = bodies.of(tr).ok()?;
             let source_sections = sections::split_html(src, &src_html, &src_text, false);
             let translation_sections = sections::split_html(tr, &tr_html, &tr_text, french);
-            drop((src_html, tr_html));
             let pairs = align::align(&source_sections, &translation_sections);
             let stale = stale_finding(st, &tr_text);
             let input = findings::Input {
@@ -405,7 +446,7 @@ fn analyse_with(
                 (source_sections, translation_sections, pairs) = (Vec::new(), Vec::new(), Vec::new());
                 handoff_article = None;
             }
-            Some(ArticleReview {
+            let mut review = ArticleReview {
                 status: i,
                 locale: st.locale_index,
                 rel: st.rel.clone(),
@@ -416,14 +457,20 @@ fn analyse_with(
                 translation_sections,
                 pairs,
                 findings,
-            })
+                written: None,
+            };
+            if let Some(sink) = sink {
+                sink(&l10n, &review, (&src_html, &tr_html));
+                review.written = Some(review.findings.len());
+                review.findings.retain(|f| f.severity == "error");
+                review.findings.shrink_to_fit();
+                (review.source_sections, review.translation_sections, review.pairs) =
+                    (Vec::new(), Vec::new(), Vec::new());
+                review.handoff_article = None;
+            }
+            Some(review)
         })
         .collect();
-    L10n {
-        statuses,
-        coverage,
-        files,
-        reviews,
-        config_diagnostics,
-    }
+    l10n.reviews = reviews;
+    l10n
 }

@@ -59,7 +59,7 @@ fn articles(l10n: &L10n) -> Vec<serde_json::Value> {
                 }
                 o.insert(
                     "findings".into(),
-                    json!(l10n.reviews.iter().find(|r| r.status == i).map(|r| r.findings.len())),
+                    json!(l10n.reviews.iter().find(|r| r.status == i).map(|r| r.findings_count())),
                 );
             }
             v

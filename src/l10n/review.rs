@@ -177,7 +177,7 @@ pub fn pages_only(
     };
     let mut diags = Vec::new();
     if status_pages {
-        let findings = l10n.reviews.iter().map(|r| (r.status, r.findings.len())).collect();
+        let findings = l10n.reviews.iter().map(|r| (r.status, r.findings_count())).collect();
         diags.extend(status_pages_with(config, theme, l10n, &findings, emit));
     }
     let failed: Vec<Diagnostic> = {
@@ -185,6 +185,8 @@ pub fn pages_only(
         l10n.reviews
             .par_iter()
             .filter(|r| only.is_none_or(|o| o == r.rel))
+            // Written as soon as it was made (`l10n::analyse_streamed`).
+            .filter(|r| r.written.is_none())
             .filter_map(|r| {
                 let dir = review_dir(&config.locales[r.locale].code, &r.rel);
                 one(
@@ -417,6 +419,41 @@ fn changes_by_pair<'a>(r: &ArticleReview, changes: Option<&'a Changes>) -> Vec<(
     out
 }
 
+/// Writes the review page of a review just made (`l10n::Sink`), with both
+/// sides' HTML as the review read it; returns the diagnostic of a page that
+/// failed.
+#[allow(clippy::too_many_arguments)]
+pub fn write_one(
+    config: &Config,
+    site: &Site,
+    index: &LinkIndex,
+    theme: &Theme,
+    l10n: &L10n,
+    r: &ArticleReview,
+    html: (&str, &str),
+    emit: &(dyn Fn(OutFile) + Sync),
+) -> Option<Diagnostic> {
+    if config.locales.len() < 2 || !config.l10n.review_pages {
+        return None;
+    }
+    let dir = review_dir(&config.locales[r.locale].code, &r.rel);
+    let path = format!("{dir}index.html");
+    match review_page_with(config, site, index, theme, l10n, r, &dir, html) {
+        Ok(html) => {
+            emit(OutFile {
+                path,
+                content: Content::Bytes(html.into_bytes()),
+            });
+            None
+        }
+        Err(e) => Some(Diagnostic::error(
+            "template",
+            "",
+            format!("cannot render the review page {path}: {e}"),
+        )),
+    }
+}
+
 fn review_page(
     config: &Config,
     (site, bodies): (&Site, &Bodies),
@@ -426,10 +463,6 @@ fn review_page(
     r: &ArticleReview,
     dir: &str,
 ) -> Result<String, String> {
-    let st = &l10n.statuses[r.status];
-    // A stale translation beside the source it was made from.
-    let src = r.handoff_article.as_ref().unwrap_or(&site.articles[r.source_article]);
-    let tr = &site.articles[r.translation_article];
     // Each side's HTML, read back once for the page (a handoff's is its own).
     let read = |i: usize| {
         bodies
@@ -441,6 +474,24 @@ fn review_page(
         None => read(r.source_article)?,
     };
     let tr_html = read(r.translation_article)?;
+    review_page_with(config, site, index, theme, l10n, r, dir, (&src_html, &tr_html))
+}
+
+#[allow(clippy::too_many_arguments)]
+fn review_page_with(
+    config: &Config,
+    site: &Site,
+    index: &LinkIndex,
+    theme: &Theme,
+    l10n: &L10n,
+    r: &ArticleReview,
+    dir: &str,
+    (src_html, tr_html): (&str, &str),
+) -> Result<String, String> {
+    let st = &l10n.statuses[r.status];
+    // A stale translation beside the source it was made from.
+    let src = r.handoff_article.as_ref().unwrap_or(&site.articles[r.source_article]);
+    let tr = &site.articles[r.translation_article];
     let t = &theme.strings[r.locale];
     let title = format!("{}: {}", word(t, "l10n_review"), tr.title);
     let mut ctx = context(config, theme, r.locale, dir, title);
@@ -514,8 +565,8 @@ fn review_page(
                 "anchor": format!("pair-{pi}"),
                 "change": change,
                 "collapsed": collapsed,
-                "source": one(&r.source_sections, p.source, (&source_page, src, &src_html), "src-"),
-                "translation": one(&r.translation_sections, p.translation, (&translation_page, tr, &tr_html), "tr-"),
+                "source": one(&r.source_sections, p.source, (&source_page, src, src_html), "src-"),
+                "translation": one(&r.translation_sections, p.translation, (&translation_page, tr, tr_html), "tr-"),
                 "anchor_changed": p.anchor_changed,
                 "segments": segments,
                 "findings": findings,
@@ -542,7 +593,7 @@ fn review_page(
                 "machine_translated": st.machine_translated,
                 "lasthandoff": st.lasthandoff.clone().unwrap_or_default(),
             },
-            "findings_count": r.findings.len(),
+            "findings_count": r.findings_count(),
             // Findings on the whole translation (stale), not on a section.
             "findings": r
                 .findings

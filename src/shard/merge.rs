@@ -218,7 +218,7 @@ pub fn merge(
         (articles, crate::bodies::Bodies::kept()),
         assets,
         want,
-        &Scope::Merge,
+        (&Scope::Merge, None),
         &mut Vec::new(),
     );
 

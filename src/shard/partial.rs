@@ -28,7 +28,13 @@ pub fn findings(m: &Model) -> Findings {
     m.l10n
         .reviews
         .iter()
-        .map(|r| (m.config.locales[r.locale].code.clone(), r.rel.clone(), r.findings.len()))
+        .map(|r| {
+            (
+                m.config.locales[r.locale].code.clone(),
+                r.rel.clone(),
+                r.findings_count(),
+            )
+        })
         .collect()
 }
 
