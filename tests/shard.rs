@@ -174,6 +174,16 @@ fn cross_locale_site() -> Site {
             "articles/en-us/guide/english-only.md",
             "---\ntitle: Limits\nuid: relay.limits\nms.custom: \"9002\"\n---\n# Limits\n\n## Limits\n\n## Limits\n\n![logo](../media/logo.svg)\n\n[Setup](setup.md#install)\n",
         ),
+        // In another part than the pages it links to (with --shard 1/2 and
+        // 1/3 .. 3/3): their repeated headings' IDs come from the index.
+        (
+            "articles/en-us/guide/faq.md",
+            &article("FAQ", "# FAQ\n\n[Limits](english-only.md#limits-2) [Again](setup.md#prerequisites-1)\n"),
+        ),
+        (
+            "articles/nl-nl/guide/faq.md",
+            &article("FAQ NL", "# FAQ NL\n\n[Limieten](english-only.md#limits-2) [Opnieuw](setup.md#prerequisites-1)\n"),
+        ),
         ("articles/en-us/old-page.md", &article("Old", "# Old\n")),
         ("articles/en-us/media/logo.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\"/>\n"),
         (
@@ -189,7 +199,7 @@ fn cross_locale_site() -> Site {
             "articles/nl-nl/toc.yml",
             "items:\n- name: Start\n  href: index.md\n- name: Gids\n  items:\n  - name: Instellen\n    href: guide/setup.md\n  - name: Limieten\n    href: guide/english-only.md\n",
         ),
-        ("articles/de-de/guide/setup.md", "---\ntitle: Einrichten\n---\n# Einrichten\n\n## <a name=\"install\"></a>Installieren\n\n[Start](../index.md) [Alt](../old-page.md)\n"),
+        ("articles/de-de/guide/setup.md", "---\ntitle: Einrichten\n---\n# Einrichten\n\n## <a name=\"prerequisites\"></a>Voraussetzungen\n\n## <a name=\"install\"></a>Installieren\n\n## <a name=\"prerequisites\"></a>Voraussetzungen\n\n[Start](../index.md) [Alt](../old-page.md)\n"),
         (
             ".openpublishing.redirection.json",
             "{\"redirections\": [{\"source_path\": \"articles/en-us/old-page.md\", \"redirect_url\": \"/guide/setup\"}]}\n",
