@@ -39,9 +39,34 @@ pub struct LinkIndex {
     pub excluded: HashMap<(usize, String), String>,
     /// Per locale: `ms.custom` numeric ID -> article path.
     pub article_ids: Vec<BTreeMap<String, String>>,
+    /// (locale, missing path) -> the nearest file, as `nearest_file` found
+    /// it: `serve` renders pages again on every template change and edit,
+    /// and the search over every file is the dearest part of a broken link.
+    /// Valid while the files are (a new index is built when they change).
+    nearest: std::sync::Mutex<HashMap<(usize, String), Option<String>>>,
 }
 
 impl LinkIndex {
+    /// The file of locale `li` or of the source locale nearest to the
+    /// missing `target` (lower-cased path), if one is close enough to be a
+    /// likely typo; each (locale, target) is searched for once.
+    pub fn nearest_file(&self, li: usize, target: &str) -> Option<String> {
+        let key = (li, target.to_string());
+        if let Some(found) = self.nearest.lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
+            return found.clone();
+        }
+        let candidates = self.lower[li]
+            .values()
+            .chain(self.lower[0].values())
+            .map(String::as_str);
+        let found = super::suggest::nearest(target, candidates).map(str::to_string);
+        self.nearest
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(key, found.clone());
+        found
+    }
+
     pub fn build(config: &Config, site: &Site, diags: &mut Vec<Diagnostic>) -> LinkIndex {
         let n = config.locales.len();
         let mut lower = vec![HashMap::new(); n];
@@ -116,6 +141,7 @@ impl LinkIndex {
             redirects_lower: HashMap::new(),
             excluded: HashMap::new(),
             article_ids,
+            nearest: Default::default(),
         };
         let rules = redirect_rules(config, site, diags);
         // While hops are resolved, every redirected path must already count

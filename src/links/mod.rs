@@ -674,13 +674,10 @@ impl Resolver<'_> {
                         diags,
                     );
                 }
-                let li = page.locale;
-                let candidates = self.index.lower[li]
-                    .values()
-                    .chain(self.index.lower[0].values())
-                    .map(String::as_str);
-                let help = suggest::nearest(&target, candidates)
-                    .map(|s| format!("did you mean `{}`?", relative_from(base_rel(page, link), s)));
+                let help = self
+                    .index
+                    .nearest_file(page.locale, &target)
+                    .map(|s| format!("did you mean `{}`?", relative_from(base_rel(page, link), &s)));
                 self.broken(
                     page,
                     link,

@@ -87,14 +87,29 @@ pub fn prepare_in(
     bodies: &crate::bodies::Bodies,
     keep: &(dyn Fn(&Page) -> bool + Sync),
 ) -> Prepared {
+    let never = std::sync::atomic::AtomicBool::new(false);
+    prepare_unless(config, site, bodies, keep, &never).unwrap_or_else(|| unreachable!("never cancelled"))
+}
+
+/// `prepare_in`, given up (`None`) as soon as `cancel` is set: `serve`
+/// analyses the site again when edits pause and stops when the next edit
+/// comes, so that edit is not kept waiting.
+pub fn prepare_unless(
+    config: &Config,
+    site: &Site,
+    bodies: &crate::bodies::Bodies,
+    keep: &(dyn Fn(&Page) -> bool + Sync),
+    cancel: &std::sync::atomic::AtomicBool,
+) -> Option<Prepared> {
+    let cancelled = || cancel.load(std::sync::atomic::Ordering::Relaxed);
     let vocab: Vec<doc::Vocab> = config.locales.iter().map(|_| Default::default()).collect();
     if !config.search.enabled {
-        return Prepared {
+        return Some(Prepared {
             docs: Vec::new(),
             vocab,
             strings: Default::default(),
             nanos: 0,
-        };
+        });
     }
     let analyzers: Vec<Analyzer> = config.locales.iter().map(|l| Analyzer::new(&l.lang)).collect();
     let strings = std::sync::Mutex::new(doc::Strings::default());
@@ -123,7 +138,7 @@ pub fn prepare_in(
         .par_iter()
         .enumerate()
         .map(|(i, p)| {
-            if first[&p.article] != i {
+            if first[&p.article] != i || cancelled() {
                 return None;
             }
             let a = &site.articles[p.article];
@@ -146,6 +161,9 @@ pub fn prepare_in(
             Some(d)
         })
         .collect();
+    if cancelled() {
+        return None;
+    }
     let mut docs: Vec<doc::Doc> = Vec::with_capacity(pages.len());
     for (i, p) in pages.iter().enumerate() {
         let j = first[&p.article];
@@ -157,12 +175,12 @@ pub fn prepare_in(
         }
     }
     docs.extend(analysed.into_iter().flatten());
-    Prepared {
+    Some(Prepared {
         docs,
         vocab,
         strings,
         nanos: nanos.into_inner(),
-    }
+    })
 }
 
 /// Builds every locale's index and its search page into `files`.

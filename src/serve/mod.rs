@@ -65,7 +65,7 @@ pub fn run(opts: Options) -> Result<(), String> {
         let idle = session.has_deferred().then_some(PAUSE);
         let Some(batch) = watcher.next_batch(idle) else { break };
         let Some(paths) = batch else {
-            match session.flush_deferred() {
+            match session.flush_deferred(&watcher.pending) {
                 Ok(update) => notify_tabs(&shared, &update),
                 Err(d) => eprint!("{}", d.render(&site)),
             }
@@ -73,8 +73,9 @@ pub fn run(opts: Options) -> Result<(), String> {
         };
         match session.apply(&paths) {
             Ok(update) => {
-                report(&session, &site, &update, "rebuilt", &mut shown);
-                publish_errors(&session, &shared);
+                if report(&session, &site, &update, "rebuilt", &mut shown) {
+                    publish_errors(&session, &shared);
+                }
                 notify_tabs(&shared, &update);
             }
             Err(d) => eprint!("{}", d.render(&site)),
@@ -101,43 +102,69 @@ fn session_config_roots(site: &Path) -> Option<Vec<PathBuf>> {
 /// rebuild).
 #[derive(Default)]
 struct Shown {
-    errors: HashSet<String>,
+    /// Hashes of the errors' `key`s.
+    errors: HashSet<u64>,
 }
 
-fn key(d: &Diagnostic) -> String {
-    format!("{}\0{}\0{}\0{}\0{}", d.file, d.line, d.column, d.code, d.message)
+/// An error's identity: where it is, its kind and message.
+fn key(d: &Diagnostic) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    (&d.file, d.line, d.column, d.code, &d.message).hash(&mut h);
+    h.finish()
 }
 
 /// Prints the first build's diagnostics; after a rebuild only the errors
 /// that are new, and how many were fixed (warnings are not repeated).
-fn report(session: &Session, site: &Path, update: &Update, what: &str, shown: &mut Shown) {
-    let diags = session.diagnostics();
-    let errors: HashSet<String> = diags.iter().filter(|d| d.is_error()).map(key).collect();
+/// A rebuild walks the diagnostics once, by reference, hashing the errors:
+/// nothing is copied or sorted but the new ones. Returns whether the set
+/// of errors changed.
+fn report(session: &Session, site: &Path, update: &Update, what: &str, shown: &mut Shown) -> bool {
     let first = what == "built";
-    let mut new = 0;
-    for d in &diags {
-        if first || (d.is_error() && !shown.errors.contains(&key(d))) {
-            eprint!("{}", d.render(site));
-            new += usize::from(d.is_error());
+    let mut errors: HashSet<u64> = HashSet::with_capacity(shown.errors.len());
+    let mut warnings = 0;
+    let mut new: Vec<&Diagnostic> = Vec::new();
+    for d in session.iter_diagnostics() {
+        if !d.is_error() {
+            warnings += 1;
+            if first {
+                new.push(d);
+            }
+            continue;
+        }
+        let k = key(d);
+        if errors.insert(k) && (first || !shown.errors.contains(&k)) {
+            new.push(d);
         }
     }
+    new.sort_by(|a, b| {
+        (&a.file, a.line, a.column, a.severity, &a.message).cmp(&(&b.file, b.line, b.column, b.severity, &b.message))
+    });
+    let mut out = String::new();
+    for d in &new {
+        out.push_str(&d.render(site));
+    }
+    let new_errors = new.iter().filter(|d| d.is_error()).count();
     let fixed = shown.errors.iter().filter(|k| !errors.contains(*k)).count();
     let change = if first {
         String::new()
     } else {
-        format!(": {new} new, {fixed} fixed")
+        format!(": {new_errors} new, {fixed} fixed")
     };
+    eprint!("{out}");
     eprintln!(
-        "{what}: {} pages rendered, {} files written in {:.1} ms ({} errors{change}, {} warnings)",
+        "{what}: {} pages rendered, {} files written in {:.1} ms ({} errors{change}, {warnings} warnings)",
         update.pages_rendered,
         update.files_written,
         update.elapsed.as_secs_f64() * 1000.0,
         errors.len(),
-        diags.len() - diags.iter().filter(|d| d.is_error()).count()
     );
     shown.errors = errors;
+    first || new_errors > 0 || fixed > 0
 }
 
+/// The error list the browser overlay shows (only rebuilt when the set of
+/// errors changed).
 fn publish_errors(session: &Session, shared: &Shared) {
     let lines: Vec<String> = session
         .errors()

@@ -108,24 +108,29 @@ impl Session {
         self.diagnostics().into_iter().filter(Diagnostic::is_error).collect()
     }
 
-    /// How many errors there are, without copying and sorting every
-    /// diagnostic (asked twice per rebuild; a large site has thousands of
-    /// warnings).
-    fn error_count(&self) -> usize {
-        let errors = |ds: &[Diagnostic]| ds.iter().filter(|d| d.is_error()).count();
-        let page_errors: Vec<Diagnostic> = self
+    /// Every current diagnostic by reference, unsorted, page diagnostics
+    /// deduplicated as `diagnostics` does: what a rebuild's report and
+    /// count walk without copying or sorting (a large site has tens of
+    /// thousands).
+    pub fn iter_diagnostics(&self) -> impl Iterator<Item = &Diagnostic> + '_ {
+        let mut seen: HashSet<(&str, &str)> = HashSet::new();
+        let pages = self
             .page_diags
             .values()
             .flatten()
-            .filter(|d| d.is_error())
-            .cloned()
-            .collect();
-        errors(&self.fatal)
-            + errors(&self.discover_diags)
-            + self.parse_diags.values().map(|d| errors(d)).sum::<usize>()
-            + errors(&self.assemble_diags)
-            + build::dedupe_page_diagnostics(page_errors).len()
-            + errors(&self.extra_diags)
+            .filter(move |d| d.code != "link-anchor-translation" || seen.insert(anchor_key(d)));
+        self.fatal
+            .iter()
+            .chain(&self.discover_diags)
+            .chain(self.parse_diags.values().flatten())
+            .chain(&self.assemble_diags)
+            .chain(pages)
+            .chain(&self.extra_diags)
+    }
+
+    /// How many errors there are (asked twice per rebuild).
+    fn error_count(&self) -> usize {
+        self.iter_diagnostics().filter(|d| d.is_error()).count()
     }
 
     /// Builds everything from scratch (keeps nothing but what was written).
@@ -558,22 +563,33 @@ impl Session {
         (self.status_dirty || self.search_dirty) && self.model.is_some()
     }
 
-    pub fn flush_deferred(&mut self) -> Result<Update, Diagnostic> {
+    /// Does the work put off, unless `cancel` is set (a file changed again):
+    /// the site-wide search analysis gives up as soon as it is, and what
+    /// was not done waits for the next pause, so the next edit is not kept
+    /// waiting behind seconds of site-wide work.
+    pub fn flush_deferred(&mut self, cancel: &std::sync::atomic::AtomicBool) -> Result<Update, Diagnostic> {
         let start = Instant::now();
         let mut update = Update::default();
         if !self.has_deferred() {
             return Ok(update);
         }
+        let cancelled = || cancel.load(std::sync::atomic::Ordering::Relaxed);
         let m = self.model.as_ref().unwrap();
         let files = std::sync::Mutex::new(Vec::new());
-        if std::mem::take(&mut self.status_dirty) {
+        if !cancelled() && std::mem::take(&mut self.status_dirty) {
             let (c, s, x, t, l) = (&m.config, &m.site, &m.index, &m.theme, &m.l10n);
             crate::l10n::review::pages_only(c, (s, &m.bodies), x, t, l, Some(""), true, &|f| {
                 files.lock().unwrap().push(f)
             });
         }
-        if std::mem::take(&mut self.search_dirty) {
-            let (search, _, diags) = build::search_files(m, crate::search::prepare_all(&m.config, &m.site, &m.bodies));
+        let prepared = if self.search_dirty && !cancelled() {
+            crate::search::prepare_unless(&m.config, &m.site, &m.bodies, &|_| true, cancel)
+        } else {
+            None
+        };
+        if let Some(prepared) = prepared {
+            self.search_dirty = false;
+            let (search, _, diags) = build::search_files(m, prepared);
             files.lock().unwrap().extend(search);
             for d in diags {
                 if !self.extra_diags.iter().any(|e| e.message == d.message) {
@@ -634,6 +650,13 @@ impl Session {
         }
         self.replan(config, theme, project, articles, assets, start)
     }
+}
+
+/// What makes a translation's missing-anchor finding the same on every
+/// page that shows it (`build::dedupe_page_diagnostics` keeps one): its
+/// file and message without "(linked from ...)".
+fn anchor_key(d: &Diagnostic) -> (&str, &str) {
+    (&d.file, d.message.split(" (linked from").next().unwrap_or(""))
 }
 
 /// Images and media: never read while parsing, so changing one re-parses

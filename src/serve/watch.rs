@@ -5,7 +5,8 @@
 use notify::{RecursiveMode, Watcher as _};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-use std::sync::mpsc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{mpsc, Arc};
 use std::time::{Duration, Instant};
 
 /// Quiet time that ends a burst, and the longest a burst may be held.
@@ -13,6 +14,10 @@ const QUIET: Duration = Duration::from_millis(12);
 const MAX_HOLD: Duration = Duration::from_millis(250);
 
 pub struct Watcher {
+    /// Set as soon as a relevant event arrives (from notify's thread),
+    /// cleared when `next_batch` takes events: work put off until edits
+    /// pause (`Session::flush_deferred`) stops when it is set.
+    pub pending: Arc<AtomicBool>,
     watcher: std::cell::RefCell<notify::RecommendedWatcher>,
     rx: mpsc::Receiver<notify::Result<notify::Event>>,
     out: PathBuf,
@@ -24,7 +29,16 @@ pub struct Watcher {
 impl Watcher {
     pub fn new(roots: &[PathBuf], out: &Path) -> notify::Result<Watcher> {
         let (tx, rx) = mpsc::channel();
-        let mut watcher = notify::recommended_watcher(tx)?;
+        let pending = Arc::new(AtomicBool::new(false));
+        let (flag, out_dir) = (pending.clone(), out.to_path_buf());
+        let mut watcher = notify::recommended_watcher(move |ev: notify::Result<notify::Event>| {
+            if let Ok(e) = &ev {
+                if !e.kind.is_access() && e.paths.iter().any(|p| !ignored(p, &out_dir)) {
+                    flag.store(true, Ordering::Relaxed);
+                }
+            }
+            let _ = tx.send(ev);
+        })?;
         for r in roots {
             // Never watch the output folder (tens of thousands of folders of
             // our own writing) or hidden folders such as .git: watch the
@@ -43,6 +57,7 @@ impl Watcher {
             }
         }
         Ok(Watcher {
+            pending,
             watcher: std::cell::RefCell::new(watcher),
             rx,
             out: out.to_path_buf(),
@@ -54,6 +69,7 @@ impl Watcher {
     /// With `idle`, returns `Some(None)` when nothing changed for that long.
     pub fn next_batch(&self, idle: Option<Duration>) -> Option<Option<Vec<PathBuf>>> {
         let deadline = idle.map(|d| Instant::now() + d);
+        self.pending.store(false, Ordering::Relaxed);
         loop {
             let mut paths = BTreeSet::new();
             let first = match deadline {
