@@ -309,6 +309,7 @@ pub fn assemble_in(
     let pivots = crate::pivots::PivotGroups::load(&config, diags);
     pivots.check(&site.articles, diags);
     let shard = |li: usize, rel: &str| match scope {
+        Scope::Shard(f) if rel.is_empty() => f.writes_locale_files(li),
         Scope::Shard(f) => f.takes(li, rel),
         _ => true,
     };

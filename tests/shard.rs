@@ -168,7 +168,7 @@ fn cross_locale_site() -> Site {
         ("articles/en-us/index.md", &article("Relay", "# Relay\n\n[Set up](guide/setup.md#install) and [Only English](guide/english-only.md#limits-2).\n")),
         (
             "articles/en-us/guide/setup.md",
-            "---\ntitle: Set up\nuid: relay.setup\nms.custom:\n- \"9001\"\n---\n# Set up\n\n## Prerequisites\n\n## Install\n\n## Prerequisites\n\nSee <xref:relay.limits>.\n",
+            "---\ntitle: Set up\nuid: relay.setup\nms.custom:\n- \"9001\"\n---\n# Set up\n\n## Prerequisites\n\n## Install\n\n## Prerequisites\n\nSee <xref:relay.limits>.\n\n[!INCLUDE [note](../includes/note.md)]\n",
         ),
         (
             "articles/en-us/guide/english-only.md",
@@ -184,6 +184,12 @@ fn cross_locale_site() -> Site {
             "articles/nl-nl/guide/faq.md",
             &article("FAQ NL", "# FAQ NL\n\n[Limieten](english-only.md#limits-2) [Opnieuw](setup.md#prerequisites-1)\n"),
         ),
+        // Includes: one a translation includes (its findings show on that
+        // review page and its count on the status pages), one nobody does.
+        ("articles/en-us/includes/note.md", "See [Set up](../guide/setup.md) and [Limits](../guide/english-only.md).\n"),
+        ("articles/nl-nl/includes/note.md", "Zie [Instellen](../guide/setup.md).\n"),
+        ("articles/en-us/includes/spare.md", "[One](../index.md) [Two](../guide/setup.md)\n"),
+        ("articles/nl-nl/includes/spare.md", "[Een](../index.md)\n"),
         ("articles/en-us/old-page.md", &article("Old", "# Old\n")),
         ("articles/en-us/media/logo.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\"/>\n"),
         (
@@ -193,7 +199,7 @@ fn cross_locale_site() -> Site {
         ("articles/nl-nl/index.md", &article("Relay NL", "# Relay NL\n\n[Instellen](guide/setup.md#install) en [Engels](guide/english-only.md#limits-2) en <xref:relay.limits>.\n")),
         (
             "articles/nl-nl/guide/setup.md",
-            "---\ntitle: Instellen\nuid: relay.setup\nms.custom:\n- \"9001\"\n---\n# <a name=\"set-up\"></a>Instellen\n\n## <a name=\"prerequisites\"></a>Vereisten\n\n## <a name=\"install\"></a>Installeren\n\n## <a name=\"prerequisites\"></a>Vereisten\n\nZie [Limieten](english-only.md#limits-1).\n",
+            "---\ntitle: Instellen\nuid: relay.setup\nms.custom:\n- \"9001\"\n---\n# <a name=\"set-up\"></a>Instellen\n\n## <a name=\"prerequisites\"></a>Vereisten\n\n## <a name=\"install\"></a>Installeren\n\n## <a name=\"prerequisites\"></a>Vereisten\n\nZie [Limieten](english-only.md#limits-1).\n\n[!INCLUDE [note](../includes/note.md)]\n",
         ),
         (
             "articles/nl-nl/toc.yml",
@@ -227,6 +233,9 @@ fn cross_locale_links_fallbacks_and_redirects_survive_sharding() {
     assert!(merged.join("de-de/go/9002/index.html").is_file());
     assert!(merged.join("nl-nl/old-page/index.html").is_file());
     assert!(merged.join("_l10n/index.html").is_file());
+    // The include's finding, counted on the status page (from the shard).
+    let status = read_file(&merged.join("_l10n/nl-nl/index.html"));
+    assert_contains(&status, "includes/note.md");
     let (full, merged) = full_and_sharded(
         &site.root,
         &out,

@@ -297,7 +297,9 @@ pub fn analyse_streamed(
     analyse_with(config, (site, bodies), index, None, Want::Pages, keep, Some(sink))
 }
 
-/// Which translations (locale, article path) a partial analysis covers.
+/// Which translations (locale, article path) a partial analysis covers;
+/// (locale, "") asks whether it covers the locale's files that no article
+/// includes.
 pub type Keep<'a> = dyn Fn(usize, &str) -> bool + Sync + 'a;
 
 /// `analyse_for`, for only the translations `keep` takes (a shard's); the
@@ -348,10 +350,19 @@ fn analyse_with(
     let handoffs = since_handoff(config, site, repo.as_ref(), &mut statuses);
     // The other files are the whole site's business: left out when only
     // one article's translations are redone.
-    let mut files = match only.or(keep.map(|_| "")) {
+    let mut files = match only {
         None => files::collect(config, site, &statuses, repo.as_mut()),
         Some(_) => Vec::new(),
     };
+    // A shard keeps the files its review pages show: those its own
+    // translations include (the status pages, with every file, are
+    // `merge`'s).
+    if let Some(k) = keep {
+        files.retain(|f| {
+            let li = f.status.locale_index;
+            f.used_by.iter().any(|rel| k(li, rel)) || (f.used_by.is_empty() && k(li, ""))
+        });
+    }
     let coverage = status::coverage(config, &statuses);
     let resolver = crate::links::Resolver { config, site, index };
     files.par_iter_mut().for_each(|f| {

@@ -178,7 +178,11 @@ pub fn pages_only(
     let mut diags = Vec::new();
     if status_pages {
         let findings = l10n.reviews.iter().map(|r| (r.status, r.findings_count())).collect();
-        diags.extend(status_pages_with(config, theme, l10n, &findings, emit));
+        let counts = Counts {
+            reviews: findings,
+            files: Default::default(),
+        };
+        diags.extend(status_pages_with(config, theme, l10n, &counts, emit));
     }
     let failed: Vec<Diagnostic> = {
         use rayon::prelude::*;
@@ -208,7 +212,7 @@ pub fn status_pages_with(
     config: &Config,
     theme: &Theme,
     l10n: &L10n,
-    findings: &std::collections::HashMap<usize, usize>,
+    findings: &Counts,
     emit: &(dyn Fn(OutFile) + Sync),
 ) -> Vec<Diagnostic> {
     if config.locales.len() < 2 || !config.l10n.review_pages {
@@ -248,11 +252,20 @@ pub fn status_pages_with(
     diags
 }
 
+/// Findings counts for the status pages: per status (index into
+/// `L10n::statuses`) that has a review, and per other file (locale index,
+/// path) where they are not in `L10n::files` (a merge's).
+#[derive(Debug, Default)]
+pub struct Counts {
+    pub reviews: std::collections::HashMap<usize, usize>,
+    pub files: std::collections::HashMap<(usize, String), usize>,
+}
+
 fn index_page(
     config: &Config,
     theme: &Theme,
     l10n: &L10n,
-    findings: &std::collections::HashMap<usize, usize>,
+    findings: &Counts,
     only: Option<usize>,
     title: &str,
 ) -> Result<String, String> {
@@ -283,7 +296,7 @@ fn index_page(
         .enumerate()
         .filter(|(_, s)| only.is_none_or(|li| s.locale_index == li))
         .map(|(i, s)| {
-            let review = findings.get(&i).copied();
+            let review = findings.reviews.get(&i).copied();
             json!({
                 "locale": s.locale,
                 "rel": s.rel,
@@ -320,7 +333,11 @@ fn index_page(
                 },
                 "reason": f.status.reason_in(t), "translation_type": f.status.translation_type.clone().unwrap_or_default(),
                 "lasthandoff": f.status.lasthandoff.clone().unwrap_or_default(),
-                "findings": f.findings.len(),
+                "findings": findings
+                    .files
+                    .get(&(f.status.locale_index, f.status.rel.clone()))
+                    .copied()
+                    .unwrap_or(f.findings.len()),
                 "used_by": f.used_by.iter().map(|u| json!({"rel": u, "url": relative_url(&dir, &review_dir(&f.status.locale, u))})).collect::<Vec<_>>(),
             })
         })

@@ -302,6 +302,7 @@ pub fn merge(
     diags.extend(crate::build::site_files_in(&m, &emit, &Scope::Merge));
     // The status pages, with the shards' counts of review findings.
     let mut counts: HashMap<(String, String), usize> = HashMap::new();
+    let mut file_counts: HashMap<(String, String), usize> = HashMap::new();
     for s in &shards {
         let path = s.dir.join(SHARD_DIR).join("l10n.json");
         let found: partial::Findings = match std::fs::read(&path).map(|b| serde_json::from_slice(&b)) {
@@ -314,15 +315,27 @@ pub fn merge(
                 continue;
             }
         };
-        counts.extend(found.into_iter().map(|(l, r, n)| ((l, r), n)));
+        counts.extend(found.reviews.into_iter().map(|(l, r, n)| ((l, r), n)));
+        file_counts.extend(found.files.into_iter().map(|(l, r, n)| ((l, r), n)));
     }
-    let findings: HashMap<usize, usize> = m
-        .l10n
-        .statuses
-        .iter()
-        .enumerate()
-        .filter_map(|(i, s)| Some((i, *counts.get(&(s.locale.clone(), s.rel.clone()))?)))
-        .collect();
+    let findings = crate::l10n::review::Counts {
+        reviews: m
+            .l10n
+            .statuses
+            .iter()
+            .enumerate()
+            .filter_map(|(i, s)| Some((i, *counts.get(&(s.locale.clone(), s.rel.clone()))?)))
+            .collect(),
+        files: m
+            .l10n
+            .files
+            .iter()
+            .filter_map(|f| {
+                let key = (f.status.locale.clone(), f.status.rel.clone());
+                Some(((f.status.locale_index, f.status.rel.clone()), *file_counts.get(&key)?))
+            })
+            .collect(),
+    };
     diags.extend(crate::l10n::review::status_pages_with(
         &m.config, &m.theme, &m.l10n, &findings, &emit,
     ));

@@ -21,21 +21,31 @@ pub struct Manifest {
     pub files: usize,
 }
 
-/// (locale code, article path, findings) of each review the shard wrote.
-pub type Findings = Vec<(String, String, usize)>;
+/// What the status pages count that only a shard knows: (locale code,
+/// path, number of findings) of each review it made, and of each other
+/// translated file (includes) it checked.
+#[derive(Debug, Default, Serialize, Deserialize)]
+pub struct Findings {
+    pub reviews: Vec<(String, String, usize)>,
+    pub files: Vec<(String, String, usize)>,
+}
 
 pub fn findings(m: &Model) -> Findings {
-    m.l10n
-        .reviews
-        .iter()
-        .map(|r| {
-            (
-                m.config.locales[r.locale].code.clone(),
-                r.rel.clone(),
-                r.findings_count(),
-            )
-        })
-        .collect()
+    let code = |li: usize| m.config.locales[li].code.clone();
+    Findings {
+        reviews: m
+            .l10n
+            .reviews
+            .iter()
+            .map(|r| (code(r.locale), r.rel.clone(), r.findings_count()))
+            .collect(),
+        files: m
+            .l10n
+            .files
+            .iter()
+            .map(|f| (code(f.status.locale_index), f.status.rel.clone(), f.findings.len()))
+            .collect(),
+    }
 }
 
 /// One analysed page with its terms written out.
