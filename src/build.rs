@@ -613,12 +613,15 @@ pub fn build_with(
                             Some(c) => c.render(&model, i, || render_one(&model, i)),
                             None => render_one(&model, i),
                         };
+                        // Written at once; what is kept until the report is
+                        // only what it needs (no HTML, path or dependencies).
                         let r = r.map(|mut p| {
                             let html = std::mem::take(&mut p.html);
                             write(OutFile {
-                                path: p.path.clone(),
+                                path: std::mem::take(&mut p.path),
                                 content: Content::Bytes(html.into_bytes()),
                             });
+                            p.links_to = Vec::new();
                             p
                         });
                         progress.inc(1);
