@@ -15,6 +15,10 @@
 //!   client loads first for that word, so a search for a page's title is
 //!   ranked with one shard. A title that finds no room there is elsewhere;
 //!   that shard then has a pointer (`p`: page, title, shard) to it.
+//! - `w<k>.js`: shard `k`'s words alone (no postings), for typos: a word
+//!   misspelt in its first letters keys to another shard, so the client
+//!   reads the words of the shards it may have come from (a few hundred
+//!   bytes each) and loads only a shard that has a word one edit away.
 //! - `p<id>.js`: one page's result card: title, URL, section headings with
 //!   IDs and excerpts, and the prose of its sections deflated (a third of
 //!   its size) for snippets around the matched words. The client loads the
@@ -275,6 +279,20 @@ pub fn build_locale(
         (format!("t{k}.js"), js)
     };
     let mut files: Vec<(String, String)> = (0..shards).into_par_iter().map(shard_js).collect();
+    // Each shard's words alone (three letters or more), space-separated:
+    // what a typo's search reads in the shards the typo may have moved the
+    // word from, before it loads the one shard that has the word.
+    files.par_extend((0..shards).into_par_iter().map(|k| {
+        let words: Vec<&str> = shard_terms[k]
+            .iter()
+            .map(|&i| encoded[i].0)
+            .filter(|t| t.chars().count() >= 3 && !t.contains(char::is_whitespace))
+            .collect();
+        (
+            format!("w{k}.js"),
+            format!("polydocSearch(\"w{k}\",{});\n", json_str(&words.join(" "))),
+        )
+    }));
     let mut bytes: usize = files.iter().map(|(_, js)| js.len()).sum();
 
     // Result cards: one file a page.

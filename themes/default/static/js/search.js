@@ -8,6 +8,7 @@
  *   meta.js   page count, shard count, crowded prefixes (constant size)
  *   t<k>.js   terms whose shard key hashes to k, with postings, and the
  *             titles of pages whose title's longest word keys there
+ *   w<k>.js   shard k's words alone, for typos in a word's first letters
  *   p<id>.js  one page's result card: title, URL, sections (heading, ID,
  *             excerpt) and their prose deflated, for snippets
  *
@@ -324,20 +325,25 @@
   }
 
   function typoMatch(terms, q) {
-    var w = q.w, out = [];
-    if (q.cjk || w.length < 4) return out;
+    var out = [];
+    if (q.cjk || q.w.length < 4) return out;
     for (var i = 0; i < terms.length; i++) {
-      var t = terms[i].t;
-      if (t.length < 3 || !terms[i].p) continue;
-      var ok = within1(t, w);
-      // The stem of a misspelt inflected word: compare with w cut to the stem's length.
-      if (!ok && w.length > t.length && t.length >= 4 && t.length >= w.length - 5) {
-        ok = within1(t, w.slice(0, t.length)) || within1(t, w.slice(0, t.length + 1)) || within1(t, w.slice(0, t.length - 1));
-      }
-      if (!ok && q.last && t.length > w.length) ok = within1(t.slice(0, w.length), w);
-      if (ok) out.push({ e: terms[i], weight: 0.6 });
+      if (terms[i].p && typoOf(terms[i].t, q)) out.push({ e: terms[i], weight: 0.6 });
     }
     return out;
+  }
+
+  /* Whether term t is query word q with a typo (one edit). */
+  function typoOf(t, q) {
+    var w = q.w;
+    if (t.length < 3) return false;
+    var ok = within1(t, w);
+    // The stem of a misspelt inflected word: compare with w cut to the stem's length.
+    if (!ok && w.length > t.length && t.length >= 4 && t.length >= w.length - 5) {
+      ok = within1(t, w.slice(0, t.length)) || within1(t, w.slice(0, t.length + 1)) || within1(t, w.slice(0, t.length - 1));
+    }
+    if (!ok && q.last && t.length > w.length) ok = within1(t.slice(0, w.length), w);
+    return ok;
   }
 
   /* Words a typo in the shard key may have come from: an extra letter or
@@ -386,8 +392,8 @@
 
   /* No match: terms one edit away, in the word's shard, then in the
      shards a typo in the key may have moved it from (the likeliest
-     TYPO_SHARDS of them: each is a request of a shard's size). */
-  var TYPO_SHARDS = 2;
+     TYPO_SHARDS of them), reading their word lists (`w<k>`) first. */
+  var TYPO_SHARDS = 8;
   Engine.prototype.typos = function (terms, q, k) {
     var self = this;
     var m = typoMatch(terms, q);
@@ -397,7 +403,14 @@
       var s = self.shardOf(v);
       if (s !== k && shards.indexOf(s) < 0) shards.push(s);
     });
-    return Promise.all(shards.slice(0, TYPO_SHARDS).map(function (s) { return self.shard(s); })).then(function (lists) {
+    // Their words first (small files); then only the shards that have a
+    // word one edit away.
+    return Promise.all(shards.slice(0, TYPO_SHARDS).map(function (s) {
+      return self.load("w" + s).then(function (words) {
+        var hit = words.split(" ").some(function (t) { return typoOf(t, q); });
+        return hit ? self.shard(s) : [];
+      }, function () { return []; });
+    })).then(function (lists) {
       var all = [];
       lists.forEach(function (l) { all = all.concat(typoMatch(l, q)); });
       return all;
