@@ -40,6 +40,7 @@ impl Date {
 /// The keys polydoc understands. Everything is optional: real files omit
 /// most of them.
 #[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 pub struct FrontMatter {
     pub title: Option<String>,
     pub description: Option<String>,

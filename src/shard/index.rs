@@ -21,20 +21,40 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 /// Changes whenever the file's meaning changes: shards refuse another.
-pub const FORMAT: u32 = 1;
+pub const FORMAT: u32 = 2;
 
 /// What a page needs to know of an article it does not show.
 #[derive(Debug, Serialize, Deserialize)]
 pub struct Skeleton {
     /// Front matter; of the untyped keys (`all`, for templates) only
-    /// `zone_pivot_groups`, which the pivot check reads.
+    /// `zone_pivot_groups`, which the pivot check reads. Keys without a
+    /// value are left out of the file.
+    #[serde(serialize_with = "without_empty")]
     pub fm: FrontMatter,
     pub title: String,
     pub headings: Vec<Heading>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub other_ids: Vec<String>,
     pub h1: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub pivots: Vec<PivotUse>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub monikers: Vec<Choice>,
+}
+
+/// Front matter without its unset keys (most of them, in most articles):
+/// they read back as unset.
+fn without_empty<S: serde::Serializer>(fm: &FrontMatter, s: S) -> Result<S::Ok, S::Error> {
+    let mut v = serde_json::to_value(fm).map_err(serde::ser::Error::custom)?;
+    if let serde_json::Value::Object(m) = &mut v {
+        m.retain(|_, x| match x {
+            serde_json::Value::Null => false,
+            serde_json::Value::Array(a) => !a.is_empty(),
+            serde_json::Value::Object(o) => !o.is_empty(),
+            _ => true,
+        });
+    }
+    v.serialize(s)
 }
 
 /// The untyped front matter keys another page's build reads.
@@ -346,5 +366,38 @@ impl SiteIndex {
             format!("the site is not the one indexed: {}", what.join("; ")),
         )
         .help(again))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn front_matter_reads_back_as_written_without_its_unset_keys() {
+        let mut fm = FrontMatter {
+            title: Some("Set up".into()),
+            ms_custom: vec!["9001".into()],
+            ms_date: crate::frontmatter::Date::parse_us("03/04/2021"),
+            uid: Some("relay.setup".into()),
+            ..FrontMatter::default()
+        };
+        fm.all.insert("zone_pivot_groups".into(), serde_json::json!("langs"));
+        let s = Skeleton {
+            fm,
+            title: "Set up".into(),
+            headings: Vec::new(),
+            other_ids: Vec::new(),
+            h1: None,
+            pivots: Vec::new(),
+            monikers: Vec::new(),
+        };
+        let json = serde_json::to_string(&s).unwrap();
+        assert!(
+            !json.contains("\"author\"") && !json.contains("ms_collection"),
+            "{json}"
+        );
+        let back: Skeleton = serde_json::from_str(&json).unwrap();
+        assert_eq!(format!("{:?}", back.fm), format!("{:?}", s.fm));
     }
 }
