@@ -347,16 +347,21 @@ fn index(site: &Path, out: &Path, quiet: bool) -> ExitCode {
                 );
             }
             // A bad article fails the index as it fails a build.
-            if diags.iter().any(Diagnostic::is_error) {
-                ExitCode::from(1)
-            } else {
-                ExitCode::SUCCESS
-            }
+            content_status(&diags)
         }
         Err(diags) => {
             print_diagnostics(site, &diags, false);
             ExitCode::from(2)
         }
+    }
+}
+
+/// Exit status 1 when the content has errors (the rest was still done).
+fn content_status(diags: &[Diagnostic]) -> ExitCode {
+    if diags.iter().any(Diagnostic::is_error) {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
     }
 }
 
@@ -374,11 +379,7 @@ fn merge(site: &Path, index: &Path, out: &Path, shards: &[PathBuf], quiet: bool)
                     r.elapsed
                 );
             }
-            if diags.iter().any(Diagnostic::is_error) {
-                ExitCode::from(1)
-            } else {
-                ExitCode::SUCCESS
-            }
+            content_status(&diags)
         }
         Err(diags) => {
             print_diagnostics(site, &diags, false);
