@@ -161,20 +161,7 @@ pub fn pages_only(
     if config.locales.len() < 2 || !config.l10n.review_pages {
         return Vec::new();
     }
-    let one = |path: String, r: Result<String, String>| match r {
-        Ok(html) => {
-            emit(OutFile {
-                path,
-                content: Content::Bytes(html.into_bytes()),
-            });
-            None
-        }
-        Err(e) => Some(Diagnostic::error(
-            "template",
-            "",
-            format!("cannot render the review page {path}: {e}"),
-        )),
-    };
+    let one = |path: String, r: Result<String, String>| written(emit, path, r);
     let mut diags = Vec::new();
     if status_pages {
         let findings = l10n.reviews.iter().map(|r| (r.status, r.findings_count())).collect();
@@ -455,7 +442,16 @@ pub fn write_one(
     }
     let dir = review_dir(&config.locales[r.locale].code, &r.rel);
     let path = format!("{dir}index.html");
-    match review_page_with(config, site, index, theme, l10n, r, &dir, html) {
+    written(
+        emit,
+        path,
+        review_page_with(config, site, index, theme, l10n, r, &dir, html),
+    )
+}
+
+/// Emits a rendered review page, or the error its template gave.
+fn written(emit: &(dyn Fn(OutFile) + Sync), path: String, r: Result<String, String>) -> Option<Diagnostic> {
+    match r {
         Ok(html) => {
             emit(OutFile {
                 path,
