@@ -296,9 +296,11 @@ pub fn parse(yaml: &str, yaml_line: usize, file: &str, diags: &mut Vec<Diagnosti
             "robots" => fm.robots = text(),
             "ms.contentlocale" => fm.ms_contentlocale = text(),
             "ms.translationtype" => fm.ms_translationtype = text(),
-            "ms.openlocfilehash" => fm.ms_openlocfilehash = text(),
-            "ms.sourcegitcommit" => fm.ms_sourcegitcommit = text(),
-            "ms.locfileid" => fm.ms_locfileid = text(),
+            // Identifiers: a hash of digits alone is a YAML number, which
+            // would lose leading zeros and digits past a float's precision.
+            "ms.openlocfilehash" => fm.ms_openlocfilehash = as_written(yaml, &key, &v).or_else(text),
+            "ms.sourcegitcommit" => fm.ms_sourcegitcommit = as_written(yaml, &key, &v).or_else(text),
+            "ms.locfileid" => fm.ms_locfileid = as_written(yaml, &key, &v).or_else(text),
             "uid" => fm.uid = text(),
             "redirect_url" => fm.redirect_url = text(),
             "ms.collection" => fm.ms_collection = string_list(&v),
@@ -476,6 +478,22 @@ fn key_line(yaml: &str, key: &str) -> Option<usize> {
         .map(|i| i + 1)
 }
 
+/// A number's text as written on its `key: value` line (YAML reads
+/// `0123` as 123 and forty digits as a rounded float).
+fn as_written(yaml: &str, key: &str, v: &Value) -> Option<String> {
+    if !v.is_number() {
+        return None;
+    }
+    let line = yaml.lines().nth(key_line(yaml, key)? - 1)?;
+    let (_, rest) = line.split_once(':')?;
+    let value = rest.split(" #").next()?.trim();
+    (!value.is_empty()
+        && value
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'+' | b'-')))
+    .then(|| value.to_string())
+}
+
 fn kind_name(v: &Value) -> &'static str {
     match v {
         Value::Null => "nothing",
@@ -546,6 +564,20 @@ fn to_json(v: &Value) -> serde_json::Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn identifiers_made_of_digits_keep_their_text() {
+        let yaml = "ms.sourcegitcommit: 0123456789012345678901234567890123456789\nms.openlocfilehash: 1234e56789 # note\nms.locfileid: 00042\n";
+        let mut diags = Vec::new();
+        let fm = parse(yaml, 2, "a.md", &mut diags).unwrap();
+        assert_eq!(
+            fm.ms_sourcegitcommit.as_deref(),
+            Some("0123456789012345678901234567890123456789")
+        );
+        assert_eq!(fm.ms_openlocfilehash.as_deref(), Some("1234e56789"));
+        assert_eq!(fm.ms_locfileid.as_deref(), Some("00042"));
+        assert!(diags.is_empty(), "{diags:?}");
+    }
 
     #[test]
     fn dates() {
