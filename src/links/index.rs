@@ -24,7 +24,6 @@ pub struct Redirect {
     pub hops: usize,
 }
 
-#[derive(Default)]
 pub struct LinkIndex {
     /// Per locale: lower-cased path -> real path, for articles and assets.
     pub lower: Vec<HashMap<String, String>>,
@@ -44,6 +43,9 @@ pub struct LinkIndex {
     /// and the search over every file is the dearest part of a broken link.
     /// Valid while the files are (a new index is built when they change).
     nearest: std::sync::Mutex<HashMap<(usize, String), Option<String>>>,
+    /// Per locale: the files `nearest_file` searches (the locale's and the
+    /// source locale's), made at the first missing file.
+    names: Vec<std::sync::OnceLock<super::suggest::Names>>,
 }
 
 impl LinkIndex {
@@ -55,11 +57,15 @@ impl LinkIndex {
         if let Some(found) = self.nearest.lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
             return found.clone();
         }
-        let candidates = self.lower[li]
-            .values()
-            .chain(self.lower[0].values())
-            .map(String::as_str);
-        let found = super::suggest::nearest(target, candidates).map(str::to_string);
+        let names = self.names[li].get_or_init(|| {
+            super::suggest::Names::new(
+                self.lower[li]
+                    .values()
+                    .chain(self.lower[0].values())
+                    .map(String::as_str),
+            )
+        });
+        let found = names.nearest(target).map(str::to_string);
         self.nearest
             .lock()
             .unwrap_or_else(|e| e.into_inner())
@@ -142,6 +148,7 @@ impl LinkIndex {
             excluded: HashMap::new(),
             article_ids,
             nearest: Default::default(),
+            names: (0..n).map(|_| Default::default()).collect(),
         };
         let rules = redirect_rules(config, site, diags);
         // While hops are resolved, every redirected path must already count
