@@ -18,6 +18,10 @@ pub struct Theme {
     /// The theme's files: the site's `themes/<name>/` over the built-in theme.
     pub files: ThemeFiles,
     pub strings: Vec<Strings>,
+    /// `t` and `t_plural` of each locale as template values, made once:
+    /// every page's context gets a copy (a clone of a map built, where
+    /// serializing the strings again costs a lookup per key).
+    words: Vec<(Value, Value)>,
 }
 
 impl Theme {
@@ -73,7 +77,13 @@ impl Theme {
         crate::template_guard::install(&mut tera);
         let codes: Vec<&str> = config.locales.iter().map(|l| l.code.as_str()).collect();
         let strings = i18n::load(&files, &codes, diags);
-        Ok(Theme { tera, files, strings })
+        let words = strings.iter().map(|s| (json!(s.map), json!(s.plurals))).collect();
+        Ok(Theme {
+            tera,
+            files,
+            strings,
+            words,
+        })
     }
 
     /// Whether the theme has an optional template (e.g. `search.html`).
@@ -134,8 +144,9 @@ pub fn common_context(
     );
     m.insert("locales".into(), Value::Array(locales));
     m.insert("static_path".into(), Value::String(url("_static/")));
-    m.insert("t".into(), json!(theme.strings[locale].map));
-    m.insert("t_plural".into(), json!(theme.strings[locale].plurals));
+    let (t, t_plural) = theme.words[locale].clone();
+    m.insert("t".into(), t);
+    m.insert("t_plural".into(), t_plural);
     if config.search.enabled {
         m.insert(
             "search".into(),
