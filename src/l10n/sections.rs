@@ -225,7 +225,7 @@ pub fn split_html(article: &Article, html: &str, text: &str, french: bool) -> Ve
                     if !text.trim().is_empty() {
                         let (text, line_starts) = collapse(&text);
                         sections[si].blocks.push(Block {
-                            prose: prose.split_whitespace().collect::<Vec<_>>().join(" "),
+                            prose: squash(&prose),
                             loose: loose(&marked),
                             cell,
                             text,
@@ -394,7 +394,38 @@ fn loose(marked: &str) -> String {
             _ => {}
         }
     }
-    out.split_whitespace().collect::<Vec<_>>().join(" ")
+    squash(&out)
+}
+
+/// `s`'s words (split at Unicode white space) joined by single spaces,
+/// without a list of the words; ASCII text (most prose) byte by byte.
+fn squash(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    if s.is_ascii() {
+        let mut word = None;
+        // ASCII white space as `char::is_whitespace` has it (U+000B too).
+        for (i, b) in s.bytes().chain([b' ']).enumerate() {
+            match (matches!(b, b' ' | b'\t' | b'\n' | 0x0B | 0x0C | b'\r'), word) {
+                (false, None) => word = Some(i),
+                (true, Some(start)) => {
+                    if !out.is_empty() {
+                        out.push(' ');
+                    }
+                    out.push_str(&s[start..i]);
+                    word = None;
+                }
+                _ => {}
+            }
+        }
+        return out;
+    }
+    for w in s.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(w);
+    }
+    out
 }
 
 /// The last `n` characters of `s`, with `…` when cut.
@@ -404,5 +435,24 @@ fn tail(s: &str, n: usize) -> String {
         s.to_string()
     } else {
         format!("…{}", s.chars().skip(count - n).collect::<String>())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::squash;
+
+    #[test]
+    fn squash_joins_words_as_split_whitespace_does() {
+        for s in [
+            "",
+            "   ",
+            "one",
+            "  one  two\tthree\n\nfour\r\n",
+            "a\x0Bb\x0Cc\x1Cd",
+            "caf\u{e9}\u{a0}cr\u{e8}me \u{3000}x\u{2028}y",
+        ] {
+            assert_eq!(squash(s), s.split_whitespace().collect::<Vec<_>>().join(" "), "{s:?}");
+        }
     }
 }
