@@ -139,8 +139,13 @@ impl Staging {
     pub fn write(&self, f: &OutFile) -> io::Result<()> {
         let dest = self.dir.join(&f.path);
         if let Some(d) = dest.parent() {
-            if !d.is_dir() {
-                std::fs::create_dir_all(d)?;
+            // Most files are a page's `index.html` in a folder of its own:
+            // one `mkdir`, no `stat` first (`create_dir_all` when a parent
+            // is missing too).
+            match std::fs::create_dir(d) {
+                Ok(()) => {}
+                Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {}
+                Err(_) => std::fs::create_dir_all(d)?,
             }
         }
         match &f.content {
