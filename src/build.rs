@@ -485,8 +485,15 @@ pub fn build_with(
                 .map(|l| l.root.clone())
                 .chain([config.theme_dir()])
                 .collect();
+            // With the cache, the output keeps a manifest of keys, and
+            // a build into a folder with one writes only what changed.
+            let open = if options.cache.is_some() {
+                output::Staging::keyed
+            } else {
+                output::Staging::new
+            };
             let staged = output::check_out_dir(site_root, out, &protected).and_then(|_| {
-                output::Staging::new(out).map_err(|e| {
+                open(out).map_err(|e| {
                     Diagnostic::error(
                         "write",
                         out.display().to_string(),
@@ -515,13 +522,17 @@ pub fn build_with(
         None => None,
     };
     let write_error: std::sync::Mutex<Option<(String, std::io::Error)>> = std::sync::Mutex::new(None);
-    let write = |f: OutFile| {
+    let write_keyed = |f: OutFile, key: Option<[u8; 32]>| {
         if let Some(s) = &staging {
-            if let Err(e) = s.write(&f) {
+            if let Err(e) = s.write_keyed(&f, key) {
                 write_error.lock().unwrap().get_or_insert((f.path, e));
             }
         }
     };
+    let write = |f: OutFile| write_keyed(f, None);
+    // Whether the output folder holds a page made under its key (nothing
+    // to write; nothing is written without an output folder).
+    let in_place = |path: &str, key: &[u8; 32]| staging.as_ref().is_none_or(|s| s.keep(path, key));
     let mut stage_ms = BTreeMap::new();
     let mut lap = Instant::now();
     let mut stage = |name: &'static str| {
@@ -610,17 +621,25 @@ pub fn build_with(
                     .filter(|&i| scope.page(&model.site.pages[i]))
                     .map(|i| {
                         let r = match &cache {
-                            Some(c) => c.render(&model, i, || render_one(&model, i)),
-                            None => render_one(&model, i),
+                            Some(c) => c.render(&model, i, &in_place, || render_one(&model, i)),
+                            None => render_one(&model, i).map(|page| crate::cache::run::Rendered {
+                                page,
+                                key: None,
+                                unchanged: false,
+                            }),
                         };
                         // Written at once; what is kept until the report is
                         // only what it needs (no HTML, path or dependencies).
-                        let r = r.map(|mut p| {
-                            let html = std::mem::take(&mut p.html);
-                            write(OutFile {
-                                path: std::mem::take(&mut p.path),
-                                content: Content::Bytes(html.into_bytes()),
-                            });
+                        let r = r.map(|r| {
+                            let mut p = r.page;
+                            if !r.unchanged {
+                                let html = std::mem::take(&mut p.html);
+                                let f = OutFile {
+                                    path: std::mem::take(&mut p.path),
+                                    content: Content::Bytes(html.into_bytes()),
+                                };
+                                write_keyed(f, r.key);
+                            }
                             p.links_to = Vec::new();
                             p
                         });
@@ -705,6 +724,8 @@ pub fn build_with(
     model.bodies = crate::bodies::Bodies::kept();
     if let Some(s) = staging {
         let failed = write_error.into_inner().unwrap();
+        // Only a commit in place touches the output before it is done.
+        let in_place = failed.is_none() && s.in_place();
         let committed = match failed {
             Some((path, e)) => Err(match source_of(&model, &path) {
                 // Name what to rename: the output path alone does not say.
@@ -715,10 +736,16 @@ pub fn build_with(
         };
         if let Err(e) = committed {
             let out = out.map(|o| o.display().to_string()).unwrap_or_default();
+            // An update in place says itself what it left.
+            let left = if in_place {
+                ""
+            } else {
+                "; the previous output is unchanged"
+            };
             diags.push(Diagnostic::error(
                 "write",
                 out,
-                format!("cannot write the site ({e}); the previous output is unchanged"),
+                format!("cannot write the site ({e}){left}"),
             ));
             return Err(diags);
         }

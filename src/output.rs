@@ -3,10 +3,16 @@
 //! with renames, so readers and later steps never see a half-written site.
 //! Owns the safety rules: polydoc only ever replaces a folder it created.
 
+mod manifest;
+
 use crate::diagnostics::Diagnostic;
+pub use manifest::MANIFEST;
+use manifest::{Entry, Previous, Stamp};
 use rayon::prelude::*;
-use std::io;
+use std::collections::{HashMap, HashSet};
+use std::io::{self, Write as _};
 use std::path::{Path, PathBuf};
+use std::sync::{Mutex, OnceLock};
 
 /// Present in every output folder polydoc writes.
 pub const MARKER: &str = ".polydoc-output";
@@ -96,16 +102,54 @@ fn is_mount_point(_dir: &Path) -> bool {
 /// written into it as they are produced (so a build never holds the whole
 /// site in memory); `commit` swaps it in with renames. Dropped without
 /// `commit`, it is removed and the previous output stays as it was.
+///
+/// A keyed build (`Staging::keyed`, `--cache`) also leaves a manifest of
+/// the keys its files were made under (`manifest`). When the output folder
+/// holds one from a previous keyed build, only new and changed files go
+/// into the staging folder (a file the output holds under the same key is
+/// `keep`-ed in place); `commit` then renames them into the output folder
+/// and removes what the new build did not make.
 pub struct Staging {
     out: PathBuf,
     parent: PathBuf,
     name: String,
     pub dir: PathBuf,
     committed: bool,
+    keyed: Option<Keyed>,
+}
+
+struct Keyed {
+    /// The new manifest: each file's entry, and whether it was written
+    /// into the staging folder (else it stays where it is).
+    files: Mutex<HashMap<String, (Entry, bool)>>,
+    /// The previous build's files, checked in the background.
+    scan: Mutex<Option<std::thread::JoinHandle<Option<Previous>>>>,
+    previous: OnceLock<Option<Previous>>,
+}
+
+impl Keyed {
+    fn previous(&self) -> Option<&Previous> {
+        self.previous
+            .get_or_init(|| {
+                let handle = self.scan.lock().unwrap_or_else(|e| e.into_inner()).take();
+                handle.and_then(|h| h.join().ok()).flatten()
+            })
+            .as_ref()
+    }
 }
 
 impl Staging {
     pub fn new(out: &Path) -> io::Result<Staging> {
+        Staging::open(out, false)
+    }
+
+    /// A staging folder that keeps a manifest of keys, and writes only
+    /// what changed when the output folder has one.
+    pub fn keyed(out: &Path) -> io::Result<Staging> {
+        Staging::open(out, true)
+    }
+
+    fn open(out: &Path, keyed: bool) -> io::Result<Staging> {
         let out = absolute(out);
         let parent = out
             .parent()
@@ -126,17 +170,71 @@ impl Staging {
             dir.join(MARKER),
             b"This folder is written by polydoc and replaced on every build.\n",
         )?;
+        let keyed = keyed.then(|| {
+            let scanned = out.clone();
+            Keyed {
+                files: Mutex::new(HashMap::new()),
+                scan: Mutex::new(Some(std::thread::spawn(move || Previous::scan(&scanned)))),
+                previous: OnceLock::new(),
+            }
+        });
         Ok(Staging {
             out,
             parent,
             name,
             dir,
             committed: false,
+            keyed,
         })
     }
 
     /// Writes one file (safe to call from many threads).
     pub fn write(&self, f: &OutFile) -> io::Result<()> {
+        self.write_keyed(f, None)
+    }
+
+    /// Writes one file made under `key` (by default, its content's hash),
+    /// unless the output folder holds it under that key already.
+    pub fn write_keyed(&self, f: &OutFile, key: Option<[u8; 32]>) -> io::Result<()> {
+        let Some(keyed) = &self.keyed else {
+            return self.put(f, false).map(|_| ());
+        };
+        let key = match (key, &f.content) {
+            (Some(k), _) => k,
+            (None, Content::Bytes(b)) => manifest::content_key(b),
+            (None, Content::Copy(src)) => manifest::content_key(&std::fs::read(src)?),
+        };
+        if self.keep(&f.path, &key) {
+            return Ok(());
+        }
+        if let Some(stamp) = self.put(f, true)? {
+            let entry = Entry { key, stamp };
+            keyed.files.lock().unwrap().insert(f.path.clone(), (entry, true));
+        }
+        Ok(())
+    }
+
+    /// Whether the output folder holds `path` made under `key`, as the
+    /// previous keyed build left it. If so it stays (it is in the new
+    /// manifest) and needs no writing.
+    pub fn keep(&self, path: &str, key: &[u8; 32]) -> bool {
+        let Some(keyed) = &self.keyed else { return false };
+        match keyed.previous().and_then(|p| p.files.get(path)) {
+            Some(e) if e.key == *key => {
+                keyed.files.lock().unwrap().insert(path.to_string(), (*e, false));
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// Whether `commit` updates the output folder in place (a crash there
+    /// leaves it partly updated) rather than swapping a new one in.
+    pub fn in_place(&self) -> bool {
+        self.keyed.as_ref().is_some_and(|k| k.previous().is_some())
+    }
+
+    fn put(&self, f: &OutFile, stamp: bool) -> io::Result<Option<Stamp>> {
         let dest = self.dir.join(&f.path);
         if let Some(d) = dest.parent() {
             // Most files are a page's `index.html` in a folder of its own:
@@ -149,13 +247,41 @@ impl Staging {
             }
         }
         match &f.content {
-            Content::Bytes(b) => std::fs::write(&dest, b),
-            Content::Copy(src) => std::fs::copy(src, &dest).map(|_| ()),
+            Content::Bytes(b) => {
+                let mut file = std::fs::File::create(&dest)?;
+                file.write_all(b)?;
+                Ok(if stamp {
+                    Some(Stamp::of(&file.metadata()?))
+                } else {
+                    None
+                })
+            }
+            Content::Copy(src) => {
+                std::fs::copy(src, &dest)?;
+                Ok(if stamp {
+                    Some(Stamp::of(&std::fs::metadata(&dest)?))
+                } else {
+                    None
+                })
+            }
         }
     }
 
-    /// Swaps the new folder in: old -> aside, new -> in place, old removed.
+    /// Makes the new folder the output. A new site (no previous keyed
+    /// output): old -> aside, new -> in place, old removed. In place: see
+    /// `commit_in_place`.
     pub fn commit(mut self) -> io::Result<()> {
+        if let Some(keyed) = self.keyed.take() {
+            let files = keyed.files.into_inner().unwrap_or_else(|e| e.into_inner());
+            if let Some(prev) = keyed.previous.into_inner().flatten().or_else(|| {
+                let handle = keyed.scan.into_inner().unwrap_or_else(|e| e.into_inner());
+                handle.and_then(|h| h.join().ok()).flatten()
+            }) {
+                return self.commit_in_place(&prev, files);
+            }
+            let listed: HashMap<String, Entry> = files.into_iter().map(|(p, (e, _))| (p, e)).collect();
+            std::fs::write(self.dir.join(MANIFEST), manifest::encode(&listed))?;
+        }
         let aside = self
             .parent
             .join(format!(".{}.polydoc-old-{}", self.name, std::process::id()));
@@ -175,6 +301,85 @@ impl Staging {
         }
         Ok(())
     }
+
+    /// Updates the output folder in place: its manifest removed first (so
+    /// a build after a crash here writes the folder in full), then what the
+    /// new build did not make removed (files gone, files changed or added
+    /// by hand, folders left empty), then each new or changed file renamed
+    /// in (every file whole at every moment), then the new manifest.
+    fn commit_in_place(&mut self, prev: &Previous, files: HashMap<String, (Entry, bool)>) -> io::Result<()> {
+        let out = self.out.clone();
+        let partly = |e: io::Error| {
+            io::Error::new(
+                e.kind(),
+                format!(
+                    "{e}; the output folder is partly updated (every file whole) and the next build writes it in full"
+                ),
+            )
+        };
+        match std::fs::remove_file(out.join(MANIFEST)) {
+            Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
+            _ => {}
+        }
+        let gone: Vec<&String> = prev
+            .stray
+            .iter()
+            .chain(prev.files.keys().filter(|p| !files.contains_key(*p)))
+            .collect();
+        for rel in &gone {
+            match std::fs::remove_file(out.join(rel)) {
+                Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(partly(e)),
+                _ => {}
+            }
+        }
+        // Folders that may be empty now: those of removed files, and those
+        // the scan found (empty ones among them), deepest first.
+        let mut dirs: Vec<&str> = prev.dirs.iter().map(String::as_str).collect();
+        dirs.sort_by_key(|d| std::cmp::Reverse(d.matches('/').count()));
+        let touched: HashSet<&str> = gone
+            .iter()
+            .flat_map(|rel| ancestors(rel))
+            .chain(
+                prev.empty_dirs
+                    .iter()
+                    .flat_map(|d| std::iter::once(d.as_str()).chain(ancestors(d))),
+            )
+            .collect();
+        for d in dirs.into_iter().filter(|d| touched.contains(d)) {
+            let _ = std::fs::remove_dir(out.join(d));
+        }
+        let staged: Vec<&String> = files.iter().filter(|(_, (_, s))| *s).map(|(p, _)| p).collect();
+        staged
+            .par_iter()
+            .try_for_each(|rel| {
+                let dest = out.join(rel);
+                if let Some(d) = dest.parent() {
+                    if !d.is_dir() {
+                        std::fs::create_dir_all(d)?;
+                    }
+                }
+                std::fs::rename(self.dir.join(rel), &dest)
+            })
+            .map_err(partly)?;
+        let listed: HashMap<String, Entry> = files.into_iter().map(|(p, (e, _))| (p, e)).collect();
+        let tmp = out.join(format!("{MANIFEST}.polydoc-tmp-{}", std::process::id()));
+        std::fs::write(&tmp, manifest::encode(&listed))
+            .and_then(|_| std::fs::rename(&tmp, out.join(MANIFEST)))
+            .map_err(partly)?;
+        self.committed = true;
+        let _ = std::fs::remove_dir_all(&self.dir);
+        Ok(())
+    }
+}
+
+/// The folders above a relative path, nearest first.
+fn ancestors(rel: &str) -> impl Iterator<Item = &str> {
+    let mut rest = rel;
+    std::iter::from_fn(move || {
+        let (dir, _) = rest.rsplit_once('/')?;
+        rest = dir;
+        Some(dir)
+    })
 }
 
 impl Drop for Staging {

@@ -77,9 +77,18 @@ fn warm_equals_cold(site: &Site, env: &[(&str, &str)]) -> Report {
     warm
 }
 
+/// The manifest a cached build leaves beside the marker (keys of the
+/// files, no content of the site).
+const MANIFEST: &str = ".polydoc-manifest";
+
 #[track_caller]
 fn assert_same_tree(a: &Path, b: &Path) {
-    let (sa, sb) = (snapshot(a), snapshot(b));
+    let site_files = |dir: &Path| {
+        let mut s = snapshot(dir);
+        s.remove(Path::new(MANIFEST));
+        s
+    };
+    let (sa, sb) = (site_files(a), site_files(b));
     let names = |s: &std::collections::BTreeMap<std::path::PathBuf, Option<Vec<u8>>>| {
         s.keys().map(|k| k.display().to_string()).collect::<Vec<_>>()
     };
@@ -381,4 +390,61 @@ fn check_and_build_share_the_cache() {
     let c = site.json(&["check", "--cache"]);
     assert_eq!(cache_stat(&c, "page_misses"), 1, "{c}");
     assert_eq!(cache_stat(&c, "pruned"), 0, "{c}");
+}
+
+#[cfg(unix)]
+fn inode(p: &Path) -> u64 {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::metadata(p)
+        .unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+        .ino()
+}
+
+#[cfg(unix)]
+#[test]
+fn a_warm_build_into_its_last_output_writes_only_what_changed_and_removes_what_it_did_not_make() {
+    let site = cache_site();
+    let warm = site.outside("warm");
+    warm_equals_cold(&site, &[]);
+    assert!(warm.join(MANIFEST).is_file(), "a cached build leaves its manifest");
+    let policy = warm.join("en-us/guide/policy/index.html");
+    let limits = warm.join("en-us/guide/limits/index.html");
+    let (policy_ino, limits_ino) = (inode(&policy), inode(&limits));
+    // Nothing the next build makes, and an output file changed by hand.
+    std::fs::write(warm.join("en-us/planted.html"), "not ours").unwrap();
+    std::fs::create_dir_all(warm.join("empty/inside")).unwrap();
+    let home = warm.join("en-us/index.html");
+    let mut bytes = std::fs::read(&home).unwrap();
+    bytes.extend_from_slice(b"<!-- edited by hand -->");
+    std::fs::write(&home, bytes).unwrap();
+    site.write(
+        "articles/en-us/guide/limits.md",
+        &article("Limits", "# Limits\n\nTwelve, since the last release.\n"),
+    );
+    let r = warm_equals_cold(&site, &[]);
+    assert_eq!(cache_stat(&r, "page_misses"), 3, "{r}");
+    assert_eq!(inode(&policy), policy_ino, "an unchanged page is not written again");
+    assert_ne!(inode(&limits), limits_ino, "the edited page is");
+    assert_contains(&std::fs::read_to_string(&limits).unwrap(), "Twelve");
+    // The same again with the output folder gone (a CI run that restores
+    // only the cache): everything is written, from the cache.
+    std::fs::remove_dir_all(&warm).unwrap();
+    let r = warm_equals_cold(&site, &[]);
+    assert_eq!(cache_stat(&r, "page_misses"), 1, "{r}");
+    // A manifest cut short is no manifest: the folder is written anew.
+    let manifest = std::fs::read_to_string(warm.join(MANIFEST)).unwrap();
+    std::fs::write(warm.join(MANIFEST), &manifest[..manifest.len() / 2]).unwrap();
+    std::fs::write(warm.join("planted.txt"), "x").unwrap();
+    let policy_ino = inode(&policy);
+    warm_equals_cold(&site, &[]);
+    assert_ne!(inode(&policy), policy_ino, "written anew");
+}
+
+#[test]
+fn a_build_without_the_cache_leaves_no_manifest() {
+    let site = cache_site();
+    let out = site.outside("plain");
+    site.json(&["build", "--out", out.to_str().unwrap()]);
+    assert!(out.join(".polydoc-output").is_file());
+    assert!(!out.join(MANIFEST).exists());
 }

@@ -9,7 +9,7 @@ use std::collections::HashSet;
 use std::sync::{Mutex, OnceLock};
 
 /// A diagnostic as read back (its code is a `String` until interned).
-#[derive(Serialize, Deserialize)]
+#[derive(Clone, Serialize, Deserialize)]
 pub struct StoredDiag {
     severity: Severity,
     code: String,
@@ -37,6 +37,18 @@ impl StoredDiag {
             column: d.column,
             message: d.message.clone(),
             help: d.help.clone(),
+        }
+    }
+
+    fn to_diagnostic(&self) -> Diagnostic {
+        Diagnostic {
+            severity: self.severity,
+            code: intern(self.code.clone()),
+            file: self.file.clone(),
+            line: self.line,
+            column: self.column,
+            message: self.message.clone(),
+            help: self.help.clone(),
         }
     }
 
@@ -113,6 +125,49 @@ pub fn decode_page(bytes: &[u8]) -> Option<PageOutput> {
         external: header.external,
         links_to: header.links_to,
     })
+}
+
+/// What the report needs of a page (its diagnostics, links by class,
+/// external links), kept for every page of the last build in one file
+/// (`encode_reports`), so a page whose output file is in place costs no
+/// entry read.
+#[derive(Clone, Serialize, Deserialize)]
+pub struct Report {
+    diags: Vec<StoredDiag>,
+    link_classes: Vec<Class>,
+    external: Vec<ExternalLink>,
+}
+
+impl Report {
+    pub fn of(p: &PageOutput) -> Report {
+        Report {
+            diags: p.diags.iter().map(StoredDiag::of).collect(),
+            link_classes: p.link_classes.clone(),
+            external: p.external.clone(),
+        }
+    }
+
+    /// The page's output without its HTML.
+    pub fn page(&self, path: String) -> PageOutput {
+        PageOutput {
+            path,
+            html: String::new(),
+            diags: self.diags.iter().map(StoredDiag::to_diagnostic).collect(),
+            link_classes: self.link_classes.clone(),
+            external: self.external.clone(),
+            links_to: Vec::new(),
+        }
+    }
+}
+
+pub fn encode_reports(reports: &[([u8; 32], Report)]) -> Vec<u8> {
+    let hexed: Vec<(String, &Report)> = reports.iter().map(|(k, r)| (super::hex(k), r)).collect();
+    serde_json::to_vec(&hexed).unwrap_or_default()
+}
+
+pub fn decode_reports(bytes: &[u8]) -> Option<std::collections::HashMap<[u8; 32], Report>> {
+    let hexed: Vec<(String, Report)> = serde_json::from_slice(bytes).ok()?;
+    hexed.into_iter().map(|(k, r)| Some((super::unhex(&k)?, r))).collect()
 }
 
 /// One file's parse as stored: the article (its HTML after the header),

@@ -117,6 +117,37 @@ impl Cache {
         }
     }
 
+    /// Marks the entry under `key` as used by this build (so it is not
+    /// pruned) without reading it.
+    pub fn touch(&self, key: &[u8; 32]) {
+        self.used.lock().unwrap().insert(*key);
+    }
+
+    /// The value of the named file beside the entries (not
+    /// content-addressed: what the last build that wrote it left), if it
+    /// is whole.
+    pub fn get_named(&self, name: &str) -> Option<Vec<u8>> {
+        let bytes = std::fs::read(self.objects.with_file_name(name)).ok()?;
+        check(&bytes).map(|()| bytes[HEADER..].to_vec())
+    }
+
+    /// Replaces the named file beside the entries (atomically).
+    pub fn put_named(&self, name: &str, value: &[u8]) {
+        let path = self.objects.with_file_name(name);
+        let tmp = self.tmp.join(format!(
+            "{}-{}-{name}",
+            std::process::id(),
+            self.counter.fetch_add(1, Ordering::Relaxed)
+        ));
+        if let Err(e) = write_entry(&tmp, &path, value) {
+            let _ = std::fs::remove_file(&tmp);
+            self.write_failed
+                .lock()
+                .unwrap()
+                .get_or_insert_with(|| format!("{}: {e}", path.display()));
+        }
+    }
+
     /// Stores `value` under `key` (atomically: a reader sees all of it or
     /// nothing). A failure is remembered for one warning; the build goes on.
     pub fn put(&self, key: &[u8; 32], value: &[u8]) {
@@ -128,19 +159,7 @@ impl Cache {
             self.counter.fetch_add(1, Ordering::Relaxed),
             &hex(key)[..16]
         ));
-        let result = (|| -> std::io::Result<()> {
-            if let Some(dir) = path.parent() {
-                std::fs::create_dir_all(dir)?;
-            }
-            let mut f = std::fs::File::create(&tmp)?;
-            f.write_all(MAGIC)?;
-            f.write_all(&(value.len() as u64).to_le_bytes())?;
-            f.write_all(&Sha256::digest(value))?;
-            f.write_all(value)?;
-            drop(f);
-            std::fs::rename(&tmp, &path)
-        })();
-        if let Err(e) = result {
+        if let Err(e) = write_entry(&tmp, &path, value) {
             let _ = std::fs::remove_file(&tmp);
             self.write_failed
                 .lock()
@@ -230,6 +249,20 @@ impl Cache {
     }
 }
 
+/// Writes `value` with its header to `tmp`, then renames it to `path`.
+fn write_entry(tmp: &Path, path: &Path, value: &[u8]) -> std::io::Result<()> {
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    let mut f = std::fs::File::create(tmp)?;
+    f.write_all(MAGIC)?;
+    f.write_all(&(value.len() as u64).to_le_bytes())?;
+    f.write_all(&Sha256::digest(value))?;
+    f.write_all(value)?;
+    drop(f);
+    std::fs::rename(tmp, path)
+}
+
 /// `Some` when the entry is whole: magic, length and checksum agree.
 fn check(bytes: &[u8]) -> Option<()> {
     if bytes.len() < HEADER || &bytes[..8] != MAGIC {
@@ -249,7 +282,7 @@ pub fn hex(bytes: &[u8]) -> String {
     s
 }
 
-fn unhex(s: &str) -> Option<[u8; 32]> {
+pub fn unhex(s: &str) -> Option<[u8; 32]> {
     if s.len() != 64 {
         return None;
     }

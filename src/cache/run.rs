@@ -7,9 +7,10 @@ use crate::config::Config;
 use crate::diagnostics::Diagnostic;
 use crate::pages::PageOutput;
 use rayon::prelude::*;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::Ordering;
+use std::sync::Mutex;
 
 pub struct Run {
     cache: Cache,
@@ -17,6 +18,23 @@ pub struct Run {
     shown: String,
     /// Every page's key, once the site is assembled.
     keys: Vec<[u8; 32]>,
+    /// The last build's page reports, by page key.
+    reports: HashMap<[u8; 32], codec::Report>,
+    /// This build's, for the next.
+    made: Mutex<Vec<([u8; 32], codec::Report)>>,
+}
+
+/// The file beside the entries holding the last build's page reports.
+const REPORTS: &str = "page-reports";
+
+/// A page from `Run::render`.
+pub struct Rendered {
+    /// Without its HTML when `unchanged`.
+    pub page: PageOutput,
+    /// The key it was made under.
+    pub key: Option<[u8; 32]>,
+    /// The output folder holds the page as it is (`in_place` said so).
+    pub unchanged: bool,
 }
 
 impl Run {
@@ -60,6 +78,8 @@ impl Run {
             dir: real,
             shown,
             keys: Vec::new(),
+            reports: HashMap::new(),
+            made: Mutex::new(Vec::new()),
         })
     }
 
@@ -181,37 +201,69 @@ impl Run {
             .iter()
             .map(|p| key::page(&shape, p, &article_keys[p.article]))
             .collect();
+        self.reports = self
+            .cache
+            .get_named(REPORTS)
+            .and_then(|b| codec::decode_reports(&b))
+            .unwrap_or_default();
         Ok(())
     }
 
-    /// Page `i`, from the cache when an entry for its key is there and
-    /// whole, else rendered by `render` (and stored).
+    /// Page `i`: without its HTML when `in_place(path, key)` says the
+    /// output folder holds it as made under its key (and the last build's
+    /// report for that key is there); else from the cache when an entry
+    /// for its key is there and whole; else rendered by `render` (and
+    /// stored).
     pub fn render(
         &self,
         m: &Model,
         i: usize,
+        in_place: &(dyn Fn(&str, &[u8; 32]) -> bool + Sync),
         render: impl FnOnce() -> Result<PageOutput, Diagnostic>,
-    ) -> Result<PageOutput, Diagnostic> {
+    ) -> Result<Rendered, Diagnostic> {
         let Some(k) = self.keys.get(i) else {
-            return render();
+            return render().map(|page| Rendered {
+                page,
+                key: None,
+                unchanged: false,
+            });
         };
+        let path = format!("{}index.html", m.site.pages[i].url);
+        let done = |page: PageOutput, unchanged: bool| {
+            self.made.lock().unwrap().push((*k, codec::Report::of(&page)));
+            Rendered {
+                page,
+                key: Some(*k),
+                unchanged,
+            }
+        };
+        if let Some(report) = self.reports.get(k) {
+            let page = report.page(path.clone());
+            if only_own_files(m, i, &page) && in_place(&path, k) {
+                self.cache.touch(k);
+                self.cache.page_hits.fetch_add(1, Ordering::Relaxed);
+                return Ok(done(page, true));
+            }
+        }
         if let Some(p) = self.cache.get(k).and_then(|b| codec::decode_page(&b)) {
             if only_own_files(m, i, &p) {
                 self.cache.page_hits.fetch_add(1, Ordering::Relaxed);
-                return Ok(p);
+                return Ok(done(p, false));
             }
         }
         self.cache.page_misses.fetch_add(1, Ordering::Relaxed);
-        let r = render();
-        if let Ok(p) = &r {
-            self.cache.put(k, &codec::encode_page(p));
-        }
-        r
+        let p = render()?;
+        self.cache.put(k, &codec::encode_page(&p));
+        Ok(done(p, false))
     }
 
     /// After a build: removes entries it did not use; its statistics and
     /// warnings.
     pub fn finish(self, prune: bool) -> (CacheStats, Vec<Diagnostic>) {
+        let made = self.made.into_inner().unwrap_or_else(|e| e.into_inner());
+        if !made.is_empty() {
+            self.cache.put_named(REPORTS, &codec::encode_reports(&made));
+        }
         let pruned = if prune { self.cache.prune() } else { 0 };
         (self.cache.stats(pruned), self.cache.diagnostics(&self.shown))
     }
