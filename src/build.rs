@@ -303,11 +303,47 @@ pub fn assemble_in(
     (scope, emit): (&Scope, Option<&(dyn Fn(OutFile) + Sync)>),
     diags: &mut Vec<Diagnostic>,
 ) -> Model {
-    let (site, index) = site_and_index(&config, project.as_ref(), &mut articles, assets, &bodies, diags);
-    diags.extend(generated_collisions(&config, &site, &index));
-    let nav = crate::toc::Nav::build(&config, &site, &index, diags);
-    let pivots = crate::pivots::PivotGroups::load(&config, diags);
+    let parts = assemble_site(&config, project.as_ref(), &mut articles, assets, &bodies, diags);
+    translate(config, theme, project, parts, bodies, want, (scope, emit, None), diags)
+}
+
+/// Where a build's files go as they are made.
+pub(crate) type Emit<'a> = dyn Fn(OutFile) + Sync + 'a;
+
+/// The assembled site before the translation stage: site, link index,
+/// navigation, pivots.
+pub(crate) type SiteParts = (Site, LinkIndex, crate::toc::Nav, crate::pivots::PivotGroups);
+
+/// Stage 2, first half: the site, its link index, navigation and pivots.
+pub(crate) fn assemble_site(
+    config: &Config,
+    project: Option<&crate::docfx_json::DocfxProject>,
+    articles: &mut Vec<Article>,
+    assets: Vec<SourceFile>,
+    bodies: &crate::bodies::Bodies,
+    diags: &mut Vec<Diagnostic>,
+) -> SiteParts {
+    let (site, index) = site_and_index(config, project, articles, assets, bodies, diags);
+    diags.extend(generated_collisions(config, &site, &index));
+    let nav = crate::toc::Nav::build(config, &site, &index, diags);
+    let pivots = crate::pivots::PivotGroups::load(config, diags);
     pivots.check(&site.articles, diags);
+    (site, index, nav, pivots)
+}
+
+/// Stage 2, second half: the translation stage (with `--cache`, each
+/// review from `memo` when it was made before from the same inputs).
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn translate(
+    config: Config,
+    theme: Theme,
+    project: Option<crate::docfx_json::DocfxProject>,
+    (site, index, nav, pivots): SiteParts,
+    bodies: crate::bodies::Bodies,
+    want: crate::l10n::Want,
+    (scope, emit, cache): (&Scope, Option<&Emit>, Option<&crate::cache::run::Run>),
+    diags: &mut Vec<Diagnostic>,
+) -> Model {
     let shard = |li: usize, rel: &str| match scope {
         Scope::Shard(f) if rel.is_empty() => f.writes_locale_files(li),
         Scope::Shard(f) => f.takes(li, rel),
@@ -323,7 +359,10 @@ pub fn assemble_in(
                 let d = crate::l10n::review::write_one(&config, &site, &index, &theme, l, r, html, emit);
                 failed.lock().unwrap().extend(d);
             };
-            let l10n = crate::l10n::analyse_streamed(&config, (&site, &bodies), &index, keep, &sink);
+            let memo = cache
+                .and_then(|c| crate::cache::l10n::Reviews::new(c, (&config, &site, &index, &theme), emit, &failed));
+            let memo = memo.as_ref().map(|m| m as &dyn crate::l10n::Memo);
+            let l10n = crate::l10n::analyse_streamed(&config, (&site, &bodies), &index, keep, &sink, memo);
             diags.extend(failed.into_inner().unwrap());
             l10n
         }
@@ -577,27 +616,34 @@ pub fn build_with(
     stage("parse");
     let all = Scope::All;
     let scope = plan.as_ref().map_or(&all, |p| &p.scope);
-    let mut model = assemble_in(
-        config,
-        theme,
-        project,
-        (articles, bodies),
-        assets,
-        want,
-        (scope, staging.as_ref().map(|_| &write as &(dyn Fn(OutFile) + Sync))),
-        &mut diags,
-    );
-    stage("assemble");
+    let parts = assemble_site(&config, project.as_ref(), &mut articles, assets, &bodies, &mut diags);
     if let Some(c) = &mut cache {
         // A shard's pages also depend on the whole site's index file. (What
         // the translation stage is asked for does not change a page, so
         // `check --cache` and `build --cache` share entries.)
         let options = format!("{:?}", plan.as_ref().map(|p| (&p.index_id, &p.scope)));
-        if let Err(d) = c.key_pages(&model, &article_files, &options) {
+        if let Err(d) = c.key_site(&config, (&parts.0, &bodies), &article_files, &options) {
             diags.push(d);
             return Err(diags);
         }
-        stage("cache_keys");
+    }
+    let mut model = translate(
+        config,
+        theme,
+        project,
+        parts,
+        bodies,
+        want,
+        (
+            scope,
+            staging.as_ref().map(|_| &write as &(dyn Fn(OutFile) + Sync)),
+            cache.as_ref(),
+        ),
+        &mut diags,
+    );
+    stage("assemble");
+    if let Some(c) = &mut cache {
+        c.key_pages(&model);
     }
     diags.extend(model.l10n.config_diagnostics.iter().cloned());
     // Findings set to `error` in [l10n.severity] fail every build; the rest
@@ -660,7 +706,14 @@ pub fn build_with(
                 (rendered, render_ms, extra_diags)
             },
             || {
-                let docs = crate::search::prepare_in(&model.config, &model.site, &model.bodies, &|p| scope.page(p));
+                let memo = cache.as_ref().and_then(crate::cache::search::Analyses::new);
+                let docs = crate::search::prepare_memo(
+                    &model.config,
+                    &model.site,
+                    &model.bodies,
+                    &|p| scope.page(p),
+                    memo.as_ref().map(|m| m as &dyn crate::search::Memo),
+                );
                 let search_cpu = docs.cpu_ms();
                 let started = Instant::now();
                 let (out, stats, diags) = match &plan {

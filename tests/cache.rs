@@ -149,10 +149,12 @@ fn an_edited_article_is_rebuilt_and_the_other_pages_come_from_the_cache() {
     assert_eq!(cache_stat(&r, "page_misses"), 3, "{r}");
     assert_eq!(cache_stat(&r, "parse_misses"), 1, "{r}");
     // Entries of the old version are gone: the folder does not grow.
+    let reviews = cache_stat(&r, "review_hits") + cache_stat(&r, "review_misses");
+    let analysed = cache_stat(&r, "search_hits") + cache_stat(&r, "search_misses");
     assert_eq!(
         objects(&site),
-        (pages + articles) as usize,
-        "one entry per page and per article"
+        (pages + articles + reviews + analysed) as usize,
+        "one entry per page, per article, per review and per page analysed for search"
     );
 }
 

@@ -193,7 +193,10 @@ pub fn relative(base: &Path, p: &Path) -> String {
 }
 
 /// What every page may see of the others (see the module comment).
-pub fn shape(env: &[u8; 32], site: &Site, article_files: &[(usize, String)]) -> [u8; 32] {
+pub type Shape = [u8; 32];
+
+/// The site's `Shape`.
+pub fn shape(env: &[u8; 32], site: &Site, article_files: &[(usize, String)]) -> Shape {
     let per_article: Vec<[u8; 32]> = site
         .articles
         .par_iter()

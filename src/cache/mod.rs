@@ -17,7 +17,9 @@
 
 pub mod codec;
 pub mod key;
+pub mod l10n;
 pub mod run;
+pub mod search;
 
 use crate::diagnostics::Diagnostic;
 use sha2::{Digest, Sha256};
@@ -46,6 +48,13 @@ pub struct CacheStats {
     /// Pages read back instead of rendered.
     pub page_hits: u64,
     pub page_misses: u64,
+    /// Translation reviews (findings and review page) read back instead of
+    /// made.
+    pub review_hits: u64,
+    pub review_misses: u64,
+    /// Pages' search analyses read back instead of made.
+    pub search_hits: u64,
+    pub search_misses: u64,
     /// Entries that failed their checksum (ignored and rewritten).
     pub corrupt: u64,
     /// Entries removed after the build because it did not use them.
@@ -62,6 +71,10 @@ pub struct Cache {
     pub parse_misses: AtomicU64,
     pub page_hits: AtomicU64,
     pub page_misses: AtomicU64,
+    pub review_hits: AtomicU64,
+    pub review_misses: AtomicU64,
+    pub search_hits: AtomicU64,
+    pub search_misses: AtomicU64,
     corrupt: Mutex<Vec<String>>,
     write_failed: Mutex<Option<String>>,
 }
@@ -92,6 +105,10 @@ impl Cache {
             parse_misses: AtomicU64::new(0),
             page_hits: AtomicU64::new(0),
             page_misses: AtomicU64::new(0),
+            review_hits: AtomicU64::new(0),
+            review_misses: AtomicU64::new(0),
+            search_hits: AtomicU64::new(0),
+            search_misses: AtomicU64::new(0),
             corrupt: Mutex::new(Vec::new()),
             write_failed: Mutex::new(None),
         })
@@ -243,6 +260,10 @@ impl Cache {
             parse_misses: self.parse_misses.load(Ordering::Relaxed),
             page_hits: self.page_hits.load(Ordering::Relaxed),
             page_misses: self.page_misses.load(Ordering::Relaxed),
+            review_hits: self.review_hits.load(Ordering::Relaxed),
+            review_misses: self.review_misses.load(Ordering::Relaxed),
+            search_hits: self.search_hits.load(Ordering::Relaxed),
+            search_misses: self.search_misses.load(Ordering::Relaxed),
             corrupt: self.corrupt.lock().unwrap().len() as u64,
             pruned,
         }

@@ -22,6 +22,9 @@ pub struct Run {
     reports: HashMap<[u8; 32], codec::Report>,
     /// This build's, for the next.
     made: Mutex<Vec<([u8; 32], codec::Report)>>,
+    /// What every page sees of the site (`key::shape`) and each article's
+    /// own key, once the site and its link index are built (`key_site`).
+    site: Option<(key::Shape, Vec<[u8; 32]>)>,
 }
 
 /// The file beside the entries holding the last build's page reports.
@@ -80,6 +83,7 @@ impl Run {
             keys: Vec::new(),
             reports: HashMap::new(),
             made: Mutex::new(Vec::new()),
+            site: None,
         })
     }
 
@@ -154,15 +158,17 @@ impl Run {
             .collect()
     }
 
-    /// Computes every page's key from the assembled site; `article_files`
-    /// are the articles found (parsed or not) by locale and path.
-    pub fn key_pages(
+    /// Computes what every page sees of the site and each article's key,
+    /// once the site and its link index are built (before the translation
+    /// stage, whose reviews are keyed on them too); `article_files` are the
+    /// articles found (parsed or not) by locale and path.
+    pub fn key_site(
         &mut self,
-        m: &Model,
+        config: &Config,
+        (site, bodies): (&crate::site::Site, &crate::bodies::Bodies),
         article_files: &[crate::discover::SourceFile],
         options: &str,
     ) -> Result<(), Diagnostic> {
-        let config = &m.config;
         let real_roots: Vec<PathBuf> = config
             .locales
             .iter()
@@ -186,27 +192,46 @@ impl Run {
         }
         let env = env.finish();
         let listed: Vec<(usize, String)> = article_files.iter().map(|f| (f.locale, f.rel.clone())).collect();
-        let shape = key::shape(&env, &m.site, &listed);
-        let article_keys: Vec<[u8; 32]> = (0..m.site.articles.len())
+        let shape = key::shape(&env, site, &listed);
+        let article_keys: Vec<[u8; 32]> = (0..site.articles.len())
             .into_par_iter()
             .map(|i| {
-                let body = m.bodies.html(&m.site.articles, i)?;
-                Ok(key::article(&m.site.articles[i], &body))
+                let body = bodies.html(&site.articles, i)?;
+                Ok(key::article(&site.articles[i], &body))
             })
             .collect::<std::io::Result<_>>()
             .map_err(|e| Diagnostic::error("cache", &self.shown, format!("cannot read an article's HTML back: {e}")))?;
+        self.site = Some((shape, article_keys));
+        Ok(())
+    }
+
+    /// Computes every page's key from the assembled site (after
+    /// `key_site`).
+    pub fn key_pages(&mut self, m: &Model) {
+        let Some((shape, article_keys)) = &self.site else {
+            return;
+        };
         self.keys = m
             .site
             .pages
             .iter()
-            .map(|p| key::page(&shape, p, &article_keys[p.article]))
+            .map(|p| key::page(shape, p, &article_keys[p.article]))
             .collect();
         self.reports = self
             .cache
             .get_named(REPORTS)
             .and_then(|b| codec::decode_reports(&b))
             .unwrap_or_default();
-        Ok(())
+    }
+
+    /// The site's shape and article `i`'s key (after `key_site`).
+    pub fn site_keys(&self) -> Option<(&key::Shape, &[[u8; 32]])> {
+        self.site.as_ref().map(|(s, a)| (s, a.as_slice()))
+    }
+
+    /// The store itself (for the translation stage and search analysis).
+    pub fn store(&self) -> &Cache {
+        &self.cache
     }
 
     /// Page `i`: without its HTML when `in_place(path, key)` says the

@@ -76,6 +76,34 @@ impl ArticleReview {
 /// (source, translation).
 pub type Sink<'a> = dyn Fn(&L10n, &ArticleReview, (&str, &str)) + Sync + 'a;
 
+/// What one translation's review is made from (besides the site's shape
+/// and configuration, which a `Memo` covers itself): the key of a
+/// remembered review.
+pub struct MadeOf<'a> {
+    /// Index into `L10n::statuses`.
+    pub status: usize,
+    pub source_article: usize,
+    pub translation_article: usize,
+    /// Both files' text as read now.
+    pub source_text: &'a str,
+    pub translation_text: &'a str,
+    /// The source as handed off (a stale translation's).
+    pub handoff: Option<&'a handoff::Handoff>,
+}
+
+/// Reviews made by earlier builds (`build --cache`), asked before a review
+/// is made; used only beside a `Sink` (a build writing review pages).
+pub trait Memo: Sync {
+    /// The key of the review `made` describes; `None`: not remembered.
+    fn key(&self, l10n: &L10n, made: &MadeOf) -> Option<[u8; 32]>;
+    /// The review remembered under `key`, its page written again: how many
+    /// findings it had, and those set to `error`.
+    fn recall(&self, key: &[u8; 32]) -> Option<(usize, Vec<Finding>)>;
+    /// Writes the page of a review just made (as the `Sink` would) and
+    /// remembers it under `key`.
+    fn write(&self, key: &[u8; 32], l10n: &L10n, review: &ArticleReview, html: (&str, &str));
+}
+
 impl L10n {
     /// Redoes the analysis of one article's translations (after an edit of
     /// the source or a translation) and the coverage figures. Returns
@@ -280,7 +308,7 @@ pub fn analyse_for(
     index: &crate::links::index::LinkIndex,
     want: Want,
 ) -> L10n {
-    analyse_with(config, (site, bodies), index, None, want, None, None)
+    analyse_with(config, (site, bodies), index, None, want, None, (None, None))
 }
 
 /// `analyse_for` with the review pages wanted, each written by `sink` as
@@ -293,8 +321,17 @@ pub fn analyse_streamed(
     index: &crate::links::index::LinkIndex,
     keep: Option<&Keep<'_>>,
     sink: &Sink<'_>,
+    memo: Option<&dyn Memo>,
 ) -> L10n {
-    analyse_with(config, (site, bodies), index, None, Want::Pages, keep, Some(sink))
+    analyse_with(
+        config,
+        (site, bodies),
+        index,
+        None,
+        Want::Pages,
+        keep,
+        (Some(sink), memo),
+    )
 }
 
 /// Which translations (locale, article path) a partial analysis covers;
@@ -312,7 +349,7 @@ pub fn analyse_kept(
     want: Want,
     keep: &Keep<'_>,
 ) -> L10n {
-    analyse_with(config, (site, bodies), index, None, want, Some(keep), None)
+    analyse_with(config, (site, bodies), index, None, want, Some(keep), (None, None))
 }
 
 /// Drops what only the findings needed (blocks, code, spots, link lists):
@@ -333,7 +370,7 @@ fn keep_for_pages(sections: &mut [Section]) {
 /// `analyse`, for the translations of one article only (`only`: its path),
 /// or all.
 pub fn analyse_only(config: &Config, site: &Site, index: &crate::links::index::LinkIndex, only: Option<&str>) -> L10n {
-    analyse_with(config, (site, &KEPT), index, only, Want::Pages, None, None)
+    analyse_with(config, (site, &KEPT), index, only, Want::Pages, None, (None, None))
 }
 
 fn analyse_with(
@@ -343,7 +380,7 @@ fn analyse_with(
     only: Option<&str>,
     want: Want,
     keep: Option<&Keep<'_>>,
-    sink: Option<&Sink<'_>>,
+    (sink, memo): (Option<&Sink<'_>>, Option<&dyn Memo>),
 ) -> L10n {
     let mut repo = git::Repo::open(&config.locales[0].root).or_else(|| git::Repo::open(&config.site_root));
     let mut statuses = status::collect_kept(config, site, only, keep, repo.as_mut());
@@ -412,6 +449,38 @@ fn analyse_with(
             let tr = &site.articles[page.article];
             let french = config.locales[st.locale_index].code.starts_with("fr");
             let tr_text = read_text(&tr.abs)?;
+            // A review made before from the same inputs: its page is
+            // written again, its findings counted.
+            let memo = sink.and(memo);
+            let key = memo.and_then(|m| {
+                let now = read_text(&site.articles[source_article].abs)?;
+                let made = MadeOf {
+                    status: i,
+                    source_article,
+                    translation_article: page.article,
+                    source_text: &now,
+                    translation_text: &tr_text,
+                    handoff: handoffs[i].as_ref(),
+                };
+                m.key(&l10n, &made)
+            });
+            if let (Some(m), Some(k)) = (memo, &key) {
+                if let Some((count, kept)) = m.recall(k) {
+                    return Some(ArticleReview {
+                        status: i,
+                        locale: st.locale_index,
+                        rel: st.rel.clone(),
+                        source_article,
+                        handoff_article: None,
+                        translation_article: page.article,
+                        source_sections: Vec::new(),
+                        translation_sections: Vec::new(),
+                        pairs: Vec::new(),
+                        findings: kept,
+                        written: Some(count),
+                    });
+                }
+            }
             // A stale translation is checked against the source it was made
             // from; what changed since is shown apart.
             let then = handoffs[i]
@@ -471,7 +540,10 @@ fn analyse_with(
                 written: None,
             };
             if let Some(sink) = sink {
-                sink(&l10n, &review, (&src_html, &tr_html));
+                match (memo, &key) {
+                    (Some(m), Some(k)) => m.write(k, &l10n, &review, (&src_html, &tr_html)),
+                    _ => sink(&l10n, &review, (&src_html, &tr_html)),
+                }
                 review.written = Some(review.findings.len());
                 review.findings.retain(|f| f.severity == "error");
                 review.findings.shrink_to_fit();

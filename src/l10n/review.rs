@@ -437,20 +437,32 @@ pub fn write_one(
     html: (&str, &str),
     emit: &(dyn Fn(OutFile) + Sync),
 ) -> Option<Diagnostic> {
+    let (path, page) = render_one(config, site, index, theme, l10n, r, html)?;
+    written(emit, path, page)
+}
+
+/// The path and the rendering of a review just made (`write_one` without
+/// the writing); `None` when the site has no review pages.
+#[allow(clippy::too_many_arguments)]
+pub fn render_one(
+    config: &Config,
+    site: &Site,
+    index: &LinkIndex,
+    theme: &Theme,
+    l10n: &L10n,
+    r: &ArticleReview,
+    html: (&str, &str),
+) -> Option<(String, Result<String, String>)> {
     if config.locales.len() < 2 || !config.l10n.review_pages {
         return None;
     }
     let dir = review_dir(&config.locales[r.locale].code, &r.rel);
-    let path = format!("{dir}index.html");
-    written(
-        emit,
-        path,
-        review_page_with(config, site, index, theme, l10n, r, &dir, html),
-    )
+    let page = review_page_with(config, site, index, theme, l10n, r, &dir, html);
+    Some((format!("{dir}index.html"), page))
 }
 
 /// Emits a rendered review page, or the error its template gave.
-fn written(emit: &(dyn Fn(OutFile) + Sync), path: String, r: Result<String, String>) -> Option<Diagnostic> {
+pub fn written(emit: &(dyn Fn(OutFile) + Sync), path: String, r: Result<String, String>) -> Option<Diagnostic> {
     match r {
         Ok(html) => {
             emit(OutFile {

@@ -135,6 +135,11 @@ impl Vocab {
             ..Vocab::default()
         }
     }
+
+    /// Adds words (term numbers) a page analysed before uses.
+    pub fn add(&self, ids: impl IntoIterator<Item = u32>) {
+        self.words.lock().unwrap_or_else(|e| e.into_inner()).extend(ids);
+    }
 }
 
 impl Strings {
@@ -356,6 +361,18 @@ pub fn analyze_page(
     vocab: &Vocab,
     strings: &Mutex<Strings>,
 ) -> Doc {
+    analyze_page_with(analyzer, (locale, path, title, html), vocab, strings, None)
+}
+
+/// `analyze_page`; with `words`, also the words the page adds to `vocab`
+/// (each once, in no order): what a cached analysis must add again.
+pub fn analyze_page_with(
+    analyzer: &Analyzer,
+    (locale, path, title, html): (usize, &str, &str, &str),
+    vocab: &Vocab,
+    strings: &Mutex<Strings>,
+    mut words: Option<&mut Vec<u32>>,
+) -> Doc {
     let secs = extract::sections(html);
     let mut doc = Doc {
         locale,
@@ -438,6 +455,9 @@ pub fn analyze_page(
                     for tok in cache.tokens(&entry) {
                         len += w;
                         add(tok.term);
+                        if let (Some(words), true) = (words.as_deref_mut(), tok.word != NO_WORD) {
+                            words.push(tok.word & !LONG);
+                        }
                         if tok.word != NO_WORD && tok.word & LONG != 0 {
                             long.entry(tok.word & !LONG, 0).stat.add(field, section, &mut 0);
                         }
@@ -458,6 +478,10 @@ pub fn analyze_page(
         doc.terms = terms.list.iter().map(|(t, a)| (*t, a.stat)).collect();
         doc.long_words = long.list.iter().map(|(w, a)| (*w, a.stat)).collect();
     });
+    if let Some(words) = words {
+        words.sort_unstable();
+        words.dedup();
+    }
     let prose: Vec<String> = secs
         .iter()
         .take(MAX_SECTIONS + 1)

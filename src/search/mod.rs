@@ -75,6 +75,80 @@ impl Prepared {
     }
 }
 
+/// Pages analysed by earlier builds (`build --cache`), by article and the
+/// language it is analysed in: the store checks that the article (its title
+/// and HTML) and polydoc are the same.
+pub trait Memo: Sync {
+    fn get(&self, article: usize, lang: &str) -> Option<Vec<u8>>;
+    fn put(&self, article: usize, lang: &str, value: &[u8]);
+}
+
+/// An analysed page as remembered: terms as words, and the words it adds to
+/// its locale's vocabulary (what compounds are split against).
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Remembered {
+    title: String,
+    sections: Vec<(String, String, String)>,
+    text: String,
+    lang: String,
+    terms: Vec<(String, doc::Stat)>,
+    long_words: Vec<(String, doc::Stat)>,
+    len: f32,
+    title_terms: u16,
+    vocab: Vec<String>,
+}
+
+fn remember(d: &doc::Doc, words: &[u32], strings: &std::sync::Mutex<doc::Strings>) -> Vec<u8> {
+    let (terms, long_words, vocab) = {
+        let s = strings.lock().unwrap_or_else(|e| e.into_inner());
+        let word = |i: &u32| s.list[*i as usize].to_string();
+        (
+            d.terms.iter().map(|(t, st)| (word(t), *st)).collect(),
+            d.long_words.iter().map(|(t, st)| (word(t), *st)).collect(),
+            words.iter().map(word).collect(),
+        )
+    };
+    let r = Remembered {
+        title: d.title.clone(),
+        sections: d.sections.clone(),
+        text: d.text.clone(),
+        lang: d.lang.clone(),
+        terms,
+        long_words,
+        len: d.len,
+        title_terms: d.title_terms,
+        vocab,
+    };
+    serde_json::to_vec(&r).unwrap_or_default()
+}
+
+fn recall(
+    bytes: &[u8],
+    (locale, path): (usize, String),
+    vocab: &doc::Vocab,
+    strings: &std::sync::Mutex<doc::Strings>,
+) -> Option<doc::Doc> {
+    let r: Remembered = serde_json::from_slice(bytes).ok()?;
+    let mut s = strings.lock().unwrap_or_else(|e| e.into_inner());
+    let terms = r.terms.iter().map(|(w, st)| (s.intern(w), *st)).collect();
+    let long_words = r.long_words.iter().map(|(w, st)| (s.intern(w), *st)).collect();
+    let words: Vec<u32> = r.vocab.iter().map(|w| s.intern(w)).collect();
+    drop(s);
+    vocab.add(words);
+    Some(doc::Doc {
+        locale,
+        path,
+        title: r.title,
+        sections: r.sections,
+        text: r.text,
+        lang: r.lang,
+        terms,
+        long_words,
+        len: r.len,
+        title_terms: r.title_terms,
+    })
+}
+
 /// Analyses every indexed page, in parallel (run beside rendering).
 pub fn prepare_all(config: &Config, site: &Site, bodies: &crate::bodies::Bodies) -> Prepared {
     prepare_in(config, site, bodies, &|_| true)
@@ -87,8 +161,19 @@ pub fn prepare_in(
     bodies: &crate::bodies::Bodies,
     keep: &(dyn Fn(&Page) -> bool + Sync),
 ) -> Prepared {
+    prepare_memo(config, site, bodies, keep, None)
+}
+
+/// `prepare_in`, each page's analysis from `memo` when it has it.
+pub fn prepare_memo(
+    config: &Config,
+    site: &Site,
+    bodies: &crate::bodies::Bodies,
+    keep: &(dyn Fn(&Page) -> bool + Sync),
+    memo: Option<&dyn Memo>,
+) -> Prepared {
     let never = std::sync::atomic::AtomicBool::new(false);
-    prepare_unless(config, site, bodies, keep, &never).unwrap_or_else(|| unreachable!("never cancelled"))
+    prepare_with(config, site, bodies, keep, &never, memo).unwrap_or_else(|| unreachable!("never cancelled"))
 }
 
 /// `prepare_in`, given up (`None`) as soon as `cancel` is set: `serve`
@@ -100,6 +185,17 @@ pub fn prepare_unless(
     bodies: &crate::bodies::Bodies,
     keep: &(dyn Fn(&Page) -> bool + Sync),
     cancel: &std::sync::atomic::AtomicBool,
+) -> Option<Prepared> {
+    prepare_with(config, site, bodies, keep, cancel, None)
+}
+
+fn prepare_with(
+    config: &Config,
+    site: &Site,
+    bodies: &crate::bodies::Bodies,
+    keep: &(dyn Fn(&Page) -> bool + Sync),
+    cancel: &std::sync::atomic::AtomicBool,
+    memo: Option<&dyn Memo>,
 ) -> Option<Prepared> {
     let cancelled = || cancel.load(std::sync::atomic::Ordering::Relaxed);
     let vocab: Vec<doc::Vocab> = config.locales.iter().map(|_| Default::default()).collect();
@@ -142,18 +238,31 @@ pub fn prepare_unless(
                 return None;
             }
             let a = &site.articles[p.article];
+            let started = std::time::Instant::now();
+            let lang = &analyzers[a.locale].lang;
+            let remembered = memo
+                .and_then(|m| m.get(p.article, lang))
+                .and_then(|b| recall(&b, (p.locale, path_of(p)), &vocab[a.locale], &strings));
+            if let Some(d) = remembered {
+                nanos.fetch_add(
+                    started.elapsed().as_nanos() as u64,
+                    std::sync::atomic::Ordering::Relaxed,
+                );
+                return Some(d);
+            }
             // Unreadable here, the page's own rendering reports it.
             let html = bodies.html(&site.articles, p.article).unwrap_or_default();
-            let started = std::time::Instant::now();
-            let d = doc::analyze_page(
+            let mut words = Vec::new();
+            let d = doc::analyze_page_with(
                 &analyzers[a.locale],
-                p.locale,
-                &path_of(p),
-                &a.title,
-                &html,
+                (p.locale, &path_of(p), &a.title, &html),
                 &vocab[a.locale],
                 &strings,
+                memo.is_some().then_some(&mut words),
             );
+            if let Some(m) = memo {
+                m.put(p.article, lang, &remember(&d, &words, &strings));
+            }
             nanos.fetch_add(
                 started.elapsed().as_nanos() as u64,
                 std::sync::atomic::Ordering::Relaxed,

@@ -1,0 +1,216 @@
+//! The translation stage through the cache (`build --cache`): a
+//! translation's review (its findings and its page's bytes) remembered
+//! under a key covering everything the review reads, so a build after an
+//! edit redoes only the reviews of what changed.
+//!
+//! A review's key: the site's shape (polydoc, the configuration, the theme,
+//! every non-article file, what each article shows the others, the list of
+//! pages: so every link's answer, on both sides), both articles' own keys
+//! (their HTML and what their parse found), both files' text as read now,
+//! the translation's status (state, hashes, commits, what changed since the
+//! handoff), the source as handed off when the review compares against it,
+//! and the translated includes its page shows (status and findings). The
+//! status pages are site-wide and made on every build.
+
+use super::{key, run::Run};
+use crate::config::Config;
+use crate::diagnostics::Diagnostic;
+use crate::l10n::findings::Finding;
+use crate::l10n::{ArticleReview, L10n, MadeOf, Memo};
+use crate::links::index::LinkIndex;
+use crate::output::{Content, OutFile};
+use crate::render::Theme;
+use crate::site::Site;
+use serde::{Deserialize, Serialize};
+use std::sync::atomic::Ordering;
+use std::sync::Mutex;
+
+/// The reviews of one build, through the cache; writes each review page as
+/// the build's `Sink` would.
+pub struct Reviews<'a> {
+    run: &'a Run,
+    shape: &'a key::Shape,
+    articles: &'a [[u8; 32]],
+    config: &'a Config,
+    site: &'a Site,
+    index: &'a LinkIndex,
+    theme: &'a Theme,
+    emit: &'a (dyn Fn(OutFile) + Sync),
+    failed: &'a Mutex<Vec<Diagnostic>>,
+}
+
+impl<'a> Reviews<'a> {
+    /// `None` until `Run::key_site` has keyed the site.
+    pub fn new(
+        run: &'a Run,
+        (config, site, index, theme): (&'a Config, &'a Site, &'a LinkIndex, &'a Theme),
+        emit: &'a (dyn Fn(OutFile) + Sync),
+        failed: &'a Mutex<Vec<Diagnostic>>,
+    ) -> Option<Reviews<'a>> {
+        let (shape, articles) = run.site_keys()?;
+        Some(Reviews {
+            run,
+            shape,
+            articles,
+            config,
+            site,
+            index,
+            theme,
+            emit,
+            failed,
+        })
+    }
+}
+
+/// A review as stored: its page's path (empty: no page), its findings
+/// count and those set to `error`, then the page's bytes.
+#[derive(Serialize, Deserialize)]
+struct Stored {
+    path: String,
+    count: usize,
+    kept: Vec<StoredFinding>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct StoredFinding {
+    code: String,
+    severity: String,
+    file: String,
+    line: usize,
+    column: usize,
+    message: String,
+    help: Option<String>,
+    pair: usize,
+}
+
+impl StoredFinding {
+    fn of(f: &Finding) -> StoredFinding {
+        StoredFinding {
+            code: f.code.to_string(),
+            severity: f.severity.to_string(),
+            file: f.file.clone(),
+            line: f.line,
+            column: f.column,
+            message: f.message.clone(),
+            help: f.help.clone(),
+            pair: f.pair,
+        }
+    }
+
+    /// Back as a finding, with what a written review's findings are used
+    /// for (its diagnostic); `None` for a code or severity polydoc does not
+    /// know (an entry of another version: a miss).
+    fn finding(self) -> Option<Finding> {
+        let code = crate::l10n::findings::KINDS
+            .iter()
+            .map(|(c, _)| *c)
+            .find(|c| *c == self.code)?;
+        let severity = ["error", "warning", "off"].into_iter().find(|s| *s == self.severity)?;
+        Some(Finding {
+            code,
+            severity,
+            file: self.file,
+            line: self.line,
+            column: self.column,
+            message: self.message,
+            help: self.help,
+            pair: self.pair,
+            key: "",
+            args: Vec::new(),
+            nested: Vec::new(),
+        })
+    }
+}
+
+fn encode(stored: &Stored, page: &[u8]) -> Vec<u8> {
+    let json = serde_json::to_vec(stored).unwrap_or_default();
+    let mut out = Vec::with_capacity(8 + json.len() + page.len());
+    out.extend_from_slice(&(json.len() as u64).to_le_bytes());
+    out.extend_from_slice(&json);
+    out.extend_from_slice(page);
+    out
+}
+
+fn decode(bytes: &[u8]) -> Option<(Stored, &[u8])> {
+    let len = u64::from_le_bytes(bytes.get(..8)?.try_into().ok()?) as usize;
+    let json = bytes.get(8..8usize.checked_add(len)?)?;
+    Some((serde_json::from_slice(json).ok()?, &bytes[8 + len..]))
+}
+
+impl Memo for Reviews<'_> {
+    fn key(&self, l10n: &L10n, made: &MadeOf) -> Option<[u8; 32]> {
+        let st = l10n.statuses.get(made.status)?;
+        let mut f = key::Fp::new("review");
+        f.bytes(self.shape)
+            .bytes(self.articles.get(made.source_article)?)
+            .bytes(self.articles.get(made.translation_article)?)
+            .str(made.source_text)
+            .str(made.translation_text)
+            .debug(st);
+        match made.handoff {
+            Some(h) => f.str("handoff").str(&h.text).str(&h.commit).debug(&h.origin),
+            None => f.str("now"),
+        };
+        for file in l10n
+            .files
+            .iter()
+            .filter(|x| x.status.locale_index == st.locale_index && x.used_by.contains(&st.rel))
+        {
+            f.debug(file);
+        }
+        Some(f.finish())
+    }
+
+    fn recall(&self, key: &[u8; 32]) -> Option<(usize, Vec<Finding>)> {
+        let store = self.run.store();
+        let bytes = store.get(key)?;
+        let (stored, page) = decode(&bytes)?;
+        let kept = stored
+            .kept
+            .into_iter()
+            .map(StoredFinding::finding)
+            .collect::<Option<Vec<_>>>()?;
+        if !stored.path.is_empty() {
+            (self.emit)(OutFile {
+                path: stored.path,
+                content: Content::Bytes(page.to_vec()),
+            });
+        }
+        store.review_hits.fetch_add(1, Ordering::Relaxed);
+        Some((stored.count, kept))
+    }
+
+    fn write(&self, key: &[u8; 32], l10n: &L10n, review: &ArticleReview, html: (&str, &str)) {
+        let store = self.run.store();
+        store.review_misses.fetch_add(1, Ordering::Relaxed);
+        let rendered =
+            crate::l10n::review::render_one(self.config, self.site, self.index, self.theme, l10n, review, html);
+        let (path, page) = match rendered {
+            None => (String::new(), String::new()),
+            Some((path, Ok(page))) => (path, page),
+            // Not remembered: a page that fails is made again next time.
+            Some((path, Err(e))) => {
+                let d = crate::l10n::review::written(self.emit, path, Err(e));
+                self.failed.lock().unwrap().extend(d);
+                return;
+            }
+        };
+        let stored = Stored {
+            path: path.clone(),
+            count: review.findings.len(),
+            kept: review
+                .findings
+                .iter()
+                .filter(|f| f.severity == "error")
+                .map(StoredFinding::of)
+                .collect(),
+        };
+        store.put(key, &encode(&stored, page.as_bytes()));
+        if !path.is_empty() {
+            (self.emit)(OutFile {
+                path,
+                content: Content::Bytes(page.into_bytes()),
+            });
+        }
+    }
+}
