@@ -108,6 +108,17 @@ pub struct Section {
     pub html: std::ops::Range<usize>,
 }
 
+/// What the pass over an article's Markdown puts into a section.
+enum Found {
+    Block(Block),
+    Code(CodeBlock),
+    UiPath(Spot),
+    EmptyLink(Spot),
+    GluedBefore(Spot),
+    Glued(Spot),
+    SpacePunct(Spot),
+}
+
 fn ui_path_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| Regex::new(r"\x02[^\x02\x03]+\x03(?:\s*(?:>|→|&gt;)\s*\x02[^\x02\x03]+\x03)+").unwrap())
@@ -134,15 +145,205 @@ pub fn split_html(article: &Article, html: &str, text: &str, french: bool) -> Ve
     let body = &reader[body_offset..];
     let pos = |off: usize| lines.line_col(&reader, body_offset + off);
 
-    // Headings of the article's own text: an included file's headings carry
-    // that file's line numbers and stay inside the section that includes it.
-    let own: std::collections::HashSet<(usize, u8)> = Parser::new_ext(body, crate::markdown::options())
-        .into_offset_iter()
-        .filter_map(|(e, r)| match e {
-            Event::Start(Tag::Heading { level, .. }) => Some((pos(r.start).0, level as u8)),
-            _ => None,
-        })
-        .collect();
+    // One pass over the Markdown: the headings of the article's own text
+    // (an included file's headings carry that file's line numbers and stay
+    // inside the section that includes it), and what goes into the
+    // sections they make.
+    let mut own: std::collections::HashSet<(usize, u8)> = std::collections::HashSet::new();
+    let mut found: Vec<(usize, Found)> = Vec::new();
+    // Blocks: (prose, text with code, marked text for UI paths, line).
+    let mut open: Vec<(String, String, String, usize)> = Vec::new();
+    let mut open_cell: Vec<bool> = Vec::new();
+    let mut code: Option<(String, usize)> = None;
+    let mut image_depth = 0;
+    for (event, range) in Parser::new_ext(body, crate::markdown::options()).into_offset_iter() {
+        match event {
+            Event::Start(tag @ (Tag::Paragraph | Tag::Item | Tag::TableCell | Tag::Heading { .. })) => {
+                if let Tag::Heading { level, .. } = tag {
+                    own.insert((pos(range.start).0, level as u8));
+                }
+                open_cell.push(matches!(tag, Tag::TableCell));
+                open.push((String::new(), String::new(), String::new(), pos(range.start).0));
+            }
+            Event::End(TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell | TagEnd::Heading(_)) => {
+                let cell = open_cell.pop().unwrap_or(false);
+                if let Some((prose, text, marked, line)) = open.pop() {
+                    for m in ui_path_re().find_iter(&marked) {
+                        let steps = m.as_str().matches('\x02').count();
+                        let shown = m.as_str().replace(['\x02', '\x03', '\x04', '\x05'], "");
+                        found.push((
+                            line,
+                            Found::UiPath(Spot {
+                                line,
+                                column: steps,
+                                text: shown,
+                                goes_on: false,
+                            }),
+                        ));
+                    }
+                    if !text.trim().is_empty() {
+                        let (text, line_starts) = collapse(&text);
+                        found.push((
+                            line,
+                            Found::Block(Block {
+                                prose: squash(&prose),
+                                loose: loose(&marked),
+                                cell,
+                                text,
+                                line,
+                                line_starts,
+                            }),
+                        ));
+                    }
+                }
+            }
+            Event::Start(Tag::CodeBlock(_)) => code = Some((String::new(), pos(range.start).0)),
+            Event::End(TagEnd::CodeBlock) => {
+                if let Some((c, line)) = code.take() {
+                    found.push((line, Found::Code(CodeBlock { code: c, line })));
+                }
+            }
+            Event::Start(Tag::Image { .. }) => image_depth += 1,
+            Event::End(TagEnd::Image) => image_depth -= 1,
+            Event::Start(Tag::Strong) => {
+                if let Some(b) = open.last_mut() {
+                    b.2.push('\x02');
+                }
+            }
+            Event::End(TagEnd::Strong) => {
+                if let Some(b) = open.last_mut() {
+                    b.2.push('\x03');
+                }
+            }
+            Event::Start(Tag::Link {
+                link_type: LinkType::Inline,
+                ..
+            }) => {
+                {
+                    // The link's source ends with `)`; a letter right after it is glued.
+                    let after = &body[range.end..];
+                    let word: String = after.chars().take_while(|c| c.is_alphanumeric()).collect();
+                    // Scripts written without spaces (CJK) glue words to links by design.
+                    let spaced = word.chars().next().is_some_and(|c| (c as u32) < 0x2E80);
+                    let link_src = &body[range.clone()];
+                    if link_src.starts_with("[](") || link_src.starts_with("[ ](") {
+                        let (line, column) = pos(range.start);
+                        found.push((
+                            line,
+                            Found::EmptyLink(Spot {
+                                line,
+                                column,
+                                text: format!("{}{word}", tail(link_src, 40)),
+                                goes_on: false,
+                            }),
+                        ));
+                    }
+                    let before = body[..range.start].chars().next_back();
+                    // The word's own start: `[!code-csharp[` and `[!INCLUDE[`
+                    // are DocFX syntax, no glued word.
+                    let word_start = body[..range.start].trim_end_matches(char::is_alphanumeric);
+                    let syntax = word_start.ends_with(['!', '-', '[']);
+                    // `word[ text](…)`: the link's text starts with a
+                    // space, so readers see the two apart.
+                    if !syntax
+                        && before.is_some_and(|c| c.is_alphanumeric() && (c as u32) < 0x2E80)
+                        && link_src.starts_with('[')
+                        && !link_src[1..].starts_with(char::is_whitespace)
+                    {
+                        let (line, column) = pos(range.start);
+                        // `word[text](…`: the glued word, then the link's start.
+                        let word: String = body[..range.start]
+                            .chars()
+                            .rev()
+                            .take_while(|c| c.is_alphanumeric())
+                            .collect::<Vec<_>>()
+                            .into_iter()
+                            .rev()
+                            .collect();
+                        let head: String = link_src.chars().take(30).collect();
+                        found.push((
+                            line,
+                            Found::GluedBefore(Spot {
+                                line,
+                                column,
+                                text: format!("{word}{head}…"),
+                                goes_on: false,
+                            }),
+                        ));
+                    }
+                    // `[text ](…)word` likewise.
+                    let text_end = link_src.rfind("](").map(|i| &link_src[..i]);
+                    let apart = text_end.is_some_and(|t| t.ends_with(char::is_whitespace));
+                    if spaced && !apart && body[..range.end].ends_with(')') {
+                        let (line, column) = pos(range.end);
+                        found.push((
+                            line,
+                            Found::Glued(Spot {
+                                line,
+                                column,
+                                text: format!("{}{word}", tail(&body[range.clone()], 40)),
+                                goes_on: false,
+                            }),
+                        ));
+                    }
+                }
+            }
+            Event::Text(t) if code.is_some() => code.as_mut().unwrap().0.push_str(&t),
+            Event::Text(t) if image_depth == 0 => {
+                if let Some(b) = open.last_mut() {
+                    b.0.push_str(&t);
+                    b.1.push_str(&t);
+                    b.2.push_str(&t.replace(['\x02', '\x03'], ""));
+                }
+                let raw = &body[range.clone()];
+                for m in space_punct_re().find_iter(raw) {
+                    let start = range.start + m.start();
+                    let end = range.start + m.end();
+                    let punct = body[..end].chars().next_back().unwrap_or(' ');
+                    if french && matches!(punct, ';' | ':' | '!' | '?') {
+                        continue;
+                    }
+                    let before = body[..start].chars().next_back();
+                    let after = body[end..].chars().next();
+                    let word_before =
+                        before.is_some_and(|c| !c.is_whitespace() && !matches!(c, '|' | '(' | '[' | '-' | '*'));
+                    let ends =
+                        after.is_none_or(|c| c.is_whitespace() || matches!(c, '*' | '_' | ')' | ']' | '"' | '\''));
+                    if word_before && ends {
+                        let (line, column) = pos(start);
+                        let line_start = body[..start].rfind('\n').map_or(0, |i| i + 1);
+                        let mut rest = body[end..].chars().skip_while(|c| *c == ' ');
+                        let goes_on = body[end..].starts_with(' ') && rest.next().is_some_and(char::is_lowercase);
+                        found.push((
+                            line,
+                            Found::SpacePunct(Spot {
+                                line,
+                                column,
+                                goes_on,
+                                text: format!("{}{}", tail(&body[line_start..start], 30), &body[start..end]),
+                            }),
+                        ));
+                    }
+                }
+            }
+            Event::Code(t) if image_depth == 0 => {
+                if let Some(b) = open.last_mut() {
+                    b.1.push_str(&t);
+                    b.2.push('\x04');
+                    b.2.push_str(&t.replace(['\x02', '\x03', '\x04', '\x05'], ""));
+                    b.2.push('\x05');
+                }
+            }
+            Event::SoftBreak | Event::HardBreak => {
+                if let Some(b) = open.last_mut() {
+                    b.0.push(' ');
+                    b.1.push('\n');
+                    b.2.push(' ');
+                }
+            }
+            _ => {}
+        }
+    }
     let headings: Vec<&crate::markdown::Heading> = article
         .md
         .headings
@@ -197,177 +398,18 @@ pub fn split_html(article: &Article, html: &str, text: &str, french: bool) -> Ve
         sections[section_of(seg.line)].segments.push(seg);
     }
 
-    // Blocks: (prose, text with code, marked text for UI paths, line).
-    let mut open: Vec<(String, String, String, usize)> = Vec::new();
-    let mut open_cell: Vec<bool> = Vec::new();
-    let mut code: Option<(String, usize)> = None;
-    let mut image_depth = 0;
-    for (event, range) in Parser::new_ext(body, crate::markdown::options()).into_offset_iter() {
-        match event {
-            Event::Start(tag @ (Tag::Paragraph | Tag::Item | Tag::TableCell | Tag::Heading { .. })) => {
-                open_cell.push(matches!(tag, Tag::TableCell));
-                open.push((String::new(), String::new(), String::new(), pos(range.start).0));
-            }
-            Event::End(TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell | TagEnd::Heading(_)) => {
-                let cell = open_cell.pop().unwrap_or(false);
-                if let Some((prose, text, marked, line)) = open.pop() {
-                    let si = section_of(line);
-                    for m in ui_path_re().find_iter(&marked) {
-                        let steps = m.as_str().matches('\x02').count();
-                        let shown = m.as_str().replace(['\x02', '\x03', '\x04', '\x05'], "");
-                        sections[si].ui_paths.push(Spot {
-                            line,
-                            column: steps,
-                            text: shown,
-                            goes_on: false,
-                        });
-                    }
-                    if !text.trim().is_empty() {
-                        let (text, line_starts) = collapse(&text);
-                        sections[si].blocks.push(Block {
-                            prose: squash(&prose),
-                            loose: loose(&marked),
-                            cell,
-                            text,
-                            line,
-                            line_starts,
-                        });
-                    }
-                }
-            }
-            Event::Start(Tag::CodeBlock(_)) => code = Some((String::new(), pos(range.start).0)),
-            Event::End(TagEnd::CodeBlock) => {
-                if let Some((c, line)) = code.take() {
-                    sections[section_of(line)].code.push(CodeBlock { code: c, line });
-                }
-            }
-            Event::Start(Tag::Image { .. }) => image_depth += 1,
-            Event::End(TagEnd::Image) => image_depth -= 1,
-            Event::Start(Tag::Strong) => {
-                if let Some(b) = open.last_mut() {
-                    b.2.push('\x02');
-                }
-            }
-            Event::End(TagEnd::Strong) => {
-                if let Some(b) = open.last_mut() {
-                    b.2.push('\x03');
-                }
-            }
-            Event::Start(Tag::Link {
-                link_type: LinkType::Inline,
-                ..
-            }) => {
-                {
-                    // The link's source ends with `)`; a letter right after it is glued.
-                    let after = &body[range.end..];
-                    let word: String = after.chars().take_while(|c| c.is_alphanumeric()).collect();
-                    // Scripts written without spaces (CJK) glue words to links by design.
-                    let spaced = word.chars().next().is_some_and(|c| (c as u32) < 0x2E80);
-                    let link_src = &body[range.clone()];
-                    if link_src.starts_with("[](") || link_src.starts_with("[ ](") {
-                        let (line, column) = pos(range.start);
-                        sections[section_of(line)].empty_links.push(Spot {
-                            line,
-                            column,
-                            text: format!("{}{word}", tail(link_src, 40)),
-                            goes_on: false,
-                        });
-                    }
-                    let before = body[..range.start].chars().next_back();
-                    // The word's own start: `[!code-csharp[` and `[!INCLUDE[`
-                    // are DocFX syntax, no glued word.
-                    let word_start = body[..range.start].trim_end_matches(char::is_alphanumeric);
-                    let syntax = word_start.ends_with(['!', '-', '[']);
-                    // `word[ text](…)`: the link's text starts with a
-                    // space, so readers see the two apart.
-                    if !syntax
-                        && before.is_some_and(|c| c.is_alphanumeric() && (c as u32) < 0x2E80)
-                        && link_src.starts_with('[')
-                        && !link_src[1..].starts_with(char::is_whitespace)
-                    {
-                        let (line, column) = pos(range.start);
-                        // `word[text](…`: the glued word, then the link's start.
-                        let word: String = body[..range.start]
-                            .chars()
-                            .rev()
-                            .take_while(|c| c.is_alphanumeric())
-                            .collect::<Vec<_>>()
-                            .into_iter()
-                            .rev()
-                            .collect();
-                        let head: String = link_src.chars().take(30).collect();
-                        sections[section_of(line)].glued_before.push(Spot {
-                            line,
-                            column,
-                            text: format!("{word}{head}…"),
-                            goes_on: false,
-                        });
-                    }
-                    // `[text ](…)word` likewise.
-                    let text_end = link_src.rfind("](").map(|i| &link_src[..i]);
-                    let apart = text_end.is_some_and(|t| t.ends_with(char::is_whitespace));
-                    if spaced && !apart && body[..range.end].ends_with(')') {
-                        let (line, column) = pos(range.end);
-                        sections[section_of(line)].glued.push(Spot {
-                            line,
-                            column,
-                            text: format!("{}{word}", tail(&body[range.clone()], 40)),
-                            goes_on: false,
-                        });
-                    }
-                }
-            }
-            Event::Text(t) if code.is_some() => code.as_mut().unwrap().0.push_str(&t),
-            Event::Text(t) if image_depth == 0 => {
-                if let Some(b) = open.last_mut() {
-                    b.0.push_str(&t);
-                    b.1.push_str(&t);
-                    b.2.push_str(&t.replace(['\x02', '\x03'], ""));
-                }
-                let raw = &body[range.clone()];
-                for m in space_punct_re().find_iter(raw) {
-                    let start = range.start + m.start();
-                    let end = range.start + m.end();
-                    let punct = body[..end].chars().next_back().unwrap_or(' ');
-                    if french && matches!(punct, ';' | ':' | '!' | '?') {
-                        continue;
-                    }
-                    let before = body[..start].chars().next_back();
-                    let after = body[end..].chars().next();
-                    let word_before =
-                        before.is_some_and(|c| !c.is_whitespace() && !matches!(c, '|' | '(' | '[' | '-' | '*'));
-                    let ends =
-                        after.is_none_or(|c| c.is_whitespace() || matches!(c, '*' | '_' | ')' | ']' | '"' | '\''));
-                    if word_before && ends {
-                        let (line, column) = pos(start);
-                        let line_start = body[..start].rfind('\n').map_or(0, |i| i + 1);
-                        let mut rest = body[end..].chars().skip_while(|c| *c == ' ');
-                        let goes_on = body[end..].starts_with(' ') && rest.next().is_some_and(char::is_lowercase);
-                        sections[section_of(line)].space_punct.push(Spot {
-                            line,
-                            column,
-                            goes_on,
-                            text: format!("{}{}", tail(&body[line_start..start], 30), &body[start..end]),
-                        });
-                    }
-                }
-            }
-            Event::Code(t) if image_depth == 0 => {
-                if let Some(b) = open.last_mut() {
-                    b.1.push_str(&t);
-                    b.2.push('\x04');
-                    b.2.push_str(&t.replace(['\x02', '\x03', '\x04', '\x05'], ""));
-                    b.2.push('\x05');
-                }
-            }
-            Event::SoftBreak | Event::HardBreak => {
-                if let Some(b) = open.last_mut() {
-                    b.0.push(' ');
-                    b.1.push('\n');
-                    b.2.push(' ');
-                }
-            }
-            _ => {}
+    // What the pass found, in order, each at the line that picks its
+    // section.
+    for (line, f) in found {
+        let s = &mut sections[section_of(line)];
+        match f {
+            Found::Block(b) => s.blocks.push(b),
+            Found::Code(c) => s.code.push(c),
+            Found::UiPath(x) => s.ui_paths.push(x),
+            Found::EmptyLink(x) => s.empty_links.push(x),
+            Found::GluedBefore(x) => s.glued_before.push(x),
+            Found::Glued(x) => s.glued.push(x),
+            Found::SpacePunct(x) => s.space_punct.push(x),
         }
     }
     if sections.len() > 1
