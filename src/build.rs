@@ -707,12 +707,20 @@ pub fn build_with(
             },
             || {
                 let memo = cache.as_ref().and_then(crate::cache::search::Analyses::new);
+                // A build writes each card as soon as its page is analysed;
+                // a shard keeps the cards' text for `merge`.
+                let cards = std::sync::atomic::AtomicUsize::new(0);
+                let write_card = |f: OutFile| {
+                    cards.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    write(f)
+                };
                 let docs = crate::search::prepare_memo(
                     &model.config,
                     &model.site,
                     &model.bodies,
                     &|p| scope.page(p),
                     memo.as_ref().map(|m| m as &dyn crate::search::Memo),
+                    plan.is_none().then_some(&write_card as crate::search::Cards),
                 );
                 let search_cpu = docs.cpu_ms();
                 let started = Instant::now();
@@ -721,7 +729,7 @@ pub fn build_with(
                     None => search_files(&model, docs),
                 };
                 let took = started.elapsed().as_millis() as u64;
-                let count = out.len();
+                let count = out.len() + cards.into_inner();
                 out.into_par_iter().for_each(write);
                 (count, stats, diags, search_cpu, took)
             },

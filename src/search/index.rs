@@ -67,11 +67,15 @@ pub struct IndexStats {
 }
 
 /// Builds the index files of one locale: `(file name, contents)` pairs.
+/// `cards_written`: the number and bytes of the result cards written
+/// already (`search::prepare_writing_cards`), else they are made here from
+/// the docs.
 pub fn build_locale(
     mut docs: Vec<Doc>,
     analyzer: &Analyzer,
     vocab: &HashSet<String>,
     strings: &Strings,
+    cards_written: Option<(usize, usize)>,
 ) -> (Vec<(String, String)>, IndexStats) {
     let started = std::time::Instant::now();
     docs.sort_by(|a, b| a.path.cmp(&b.path));
@@ -296,16 +300,28 @@ pub fn build_locale(
     let mut bytes: usize = files.iter().map(|(_, js)| js.len()).sum();
 
     // Result cards: one file a page.
-    let card_files: Vec<(String, String)> = docs
-        .par_iter()
-        .enumerate()
-        .map(|(id, d)| {
-            let js = format!("polydocSearch(\"p{id}\",{});\n", card_json(d));
-            (format!("p{id}.js"), js)
-        })
-        .collect();
-    bytes += card_files.iter().map(|(_, js)| js.len()).sum::<usize>();
-    files.extend(card_files);
+    let mut card_count = 0;
+    match cards_written {
+        Some((n, b)) => {
+            card_count = n;
+            bytes += b;
+        }
+        None => {
+            let card_files: Vec<(String, String)> = docs
+                .par_iter()
+                .enumerate()
+                .map(|(id, d)| {
+                    let js = format!(
+                        "polydocSearch(\"p{id}\",{});\n",
+                        card_json(&d.title, &d.path, &d.sections, &d.text)
+                    );
+                    (format!("p{id}.js"), js)
+                })
+                .collect();
+            bytes += card_files.iter().map(|(_, js)| js.len()).sum::<usize>();
+            files.extend(card_files);
+        }
+    }
 
     // The commonest terms: the client skips them beside rarer query words.
     let mut common: Vec<(&str, usize)> = df
@@ -337,7 +353,7 @@ pub fn build_locale(
         terms: encoded.len(),
         postings: postings.iter().map(|p| p.2).sum(),
         shards,
-        files: files.len() + 1,
+        files: files.len() + card_count + 1,
         bytes: bytes + meta_js.len(),
         meta_bytes: meta_js.len(),
         cards_elsewhere: elsewhere,
@@ -393,20 +409,20 @@ pub fn primary_words(title: &str) -> Vec<String> {
 
 /// A page's result card: `[title, path, [[id, heading, excerpt], ...],
 /// prose]`, the prose as `doc::deflated_json` wrote it.
-fn card_json(d: &Doc) -> String {
+pub fn card_json(title: &str, path: &str, sections: &[(String, String, String)], text: &str) -> String {
     let mut s = String::with_capacity(
-        64 + d.text.len()
-            + d.sections
+        64 + text.len()
+            + sections
                 .iter()
                 .map(|(a, b, c)| a.len() + b.len() + c.len() + 12)
                 .sum::<usize>(),
     );
     s.push('[');
-    push_json_str(&mut s, &d.title);
+    push_json_str(&mut s, title);
     s.push(',');
-    push_json_str(&mut s, &d.path);
+    push_json_str(&mut s, path);
     s.push_str(",[");
-    for (i, (hid, h, ex)) in d.sections.iter().enumerate() {
+    for (i, (hid, h, ex)) in sections.iter().enumerate() {
         s.push_str(if i > 0 { ",[" } else { "[" });
         if !hid.is_empty() && *hid == crate::markdown::slug::slug(h) {
             // The client derives it from the heading (Learn's rule).
@@ -421,7 +437,7 @@ fn card_json(d: &Doc) -> String {
         s.push(']');
     }
     s.push_str("],\"");
-    s.push_str(&d.text);
+    s.push_str(text);
     s.push_str("\"]");
     s
 }

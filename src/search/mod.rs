@@ -46,6 +46,10 @@ pub struct Prepared {
     strings: std::sync::Mutex<doc::Strings>,
     /// Time spent analysing, summed over threads.
     nanos: u64,
+    /// Per locale, the result cards already written and their bytes (by
+    /// `prepare_memo` given somewhere to write them; empty: the cards are
+    /// in the docs).
+    cards: Vec<(usize, usize)>,
 }
 
 impl Prepared {
@@ -71,6 +75,7 @@ impl Prepared {
             vocab,
             strings: std::sync::Mutex::new(strings),
             nanos: 0,
+            cards: Vec::new(),
         }
     }
 }
@@ -161,19 +166,27 @@ pub fn prepare_in(
     bodies: &crate::bodies::Bodies,
     keep: &(dyn Fn(&Page) -> bool + Sync),
 ) -> Prepared {
-    prepare_memo(config, site, bodies, keep, None)
+    prepare_memo(config, site, bodies, keep, None, None)
 }
 
-/// `prepare_in`, each page's analysis from `memo` when it has it.
+/// Where a page's result card goes as soon as the page is analysed.
+pub type Cards<'a> = &'a (dyn Fn(OutFile) + Sync);
+
+/// `prepare_in`, each page's analysis from `memo` when it has it. With
+/// `cards` (a build, which writes files as they are made), each page's
+/// result card is handed to `cards` as soon as the page is analysed and
+/// its sections and prose are dropped, so they are not held until the
+/// index is built (`write` then writes the rest of the index).
 pub fn prepare_memo(
     config: &Config,
     site: &Site,
     bodies: &crate::bodies::Bodies,
     keep: &(dyn Fn(&Page) -> bool + Sync),
     memo: Option<&dyn Memo>,
+    cards: Option<Cards>,
 ) -> Prepared {
     let never = std::sync::atomic::AtomicBool::new(false);
-    prepare_with(config, site, bodies, keep, &never, memo).unwrap_or_else(|| unreachable!("never cancelled"))
+    prepare_with(config, site, bodies, keep, &never, (memo, cards)).unwrap_or_else(|| unreachable!("never cancelled"))
 }
 
 /// `prepare_in`, given up (`None`) as soon as `cancel` is set: `serve`
@@ -186,7 +199,7 @@ pub fn prepare_unless(
     keep: &(dyn Fn(&Page) -> bool + Sync),
     cancel: &std::sync::atomic::AtomicBool,
 ) -> Option<Prepared> {
-    prepare_with(config, site, bodies, keep, cancel, None)
+    prepare_with(config, site, bodies, keep, cancel, (None, None))
 }
 
 fn prepare_with(
@@ -195,7 +208,7 @@ fn prepare_with(
     bodies: &crate::bodies::Bodies,
     keep: &(dyn Fn(&Page) -> bool + Sync),
     cancel: &std::sync::atomic::AtomicBool,
-    memo: Option<&dyn Memo>,
+    (memo, cards): (Option<&dyn Memo>, Option<Cards>),
 ) -> Option<Prepared> {
     let cancelled = || cancel.load(std::sync::atomic::Ordering::Relaxed);
     let vocab: Vec<doc::Vocab> = config.locales.iter().map(|_| Default::default()).collect();
@@ -205,6 +218,7 @@ fn prepare_with(
             vocab,
             strings: Default::default(),
             nanos: 0,
+            cards: Vec::new(),
         });
     }
     let analyzers: Vec<Analyzer> = config.locales.iter().map(|l| Analyzer::new(&l.lang)).collect();
@@ -230,6 +244,58 @@ fn prepare_with(
     for (i, p) in pages.iter().enumerate() {
         first.entry(p.article).or_insert(i);
     }
+    // With `cards`: each page's card number (its place in its locale's
+    // pages by path, as `index::build_locale` orders them: the copies
+    // first, then the pages analysed, sorted stably), and the pages that
+    // show each analysed article (its card is written for each of them).
+    let (card_ids, showing) = match cards {
+        Some(_) => {
+            let mut order: Vec<usize> = (0..pages.len()).filter(|&i| first[&pages[i].article] != i).collect();
+            order.extend((0..pages.len()).filter(|&i| first[&pages[i].article] == i));
+            let mut ids = vec![0u32; pages.len()];
+            for li in 0..config.locales.len() {
+                let mut mine: Vec<(String, usize)> = order
+                    .iter()
+                    .filter(|&&i| pages[i].locale == li)
+                    .map(|&i| (path_of(pages[i]), i))
+                    .collect();
+                mine.sort_by(|a, b| a.0.cmp(&b.0));
+                for (id, (_, i)) in mine.into_iter().enumerate() {
+                    ids[i] = id as u32;
+                }
+            }
+            let mut showing: std::collections::HashMap<usize, Vec<usize>> = std::collections::HashMap::new();
+            for (i, p) in pages.iter().enumerate() {
+                showing.entry(p.article).or_default().push(i);
+            }
+            (ids, showing)
+        }
+        None => Default::default(),
+    };
+    let card_counts: Vec<(std::sync::atomic::AtomicUsize, std::sync::atomic::AtomicUsize)> =
+        config.locales.iter().map(|_| Default::default()).collect();
+    // Writes the cards of the pages showing `d`'s article, then drops
+    // what only they needed.
+    let write_cards = |mut d: doc::Doc, article: usize| -> doc::Doc {
+        let Some(cards) = cards else { return d };
+        for &j in &showing[&article] {
+            let id = card_ids[j];
+            let js = format!(
+                "polydocSearch(\"p{id}\",{});\n",
+                index::card_json(&d.title, &path_of(pages[j]), &d.sections, &d.text)
+            );
+            let (n, bytes) = &card_counts[pages[j].locale];
+            n.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            bytes.fetch_add(js.len(), std::sync::atomic::Ordering::Relaxed);
+            cards(OutFile {
+                path: format!("{}p{id}.js", index_dir(&config.locales[pages[j].locale].code)),
+                content: Content::Bytes(js.into_bytes()),
+            });
+        }
+        d.sections = Vec::new();
+        d.text = String::new();
+        d
+    };
     let analysed: Vec<Option<doc::Doc>> = pages
         .par_iter()
         .enumerate()
@@ -248,7 +314,7 @@ fn prepare_with(
                     started.elapsed().as_nanos() as u64,
                     std::sync::atomic::Ordering::Relaxed,
                 );
-                return Some(d);
+                return Some(write_cards(d, p.article));
             }
             // Unreadable here, the page's own rendering reports it.
             let html = bodies.html(&site.articles, p.article).unwrap_or_default();
@@ -267,7 +333,7 @@ fn prepare_with(
                 started.elapsed().as_nanos() as u64,
                 std::sync::atomic::Ordering::Relaxed,
             );
-            Some(d)
+            Some(write_cards(d, p.article))
         })
         .collect();
     if cancelled() {
@@ -289,6 +355,13 @@ fn prepare_with(
         vocab,
         strings,
         nanos: nanos.into_inner(),
+        cards: match cards {
+            Some(_) => card_counts
+                .into_iter()
+                .map(|(n, bytes)| (n.into_inner(), bytes.into_inner()))
+                .collect(),
+            None => Vec::new(),
+        },
     })
 }
 
@@ -318,6 +391,7 @@ pub fn write_for(
         by_locale[d.locale].push(d);
     }
     let strings = prepared.strings.into_inner().unwrap_or_else(|e| e.into_inner());
+    let cards = &prepared.cards;
     type Built = (usize, (Vec<(String, String)>, index::IndexStats));
     let built: Vec<Built> = by_locale
         .into_par_iter()
@@ -328,7 +402,13 @@ pub fn write_for(
             let vocab = doc::vocab_words(vocab, &strings);
             (
                 li,
-                index::build_locale(docs, &Analyzer::new(&config.locales[li].lang), &vocab, &strings),
+                index::build_locale(
+                    docs,
+                    &Analyzer::new(&config.locales[li].lang),
+                    &vocab,
+                    &strings,
+                    cards.get(li).copied(),
+                ),
             )
         })
         .collect();
