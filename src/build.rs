@@ -931,20 +931,34 @@ pub fn site_files_in(m: &Model, emit: &(dyn Fn(OutFile) + Sync), scope: &Scope) 
         )),
     };
     diags.extend(extra.into_iter().filter_map(emit_page));
-    let redirects: Vec<Diagnostic> = redirect_jobs(config, site, index)
-        .into_par_iter()
-        .filter(|(li, _, _)| scope.locale_files(*li))
-        .filter_map(|(li, dir, target)| {
-            emit_page(pages::render_redirect(
-                config,
-                theme,
-                li,
-                &dir,
-                &target,
-                &format!("{dir}index.html"),
-            ))
-        })
-        .collect();
+    // The translation pages beside the redirects: the status pages are
+    // a few long pages, each rendered on one thread.
+    let (redirects, l10n_pages) = rayon::join(
+        || {
+            redirect_jobs(config, site, index)
+                .into_par_iter()
+                .filter(|(li, _, _)| scope.locale_files(*li))
+                .filter_map(|(li, dir, target)| {
+                    emit_page(pages::render_redirect(
+                        config,
+                        theme,
+                        li,
+                        &dir,
+                        &target,
+                        &format!("{dir}index.html"),
+                    ))
+                })
+                .collect::<Vec<Diagnostic>>()
+        },
+        || match scope {
+            Scope::All => crate::l10n::review::pages(config, site, &m.bodies, index, theme, &m.l10n, emit),
+            // A shard's review pages; the status pages are `merge`'s.
+            Scope::Shard(_) => {
+                crate::l10n::review::pages_only(config, (site, &m.bodies), index, theme, &m.l10n, None, false, emit)
+            }
+            Scope::Merge => Vec::new(),
+        },
+    );
     diags.extend(redirects);
     if scope.site_files() {
         emit(OutFile {
@@ -958,23 +972,7 @@ pub fn site_files_in(m: &Model, emit: &(dyn Fn(OutFile) + Sync), scope: &Scope) 
     asset_files(m)
         .filter(|(li, _)| scope.locale_files(*li))
         .for_each(|(_, f)| emit(f));
-    match scope {
-        Scope::All => diags.extend(crate::l10n::review::pages(
-            config, site, &m.bodies, index, theme, &m.l10n, emit,
-        )),
-        // A shard's review pages; the status pages are `merge`'s.
-        Scope::Shard(_) => diags.extend(crate::l10n::review::pages_only(
-            config,
-            (site, &m.bodies),
-            index,
-            theme,
-            &m.l10n,
-            None,
-            false,
-            emit,
-        )),
-        Scope::Merge => {}
-    }
+    diags.extend(l10n_pages);
     diags
 }
 

@@ -217,24 +217,26 @@ pub fn status_pages_with(
             format!("cannot render the review page {path}: {e}"),
         )),
     };
-    let strings = |li: usize| &theme.strings[li];
-    push(
-        "_l10n/index.html".into(),
-        index_page(config, theme, l10n, findings, None, word(strings(0), "l10n_status")),
-    );
-    for li in 1..config.locales.len() {
-        let dir = format!("_l10n/{}/", config.locales[li].code);
-        push(
-            format!("{dir}index.html"),
-            index_page(
-                config,
-                theme,
-                l10n,
-                findings,
-                Some(li),
-                word(strings(li), "l10n_status"),
-            ),
-        );
+    // The overview and each locale's page, rendered at once (each lists
+    // every translation it covers: the longest pages of the site), then
+    // emitted in order.
+    use rayon::prelude::*;
+    let scopes: Vec<Option<usize>> = std::iter::once(None)
+        .chain((1..config.locales.len()).map(Some))
+        .collect();
+    let rendered: Vec<(String, Result<String, String>)> = scopes
+        .into_par_iter()
+        .map(|only| {
+            let path = match only {
+                Some(li) => format!("_l10n/{}/index.html", config.locales[li].code),
+                None => "_l10n/index.html".to_string(),
+            };
+            let title = word(&theme.strings[only.unwrap_or(0)], "l10n_status");
+            (path, index_page(config, theme, l10n, findings, only, title))
+        })
+        .collect();
+    for (path, r) in rendered {
+        push(path, r);
     }
     diags
 }
