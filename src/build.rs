@@ -310,6 +310,14 @@ pub fn assemble_in(
 /// Where a build's files go as they are made.
 pub(crate) type Emit<'a> = dyn Fn(OutFile) + Sync + 'a;
 
+/// The cache of a build, with its writer of files made under a key and its
+/// check that the output folder holds a file made under a key already.
+pub(crate) type CachedWrites<'a> = (
+    &'a crate::cache::run::Run,
+    &'a (dyn Fn(OutFile, Option<[u8; 32]>) + Sync),
+    &'a (dyn Fn(&str, &[u8; 32]) -> bool + Sync),
+);
+
 /// The assembled site before the translation stage: site, link index,
 /// navigation, pivots.
 pub(crate) type SiteParts = (Site, LinkIndex, crate::toc::Nav, crate::pivots::PivotGroups);
@@ -341,7 +349,7 @@ pub(crate) fn translate(
     (site, index, nav, pivots): SiteParts,
     bodies: crate::bodies::Bodies,
     want: crate::l10n::Want,
-    (scope, emit, cache): (&Scope, Option<&Emit>, Option<&crate::cache::run::Run>),
+    (scope, emit, cache): (&Scope, Option<&Emit>, Option<CachedWrites>),
     diags: &mut Vec<Diagnostic>,
 ) -> Model {
     let shard = |li: usize, rel: &str| match scope {
@@ -359,8 +367,8 @@ pub(crate) fn translate(
                 let d = crate::l10n::review::write_one(&config, &site, &index, &theme, l, r, html, emit);
                 failed.lock().unwrap().extend(d);
             };
-            let memo = cache
-                .and_then(|c| crate::cache::l10n::Reviews::new(c, (&config, &site, &index, &theme), emit, &failed));
+            let memo =
+                cache.and_then(|c| crate::cache::l10n::Reviews::new(c, (&config, &site, &index, &theme), &failed));
             let memo = memo.as_ref().map(|m| m as &dyn crate::l10n::Memo);
             let l10n = crate::l10n::analyse_streamed(&config, (&site, &bodies), &index, keep, &sink, memo);
             diags.extend(failed.into_inner().unwrap());
@@ -637,7 +645,13 @@ pub fn build_with(
         (
             scope,
             staging.as_ref().map(|_| &write as &(dyn Fn(OutFile) + Sync)),
-            cache.as_ref(),
+            cache.as_ref().map(|c| {
+                (
+                    c,
+                    &write_keyed as &(dyn Fn(OutFile, Option<[u8; 32]>) + Sync),
+                    &in_place as &(dyn Fn(&str, &[u8; 32]) -> bool + Sync),
+                )
+            }),
         ),
         &mut diags,
     );

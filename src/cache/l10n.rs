@@ -29,46 +29,56 @@ use std::sync::Mutex;
 /// the build's `Sink` would.
 pub struct Reviews<'a> {
     run: &'a Run,
+    write: &'a (dyn Fn(OutFile, Option<[u8; 32]>) + Sync),
+    in_place: &'a (dyn Fn(&str, &[u8; 32]) -> bool + Sync),
     shape: &'a key::Shape,
     articles: &'a [[u8; 32]],
     config: &'a Config,
     site: &'a Site,
     index: &'a LinkIndex,
     theme: &'a Theme,
-    emit: &'a (dyn Fn(OutFile) + Sync),
     failed: &'a Mutex<Vec<Diagnostic>>,
 }
 
 impl<'a> Reviews<'a> {
     /// `None` until `Run::key_site` has keyed the site.
     pub fn new(
-        run: &'a Run,
+        (run, write, in_place): crate::build::CachedWrites<'a>,
         (config, site, index, theme): (&'a Config, &'a Site, &'a LinkIndex, &'a Theme),
-        emit: &'a (dyn Fn(OutFile) + Sync),
         failed: &'a Mutex<Vec<Diagnostic>>,
     ) -> Option<Reviews<'a>> {
         let (shape, articles) = run.site_keys()?;
         Some(Reviews {
             run,
+            write,
+            in_place,
             shape,
             articles,
             config,
             site,
             index,
             theme,
-            emit,
             failed,
         })
     }
 }
 
 /// A review as stored: its page's path (empty: no page), its findings
-/// count and those set to `error`, then the page's bytes.
+/// count and those set to `error`. The page's bytes are an entry of their
+/// own (`page_key`), read only when the output folder does not hold the
+/// page already.
 #[derive(Serialize, Deserialize)]
 struct Stored {
     path: String,
     count: usize,
     kept: Vec<StoredFinding>,
+}
+
+/// The key of a review's page, from the review's.
+fn page_key(review: &[u8; 32]) -> [u8; 32] {
+    let mut f = key::Fp::new("review-page");
+    f.bytes(review);
+    f.finish()
 }
 
 #[derive(Serialize, Deserialize)]
@@ -122,21 +132,6 @@ impl StoredFinding {
     }
 }
 
-fn encode(stored: &Stored, page: &[u8]) -> Vec<u8> {
-    let json = serde_json::to_vec(stored).unwrap_or_default();
-    let mut out = Vec::with_capacity(8 + json.len() + page.len());
-    out.extend_from_slice(&(json.len() as u64).to_le_bytes());
-    out.extend_from_slice(&json);
-    out.extend_from_slice(page);
-    out
-}
-
-fn decode(bytes: &[u8]) -> Option<(Stored, &[u8])> {
-    let len = u64::from_le_bytes(bytes.get(..8)?.try_into().ok()?) as usize;
-    let json = bytes.get(8..8usize.checked_add(len)?)?;
-    Some((serde_json::from_slice(json).ok()?, &bytes[8 + len..]))
-}
-
 impl Memo for Reviews<'_> {
     fn key(&self, l10n: &L10n, made: &MadeOf) -> Option<[u8; 32]> {
         let st = l10n.statuses.get(made.status)?;
@@ -163,18 +158,26 @@ impl Memo for Reviews<'_> {
 
     fn recall(&self, key: &[u8; 32]) -> Option<(usize, Vec<Finding>)> {
         let store = self.run.store();
-        let bytes = store.get(key)?;
-        let (stored, page) = decode(&bytes)?;
+        let stored: Stored = serde_json::from_slice(&store.get(key)?).ok()?;
         let kept = stored
             .kept
             .into_iter()
             .map(StoredFinding::finding)
             .collect::<Option<Vec<_>>>()?;
         if !stored.path.is_empty() {
-            (self.emit)(OutFile {
-                path: stored.path,
-                content: Content::Bytes(page.to_vec()),
-            });
+            let pk = page_key(key);
+            if (self.in_place)(&stored.path, &pk) {
+                store.touch(&pk);
+            } else {
+                let page = store.get(&pk)?;
+                (self.write)(
+                    OutFile {
+                        path: stored.path,
+                        content: Content::Bytes(page),
+                    },
+                    Some(pk),
+                );
+            }
         }
         store.review_hits.fetch_add(1, Ordering::Relaxed);
         Some((stored.count, kept))
@@ -190,7 +193,7 @@ impl Memo for Reviews<'_> {
             Some((path, Ok(page))) => (path, page),
             // Not remembered: a page that fails is made again next time.
             Some((path, Err(e))) => {
-                let d = crate::l10n::review::written(self.emit, path, Err(e));
+                let d = crate::l10n::review::written(&|_| {}, path, Err(e));
                 self.failed.lock().unwrap().extend(d);
                 return;
             }
@@ -205,12 +208,17 @@ impl Memo for Reviews<'_> {
                 .map(StoredFinding::of)
                 .collect(),
         };
-        store.put(key, &encode(&stored, page.as_bytes()));
         if !path.is_empty() {
-            (self.emit)(OutFile {
-                path,
-                content: Content::Bytes(page.into_bytes()),
-            });
+            let pk = page_key(key);
+            store.put(&pk, page.as_bytes());
+            (self.write)(
+                OutFile {
+                    path,
+                    content: Content::Bytes(page.into_bytes()),
+                },
+                Some(pk),
+            );
         }
+        store.put(key, &serde_json::to_vec(&stored).unwrap_or_default());
     }
 }

@@ -88,43 +88,71 @@ pub trait Memo: Sync {
     fn put(&self, article: usize, lang: &str, value: &[u8]);
 }
 
-/// An analysed page as remembered: terms as words, and the words it adds to
-/// its locale's vocabulary (what compounds are split against).
-#[derive(serde::Serialize, serde::Deserialize)]
-struct Remembered {
-    title: String,
-    sections: Vec<(String, String, String)>,
-    text: String,
-    lang: String,
-    terms: Vec<(String, doc::Stat)>,
-    long_words: Vec<(String, doc::Stat)>,
-    len: f32,
-    title_terms: u16,
-    vocab: Vec<String>,
+/// An analysed page as remembered (`Memo`), in a compact binary form
+/// (strings length-prefixed): title, sections, deflated prose, language,
+/// terms and long words as words with their stats, weighted length, title
+/// terms, and the words it adds to its locale's vocabulary (what compounds
+/// are split against).
+fn remember(d: &doc::Doc, words: &[u32], strings: &std::sync::Mutex<doc::Strings>) -> Vec<u8> {
+    fn str(out: &mut Vec<u8>, s: &str) {
+        out.extend_from_slice(&(s.len() as u32).to_le_bytes());
+        out.extend_from_slice(s.as_bytes());
+    }
+    let mut out = Vec::with_capacity(d.text.len() + 64 * d.terms.len() + 1024);
+    str(&mut out, &d.title);
+    out.extend_from_slice(&(d.sections.len() as u32).to_le_bytes());
+    for (id, heading, excerpt) in &d.sections {
+        str(&mut out, id);
+        str(&mut out, heading);
+        str(&mut out, excerpt);
+    }
+    str(&mut out, &d.text);
+    str(&mut out, &d.lang);
+    out.extend_from_slice(&d.len.to_le_bytes());
+    out.extend_from_slice(&d.title_terms.to_le_bytes());
+    let s = strings.lock().unwrap_or_else(|e| e.into_inner());
+    for list in [&d.terms, &d.long_words] {
+        out.extend_from_slice(&(list.len() as u32).to_le_bytes());
+        for (t, st) in list.iter() {
+            str(&mut out, &s.list[*t as usize]);
+            out.extend_from_slice(&[st.title, st.best]);
+            for n in [st.heading, st.body, st.best_w] {
+                out.extend_from_slice(&n.to_le_bytes());
+            }
+        }
+    }
+    out.extend_from_slice(&(words.len() as u32).to_le_bytes());
+    for w in words {
+        str(&mut out, &s.list[*w as usize]);
+    }
+    out
 }
 
-fn remember(d: &doc::Doc, words: &[u32], strings: &std::sync::Mutex<doc::Strings>) -> Vec<u8> {
-    let (terms, long_words, vocab) = {
-        let s = strings.lock().unwrap_or_else(|e| e.into_inner());
-        let word = |i: &u32| s.list[*i as usize].to_string();
-        (
-            d.terms.iter().map(|(t, st)| (word(t), *st)).collect(),
-            d.long_words.iter().map(|(t, st)| (word(t), *st)).collect(),
-            words.iter().map(word).collect(),
-        )
-    };
-    let r = Remembered {
-        title: d.title.clone(),
-        sections: d.sections.clone(),
-        text: d.text.clone(),
-        lang: d.lang.clone(),
-        terms,
-        long_words,
-        len: d.len,
-        title_terms: d.title_terms,
-        vocab,
-    };
-    serde_json::to_vec(&r).unwrap_or_default()
+/// Reads `remember`'s bytes.
+struct Reader<'a>(&'a [u8]);
+
+impl<'a> Reader<'a> {
+    fn take(&mut self, n: usize) -> Option<&'a [u8]> {
+        let (head, rest) = (self.0.get(..n)?, self.0.get(n..)?);
+        self.0 = rest;
+        Some(head)
+    }
+    fn u16(&mut self) -> Option<u16> {
+        Some(u16::from_le_bytes(self.take(2)?.try_into().ok()?))
+    }
+    fn u32(&mut self) -> Option<u32> {
+        Some(u32::from_le_bytes(self.take(4)?.try_into().ok()?))
+    }
+    fn str(&mut self) -> Option<&'a str> {
+        let n = self.u32()? as usize;
+        std::str::from_utf8(self.take(n)?).ok()
+    }
+    /// A count of items each at least `min` bytes long (so a damaged count
+    /// cannot ask for more than the bytes hold).
+    fn count(&mut self, min: usize) -> Option<usize> {
+        let n = self.u32()? as usize;
+        (n.checked_mul(min)? <= self.0.len()).then_some(n)
+    }
 }
 
 fn recall(
@@ -133,24 +161,56 @@ fn recall(
     vocab: &doc::Vocab,
     strings: &std::sync::Mutex<doc::Strings>,
 ) -> Option<doc::Doc> {
-    let r: Remembered = serde_json::from_slice(bytes).ok()?;
+    let mut r = Reader(bytes);
+    let title = r.str()?.to_string();
+    let n = r.count(12)?;
+    let mut sections = Vec::with_capacity(n);
+    for _ in 0..n {
+        sections.push((r.str()?.to_string(), r.str()?.to_string(), r.str()?.to_string()));
+    }
+    let text = r.str()?.to_string();
+    let lang = r.str()?.to_string();
+    let len = f32::from_le_bytes(r.take(4)?.try_into().ok()?);
+    let title_terms = r.u16()?;
+    // Words first, numbered under the lock once the page is read whole.
+    let mut lists: [Vec<(&str, doc::Stat)>; 2] = [Vec::new(), Vec::new()];
+    for list in &mut lists {
+        let n = r.count(12)?;
+        list.reserve(n);
+        for _ in 0..n {
+            let w = r.str()?;
+            let b = r.take(2)?;
+            let stat = doc::Stat {
+                title: b[0],
+                best: b[1],
+                heading: r.u16()?,
+                body: r.u16()?,
+                best_w: r.u16()?,
+            };
+            list.push((w, stat));
+        }
+    }
+    let n = r.count(4)?;
+    let words: Vec<&str> = (0..n).map(|_| r.str()).collect::<Option<_>>()?;
+    if !r.0.is_empty() {
+        return None;
+    }
     let mut s = strings.lock().unwrap_or_else(|e| e.into_inner());
-    let terms = r.terms.iter().map(|(w, st)| (s.intern(w), *st)).collect();
-    let long_words = r.long_words.iter().map(|(w, st)| (s.intern(w), *st)).collect();
-    let words: Vec<u32> = r.vocab.iter().map(|w| s.intern(w)).collect();
+    let [terms, long_words] = lists.map(|l| l.iter().map(|(w, st)| (s.intern(w), *st)).collect());
+    let ids: Vec<u32> = words.iter().map(|w| s.intern(w)).collect();
     drop(s);
-    vocab.add(words);
+    vocab.add(ids);
     Some(doc::Doc {
         locale,
         path,
-        title: r.title,
-        sections: r.sections,
-        text: r.text,
-        lang: r.lang,
+        title,
+        sections,
+        text,
+        lang,
         terms,
         long_words,
-        len: r.len,
-        title_terms: r.title_terms,
+        len,
+        title_terms,
     })
 }
 
@@ -452,4 +512,75 @@ fn render_search_page(config: &Config, theme: &Theme, locale: usize) -> Result<P
         external: Vec::new(),
         links_to: Vec::new(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_remembered_analysis_reads_back_as_made_into_other_numbering() {
+        let analyzer = Analyzer::new("de");
+        let (vocab, strings) = (doc::Vocab::default(), std::sync::Mutex::new(doc::Strings::default()));
+        let html = "<p>Der Kioskmodus sperrt das Gerät.</p><h2 id=\"modus\">Modus wählen</h2><p>Wählen Sie den Modus.</p><pre><code>kiosk --on</code></pre>";
+        let mut words = Vec::new();
+        let made = doc::analyze_page_with(
+            &analyzer,
+            (1, "geraete/kiosk/", "Kioskmodus", html),
+            &vocab,
+            &strings,
+            Some(&mut words),
+        );
+        assert!(!words.is_empty() && !made.long_words.is_empty());
+        let bytes = remember(&made, &words, &strings);
+        // Read into another build's numbering (a word met first elsewhere).
+        let (vocab2, strings2) = (doc::Vocab::default(), std::sync::Mutex::new(doc::Strings::default()));
+        strings2.lock().unwrap().intern("elsewhere");
+        let back = recall(&bytes, (1, "geraete/kiosk/".into()), &vocab2, &strings2).unwrap();
+        let as_words = |d: &doc::Doc, s: &std::sync::Mutex<doc::Strings>| {
+            let s = s.lock().unwrap();
+            let w = |l: &[(u32, doc::Stat)]| {
+                l.iter()
+                    .map(|(t, st)| format!("{}{st:?}", s.list[*t as usize]))
+                    .collect::<Vec<_>>()
+            };
+            (w(&d.terms), w(&d.long_words))
+        };
+        assert_eq!(as_words(&made, &strings), as_words(&back, &strings2));
+        assert_eq!(
+            (
+                &made.title,
+                &made.sections,
+                &made.text,
+                &made.lang,
+                made.len,
+                made.title_terms
+            ),
+            (
+                &back.title,
+                &back.sections,
+                &back.text,
+                &back.lang,
+                back.len,
+                back.title_terms
+            )
+        );
+        let vocab_words = |v: doc::Vocab, s: std::sync::Mutex<doc::Strings>| {
+            let mut w: Vec<String> = doc::vocab_words(v, &s.into_inner().unwrap()).into_iter().collect();
+            w.sort();
+            w
+        };
+        assert_eq!(vocab_words(vocab, strings), vocab_words(vocab2, strings2));
+        // Cut short or with bytes after it: not read.
+        assert!(recall(
+            &bytes[..bytes.len() - 1],
+            (1, String::new()),
+            &doc::Vocab::default(),
+            &Default::default()
+        )
+        .is_none());
+        let mut longer = bytes.clone();
+        longer.push(0);
+        assert!(recall(&longer, (1, String::new()), &doc::Vocab::default(), &Default::default()).is_none());
+    }
 }
