@@ -709,14 +709,23 @@ pub fn build_with(
                     .collect();
                 progress.finish_and_clear();
                 let render_ms = started.elapsed().as_millis() as u64;
-                let extra_diags = site_files_in(
-                    &model,
-                    &|f| {
-                        extra_count.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                        write(f)
+                let counted_write = |f: OutFile, key: Option<[u8; 32]>| {
+                    extra_count.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    write_keyed(f, key)
+                };
+                let redirect_key = |li: usize, dir: &str, target: &str| cache.as_ref()?.redirect_key(li, dir, target);
+                let keyed = KeyedRedirects {
+                    key: &redirect_key,
+                    in_place: &|path, key| {
+                        let kept = in_place(path, key);
+                        if kept {
+                            extra_count.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        }
+                        kept
                     },
-                    scope,
-                );
+                    write: &counted_write,
+                };
+                let extra_diags = site_files_keyed(&model, &|f| counted_write(f, None), scope, Some(&keyed));
                 (rendered, render_ms, extra_diags)
             },
             || {
@@ -905,6 +914,28 @@ pub fn site_files(m: &Model, emit: &(dyn Fn(OutFile) + Sync)) -> Vec<Diagnostic>
 /// `site_files`, those `scope` takes: a shard writes its locales' files,
 /// `merge` the site-wide ones.
 pub fn site_files_in(m: &Model, emit: &(dyn Fn(OutFile) + Sync), scope: &Scope) -> Vec<Diagnostic> {
+    site_files_keyed(m, emit, scope, None)
+}
+
+/// A redirect page's key from its locale, folder and target.
+pub type RedirectKey<'a> = dyn Fn(usize, &str, &str) -> Option<[u8; 32]> + Sync + 'a;
+
+/// How a cached build writes the redirect pages: each under a key (`key`:
+/// locale, folder, target), not even rendered when the output folder holds
+/// it under that key (`in_place`).
+pub struct KeyedRedirects<'a> {
+    pub key: &'a RedirectKey<'a>,
+    pub in_place: &'a (dyn Fn(&str, &[u8; 32]) -> bool + Sync),
+    pub write: &'a (dyn Fn(OutFile, Option<[u8; 32]>) + Sync),
+}
+
+/// `site_files_in`, the redirect pages through `keyed` when given.
+pub fn site_files_keyed(
+    m: &Model,
+    emit: &(dyn Fn(OutFile) + Sync),
+    scope: &Scope,
+    keyed: Option<&KeyedRedirects>,
+) -> Vec<Diagnostic> {
     let (config, site, index, theme) = (&m.config, &m.site, &m.index, &m.theme);
     let mut diags = Vec::new();
     let mut extra = Vec::new();
@@ -953,14 +984,24 @@ pub fn site_files_in(m: &Model, emit: &(dyn Fn(OutFile) + Sync), scope: &Scope) 
                 .into_par_iter()
                 .filter(|(li, _, _)| scope.locale_files(*li))
                 .filter_map(|(li, dir, target)| {
-                    emit_page(pages::render_redirect(
-                        config,
-                        theme,
-                        li,
-                        &dir,
-                        &target,
-                        &format!("{dir}index.html"),
-                    ))
+                    let path = format!("{dir}index.html");
+                    let Some((k, key)) = keyed.and_then(|k| Some((k, (k.key)(li, &dir, &target)?))) else {
+                        return emit_page(pages::render_redirect(config, theme, li, &dir, &target, &path));
+                    };
+                    if (k.in_place)(&path, &key) {
+                        return None;
+                    }
+                    match pages::render_redirect(config, theme, li, &dir, &target, &path) {
+                        Ok(p) => {
+                            let f = OutFile {
+                                path: p.path,
+                                content: Content::Bytes(p.html.into_bytes()),
+                            };
+                            (k.write)(f, Some(key));
+                            None
+                        }
+                        Err(e) => emit_page(Err(e)),
+                    }
                 })
                 .collect::<Vec<Diagnostic>>()
         },

@@ -412,12 +412,18 @@ fn inode(p: &Path) -> u64 {
 #[test]
 fn a_warm_build_into_its_last_output_writes_only_what_changed_and_removes_what_it_did_not_make() {
     let site = cache_site();
+    // An article ID: a redirect page at `go/<id>/` in every locale.
+    site.write(
+        "articles/en-us/guide/ids.md",
+        "---\ntitle: IDs\nms.custom:\n- \"4242\"\n---\n# IDs\n\nText.\n",
+    );
     let warm = site.outside("warm");
     warm_equals_cold(&site, &[]);
     assert!(warm.join(MANIFEST).is_file(), "a cached build leaves its manifest");
     let policy = warm.join("en-us/guide/policy/index.html");
     let limits = warm.join("en-us/guide/limits/index.html");
-    let (policy_ino, limits_ino) = (inode(&policy), inode(&limits));
+    let go = warm.join("nl-nl/go/4242/index.html");
+    let (policy_ino, limits_ino, go_ino) = (inode(&policy), inode(&limits), inode(&go));
     // Nothing the next build makes, and an output file changed by hand.
     std::fs::write(warm.join("en-us/planted.html"), "not ours").unwrap();
     std::fs::create_dir_all(warm.join("empty/inside")).unwrap();
@@ -432,6 +438,7 @@ fn a_warm_build_into_its_last_output_writes_only_what_changed_and_removes_what_i
     let r = warm_equals_cold(&site, &[]);
     assert_eq!(cache_stat(&r, "page_misses"), 3, "{r}");
     assert_eq!(inode(&policy), policy_ino, "an unchanged page is not written again");
+    assert_eq!(inode(&go), go_ino, "nor is an unchanged redirect page");
     assert_ne!(inode(&limits), limits_ino, "the edited page is");
     assert_contains(&std::fs::read_to_string(&limits).unwrap(), "Twelve");
     // The same again with the output folder gone (a CI run that restores

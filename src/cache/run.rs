@@ -18,6 +18,9 @@ pub struct Run {
     shown: String,
     /// Every page's key, once the site is assembled.
     keys: Vec<[u8; 32]>,
+    /// What every output depends on (polydoc, configuration, theme, every
+    /// non-article file), once the site is assembled.
+    env: Option<[u8; 32]>,
     /// The last build's page reports, by page key.
     reports: HashMap<[u8; 32], codec::Report>,
     /// This build's, for the next.
@@ -81,6 +84,7 @@ impl Run {
             dir: real,
             shown,
             keys: Vec::new(),
+            env: None,
             reports: HashMap::new(),
             made: Mutex::new(Vec::new()),
             site: None,
@@ -191,6 +195,7 @@ impl Run {
             }
         }
         let env = env.finish();
+        self.env = Some(env);
         let listed: Vec<(usize, String)> = article_files.iter().map(|f| (f.locale, f.rel.clone())).collect();
         let shape = key::shape(&env, site, &listed);
         let article_keys: Vec<[u8; 32]> = (0..site.articles.len())
@@ -232,6 +237,15 @@ impl Run {
     /// The store itself (for the translation stage and search analysis).
     pub fn store(&self) -> &Cache {
         &self.cache
+    }
+
+    /// The key of the redirect page in `dir` of locale `li` to `target`
+    /// (`pages::render_redirect` makes it from these and the
+    /// configuration and theme alone), once the site is keyed.
+    pub fn redirect_key(&self, li: usize, dir: &str, target: &str) -> Option<[u8; 32]> {
+        let mut f = key::Fp::new("redirect");
+        f.bytes(self.env.as_ref()?).u64(li as u64).str(dir).str(target);
+        Some(f.finish())
     }
 
     /// Page `i`: without its HTML when `in_place(path, key)` says the
