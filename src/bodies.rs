@@ -18,6 +18,7 @@
 
 use crate::parse::Article;
 use std::borrow::Cow;
+use std::collections::HashSet;
 use std::fs::File;
 use std::io;
 use std::path::{Path, PathBuf};
@@ -26,6 +27,8 @@ use std::sync::Mutex;
 /// Where the articles' HTML is between parsing and its readers.
 pub struct Bodies {
     spill: Option<Spill>,
+    /// The articles (locale, path) given new HTML after parsing.
+    replaced: Mutex<HashSet<(usize, String)>>,
 }
 
 /// Where one article's HTML went (`Article::body`).
@@ -48,7 +51,10 @@ struct Spill {
 impl Bodies {
     /// The HTML stays in the articles.
     pub fn kept() -> Bodies {
-        Bodies { spill: None }
+        Bodies {
+            spill: None,
+            replaced: Mutex::default(),
+        }
     }
 
     /// The HTML goes to a new file at `path` (which must not exist).
@@ -67,6 +73,7 @@ impl Bodies {
                 end: Mutex::new(0),
                 path: path.to_path_buf(),
             }),
+            replaced: Mutex::default(),
         })
     }
 
@@ -104,6 +111,14 @@ impl Bodies {
     pub fn replace(&self, article: &mut Article, html: String) {
         article.md.html = html;
         article.body = None;
+        let mut replaced = self.replaced.lock().unwrap_or_else(|e| e.into_inner());
+        replaced.insert((article.locale, article.rel.clone()));
+    }
+
+    /// Whether the article's HTML is still what parsing made.
+    pub fn as_parsed(&self, article: &Article) -> bool {
+        let replaced = self.replaced.lock().unwrap_or_else(|e| e.into_inner());
+        replaced.is_empty() || !replaced.contains(&(article.locale, article.rel.clone()))
     }
 }
 
@@ -198,7 +213,10 @@ mod tests {
             }
         });
         // New HTML for one article; the others are unchanged.
+        articles[2].rel = "c.md".into();
+        assert!(bodies.as_parsed(&articles[0]));
         bodies.replace(&mut articles[0], "<p>new</p>".into());
+        assert!(!bodies.as_parsed(&articles[0]) && bodies.as_parsed(&articles[2]));
         assert_eq!(bodies.of(&articles[0]).unwrap(), "<p>new</p>");
         assert_eq!(bodies.of(&articles[2]).unwrap(), texts[2]);
         drop(bodies);

@@ -234,14 +234,25 @@ fn page_identity(f: &mut Fp, p: &Page) {
         .str(&p.url);
 }
 
-/// One article in full (but its absolute path); `body` is its HTML (which
-/// `bodies` may have taken out of `a.md.html`).
-pub fn article(a: &Article, body: &str) -> [u8; 32] {
+/// What stands for an article's HTML in its key.
+pub enum Body<'a> {
+    /// The HTML itself (which `bodies` may have taken out of `a.md.html`).
+    Html(&'a str),
+    /// The key of the parse that made it (`Run::parse_all`): the same key,
+    /// the same HTML, without reading it back.
+    Parsed(&'a [u8; 32]),
+}
+
+/// One article in full (but its absolute path).
+pub fn article(a: &Article, body: Body) -> [u8; 32] {
     let mut f = Fp::new("article");
     f.u64(a.locale as u64).str(&a.rel).str(&a.display).str(&a.title);
     f.debug(&a.fm);
     let m = &a.md;
-    f.str(body);
+    match body {
+        Body::Html(html) => f.str("html").str(html),
+        Body::Parsed(k) => f.str("parsed").bytes(k),
+    };
     f.debug(&m.headings)
         .debug(&m.other_ids)
         .debug(&m.links)

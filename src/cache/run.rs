@@ -18,6 +18,10 @@ pub struct Run {
     shown: String,
     /// Every page's key, once the site is assembled.
     keys: Vec<[u8; 32]>,
+    /// What decides the parse of each article file (locale, path) whose
+    /// parse was stored or read back: its key and what it looked at, with
+    /// what it found (`parsed_id`).
+    parsed_as: Mutex<HashMap<(usize, String), [u8; 32]>>,
     /// What every output depends on (polydoc, configuration, theme, every
     /// non-article file), once the site is assembled.
     env: Option<[u8; 32]>,
@@ -85,6 +89,7 @@ impl Run {
             shown,
             keys: Vec::new(),
             env: None,
+            parsed_as: Mutex::default(),
             reports: HashMap::new(),
             made: Mutex::new(Vec::new()),
             site: None,
@@ -127,6 +132,12 @@ impl Run {
                         crate::fence::ask_again(&config.fence, &p, kind) == *found
                     });
                     if same {
+                        if let Some(k) = k {
+                            self.parsed_as
+                                .lock()
+                                .unwrap()
+                                .insert((f.locale, f.rel.clone()), parsed_id(&k, &looked));
+                        }
                         if let Some(a) = parsed.0.as_mut() {
                             a.abs = f.abs.clone();
                             bodies.put(a);
@@ -144,12 +155,14 @@ impl Run {
                 let mut parsed = (article, diags);
                 if let Some(k) = k {
                     if !looked.uncheckable {
-                        let looked = looked
+                        let looked: Vec<(String, String)> = looked
                             .paths
                             .iter()
                             .map(|(p, found)| (key::relative(&site, p), found.clone()))
                             .collect();
+                        let id = parsed_id(&k, &looked);
                         self.cache.put(&k, &codec::encode_parsed(&mut parsed, looked));
+                        self.parsed_as.lock().unwrap().insert((f.locale, f.rel.clone()), id);
                     }
                 }
                 // The HTML leaves memory as soon as it is stored.
@@ -198,11 +211,20 @@ impl Run {
         self.env = Some(env);
         let listed: Vec<(usize, String)> = article_files.iter().map(|f| (f.locale, f.rel.clone())).collect();
         let shape = key::shape(&env, site, &listed);
+        let parsed_as = std::mem::take(&mut *self.parsed_as.lock().unwrap());
         let article_keys: Vec<[u8; 32]> = (0..site.articles.len())
             .into_par_iter()
             .map(|i| {
+                // An article as parsed is keyed on its parse's key: its
+                // HTML is not read back.
+                let a = &site.articles[i];
+                if let Some(k) = parsed_as.get(&(a.locale, a.rel.clone())) {
+                    if bodies.as_parsed(a) {
+                        return Ok(key::article(a, key::Body::Parsed(k)));
+                    }
+                }
                 let body = bodies.html(&site.articles, i)?;
-                Ok(key::article(&site.articles[i], &body))
+                Ok(key::article(a, key::Body::Html(&body)))
             })
             .collect::<std::io::Result<_>>()
             .map_err(|e| Diagnostic::error("cache", &self.shown, format!("cannot read an article's HTML back: {e}")))?;
@@ -306,6 +328,18 @@ impl Run {
         let pruned = if prune { self.cache.prune() } else { 0 };
         (self.cache.stats(pruned), self.cache.diagnostics(&self.shown))
     }
+}
+
+/// What decides a parse's result: its entry's key (the file's bytes and
+/// `parse_env`) and every path it looked at with what it found there (an
+/// included file's content hash...), which the key leaves out.
+fn parsed_id(k: &[u8; 32], looked: &[(String, String)]) -> [u8; 32] {
+    let mut f = key::Fp::new("parsed");
+    f.bytes(k);
+    for (rel, found) in looked {
+        f.str(rel).str(found);
+    }
+    f.finish()
 }
 
 /// What every file's parse depends on besides its own bytes and what it
