@@ -242,27 +242,36 @@ fn split_title(content: &str) -> (&str, &str) {
 fn reading_minutes(html: &str) -> u64 {
     let mut words = 0u64;
     let mut dense = 0u64;
-    let mut in_tag = false;
     let mut in_word = false;
-    for c in html.chars() {
-        match c {
-            '<' => {
-                in_tag = true;
-                in_word = false;
+    let bytes = html.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b == b'<' {
+            // A tag: nothing in it counts, up to its `>` (or the end).
+            in_word = false;
+            i = memchr::memchr(b'>', &bytes[i + 1..]).map_or(bytes.len(), |at| i + 1 + at + 1);
+            continue;
+        }
+        // ASCII byte by byte; another character decoded.
+        let c = if b < 0x80 {
+            i += 1;
+            b as char
+        } else {
+            let c = html[i..].chars().next().unwrap_or_default();
+            i += c.len_utf8();
+            c
+        };
+        if matches!(c as u32, 0x3040..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xAC00..=0xD7AF) {
+            dense += 1;
+            in_word = false;
+        } else if c.is_alphanumeric() {
+            if !in_word {
+                words += 1;
             }
-            '>' if in_tag => in_tag = false,
-            _ if in_tag => {}
-            c if matches!(c as u32, 0x3040..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xAC00..=0xD7AF) => {
-                dense += 1;
-                in_word = false;
-            }
-            c if c.is_alphanumeric() => {
-                if !in_word {
-                    words += 1;
-                }
-                in_word = true;
-            }
-            _ => in_word = false,
+            in_word = true;
+        } else {
+            in_word = false;
         }
     }
     let minutes = (words as f64 / 200.0 + dense as f64 / 500.0).ceil() as u64;
@@ -356,5 +365,45 @@ impl PageOutput {
             external: Vec::new(),
             links_to: Vec::new(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::reading_minutes;
+
+    /// Reading time as it was counted character by character.
+    fn by_chars(html: &str) -> u64 {
+        let (mut words, mut dense, mut in_tag, mut in_word) = (0u64, 0u64, false, false);
+        for c in html.chars() {
+            match c {
+                '<' => (in_tag, in_word) = (true, false),
+                '>' if in_tag => in_tag = false,
+                _ if in_tag => {}
+                c if matches!(c as u32, 0x3040..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xAC00..=0xD7AF) => {
+                    (dense, in_word) = (dense + 1, false)
+                }
+                c if c.is_alphanumeric() => (words, in_word) = (words + u64::from(!in_word), true),
+                _ => in_word = false,
+            }
+        }
+        ((words as f64 / 200.0 + dense as f64 / 500.0).ceil() as u64).max(1)
+    }
+
+    #[test]
+    fn reading_minutes_counts_words_outside_tags() {
+        let words = "word ".repeat(450);
+        let cjk = "日本語の文章".repeat(120);
+        let cases = [
+            String::new(),
+            format!("<p class=\"a>b\">{words}</p>"),
+            format!("<p>{words}<a href=\"x\">one</a>two>three<unclosed {words}"),
+            format!("<p>{cjk}</p><p>caf\u{e9}s na\u{ef}ve {words}</p>"),
+            format!("x<y>{words}<<b>>{words}"),
+        ];
+        for html in &cases {
+            assert_eq!(reading_minutes(html), by_chars(html), "{html:.60}");
+        }
+        assert_eq!(reading_minutes(&format!("<p>{words}</p>")), 3);
     }
 }
