@@ -120,16 +120,23 @@ fn render_block(code: &str, lang: &str, extra: &str) -> String {
 
 pub fn html_escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
+    // The text between the escaped characters is copied a run at a time
+    // (they are ASCII, never part of another character's bytes).
+    let mut copied = 0;
+    for (i, b) in s.bytes().enumerate() {
+        let entity = match b {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#39;",
+            _ => continue,
+        };
+        out.push_str(&s[copied..i]);
+        out.push_str(entity);
+        copied = i + 1;
     }
+    out.push_str(&s[copied..]);
     out
 }
 
@@ -154,5 +161,15 @@ mod tests {
         assert!(plain.contains("&lt;b&gt;"));
         assert!(code_block("{\"a\": 1}\n", "json").contains("hl-"));
         assert!(code_block("var x = 1;\n", "csharp").contains("hl-"));
+    }
+
+    #[test]
+    fn escapes_the_five_characters_and_keeps_the_rest() {
+        assert_eq!(
+            html_escape("a<b>&\"c'd\u{e9}\u{65e5}<"),
+            "a&lt;b&gt;&amp;&quot;c&#39;d\u{e9}\u{65e5}&lt;"
+        );
+        assert_eq!(html_escape(""), "");
+        assert_eq!(html_escape("plain"), "plain");
     }
 }
