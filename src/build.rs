@@ -625,6 +625,8 @@ pub fn build_with(
     let all = Scope::All;
     let scope = plan.as_ref().map_or(&all, |p| &p.scope);
     let parts = assemble_site(&config, project.as_ref(), &mut articles, assets, &bodies, &mut diags);
+    let keyed = Instant::now();
+    let mut cache_keys_ms = None;
     if let Some(c) = &mut cache {
         // A shard's pages also depend on the whole site's index file. (What
         // the translation stage is asked for does not change a page, so
@@ -634,6 +636,9 @@ pub fn build_with(
             diags.push(d);
             return Err(diags);
         }
+        // Keying the site (inputs, shape, every article) is part of
+        // `assemble`'s wall time; shown apart too.
+        cache_keys_ms = Some(keyed.elapsed().as_millis() as u64);
     }
     let mut model = translate(
         config,
@@ -843,6 +848,9 @@ pub fn build_with(
     stage_ms.insert("render", render_ms);
     stage_ms.insert("site_files", after_assemble.saturating_sub(render_ms));
     stage_ms.insert("links_cpu", link_ms);
+    if let Some(ms) = cache_keys_ms {
+        stage_ms.insert("cache_keys", ms);
+    }
     // Search: page analysis (beside rendering, summed over threads) and
     // building the index files (part of `site_files`).
     stage_ms.insert("search_cpu", search_cpu);
