@@ -672,7 +672,7 @@ pub fn build_with(
 
     progress.set_message("rendering");
     progress.set_length(model.site.articles.len() as u64 + model.site.pages.len() as u64);
-    // Pages are written as soon as they are rendered, then the site files;
+    // The site files, then pages written as soon as they are rendered;
     // only what the report needs is kept. Beside all of that, the search
     // index: pages analysed, then its files built (its one-thread steps
     // overlap rendering instead of waiting for it).
@@ -680,6 +680,27 @@ pub fn build_with(
     let ((rendered, render_ms, extra_diags), (search_count, search, search_diags, search_cpu, search_write)) =
         rayon::join(
             || {
+                // The site-wide files first: the translation status pages
+                // (a row per translation) need large contexts for a moment,
+                // and now the search side beside holds little; at the end
+                // it holds every page's analysis and builds the index.
+                let counted_write = |f: OutFile, key: Option<[u8; 32]>| {
+                    extra_count.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    write_keyed(f, key)
+                };
+                let redirect_key = |li: usize, dir: &str, target: &str| cache.as_ref()?.redirect_key(li, dir, target);
+                let keyed = KeyedRedirects {
+                    key: &redirect_key,
+                    in_place: &|path, key| {
+                        let kept = in_place(path, key);
+                        if kept {
+                            extra_count.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        }
+                        kept
+                    },
+                    write: &counted_write,
+                };
+                let extra_diags = site_files_keyed(&model, &|f| counted_write(f, None), scope, Some(&keyed));
                 let started = Instant::now();
                 let rendered: Vec<Result<PageOutput, Diagnostic>> = (0..model.site.pages.len())
                     .into_par_iter()
@@ -714,23 +735,6 @@ pub fn build_with(
                     .collect();
                 progress.finish_and_clear();
                 let render_ms = started.elapsed().as_millis() as u64;
-                let counted_write = |f: OutFile, key: Option<[u8; 32]>| {
-                    extra_count.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                    write_keyed(f, key)
-                };
-                let redirect_key = |li: usize, dir: &str, target: &str| cache.as_ref()?.redirect_key(li, dir, target);
-                let keyed = KeyedRedirects {
-                    key: &redirect_key,
-                    in_place: &|path, key| {
-                        let kept = in_place(path, key);
-                        if kept {
-                            extra_count.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                        }
-                        kept
-                    },
-                    write: &counted_write,
-                };
-                let extra_diags = site_files_keyed(&model, &|f| counted_write(f, None), scope, Some(&keyed));
                 (rendered, render_ms, extra_diags)
             },
             || {
