@@ -194,17 +194,13 @@ pub fn render_page(
             "reading_time": if landing { String::new() } else { strings.plural("reading_time", minutes) },
             "author": fm.all.get("author").and_then(|v| v.as_str()).unwrap_or_default(),
             "contributors": contributors,
-            "content": content,
-            "toc": toc,
             "meta": fm.all,
             "is_fallback": page.fallback,
             "content_lang": config.locales[article.locale].lang,
             "machine_translated": !page.fallback && page.locale != 0 && fm.machine_translated(),
             "source_url": source_url,
             "edit_url": edit_url,
-            "translations": translations,
             "rel": page.rel,
-            "nav": nav_json,
             "pivots": pivots.for_article(article),
             "monikers": if article.md.monikers.is_empty() {
                 serde_json::Value::Null
@@ -213,6 +209,13 @@ pub fn render_page(
             },
         }),
     );
+    // Moved in, where `json!` would copy them (the content above all).
+    if let Some(Value::Object(p)) = ctx.get_mut("page") {
+        p.insert("content".into(), Value::String(content));
+        p.insert("toc".into(), Value::Array(toc));
+        p.insert("translations".into(), Value::Array(translations));
+        p.insert("nav".into(), nav_json);
+    }
     let html = theme.render("page.html", ctx)?;
     Ok(PageOutput {
         path: format!("{}index.html", page.url),

@@ -425,6 +425,12 @@ fn changes_by_pair<'a>(r: &ArticleReview, changes: Option<&'a Changes>) -> Vec<(
     out
 }
 
+/// A JSON object of values moved in, where `json!` would copy each (the
+/// sections' HTML, the bulk of a review page).
+fn object<const N: usize>(pairs: [(&str, Value); N]) -> Value {
+    Value::Object(pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect())
+}
+
 /// Writes the review page of a review just made (`l10n::Sink`), with both
 /// sides' HTML as the review read it; returns the diagnostic of a page that
 /// failed.
@@ -548,10 +554,13 @@ fn review_page_with(
             let one = |sections: &[Section], i: Option<usize>, page: (&Page, &crate::parse::Article, &str), prefix: &str| {
                 i.map(|i| {
                     let s = &sections[i];
-                    json!({
-                        "id": s.id, "title": s.title, "level": s.level, "line": s.line,
-                        "html": section_html(&resolver, theme, page, s, prefix),
-                    })
+                    object([
+                        ("id", json!(s.id)),
+                        ("title", json!(s.title)),
+                        ("level", json!(s.level)),
+                        ("line", json!(s.line)),
+                        ("html", Value::String(section_html(&resolver, theme, page, s, prefix))),
+                    ])
                 })
             };
             let segments: Vec<Value> = p
@@ -588,16 +597,18 @@ fn review_page_with(
                 })
                 .collect();
             let collapsed = known && change.is_empty() && findings.is_empty();
-            json!({
-                "anchor": format!("pair-{pi}"),
-                "change": change,
-                "collapsed": collapsed,
-                "source": one(&r.source_sections, p.source, (&source_page, src, src_html), "src-"),
-                "translation": one(&r.translation_sections, p.translation, (&translation_page, tr, tr_html), "tr-"),
-                "anchor_changed": p.anchor_changed,
-                "segments": segments,
-                "findings": findings,
-            })
+            let source = one(&r.source_sections, p.source, (&source_page, src, src_html), "src-");
+            let translation = one(&r.translation_sections, p.translation, (&translation_page, tr, tr_html), "tr-");
+            object([
+                ("anchor", Value::String(format!("pair-{pi}"))),
+                ("change", Value::Array(change)),
+                ("collapsed", Value::Bool(collapsed)),
+                ("source", source.unwrap_or(Value::Null)),
+                ("translation", translation.unwrap_or(Value::Null)),
+                ("anchor_changed", Value::Bool(p.anchor_changed)),
+                ("segments", Value::Array(segments)),
+                ("findings", Value::Array(findings)),
+            ])
         })
         .collect();
     ctx.insert(
@@ -643,8 +654,10 @@ fn review_page_with(
                 .collect::<Vec<_>>(),
             "index_url": relative_url(dir, &format!("_l10n/{}/", config.locales[r.locale].code)),
             "all_url": relative_url(dir, "_l10n/"),
-            "sections": sections,
         }),
     );
+    if let Some(Value::Object(l10n)) = ctx.get_mut("l10n") {
+        l10n.insert("sections".into(), Value::Array(sections));
+    }
     theme.render("l10n-review.html", ctx)
 }
