@@ -109,6 +109,19 @@ impl Run {
     ) -> Vec<codec::Parsed> {
         let site = crate::fence::real_path(&config.site_root);
         let env = parse_env(config, &site);
+        // Each question asked once per build: an include or snippet many
+        // articles use is read and hashed once, not once per article.
+        let answers: Mutex<HashMap<(String, String), String>> = Mutex::default();
+        let ask = |rel: &str, kind: &str| {
+            let q = (rel.to_string(), kind.to_string());
+            if let Some(a) = answers.lock().unwrap().get(&q) {
+                return a.clone();
+            }
+            let p = crate::discover::normalize(&site.join(rel));
+            let a = crate::fence::ask_again(&config.fence, &p, kind);
+            answers.lock().unwrap().insert(q, a.clone());
+            a
+        };
         files
             .par_iter()
             .map(|f| {
@@ -128,8 +141,7 @@ impl Run {
                 if let Some((mut parsed, looked)) = hit {
                     let same = looked.iter().all(|(rel, found)| {
                         let kind = found.split(':').next().unwrap_or("");
-                        let p = crate::discover::normalize(&site.join(rel));
-                        crate::fence::ask_again(&config.fence, &p, kind) == *found
+                        ask(rel, kind) == *found
                     });
                     if same {
                         if let Some(k) = k {
