@@ -10,7 +10,7 @@
 pub mod analyze;
 pub mod doc;
 pub mod extract;
-mod fxhash;
+pub(crate) mod fxhash;
 pub mod index;
 
 use crate::config::Config;

@@ -6,9 +6,9 @@ pub mod session;
 mod watch;
 
 use crate::diagnostics::Diagnostic;
+use crate::search::fxhash::FxHashSet;
 use http::Shared;
 use session::{Session, Update};
-use std::collections::HashSet;
 use std::net::{IpAddr, TcpListener};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -103,13 +103,15 @@ fn session_config_roots(site: &Path) -> Option<Vec<PathBuf>> {
 #[derive(Default)]
 struct Shown {
     /// Hashes of the errors' `key`s.
-    errors: HashSet<u64>,
+    errors: FxHashSet<u64>,
 }
 
-/// An error's identity: where it is, its kind and message.
+/// An error's identity: where it is, its kind and message. (The Fx hash:
+/// every rebuild hashes every error, and SipHash made that most of an
+/// edit's time on a site with tens of thousands of errors.)
 fn key(d: &Diagnostic) -> u64 {
     use std::hash::{Hash, Hasher};
-    let mut h = std::collections::hash_map::DefaultHasher::new();
+    let mut h = crate::search::fxhash::FxHasher::default();
     (&d.file, d.line, d.column, d.code, &d.message).hash(&mut h);
     h.finish()
 }
@@ -121,7 +123,7 @@ fn key(d: &Diagnostic) -> u64 {
 /// of errors changed.
 fn report(session: &Session, site: &Path, update: &Update, what: &str, shown: &mut Shown) -> bool {
     let first = what == "built";
-    let mut errors: HashSet<u64> = HashSet::with_capacity(shown.errors.len());
+    let mut errors: FxHashSet<u64> = FxHashSet::with_capacity_and_hasher(shown.errors.len(), Default::default());
     let mut warnings = 0;
     let mut new: Vec<&Diagnostic> = Vec::new();
     for d in session.iter_diagnostics() {

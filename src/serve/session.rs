@@ -128,9 +128,9 @@ impl Session {
             .chain(&self.extra_diags)
     }
 
-    /// How many errors there are (asked twice per rebuild).
-    fn error_count(&self) -> usize {
-        self.iter_diagnostics().filter(|d| d.is_error()).count()
+    /// Whether there is an error (asked twice per rebuild).
+    fn has_errors(&self) -> bool {
+        self.iter_diagnostics().any(|d| d.is_error())
     }
 
     /// Builds everything from scratch (keeps nothing but what was written).
@@ -356,9 +356,12 @@ impl Session {
     /// renamed files and folders).
     pub fn apply(&mut self, paths: &[PathBuf]) -> Result<Update, Diagnostic> {
         let start = Instant::now();
-        let errors_before = self.error_count();
+        // Every tab reloads when there were errors before or are after
+        // (their overlay lists them): asked so, each walk stops at the
+        // first error instead of counting tens of thousands of them.
+        let errors_before = self.has_errors();
         let mut update = self.apply_inner(paths, start)?;
-        if self.error_count() != errors_before || errors_before > 0 {
+        if errors_before || self.has_errors() {
             update.all = true;
         }
         update.elapsed = start.elapsed();
