@@ -96,6 +96,18 @@ impl Theme {
         let _render = crate::template_guard::enter();
         self.tera.render(template, &ctx).map_err(|e| chain(&e))
     }
+
+    /// `render` into a buffer of `capacity` bytes reserved at once: a page
+    /// of tens of megabytes (the translation status pages) grown by
+    /// doubling holds the old and the new buffer while it is copied.
+    /// Reserved bytes never written cost no memory.
+    pub fn render_sized(&self, template: &str, ctx: Map<String, Value>, capacity: usize) -> Result<String, String> {
+        let ctx = tera::Context::from_value(Value::Object(ctx)).map_err(|e| chain(&e))?;
+        let _render = crate::template_guard::enter();
+        let mut out = Vec::with_capacity(capacity);
+        self.tera.render_to(template, &ctx, &mut out).map_err(|e| chain(&e))?;
+        String::from_utf8(out).map_err(|e| e.to_string())
+    }
 }
 
 /// Tera nests the useful part of its errors; show the whole chain.
