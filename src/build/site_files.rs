@@ -1,0 +1,225 @@
+//! Stage 3b and 3c: every file of the site that is not an article page
+//! (root redirect, 404, locale homes, redirect and short-URL pages,
+//! `ids.json`, sitemap, assets, the theme's static files, the translation
+//! pages) and the search index files.
+
+use super::Model;
+use crate::config::Config;
+use crate::diagnostics::Diagnostic;
+use crate::links::index::{LinkIndex, RedirectTarget};
+use crate::output::{Content, OutFile};
+use crate::pages::{self, PageOutput};
+use crate::shard::Scope;
+use crate::site::Site;
+use rayon::prelude::*;
+use std::collections::BTreeMap;
+
+/// Stage 3b: every file that is not an article page: root redirect, 404,
+/// locale homes, redirects and short URLs, `ids.json`, sitemap, assets and
+/// the theme's static files.
+pub fn site_files(m: &Model, emit: &(dyn Fn(OutFile) + Sync)) -> Vec<Diagnostic> {
+    site_files_in(m, emit, &Scope::All)
+}
+
+/// `site_files`, those `scope` takes: a shard writes its locales' files,
+/// `merge` the site-wide ones.
+pub fn site_files_in(m: &Model, emit: &(dyn Fn(OutFile) + Sync), scope: &Scope) -> Vec<Diagnostic> {
+    site_files_keyed(m, emit, scope, None)
+}
+
+/// A redirect page's key from its locale, folder and target.
+pub type RedirectKey<'a> = dyn Fn(usize, &str, &str) -> Option<[u8; 32]> + Sync + 'a;
+
+/// How a cached build writes the redirect pages: each under a key (`key`:
+/// locale, folder, target), not even rendered when the output folder holds
+/// it under that key (`in_place`).
+pub struct KeyedRedirects<'a> {
+    pub key: &'a RedirectKey<'a>,
+    pub in_place: &'a (dyn Fn(&str, &[u8; 32]) -> bool + Sync),
+    pub write: &'a (dyn Fn(OutFile, Option<[u8; 32]>) + Sync),
+}
+
+/// `site_files_in`, the redirect pages through `keyed` when given.
+pub fn site_files_keyed(
+    m: &Model,
+    emit: &(dyn Fn(OutFile) + Sync),
+    scope: &Scope,
+    keyed: Option<&KeyedRedirects>,
+) -> Vec<Diagnostic> {
+    let (config, site, index, theme) = (&m.config, &m.site, &m.index, &m.theme);
+    let mut diags = Vec::new();
+    let mut extra = Vec::new();
+    if scope.site_files() {
+        extra.push(pages::render_404(config, theme, 0, true));
+        extra.push(pages::render_root(config, theme));
+    }
+    for (li, locale) in config.locales.iter().enumerate() {
+        if !scope.locale_files(li) {
+            continue;
+        }
+        extra.push(pages::render_404(config, theme, li, false));
+        let map: BTreeMap<&str, &str> = index.article_ids[li]
+            .iter()
+            .filter_map(|(id, rel)| Some((id.as_str(), site.page(li, rel)?.url.as_str())))
+            .collect();
+        let json = serde_json::to_string_pretty(&map).unwrap_or_default();
+        emit(OutFile {
+            path: format!("{}/ids.json", locale.code),
+            content: Content::Bytes(json.into_bytes()),
+        });
+        if !site.has_home(li) {
+            extra.push(pages::render_home(config, site, theme, li));
+        }
+    }
+    let emit_page = |r: Result<PageOutput, String>| match r {
+        Ok(p) => {
+            emit(OutFile {
+                path: p.path,
+                content: Content::Bytes(p.html.into_bytes()),
+            });
+            None
+        }
+        Err(e) => Some(Diagnostic::error(
+            "template",
+            "",
+            format!("cannot render a theme page: {e}"),
+        )),
+    };
+    diags.extend(extra.into_iter().filter_map(emit_page));
+    // The translation pages beside the redirects: the status pages are
+    // a few long pages, each rendered on one thread.
+    let (redirects, l10n_pages) = rayon::join(
+        || {
+            redirect_jobs(config, site, index)
+                .into_par_iter()
+                .filter(|(li, _, _)| scope.locale_files(*li))
+                .filter_map(|(li, dir, target)| {
+                    let path = format!("{dir}index.html");
+                    let Some((k, key)) = keyed.and_then(|k| Some((k, (k.key)(li, &dir, &target)?))) else {
+                        return emit_page(pages::render_redirect(config, theme, li, &dir, &target, &path));
+                    };
+                    if (k.in_place)(&path, &key) {
+                        return None;
+                    }
+                    match pages::render_redirect(config, theme, li, &dir, &target, &path) {
+                        Ok(p) => {
+                            let f = OutFile {
+                                path: p.path,
+                                content: Content::Bytes(p.html.into_bytes()),
+                            };
+                            (k.write)(f, Some(key));
+                            None
+                        }
+                        Err(e) => emit_page(Err(e)),
+                    }
+                })
+                .collect::<Vec<Diagnostic>>()
+        },
+        || match scope {
+            Scope::All => crate::l10n::review::pages(config, site, &m.bodies, index, theme, &m.l10n, emit),
+            // A shard's review pages; the status pages are `merge`'s.
+            Scope::Shard(_) => {
+                crate::l10n::review::pages_only(config, (site, &m.bodies), index, theme, &m.l10n, None, false, emit)
+            }
+            Scope::Merge => Vec::new(),
+        },
+    );
+    diags.extend(redirects);
+    if scope.site_files() {
+        emit(OutFile {
+            path: "sitemap.xml".into(),
+            content: Content::Bytes(crate::sitemap::sitemap(config, site).into_bytes()),
+        });
+        let mut files = Vec::new();
+        copy_static(&m.theme.files, &mut files);
+        files.into_iter().for_each(emit);
+    }
+    asset_files(m)
+        .filter(|(li, _)| scope.locale_files(*li))
+        .for_each(|(_, f)| emit(f));
+    diags.extend(l10n_pages);
+    diags
+}
+
+/// Stage 3c: the search index of every locale (from the pages analysed by
+/// `search::prepare_all`) and the search page.
+pub fn search_files(
+    m: &Model,
+    prepared: crate::search::Prepared,
+) -> (Vec<OutFile>, Vec<crate::search::index::IndexStats>, Vec<Diagnostic>) {
+    let mut files = Vec::new();
+    match crate::search::write(&m.config, &m.theme, prepared, &mut files) {
+        Ok(stats) => (files, stats, Vec::new()),
+        Err(e) => (
+            files,
+            Vec::new(),
+            vec![Diagnostic::error(
+                "template",
+                "",
+                format!("cannot render the search page: {e}"),
+            )],
+        ),
+    }
+}
+
+/// Files copied as they are: the locales' assets and the theme's static
+/// files.
+pub fn copied_files(m: &Model) -> Vec<OutFile> {
+    let mut files: Vec<OutFile> = asset_files(m).map(|(_, f)| f).collect();
+    copy_static(&m.theme.files, &mut files);
+    files
+}
+
+/// The locales' assets, each with its locale.
+fn asset_files(m: &Model) -> impl Iterator<Item = (usize, OutFile)> + '_ {
+    m.site.assets.iter().map(|a| {
+        (
+            a.locale,
+            OutFile {
+                path: format!("{}/{}", m.config.locales[a.locale].code, a.rel),
+                content: Content::Copy(a.abs.clone()),
+            },
+        )
+    })
+}
+
+/// Redirect pages to write, as (locale, folder, target URL): each redirected
+/// article in every locale, and the short URL `/<locale>/go/<id>/` of every
+/// `ms.custom` article ID.
+fn redirect_jobs(config: &Config, site: &Site, index: &LinkIndex) -> Vec<(usize, String, String)> {
+    let mut out = Vec::new();
+    for (li, locale) in config.locales.iter().enumerate() {
+        for (src, r) in &index.redirects {
+            let dir = format!("{}/{}", locale.code, crate::site::article_url(src));
+            let target = match &r.target {
+                RedirectTarget::Page(rel) => match site.page(li, rel) {
+                    Some(p) => crate::site::relative_url(&dir, &p.url),
+                    None => continue,
+                },
+                RedirectTarget::External(u) => u.clone(),
+            };
+            out.push((li, dir, target));
+        }
+        for (id, rel) in &index.article_ids[li] {
+            let Some(p) = site.page(li, rel) else { continue };
+            let dir = format!("{}/go/{id}/", locale.code);
+            let target = crate::site::relative_url(&dir, &p.url);
+            out.push((li, dir, target));
+        }
+    }
+    out
+}
+
+/// The theme's static files (the site's over the built-in ones) under
+/// `_static/`.
+fn copy_static(theme: &crate::theme::ThemeFiles, files: &mut Vec<OutFile>) {
+    for (rel, source) in theme.list("static") {
+        files.push(OutFile {
+            path: format!("_static/{rel}"),
+            content: match source {
+                crate::theme::Source::Site(p) => Content::Copy(p),
+                crate::theme::Source::Builtin(b) => Content::Bytes(b.to_vec()),
+            },
+        });
+    }
+}
