@@ -66,7 +66,64 @@ pub struct FrontMatter {
     pub uid: Option<String>,
     pub redirect_url: Option<String>,
     /// Every key, lower-cased, as JSON for templates.
-    pub all: BTreeMap<String, serde_json::Value>,
+    pub all: Meta,
+}
+
+/// Every front matter key (lower-cased) with its value as JSON, held as one
+/// JSON text: an article keeps it from parsing until its page is rendered,
+/// which alone reads it whole (as a map of small strings it cost about
+/// 1 KB per article for the whole build). Serialized as the map itself.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Meta(Box<str>);
+
+impl Meta {
+    pub fn from_map(map: &BTreeMap<String, serde_json::Value>) -> Meta {
+        if map.is_empty() {
+            return Meta::default();
+        }
+        Meta(serde_json::to_string(map).unwrap_or_default().into())
+    }
+
+    /// The keys and values.
+    pub fn map(&self) -> BTreeMap<String, serde_json::Value> {
+        if self.0.is_empty() {
+            return BTreeMap::new();
+        }
+        serde_json::from_str(&self.0).unwrap_or_default()
+    }
+
+    pub fn get(&self, key: &str) -> Option<serde_json::Value> {
+        self.map().remove(key)
+    }
+
+    pub fn contains_key(&self, key: &str) -> bool {
+        self.map().contains_key(key)
+    }
+
+    pub fn insert(&mut self, key: String, value: serde_json::Value) {
+        let mut map = self.map();
+        map.insert(key, value);
+        *self = Meta::from_map(&map);
+    }
+
+    pub fn retain(&mut self, keep: impl FnMut(&String, &mut serde_json::Value) -> bool) {
+        let mut map = self.map();
+        map.retain(keep);
+        *self = Meta::from_map(&map);
+    }
+}
+
+impl serde::Serialize for Meta {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.map().serialize(s)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Meta {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Meta, D::Error> {
+        let map = BTreeMap::<String, serde_json::Value>::deserialize(d)?;
+        Ok(Meta::from_map(&map))
+    }
 }
 
 impl FrontMatter {
@@ -131,9 +188,11 @@ impl FrontMatter {
         if self.ms_custom.is_empty() {
             self.ms_custom = other.ms_custom;
         }
-        for (k, v) in other.all {
-            self.all.entry(k).or_insert(v);
+        let mut all = self.all.map();
+        for (k, v) in other.all.map() {
+            all.entry(k).or_insert(v);
         }
+        self.all = Meta::from_map(&all);
     }
 }
 
@@ -251,6 +310,7 @@ pub fn parse(yaml: &str, yaml_line: usize, file: &str, diags: &mut Vec<Diagnosti
     let line_of = |key: &str| key_line(yaml, key).map_or(yaml_line, |l| l + yaml_line - 1);
     let mut fm = FrontMatter::default();
     let mut seen: BTreeMap<String, String> = BTreeMap::new();
+    let mut all = BTreeMap::new();
     for (k, v) in map {
         let Some(key) = scalar_string(&k) else {
             continue;
@@ -266,7 +326,7 @@ pub fn parse(yaml: &str, yaml_line: usize, file: &str, diags: &mut Vec<Diagnosti
                 .at(line_of(&key), 1),
             );
         }
-        fm.all.insert(lower.clone(), to_json(&v));
+        all.insert(lower.clone(), to_json(&v));
         let mut text = || -> Option<String> {
             let s = scalar_string(&v);
             if s.is_none() && !v.is_null() {
@@ -329,6 +389,7 @@ pub fn parse(yaml: &str, yaml_line: usize, file: &str, diags: &mut Vec<Diagnosti
             _ => {}
         }
     }
+    fm.all = Meta::from_map(&all);
     Ok(fm)
 }
 
@@ -564,6 +625,22 @@ fn to_json(v: &Value) -> serde_json::Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_key_is_kept_as_json_and_serialized_as_a_map() {
+        let mut diags = Vec::new();
+        let fm = parse("Title: T\nextra: [a, 2]\nms.date: 03/04/2021\n", 2, "a.md", &mut diags).unwrap();
+        assert_eq!(fm.all.get("extra"), Some(serde_json::json!(["a", 2])));
+        assert_eq!(fm.all.get("title"), Some(serde_json::json!("T")));
+        let json = serde_json::to_value(&fm).unwrap();
+        assert_eq!(json["all"]["extra"], serde_json::json!(["a", 2]));
+        let back: FrontMatter = serde_json::from_value(json).unwrap();
+        assert_eq!(back.all, fm.all);
+        let mut kept = fm.all.clone();
+        kept.retain(|k, _| k == "extra");
+        assert_eq!(kept.map().len(), 1);
+        assert!(FrontMatter::default().all.map().is_empty());
+    }
 
     #[test]
     fn identifiers_made_of_digits_keep_their_text() {

@@ -152,7 +152,8 @@ pub fn render_page(
         split_title(&content)
     };
     let minutes = if landing { 0 } else { reading_minutes(body) };
-    let contributors: Vec<String> = match fm.all.get("contributors") {
+    let meta = fm.all.map();
+    let contributors: Vec<String> = match meta.get("contributors") {
         Some(Value::Array(a)) => a.iter().filter_map(|v| v.as_str()).map(str::to_string).collect(),
         Some(Value::String(s)) => s
             .split(',')
@@ -179,7 +180,7 @@ pub fn render_page(
         json!({
             "title": article.title,
             // `titleSuffix` (front matter or docfx.json): "Title - Suffix" in <title>.
-            "title_suffix": fm.all.get("titlesuffix").and_then(|v| v.as_str()).unwrap_or_default(),
+            "title_suffix": meta.get("titlesuffix").and_then(|v| v.as_str()).unwrap_or_default(),
             "description": fm.description.clone().unwrap_or_default(),
             "url": "./",
             "canonical": format!("{}{}", config.base_url, page.url),
@@ -192,9 +193,9 @@ pub fn render_page(
             "body": body,
             "reading_minutes": minutes,
             "reading_time": if landing { String::new() } else { strings.plural("reading_time", minutes) },
-            "author": fm.all.get("author").and_then(|v| v.as_str()).unwrap_or_default(),
+            "author": meta.get("author").and_then(|v| v.as_str()).unwrap_or_default(),
             "contributors": contributors,
-            "meta": fm.all,
+            "meta": meta,
             "is_fallback": page.fallback,
             "content_lang": config.locales[article.locale].lang,
             "machine_translated": !page.fallback && page.locale != 0 && fm.machine_translated(),
