@@ -284,3 +284,84 @@ fn git_gives_the_handoff_text_and_the_source_commit() {
     assert_eq!(e["state"], "current", "{e:#}");
     assert_eq!(e["handoff_commit"], now.as_str());
 }
+
+/// Translations often name a commit the clone does not have (a shallow CI
+/// clone, or the source's history elsewhere): git is asked about that
+/// commit once, not `git show` once per translation, and the status is the
+/// same.
+#[test]
+fn a_commit_git_does_not_know_is_not_shown_once_per_translation() {
+    let site = Site::new(EN_NL);
+    site.write_all(&[
+        ("articles/en-us/index.md", &article("Home", "# Home\n")),
+        ("articles/nl-nl/index.md", &article("Start", "# Start\n")),
+        ("articles/en-us/guide/setup.md", SETUP_THEN),
+        ("articles/en-us/guide/pause.md", META_THEN),
+    ]);
+    git(&site.root, &["init", "-q"]);
+    git(&site.root, &["add", "-A"]);
+    git(&site.root, &["commit", "-q", "-m", "source"]);
+    for (rel, then, title) in [
+        ("guide/setup.md", SETUP_THEN, "De agent instellen"),
+        ("guide/pause.md", META_THEN, "Pauzeren"),
+    ] {
+        site.write(
+            &format!("articles/nl-nl/{rel}"),
+            &translation(
+                title,
+                &format!(
+                    "ms.openlocfilehash: {}\nms.sourcegitcommit: {COMMIT}\n",
+                    crlf_sha1(then)
+                ),
+                "# Vertaald\n\nTekst.\n",
+            ),
+        );
+    }
+    // A `git` first on PATH that notes each question, then asks the real one.
+    let real = std::env::var_os("PATH")
+        .and_then(|p| std::env::split_paths(&p).map(|d| d.join("git")).find(|g| g.is_file()))
+        .expect("git on PATH");
+    let bin = site.root.join(".bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    let log = site.root.join(".git-questions");
+    let script = bin.join("git");
+    std::fs::write(
+        &script,
+        format!(
+            "#!/bin/sh\necho \"$*\" >> '{}'\nexec '{}' \"$@\"\n",
+            log.display(),
+            real.display()
+        ),
+    )
+    .unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let path = std::env::join_paths(
+        std::iter::once(bin.clone()).chain(std::env::split_paths(&std::env::var_os("PATH").unwrap())),
+    )
+    .unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_polydoc"))
+        .args(["l10n", "status", "--format", "json"])
+        .current_dir(&site.root)
+        .env("PATH", path)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let asked = std::fs::read_to_string(&log).unwrap_or_default();
+    assert!(
+        asked.contains("rev-parse --verify"),
+        "git was not asked about the commit:\n{asked}"
+    );
+    assert!(
+        !asked.contains(" show "),
+        "git show for a commit git does not know:\n{asked}"
+    );
+    let s: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    for rel in ["guide/setup.md", "guide/pause.md"] {
+        let e = entry(&s, "nl-nl", rel);
+        // The hash still decides: the source is as handed off.
+        assert_eq!(e["state"], "current", "{e:#}");
+        assert_eq!(e["basis"], "hash", "{e:#}");
+    }
+}

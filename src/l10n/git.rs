@@ -10,6 +10,11 @@ use std::process::{Command, Output};
 pub struct Repo {
     top: PathBuf,
     commits: HashMap<String, Option<Handoff>>,
+    /// Whether git said it does not know a commit (`rev-parse --verify`
+    /// failed), per commit asked: `show` answers for those without a process. Translations often name
+    /// commits the clone lacks (a shallow CI clone, the source's own
+    /// repository elsewhere), and each asked `git show` once per build.
+    unknown: std::sync::Mutex<HashMap<String, bool>>,
     /// Each path's last commit (hash, date), read from the history in one
     /// `git log` the first time one is asked for: one process per file
     /// cost more than the rest of a build on a site of 10,000 translations.
@@ -100,30 +105,40 @@ impl Repo {
         Some(Repo {
             top,
             commits: HashMap::new(),
+            unknown: Default::default(),
             last: std::sync::OnceLock::new(),
         })
     }
 
     fn handoff(&mut self, commit: &str) -> Option<&Handoff> {
         if !self.commits.contains_key(commit) {
-            let h = self.load(commit);
+            let (h, unknown) = self.load(commit);
+            self.unknown.lock().unwrap().insert(commit.to_string(), unknown);
             self.commits.insert(commit.to_string(), h);
         }
         self.commits.get(commit).and_then(Option::as_ref)
     }
 
-    fn load(&self, commit: &str) -> Option<Handoff> {
+    /// The handoff commit's lists, and whether git said it does not know
+    /// the commit.
+    fn load(&self, commit: &str) -> (Option<Handoff>, bool) {
         // Only a hexadecimal commit name: never an option or a ref expression.
         if commit.is_empty() || !commit.bytes().all(|b| b.is_ascii_hexdigit()) {
-            return None;
+            return (None, false);
         }
-        let out = git(
+        let Some(out) = git(
             &self.top,
             &["rev-parse", "--verify", "--quiet", &format!("{commit}^{{commit}}")],
-        )?;
+        ) else {
+            return (None, false);
+        };
         if !out.status.success() {
-            return None;
+            return (None, true);
         }
+        (self.lists(out), false)
+    }
+
+    fn lists(&self, out: Output) -> Option<Handoff> {
         let full = String::from_utf8_lossy(&out.stdout).trim().to_string();
         let diff = git(&self.top, &["diff", "--name-only", "--no-renames", "-z", &full, "--"])?;
         let tree = git(&self.top, &["ls-tree", "-r", "--name-only", "--full-tree", "-z", &full])?;
@@ -135,6 +150,20 @@ impl Repo {
             changed: nul_list(&diff.stdout),
             existed: nul_list(&tree.stdout),
         })
+    }
+
+    /// Whether git knows `commit` (asked once per commit).
+    fn knows(&self, commit: &str) -> bool {
+        if let Some(unknown) = self.unknown.lock().unwrap().get(commit) {
+            return !unknown;
+        }
+        let unknown = git(
+            &self.top,
+            &["rev-parse", "--verify", "--quiet", &format!("{commit}^{{commit}}")],
+        )
+        .is_some_and(|o| !o.status.success());
+        self.unknown.lock().unwrap().insert(commit.to_string(), unknown);
+        !unknown
     }
 
     /// `path` relative to the repository top, `/`-separated.
@@ -153,6 +182,9 @@ impl Repo {
             return Err(format!("`{commit}` is not a commit hash"));
         }
         let rel = self.rel(path)?;
+        if !self.knows(commit) {
+            return Err(format!("git has no `{rel}` at {}", short(commit)));
+        }
         match git(&self.top, &["show", &format!("{commit}:{rel}")]) {
             Some(o) if o.status.success() => Ok(o.stdout),
             Some(_) => Err(format!("git has no `{rel}` at {}", short(commit))),
