@@ -147,8 +147,17 @@ pub fn search_files(
     m: &Model,
     prepared: crate::search::Prepared,
 ) -> (Vec<OutFile>, Vec<crate::search::index::IndexStats>, Vec<Diagnostic>) {
+    search_files_for(m, prepared, &|_| true)
+}
+
+/// `search_files` for the locales `locales` takes (a shard's).
+pub fn search_files_for(
+    m: &Model,
+    prepared: crate::search::Prepared,
+    locales: &(dyn Fn(usize) -> bool + Sync),
+) -> (Vec<OutFile>, Vec<crate::search::index::IndexStats>, Vec<Diagnostic>) {
     let mut files = Vec::new();
-    match crate::search::write(&m.config, &m.theme, prepared, &mut files) {
+    match crate::search::write_for(&m.config, &m.theme, prepared, &mut files, locales) {
         Ok(stats) => (files, stats, Vec::new()),
         Err(e) => (
             files,

@@ -155,33 +155,25 @@ impl Cache {
 
     /// Replaces the named file beside the entries (atomically).
     pub fn put_named(&self, name: &str, value: &[u8]) {
-        let path = self.objects.with_file_name(name);
-        let tmp = self.tmp.join(format!(
-            "{}-{}-{name}",
-            std::process::id(),
-            self.counter.fetch_add(1, Ordering::Relaxed)
-        ));
-        if let Err(e) = write_entry(&tmp, &path, value) {
-            let _ = std::fs::remove_file(&tmp);
-            self.write_failed
-                .lock()
-                .unwrap()
-                .get_or_insert_with(|| format!("{}: {e}", path.display()));
-        }
+        self.write_atomically(&self.objects.with_file_name(name), name, value);
     }
 
     /// Stores `value` under `key` (atomically: a reader sees all of it or
     /// nothing). A failure is remembered for one warning; the build goes on.
     pub fn put(&self, key: &[u8; 32], value: &[u8]) {
         self.used.lock().unwrap().insert(*key);
-        let path = self.path_of(key);
+        self.write_atomically(&self.path_of(key), &hex(key)[..16], value);
+    }
+
+    /// Writes `value` to `path` under a temporary name (ending in `tag`)
+    /// first, then renames it; a failure is remembered for one warning.
+    fn write_atomically(&self, path: &Path, tag: &str, value: &[u8]) {
         let tmp = self.tmp.join(format!(
-            "{}-{}-{}",
+            "{}-{}-{tag}",
             std::process::id(),
-            self.counter.fetch_add(1, Ordering::Relaxed),
-            &hex(key)[..16]
+            self.counter.fetch_add(1, Ordering::Relaxed)
         ));
-        if let Err(e) = write_entry(&tmp, &path, value) {
+        if let Err(e) = write_entry(&tmp, path, value) {
             let _ = std::fs::remove_file(&tmp);
             self.write_failed
                 .lock()

@@ -254,19 +254,7 @@ impl Plan {
                 Vec::new(),
             );
         }
-        let mut files = Vec::new();
-        match crate::search::write_for(&m.config, &m.theme, prepared, &mut files, &|li| f.locales.contains(&li)) {
-            Ok(stats) => (files, stats, Vec::new()),
-            Err(e) => (
-                files,
-                Vec::new(),
-                vec![Diagnostic::error(
-                    "template",
-                    "",
-                    format!("cannot render the search page: {e}"),
-                )],
-            ),
-        }
+        crate::build::search_files_for(m, prepared, &|li| f.locales.contains(&li))
     }
 
     /// The shard's manifest (which index, which pages) and its
