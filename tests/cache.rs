@@ -463,3 +463,29 @@ fn a_build_without_the_cache_leaves_no_manifest() {
     assert!(out.join(".polydoc-output").is_file());
     assert!(!out.join(MANIFEST).exists());
 }
+
+#[test]
+fn search_terms_come_from_one_record_and_a_card_s_text_is_read_only_when_the_card_is_written() {
+    let site = cache_site();
+    let objects = site.path(".polydoc-cache/v1/objects");
+    let first = warm_equals_cold(&site, &[]);
+    let analysed = cache_stat(&first, "search_misses");
+    assert!(analysed > 0, "{first}");
+    // Every entry gone but the files beside them (the last build's page
+    // reports and search terms): the output folder holds every card, so
+    // no page's card text is needed.
+    std::fs::remove_dir_all(&objects).unwrap();
+    let r = warm_equals_cold(&site, &[]);
+    assert_eq!(cache_stat(&r, "search_hits"), analysed, "{r}");
+    assert_eq!(cache_stat(&r, "search_misses"), 0, "{r}");
+    // A card changed by hand must be written again: its text is not in the
+    // cache, so that page alone is analysed again.
+    let card = site.outside("warm/_search/en-us/p0.js");
+    let mut bytes = std::fs::read(&card).unwrap();
+    bytes.extend_from_slice(b"// changed\n");
+    std::fs::write(&card, bytes).unwrap();
+    std::fs::remove_dir_all(&objects).unwrap();
+    let r = warm_equals_cold(&site, &[]);
+    assert_eq!(cache_stat(&r, "search_misses"), 1, "{r}");
+    assert_eq!(cache_stat(&r, "search_hits"), analysed - 1, "{r}");
+}

@@ -277,13 +277,23 @@ pub fn build_with(
                 (rendered, render_ms, extra_diags)
             },
             || {
-                let memo = cache.as_ref().and_then(crate::cache::search::Analyses::new);
-                // A build writes each card as soon as its page is analysed;
+                // A build writes each card as soon as its page is analysed
+                // (with the cache, one the output folder holds stays);
                 // a shard keeps the cards' text for `merge`.
                 let cards = std::sync::atomic::AtomicUsize::new(0);
-                let write_card = |f: OutFile| {
+                let card_in_place = |path: &str, key: &[u8; 32]| {
+                    let kept = in_place(path, key);
+                    if kept {
+                        cards.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    }
+                    kept
+                };
+                let memo = cache
+                    .as_ref()
+                    .and_then(|c| crate::cache::search::Analyses::new(c, &card_in_place));
+                let write_card = |f: OutFile, key: Option<[u8; 32]>| {
                     cards.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                    write(f)
+                    write_keyed(f, key)
                 };
                 let docs = crate::search::prepare_memo(
                     &model.config,

@@ -1,9 +1,12 @@
 //! Search analysis through the cache (`build --cache`): each page's
-//! analysed document (terms with their counts, sections, the deflated
-//! prose, the words it adds to its locale's vocabulary) remembered under a
-//! key of what it is computed from: polydoc (its analyzers), the language
-//! it is analysed in and the article (its title and HTML, `key::article`).
-//! A build then only merges the documents and builds the index files.
+//! analysis remembered under a key of what it is computed from: polydoc (its
+//! analyzers), the language it is analysed in and the article (its title
+//! and HTML, `key::article`). Its terms go into one record of the whole
+//! build (`search::memo`, a file beside the entries, read with one read);
+//! its card text (sections and prose) is an entry of its own, read only when
+//! a result card must be written; each result card is written under a key
+//! of its own (the analysis, its path and number), so a card the output
+//! folder holds under that key is neither made nor written.
 
 use super::{key, run::Run};
 use std::sync::atomic::Ordering;
@@ -12,38 +15,71 @@ use std::sync::atomic::Ordering;
 pub struct Analyses<'a> {
     run: &'a Run,
     articles: &'a [[u8; 32]],
+    in_place: &'a (dyn Fn(&str, &[u8; 32]) -> bool + Sync),
 }
+
+/// The file beside the entries holding the last build's terms.
+const RECORD: &str = "search-terms";
 
 impl<'a> Analyses<'a> {
     /// `None` until `Run::key_site` has keyed the articles.
-    pub fn new(run: &'a Run) -> Option<Analyses<'a>> {
+    pub fn new(run: &'a Run, in_place: &'a (dyn Fn(&str, &[u8; 32]) -> bool + Sync)) -> Option<Analyses<'a>> {
         let (_, articles) = run.site_keys()?;
-        Some(Analyses { run, articles })
+        Some(Analyses {
+            run,
+            articles,
+            in_place,
+        })
     }
 
+    /// The key of the card text of the analysis under `key`.
+    fn text_key(key: &[u8; 32]) -> [u8; 32] {
+        let mut f = key::Fp::new("search-text");
+        f.bytes(key);
+        f.finish()
+    }
+}
+
+impl crate::search::Memo for Analyses<'_> {
     fn key(&self, article: usize, lang: &str) -> Option<[u8; 32]> {
         let mut f = key::Fp::new("search");
         f.bytes(&key::version()).str(lang).bytes(self.articles.get(article)?);
         Some(f.finish())
     }
-}
 
-impl crate::search::Memo for Analyses<'_> {
-    fn get(&self, article: usize, lang: &str) -> Option<Vec<u8>> {
-        let store = self.run.store();
-        let v = store.get(&self.key(article, lang)?);
-        let counter = if v.is_some() {
-            &store.search_hits
-        } else {
-            &store.search_misses
-        };
-        counter.fetch_add(1, Ordering::Relaxed);
-        v
+    fn record(&self) -> Option<Vec<u8>> {
+        self.run.store().get_named(RECORD)
     }
 
-    fn put(&self, article: usize, lang: &str, value: &[u8]) {
-        if let Some(k) = self.key(article, lang) {
-            self.run.store().put(&k, value);
-        }
+    fn put_record(&self, bytes: &[u8]) {
+        self.run.store().put_named(RECORD, bytes);
+    }
+
+    fn text(&self, key: &[u8; 32]) -> Option<Vec<u8>> {
+        self.run.store().get(&Self::text_key(key))
+    }
+
+    fn put_text(&self, key: &[u8; 32], bytes: &[u8]) {
+        self.run.store().put(&Self::text_key(key), bytes);
+    }
+
+    fn keep_text(&self, key: &[u8; 32]) {
+        self.run.store().touch(&Self::text_key(key));
+    }
+
+    fn card_key(&self, key: &[u8; 32], (file, page): (&str, &str), id: u32) -> [u8; 32] {
+        let mut f = key::Fp::new("search-card");
+        f.bytes(key).str(file).str(page).u64(id as u64);
+        f.finish()
+    }
+
+    fn card_in_place(&self, path: &str, card_key: &[u8; 32]) -> bool {
+        (self.in_place)(path, card_key)
+    }
+
+    fn count(&self, hit: bool) {
+        let store = self.run.store();
+        let counter = if hit { &store.search_hits } else { &store.search_misses };
+        counter.fetch_add(1, Ordering::Relaxed);
     }
 }

@@ -311,10 +311,7 @@ pub fn build_locale(
                 .par_iter()
                 .enumerate()
                 .map(|(id, d)| {
-                    let js = format!(
-                        "polydocSearch(\"p{id}\",{});\n",
-                        card_json(&d.title, &d.path, &d.sections, &d.text)
-                    );
+                    let js = card_file(id as u32, &d.title, &d.path, &d.sections, &d.text);
                     (format!("p{id}.js"), js)
                 })
                 .collect();
@@ -440,6 +437,18 @@ pub fn card_json(title: &str, path: &str, sections: &[(String, String, String)],
     s.push_str(text);
     s.push_str("\"]");
     s
+}
+
+/// Result card `p<id>.js` of the page at `path`.
+pub fn card_file(id: u32, title: &str, path: &str, sections: &[(String, String, String)], text: &str) -> String {
+    format!("polydocSearch(\"p{id}\",{});\n", card_json(title, path, sections, text))
+}
+
+/// The length of `card_file` from the length of its `card_json` with an
+/// empty path (`card_len`), without the card's text.
+pub fn card_file_len(card_len: usize, path: &str, id: u32) -> usize {
+    let digits = id.checked_ilog10().unwrap_or(0) as usize + 1;
+    "polydocSearch(\"p".len() + digits + "\",".len() + card_len - "\"\"".len() + json_str(path).len() + ");\n".len()
 }
 
 fn json_str(s: &str) -> String {
@@ -688,6 +697,23 @@ impl Bits {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_card_s_length_is_known_without_its_text() {
+        let sections = vec![
+            (
+                "intro".to_string(),
+                "Intro \"quoted\"".to_string(),
+                "Text\n".to_string(),
+            ),
+            (String::new(), "Zweite Überschrift".to_string(), String::new()),
+        ];
+        for (id, path) in [(0, ""), (9, "a/b/"), (10, "quote\"d/"), (12345, "ünï/cödé\\/")] {
+            let file = card_file(id, "Tïtle \"x\"", path, &sections, "eJzL");
+            let empty = card_json("Tïtle \"x\"", "", &sections, "eJzL").len();
+            assert_eq!(card_file_len(empty, path, id), file.len(), "{file}");
+        }
+    }
 
     /// `crowded_prefixes` by its definition: every round regroups every
     /// term by its current key.

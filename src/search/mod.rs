@@ -12,6 +12,9 @@ pub mod doc;
 pub mod extract;
 pub(crate) mod fxhash;
 pub mod index;
+pub mod memo;
+
+pub use memo::Memo;
 
 use crate::config::Config;
 use crate::output::{Content, OutFile};
@@ -80,140 +83,6 @@ impl Prepared {
     }
 }
 
-/// Pages analysed by earlier builds (`build --cache`), by article and the
-/// language it is analysed in: the store checks that the article (its title
-/// and HTML) and polydoc are the same.
-pub trait Memo: Sync {
-    fn get(&self, article: usize, lang: &str) -> Option<Vec<u8>>;
-    fn put(&self, article: usize, lang: &str, value: &[u8]);
-}
-
-/// An analysed page as remembered (`Memo`), in a compact binary form
-/// (strings length-prefixed): title, sections, deflated prose, language,
-/// terms and long words as words with their stats, weighted length, title
-/// terms, and the words it adds to its locale's vocabulary (what compounds
-/// are split against).
-fn remember(d: &doc::Doc, words: &[u32], strings: &std::sync::Mutex<doc::Strings>) -> Vec<u8> {
-    fn str(out: &mut Vec<u8>, s: &str) {
-        out.extend_from_slice(&(s.len() as u32).to_le_bytes());
-        out.extend_from_slice(s.as_bytes());
-    }
-    let mut out = Vec::with_capacity(d.text.len() + 64 * d.terms.len() + 1024);
-    str(&mut out, &d.title);
-    out.extend_from_slice(&(d.sections.len() as u32).to_le_bytes());
-    for (id, heading, excerpt) in &d.sections {
-        str(&mut out, id);
-        str(&mut out, heading);
-        str(&mut out, excerpt);
-    }
-    str(&mut out, &d.text);
-    str(&mut out, &d.lang);
-    out.extend_from_slice(&d.len.to_le_bytes());
-    out.extend_from_slice(&d.title_terms.to_le_bytes());
-    let s = strings.lock().unwrap_or_else(|e| e.into_inner());
-    for list in [&d.terms, &d.long_words] {
-        out.extend_from_slice(&(list.len() as u32).to_le_bytes());
-        for (t, st) in list.iter() {
-            str(&mut out, &s.list[*t as usize]);
-            out.extend_from_slice(&[st.title, st.best]);
-            for n in [st.heading, st.body, st.best_w] {
-                out.extend_from_slice(&n.to_le_bytes());
-            }
-        }
-    }
-    out.extend_from_slice(&(words.len() as u32).to_le_bytes());
-    for w in words {
-        str(&mut out, &s.list[*w as usize]);
-    }
-    out
-}
-
-/// Reads `remember`'s bytes.
-struct Reader<'a>(&'a [u8]);
-
-impl<'a> Reader<'a> {
-    fn take(&mut self, n: usize) -> Option<&'a [u8]> {
-        let (head, rest) = (self.0.get(..n)?, self.0.get(n..)?);
-        self.0 = rest;
-        Some(head)
-    }
-    fn u16(&mut self) -> Option<u16> {
-        Some(u16::from_le_bytes(self.take(2)?.try_into().ok()?))
-    }
-    fn u32(&mut self) -> Option<u32> {
-        Some(u32::from_le_bytes(self.take(4)?.try_into().ok()?))
-    }
-    fn str(&mut self) -> Option<&'a str> {
-        let n = self.u32()? as usize;
-        std::str::from_utf8(self.take(n)?).ok()
-    }
-    /// A count of items each at least `min` bytes long (so a damaged count
-    /// cannot ask for more than the bytes hold).
-    fn count(&mut self, min: usize) -> Option<usize> {
-        let n = self.u32()? as usize;
-        (n.checked_mul(min)? <= self.0.len()).then_some(n)
-    }
-}
-
-fn recall(
-    bytes: &[u8],
-    (locale, path): (usize, String),
-    vocab: &doc::Vocab,
-    strings: &std::sync::Mutex<doc::Strings>,
-) -> Option<doc::Doc> {
-    let mut r = Reader(bytes);
-    let title = r.str()?.to_string();
-    let n = r.count(12)?;
-    let mut sections = Vec::with_capacity(n);
-    for _ in 0..n {
-        sections.push((r.str()?.to_string(), r.str()?.to_string(), r.str()?.to_string()));
-    }
-    let text = r.str()?.to_string();
-    let lang = r.str()?.to_string();
-    let len = f32::from_le_bytes(r.take(4)?.try_into().ok()?);
-    let title_terms = r.u16()?;
-    // Words first, numbered under the lock once the page is read whole.
-    let mut lists: [Vec<(&str, doc::Stat)>; 2] = [Vec::new(), Vec::new()];
-    for list in &mut lists {
-        let n = r.count(12)?;
-        list.reserve(n);
-        for _ in 0..n {
-            let w = r.str()?;
-            let b = r.take(2)?;
-            let stat = doc::Stat {
-                title: b[0],
-                best: b[1],
-                heading: r.u16()?,
-                body: r.u16()?,
-                best_w: r.u16()?,
-            };
-            list.push((w, stat));
-        }
-    }
-    let n = r.count(4)?;
-    let words: Vec<&str> = (0..n).map(|_| r.str()).collect::<Option<_>>()?;
-    if !r.0.is_empty() {
-        return None;
-    }
-    let mut s = strings.lock().unwrap_or_else(|e| e.into_inner());
-    let [terms, long_words] = lists.map(|l| l.iter().map(|(w, st)| (s.intern(w), *st)).collect());
-    let ids: Vec<u32> = words.iter().map(|w| s.intern(w)).collect();
-    drop(s);
-    vocab.add(ids);
-    Some(doc::Doc {
-        locale,
-        path,
-        title,
-        sections,
-        text,
-        lang,
-        terms,
-        long_words,
-        len,
-        title_terms,
-    })
-}
-
 /// Analyses every indexed page, in parallel (run beside rendering).
 pub fn prepare_all(config: &Config, site: &Site, bodies: &crate::bodies::Bodies) -> Prepared {
     prepare_in(config, site, bodies, &|_| true)
@@ -229,8 +98,9 @@ pub fn prepare_in(
     prepare_memo(config, site, bodies, keep, None, None)
 }
 
-/// Where a page's result card goes as soon as the page is analysed.
-pub type Cards<'a> = &'a (dyn Fn(OutFile) + Sync);
+/// Where a page's result card goes as soon as the page is analysed (with
+/// the key it is made under, in a build with the cache).
+pub type Cards<'a> = &'a (dyn Fn(OutFile, Option<[u8; 32]>) + Sync);
 
 /// `prepare_in`, each page's analysis from `memo` when it has it. With
 /// `cards` (a build, which writes files as they are made), each page's
@@ -334,29 +204,95 @@ fn prepare_with(
     };
     let card_counts: Vec<(std::sync::atomic::AtomicUsize, std::sync::atomic::AtomicUsize)> =
         config.locales.iter().map(|_| Default::default()).collect();
-    // Writes the cards of the pages showing `d`'s article, then drops
-    // what only they needed.
-    let write_cards = |mut d: doc::Doc, article: usize| -> doc::Doc {
+    let count_card = |locale: usize, len: usize| {
+        let (n, bytes) = &card_counts[locale];
+        n.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        bytes.fetch_add(len, std::sync::atomic::Ordering::Relaxed);
+    };
+    let card_path = |j: usize| {
+        format!(
+            "{}p{}.js",
+            index_dir(&config.locales[pages[j].locale].code),
+            card_ids[j]
+        )
+    };
+    // Writes the cards of the pages showing `d`'s article (with `key`,
+    // each under its card key, unless the output folder holds it so),
+    // then drops what only they needed.
+    let write_cards = |mut d: doc::Doc, article: usize, key: Option<&[u8; 32]>, kept: &[usize]| -> doc::Doc {
         let Some(cards) = cards else { return d };
-        for &j in &showing[&article] {
+        for &j in showing[&article].iter().filter(|j| !kept.contains(j)) {
             let id = card_ids[j];
-            let js = format!(
-                "polydocSearch(\"p{id}\",{});\n",
-                index::card_json(&d.title, &path_of(pages[j]), &d.sections, &d.text)
+            let path = card_path(j);
+            let page = path_of(pages[j]);
+            let card_key = memo.zip(key).map(|(m, k)| m.card_key(k, (&path, &page), id));
+            let js = index::card_file(id, &d.title, &page, &d.sections, &d.text);
+            count_card(pages[j].locale, js.len());
+            cards(
+                OutFile {
+                    path,
+                    content: Content::Bytes(js.into_bytes()),
+                },
+                card_key,
             );
-            let (n, bytes) = &card_counts[pages[j].locale];
-            n.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            bytes.fetch_add(js.len(), std::sync::atomic::Ordering::Relaxed);
-            cards(OutFile {
-                path: format!("{}p{id}.js", index_dir(&config.locales[pages[j].locale].code)),
-                content: Content::Bytes(js.into_bytes()),
-            });
         }
         d.sections = Vec::new();
         d.text = String::new();
         d
     };
-    let analysed: Vec<Option<doc::Doc>> = pages
+    // The terms of every page the last build analysed (`memo`), read once.
+    let record = memo.and_then(|m| memo::Record::read(m.record()?));
+    // A remembered page: its terms from the record; its card text only
+    // when a card must be written (else its cards stay in place) or the
+    // docs keep it (no `cards`: a shard). `Err`: to be analysed afresh,
+    // with the pages whose cards stayed in place (counted).
+    let recall =
+        |m: &dyn Memo, key: &[u8; 32], p: &Page, vocab: &doc::Vocab| -> Result<(doc::Doc, memo::Kept), Vec<usize>> {
+            let Some((mut d, kept)) = record
+                .as_ref()
+                .and_then(|r| r.recall(key, (p.locale, path_of(p)), vocab, &strings))
+            else {
+                return Err(Vec::new());
+            };
+            let text = |d: &mut doc::Doc| m.text(key).and_then(|t| memo::decode_text(&t, d));
+            let Some(cards) = cards else {
+                return text(&mut d).map(|()| (d, kept)).ok_or_else(Vec::new);
+            };
+            let (mut left, mut stayed) = (Vec::new(), Vec::new());
+            for &j in &showing[&p.article] {
+                let (path, page) = (card_path(j), path_of(pages[j]));
+                let card_key = m.card_key(key, (&path, &page), card_ids[j]);
+                if m.card_in_place(&path, &card_key) {
+                    count_card(pages[j].locale, index::card_file_len(kept.card_len, &page, card_ids[j]));
+                    stayed.push(j);
+                } else {
+                    left.push((j, path, card_key));
+                }
+            }
+            if left.is_empty() {
+                m.keep_text(key);
+                return Ok((d, kept));
+            }
+            if text(&mut d).is_none() {
+                return Err(stayed);
+            }
+            for (j, path, card_key) in left {
+                let js = index::card_file(card_ids[j], &d.title, &path_of(pages[j]), &d.sections, &d.text);
+                count_card(pages[j].locale, js.len());
+                cards(
+                    OutFile {
+                        path,
+                        content: Content::Bytes(js.into_bytes()),
+                    },
+                    Some(card_key),
+                );
+            }
+            d.sections = Vec::new();
+            d.text = String::new();
+            Ok((d, kept))
+        };
+    type Analysed = Option<(doc::Doc, Option<([u8; 32], memo::Kept)>)>;
+    let analysed: Vec<Analysed> = pages
         .par_iter()
         .enumerate()
         .map(|(i, p)| {
@@ -366,15 +302,22 @@ fn prepare_with(
             let a = &site.articles[p.article];
             let started = std::time::Instant::now();
             let lang = &analyzers[a.locale].lang;
-            let remembered = memo
-                .and_then(|m| m.get(p.article, lang))
-                .and_then(|b| recall(&b, (p.locale, path_of(p)), &vocab[a.locale], &strings));
-            if let Some(d) = remembered {
+            let key = memo.and_then(|m| Some((m, m.key(p.article, lang)?)));
+            let done = |d: doc::Doc, kept: Option<([u8; 32], memo::Kept)>| {
                 nanos.fetch_add(
                     started.elapsed().as_nanos() as u64,
                     std::sync::atomic::Ordering::Relaxed,
                 );
-                return Some(write_cards(d, p.article));
+                Some((d, kept))
+            };
+            let mut stayed = Vec::new();
+            if let Some((m, k)) = key {
+                let found = recall(m, &k, p, &vocab[a.locale]);
+                m.count(found.is_ok());
+                match found {
+                    Ok((d, kept)) => return done(d, Some((k, kept))),
+                    Err(s) => stayed = s,
+                }
             }
             // Unreadable here, the page's own rendering reports it.
             let html = bodies.html(&site.articles, p.article).unwrap_or_default();
@@ -384,21 +327,46 @@ fn prepare_with(
                 (p.locale, &path_of(p), &a.title, &html),
                 &vocab[a.locale],
                 &strings,
-                memo.is_some().then_some(&mut words),
+                key.is_some().then_some(&mut words),
             );
-            if let Some(m) = memo {
-                m.put(p.article, lang, &remember(&d, &words, &strings));
-            }
-            nanos.fetch_add(
-                started.elapsed().as_nanos() as u64,
-                std::sync::atomic::Ordering::Relaxed,
-            );
-            Some(write_cards(d, p.article))
+            let kept = key.map(|(m, k)| {
+                m.put_text(&k, &memo::encode_text(&d));
+                let kept = memo::Kept {
+                    words: memo::distinct(words),
+                    card_len: index::card_json(&d.title, "", &d.sections, &d.text).len(),
+                };
+                (k, kept)
+            });
+            let d = write_cards(d, p.article, kept.as_ref().map(|(k, _)| k), &stayed);
+            done(d, kept)
         })
         .collect();
     if cancelled() {
         return None;
     }
+    // The record for the next build, when this one's pages are not the
+    // last's.
+    if let Some(m) = memo {
+        let listed: Vec<(&[u8; 32], &doc::Doc, &memo::Kept)> = analysed
+            .iter()
+            .flatten()
+            .filter_map(|(d, kept)| kept.as_ref().map(|(k, kept)| (k, d, kept)))
+            .collect();
+        let same = record
+            .as_ref()
+            .is_some_and(|r| r.holds_only(listed.iter().map(|(k, _, _)| *k)));
+        // The last build's record leaves memory before the next is made.
+        drop(record);
+        if !same {
+            m.put_record(&memo::encode(
+                &listed,
+                &strings.lock().unwrap_or_else(|e| e.into_inner()),
+            ));
+        }
+    } else {
+        drop(record);
+    }
+    let analysed: Vec<Option<doc::Doc>> = analysed.into_iter().map(|a| a.map(|(d, _)| d)).collect();
     let mut docs: Vec<doc::Doc> = Vec::with_capacity(pages.len());
     for (i, p) in pages.iter().enumerate() {
         let j = first[&p.article];
@@ -512,75 +480,4 @@ fn render_search_page(config: &Config, theme: &Theme, locale: usize) -> Result<P
         external: Vec::new(),
         links_to: Vec::new(),
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_remembered_analysis_reads_back_as_made_into_other_numbering() {
-        let analyzer = Analyzer::new("de");
-        let (vocab, strings) = (doc::Vocab::default(), std::sync::Mutex::new(doc::Strings::default()));
-        let html = "<p>Der Kioskmodus sperrt das Gerät.</p><h2 id=\"modus\">Modus wählen</h2><p>Wählen Sie den Modus.</p><pre><code>kiosk --on</code></pre>";
-        let mut words = Vec::new();
-        let made = doc::analyze_page_with(
-            &analyzer,
-            (1, "geraete/kiosk/", "Kioskmodus", html),
-            &vocab,
-            &strings,
-            Some(&mut words),
-        );
-        assert!(!words.is_empty() && !made.long_words.is_empty());
-        let bytes = remember(&made, &words, &strings);
-        // Read into another build's numbering (a word met first elsewhere).
-        let (vocab2, strings2) = (doc::Vocab::default(), std::sync::Mutex::new(doc::Strings::default()));
-        strings2.lock().unwrap().intern("elsewhere");
-        let back = recall(&bytes, (1, "geraete/kiosk/".into()), &vocab2, &strings2).unwrap();
-        let as_words = |d: &doc::Doc, s: &std::sync::Mutex<doc::Strings>| {
-            let s = s.lock().unwrap();
-            let w = |l: &[(u32, doc::Stat)]| {
-                l.iter()
-                    .map(|(t, st)| format!("{}{st:?}", s.list[*t as usize]))
-                    .collect::<Vec<_>>()
-            };
-            (w(&d.terms), w(&d.long_words))
-        };
-        assert_eq!(as_words(&made, &strings), as_words(&back, &strings2));
-        assert_eq!(
-            (
-                &made.title,
-                &made.sections,
-                &made.text,
-                &made.lang,
-                made.len,
-                made.title_terms
-            ),
-            (
-                &back.title,
-                &back.sections,
-                &back.text,
-                &back.lang,
-                back.len,
-                back.title_terms
-            )
-        );
-        let vocab_words = |v: doc::Vocab, s: std::sync::Mutex<doc::Strings>| {
-            let mut w: Vec<String> = doc::vocab_words(v, &s.into_inner().unwrap()).into_iter().collect();
-            w.sort();
-            w
-        };
-        assert_eq!(vocab_words(vocab, strings), vocab_words(vocab2, strings2));
-        // Cut short or with bytes after it: not read.
-        assert!(recall(
-            &bytes[..bytes.len() - 1],
-            (1, String::new()),
-            &doc::Vocab::default(),
-            &Default::default()
-        )
-        .is_none());
-        let mut longer = bytes.clone();
-        longer.push(0);
-        assert!(recall(&longer, (1, String::new()), &doc::Vocab::default(), &Default::default()).is_none());
-    }
 }

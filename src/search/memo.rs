@@ -1,0 +1,418 @@
+//! Search analyses remembered between builds (`build --cache`), in two
+//! parts, so a warm build reads only what it uses:
+//!
+//! - the terms of every page the last build analysed, in ONE record (a
+//!   table of words, then per page its title, language, length, terms and
+//!   long words as numbers into that table, and the words it adds to its
+//!   locale's vocabulary): read with one file read, each word numbered into
+//!   this build's `Strings` once however many pages use it;
+//! - each page's card text (its sections and deflated prose), an entry of
+//!   its own, read only when a result card must be written (the output
+//!   folder does not hold it under its key) or kept in the docs (a shard).
+//!
+//! Both are found by the analysis's key (`Memo::key`: polydoc, the language,
+//! the article), which the record stores beside each page.
+
+use super::doc::{Doc, Stat, Strings, Vocab};
+use super::fxhash::FxHashMap as HashMap;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::Mutex;
+
+/// Pages analysed by earlier builds, by article and the language it is
+/// analysed in: the store keys them on the article (its title and HTML) and
+/// polydoc.
+pub trait Memo: Sync {
+    /// The key of `article`'s analysis in `lang`; `None`: not remembered.
+    fn key(&self, article: usize, lang: &str) -> Option<[u8; 32]>;
+    /// The record of terms the last build left (`encode`), if whole.
+    fn record(&self) -> Option<Vec<u8>>;
+    /// Replaces the record.
+    fn put_record(&self, bytes: &[u8]);
+    /// A page's card text (`encode_text`) under its analysis's key.
+    fn text(&self, key: &[u8; 32]) -> Option<Vec<u8>>;
+    fn put_text(&self, key: &[u8; 32], bytes: &[u8]);
+    /// Keeps the card text under `key` (not read: its cards are in place).
+    fn keep_text(&self, key: &[u8; 32]);
+    /// The key of the result card `p<id>.js` written at `file` for the
+    /// page at `page` (its path in its locale), made from the analysis
+    /// under `key`.
+    fn card_key(&self, key: &[u8; 32], at: (&str, &str), id: u32) -> [u8; 32];
+    /// Whether the output folder holds `path` made under `card_key` (it then
+    /// stays and is not written).
+    fn card_in_place(&self, path: &str, card_key: &[u8; 32]) -> bool;
+    /// Counts a page's analysis found (`true`) or made.
+    fn count(&self, hit: bool);
+}
+
+const MAGIC: &[u8; 8] = b"pdterms1";
+
+/// Reads the little-endian, length-prefixed fields written here.
+pub(super) struct Reader<'a>(pub(super) &'a [u8]);
+
+impl<'a> Reader<'a> {
+    fn take(&mut self, n: usize) -> Option<&'a [u8]> {
+        let (head, rest) = (self.0.get(..n)?, self.0.get(n..)?);
+        self.0 = rest;
+        Some(head)
+    }
+    fn u16(&mut self) -> Option<u16> {
+        Some(u16::from_le_bytes(self.take(2)?.try_into().ok()?))
+    }
+    fn u32(&mut self) -> Option<u32> {
+        Some(u32::from_le_bytes(self.take(4)?.try_into().ok()?))
+    }
+    fn str(&mut self) -> Option<&'a str> {
+        let n = self.u32()? as usize;
+        std::str::from_utf8(self.take(n)?).ok()
+    }
+    /// A count of items each at least `min` bytes long (so a damaged count
+    /// cannot ask for more than the bytes hold).
+    fn count(&mut self, min: usize) -> Option<usize> {
+        let n = self.u32()? as usize;
+        (n.checked_mul(min)? <= self.0.len()).then_some(n)
+    }
+}
+
+fn put_str(out: &mut Vec<u8>, s: &str) {
+    out.extend_from_slice(&(s.len() as u32).to_le_bytes());
+    out.extend_from_slice(s.as_bytes());
+}
+
+/// A page's card text: its sections (heading ID, heading, excerpt) and its
+/// deflated prose.
+pub fn encode_text(d: &Doc) -> Vec<u8> {
+    let mut out = Vec::with_capacity(d.text.len() + 256);
+    out.extend_from_slice(&(d.sections.len() as u32).to_le_bytes());
+    for (id, heading, excerpt) in &d.sections {
+        put_str(&mut out, id);
+        put_str(&mut out, heading);
+        put_str(&mut out, excerpt);
+    }
+    put_str(&mut out, &d.text);
+    out
+}
+
+/// `encode_text` read back into `d`; `None` when damaged.
+pub fn decode_text(bytes: &[u8], d: &mut Doc) -> Option<()> {
+    let mut r = Reader(bytes);
+    let n = r.count(12)?;
+    let mut sections = Vec::with_capacity(n);
+    for _ in 0..n {
+        sections.push((r.str()?.to_string(), r.str()?.to_string(), r.str()?.to_string()));
+    }
+    let text = r.str()?.to_string();
+    if !r.0.is_empty() {
+        return None;
+    }
+    d.sections = sections;
+    d.text = text;
+    Some(())
+}
+
+/// What the record keeps of a page besides its `Doc`: the words it adds to
+/// its locale's vocabulary (numbers in `Strings`) and the length of its
+/// card's JSON with an empty path (`index::card_json`), so a card left in
+/// place is counted without its text.
+#[derive(Debug, Clone, Default)]
+pub struct Kept {
+    pub words: Vec<u32>,
+    pub card_len: usize,
+}
+
+/// The record of this build's analysed pages: (key, doc, kept) each, the
+/// doc's terms numbered in `strings`. Only the words they use are written.
+pub fn encode(pages: &[(&[u8; 32], &Doc, &Kept)], strings: &Strings) -> Vec<u8> {
+    let mut index: Vec<u32> = vec![u32::MAX; strings.list.len()];
+    let mut table: Vec<u32> = Vec::new();
+    let mut at = |id: u32| -> u32 {
+        let slot = &mut index[id as usize];
+        if *slot == u32::MAX {
+            *slot = table.len() as u32;
+            table.push(id);
+        }
+        *slot
+    };
+    let mut body = Vec::with_capacity(pages.len() * 1024);
+    for (key, d, kept) in pages {
+        body.extend_from_slice(&key[..]);
+        put_str(&mut body, &d.title);
+        put_str(&mut body, &d.lang);
+        body.extend_from_slice(&d.len.to_le_bytes());
+        body.extend_from_slice(&d.title_terms.to_le_bytes());
+        body.extend_from_slice(&(kept.card_len as u32).to_le_bytes());
+        for list in [&d.terms, &d.long_words] {
+            body.extend_from_slice(&(list.len() as u32).to_le_bytes());
+            for (t, st) in list.iter() {
+                body.extend_from_slice(&at(*t).to_le_bytes());
+                body.extend_from_slice(&[st.title, st.best]);
+                for n in [st.heading, st.body, st.best_w] {
+                    body.extend_from_slice(&n.to_le_bytes());
+                }
+            }
+        }
+        body.extend_from_slice(&(kept.words.len() as u32).to_le_bytes());
+        for w in &kept.words {
+            body.extend_from_slice(&at(*w).to_le_bytes());
+        }
+    }
+    let mut out = Vec::with_capacity(body.len() + table.len() * 12 + 16);
+    out.extend_from_slice(MAGIC);
+    out.extend_from_slice(&(table.len() as u32).to_le_bytes());
+    for id in table {
+        put_str(&mut out, &strings.list[id as usize]);
+    }
+    out.extend_from_slice(&(pages.len() as u32).to_le_bytes());
+    out.extend_from_slice(&body);
+    out
+}
+
+/// A record read: its words (numbered into this build's `Strings` as pages
+/// that use them are recalled) and where each page's part lies.
+pub struct Record {
+    bytes: Vec<u8>,
+    words: Vec<(u32, u32)>,
+    /// Each word's number in this build's `Strings` (`u32::MAX`: not yet).
+    numbers: Vec<AtomicU32>,
+    pages: HashMap<[u8; 32], (usize, usize)>,
+}
+
+impl Record {
+    /// `None` when the bytes are not a whole record.
+    pub fn read(bytes: Vec<u8>) -> Option<Record> {
+        let mut r = Reader(&bytes);
+        if r.take(MAGIC.len())? != MAGIC {
+            return None;
+        }
+        let start = |r: &Reader| bytes.len() - r.0.len();
+        let n = r.count(4)?;
+        let mut words = Vec::with_capacity(n);
+        for _ in 0..n {
+            let len = r.u32()? as usize;
+            let at = start(&r);
+            r.take(len)?;
+            std::str::from_utf8(&bytes[at..at + len]).ok()?;
+            words.push((at as u32, len as u32));
+        }
+        let n = r.count(32)?;
+        let mut pages = HashMap::default();
+        pages.reserve(n);
+        for _ in 0..n {
+            let from = start(&r);
+            let key: [u8; 32] = r.take(32)?.try_into().ok()?;
+            skip_page(&mut r, words.len())?;
+            pages.insert(key, (from + 32, start(&r)));
+        }
+        if !r.0.is_empty() {
+            return None;
+        }
+        let numbers = (0..words.len()).map(|_| AtomicU32::new(u32::MAX)).collect();
+        Some(Record {
+            bytes,
+            words,
+            numbers,
+            pages,
+        })
+    }
+
+    /// Whether the record holds exactly the pages under `keys` (each
+    /// once): then it needs no writing again.
+    pub fn holds_only<'k>(&self, keys: impl Iterator<Item = &'k [u8; 32]>) -> bool {
+        let mut n = 0;
+        for k in keys {
+            if !self.pages.contains_key(k) {
+                return false;
+            }
+            n += 1;
+        }
+        n == self.pages.len()
+    }
+
+    fn word(&self, i: u32) -> &str {
+        let (at, len) = self.words[i as usize];
+        // Checked to be UTF-8 when read.
+        std::str::from_utf8(&self.bytes[at as usize..(at + len) as usize]).unwrap_or_default()
+    }
+
+    /// The page analysed under `key` (without its card text), numbered into
+    /// `strings`, its words added to `vocab`.
+    pub fn recall(
+        &self,
+        key: &[u8; 32],
+        (locale, path): (usize, String),
+        vocab: &Vocab,
+        strings: &Mutex<Strings>,
+    ) -> Option<(Doc, Kept)> {
+        let &(from, to) = self.pages.get(key)?;
+        let mut r = Reader(&self.bytes[from..to]);
+        let title = r.str()?.to_string();
+        let lang = r.str()?.to_string();
+        let len = f32::from_le_bytes(r.take(4)?.try_into().ok()?);
+        let title_terms = r.u16()?;
+        let card_len = r.u32()? as usize;
+        let mut lists: [Vec<(u32, Stat)>; 2] = [Vec::new(), Vec::new()];
+        for list in &mut lists {
+            let n = r.count(12)?;
+            list.reserve(n);
+            for _ in 0..n {
+                let w = r.u32()?;
+                let b = r.take(2)?;
+                let stat = Stat {
+                    title: b[0],
+                    best: b[1],
+                    heading: r.u16()?,
+                    body: r.u16()?,
+                    best_w: r.u16()?,
+                };
+                list.push((w, stat));
+            }
+        }
+        let n = r.count(4)?;
+        let mut words: Vec<u32> = (0..n).map(|_| r.u32()).collect::<Option<_>>()?;
+        // Words this build has not numbered yet: all under one lock.
+        let new: Vec<u32> = lists
+            .iter()
+            .flat_map(|l| l.iter().map(|(w, _)| *w))
+            .chain(words.iter().copied())
+            .filter(|&w| self.numbers[w as usize].load(Ordering::Relaxed) == u32::MAX)
+            .collect();
+        if !new.is_empty() {
+            let mut s = strings.lock().unwrap_or_else(|e| e.into_inner());
+            for w in new {
+                self.numbers[w as usize].store(s.intern(self.word(w)), Ordering::Relaxed);
+            }
+        }
+        let number = |w: u32| self.numbers[w as usize].load(Ordering::Relaxed);
+        let [terms, long_words] = lists.map(|l| l.into_iter().map(|(w, st)| (number(w), st)).collect::<Vec<_>>());
+        for w in &mut words {
+            *w = number(*w);
+        }
+        vocab.add(words.iter().copied());
+        let doc = Doc {
+            locale,
+            path,
+            title,
+            sections: Vec::new(),
+            text: String::new(),
+            lang,
+            terms,
+            long_words,
+            len,
+            title_terms,
+        };
+        Some((doc, Kept { words, card_len }))
+    }
+}
+
+/// Passes over one page's part (after its key), checking its word numbers.
+fn skip_page(r: &mut Reader, words: usize) -> Option<()> {
+    r.str()?;
+    r.str()?;
+    r.take(4 + 2 + 4)?;
+    for _ in 0..2 {
+        let n = r.count(12)?;
+        for _ in 0..n {
+            (r.u32()? < words as u32).then_some(())?;
+            r.take(8)?;
+        }
+    }
+    let n = r.count(4)?;
+    for _ in 0..n {
+        (r.u32()? < words as u32).then_some(())?;
+    }
+    Some(())
+}
+
+/// The words a page adds to its vocabulary, each once (analysis lists each
+/// time it met one).
+pub fn distinct(mut words: Vec<u32>) -> Vec<u32> {
+    words.sort_unstable();
+    words.dedup();
+    words
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::analyze::Analyzer;
+    use super::super::doc;
+    use super::*;
+
+    #[test]
+    fn a_record_reads_back_as_made_into_other_numbering() {
+        let analyzer = Analyzer::new("de");
+        let (vocab, strings) = (Vocab::default(), Mutex::new(Strings::default()));
+        let html = "<p>Der Kioskmodus sperrt das Gerät.</p><h2 id=\"modus\">Modus wählen</h2><p>Wählen Sie den Modus.</p><pre><code>kiosk --on</code></pre>";
+        let mut words = Vec::new();
+        let made = doc::analyze_page_with(
+            &analyzer,
+            (1, "geraete/kiosk/", "Kioskmodus", html),
+            &vocab,
+            &strings,
+            Some(&mut words),
+        );
+        let other = doc::analyze_page_with(
+            &analyzer,
+            (1, "geraete/andere/", "Andere", "<p>Anderer Text.</p>"),
+            &vocab,
+            &strings,
+            None,
+        );
+        assert!(!words.is_empty() && !made.long_words.is_empty());
+        let kept = Kept {
+            words: distinct(words),
+            card_len: 77,
+        };
+        let (k1, k2) = ([1u8; 32], [2u8; 32]);
+        let bytes = encode(
+            &[(&k1, &made, &kept), (&k2, &other, &Kept::default())],
+            &strings.lock().unwrap(),
+        );
+        // Read into another build's numbering (a word met first elsewhere).
+        let (vocab2, strings2) = (Vocab::default(), Mutex::new(Strings::default()));
+        strings2.lock().unwrap().intern("elsewhere");
+        let record = Record::read(bytes.clone()).unwrap();
+        let (back, kept2) = record
+            .recall(&k1, (1, "geraete/kiosk/".into()), &vocab2, &strings2)
+            .unwrap();
+        assert!(record
+            .recall(&[3u8; 32], (1, String::new()), &vocab2, &strings2)
+            .is_none());
+        let as_words = |d: &Doc, s: &Mutex<Strings>| {
+            let s = s.lock().unwrap();
+            let w = |l: &[(u32, Stat)]| {
+                l.iter()
+                    .map(|(t, st)| format!("{}{st:?}", s.list[*t as usize]))
+                    .collect::<Vec<_>>()
+            };
+            (w(&d.terms), w(&d.long_words))
+        };
+        assert_eq!(as_words(&made, &strings), as_words(&back, &strings2));
+        assert_eq!(
+            (&made.title, &made.lang, made.len, made.title_terms, kept.card_len),
+            (&back.title, &back.lang, back.len, back.title_terms, kept2.card_len)
+        );
+        // Only the first page's vocabulary words were added (the second
+        // page was not recalled).
+        let vocab_words = |v: Vocab, s: Mutex<Strings>| {
+            let mut w: Vec<String> = doc::vocab_words(v, &s.into_inner().unwrap()).into_iter().collect();
+            w.sort();
+            w
+        };
+        let mut expected: Vec<String> = {
+            let s = strings.lock().unwrap();
+            kept.words.iter().map(|&w| s.list[w as usize].to_string()).collect()
+        };
+        expected.sort();
+        assert_eq!(vocab_words(vocab2, strings2), expected);
+        // The card text reads back.
+        let mut card = Doc::default();
+        decode_text(&encode_text(&made), &mut card).unwrap();
+        assert_eq!((&card.sections, &card.text), (&made.sections, &made.text));
+        // Cut short or with bytes after it: not read.
+        assert!(Record::read(bytes[..bytes.len() - 1].to_vec()).is_none());
+        let mut longer = bytes.clone();
+        longer.push(0);
+        assert!(Record::read(longer).is_none());
+        let text = encode_text(&made);
+        assert!(decode_text(&text[..text.len() - 1], &mut Doc::default()).is_none());
+    }
+}
