@@ -126,13 +126,13 @@ fn edits_additions_renames_and_deletions_show_up() {
     eventually("the edit", || {
         get(s.port, "/en-us/guide/setup/").body.contains("Second version.")
     });
-    // The nl-nl translation is untouched; its review page shows the new source beside it.
+    // The nl-nl translation is untouched; its review page shows the new
+    // source beside it once edits pause.
     assert!(get(s.port, "/nl-nl/guide/setup/").body.contains("Eerste versie."));
-    let review = get(s.port, "/_l10n/nl-nl/guide/setup/").body;
-    assert!(
-        review.contains("Second version.") && review.contains("Eerste versie."),
-        "{review}"
-    );
+    eventually("the review page", || {
+        let review = get(s.port, "/_l10n/nl-nl/guide/setup/").body;
+        review.contains("Second version.") && review.contains("Eerste versie.")
+    });
 
     site.write("articles/en-us/guide/new.md", &article("New", "# New page\n"));
     eventually("the new page", || get(s.port, "/en-us/guide/new/").status == 200);
@@ -505,6 +505,114 @@ fn a_rebuild_prints_only_the_errors_that_changed() {
     eventually("the second rebuild", || rebuilt(2)(&text()));
     let t = text();
     assert_eq!(t.matches("link `missing.md`").count(), 1, "{t}");
-    assert_eq!(t.matches("link `gone.md`").count(), 1, "{t}");
+    let starting = |p: &str| t.lines().filter(|l| l.starts_with(p)).count();
+    assert_eq!(starting("error[link-missing-file]: link `gone.md`"), 1, "{t}");
+    assert_eq!(
+        t.matches("fixed error[link-missing-file]: link `gone.md`").count(),
+        1,
+        "{t}"
+    );
     assert!(t.contains("(1 errors: 1 new, 1 fixed"), "{t}");
+}
+
+/// `polydoc serve` with its terminal output in a file.
+fn serve_logged(site: &Site) -> (Server, std::path::PathBuf) {
+    let log = site.outside("serve.log");
+    std::fs::create_dir_all(log.parent().unwrap()).unwrap();
+    let port = browser::free_port();
+    let child = common::dies_with_parent(&mut Command::new(env!("CARGO_BIN_EXE_polydoc")))
+        .args(["serve", site.root.to_str().unwrap(), "--port", &port.to_string()])
+        .env("NO_COLOR", "1")
+        .stdout(Stdio::null())
+        .stderr(std::fs::File::create(&log).unwrap())
+        .spawn()
+        .expect("start polydoc serve");
+    let server = Server { child, port };
+    eventually("the server answers", || {
+        request(port, "GET", "/").is_some_and(|r| r.status == 200)
+    });
+    (server, log)
+}
+
+/// On a site with many broken links, an edit that fixes one prints exactly
+/// that: the one error fixed, where it was, and the count; none of the
+/// others again. An edit that only moves errors (a line added above them)
+/// prints no change at all.
+#[test]
+fn fixing_one_of_many_broken_links_prints_exactly_that() {
+    let site = Site::new(&[("en-us", "English")]);
+    let links = |from: usize| -> String {
+        (0..10)
+            .filter(|j| *j >= from)
+            .map(|j| format!("[gone {j}](gone-{j}.md)\n"))
+            .collect()
+    };
+    let mut files = vec![("articles/en-us/index.md".to_string(), article("Home", "# Home\n"))];
+    for i in 0..6 {
+        files.push((
+            format!("articles/en-us/p{i}.md"),
+            article(&format!("Page {i}"), &format!("# Page {i}\n\n{}", links(0))),
+        ));
+    }
+    let refs: Vec<(&str, &str)> = files.iter().map(|(p, t)| (p.as_str(), t.as_str())).collect();
+    site.write_all(&refs);
+    let (_server, log) = serve_logged(&site);
+    let text = || std::fs::read_to_string(&log).unwrap_or_default();
+    // What the n-th rebuild printed, its summary line last.
+    let after = |n: usize| -> String {
+        eventually("a rebuild", || text().matches("rebuilt:").count() >= n);
+        let t = text();
+        let (mut seg, mut count) = (Vec::new(), 0);
+        for l in t.lines().skip_while(|l| !l.starts_with("serving ")).skip(1) {
+            seg.push(l);
+            if l.starts_with("rebuilt:") {
+                count += 1;
+                if count == n {
+                    break;
+                }
+                seg.clear();
+            }
+        }
+        seg.join("\n")
+    };
+    assert_eq!(text().matches("error[link-missing-file]").count(), 60, "{}", text());
+    assert!(text().contains("(60 errors, 0 warnings)"), "{}", text());
+
+    // p3.md loses its first broken link.
+    site.write(
+        "articles/en-us/p3.md",
+        &article("Page 3", &format!("# Page 3\n\n{}", links(1))),
+    );
+    let printed = after(1);
+    assert_eq!(
+        printed
+            .lines()
+            .filter(|l| !l.starts_with("rebuilt:"))
+            .collect::<Vec<_>>(),
+        [
+            "fixed error[link-missing-file]: link `gone-0.md` (\"gone 0\"): no file `gone-0.md` in the site",
+            "  --> articles/en-us/p3.md:6:1",
+        ],
+        "{}",
+        text()
+    );
+    assert!(
+        printed.contains("(59 errors: 0 new, 1 fixed, 0 warnings)"),
+        "{}",
+        text()
+    );
+
+    // A paragraph above p4.md's links moves them two lines down: nothing
+    // is new and nothing fixed.
+    site.write(
+        "articles/en-us/p4.md",
+        &article("Page 4", &format!("# Page 4\n\nA new paragraph.\n\n{}", links(0))),
+    );
+    let printed = after(2);
+    assert_eq!(printed.lines().count(), 1, "{}", text());
+    assert!(
+        printed.contains("(59 errors: 0 new, 0 fixed, 0 warnings)"),
+        "{}",
+        text()
+    );
 }

@@ -16,8 +16,9 @@ pub const STATUS_PATH: &str = "/__polydoc/status";
 /// What the server shares with the rebuild loop.
 #[derive(Default)]
 pub struct Shared {
-    /// Current build errors, as HTML-ready text lines (`file:line:col: msg`).
-    pub errors: RwLock<Vec<String>>,
+    /// The first of the current build's errors, as text lines
+    /// (`file:line:col: msg`), and how many errors there are.
+    pub errors: RwLock<(Vec<String>, usize)>,
     /// One sender per open browser tab.
     pub clients: Mutex<Vec<mpsc::Sender<String>>>,
 }
@@ -135,8 +136,12 @@ fn handle(mut stream: TcpStream, root: &Path, shared: &Shared, loopback: bool) -
             )
         }
         STATUS_PATH => {
-            let errors = shared.errors.read().unwrap().clone();
-            let body = serde_json::json!({ "errors": errors }).to_string();
+            let (errors, total) = shared.errors.read().unwrap().clone();
+            let mut body = serde_json::json!({ "errors": errors });
+            if total > errors.len() {
+                body["total"] = total.into();
+            }
+            let body = body.to_string();
             return respond(&mut stream, 200, "application/json", body.as_bytes(), head);
         }
         _ => {}
@@ -273,8 +278,8 @@ fn inject(html: &[u8], shared: &Shared) -> Vec<u8> {
     let text = String::from_utf8_lossy(html);
     let errors = shared.errors.read().unwrap();
     let mut add = format!("<script src=\"{LIVE_JS_PATH}\"></script>");
-    if !errors.is_empty() {
-        add.push_str(&overlay(&errors));
+    if !errors.0.is_empty() {
+        add.push_str(&overlay(&errors.0, errors.1));
     }
     let out = match text.rfind("</body>") {
         Some(i) => format!("{}{add}{}", &text[..i], &text[i..]),
@@ -283,7 +288,9 @@ fn inject(html: &[u8], shared: &Shared) -> Vec<u8> {
     out.into_bytes()
 }
 
-pub fn overlay(errors: &[String]) -> String {
+/// The error overlay: `errors` listed, of `total` (a site with tens of
+/// thousands of errors would otherwise put megabytes into every page).
+pub fn overlay(errors: &[String], total: usize) -> String {
     let mut s = String::from(
         "<div id=\"polydoc-overlay\" role=\"alert\" style=\"position:fixed;inset:auto 0 0 0;max-height:60vh;overflow:auto;\
 z-index:2147483647;background:#1e1e1e;color:#ffd7d7;font:14px/1.5 ui-monospace,monospace;padding:1rem 1.25rem;\
@@ -293,6 +300,12 @@ An article that cannot be read or rendered keeps its last good page; everything 
     for e in errors {
         s.push_str(&crate::markdown::highlight::html_escape(e));
         s.push('\n');
+    }
+    if total > errors.len() {
+        s.push_str(&format!(
+            "... and {} more: `polydoc check` lists every one\n",
+            total - errors.len()
+        ));
     }
     s.push_str("</div>");
     s

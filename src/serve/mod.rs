@@ -1,12 +1,12 @@
 //! `polydoc serve`: builds, serves the output folder on loopback, watches
 //! the site and rebuilds only what changed, then tells open tabs to reload.
 
+mod diags;
 pub mod http;
 pub mod session;
 mod watch;
 
 use crate::diagnostics::Diagnostic;
-use crate::search::fxhash::FxHashSet;
 use http::Shared;
 use session::{Session, Update};
 use std::net::{IpAddr, TcpListener};
@@ -33,8 +33,7 @@ pub fn run(opts: Options) -> Result<(), String> {
     };
     let mut session = Session::new(&site, &out);
     let first = session.full().map_err(|d| d.render(&site))?;
-    let mut shown = Shown::default();
-    report(&session, &site, &first, "built", &mut shown);
+    report(&mut session, &site, &first, "built");
     let out = out.canonicalize().unwrap_or(out);
 
     // Watch before serving: a change saved as soon as the server answers
@@ -66,14 +65,20 @@ pub fn run(opts: Options) -> Result<(), String> {
         let Some(batch) = watcher.next_batch(idle) else { break };
         let Some(paths) = batch else {
             match session.flush_deferred(&watcher.pending) {
-                Ok(update) => notify_tabs(&shared, &update),
+                Ok(update) => {
+                    // The search index's own findings come with it.
+                    if session.diags.touched() && report(&mut session, &site, &update, "updated") {
+                        publish_errors(&session, &shared);
+                    }
+                    notify_tabs(&shared, &update);
+                }
                 Err(d) => eprint!("{}", d.render(&site)),
             }
             continue;
         };
         match session.apply(&paths) {
             Ok(update) => {
-                if report(&session, &site, &update, "rebuilt", &mut shown) {
+                if report(&mut session, &site, &update, "rebuilt") {
                     publish_errors(&session, &shared);
                 }
                 notify_tabs(&shared, &update);
@@ -96,84 +101,73 @@ fn session_config_roots(site: &Path) -> Option<Vec<PathBuf>> {
     )
 }
 
-/// The errors the terminal has shown, so that a rebuild prints only what
-/// changed: on a site with thousands of broken links, reprinting every one
-/// after each save buries the one that matters (and takes longer than the
-/// rebuild).
-#[derive(Default)]
-struct Shown {
-    /// Hashes of the errors' `key`s.
-    errors: FxHashSet<u64>,
-}
+/// How many new diagnostics a rebuild prints in full; the rest are
+/// counted (a change to the configuration can bring thousands at once).
+const PRINTED: usize = 100;
 
-/// An error's identity: where it is, its kind and message. (The Fx hash:
-/// every rebuild hashes every error, and SipHash made that most of an
-/// edit's time on a site with tens of thousands of errors.)
-fn key(d: &Diagnostic) -> u64 {
-    use std::hash::{Hash, Hasher};
-    let mut h = crate::search::fxhash::FxHasher::default();
-    (&d.file, d.line, d.column, d.code, &d.message).hash(&mut h);
-    h.finish()
-}
+/// How many errors the browser's overlay lists.
+const OVERLAID: usize = 50;
 
-/// Prints the first build's diagnostics; after a rebuild only the errors
-/// that are new, and how many were fixed (warnings are not repeated).
-/// A rebuild walks the diagnostics once, by reference, hashing the errors:
-/// nothing is copied or sorted but the new ones. Returns whether the set
-/// of errors changed.
-fn report(session: &Session, site: &Path, update: &Update, what: &str, shown: &mut Shown) -> bool {
+/// Prints the first build's diagnostics; after a rebuild, what changed:
+/// the diagnostics that are new in full, the ones that went as "fixed".
+/// The session's ledger knows both and the counts, so this costs what the
+/// rebuild redid, not the number of diagnostics. Returns whether there
+/// was a change.
+fn report(session: &mut Session, site: &Path, update: &Update, what: &str) -> bool {
     let first = what == "built";
-    let mut errors: FxHashSet<u64> = FxHashSet::with_capacity_and_hasher(shown.errors.len(), Default::default());
-    let mut warnings = 0;
-    let mut new: Vec<&Diagnostic> = Vec::new();
-    for d in session.iter_diagnostics() {
-        if !d.is_error() {
-            warnings += 1;
-            if first {
-                new.push(d);
-            }
-            continue;
-        }
-        let k = key(d);
-        if errors.insert(k) && (first || !shown.errors.contains(&k)) {
-            new.push(d);
-        }
-    }
-    new.sort_by(|a, b| {
-        (&a.file, a.line, a.column, a.severity, &a.message).cmp(&(&b.file, b.line, b.column, b.severity, &b.message))
-    });
+    let changes = session.diags.take_changes();
     let mut out = String::new();
-    for d in &new {
+    for d in changes.new.iter().take(if first { usize::MAX } else { PRINTED }) {
         out.push_str(&d.render(site));
     }
-    let new_errors = new.iter().filter(|d| d.is_error()).count();
-    let fixed = shown.errors.iter().filter(|k| !errors.contains(*k)).count();
+    if !first && changes.new.len() > PRINTED {
+        out.push_str(&format!(
+            "... and {} more new: `polydoc check` lists every diagnostic\n",
+            changes.new.len() - PRINTED
+        ));
+    }
+    for d in changes.fixed.iter().take(PRINTED) {
+        let label = if d.is_error() { "error" } else { "warning" };
+        out.push_str(&format!(
+            "fixed {label}[{}]: {}\n  --> {}\n",
+            d.code,
+            d.message,
+            d.location()
+        ));
+    }
+    if changes.fixed.len() > PRINTED {
+        out.push_str(&format!("... and {} more fixed\n", changes.fixed.len() - PRINTED));
+    }
+    let (errors, warnings) = (session.diags.errors(), session.diags.warnings());
     let change = if first {
         String::new()
     } else {
-        format!(": {new_errors} new, {fixed} fixed")
+        let count = |f: fn(&Diagnostic) -> bool, ds: &[Diagnostic]| ds.iter().filter(|d| f(d)).count();
+        let (new_e, fixed_e) = (
+            count(Diagnostic::is_error, &changes.new),
+            count(Diagnostic::is_error, &changes.fixed),
+        );
+        format!(": {new_e} new, {fixed_e} fixed")
     };
     eprint!("{out}");
     eprintln!(
-        "{what}: {} pages rendered, {} files written in {:.1} ms ({} errors{change}, {warnings} warnings)",
+        "{what}: {} pages rendered, {} files written in {:.1} ms ({errors} errors{change}, {warnings} warnings)",
         update.pages_rendered,
         update.files_written,
         update.elapsed.as_secs_f64() * 1000.0,
-        errors.len(),
     );
-    shown.errors = errors;
-    first || new_errors > 0 || fixed > 0
+    first || changes.new.iter().chain(&changes.fixed).any(Diagnostic::is_error)
 }
 
-/// The error list the browser overlay shows (only rebuilt when the set of
-/// errors changed).
+/// The errors the browser overlay lists: the first by place, and how many
+/// there are (only redone when the errors changed).
 fn publish_errors(session: &Session, shared: &Shared) {
-    let lines: Vec<String> = session
-        .errors()
+    let (first, total) = session.diags.first_errors(OVERLAID);
+    let lines: Vec<String> = first
         .iter()
         .map(|d| format!("{}: {}", d.location(), d.message))
         .collect();
-    *shared.errors.write().unwrap() = lines;
+    *shared.errors.write().unwrap() = (lines, total);
 }
 
 fn notify_tabs(shared: &Shared, update: &Update) {

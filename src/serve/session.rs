@@ -6,6 +6,7 @@
 //! the site from the files already parsed. Output files are replaced one by
 //! one with a rename, so the server never serves a half-written page.
 
+use super::diags::{Diags, PageKey};
 use crate::build::{self, Model};
 use crate::diagnostics::Diagnostic;
 use crate::discover::{FileKind, SourceFile};
@@ -20,8 +21,6 @@ use std::collections::{HashMap, HashSet};
 use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
-
-type PageKey = (usize, String);
 
 /// What a rebuild changed, for the browser.
 #[derive(Debug, Default)]
@@ -40,12 +39,7 @@ pub struct Session {
     pub site_root: PathBuf,
     pub out: PathBuf,
     model: Option<Model>,
-    fatal: Vec<Diagnostic>,
-    discover_diags: Vec<Diagnostic>,
-    parse_diags: HashMap<PathBuf, Vec<Diagnostic>>,
-    assemble_diags: Vec<Diagnostic>,
-    page_diags: HashMap<PageKey, Vec<Diagnostic>>,
-    extra_diags: Vec<Diagnostic>,
+    pub diags: Diags,
     /// Page -> article paths it links to, and the reverse.
     links_to: HashMap<PageKey, Vec<String>>,
     linked_from: HashMap<String, HashSet<PageKey>>,
@@ -60,6 +54,9 @@ pub struct Session {
     /// The search index is out of date (an article's text changed; see
     /// `flush_deferred`).
     search_dirty: bool,
+    /// Source paths whose translations' status and review pages are out
+    /// of date (an article or its translation was edited).
+    l10n_dirty: std::collections::BTreeSet<String>,
 }
 
 fn hash(bytes: &[u8]) -> u64 {
@@ -74,12 +71,7 @@ impl Session {
             site_root: site_root.to_path_buf(),
             out: out.to_path_buf(),
             model: None,
-            fatal: Vec::new(),
-            discover_diags: Vec::new(),
-            parse_diags: HashMap::new(),
-            assemble_diags: Vec::new(),
-            page_diags: HashMap::new(),
-            extra_diags: Vec::new(),
+            diags: Diags::default(),
             links_to: HashMap::new(),
             linked_from: HashMap::new(),
             written: HashMap::new(),
@@ -87,50 +79,8 @@ impl Session {
             render_failed: false,
             status_dirty: false,
             search_dirty: false,
+            l10n_dirty: Default::default(),
         }
-    }
-
-    /// Every current diagnostic.
-    pub fn diagnostics(&self) -> Vec<Diagnostic> {
-        let mut all: Vec<Diagnostic> = self.fatal.clone();
-        all.extend(self.discover_diags.iter().cloned());
-        all.extend(self.parse_diags.values().flatten().cloned());
-        all.extend(self.assemble_diags.iter().cloned());
-        all.extend(build::dedupe_page_diagnostics(
-            self.page_diags.values().flatten().cloned().collect(),
-        ));
-        all.extend(self.extra_diags.iter().cloned());
-        crate::diagnostics::sort(&mut all);
-        all
-    }
-
-    pub fn errors(&self) -> Vec<Diagnostic> {
-        self.diagnostics().into_iter().filter(Diagnostic::is_error).collect()
-    }
-
-    /// Every current diagnostic by reference, unsorted, page diagnostics
-    /// deduplicated as `diagnostics` does: what a rebuild's report and
-    /// count walk without copying or sorting (a large site has tens of
-    /// thousands).
-    pub fn iter_diagnostics(&self) -> impl Iterator<Item = &Diagnostic> + '_ {
-        let mut seen: HashSet<(&str, &str)> = HashSet::new();
-        let pages = self
-            .page_diags
-            .values()
-            .flatten()
-            .filter(move |d| d.code != "link-anchor-translation" || seen.insert(anchor_key(d)));
-        self.fatal
-            .iter()
-            .chain(&self.discover_diags)
-            .chain(self.parse_diags.values().flatten())
-            .chain(&self.assemble_diags)
-            .chain(pages)
-            .chain(&self.extra_diags)
-    }
-
-    /// Whether there is an error (asked twice per rebuild).
-    fn has_errors(&self) -> bool {
-        self.iter_diagnostics().any(|d| d.is_error())
     }
 
     /// Builds everything from scratch (keeps nothing but what was written).
@@ -140,7 +90,7 @@ impl Session {
         let (config, theme) = match build::load(&self.site_root, &mut diags) {
             Ok(x) => x,
             Err(d) => {
-                self.fatal = vec![d];
+                self.diags.set_fatal(vec![d]);
                 return Ok(Update {
                     all: true,
                     elapsed: start.elapsed(),
@@ -148,9 +98,9 @@ impl Session {
                 });
             }
         };
-        self.fatal.clear();
+        self.diags.set_fatal(Vec::new());
         let (article_files, assets, project) = build::discover_site(&config, &mut diags);
-        self.discover_diags = diags;
+        self.diags.set_discover(diags);
         // The first build of a large site takes a while: show how far
         // parsing is, on a terminal only.
         let progress = build::progress_bar(
@@ -166,7 +116,7 @@ impl Session {
             &progress,
         );
         progress.finish_and_clear();
-        self.parse_diags.clear();
+        self.diags.clear_parse();
         // An article that no longer parses keeps its last good version.
         let mut old: HashMap<PathBuf, Article> = match self.model.take() {
             Some(m) => m.site.articles.into_iter().map(|a| (a.abs.clone(), a)).collect(),
@@ -174,7 +124,7 @@ impl Session {
         };
         let mut articles = Vec::new();
         for (f, (a, d)) in article_files.iter().zip(parsed) {
-            self.parse_diags.insert(f.abs.clone(), d);
+            self.diags.set_parse(f.abs.clone(), d);
             articles.extend(a.or_else(|| old.remove(&f.abs)));
         }
         self.replan(config, theme, project, articles, assets, start)
@@ -201,8 +151,10 @@ impl Session {
             crate::l10n::Want::Pages,
             &mut assemble_diags,
         ));
-        self.assemble_diags = assemble_diags;
-        self.page_diags.clear();
+        self.diags.set_assemble(assemble_diags);
+        // The translations were analysed again with the site.
+        self.l10n_dirty.clear();
+        self.diags.clear_pages();
         self.links_to.clear();
         self.linked_from.clear();
         let mut update = Update {
@@ -221,7 +173,7 @@ impl Session {
         let mut files = self.render_pages(&all, update);
         let m = self.model.as_ref().unwrap();
         let extra = std::sync::Mutex::new(Vec::new());
-        self.extra_diags = build::site_files(m, &|f| extra.lock().unwrap().push(f));
+        let site_diags = build::site_files(m, &|f| extra.lock().unwrap().push(f));
         files.extend(extra.into_inner().unwrap());
         let mut complete = true;
         if with_search {
@@ -229,10 +181,12 @@ impl Session {
             let (search, _, search_diags) =
                 build::search_files(m, crate::search::prepare_all(&m.config, &m.site, &m.bodies));
             files.extend(search);
-            self.extra_diags.extend(search_diags);
+            self.diags
+                .set_extra(site_diags.into_iter().chain(search_diags).collect());
         } else {
             // The index files are unchanged: keep them (not a complete set).
             complete = false;
+            self.diags.set_extra(site_diags);
         }
         self.write(files, complete, update)
     }
@@ -257,14 +211,14 @@ impl Session {
                         self.linked_from.entry(t.clone()).or_default().insert(key.clone());
                     }
                     self.links_to.insert(key.clone(), p.links_to);
-                    self.page_diags.insert(key, p.diags);
+                    self.diags.set_page(key, p.diags);
                     files.push(OutFile {
                         path: p.path,
                         content: Content::Bytes(p.html.into_bytes()),
                     });
                 }
                 Err(d) => {
-                    self.page_diags.insert(key, vec![d]);
+                    self.diags.set_page(key, vec![d]);
                 }
             }
         }
@@ -359,9 +313,9 @@ impl Session {
         // Every tab reloads when there were errors before or are after
         // (their overlay lists them): asked so, each walk stops at the
         // first error instead of counting tens of thousands of them.
-        let errors_before = self.has_errors();
+        let errors_before = self.diags.errors() > 0;
         let mut update = self.apply_inner(paths, start)?;
-        if errors_before || self.has_errors() {
+        if errors_before || self.diags.errors() > 0 {
             update.all = true;
         }
         update.elapsed = start.elapsed();
@@ -422,11 +376,11 @@ impl Session {
             let mut diags = Vec::new();
             match Theme::load(&m.config, &mut diags) {
                 Ok(theme) => {
-                    self.fatal.clear();
+                    self.diags.set_fatal(Vec::new());
                     self.model.as_mut().unwrap().theme = theme;
                 }
                 Err(d) => {
-                    self.fatal = vec![d];
+                    self.diags.set_fatal(vec![d]);
                     update.all = true;
                     return Ok(update);
                 }
@@ -472,8 +426,6 @@ impl Session {
     fn edit(&mut self, edited: &[(usize, String, PathBuf)], update: &mut Update) -> Result<(), Diagnostic> {
         let mut affected: HashSet<usize> = HashSet::new();
         let mut sitemap_dirty = false;
-        let mut l10n_rels: HashSet<String> = HashSet::new();
-        let mut status_changed = false;
         for (li, rel, abs) in edited {
             let m = self.model.as_ref().unwrap();
             let Some(ai) = m.site.page(*li, rel).filter(|p| !p.fallback).map(|p| p.article) else {
@@ -488,7 +440,7 @@ impl Session {
             };
             let mut d = Vec::new();
             let parsed = parse::parse_article(&file, &m.config, m.project.as_ref(), &mut d);
-            self.parse_diags.insert(abs.clone(), d);
+            self.diags.set_parse(abs.clone(), d);
             let Some(new) = parsed else {
                 // No longer publishable: re-plan without it.
                 return self
@@ -514,13 +466,15 @@ impl Session {
             self.search_dirty |= m.config.search.enabled;
             let source = m.site.page(0, rel).map(|p| p.article);
             let display = m.site.articles[ai].display.clone();
-            self.assemble_diags
-                .retain(|d| !(d.code == "duplicate-anchor" && d.file == display));
-            anchors::repair_article(&mut m.site, ai, source, &m.bodies, &mut self.assemble_diags);
+            self.diags.assemble_mut(|diags| {
+                diags.retain(|d| !(d.code == "duplicate-anchor" && d.file == display));
+                anchors::repair_article(&mut m.site, ai, source, &m.bodies, diags);
+            });
             m.index.ids[ai] = index::ids_of(&m.site.articles[ai]);
             if m.config.locales.len() > 1 {
-                status_changed |= m.l10n.refresh(&m.config, &m.site, &m.index, rel);
-                l10n_rels.insert(rel.clone());
+                // Its translations' status and review pages: once edits
+                // pause (git answers for them, a process or more each).
+                self.l10n_dirty.insert(rel.clone());
             }
             // The article's own page and, for a source article, the fallback
             // pages that show it in other locales.
@@ -540,30 +494,20 @@ impl Session {
         let which: Vec<usize> = affected.into_iter().collect();
         let mut files = self.render_pages(&which, update);
         let m = self.model.as_ref().unwrap();
-        // The translations' review pages and the status pages.
-        let review = std::sync::Mutex::new(Vec::new());
-        let emit = |f| review.lock().unwrap().push(f);
-        for rel in &l10n_rels {
-            let (c, s, x, t, l) = (&m.config, &m.site, &m.index, &m.theme, &m.l10n);
-            crate::l10n::review::pages_only(c, (s, &m.bodies), x, t, l, Some(rel), false, &emit);
-        }
-        files.extend(review.into_inner().unwrap());
         if sitemap_dirty {
             files.push(OutFile {
                 path: "sitemap.xml".into(),
                 content: Content::Bytes(crate::sitemap::sitemap(&m.config, &m.site).into_bytes()),
             });
         }
-        // The site-wide translation status pages (thousands of rows on a
-        // large site) wait until the edits pause: see `flush_deferred`.
-        self.status_dirty |= status_changed;
         self.write(files, false, update)
     }
 
-    /// Work put off while edits keep coming: the translation status pages
-    /// and the search index (site-wide, so redone once edits pause).
+    /// Work put off while edits keep coming: the edited articles'
+    /// translations (status, review pages), the translation status pages
+    /// and the search index (site-wide), redone once edits pause.
     pub fn has_deferred(&self) -> bool {
-        (self.status_dirty || self.search_dirty) && self.model.is_some()
+        (!self.l10n_dirty.is_empty() || self.status_dirty || self.search_dirty) && self.model.is_some()
     }
 
     /// Does the work put off, unless `cancel` is set (a file changed again):
@@ -577,9 +521,22 @@ impl Session {
             return Ok(update);
         }
         let cancelled = || cancel.load(std::sync::atomic::Ordering::Relaxed);
-        let m = self.model.as_ref().unwrap();
         let files = std::sync::Mutex::new(Vec::new());
-        if !cancelled() && std::mem::take(&mut self.status_dirty) {
+        // The edited articles' translations, one article at a time.
+        while let Some(rel) = self.l10n_dirty.first().cloned() {
+            if cancelled() {
+                break;
+            }
+            self.l10n_dirty.remove(&rel);
+            let m = self.model.as_mut().unwrap();
+            self.status_dirty |= m.l10n.refresh(&m.config, &m.site, &m.index, &rel);
+            let (c, s, x, t, l) = (&m.config, &m.site, &m.index, &m.theme, &m.l10n);
+            crate::l10n::review::pages_only(c, (s, &m.bodies), x, t, l, Some(&rel), false, &|f| {
+                files.lock().unwrap().push(f)
+            });
+        }
+        let m = self.model.as_ref().unwrap();
+        if !cancelled() && self.l10n_dirty.is_empty() && std::mem::take(&mut self.status_dirty) {
             let (c, s, x, t, l) = (&m.config, &m.site, &m.index, &m.theme, &m.l10n);
             crate::l10n::review::pages_only(c, (s, &m.bodies), x, t, l, Some(""), true, &|f| {
                 files.lock().unwrap().push(f)
@@ -594,11 +551,7 @@ impl Session {
             self.search_dirty = false;
             let (search, _, diags) = build::search_files(m, prepared);
             files.lock().unwrap().extend(search);
-            for d in diags {
-                if !self.extra_diags.iter().any(|e| e.message == d.message) {
-                    self.extra_diags.push(d);
-                }
-            }
+            self.diags.add_extra(diags);
         }
         self.write(files.into_inner().unwrap(), false, &mut update)?;
         update.elapsed = start.elapsed();
@@ -622,7 +575,7 @@ impl Session {
         let mut old: HashMap<PathBuf, Article> = site.articles.into_iter().map(|a| (a.abs.clone(), a)).collect();
         let mut diags = Vec::new();
         let (article_files, assets, project) = build::discover_site(&config, &mut diags);
-        self.discover_diags = diags;
+        self.diags.set_discover(diags);
         let to_parse: Vec<SourceFile> = article_files
             .iter()
             .filter(|f| reparse_all || changed.iter().any(|c| f.abs.starts_with(c)) || !old.contains_key(&f.abs))
@@ -637,11 +590,11 @@ impl Session {
         );
         let mut fresh: HashMap<PathBuf, Option<Article>> = HashMap::new();
         for (f, (a, d)) in to_parse.iter().zip(parsed) {
-            self.parse_diags.insert(f.abs.clone(), d);
+            self.diags.set_parse(f.abs.clone(), d);
             fresh.insert(f.abs.clone(), a);
         }
         let present: HashSet<&PathBuf> = article_files.iter().map(|f| &f.abs).collect();
-        self.parse_diags.retain(|p, _| present.contains(p));
+        self.diags.retain_parse(|p| present.contains(p));
         let mut articles = Vec::with_capacity(article_files.len());
         for f in &article_files {
             // An article that no longer parses (broken YAML) keeps its last
@@ -653,13 +606,6 @@ impl Session {
         }
         self.replan(config, theme, project, articles, assets, start)
     }
-}
-
-/// What makes a translation's missing-anchor finding the same on every
-/// page that shows it (`build::dedupe_page_diagnostics` keeps one): its
-/// file and message without "(linked from ...)".
-fn anchor_key(d: &Diagnostic) -> (&str, &str) {
-    (&d.file, d.message.split(" (linked from").next().unwrap_or(""))
 }
 
 /// Images and media: never read while parsing, so changing one re-parses
