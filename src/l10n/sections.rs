@@ -42,6 +42,30 @@ impl Block {
 fn collapse(text: &str) -> (String, Vec<usize>) {
     let mut out = String::with_capacity(text.len());
     let mut starts = Vec::new();
+    if text.is_ascii() {
+        // Runs of words with single spaces between them copied at once.
+        let b = text.as_bytes();
+        let mut i = 0;
+        let mut broke = false;
+        while i < b.len() {
+            if ascii_space(b[i]) {
+                broke |= b[i] == b'\n';
+                i += 1;
+                continue;
+            }
+            if !out.is_empty() {
+                out.push(' ');
+                if broke {
+                    starts.push(out.len());
+                }
+            }
+            broke = false;
+            let start = i;
+            i = single_spaced_run(b, i);
+            out.push_str(&text[start..i]);
+        }
+        return (out, starts);
+    }
     let (mut space, mut broke) = (false, false);
     for c in text.chars() {
         if c.is_whitespace() {
@@ -59,6 +83,38 @@ fn collapse(text: &str) -> (String, Vec<usize>) {
         out.push(c);
     }
     (out, starts)
+}
+
+/// `t` onto `out` without the (ASCII) bytes `marks`.
+fn push_without(out: &mut String, t: &str, marks: &[u8]) {
+    let mut from = 0;
+    for (i, b) in t.bytes().enumerate() {
+        if marks.contains(&b) {
+            out.push_str(&t[from..i]);
+            from = i + 1;
+        }
+    }
+    out.push_str(&t[from..]);
+}
+
+/// ASCII white space as `char::is_whitespace` has it (U+000B too).
+fn ascii_space(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\n' | 0x0B | 0x0C | b'\r')
+}
+
+/// From a word's first byte at `i`: the end of the run of words that only
+/// single spaces part (what collapsing white space leaves as it is).
+fn single_spaced_run(b: &[u8], mut i: usize) -> usize {
+    loop {
+        while i < b.len() && !ascii_space(b[i]) {
+            i += 1;
+        }
+        if i + 1 < b.len() && b[i] == b' ' && !ascii_space(b[i + 1]) {
+            i += 1;
+        } else {
+            return i;
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -168,7 +224,10 @@ pub fn split_html(article: &Article, html: &str, text: &str, french: bool) -> Ve
             Event::End(TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell | TagEnd::Heading(_)) => {
                 let cell = open_cell.pop().unwrap_or(false);
                 if let Some((prose, text, marked, line)) = open.pop() {
-                    for m in ui_path_re().find_iter(&marked) {
+                    // A UI path has two bold steps at least.
+                    let bold = memchr::memchr_iter(b'\x02', marked.as_bytes()).nth(1).is_some();
+                    let paths = bold.then(|| ui_path_re().find_iter(&marked));
+                    for m in paths.into_iter().flatten() {
                         let steps = m.as_str().matches('\x02').count();
                         let shown = m.as_str().replace(['\x02', '\x03', '\x04', '\x05'], "");
                         found.push((
@@ -293,10 +352,19 @@ pub fn split_html(article: &Article, html: &str, text: &str, french: bool) -> Ve
                 if let Some(b) = open.last_mut() {
                     b.0.push_str(&t);
                     b.1.push_str(&t);
-                    b.2.push_str(&t.replace(['\x02', '\x03'], ""));
+                    push_without(&mut b.2, &t, b"\x02\x03");
                 }
                 let raw = &body[range.clone()];
-                for m in space_punct_re().find_iter(raw) {
+                // The regex's last space is right before the mark.
+                let space_mark = raw
+                    .as_bytes()
+                    .windows(2)
+                    .any(|w| w[0] == b' ' && matches!(w[1], b',' | b'.' | b';' | b':' | b'!' | b'?'));
+                for m in space_mark
+                    .then(|| space_punct_re().find_iter(raw))
+                    .into_iter()
+                    .flatten()
+                {
                     let start = range.start + m.start();
                     let end = range.start + m.end();
                     let punct = body[..end].chars().next_back().unwrap_or(' ');
@@ -330,7 +398,7 @@ pub fn split_html(article: &Article, html: &str, text: &str, french: bool) -> Ve
                 if let Some(b) = open.last_mut() {
                     b.1.push_str(&t);
                     b.2.push('\x04');
-                    b.2.push_str(&t.replace(['\x02', '\x03', '\x04', '\x05'], ""));
+                    push_without(&mut b.2, &t, b"\x02\x03\x04\x05");
                     b.2.push('\x05');
                 }
             }
@@ -428,36 +496,47 @@ pub fn split_html(article: &Article, html: &str, text: &str, french: bool) -> Ve
 fn loose(marked: &str) -> String {
     let mut out = String::with_capacity(marked.len());
     let mut depth = 0usize;
-    for c in marked.chars() {
-        match c {
-            '\x02' | '\x04' => depth += 1,
-            '\x03' | '\x05' => depth = depth.saturating_sub(1),
-            c if depth == 0 => out.push(c),
-            _ => {}
+    let mut from = 0;
+    // The marks are ASCII: the text between them is cut at char boundaries.
+    for (i, b) in marked.bytes().enumerate() {
+        if !matches!(b, 0x02..=0x05) {
+            continue;
         }
+        if depth == 0 {
+            out.push_str(&marked[from..i]);
+        }
+        from = i + 1;
+        if matches!(b, 0x02 | 0x04) {
+            depth += 1;
+        } else {
+            depth = depth.saturating_sub(1);
+        }
+    }
+    if depth == 0 {
+        out.push_str(&marked[from..]);
     }
     squash(&out)
 }
 
 /// `s`'s words (split at Unicode white space) joined by single spaces,
-/// without a list of the words; ASCII text (most prose) byte by byte.
+/// without a list of the words; ASCII text (most prose) by runs of words
+/// already single-spaced.
 fn squash(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     if s.is_ascii() {
-        let mut word = None;
-        // ASCII white space as `char::is_whitespace` has it (U+000B too).
-        for (i, b) in s.bytes().chain([b' ']).enumerate() {
-            match (matches!(b, b' ' | b'\t' | b'\n' | 0x0B | 0x0C | b'\r'), word) {
-                (false, None) => word = Some(i),
-                (true, Some(start)) => {
-                    if !out.is_empty() {
-                        out.push(' ');
-                    }
-                    out.push_str(&s[start..i]);
-                    word = None;
-                }
-                _ => {}
+        let b = s.as_bytes();
+        let mut i = 0;
+        while i < b.len() {
+            if ascii_space(b[i]) {
+                i += 1;
+                continue;
             }
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            let start = i;
+            i = single_spaced_run(b, i);
+            out.push_str(&s[start..i]);
         }
         return out;
     }
@@ -482,18 +561,73 @@ fn tail(s: &str, n: usize) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::squash;
+    use super::{collapse, loose, push_without, squash};
+
+    const TEXTS: [&str; 9] = [
+        "",
+        "   ",
+        "one",
+        "  one  two\tthree\n\nfour\r\n",
+        "a\x0Bb\x0Cc\x1Cd",
+        "caf\u{e9}\u{a0}cr\u{e8}me \u{3000}x\u{2028}y",
+        "one two\nthree  \n four five ",
+        "\x02Bold\x03 and \x04code\x05 \x02two \x04nested\x05 \x03 left\x03\x03 over",
+        "\x03\x05 un\x02opened caf\u{e9} \x04x\x05 \u{a0}end",
+    ];
+
+    #[test]
+    fn collapse_is_white_space_collapsed_char_by_char() {
+        // The definition, one character at a time.
+        let by_char = |text: &str| {
+            let (mut out, mut starts) = (String::new(), Vec::new());
+            let (mut space, mut broke) = (false, false);
+            for c in text.chars() {
+                if c.is_whitespace() {
+                    space = true;
+                    broke |= c == '\n';
+                    continue;
+                }
+                if space && !out.is_empty() {
+                    out.push(' ');
+                    if broke {
+                        starts.push(out.len());
+                    }
+                }
+                (space, broke) = (false, false);
+                out.push(c);
+            }
+            (out, starts)
+        };
+        for s in TEXTS {
+            assert_eq!(collapse(s), by_char(s), "{s:?}");
+        }
+    }
+
+    #[test]
+    fn loose_drops_bold_and_code_as_char_by_char() {
+        let by_char = |marked: &str| {
+            let (mut out, mut depth) = (String::new(), 0usize);
+            for c in marked.chars() {
+                match c {
+                    '\x02' | '\x04' => depth += 1,
+                    '\x03' | '\x05' => depth = depth.saturating_sub(1),
+                    c if depth == 0 => out.push(c),
+                    _ => {}
+                }
+            }
+            out.split_whitespace().collect::<Vec<_>>().join(" ")
+        };
+        for s in TEXTS {
+            assert_eq!(loose(s), by_char(s), "{s:?}");
+            let mut out = String::from(">");
+            push_without(&mut out, s, b"\x02\x03");
+            assert_eq!(out, format!(">{}", s.replace(['\x02', '\x03'], "")), "{s:?}");
+        }
+    }
 
     #[test]
     fn squash_joins_words_as_split_whitespace_does() {
-        for s in [
-            "",
-            "   ",
-            "one",
-            "  one  two\tthree\n\nfour\r\n",
-            "a\x0Bb\x0Cc\x1Cd",
-            "caf\u{e9}\u{a0}cr\u{e8}me \u{3000}x\u{2028}y",
-        ] {
+        for s in TEXTS {
             assert_eq!(squash(s), s.split_whitespace().collect::<Vec<_>>().join(" "), "{s:?}");
         }
     }

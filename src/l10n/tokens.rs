@@ -25,8 +25,13 @@ pub fn markdown_link_re() -> &'static Regex {
     RE.get_or_init(|| Regex::new(r"!?\[([^\]]*)\]\([^)]*\)").unwrap())
 }
 
-/// Full-width digits as ASCII, so `８４４３` matches `8443`.
-pub fn ascii_digits(s: &str) -> String {
+/// Full-width digits as ASCII, so `８４４３` matches `8443`; a text without
+/// them as it is.
+pub fn ascii_digits(s: &str) -> std::borrow::Cow<'_, str> {
+    // Full-width digits are U+FF10..U+FF19: `EF BC 90`..`EF BC 99` in UTF-8.
+    if memchr::memmem::find(s.as_bytes(), b"\xEF\xBC").is_none() {
+        return std::borrow::Cow::Borrowed(s);
+    }
     s.chars()
         .map(|c| match c {
             '０'..='９' => char::from(b'0' + (c as u32 - '０' as u32) as u8),
