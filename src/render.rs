@@ -22,6 +22,10 @@ pub struct Theme {
     /// every page's context gets a copy (a clone of a map built, where
     /// serializing the strings again costs a lookup per key).
     words: Vec<(Value, Value)>,
+    /// The theme's `l10n-review.html` shows `l10n.sections_html` (the
+    /// built-in one does): review pages get their sections as markup
+    /// written by `l10n::review_markup`, not as values to loop over.
+    pub review_markup: bool,
 }
 
 impl Theme {
@@ -62,6 +66,11 @@ impl Theme {
             }
         }
         // The translation review pages: the theme's own, else built-in copies.
+        let review_markup = templates
+            .iter()
+            .find(|(name, _, _)| name == "l10n-review.html")
+            .map_or(crate::l10n::review::TEMPLATES[1].1, |(_, text, _)| text.as_str())
+            .contains("l10n.sections_html");
         for (name, text) in crate::l10n::review::TEMPLATES {
             if tera.get_template(name).is_err() {
                 tera.add_raw_template(name, text).map_err(|e| {
@@ -83,6 +92,7 @@ impl Theme {
             files,
             strings,
             words,
+            review_markup,
         })
     }
 

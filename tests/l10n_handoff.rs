@@ -202,6 +202,16 @@ fn review_page_shows_the_word_diff_beside_the_matching_section() {
     );
 }
 
+#[test]
+fn review_pages_with_changes_since_handoff_are_the_template_loops() {
+    // Changed, removed, added and collapsed sections, written by polydoc,
+    // are the markup the template's loop over the sections made.
+    let site = snapshot_site();
+    let run = site.run(&["build"]);
+    assert_eq!(run.code, 0, "{run}");
+    assert!(assert_review_markup_is_the_template_loop(&site) >= 4);
+}
+
 fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
     let mut out = Vec::new();
     for e in std::fs::read_dir(dir).unwrap().flatten() {

@@ -149,6 +149,32 @@ const SEGMENTED_EN: &str = "---\ntitle: Pause sync\n---\n# Pause sync\n\nA pause
 const SEGMENTED_NL: &str = "---\ntitle: Synchronisatie pauzeren\nms.translationtype: HT\n---\n# <a name=\"pause-sync\"></a><span data-ttu-id=\"7a1f3-101\">Synchronisatie pauzeren</span><span class=\"sxs-lookup\"><span data-stu-id=\"7a1f3-101\">Pause sync</span></span>\n\n<span data-ttu-id=\"7a1f3-102\">Een gepauzeerd kanaal behoudt de bestanden.</span><span class=\"sxs-lookup\"><span data-stu-id=\"7a1f3-102\">A paused channel keeps its files.</span></span> <span data-ttu-id=\"7a1f3-103\">Zie [het beleid](policies.md).</span><span class=\"sxs-lookup\"><span data-stu-id=\"7a1f3-103\">See [the policies](policies.md).</span></span>\n\n## <a name=\"resume\"></a><span data-ttu-id=\"7a1f3-104\">Hervatten</span><span class=\"sxs-lookup\"><span data-stu-id=\"7a1f3-104\">Resume</span></span>\n\n<span data-ttu-id=\"7a1f3-105\">Selecteer **Hervatten** om weer wijzigingen te verzenden.</span><span class=\"sxs-lookup\"><span data-stu-id=\"7a1f3-105\">Select **Resume** to send changes again.</span></span>\n";
 
 #[test]
+fn review_sections_written_by_polydoc_are_the_template_loops() {
+    // Findings with and without a column, a changed anchor, sections only
+    // on one side, escaped text; then segments.
+    let site = built_sync_site();
+    assert!(assert_review_markup_is_the_template_loop(&site) >= 3);
+    let site = Site::new(EN_NL);
+    site.write_all(&[
+        ("articles/en-us/pause.md", SEGMENTED_EN),
+        ("articles/nl-nl/pause.md", SEGMENTED_NL),
+        (
+            "articles/en-us/policies.md",
+            &article("Policies <&> \"quoted\"", "# Policies\n"),
+        ),
+        (
+            "articles/nl-nl/policies.md",
+            &article("Beleid <&> 'x'", "# Beleid & <regels>\n\nTekst.\n"),
+        ),
+    ]);
+    let r = site.json(&["build"]);
+    assert_eq!(r.code(), 0, "{r}");
+    let html = site.read("output/_l10n/nl-nl/pause/index.html");
+    assert_contains(&html, "<tr data-segment=\"7a1f3-101\">");
+    assert!(assert_review_markup_is_the_template_loop(&site) >= 4);
+}
+
+#[test]
 fn segment_aligned_translation_readers_see_only_the_translation() {
     let site = Site::new(EN_NL);
     site.write_all(&[

@@ -15,6 +15,7 @@ pub mod includes;
 pub mod mark;
 pub mod report;
 pub mod review;
+pub mod review_markup;
 pub mod sections;
 pub mod segments;
 pub mod status;

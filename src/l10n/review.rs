@@ -5,6 +5,8 @@
 //! the sitemap.
 
 use super::changes::{Changes, Kind, SectionChange};
+use super::findings::Finding;
+use super::review_markup::{self, PairView, SideSection, Sides};
 use super::sections::Section;
 use super::status::State;
 use super::{ArticleReview, L10n};
@@ -386,10 +388,28 @@ fn section_html(
     out
 }
 
+/// A section of one side as the review page shows it.
+fn side_section<'a>(
+    resolver: &Resolver,
+    theme: &Theme,
+    page: (&Page, &crate::parse::Article, &str),
+    s: &'a Section,
+    prefix: &str,
+) -> SideSection<'a> {
+    SideSection {
+        id: &s.id,
+        title: &s.title,
+        level: s.level,
+        line: s.line,
+        html: section_html(resolver, theme, page, s, prefix),
+    }
+}
+
 /// One side of a review page; `rel`: the file's path in its locale tree,
 /// linked to the repository by the locale's `edit_url` when there is one.
 fn side(config: &Config, li: usize, (file, rel): (&str, &str), title: &str, url: String) -> Value {
     let l = &config.locales[li];
+    // `review_markup::Sides` has the same language, direction and file.
     let edit = l.edit_url.as_ref().map(|u| {
         u.replace(
             "{path}",
@@ -425,12 +445,6 @@ fn changes_by_pair<'a>(r: &ArticleReview, changes: Option<&'a Changes>) -> Vec<(
         }
     }
     out
-}
-
-/// A JSON object of values moved in, where `json!` would copy each (the
-/// sections' HTML, the bulk of a review page).
-fn object<const N: usize>(pairs: [(&str, Value); N]) -> Value {
-    Value::Object(pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect())
 }
 
 /// Writes the review page of a review just made (`l10n::Sink`), with both
@@ -548,77 +562,93 @@ fn review_page_with(
     let known = st.changes.as_ref().is_some_and(|c| !c.sections.is_empty());
     let source_page = as_page(0, r.source_article);
     let translation_page = as_page(r.locale, r.translation_article);
-    let sections: Vec<Value> = r
+    let pairs: Vec<PairView> = r
         .pairs
         .iter()
         .enumerate()
         .map(|(pi, p)| {
-            let one = |sections: &[Section], i: Option<usize>, page: (&Page, &crate::parse::Article, &str), prefix: &str| {
-                i.map(|i| {
-                    let s = &sections[i];
-                    object([
-                        ("id", json!(s.id)),
-                        ("title", json!(s.title)),
-                        ("level", json!(s.level)),
-                        ("line", json!(s.line)),
-                        ("html", Value::String(section_html(&resolver, theme, page, s, prefix))),
-                    ])
-                })
-            };
-            let segments: Vec<Value> = p
-                .translation
-                .map(|i| {
-                    r.translation_sections[i]
-                        .segments
-                        .iter()
-                        .map(|s| json!({"id": s.id, "translation": s.translation, "source": s.source, "line": s.line}))
-                        .collect()
-                })
-                .unwrap_or_default();
-            let findings: Vec<Value> = r
-                .findings
-                .iter()
-                .filter(|f| f.pair == pi)
-                .map(|f| json!({"code": f.code, "message": f.message_in(t), "line": f.line, "column": f.column, "severity": f.severity}))
-                .collect();
-            let change: Vec<Value> = changes_at
+            let findings: Vec<&Finding> = r.findings.iter().filter(|f| f.pair == pi).collect();
+            let change: Vec<(&SectionChange, &str)> = changes_at
                 .iter()
                 .filter(|(p, _)| *p == pi)
-                .map(|(_, c)| {
+                .map(|&(_, c)| {
                     let key = match c.kind {
                         Kind::Added => "l10n_change_added",
                         Kind::Removed => "l10n_change_removed",
                         _ => "l10n_change_changed",
                     };
-                    json!({
-                        "kind": c.kind, "label": word(t, key), "title": c.title, "id": c.id,
-                        "line": c.line, "old_line": c.old_line,
-                        "words_added": c.words_added, "words_removed": c.words_removed, "words_changed": c.words_changed,
-                        "html": c.html,
-                    })
+                    (c, word(t, key))
                 })
                 .collect();
             let collapsed = known && change.is_empty() && findings.is_empty();
-            let source = one(&r.source_sections, p.source, (&source_page, src, src_html), "src-");
-            let translation = one(&r.translation_sections, p.translation, (&translation_page, tr, tr_html), "tr-");
-            object([
-                ("anchor", Value::String(format!("pair-{pi}"))),
-                ("change", Value::Array(change)),
-                ("collapsed", Value::Bool(collapsed)),
-                ("source", source.unwrap_or(Value::Null)),
-                ("translation", translation.unwrap_or(Value::Null)),
-                ("anchor_changed", Value::Bool(p.anchor_changed)),
-                ("segments", Value::Array(segments)),
-                ("findings", Value::Array(findings)),
-            ])
+            PairView {
+                anchor: format!("pair-{pi}"),
+                change,
+                collapsed,
+                source: p.source.map(|i| {
+                    side_section(
+                        &resolver,
+                        theme,
+                        (&source_page, src, src_html),
+                        &r.source_sections[i],
+                        "src-",
+                    )
+                }),
+                translation: p.translation.map(|i| {
+                    let page = (&translation_page, tr, tr_html);
+                    side_section(&resolver, theme, page, &r.translation_sections[i], "tr-")
+                }),
+                anchor_changed: p.anchor_changed,
+                segments: p
+                    .translation
+                    .map_or(&[][..], |i| &r.translation_sections[i].segments[..]),
+                findings,
+            }
         })
         .collect();
+    let translation_file = format!("{}/{}", config.locales[r.locale].code, r.rel);
+    let source_now = format!("{}/{}", config.locales[0].code, r.rel);
+    let page_url = |li: usize| {
+        relative_url(
+            dir,
+            &format!("{}/{}", config.locales[li].code, crate::site::article_url(&r.rel)),
+        )
+    };
+    let source_side = side(config, 0, (&source_file, &r.rel), &src.title, page_url(0));
+    let translation_side = side(
+        config,
+        r.locale,
+        (&translation_file, &r.rel),
+        &tr.title,
+        page_url(r.locale),
+    );
+    // The built-in template takes the sections as markup; a theme's own
+    // that loops over them, as values.
+    let sections = if theme.review_markup {
+        let (sl, tl) = (&config.locales[0], &config.locales[r.locale]);
+        let dir_of = |l: &crate::config::Locale| if l.rtl { "rtl" } else { "ltr" };
+        let sides = Sides {
+            source_lang: &sl.lang,
+            source_dir: dir_of(sl),
+            source_file: &source_file,
+            translation_lang: &tl.lang,
+            translation_dir: dir_of(tl),
+            translation_file: &translation_file,
+            source_now: &source_now,
+        };
+        (
+            "sections_html",
+            Value::String(review_markup::markup(&pairs, &sides, t, |k| word(t, k))),
+        )
+    } else {
+        ("sections", review_markup::values(pairs, t))
+    };
     ctx.insert(
         "l10n".into(),
         json!({
-            "source_now": format!("{}/{}", config.locales[0].code, r.rel),
-            "source": side(config, 0, (&source_file, &r.rel), &src.title, relative_url(dir, &format!("{}/{}", config.locales[0].code, crate::site::article_url(&r.rel)))),
-            "translation": side(config, r.locale, (&format!("{}/{}", config.locales[r.locale].code, r.rel), &r.rel), &tr.title, relative_url(dir, &format!("{}/{}", config.locales[r.locale].code, crate::site::article_url(&r.rel)))),
+            "source_now": source_now,
+            "source": source_side,
+            "translation": translation_side,
             "status": {
                 "state": st.state.as_str(),
                 "state_label": state_label(t, st),
@@ -639,7 +669,7 @@ fn review_page_with(
                 .findings
                 .iter()
                 .filter(|f| f.pair == usize::MAX)
-                .map(|f| json!({"code": f.code, "message": f.message_in(t), "line": f.line, "column": f.column, "severity": f.severity}))
+                .map(|f| review_markup::finding_value(f, t))
                 .collect::<Vec<_>>(),
             "includes": l10n
                 .files
@@ -659,7 +689,7 @@ fn review_page_with(
         }),
     );
     if let Some(Value::Object(l10n)) = ctx.get_mut("l10n") {
-        l10n.insert("sections".into(), Value::Array(sections));
+        l10n.insert(sections.0.into(), sections.1);
     }
     theme.render("l10n-review.html", ctx)
 }

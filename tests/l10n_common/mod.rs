@@ -191,3 +191,55 @@ pub fn sync_site() -> Site {
     ]);
     site
 }
+
+/// The built-in review template before its sections were written by
+/// polydoc: Tera loops over `l10n.sections` (what a theme's own template
+/// may still do).
+pub const REVIEW_LOOP_TEMPLATE: &str = include_str!("review-loop.html");
+
+/// Every review page of `site` (built into `output/`) is byte for byte the
+/// page a theme gets whose `l10n-review.html` loops over `l10n.sections`
+/// (`REVIEW_LOOP_TEMPLATE`, built into `output-loop/`): the markup
+/// `l10n::review_markup` writes is the template's. Returns the pages
+/// compared.
+pub fn assert_review_markup_is_the_template_loop(site: &Site) -> usize {
+    fn pages(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
+        for e in std::fs::read_dir(dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                pages(&p, out);
+            } else if p.file_name().is_some_and(|n| n == "index.html") {
+                out.push(p);
+            }
+        }
+    }
+    let mut built = Vec::new();
+    pages(&site.path("output/_l10n"), &mut built);
+    site.write("themes/default/templates/l10n-review.html", REVIEW_LOOP_TEMPLATE);
+    let r = site.json(&["build", "--out", "output-loop"]);
+    site.remove("themes/default/templates/l10n-review.html");
+    assert_eq!(r.code(), 0, "{r}");
+    let mut looped = Vec::new();
+    pages(&site.path("output-loop/_l10n"), &mut looped);
+    assert_eq!(built.len(), looped.len());
+    let root = site.path("output");
+    for p in &built {
+        let rel = p.strip_prefix(&root).unwrap();
+        let (a, b) = (read_file(p), read_file(&site.path("output-loop").join(rel)));
+        if a != b {
+            let at = a
+                .bytes()
+                .zip(b.bytes())
+                .position(|(x, y)| x != y)
+                .unwrap_or(a.len().min(b.len()));
+            let from = a[..at].rfind('\n').unwrap_or(0);
+            panic!(
+                "{} differs from the template loop's at byte {at}:\n{}\n----\n{}",
+                rel.display(),
+                &a[from..a.len().min(at + 300)],
+                &b[from..b.len().min(at + 300)]
+            );
+        }
+    }
+    built.len()
+}
