@@ -14,7 +14,10 @@
 //! it back by offset (the file is unlinked as soon as it is open on Unix,
 //! and removed when the `Bodies` is dropped elsewhere, before the staging
 //! folder is swapped in), so the memory a build holds does not grow with
-//! its pages' HTML.
+//! its pages' HTML. With `--cache`, an article read back from the cache
+//! does not move its HTML at all: `Bodies::stored` notes where it lies in
+//! the cache entry (a `Store`), read only when a reader asks for it (on a
+//! warm build, only the pages that changed).
 
 use crate::parse::Article;
 use std::borrow::Cow;
@@ -22,20 +25,30 @@ use std::collections::HashSet;
 use std::fs::File;
 use std::io;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 /// Where the articles' HTML is between parsing and its readers.
 pub struct Bodies {
     spill: Option<Spill>,
+    /// Where stored HTML is read from (`stored`).
+    store: Option<Arc<dyn Store>>,
     /// The articles (locale, path) given new HTML after parsing.
     replaced: Mutex<HashSet<(usize, String)>>,
 }
 
-/// Where one article's HTML went (`Article::body`).
+/// Values kept elsewhere by key (the build cache's entries): `len` bytes at
+/// `at` in the value under `key`, checked whole.
+pub trait Store: Send + Sync {
+    fn read(&self, key: &[u8; 32], at: u64, len: usize) -> io::Result<Vec<u8>>;
+}
+
+/// Where one article's HTML went (`Article::body`): in the spill file, or
+/// in the store's value under `entry`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Span {
     at: u64,
     len: usize,
+    entry: Option<[u8; 32]>,
 }
 
 struct Spill {
@@ -53,8 +66,31 @@ impl Bodies {
     pub fn kept() -> Bodies {
         Bodies {
             spill: None,
+            store: None,
             replaced: Mutex::default(),
         }
+    }
+
+    /// These bodies, also reading HTML left in `store` (`stored`).
+    pub fn with_store(mut self, store: Arc<dyn Store>) -> Bodies {
+        self.store = Some(store);
+        self
+    }
+
+    /// Notes that the article's HTML is the `len` bytes at `at` of the
+    /// store's value under `key` (and takes it out of the article, if it
+    /// was there). Without a store, nothing changes and it says so.
+    pub fn stored(&self, article: &mut Article, key: &[u8; 32], at: u64, len: usize) -> bool {
+        if self.store.is_none() {
+            return false;
+        }
+        article.body = Some(Span {
+            at,
+            len,
+            entry: Some(*key),
+        });
+        article.md.html = String::new();
+        true
     }
 
     /// The HTML goes to a new file at `path` (which must not exist).
@@ -73,6 +109,7 @@ impl Bodies {
                 end: Mutex::new(0),
                 path: path.to_path_buf(),
             }),
+            store: None,
             replaced: Mutex::default(),
         })
     }
@@ -97,11 +134,23 @@ impl Bodies {
 
     /// The article's HTML.
     pub fn of<'a>(&self, article: &'a Article) -> io::Result<Cow<'a, str>> {
-        let (Some(spill), Some(span)) = (&self.spill, article.body) else {
-            return Ok(Cow::Borrowed(article.md.html.as_str()));
+        let buf = match (article.body, &self.spill, &self.store) {
+            (Some(span @ Span { entry: None, .. }), Some(spill), _) => {
+                let mut buf = vec![0u8; span.len];
+                spill.read_at(&mut buf, span.at)?;
+                buf
+            }
+            (
+                Some(Span {
+                    at,
+                    len,
+                    entry: Some(k),
+                }),
+                _,
+                Some(store),
+            ) => store.read(&k, at, len)?,
+            _ => return Ok(Cow::Borrowed(article.md.html.as_str())),
         };
-        let mut buf = vec![0u8; span.len];
-        spill.read_at(&mut buf, span.at)?;
         String::from_utf8(buf)
             .map(Cow::Owned)
             .map_err(|_| io::Error::new(io::ErrorKind::InvalidData, "an article's HTML came back damaged"))
@@ -141,7 +190,11 @@ impl Spill {
             f.write_all(bytes)?;
             *end += bytes.len() as u64;
         }
-        Ok(Span { at, len: bytes.len() })
+        Ok(Span {
+            at,
+            len: bytes.len(),
+            entry: None,
+        })
     }
 
     #[cfg(unix)]

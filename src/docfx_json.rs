@@ -15,6 +15,7 @@ use globset::{Glob, GlobBuilder, GlobSet, GlobSetBuilder};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 
+#[derive(Clone)]
 struct FileSet {
     /// Absolute folder the globs are relative to.
     src: PathBuf,
@@ -24,6 +25,7 @@ struct FileSet {
     exclude_written: Vec<String>,
 }
 
+#[derive(Clone)]
 pub struct DocfxProject {
     pub display: String,
     content: Vec<FileSet>,

@@ -89,12 +89,42 @@ impl Fence {
         read
     }
 
+    /// The metadata of `p` when it is a regular file, not a symbolic link,
+    /// whose real path is inside the site: its folder's real path is
+    /// resolved once per `folders` (an article's folder holds many), so
+    /// this costs one `lstat`. `None` otherwise: the caller takes the long
+    /// way (`read`), which says why.
+    pub fn stat_file(&self, p: &Path, folders: &Folders) -> Option<std::fs::Metadata> {
+        let meta = std::fs::symlink_metadata(p).ok()?;
+        if !meta.file_type().is_file() {
+            return None;
+        }
+        let (dir, name) = (p.parent()?, p.file_name()?);
+        let real_dir = {
+            let mut known = folders.0.lock().unwrap_or_else(|e| e.into_inner());
+            match known.get(dir) {
+                Some(r) => r.clone(),
+                None => {
+                    let r = dir.canonicalize().ok();
+                    known.insert(dir.to_path_buf(), r.clone());
+                    r
+                }
+            }
+        }?;
+        self.contains_real(&real_dir.join(name)).then_some(meta)
+    }
+
     /// Reads `p` as UTF-8 text when its real path is inside the site.
     pub fn read_to_string(&self, p: &Path) -> Result<String, Refusal> {
         let bytes = self.read(p)?;
         String::from_utf8(bytes).map_err(|e| Refusal::Io(io::Error::new(io::ErrorKind::InvalidData, e)))
     }
 }
+
+/// Folders' real paths as `Fence::stat_file` found them (for one stage of
+/// one build: a folder may become a link later).
+#[derive(Default)]
+pub struct Folders(std::sync::Mutex<std::collections::HashMap<PathBuf, Option<PathBuf>>>);
 
 /// What one parse looked at, for the build cache: each path asked about
 /// (read, admitted, probed) with what it found, and whether it did

@@ -489,3 +489,49 @@ fn search_terms_come_from_one_record_and_a_card_s_text_is_read_only_when_the_car
     assert_eq!(cache_stat(&r, "search_misses"), 1, "{r}");
     assert_eq!(cache_stat(&r, "search_hits"), analysed - 1, "{r}");
 }
+
+#[test]
+fn unchanged_articles_come_from_the_parse_record_without_their_entries() {
+    let site = cache_site();
+    let first = prime(&site);
+    let articles = first.json["summary"]["stats"]["articles"].as_u64().unwrap();
+    site.write(
+        "articles/en-us/guide/limits.md",
+        &article("Limits", "# Limits\n\nTwelve, since the last release.\n"),
+    );
+    // Every entry gone but the record beside them: the unchanged articles
+    // still hit, and the pages that need their HTML (every page: the
+    // page entries are gone too) parse it again from the file.
+    for f in walk_files(&site.path(".polydoc-cache/v1/objects")) {
+        std::fs::remove_file(f).unwrap();
+    }
+    let r = warm_equals_cold(&site, &[]);
+    assert_eq!(cache_stat(&r, "parse_hits"), articles - 1, "{r}");
+    assert_eq!(cache_stat(&r, "parse_misses"), 1, "{r}");
+    assert_eq!(cache_stat(&r, "page_hits"), 0, "{r}");
+    assert!(r.with_code("cache").is_empty(), "a missing entry is no damage:\n{r}");
+}
+
+#[test]
+fn an_edit_that_keeps_the_size_and_the_modification_time_is_seen() {
+    let site = cache_site();
+    // Old enough for the record to trust the files' stamps.
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    prime(&site);
+    let path = site.path("articles/en-us/guide/limits.md");
+    let mtime = std::fs::metadata(&path).unwrap().modified().unwrap();
+    let before = std::fs::read_to_string(&path).unwrap();
+    let after = before.replace("Ten.", "Six.");
+    assert_eq!(before.len(), after.len());
+    std::fs::write(&path, &after).unwrap();
+    std::fs::File::options()
+        .write(true)
+        .open(&path)
+        .unwrap()
+        .set_modified(mtime)
+        .unwrap();
+    let r = warm_equals_cold(&site, &[]);
+    assert_eq!(cache_stat(&r, "parse_misses"), 1, "{r}");
+    let page = std::fs::read_to_string(site.outside("warm/en-us/guide/limits/index.html")).unwrap();
+    assert!(page.contains("Six.") && !page.contains("Ten."), "{page}");
+}

@@ -137,6 +137,11 @@ pub fn build_with(
         .as_ref()
         .and_then(|s| crate::bodies::Bodies::spilled(&s.dir.join(".polydoc-bodies")).ok())
         .unwrap_or_else(crate::bodies::Bodies::kept);
+    // With the cache, an article read back leaves its HTML in its entry.
+    let bodies = match &cache {
+        Some(c) => bodies.with_store(c.stored_html()),
+        None => bodies,
+    };
     let mut articles = Vec::with_capacity(article_files.len());
     // A shard parses its own articles; the others come from the index.
     let parsed = match &plan {

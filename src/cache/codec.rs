@@ -206,15 +206,34 @@ pub fn encode_parsed(parsed: &mut Parsed, looked: Vec<(String, String)>) -> Vec<
     out
 }
 
-pub fn decode_parsed(bytes: &[u8]) -> Option<(Parsed, Vec<(String, String)>)> {
+/// A parse entry's header (JSON) and HTML, apart.
+pub fn split_parsed(bytes: &[u8]) -> Option<(&[u8], &[u8])> {
     let len = u64::from_le_bytes(bytes.get(..8)?.try_into().ok()?) as usize;
     let json = bytes.get(8..8usize.checked_add(len)?)?;
-    let mut header: ParsedHeader = serde_json::from_slice(json).ok()?;
-    let html = String::from_utf8(bytes[8 + len..].to_vec()).ok()?;
-    match header.article.as_mut() {
-        Some(a) => a.md.html = html,
-        None if !html.is_empty() => return None,
-        None => {}
+    Some((json, &bytes[8 + len..]))
+}
+
+/// Where a parse entry's HTML begins in the entry.
+pub fn parsed_html_at(header: &[u8]) -> u64 {
+    8 + header.len() as u64
+}
+
+/// A parse entry's header: the article without its HTML, its diagnostics
+/// and what the parse looked at. An entry without an article has no HTML
+/// (`html_len`).
+pub fn decode_parsed_header(json: &[u8], html_len: u64) -> Option<(Parsed, Vec<(String, String)>)> {
+    let header: ParsedHeader = serde_json::from_slice(json).ok()?;
+    if header.article.is_none() && html_len > 0 {
+        return None;
     }
     Some(((header.article, header.diags), header.looked))
+}
+
+pub fn decode_parsed(bytes: &[u8]) -> Option<(Parsed, Vec<(String, String)>)> {
+    let (json, html) = split_parsed(bytes)?;
+    let ((mut article, diags), looked) = decode_parsed_header(json, html.len() as u64)?;
+    if let Some(a) = article.as_mut() {
+        a.md.html = String::from_utf8(html.to_vec()).ok()?;
+    }
+    Some(((article, diags), looked))
 }

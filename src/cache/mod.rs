@@ -18,6 +18,7 @@
 pub mod codec;
 pub mod key;
 pub mod l10n;
+pub mod parsed;
 pub mod run;
 pub mod search;
 
@@ -75,7 +76,7 @@ pub struct Cache {
     pub review_misses: AtomicU64,
     pub search_hits: AtomicU64,
     pub search_misses: AtomicU64,
-    corrupt: Mutex<Vec<String>>,
+    corrupt: std::sync::Arc<Mutex<Vec<String>>>,
     write_failed: Mutex<Option<String>>,
 }
 
@@ -109,7 +110,7 @@ impl Cache {
             review_misses: AtomicU64::new(0),
             search_hits: AtomicU64::new(0),
             search_misses: AtomicU64::new(0),
-            corrupt: Mutex::new(Vec::new()),
+            corrupt: std::sync::Arc::default(),
             write_failed: Mutex::new(None),
         })
     }
@@ -149,13 +150,24 @@ impl Cache {
     /// content-addressed: what the last build that wrote it left), if it
     /// is whole.
     pub fn get_named(&self, name: &str) -> Option<Vec<u8>> {
-        let bytes = std::fs::read(self.objects.with_file_name(name)).ok()?;
-        check(&bytes).map(|()| bytes[HEADER..].to_vec())
+        let mut bytes = std::fs::read(self.objects.with_file_name(name)).ok()?;
+        check(&bytes)?;
+        bytes.drain(..HEADER);
+        Some(bytes)
     }
 
     /// Replaces the named file beside the entries (atomically).
     pub fn put_named(&self, name: &str, value: &[u8]) {
         self.write_atomically(&self.objects.with_file_name(name), name, value);
+    }
+
+    /// Where entries' parts are read from later in the build (article
+    /// HTML left in its parse entry: `bodies::Bodies::stored`).
+    pub fn entries(&self) -> Entries {
+        Entries {
+            objects: self.objects.clone(),
+            corrupt: self.corrupt.clone(),
+        }
     }
 
     /// Stores `value` under `key` (atomically: a reader sees all of it or
@@ -263,6 +275,39 @@ impl Cache {
             search_misses: self.search_misses.load(Ordering::Relaxed),
             corrupt: self.corrupt.lock().unwrap().len() as u64,
             pruned,
+        }
+    }
+}
+
+/// The cache's entries, read by part: the entry is checked whole, so a
+/// damaged one is an error (and counted with the corrupt ones), never
+/// wrong bytes.
+pub struct Entries {
+    objects: PathBuf,
+    corrupt: std::sync::Arc<Mutex<Vec<String>>>,
+}
+
+impl Entries {
+    /// `len` bytes at `at` of the value under `key`.
+    pub fn read(&self, key: &[u8; 32], at: u64, len: usize) -> std::io::Result<Vec<u8>> {
+        let hex = hex(key);
+        let path = self.objects.join(&hex[..2]).join(&hex[2..]);
+        let mut bytes = std::fs::read(&path)?;
+        let start = usize::try_from(at).ok().and_then(|a| a.checked_add(HEADER));
+        match (check(&bytes), start) {
+            (Some(()), Some(start)) if start.checked_add(len).is_some_and(|end| end <= bytes.len()) => {
+                bytes.truncate(start + len);
+                bytes.drain(..start);
+                Ok(bytes)
+            }
+            _ => {
+                let _ = std::fs::remove_file(&path);
+                self.corrupt.lock().unwrap().push(hex.clone());
+                Err(std::io::Error::new(
+                    std::io::ErrorKind::InvalidData,
+                    format!("the cache entry {hex} is damaged"),
+                ))
+            }
         }
     }
 }

@@ -1,16 +1,17 @@
 //! The cache as one build uses it: where the folder may be, the keys of
 //! this build's pages, rendering through the cache, and pruning at the end.
 
-use super::{codec, key, Cache, CacheStats};
+use super::{codec, key, parsed, Cache, CacheStats};
 use crate::build::Model;
 use crate::config::Config;
 use crate::diagnostics::Diagnostic;
 use crate::pages::PageOutput;
 use rayon::prelude::*;
+use sha2::Digest as _;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::Ordering;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 pub struct Run {
     cache: Cache,
@@ -32,6 +33,39 @@ pub struct Run {
     /// What every page sees of the site (`key::shape`) and each article's
     /// own key, once the site and its link index are built (`key_site`).
     site: Option<(key::Shape, Vec<[u8; 32]>)>,
+    /// When this build began (for the parse record).
+    started_ns: i64,
+    /// This build's parse record, for the next (`parsed`).
+    parsed: Mutex<Vec<parsed::Record>>,
+    /// Where articles read back keep their HTML.
+    stored: Arc<StoredHtml>,
+}
+
+/// Article HTML left in parse entries (`Bodies::stored`). An entry found
+/// damaged or gone by then is parsed again from its file (whose parse the
+/// record or the entry's header stood for: the same HTML).
+pub struct StoredHtml {
+    entries: super::Entries,
+    /// The files read back, by parse key.
+    files: Mutex<HashMap<[u8; 32], crate::discover::SourceFile>>,
+    /// What parsing one again needs.
+    parse: std::sync::OnceLock<(Config, Option<crate::docfx_json::DocfxProject>)>,
+}
+
+impl crate::bodies::Store for StoredHtml {
+    fn read(&self, key: &[u8; 32], at: u64, len: usize) -> std::io::Result<Vec<u8>> {
+        let e = match self.entries.read(key, at, len) {
+            Ok(b) => return Ok(b),
+            Err(e) => e,
+        };
+        let f = self.files.lock().unwrap_or_else(|e| e.into_inner()).get(key).cloned();
+        let (Some(f), Some((config, project))) = (f, self.parse.get()) else {
+            return Err(e);
+        };
+        let read = config.fence.read(&f.abs);
+        let article = crate::parse::parse_read(&f, config, project.as_ref(), read, &mut Vec::new());
+        article.map(|a| a.md.html.into_bytes()).ok_or(e)
+    }
 }
 
 /// The file beside the entries holding the last build's page reports.
@@ -84,7 +118,6 @@ impl Run {
         let cache = Cache::open(&real).map_err(|e| refuse(format!("cannot create the cache folder: {e}")))?;
         crate::fence::record_reads();
         Ok(Run {
-            cache,
             dir: real,
             shown,
             keys: Vec::new(),
@@ -93,12 +126,24 @@ impl Run {
             reports: HashMap::new(),
             made: Mutex::new(Vec::new()),
             site: None,
+            started_ns: parsed::now_ns(),
+            parsed: Mutex::default(),
+            stored: Arc::new(StoredHtml {
+                entries: cache.entries(),
+                files: Mutex::default(),
+                parse: std::sync::OnceLock::new(),
+            }),
+            cache,
         })
     }
 
     /// Parses every file, each from the cache when an entry for its bytes
     /// is there, whole, and everything its parse looked at (included files,
     /// code snippets, files probed) is as it was; else parsed (and stored).
+    /// The last build's parse record (`parsed`) stands for the entries: a
+    /// file recorded under the key it has now is taken from the record
+    /// (its HTML left in the entry: `Bodies::stored`), without being read
+    /// when its stamp is as recorded.
     pub fn parse_all(
         &self,
         files: &[crate::discover::SourceFile],
@@ -109,6 +154,16 @@ impl Run {
     ) -> Vec<codec::Parsed> {
         let site = crate::fence::real_path(&config.site_root);
         let env = parse_env(config, &site);
+        let records = self.cache.get_named(parsed::NAME).and_then(|b| parsed::decode(&b));
+        let folders = crate::fence::Folders::default();
+        let _ = self.stored.parse.set((config.clone(), project.cloned()));
+        let stored = |f: &crate::discover::SourceFile, a: &mut crate::parse::Article, k: &[u8; 32], at, len| {
+            let away = bodies.stored(a, k, at, len);
+            if away {
+                self.stored.files.lock().unwrap().insert(*k, f.clone());
+            }
+            away
+        };
         // Each question asked once per build: an include or snippet many
         // articles use is read and hashed once, not once per article.
         let answers: Mutex<HashMap<(String, String), String>> = Mutex::default();
@@ -122,41 +177,117 @@ impl Run {
             answers.lock().unwrap().insert(q, a.clone());
             a
         };
-        files
+        let same_looks = |looked: &[(String, String)]| {
+            looked.iter().all(|(rel, found)| {
+                let kind = found.split(':').next().unwrap_or("");
+                ask(rel, kind) == *found
+            })
+        };
+        let key_of = |f: &crate::discover::SourceFile, hash: &[u8; 32]| {
+            let mut k = key::Fp::new("parse");
+            k.bytes(&env)
+                .u64(f.locale as u64)
+                .str(&f.rel)
+                .str(&f.display)
+                .bytes(hash);
+            k.finish()
+        };
+        let hit = |f: &crate::discover::SourceFile, k: &[u8; 32], looked: &[(String, String)]| {
+            self.parsed_as
+                .lock()
+                .unwrap()
+                .insert((f.locale, f.rel.clone()), parsed_id(k, looked));
+            self.cache.parse_hits.fetch_add(1, Ordering::Relaxed);
+            progress.inc(1);
+        };
+        let record = |f: &crate::discover::SourceFile, stamp, bytes, key, header: Arc<[u8]>, html_len| {
+            self.parsed.lock().unwrap().push(parsed::Record {
+                locale: f.locale as u32,
+                rel: f.rel.clone(),
+                display: f.display.clone(),
+                stamp,
+                bytes,
+                key,
+                header,
+                html_len,
+            });
+        };
+        let out = files
             .par_iter()
             .map(|f| {
-                let read = config.fence.read(&f.abs);
-                let k = read.as_ref().ok().map(|bytes| {
-                    let mut k = key::Fp::new("parse");
-                    k.bytes(&env)
-                        .u64(f.locale as u64)
-                        .str(&f.rel)
-                        .str(&f.display)
-                        .bytes(bytes);
-                    k.finish()
-                });
-                let hit = k
-                    .and_then(|k| self.cache.get(&k))
-                    .and_then(|v| codec::decode_parsed(&v));
-                if let Some((mut parsed, looked)) = hit {
-                    let same = looked.iter().all(|(rel, found)| {
-                        let kind = found.split(':').next().unwrap_or("");
-                        ask(rel, kind) == *found
-                    });
-                    if same {
-                        if let Some(k) = k {
-                            self.parsed_as
-                                .lock()
-                                .unwrap()
-                                .insert((f.locale, f.rel.clone()), parsed_id(&k, &looked));
+                // The stamp before the bytes: a change in between shows
+                // next time.
+                let stamp = config
+                    .fence
+                    .stat_file(&f.abs, &folders)
+                    .and_then(|m| parsed::FileStamp::of(&m));
+                let recorded = records
+                    .as_ref()
+                    .and_then(|r| r.get(f.locale, &f.rel).map(|rec| (r, rec)))
+                    .filter(|(_, rec)| rec.display == f.display);
+                let trusted = recorded.filter(|(r, rec)| r.trusted(rec, stamp.as_ref()));
+                let (read, hash) = match trusted {
+                    Some((_, rec)) => (None, Some(rec.bytes)),
+                    None => {
+                        let read = config.fence.read(&f.abs);
+                        let hash = read.as_ref().ok().map(|b| sha2::Sha256::digest(b).into());
+                        (Some(read), hash)
+                    }
+                };
+                let k = hash.as_ref().map(|h| key_of(f, h));
+                // From the record: the article without reading its entry.
+                if let (Some((_, rec)), Some(k), Some(hash)) = (recorded, k, hash) {
+                    if rec.key == k {
+                        let decoded = codec::decode_parsed_header(&rec.header, rec.html_len);
+                        if let Some(((mut article, diags), looked)) = decoded {
+                            let away = match article.as_mut() {
+                                Some(a) => {
+                                    a.abs = f.abs.clone();
+                                    stored(f, a, &k, codec::parsed_html_at(&rec.header), rec.html_len as usize)
+                                }
+                                None => true,
+                            };
+                            if away && same_looks(&looked) {
+                                self.cache.touch(&k);
+                                record(f, stamp, hash, k, rec.header.clone(), rec.html_len);
+                                hit(f, &k, &looked);
+                                return (article, diags);
+                            }
                         }
-                        if let Some(a) = parsed.0.as_mut() {
-                            a.abs = f.abs.clone();
-                            bodies.put(a);
+                    }
+                }
+                // (Read now if the stamp stood for the bytes: the key is
+                // then of the bytes parsed.)
+                let (read, hash, k) = match read {
+                    Some(read) => (read, hash, k),
+                    None => {
+                        let read = config.fence.read(&f.abs);
+                        let hash: Option<[u8; 32]> = read.as_ref().ok().map(|b| sha2::Sha256::digest(b).into());
+                        let k = hash.as_ref().map(|h| key_of(f, h));
+                        (read, hash, k)
+                    }
+                };
+                if let (Some(k), Some(hash)) = (k, hash) {
+                    if let Some(entry) = self.cache.get(&k) {
+                        let split = codec::split_parsed(&entry).and_then(|(json, html)| {
+                            let (parsed, looked) = codec::decode_parsed_header(json, html.len() as u64)?;
+                            let html = std::str::from_utf8(html).ok()?;
+                            Some((json, html, parsed, looked))
+                        });
+                        if let Some((json, html, (mut article, diags), looked)) = split {
+                            if same_looks(&looked) {
+                                if let Some(a) = article.as_mut() {
+                                    a.abs = f.abs.clone();
+                                    if !stored(f, a, &k, codec::parsed_html_at(json), html.len()) {
+                                        a.md.html = html.to_string();
+                                        bodies.put(a);
+                                    }
+                                }
+                                record(f, stamp, hash, k, json.into(), html.len() as u64);
+                                hit(f, &k, &looked);
+                                return (article, diags);
+                            }
                         }
-                        self.cache.parse_hits.fetch_add(1, Ordering::Relaxed);
-                        progress.inc(1);
-                        return parsed;
                     }
                 }
                 self.cache.parse_misses.fetch_add(1, Ordering::Relaxed);
@@ -165,7 +296,7 @@ impl Run {
                 let article = crate::parse::parse_read(f, config, project, read, &mut diags);
                 let looked = crate::fence::looked().unwrap_or_default();
                 let mut parsed = (article, diags);
-                if let Some(k) = k {
+                if let (Some(k), Some(hash)) = (k, hash) {
                     if !looked.uncheckable {
                         let looked: Vec<(String, String)> = looked
                             .paths
@@ -173,7 +304,11 @@ impl Run {
                             .map(|(p, found)| (key::relative(&site, p), found.clone()))
                             .collect();
                         let id = parsed_id(&k, &looked);
-                        self.cache.put(&k, &codec::encode_parsed(&mut parsed, looked));
+                        let entry = codec::encode_parsed(&mut parsed, looked);
+                        self.cache.put(&k, &entry);
+                        if let Some((json, html)) = codec::split_parsed(&entry) {
+                            record(f, stamp, hash, k, json.into(), html.len() as u64);
+                        }
                         self.parsed_as.lock().unwrap().insert((f.locale, f.rel.clone()), id);
                     }
                 }
@@ -184,7 +319,16 @@ impl Run {
                 progress.inc(1);
                 parsed
             })
-            .collect()
+            .collect();
+        // The record for the next build (each record checks itself then:
+        // written now, not held through the build).
+        drop(records);
+        let new = std::mem::take(&mut *self.parsed.lock().unwrap());
+        if !new.is_empty() {
+            self.cache
+                .put_named(parsed::NAME, &parsed::encode(self.started_ns, &new));
+        }
+        out
     }
 
     /// Computes what every page sees of the site and each article's key,
@@ -268,6 +412,11 @@ impl Run {
         self.site.as_ref().map(|(s, a)| (s, a.as_slice()))
     }
 
+    /// Where articles read back keep their HTML (`Bodies::with_store`).
+    pub fn stored_html(&self) -> Arc<dyn crate::bodies::Store> {
+        self.stored.clone()
+    }
+
     /// The store itself (for the translation stage and search analysis).
     pub fn store(&self) -> &Cache {
         &self.cache
@@ -337,6 +486,7 @@ impl Run {
         if !made.is_empty() {
             self.cache.put_named(REPORTS, &codec::encode_reports(&made));
         }
+
         let pruned = if prune { self.cache.prune() } else { 0 };
         (self.cache.stats(pruned), self.cache.diagnostics(&self.shown))
     }
