@@ -377,8 +377,17 @@ pub(crate) fn translate(
             };
             let memo =
                 cache.and_then(|c| crate::cache::l10n::Reviews::new(c, (&config, &site, &index, &theme), &failed));
-            let memo = memo.as_ref().map(|m| m as &dyn crate::l10n::Memo);
-            let l10n = crate::l10n::analyse_streamed(&config, (&site, &bodies), &index, keep, &sink, memo);
+            let l10n = crate::l10n::analyse_streamed(
+                &config,
+                (&site, &bodies),
+                &index,
+                keep,
+                &sink,
+                memo.as_ref().map(|m| m as &dyn crate::l10n::Memo),
+            );
+            if let Some(m) = memo {
+                m.finish();
+            }
             diags.extend(failed.into_inner().unwrap());
             l10n
         }

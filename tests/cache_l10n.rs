@@ -210,3 +210,23 @@ fn l10n_settings_reach_every_review_and_the_build_s_diagnostics() {
     assert_eq!((stat(&r, "review_hits"), stat(&r, "review_misses")), (3, 0), "{r}");
     assert!(!r.with_code("l10n-stale").is_empty(), "{r}");
 }
+
+#[test]
+fn the_reviews_results_come_from_one_record_and_their_pages_stay_in_place() {
+    let site = l10n_site();
+    warm_equals_cold(&site);
+    // Every entry gone but the files beside them: the output folder holds
+    // every review page, so the reviews' record alone answers.
+    std::fs::remove_dir_all(site.path(".polydoc-cache/v1/objects")).unwrap();
+    let r = warm_equals_cold(&site);
+    assert_eq!((stat(&r, "review_hits"), stat(&r, "review_misses")), (3, 0), "{r}");
+    // A review page changed by hand is written again: its bytes are not in
+    // the cache, so that review alone is made again.
+    let page = site.outside("warm/_l10n/nl-nl/guide/routes/index.html");
+    let mut bytes = std::fs::read(&page).unwrap();
+    bytes.extend_from_slice(b"<!-- changed -->\n");
+    std::fs::write(&page, bytes).unwrap();
+    std::fs::remove_dir_all(site.path(".polydoc-cache/v1/objects")).unwrap();
+    let r = warm_equals_cold(&site);
+    assert_eq!((stat(&r, "review_hits"), stat(&r, "review_misses")), (2, 1), "{r}");
+}

@@ -10,7 +10,11 @@
 //! the translation's status (state, hashes, commits, what changed since the
 //! handoff), the source as handed off when the review compares against it,
 //! and the translated includes its page shows (status and findings). The
-//! status pages are site-wide and made on every build.
+//! reviews' results (findings count, the `error` findings, the page's
+//! path) are one record of the whole build beside the entries (`reviews`),
+//! read with one read; each review page's bytes are an entry of their own,
+//! read only when the output folder does not hold the page. The status
+//! pages are site-wide and made on every build.
 
 use super::{key, run::Run};
 use crate::config::Config;
@@ -22,8 +26,12 @@ use crate::output::{Content, OutFile};
 use crate::render::Theme;
 use crate::site::Site;
 use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
 use std::sync::atomic::Ordering;
-use std::sync::Mutex;
+use std::sync::{Mutex, OnceLock};
+
+/// The file beside the entries holding the last build's review results.
+const RECORD: &str = "reviews";
 
 /// The reviews of one build, through the cache; writes each review page as
 /// the build's `Sink` would.
@@ -38,6 +46,10 @@ pub struct Reviews<'a> {
     index: &'a LinkIndex,
     theme: &'a Theme,
     failed: &'a Mutex<Vec<Diagnostic>>,
+    /// The last build's results by review key (read at the first recall).
+    last: OnceLock<HashMap<[u8; 32], Stored>>,
+    /// This build's, for the next.
+    made: Mutex<Vec<([u8; 32], Stored)>>,
 }
 
 impl<'a> Reviews<'a> {
@@ -59,7 +71,36 @@ impl<'a> Reviews<'a> {
             index,
             theme,
             failed,
+            last: OnceLock::new(),
+            made: Mutex::new(Vec::new()),
         })
+    }
+
+    fn last(&self) -> &HashMap<[u8; 32], Stored> {
+        self.last.get_or_init(|| {
+            let bytes = self.run.store().get_named(RECORD).unwrap_or_default();
+            let listed: Vec<(String, Stored)> = serde_json::from_slice(&bytes).unwrap_or_default();
+            listed
+                .into_iter()
+                .filter_map(|(k, s)| Some((super::unhex(&k)?, s)))
+                .collect()
+        })
+    }
+
+    /// After the translation stage: the record of this build's reviews for
+    /// the next, unless it is the last build's.
+    pub fn finish(self) {
+        let made = self.made.into_inner().unwrap_or_else(|e| e.into_inner());
+        let last = self.last.into_inner();
+        let same = last
+            .as_ref()
+            .is_some_and(|last| last.len() == made.len() && made.iter().all(|(k, s)| last.get(k) == Some(s)));
+        if !same {
+            let listed: Vec<(String, &Stored)> = made.iter().map(|(k, s)| (super::hex(k), s)).collect();
+            self.run
+                .store()
+                .put_named(RECORD, &serde_json::to_vec(&listed).unwrap_or_default());
+        }
     }
 }
 
@@ -67,7 +108,7 @@ impl<'a> Reviews<'a> {
 /// count and those set to `error`. The page's bytes are an entry of their
 /// own (`page_key`), read only when the output folder does not hold the
 /// page already.
-#[derive(Serialize, Deserialize)]
+#[derive(Serialize, Deserialize, Clone, PartialEq)]
 struct Stored {
     path: String,
     count: usize,
@@ -81,7 +122,7 @@ fn page_key(review: &[u8; 32]) -> [u8; 32] {
     f.finish()
 }
 
-#[derive(Serialize, Deserialize)]
+#[derive(Serialize, Deserialize, Clone, PartialEq)]
 struct StoredFinding {
     code: String,
     severity: String,
@@ -158,10 +199,11 @@ impl Memo for Reviews<'_> {
 
     fn recall(&self, key: &[u8; 32]) -> Option<(usize, Vec<Finding>)> {
         let store = self.run.store();
-        let stored: Stored = serde_json::from_slice(&store.get(key)?).ok()?;
+        let stored = self.last().get(key)?;
         let kept = stored
             .kept
-            .into_iter()
+            .iter()
+            .cloned()
             .map(StoredFinding::finding)
             .collect::<Option<Vec<_>>>()?;
         if !stored.path.is_empty() {
@@ -172,7 +214,7 @@ impl Memo for Reviews<'_> {
                 let page = store.get(&pk)?;
                 (self.write)(
                     OutFile {
-                        path: stored.path,
+                        path: stored.path.clone(),
                         content: Content::Bytes(page),
                     },
                     Some(pk),
@@ -180,6 +222,7 @@ impl Memo for Reviews<'_> {
             }
         }
         store.review_hits.fetch_add(1, Ordering::Relaxed);
+        self.made.lock().unwrap().push((*key, stored.clone()));
         Some((stored.count, kept))
     }
 
@@ -219,6 +262,6 @@ impl Memo for Reviews<'_> {
                 Some(pk),
             );
         }
-        store.put(key, &serde_json::to_vec(&stored).unwrap_or_default());
+        self.made.lock().unwrap().push((*key, stored));
     }
 }
