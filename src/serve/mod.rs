@@ -5,6 +5,7 @@ mod diags;
 pub mod http;
 pub mod session;
 mod watch;
+mod written;
 
 use crate::diagnostics::Diagnostic;
 use http::Shared;

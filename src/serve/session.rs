@@ -7,6 +7,7 @@
 //! one with a rename, so the server never serves a half-written page.
 
 use super::diags::{Diags, PageKey};
+use super::written::Written;
 use crate::build::{self, Model};
 use crate::diagnostics::Diagnostic;
 use crate::discover::{FileKind, SourceFile};
@@ -16,9 +17,7 @@ use crate::parse::{self, Article};
 use crate::render::Theme;
 use indicatif::ProgressBar;
 use rayon::prelude::*;
-use std::collections::hash_map::DefaultHasher;
 use std::collections::{HashMap, HashSet};
-use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -43,9 +42,8 @@ pub struct Session {
     /// Page -> article paths it links to, and the reverse.
     links_to: HashMap<PageKey, Vec<String>>,
     linked_from: HashMap<String, HashSet<PageKey>>,
-    /// Output path -> hash of the bytes written (0 for copied files).
-    written: HashMap<String, u64>,
-    first_write: bool,
+    /// What was written to the output folder.
+    written: Written,
     /// A page of the last render failed (a template error): its previous
     /// output is kept, so no output is deleted as no longer built.
     render_failed: bool,
@@ -59,12 +57,6 @@ pub struct Session {
     l10n_dirty: std::collections::BTreeSet<String>,
 }
 
-fn hash(bytes: &[u8]) -> u64 {
-    let mut h = DefaultHasher::new();
-    bytes.hash(&mut h);
-    h.finish()
-}
-
 impl Session {
     pub fn new(site_root: &Path, out: &Path) -> Session {
         Session {
@@ -74,8 +66,7 @@ impl Session {
             diags: Diags::default(),
             links_to: HashMap::new(),
             linked_from: HashMap::new(),
-            written: HashMap::new(),
-            first_write: true,
+            written: Written::default(),
             render_failed: false,
             status_dirty: false,
             search_dirty: false,
@@ -104,7 +95,7 @@ impl Session {
         // The first build of a large site takes a while: show how far
         // parsing is, on a terminal only.
         let progress = build::progress_bar(
-            self.first_write && std::io::IsTerminal::is_terminal(&std::io::stderr()),
+            self.written.is_first() && std::io::IsTerminal::is_terminal(&std::io::stderr()),
             article_files.len() as u64,
         );
         progress.set_message("parsing");
@@ -228,9 +219,7 @@ impl Session {
     /// Writes files whose content changed; with `complete`, `files` is the
     /// whole site and outputs no longer in it are deleted.
     fn write(&mut self, files: Vec<OutFile>, complete: bool, update: &mut Update) -> Result<(), Diagnostic> {
-        // Pages that failed to render keep their last good version.
-        let complete = complete && !self.render_failed;
-        if self.first_write {
+        if self.written.is_first() {
             let m = self.model.as_ref().unwrap();
             let protected: Vec<PathBuf> = m
                 .config
@@ -240,70 +229,10 @@ impl Session {
                 .chain([m.config.theme_dir()])
                 .collect();
             output::check_out_dir(&self.site_root, &self.out, &protected)?;
-            output::write_site(&self.out, &files).map_err(|e| {
-                Diagnostic::error(
-                    "write",
-                    self.out.display().to_string(),
-                    format!("cannot write the site: {e}"),
-                )
-            })?;
-            self.first_write = false;
-            self.written = files
-                .iter()
-                .map(|f| {
-                    let h = match &f.content {
-                        Content::Bytes(b) => hash(b),
-                        Content::Copy(_) => 0,
-                    };
-                    (f.path.clone(), h)
-                })
-                .collect();
-            update.files_written = files.len();
-            return Ok(());
         }
-        let keep: HashSet<String> = files.iter().map(|f| f.path.clone()).collect();
-        // Hash in parallel, then write only what changed, in parallel.
-        let written = &self.written;
-        let out = &self.out;
-        let changed: Vec<(&OutFile, u64)> = files
-            .par_iter()
-            .filter_map(|f| {
-                let (h, changed) = match &f.content {
-                    Content::Bytes(b) => {
-                        let h = hash(b);
-                        (h, written.get(&f.path) != Some(&h))
-                    }
-                    Content::Copy(src) => (0, copy_is_stale(src, &out.join(&f.path))),
-                };
-                changed.then_some((f, h))
-            })
-            .collect();
-        changed.par_iter().try_for_each(|(f, _)| {
-            output::write_one(out, f).map_err(|e| {
-                Diagnostic::error(
-                    "write",
-                    format!("{}/{}", out.display(), f.path),
-                    format!("cannot write: {e}"),
-                )
-            })
-        })?;
-        for (f, h) in changed {
-            self.written.insert(f.path.clone(), h);
-            update.files_written += 1;
-            update.changed.push(url_of(&f.path));
-            if !f.path.ends_with(".css") {
-                update.css_only = false;
-            }
-        }
-        if complete {
-            let stale: Vec<String> = self.written.keys().filter(|p| !keep.contains(*p)).cloned().collect();
-            for p in stale {
-                self.written.remove(&p);
-                output::remove_one(&self.out, &p);
-                update.changed.push(url_of(&p));
-            }
-        }
-        Ok(())
+        // Pages that failed to render keep their last good version.
+        let complete = complete && !self.render_failed;
+        self.written.write(&self.out, files, complete, update)
     }
 
     /// Applies a batch of changed paths (created, modified, removed or
@@ -325,9 +254,8 @@ impl Session {
     fn apply_inner(&mut self, paths: &[PathBuf], start: Instant) -> Result<Update, Diagnostic> {
         // The output folder was deleted (or replaced) while serving: what
         // was written is gone, so write everything again.
-        if !self.first_write && !self.out.join(output::MARKER).is_file() {
-            self.first_write = true;
-            self.written.clear();
+        if !self.written.is_first() && !self.out.join(output::MARKER).is_file() {
+            self.written.forget();
             return self.full();
         }
         let Some(m) = self.model.as_ref() else {
@@ -651,17 +579,4 @@ fn locate(m: &Model, p: &Path) -> Option<(usize, String)> {
     let rel = p.strip_prefix(&m.config.locales[li].root).ok()?;
     let parts: Option<Vec<&str>> = rel.components().map(|c| c.as_os_str().to_str()).collect();
     Some((li, parts?.join("/")))
-}
-
-fn copy_is_stale(src: &Path, dest: &Path) -> bool {
-    let (Ok(s), Ok(d)) = (std::fs::metadata(src), std::fs::metadata(dest)) else {
-        return true;
-    };
-    s.len() != d.len() || s.modified().ok() > d.modified().ok()
-}
-
-/// `nl-nl/a/index.html` -> `/nl-nl/a/`.
-fn url_of(path: &str) -> String {
-    let p = path.strip_suffix("index.html").unwrap_or(path);
-    format!("/{p}")
 }
