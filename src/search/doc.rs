@@ -503,11 +503,14 @@ pub fn analyze_page_with(
 }
 
 /// `texts` as a JSON array, zlib-deflated, in standard base64 (what the
-/// client's `atob` and `DecompressionStream("deflate")` read back).
+/// client's `atob` and `DecompressionStream("deflate")` read back). Level 6
+/// of the zlib-rs backend: on g10k's cards the deflate time of level 9
+/// (the most a cold build spent in one library) less 37%, their bytes
+/// +0.14% (the nuget pair's -0.3%).
 pub fn deflated_json(texts: &[String]) -> String {
     use std::io::Write;
     let json = serde_json::to_string(texts).unwrap_or_default();
-    let mut z = flate2::write::ZlibEncoder::new(Vec::with_capacity(json.len() / 2), flate2::Compression::best());
+    let mut z = flate2::write::ZlibEncoder::new(Vec::with_capacity(json.len() / 2), flate2::Compression::new(6));
     let _ = z.write_all(json.as_bytes());
     base64(&z.finish().unwrap_or_default())
 }
