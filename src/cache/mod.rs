@@ -122,9 +122,16 @@ impl Cache {
 
     /// The value stored under `key`, if there is a whole one.
     pub fn get(&self, key: &[u8; 32]) -> Option<Vec<u8>> {
+        let value = self.peek(key)?;
+        self.used.lock().unwrap().insert(*key);
+        Some(value)
+    }
+
+    /// `get`, without marking the entry used: it is pruned at the end
+    /// unless `touch`ed (a record replaced by a new version).
+    pub fn peek(&self, key: &[u8; 32]) -> Option<Vec<u8>> {
         let path = self.path_of(key);
         let mut bytes = std::fs::read(&path).ok()?;
-        self.used.lock().unwrap().insert(*key);
         match check(&bytes) {
             // The value in the buffer read (no second allocation and copy:
             // a warm build reads every article's and page analysis's entry).

@@ -1,10 +1,13 @@
-//! The parse record: one file beside the entries (`parsed-files`) saying,
-//! for every article file the last build parsed through the cache, what the
-//! file looked like on disk (`FileStamp`), the SHA-256 of its bytes, the
-//! key of its parse entry and that entry's header (the article without its
-//! HTML, its diagnostics, what the parse looked at).
+//! The parse record: for every article file the last build parsed through
+//! the cache, what the file looked like on disk (`FileStamp`), the SHA-256
+//! of its bytes, the key of its parse entry and that entry's header (the
+//! article without its HTML, its diagnostics, what the parse looked at).
+//! The records are split by path into `SHARDS` shards, each an entry of its
+//! own (content-addressed, so a shard no record of which changed is neither
+//! written again nor pruned), listed in one small file beside the entries
+//! (`parsed-files`).
 //!
-//! A warm build reads this one file instead of 20,000 entries: a file whose
+//! A warm build reads these 64 entries instead of 20,000: a file whose
 //! stamp is as recorded (and was old enough when recorded: `trusted`) is
 //! not even read, its bytes' hash is the recorded one; a file whose stamp
 //! changed (a fresh checkout, `touch`) is read and hashed, and still hits
@@ -15,7 +18,7 @@
 
 use std::collections::HashMap;
 
-/// The named file beside the entries.
+/// The named file beside the entries: the shards' keys.
 pub const NAME: &str = "parsed-files";
 const MAGIC: &[u8; 8] = b"pdparse1";
 
@@ -67,7 +70,40 @@ pub fn now_ns() -> i64 {
         .map_or(0, |d| i64::try_from(d.as_nanos()).unwrap_or(i64::MAX))
 }
 
+/// How many shards the records are split into.
+pub const SHARDS: usize = 64;
+
+/// The shard of an article file (FNV-1a of its locale and path: the same
+/// on every machine).
+pub fn shard_of(locale: u32, rel: &str) -> usize {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in locale.to_le_bytes().iter().chain(rel.as_bytes()) {
+        h ^= u64::from(*b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    (h % SHARDS as u64) as usize
+}
+
+/// An entry's header: a range of a shard as read (shared, not copied), or
+/// bytes of this build's.
+#[derive(Clone)]
+pub enum Header {
+    In(std::sync::Arc<Vec<u8>>, std::ops::Range<usize>),
+    Own(std::sync::Arc<[u8]>),
+}
+
+impl std::ops::Deref for Header {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        match self {
+            Header::In(buf, r) => &buf[r.clone()],
+            Header::Own(b) => b,
+        }
+    }
+}
+
 /// One article file's parse as a build found it.
+#[derive(Clone)]
 pub struct Record {
     pub locale: u32,
     pub rel: String,
@@ -77,37 +113,179 @@ pub struct Record {
     pub bytes: [u8; 32],
     /// The key of its parse entry.
     pub key: [u8; 32],
-    /// The entry's header (`codec::decode_parsed_header`), shared with the
-    /// next build's record.
-    pub header: std::sync::Arc<[u8]>,
+    /// The entry's header (`codec::decode_parsed_header`).
+    pub header: Header,
     /// The length of the HTML after the header in the entry.
     pub html_len: u64,
 }
 
-/// The last build's records, by (locale, path).
-pub struct Records {
-    /// When the build that wrote them began: a stamp is trusted only for a
-    /// file last changed well before (a change in the same instant as the
-    /// read could leave the stamp as it was).
+impl Record {
+    /// Whether `other` says the same about the same file.
+    fn same(&self, other: &Record) -> bool {
+        (
+            self.locale,
+            &self.rel,
+            &self.display,
+            self.stamp,
+            self.bytes,
+            self.key,
+            self.html_len,
+        ) == (
+            other.locale,
+            &other.rel,
+            &other.display,
+            other.stamp,
+            other.bytes,
+            other.key,
+            other.html_len,
+        )
+    }
+}
+
+/// One shard as read: when the build that wrote it began (a stamp is
+/// trusted only for a file last changed well before: a change in the same
+/// instant as the read could leave the stamp as it was), its records.
+struct Shard {
     started_ns: i64,
-    by_file: HashMap<(u32, String), Record>,
+    records: Vec<Record>,
+}
+
+/// The last build's records, by (locale, path).
+#[derive(Default)]
+pub struct Records {
+    /// Each shard's entry key, as listed.
+    keys: Vec<Option<[u8; 32]>>,
+    shards: Vec<Option<Shard>>,
+    by_file: HashMap<(u32, String), (usize, usize)>,
 }
 
 impl Records {
+    /// The shards' keys as listed (`None` without a list).
+    pub fn keys(&self) -> Option<Vec<Option<[u8; 32]>>> {
+        (!self.keys.is_empty()).then(|| self.keys.clone())
+    }
+
     pub fn get(&self, locale: usize, rel: &str) -> Option<&Record> {
         // (A borrowed key would need a second map type; the lookups are
         // one per article.)
-        self.by_file.get(&(locale as u32, rel.to_string()))
+        let (s, i) = *self.by_file.get(&(locale as u32, rel.to_string()))?;
+        self.shards[s].as_ref()?.records.get(i)
     }
 
     /// Whether `now` (the file's stamp as found) says the file holds the
     /// bytes `r` recorded, without reading it.
     pub fn trusted(&self, r: &Record, now: Option<&FileStamp>) -> bool {
+        let started = self
+            .shards
+            .get(shard_of(r.locale, &r.rel))
+            .and_then(Option::as_ref)
+            .map_or(0, |s| s.started_ns);
         match (&r.stamp, now) {
-            (Some(was), Some(now)) => was == now && now.ctime_ns < self.started_ns.saturating_sub(1_000_000_000),
+            (Some(was), Some(now)) => was == now && now.ctime_ns < started.saturating_sub(1_000_000_000),
             _ => false,
         }
     }
+}
+
+/// The list of shards (the named file): their keys.
+pub fn encode_list(keys: &[Option<[u8; 32]>]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(8 + keys.len() * 33);
+    out.extend_from_slice(MAGIC);
+    for k in keys {
+        match k {
+            Some(k) => {
+                out.push(1);
+                out.extend_from_slice(k);
+            }
+            None => out.push(0),
+        }
+    }
+    out
+}
+
+pub fn decode_list(bytes: &[u8]) -> Option<Vec<Option<[u8; 32]>>> {
+    let mut r = Reader(bytes);
+    if r.take(8)? != MAGIC {
+        return None;
+    }
+    let mut keys = Vec::with_capacity(SHARDS);
+    for _ in 0..SHARDS {
+        keys.push(match r.take(1)?[0] {
+            0 => None,
+            1 => Some(r.key()?),
+            _ => return None,
+        });
+    }
+    r.0.is_empty().then_some(keys)
+}
+
+/// Reads the records: the list, then each shard's entry through `get`
+/// (a shard that is gone or damaged has no records: its files are read).
+pub fn read(list: Option<Vec<u8>>, get: &(dyn Fn(&[u8; 32]) -> Option<Vec<u8>> + Sync)) -> Records {
+    use rayon::prelude::*;
+    let Some(keys) = list.and_then(|l| decode_list(&l)) else {
+        return Records::default();
+    };
+    let shards: Vec<Option<Shard>> = keys
+        .par_iter()
+        .map(|k| decode_shard(std::sync::Arc::new(get(k.as_ref()?)?)))
+        .collect();
+    let mut by_file = HashMap::new();
+    for (s, shard) in shards.iter().enumerate() {
+        for (i, r) in shard.iter().flat_map(|sh| sh.records.iter().enumerate()) {
+            by_file.insert((r.locale, r.rel.clone()), (s, i));
+        }
+    }
+    Records { keys, shards, by_file }
+}
+
+/// The shards of this build's `records` (of a build that began at
+/// `started_ns`): each shard whose records are all as `old` had them keeps
+/// its entry (`keep`); the others are written (`put`, under their
+/// content's hash). Returns the list, for the named file.
+pub fn write(
+    old: &Records,
+    records: Vec<Record>,
+    started_ns: i64,
+    keep: &(dyn Fn(&[u8; 32]) + Sync),
+    put: &(dyn Fn(&[u8; 32], &[u8]) + Sync),
+) -> Vec<Option<[u8; 32]>> {
+    use rayon::prelude::*;
+    let mut by_shard: Vec<Vec<Record>> = (0..SHARDS).map(|_| Vec::new()).collect();
+    for r in records {
+        by_shard[shard_of(r.locale, &r.rel)].push(r);
+    }
+    by_shard
+        .into_par_iter()
+        .enumerate()
+        .map(|(s, mut records)| {
+            if records.is_empty() {
+                return None;
+            }
+            let was = old.shards.get(s).and_then(Option::as_ref);
+            let unchanged = was.is_some_and(|was| {
+                was.records.len() == records.len()
+                    && records
+                        .iter()
+                        .all(|r| old.get(r.locale as usize, &r.rel).is_some_and(|o| o.same(r)))
+            });
+            if let (true, Some(Some(k))) = (unchanged, old.keys.get(s)) {
+                keep(k);
+                return Some(*k);
+            }
+            records.sort_by(|a, b| (a.locale, &a.rel).cmp(&(b.locale, &b.rel)));
+            let bytes = encode_shard(started_ns, &records);
+            let key = {
+                use sha2::Digest;
+                let mut h = sha2::Sha256::new();
+                h.update(b"parsed-shard\0");
+                h.update(&bytes);
+                h.finalize().into()
+            };
+            put(&key, &bytes);
+            Some(key)
+        })
+        .collect()
 }
 
 fn put_bytes(out: &mut Vec<u8>, b: &[u8]) {
@@ -115,8 +293,8 @@ fn put_bytes(out: &mut Vec<u8>, b: &[u8]) {
     out.extend_from_slice(b);
 }
 
-/// The records of a build that began at `started_ns`.
-pub fn encode(started_ns: i64, records: &[Record]) -> Vec<u8> {
+/// One shard's records.
+fn encode_shard(started_ns: i64, records: &[Record]) -> Vec<u8> {
     let size: usize = records.iter().map(|r| r.header.len() + r.rel.len() * 2 + 200).sum();
     let mut out = Vec::with_capacity(size + 32);
     out.extend_from_slice(MAGIC);
@@ -177,15 +355,15 @@ impl<'a> Reader<'a> {
     }
 }
 
-/// The records, or `None` when the file is not whole.
-pub fn decode(bytes: &[u8]) -> Option<Records> {
-    let mut r = Reader(bytes);
+/// One shard's records, or `None` when it is not whole.
+fn decode_shard(buf: std::sync::Arc<Vec<u8>>) -> Option<Shard> {
+    let mut r = Reader(&buf);
     if r.take(8)? != MAGIC {
         return None;
     }
     let started_ns = r.u64()? as i64;
     let count = usize::try_from(r.u64()?).ok()?;
-    let mut by_file = HashMap::with_capacity(count.min(bytes.len() / 64));
+    let mut records = Vec::with_capacity(count.min(buf.len() / 64));
     for _ in 0..count {
         let locale = r.u32()?;
         let rel = r.text()?;
@@ -201,24 +379,29 @@ pub fn decode(bytes: &[u8]) -> Option<Records> {
             }),
             _ => return None,
         };
-        let record = Record {
+        let bytes = r.key()?;
+        let key = r.key()?;
+        let header = r.bytes()?;
+        let at = header.as_ptr() as usize - buf.as_ptr() as usize;
+        records.push(Record {
             locale,
-            rel: rel.clone(),
+            rel,
             display,
             stamp,
-            bytes: r.key()?,
-            key: r.key()?,
-            header: r.bytes()?.into(),
+            bytes,
+            key,
+            header: Header::In(buf.clone(), at..at + header.len()),
             html_len: r.u64()?,
-        };
-        by_file.insert((locale, rel), record);
+        });
     }
-    r.0.is_empty().then_some(Records { started_ns, by_file })
+    r.0.is_empty().then_some(Shard { started_ns, records })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::collections::HashMap;
+    use std::sync::Mutex;
 
     fn record(rel: &str, stamp: Option<FileStamp>) -> Record {
         Record {
@@ -228,56 +411,90 @@ mod tests {
             stamp,
             bytes: [1; 32],
             key: [2; 32],
-            header: b"{\"article\":null}"[..].into(),
+            header: Header::Own(b"{\"article\":null}"[..].into()),
             html_len: 7,
         }
     }
 
+    const OLD: FileStamp = FileStamp {
+        size: 10,
+        mtime_ns: 5,
+        ctime_ns: 1_000,
+        ino: 7,
+        dev: 8,
+    };
+
+    /// Writes `records` into a map standing for the store; reads them back.
+    fn round_trip(
+        store: &Mutex<HashMap<[u8; 32], Vec<u8>>>,
+        old: &Records,
+        records: Vec<Record>,
+        started_ns: i64,
+    ) -> (Records, usize) {
+        let written = std::sync::atomic::AtomicUsize::new(0);
+        let list = write(old, records, started_ns, &|_| {}, &|k, v| {
+            written.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            store.lock().unwrap().insert(*k, v.to_vec());
+        });
+        let read = read(Some(encode_list(&list)), &|k| store.lock().unwrap().get(k).cloned());
+        (read, written.into_inner())
+    }
+
     #[test]
-    fn records_read_back_and_a_cut_file_is_refused() {
-        let stamp = FileStamp {
-            size: 10,
-            mtime_ns: 5,
-            ctime_ns: 6,
-            ino: 7,
-            dev: 8,
-        };
-        let bytes = encode(3_000_000_000, &[record("a.md", Some(stamp)), record("b/c.md", None)]);
-        let back = decode(&bytes).unwrap();
-        let a = back.get(1, "a.md").unwrap();
-        assert_eq!(
-            (a.stamp, a.bytes, a.key, a.html_len),
-            (Some(stamp), [1; 32], [2; 32], 7)
-        );
+    fn records_read_back_and_only_changed_shards_are_written_again() {
+        let store = Mutex::new(HashMap::new());
+        let many: Vec<Record> = (0..200).map(|i| record(&format!("a{i}.md"), Some(OLD))).collect();
+        let (back, written) = round_trip(&store, &Records::default(), many.clone(), 5_000_000_000);
+        assert!(written > 1 && written <= SHARDS, "{written}");
+        let a = back.get(1, "a7.md").unwrap();
+        assert_eq!((a.stamp, a.bytes, a.key, a.html_len), (Some(OLD), [1; 32], [2; 32], 7));
         assert_eq!(&a.header[..], b"{\"article\":null}");
-        assert!(back.get(1, "b/c.md").unwrap().stamp.is_none());
-        assert!(back.get(0, "a.md").is_none());
-        for cut in [1, 9, bytes.len() - 1] {
-            assert!(decode(&bytes[..cut]).is_none(), "cut at {cut}");
+        assert!(back.get(0, "a7.md").is_none() && back.get(1, "b.md").is_none());
+        // The same records again: nothing written. One changed: its shard.
+        let (again, written) = round_trip(&store, &back, many.clone(), 6_000_000_000);
+        assert_eq!(written, 0);
+        let mut edited = many;
+        edited[7].key = [3; 32];
+        let (after, written) = round_trip(&store, &again, edited, 7_000_000_000);
+        assert_eq!(written, 1);
+        assert_eq!(after.get(1, "a7.md").unwrap().key, [3; 32]);
+        assert_eq!(after.get(1, "a8.md").unwrap().key, [2; 32]);
+        // A damaged shard or list: no records from it, never wrong ones.
+        assert!(decode_list(b"pdparse1").is_none());
+        let shard = store.lock().unwrap().values().next().unwrap().clone();
+        for cut in [1, 9, shard.len() - 1] {
+            assert!(
+                decode_shard(std::sync::Arc::new(shard[..cut].to_vec())).is_none(),
+                "cut at {cut}"
+            );
         }
     }
 
     #[test]
     fn a_stamp_is_trusted_only_when_unchanged_and_older_than_the_recording_build() {
-        let old = FileStamp {
-            size: 10,
-            mtime_ns: 5,
-            ctime_ns: 1_000,
-            ino: 7,
-            dev: 8,
-        };
-        let recs = decode(&encode(5_000_000_000, &[record("a.md", Some(old))])).unwrap();
+        let store = Mutex::new(HashMap::new());
+        let (recs, _) = round_trip(
+            &store,
+            &Records::default(),
+            vec![record("a.md", Some(OLD))],
+            5_000_000_000,
+        );
         let r = recs.get(1, "a.md").unwrap();
-        assert!(recs.trusted(r, Some(&old)));
-        let edited = FileStamp { ctime_ns: 2_000, ..old };
+        assert!(recs.trusted(r, Some(&OLD)));
+        let edited = FileStamp { ctime_ns: 2_000, ..OLD };
         assert!(!recs.trusted(r, Some(&edited)));
         assert!(!recs.trusted(r, None));
         // Changed within a second of the recording build's start: read.
         let recent = FileStamp {
             ctime_ns: 1_000_000_000,
-            ..old
+            ..OLD
         };
-        let late = decode(&encode(1_500_000_000, &[record("a.md", Some(recent))])).unwrap();
+        let (late, _) = round_trip(
+            &store,
+            &Records::default(),
+            vec![record("a.md", Some(recent))],
+            1_500_000_000,
+        );
         assert!(!late.trusted(late.get(1, "a.md").unwrap(), Some(&recent)));
     }
 }

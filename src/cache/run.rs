@@ -154,7 +154,7 @@ impl Run {
     ) -> Vec<codec::Parsed> {
         let site = crate::fence::real_path(&config.site_root);
         let env = parse_env(config, &site);
-        let records = self.cache.get_named(parsed::NAME).and_then(|b| parsed::decode(&b));
+        let records = parsed::read(self.cache.get_named(parsed::NAME), &|k| self.cache.peek(k));
         let folders = crate::fence::Folders::default();
         let _ = self.stored.parse.set((config.clone(), project.cloned()));
         let stored = |f: &crate::discover::SourceFile, a: &mut crate::parse::Article, k: &[u8; 32], at, len| {
@@ -200,7 +200,7 @@ impl Run {
             self.cache.parse_hits.fetch_add(1, Ordering::Relaxed);
             progress.inc(1);
         };
-        let record = |f: &crate::discover::SourceFile, stamp, bytes, key, header: Arc<[u8]>, html_len| {
+        let record = |f: &crate::discover::SourceFile, stamp, bytes, key, header: parsed::Header, html_len| {
             self.parsed.lock().unwrap().push(parsed::Record {
                 locale: f.locale as u32,
                 rel: f.rel.clone(),
@@ -222,8 +222,8 @@ impl Run {
                     .stat_file(&f.abs, &folders)
                     .and_then(|m| parsed::FileStamp::of(&m));
                 let recorded = records
-                    .as_ref()
-                    .and_then(|r| r.get(f.locale, &f.rel).map(|rec| (r, rec)))
+                    .get(f.locale, &f.rel)
+                    .map(|rec| (&records, rec))
                     .filter(|(_, rec)| rec.display == f.display);
                 let trusted = recorded.filter(|(r, rec)| r.trusted(rec, stamp.as_ref()));
                 let (read, hash) = match trusted {
@@ -283,7 +283,7 @@ impl Run {
                                         bodies.put(a);
                                     }
                                 }
-                                record(f, stamp, hash, k, json.into(), html.len() as u64);
+                                record(f, stamp, hash, k, parsed::Header::Own(json.into()), html.len() as u64);
                                 hit(f, &k, &looked);
                                 return (article, diags);
                             }
@@ -307,7 +307,7 @@ impl Run {
                         let entry = codec::encode_parsed(&mut parsed, looked);
                         self.cache.put(&k, &entry);
                         if let Some((json, html)) = codec::split_parsed(&entry) {
-                            record(f, stamp, hash, k, json.into(), html.len() as u64);
+                            record(f, stamp, hash, k, parsed::Header::Own(json.into()), html.len() as u64);
                         }
                         self.parsed_as.lock().unwrap().insert((f.locale, f.rel.clone()), id);
                     }
@@ -321,12 +321,16 @@ impl Run {
             })
             .collect();
         // The record for the next build (each record checks itself then:
-        // written now, not held through the build).
-        drop(records);
+        // written now, not held through the build), only its changed
+        // shards.
         let new = std::mem::take(&mut *self.parsed.lock().unwrap());
         if !new.is_empty() {
-            self.cache
-                .put_named(parsed::NAME, &parsed::encode(self.started_ns, &new));
+            let list = parsed::write(&records, new, self.started_ns, &|k| self.cache.touch(k), &|k, v| {
+                self.cache.put(k, v)
+            });
+            if Some(&list) != records.keys().as_ref() {
+                self.cache.put_named(parsed::NAME, &parsed::encode_list(&list));
+            }
         }
         out
     }
