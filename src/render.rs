@@ -13,6 +13,7 @@ use tera::Tera;
 
 pub const TEMPLATES: [&str; 5] = ["base.html", "page.html", "home.html", "404.html", "redirect.html"];
 
+#[derive(Clone)]
 pub struct Theme {
     tera: Tera,
     /// The theme's files: the site's `themes/<name>/` over the built-in theme.

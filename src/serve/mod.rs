@@ -5,6 +5,7 @@ mod diags;
 pub mod http;
 pub mod session;
 mod watch;
+mod worker;
 mod written;
 
 use crate::diagnostics::Diagnostic;
@@ -59,24 +60,42 @@ pub fn run(opts: Options) -> Result<(), String> {
         let _ = std::process::Command::new("xdg-open").arg(&url).spawn();
     }
 
-    // Work that can wait (site-wide status pages) is done once edits pause.
+    // Work that can wait (site-wide status pages) is done once edits pause;
+    // what the worker makes is written as soon as it is ready.
     const PAUSE: std::time::Duration = std::time::Duration::from_millis(400);
+    const POLL: std::time::Duration = std::time::Duration::from_millis(10);
+    let mut last_change = std::time::Instant::now();
     loop {
-        let idle = session.has_deferred().then_some(PAUSE);
+        let idle = if session.busy() {
+            Some(POLL)
+        } else {
+            session
+                .has_deferred()
+                .then(|| PAUSE.saturating_sub(last_change.elapsed()).max(POLL))
+        };
         let Some(batch) = watcher.next_batch(idle) else { break };
         let Some(paths) = batch else {
-            match session.flush_deferred(&watcher.pending) {
-                Ok(update) => {
-                    // The search index's own findings come with it.
-                    if session.diags.touched() && report(&mut session, &site, &update, "updated") {
-                        publish_errors(&session, &shared);
+            let collected = session.collect();
+            let flushed = if session.has_deferred() && last_change.elapsed() >= PAUSE {
+                session.flush_deferred(&watcher.pending)
+            } else {
+                Ok(Default::default())
+            };
+            for result in [collected, flushed] {
+                match result {
+                    Ok(update) => {
+                        // The search index's own findings come with it.
+                        if session.diags.touched() && report(&mut session, &site, &update, "updated") {
+                            publish_errors(&session, &shared);
+                        }
+                        notify_tabs(&shared, &update);
                     }
-                    notify_tabs(&shared, &update);
+                    Err(d) => eprint!("{}", d.render(&site)),
                 }
-                Err(d) => eprint!("{}", d.render(&site)),
             }
             continue;
         };
+        last_change = std::time::Instant::now();
         match session.apply(&paths) {
             Ok(update) => {
                 if report(&mut session, &site, &update, "rebuilt") {

@@ -7,6 +7,7 @@
 //! one with a rename, so the server never serves a half-written page.
 
 use super::diags::{Diags, PageKey};
+use super::worker::Worker;
 use super::written::Written;
 use crate::build::{self, Model};
 use crate::diagnostics::Diagnostic;
@@ -55,6 +56,11 @@ pub struct Session {
     /// Source paths whose translations' status and review pages are out
     /// of date (an article or its translation was edited).
     l10n_dirty: std::collections::BTreeSet<String>,
+    /// Makes the site-wide files put off (see `flush_deferred`).
+    worker: Worker,
+    /// Bumped each time every site file is written: what the worker
+    /// made from an older state is dropped.
+    generation: u64,
 }
 
 impl Session {
@@ -71,6 +77,8 @@ impl Session {
             status_dirty: false,
             search_dirty: false,
             l10n_dirty: Default::default(),
+            worker: Worker::default(),
+            generation: 0,
         }
     }
 
@@ -160,6 +168,7 @@ impl Session {
     /// Renders every page, the site files and the search index, and writes
     /// what changed (deleting outputs that are gone).
     fn write_everything(&mut self, update: &mut Update, with_search: bool) -> Result<(), Diagnostic> {
+        self.generation += 1;
         let all: Vec<usize> = (0..self.model.as_ref().unwrap().site.pages.len()).collect();
         let mut files = self.render_pages(&all, update);
         let m = self.model.as_ref().unwrap();
@@ -438,10 +447,17 @@ impl Session {
         (!self.l10n_dirty.is_empty() || self.status_dirty || self.search_dirty) && self.model.is_some()
     }
 
+    /// Whether the worker is making site-wide files (`collect` writes them).
+    pub fn busy(&self) -> bool {
+        self.worker.busy()
+    }
+
     /// Does the work put off, unless `cancel` is set (a file changed again):
-    /// the site-wide search analysis gives up as soon as it is, and what
-    /// was not done waits for the next pause, so the next edit is not kept
-    /// waiting behind seconds of site-wide work.
+    /// the edited articles' translations one at a time and the search
+    /// analysis give up as soon as it is, and what was not done waits for
+    /// the next pause. The status pages and the search index files are
+    /// made on the worker (`collect` writes them), so the next edit is not
+    /// kept waiting behind them.
     pub fn flush_deferred(&mut self, cancel: &std::sync::atomic::AtomicBool) -> Result<Update, Diagnostic> {
         let start = Instant::now();
         let mut update = Update::default();
@@ -464,10 +480,26 @@ impl Session {
             });
         }
         let m = self.model.as_ref().unwrap();
+        let generation = self.generation;
         if !cancelled() && self.l10n_dirty.is_empty() && std::mem::take(&mut self.status_dirty) {
-            let (c, s, x, t, l) = (&m.config, &m.site, &m.index, &m.theme, &m.l10n);
-            crate::l10n::review::pages_only(c, (s, &m.bodies), x, t, l, Some(""), true, &|f| {
-                files.lock().unwrap().push(f)
+            let (config, theme) = (m.config.clone(), m.theme.clone());
+            // What the status pages show: the statuses, coverage, other
+            // files and findings counts (not the reviews themselves).
+            let l10n = crate::l10n::L10n {
+                statuses: m.l10n.statuses.clone(),
+                coverage: m.l10n.coverage.clone(),
+                files: m.l10n.files.clone(),
+                ..Default::default()
+            };
+            let counts = crate::l10n::review::Counts {
+                reviews: m.l10n.reviews.iter().map(|r| (r.status, r.findings_count())).collect(),
+                files: Default::default(),
+            };
+            self.worker.send(generation, move || {
+                let made = std::sync::Mutex::new(Vec::new());
+                let emit = |f| made.lock().unwrap().push(f);
+                crate::l10n::review::status_pages_with(&config, &theme, &l10n, &counts, &emit);
+                (made.into_inner().unwrap(), Vec::new())
             });
         }
         let prepared = if self.search_dirty && !cancelled() {
@@ -477,11 +509,36 @@ impl Session {
         };
         if let Some(prepared) = prepared {
             self.search_dirty = false;
-            let (search, _, diags) = build::search_files(m, prepared);
-            files.lock().unwrap().extend(search);
-            self.diags.add_extra(diags);
+            let (config, theme) = (m.config.clone(), m.theme.clone());
+            self.worker.send(generation, move || {
+                let mut files = Vec::new();
+                let diags = match crate::search::write_for(&config, &theme, prepared, &mut files, &|_| true) {
+                    Ok(_) => Vec::new(),
+                    Err(e) => vec![Diagnostic::error(
+                        "template",
+                        "",
+                        format!("cannot render the search page: {e}"),
+                    )],
+                };
+                (files, diags)
+            });
         }
         self.write(files.into_inner().unwrap(), false, &mut update)?;
+        update.elapsed = start.elapsed();
+        Ok(update)
+    }
+
+    /// Writes what the worker made, unless every site file was written
+    /// again since it started.
+    pub fn collect(&mut self) -> Result<Update, Diagnostic> {
+        let start = Instant::now();
+        let mut update = Update::default();
+        for (generation, (files, diags)) in self.worker.take() {
+            if generation == self.generation {
+                self.write(files, false, &mut update)?;
+                self.diags.add_extra(diags);
+            }
+        }
         update.elapsed = start.elapsed();
         Ok(update)
     }
