@@ -156,40 +156,55 @@ impl Previous {
         if !out.join(super::MARKER).is_file() {
             return None;
         }
-        let listed = decode(&std::fs::read(out.join(MANIFEST)).ok()?)?;
-        let mut prev = Previous::default();
-        let mut not_empty: std::collections::HashSet<String> = std::collections::HashSet::new();
-        for e in walkdir::WalkDir::new(out).follow_links(false) {
-            let e = e.ok()?;
-            if e.depth() == 0 {
-                continue;
-            }
-            let rel = e.path().strip_prefix(out).ok()?.to_string_lossy().replace('\\', "/");
-            if e.depth() == 1 && (rel == super::MARKER || rel == MANIFEST) {
-                continue;
-            }
-            if let Some((dir, _)) = rel.rsplit_once('/') {
-                if !not_empty.contains(dir) {
-                    not_empty.insert(dir.to_string());
+        let mut listed = decode(&std::fs::read(out.join(MANIFEST)).ok()?)?;
+        let mut prev = Previous {
+            files: HashMap::with_capacity(listed.len()),
+            ..Previous::default()
+        };
+        // Folder by folder (parents before their children); a file's
+        // metadata is read only when the manifest lists it.
+        let mut folders: Vec<String> = vec![String::new()];
+        while let Some(dir) = folders.pop() {
+            let abs = if dir.is_empty() {
+                out.to_path_buf()
+            } else {
+                out.join(&dir)
+            };
+            let mut empty = true;
+            for e in std::fs::read_dir(&abs).ok()? {
+                let e = e.ok()?;
+                empty = false;
+                let name = e.file_name();
+                let name = name.to_string_lossy();
+                let rel = if dir.is_empty() {
+                    if name == super::MARKER || name == MANIFEST {
+                        continue;
+                    }
+                    name.into_owned()
+                } else {
+                    format!("{dir}/{name}")
+                };
+                let ty = e.file_type().ok()?;
+                if ty.is_dir() {
+                    prev.dirs.push(rel.clone());
+                    folders.push(rel);
+                    continue;
+                }
+                let same = ty.is_file()
+                    && listed
+                        .get(&rel)
+                        .is_some_and(|l| e.metadata().is_ok_and(|m| Stamp::of(&m) == l.stamp));
+                match listed.remove_entry(&rel) {
+                    Some((rel, entry)) if same => {
+                        prev.files.insert(rel, entry);
+                    }
+                    _ => prev.stray.push(rel),
                 }
             }
-            let ty = e.file_type();
-            if ty.is_dir() {
-                prev.dirs.push(rel);
-                continue;
-            }
-            let same = ty.is_file()
-                && listed
-                    .get(&rel)
-                    .is_some_and(|l| e.metadata().is_ok_and(|m| Stamp::of(&m) == l.stamp));
-            if same {
-                let entry = listed[&rel];
-                prev.files.insert(rel, entry);
-            } else {
-                prev.stray.push(rel);
+            if empty && !dir.is_empty() {
+                prev.empty_dirs.push(dir);
             }
         }
-        prev.empty_dirs = prev.dirs.iter().filter(|d| !not_empty.contains(*d)).cloned().collect();
         Some(prev)
     }
 }
