@@ -364,6 +364,24 @@ fn a_top_level_folder_made_after_start_up_is_watched() {
     });
 }
 
+/// The folder holding the locale trees removed, rebuilt without it, then
+/// moved back in: the move's only event names `articles/` itself, outside
+/// every locale tree, and must still rebuild.
+#[test]
+fn a_folder_of_locale_trees_moved_in_later_is_built() {
+    let site = Site::new(&[("en-us", "English")]);
+    site.write("articles/en-us/index.md", &article("Home", "# Home\n"));
+    site.write("articles/en-us/setup.md", &article("Setup", "# Setup\n\nEnglish.\n"));
+    let s = serve(&site);
+    std::fs::rename(site.path("articles"), site.path("later")).unwrap();
+    eventually("the pages gone", || get(s.port, "/en-us/setup/").status == 404);
+    std::thread::sleep(Duration::from_millis(300));
+    std::fs::rename(site.path("later"), site.path("articles")).unwrap();
+    eventually("the pages back", || {
+        get(s.port, "/en-us/setup/").body.contains("English.")
+    });
+}
+
 #[test]
 fn requests_for_other_hosts_are_refused_and_redirects_stay_on_the_origin() {
     let site = fixture();

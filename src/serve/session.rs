@@ -303,6 +303,10 @@ impl Session {
                         || m.site.assets.iter().any(|a| a.abs.starts_with(p));
                     structural |= known;
                 }
+            } else if m.config.locales.iter().any(|l| l.root.starts_with(p)) {
+                // A folder holding a locale's tree (`articles/`) made,
+                // moved in or removed: its own event may be the only one.
+                structural = true;
             }
         }
         let mut update = Update {
