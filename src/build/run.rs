@@ -233,8 +233,11 @@ pub fn build_with(
                     write_keyed(f, key)
                 };
                 let redirect_key = |li: usize, dir: &str, target: &str| cache.as_ref()?.redirect_key(li, dir, target);
+                let status_key =
+                    |path: &str, inputs: &[u8]| crate::cache::l10n::status_page_key(cache.as_ref()?, path, inputs);
                 let keyed = KeyedRedirects {
                     key: &redirect_key,
+                    status_key: &status_key,
                     in_place: &|path, key| {
                         let kept = in_place(path, key);
                         if kept {

@@ -32,9 +32,11 @@ pub type RedirectKey<'a> = dyn Fn(usize, &str, &str) -> Option<[u8; 32]> + Sync 
 
 /// How a cached build writes the redirect pages: each under a key (`key`:
 /// locale, folder, target), not even rendered when the output folder holds
-/// it under that key (`in_place`).
+/// it under that key (`in_place`); likewise the translation status pages
+/// (`status_key`: path and context).
 pub struct KeyedRedirects<'a> {
     pub key: &'a RedirectKey<'a>,
+    pub status_key: &'a crate::l10n::review::PageKey<'a>,
     pub in_place: &'a (dyn Fn(&str, &[u8; 32]) -> bool + Sync),
     pub write: &'a (dyn Fn(OutFile, Option<[u8; 32]>) + Sync),
 }
@@ -116,7 +118,22 @@ pub fn site_files_keyed(
                 .collect::<Vec<Diagnostic>>()
         },
         || match scope {
-            Scope::All => crate::l10n::review::pages(config, site, &m.bodies, index, theme, &m.l10n, emit),
+            Scope::All => {
+                let status = keyed.map(|k| crate::l10n::review::KeyedPages {
+                    key: k.status_key,
+                    in_place: k.in_place,
+                    write: k.write,
+                });
+                crate::l10n::review::pages_keyed(
+                    config,
+                    (site, &m.bodies),
+                    index,
+                    theme,
+                    &m.l10n,
+                    emit,
+                    status.as_ref(),
+                )
+            }
             // A shard's review pages; the status pages are `merge`'s.
             Scope::Shard(_) => {
                 crate::l10n::review::pages_only(config, (site, &m.bodies), index, theme, &m.l10n, None, false, emit)

@@ -115,6 +115,18 @@ struct Stored {
     kept: Vec<StoredFinding>,
 }
 
+/// The key of a status page (`path`) made from `inputs` (the statuses,
+/// coverage, other files and findings counts, written out): the site's
+/// shape (polydoc, configuration, theme, every page) and the inputs, so a
+/// page is made again only when what it shows changed. `None` until the
+/// site is keyed.
+pub fn status_page_key(run: &Run, path: &str, inputs: &[u8]) -> Option<[u8; 32]> {
+    let (shape, _) = run.site_keys()?;
+    let mut f = key::Fp::new("status-page");
+    f.bytes(shape).str(path).bytes(inputs);
+    Some(f.finish())
+}
+
 /// The key of a review's page, from the review's.
 fn page_key(review: &[u8; 32]) -> [u8; 32] {
     let mut f = key::Fp::new("review-page");

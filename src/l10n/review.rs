@@ -142,7 +142,21 @@ pub fn pages(
     l10n: &L10n,
     emit: &(dyn Fn(OutFile) + Sync),
 ) -> Vec<Diagnostic> {
-    pages_only(config, (site, bodies), index, theme, l10n, None, true, emit)
+    pages_keyed(config, (site, bodies), index, theme, l10n, emit, None)
+}
+
+/// `pages`, the status pages through `keyed` when given (a build with the
+/// cache).
+pub fn pages_keyed(
+    config: &Config,
+    (site, bodies): (&Site, &Bodies),
+    index: &LinkIndex,
+    theme: &Theme,
+    l10n: &L10n,
+    emit: &(dyn Fn(OutFile) + Sync),
+    keyed: Option<&KeyedPages>,
+) -> Vec<Diagnostic> {
+    pages_with(config, (site, bodies), index, theme, l10n, (None, true), emit, keyed)
 }
 
 /// `pages`, with only the review pages of one article's translations
@@ -158,6 +172,29 @@ pub fn pages_only(
     status_pages: bool,
     emit: &(dyn Fn(OutFile) + Sync),
 ) -> Vec<Diagnostic> {
+    pages_with(
+        config,
+        (site, bodies),
+        index,
+        theme,
+        l10n,
+        (only, status_pages),
+        emit,
+        None,
+    )
+}
+
+#[allow(clippy::too_many_arguments)]
+fn pages_with(
+    config: &Config,
+    (site, bodies): (&Site, &Bodies),
+    index: &LinkIndex,
+    theme: &Theme,
+    l10n: &L10n,
+    (only, status_pages): (Option<&str>, bool),
+    emit: &(dyn Fn(OutFile) + Sync),
+    keyed: Option<&KeyedPages>,
+) -> Vec<Diagnostic> {
     // `[l10n] review_pages = false` (or `build --no-review-pages`): a
     // publishing build without the reviewers' pages.
     if config.locales.len() < 2 || !config.l10n.review_pages {
@@ -171,7 +208,7 @@ pub fn pages_only(
             reviews: findings,
             files: Default::default(),
         };
-        diags.extend(status_pages_with(config, theme, l10n, &counts, emit));
+        diags.extend(status_pages_keyed(config, theme, l10n, &counts, emit, keyed));
     }
     let failed: Vec<Diagnostic> = {
         use rayon::prelude::*;
@@ -204,15 +241,51 @@ pub fn status_pages_with(
     findings: &Counts,
     emit: &(dyn Fn(OutFile) + Sync),
 ) -> Vec<Diagnostic> {
+    status_pages_keyed(config, theme, l10n, findings, emit, None)
+}
+
+/// A status page's key from its path and what it is made from (besides
+/// the configuration and the theme).
+pub type PageKey<'a> = dyn Fn(&str, &[u8]) -> Option<[u8; 32]> + Sync + 'a;
+
+/// A status page rendered, with the key it was made under.
+type Made = (String, Result<(String, Option<[u8; 32]>), String>);
+
+/// How a build with the cache writes the status pages: each under a key of
+/// its path and what it is made from (`key`: the statuses, coverage, other
+/// files and findings counts; the theme and configuration are the key's
+/// business), neither its context made nor rendered when the output folder
+/// holds it under that key (`in_place`).
+pub struct KeyedPages<'a> {
+    pub key: &'a PageKey<'a>,
+    pub in_place: &'a (dyn Fn(&str, &[u8; 32]) -> bool + Sync),
+    pub write: &'a (dyn Fn(OutFile, Option<[u8; 32]>) + Sync),
+}
+
+/// `status_pages_with`, through `keyed` when given.
+pub fn status_pages_keyed(
+    config: &Config,
+    theme: &Theme,
+    l10n: &L10n,
+    findings: &Counts,
+    emit: &(dyn Fn(OutFile) + Sync),
+    keyed: Option<&KeyedPages>,
+) -> Vec<Diagnostic> {
     if config.locales.len() < 2 || !config.l10n.review_pages {
         return Vec::new();
     }
     let mut diags = Vec::new();
-    let mut push = |path: String, r: Result<String, String>| match r {
-        Ok(html) => emit(OutFile {
-            path,
-            content: Content::Bytes(html.into_bytes()),
-        }),
+    let mut push = |path: String, r: Result<(String, Option<[u8; 32]>), String>| match r {
+        Ok((html, key)) => {
+            let f = OutFile {
+                path,
+                content: Content::Bytes(html.into_bytes()),
+            };
+            match keyed {
+                Some(k) => (k.write)(f, key),
+                None => emit(f),
+            }
+        }
         Err(e) => diags.push(Diagnostic::error(
             "template",
             "",
@@ -226,15 +299,38 @@ pub fn status_pages_with(
     let scopes: Vec<Option<usize>> = std::iter::once(None)
         .chain((1..config.locales.len()).map(Some))
         .collect();
-    let rendered: Vec<(String, Result<String, String>)> = scopes
+    // With `keyed`: everything the pages are made from besides the
+    // configuration and the theme (the key's business), written once.
+    let inputs = keyed.map(|_| {
+        let mut reviews: Vec<_> = findings.reviews.iter().collect();
+        reviews.sort_unstable();
+        let mut files: Vec<_> = findings.files.iter().collect();
+        files.sort_unstable();
+        format!(
+            "{:?}\n{:?}\n{:?}\n{reviews:?}\n{files:?}",
+            l10n.statuses, l10n.coverage, l10n.files
+        )
+    });
+    let rendered: Vec<Made> = scopes
         .into_par_iter()
-        .map(|only| {
+        .filter_map(|only| {
             let path = match only {
                 Some(li) => format!("_l10n/{}/index.html", config.locales[li].code),
                 None => "_l10n/index.html".to_string(),
             };
+            let key = keyed
+                .zip(inputs.as_ref())
+                .and_then(|(k, i)| (k.key)(&path, i.as_bytes()));
+            if let (Some(k), Some(key)) = (keyed, &key) {
+                if (k.in_place)(&path, key) {
+                    return None;
+                }
+            }
             let title = word(&theme.strings[only.unwrap_or(0)], "l10n_status");
-            (path, index_page(config, theme, l10n, findings, only, title))
+            let (ctx, rows) = index_context(config, theme, l10n, findings, only, title);
+            // The default theme writes under 1 KB a row.
+            let html = theme.render_sized("l10n-index.html", ctx, 64 * 1024 + rows * 2048);
+            Some((path, html.map(|h| (h, key))))
         })
         .collect();
     for (path, r) in rendered {
@@ -252,14 +348,15 @@ pub struct Counts {
     pub files: std::collections::HashMap<(usize, String), usize>,
 }
 
-fn index_page(
+/// A status page's template context, and its number of rows.
+fn index_context(
     config: &Config,
     theme: &Theme,
     l10n: &L10n,
     findings: &Counts,
     only: Option<usize>,
     title: &str,
-) -> Result<String, String> {
+) -> (Map<String, Value>, usize) {
     let dir = match only {
         Some(li) => format!("_l10n/{}/", config.locales[li].code),
         None => "_l10n/".to_string(),
@@ -344,8 +441,7 @@ fn index_page(
             "articles": articles,
         }),
     );
-    // The default theme writes under 1 KB a row.
-    theme.render_sized("l10n-index.html", ctx, 64 * 1024 + rows * 2048)
+    (ctx, rows)
 }
 
 /// A section's HTML for the review page: theme words filled in, links
