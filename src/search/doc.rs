@@ -507,12 +507,30 @@ pub fn analyze_page_with(
 /// of the zlib-rs backend: on g10k's cards the deflate time of level 9
 /// (the most a cold build spent in one library) less 37%, their bytes
 /// +0.14% (the nuget pair's -0.3%).
+/// One compressor per thread, reset between pages: a new one allocates
+/// and clears its window and hash tables (hundreds of KB) for each card.
 pub fn deflated_json(texts: &[String]) -> String {
-    use std::io::Write;
+    use flate2::{Compress, Compression, FlushCompress, Status};
+    thread_local! {
+        static Z: std::cell::RefCell<Compress> = std::cell::RefCell::new(Compress::new(Compression::new(6), true));
+    }
     let json = serde_json::to_string(texts).unwrap_or_default();
-    let mut z = flate2::write::ZlibEncoder::new(Vec::with_capacity(json.len() / 2), flate2::Compression::new(6));
-    let _ = z.write_all(json.as_bytes());
-    base64(&z.finish().unwrap_or_default())
+    let mut out = Vec::with_capacity(json.len() / 2 + 64);
+    Z.with_borrow_mut(|z| {
+        z.reset();
+        loop {
+            let read = z.total_in() as usize;
+            match z.compress_vec(&json.as_bytes()[read..], &mut out, FlushCompress::Finish) {
+                Ok(Status::StreamEnd) => break,
+                Err(_) => {
+                    out.clear();
+                    break;
+                }
+                Ok(_) => out.reserve(out.capacity().max(64)),
+            }
+        }
+    });
+    base64(&out)
 }
 
 /// Standard base64 with padding.
