@@ -356,10 +356,10 @@ pub fn split_html(article: &Article, html: &str, text: &str, french: bool) -> Ve
                 }
                 let raw = &body[range.clone()];
                 // The regex's last space is right before the mark.
-                let space_mark = raw
-                    .as_bytes()
-                    .windows(2)
-                    .any(|w| w[0] == b' ' && matches!(w[1], b',' | b'.' | b';' | b':' | b'!' | b'?'));
+                let b = raw.as_bytes();
+                let after_space = |i: usize| i > 0 && b[i - 1] == b' ';
+                let space_mark = memchr::memchr3_iter(b',', b'.', b';', b).any(after_space)
+                    || memchr::memchr3_iter(b':', b'!', b'?', b).any(after_space);
                 for m in space_mark
                     .then(|| space_punct_re().find_iter(raw))
                     .into_iter()

@@ -201,6 +201,12 @@ pub fn widen_tables(text: &str, lines: &[(usize, usize, usize)], verbatim: &[boo
     };
     let mut i = 0;
     while i + 1 < lines.len() {
+        // A line prefix (quote marks, a list marker) has no `|`: a line
+        // without one is no header row, found without the prefix regex.
+        if !text[lines[i].0..lines[i].1].contains('|') {
+            i += 1;
+            continue;
+        }
         let (head, delim) = (row(i), row(i + 1));
         if verbatim[i]
             || verbatim[i + 1]

@@ -526,9 +526,9 @@ fn has_tab_heading(evs: &[Ev]) -> bool {
 }
 
 /// Replaces `\u{2}key\u{2}` with `get(key)` (HTML-escaped).
-pub fn fill_strings(html: &str, get: impl Fn(&str) -> String) -> String {
+pub fn fill_strings(html: &str, get: impl Fn(&str) -> String) -> std::borrow::Cow<'_, str> {
     if !html.contains(STRING_MARK) {
-        return html.to_string();
+        return std::borrow::Cow::Borrowed(html);
     }
     let mut out = String::with_capacity(html.len());
     let mut parts = html.split(STRING_MARK);
@@ -544,7 +544,7 @@ pub fn fill_strings(html: &str, get: impl Fn(&str) -> String) -> String {
         }
         is_key = !is_key;
     }
-    out
+    out.into()
 }
 
 /// `\u{2}key\u{2}`.
