@@ -223,7 +223,7 @@ impl Memo for Reviews<'_> {
             if (self.in_place)(&stored.path, &pk) {
                 store.touch(&pk);
             } else {
-                let page = store.get(&pk)?;
+                let page = store.get_packed(&pk)?;
                 (self.write)(
                     OutFile {
                         path: stored.path.clone(),
@@ -265,7 +265,7 @@ impl Memo for Reviews<'_> {
         };
         if !path.is_empty() {
             let pk = page_key(key);
-            store.put(&pk, page.as_bytes());
+            store.put_packed(&pk, page.as_bytes());
             (self.write)(
                 OutFile {
                     path,

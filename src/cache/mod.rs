@@ -184,6 +184,25 @@ impl Cache {
         self.write_atomically(&self.path_of(key), &hex(key)[..16], value);
     }
 
+    /// Stores `value` under `key` compressed (LZ4, a fast codec): for the
+    /// large values that are read whole or not at all (rendered pages,
+    /// review pages), most of the bytes a build with an empty cache writes.
+    /// Read back with `get_packed`.
+    pub fn put_packed(&self, key: &[u8; 32], value: &[u8]) {
+        self.put(key, &lz4_flex::block::compress_prepend_size(value));
+    }
+
+    /// The value `put_packed` stored under `key`, if there is a whole one.
+    pub fn get_packed(&self, key: &[u8; 32]) -> Option<Vec<u8>> {
+        let packed = self.get(key)?;
+        // LZ4 expands at most 255 times: a length past that is not ours.
+        let len = u32::from_le_bytes(packed.get(..4)?.try_into().ok()?) as usize;
+        if len > packed.len().saturating_mul(255) {
+            return None;
+        }
+        lz4_flex::block::decompress_size_prepended(&packed).ok()
+    }
+
     /// Writes `value` to `path` under a temporary name (ending in `tag`)
     /// first, then renames it; a failure is remembered for one warning.
     fn write_atomically(&self, path: &Path, tag: &str, value: &[u8]) {
@@ -387,6 +406,18 @@ mod tests {
         assert!(h.starts_with("0b30"), "{h}");
         assert_eq!(unhex(&h), Some(k));
         assert_eq!(hex(&[0x00, 0xff, 0x9a]), "00ff9a");
+    }
+
+    #[test]
+    fn a_packed_entry_reads_back_and_a_plain_one_is_not_taken_for_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let c = Cache::open(dir.path()).unwrap();
+        let page = "<p>The same words again and again.</p>\n".repeat(500);
+        c.put_packed(&[1u8; 32], page.as_bytes());
+        assert_eq!(c.get_packed(&[1u8; 32]).as_deref(), Some(page.as_bytes()));
+        assert!(std::fs::metadata(c.path_of(&[1u8; 32])).unwrap().len() < page.len() as u64 / 10);
+        c.put(&[2u8; 32], b"\xff\xff\xff\x7fplain");
+        assert_eq!(c.get_packed(&[2u8; 32]), None);
     }
 
     #[test]

@@ -471,7 +471,7 @@ impl Run {
                 return Ok(done(page, true));
             }
         }
-        if let Some(p) = self.cache.get(k).and_then(|b| codec::decode_page(&b)) {
+        if let Some(p) = self.cache.get_packed(k).and_then(|b| codec::decode_page(&b)) {
             if only_own_files(m, i, &p) {
                 self.cache.page_hits.fetch_add(1, Ordering::Relaxed);
                 return Ok(done(p, false));
@@ -479,7 +479,7 @@ impl Run {
         }
         self.cache.page_misses.fetch_add(1, Ordering::Relaxed);
         let p = render()?;
-        self.cache.put(k, &codec::encode_page(&p));
+        self.cache.put_packed(k, &codec::encode_page(&p));
         Ok(done(p, false))
     }
 
