@@ -634,3 +634,62 @@ fn fixing_one_of_many_broken_links_prints_exactly_that() {
         text()
     );
 }
+
+/// git in `dir`, its output trimmed.
+fn git(dir: &std::path::Path, args: &[&str]) -> String {
+    let out = Command::new("git")
+        .args(["-c", "user.name=Polydoc Test", "-c", "user.email=test@contoso.example"])
+        .args(["-c", "commit.gpgsign=false", "-c", "init.defaultBranch=main"])
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("git runs");
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
+
+/// serve keeps the site's git repository between edits (its history is
+/// read once per HEAD): an edit not committed yet still makes a
+/// translation stale by git, and after a commit the review page names the
+/// source's new last commit.
+#[test]
+fn translations_follow_git_between_edits() {
+    let site = Site::new(&[("en-us", "English"), ("nl-nl", "Nederlands")]);
+    let src = |body: &str| article("Set up", &format!("# Set up\n\n{body}\n"));
+    site.write("articles/en-us/index.md", &article("Home", "# Home\n"));
+    site.write("articles/en-us/setup.md", &src("Install the agent."));
+    git(&site.root, &["init", "-q"]);
+    git(&site.root, &["add", "-A"]);
+    git(&site.root, &["commit", "-q", "-m", "source"]);
+    let handoff = git(&site.root, &["rev-parse", "HEAD"]);
+    site.write(
+        "articles/nl-nl/setup.md",
+        &format!(
+            "---\ntitle: Instellen\nms.sourcegitcommit: {handoff}\nms.translationtype: HT\n---\n# <a name=\"set-up\"></a>Instellen\n\nInstalleer de agent.\n"
+        ),
+    );
+    git(&site.root, &["add", "-A"]);
+    git(&site.root, &["commit", "-q", "-m", "translation"]);
+    let s = serve(&site);
+    let status = || get(s.port, "/_l10n/nl-nl/").body;
+    assert!(status().contains("state-current"), "{}", status());
+
+    site.write("articles/en-us/setup.md", &src("Install the agent on every server."));
+    eventually("stale by git", || status().contains("state-stale"));
+
+    git(&site.root, &["commit", "-q", "-am", "edit the source"]);
+    let edit = git(&site.root, &["rev-parse", "HEAD"]);
+    site.write(
+        "articles/en-us/setup.md",
+        &src("Install the agent on every server, twice."),
+    );
+    eventually("the new last commit on the review page", || {
+        get(s.port, "/_l10n/nl-nl/setup/")
+            .body
+            .contains(&format!("<code>{}</code>", &edit[..7]))
+    });
+}

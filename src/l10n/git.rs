@@ -19,6 +19,8 @@ pub struct Repo {
     /// `git log` the first time one is asked for: one process per file
     /// cost more than the rest of a build on a site of 10,000 translations.
     last: std::sync::OnceLock<HashMap<String, (String, String)>>,
+    /// HEAD when `last` was read (`renew`).
+    head: Option<Vec<u8>>,
 }
 
 /// The state of the source tree at one handoff commit, compared with the
@@ -107,7 +109,26 @@ impl Repo {
             commits: HashMap::new(),
             unknown: Default::default(),
             last: std::sync::OnceLock::new(),
+            head: None,
         })
+    }
+
+    /// For a repository kept from one analysis to the next (`serve`):
+    /// forgets what may have changed since (each handoff commit's list of
+    /// files changed in the working tree; which commits git knows, as a
+    /// fetch adds some) and, when HEAD moved, each path's last commit. One
+    /// process (`rev-parse HEAD`), where opening the repository again read
+    /// its whole history.
+    pub fn renew(&mut self) {
+        self.commits.clear();
+        self.unknown.get_mut().unwrap_or_else(|e| e.into_inner()).clear();
+        let head = git(&self.top, &["rev-parse", "--verify", "--quiet", "HEAD"])
+            .filter(|o| o.status.success())
+            .map(|o| o.stdout);
+        if head.is_none() || head != self.head {
+            self.last = std::sync::OnceLock::new();
+        }
+        self.head = head;
     }
 
     fn handoff(&mut self, commit: &str) -> Option<&Handoff> {

@@ -109,8 +109,25 @@ impl L10n {
     /// Redoes the analysis of one article's translations (after an edit of
     /// the source or a translation) and the coverage figures. Returns
     /// whether a status changed (the status pages must be redone then).
-    pub fn refresh(&mut self, config: &Config, site: &Site, index: &crate::links::index::LinkIndex, rel: &str) -> bool {
-        let part = analyse_only(config, site, index, Some(rel));
+    /// `repo`: the site's git repository, kept from one refresh to the
+    /// next (see `git::Repo::renew`).
+    pub fn refresh(
+        &mut self,
+        config: &Config,
+        site: &Site,
+        index: &crate::links::index::LinkIndex,
+        rel: &str,
+        repo: &mut KeptRepo,
+    ) -> bool {
+        let part = analyse_with(
+            config,
+            (site, &KEPT),
+            index,
+            Some(rel),
+            Want::Pages,
+            None,
+            (None, None, Some(repo)),
+        );
         let mut moved = std::collections::HashMap::new();
         let mut changed = false;
         for (pi, st) in part.statuses.into_iter().enumerate() {
@@ -295,7 +312,40 @@ pub enum Want {
 }
 
 pub fn analyse(config: &Config, site: &Site, index: &crate::links::index::LinkIndex) -> L10n {
-    analyse_only(config, site, index, None)
+    analyse_with(
+        config,
+        (site, &KEPT),
+        index,
+        None,
+        Want::Pages,
+        None,
+        (None, None, None),
+    )
+}
+
+/// The site's git repository kept between analyses (`serve` refreshes one
+/// article's translations after each edit): opened once, the history read
+/// once per HEAD, instead of opening it and reading its whole history
+/// again each time.
+#[derive(Default)]
+pub struct KeptRepo(Option<Option<git::Repo>>);
+
+impl KeptRepo {
+    fn get(&mut self, config: &Config) -> Option<&mut git::Repo> {
+        match &mut self.0 {
+            Some(repo) => {
+                if let Some(r) = repo.as_mut() {
+                    r.renew();
+                }
+            }
+            None => self.0 = Some(open_repo(config)),
+        }
+        self.0.as_mut().and_then(Option::as_mut)
+    }
+}
+
+fn open_repo(config: &Config) -> Option<git::Repo> {
+    git::Repo::open(&config.locales[0].root).or_else(|| git::Repo::open(&config.site_root))
 }
 
 /// Where every article's HTML is when nothing was spilled.
@@ -309,7 +359,7 @@ pub fn analyse_for(
     index: &crate::links::index::LinkIndex,
     want: Want,
 ) -> L10n {
-    analyse_with(config, (site, bodies), index, None, want, None, (None, None))
+    analyse_with(config, (site, bodies), index, None, want, None, (None, None, None))
 }
 
 /// `analyse_for` with the review pages wanted, each written by `sink` as
@@ -331,7 +381,7 @@ pub fn analyse_streamed(
         None,
         Want::Pages,
         keep,
-        (Some(sink), memo),
+        (Some(sink), memo, None),
     )
 }
 
@@ -350,7 +400,15 @@ pub fn analyse_kept(
     want: Want,
     keep: &Keep<'_>,
 ) -> L10n {
-    analyse_with(config, (site, bodies), index, None, want, Some(keep), (None, None))
+    analyse_with(
+        config,
+        (site, bodies),
+        index,
+        None,
+        want,
+        Some(keep),
+        (None, None, None),
+    )
 }
 
 /// Drops what only the findings needed (blocks, code, spots, link lists):
@@ -368,12 +426,6 @@ fn keep_for_pages(sections: &mut [Section]) {
     }
 }
 
-/// `analyse`, for the translations of one article only (`only`: its path),
-/// or all.
-pub fn analyse_only(config: &Config, site: &Site, index: &crate::links::index::LinkIndex, only: Option<&str>) -> L10n {
-    analyse_with(config, (site, &KEPT), index, only, Want::Pages, None, (None, None))
-}
-
 fn analyse_with(
     config: &Config,
     (site, bodies): (&Site, &crate::bodies::Bodies),
@@ -381,15 +433,22 @@ fn analyse_with(
     only: Option<&str>,
     want: Want,
     keep: Option<&Keep<'_>>,
-    (sink, memo): (Option<&Sink<'_>>, Option<&dyn Memo>),
+    (sink, memo, kept): (Option<&Sink<'_>>, Option<&dyn Memo>, Option<&mut KeptRepo>),
 ) -> L10n {
-    let mut repo = git::Repo::open(&config.locales[0].root).or_else(|| git::Repo::open(&config.site_root));
-    let mut statuses = status::collect_kept(config, site, only, keep, repo.as_mut());
-    let handoffs = since_handoff(config, site, repo.as_ref(), &mut statuses);
+    let mut opened: Option<git::Repo>;
+    let mut repo = match kept {
+        Some(k) => k.get(config),
+        None => {
+            opened = open_repo(config);
+            opened.as_mut()
+        }
+    };
+    let mut statuses = status::collect_kept(config, site, only, keep, repo.as_deref_mut());
+    let handoffs = since_handoff(config, site, repo.as_deref(), &mut statuses);
     // The other files are the whole site's business: left out when only
     // one article's translations are redone.
     let mut files = match only {
-        None => files::collect(config, site, &statuses, repo.as_mut()),
+        None => files::collect(config, site, &statuses, repo),
         Some(_) => Vec::new(),
     };
     // A shard keeps the files its review pages show: those its own

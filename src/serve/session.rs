@@ -58,6 +58,8 @@ pub struct Session {
     l10n_dirty: std::collections::BTreeSet<String>,
     /// Makes the site-wide files put off (see `flush_deferred`).
     worker: Worker,
+    /// The site's git repository, for the translations' status.
+    repo: crate::l10n::KeptRepo,
     /// Bumped each time every site file is written: what the worker
     /// made from an older state is dropped.
     generation: u64,
@@ -78,6 +80,7 @@ impl Session {
             search_dirty: false,
             l10n_dirty: Default::default(),
             worker: Worker::default(),
+            repo: Default::default(),
             generation: 0,
         }
     }
@@ -477,7 +480,7 @@ impl Session {
             }
             self.l10n_dirty.remove(&rel);
             let m = self.model.as_mut().unwrap();
-            self.status_dirty |= m.l10n.refresh(&m.config, &m.site, &m.index, &rel);
+            self.status_dirty |= m.l10n.refresh(&m.config, &m.site, &m.index, &rel, &mut self.repo);
             let (c, s, x, t, l) = (&m.config, &m.site, &m.index, &m.theme, &m.l10n);
             crate::l10n::review::pages_only(c, (s, &m.bodies), x, t, l, Some(&rel), false, &|f| {
                 files.lock().unwrap().push(f)
