@@ -118,8 +118,11 @@ fn word<'a>(t: &'a crate::i18n::Strings, key: &'a str) -> &'a str {
 fn context(config: &Config, theme: &Theme, locale: usize, dir: &str, title: String) -> Map<String, Value> {
     let mut ctx = common_context(config, theme, locale, dir, false);
     if let Some(Value::Object(t)) = ctx.get_mut("t") {
+        // Looked up first: `entry` would allocate each key on every page.
         for &(k, v) in DEFAULT_STRINGS {
-            t.entry(k).or_insert_with(|| Value::String(v.into()));
+            if !t.contains_key(k) {
+                t.insert(k.into(), Value::String(v.into()));
+            }
         }
     }
     ctx.insert(
@@ -463,7 +466,7 @@ fn section_html(
     let html = fill_links(&html, |n| resolver.resolve(page, &links[n], false).href);
     let mut out = String::with_capacity(html.len() + 32);
     let mut rest = html.as_str();
-    while let Some(i) = rest.find(['<']) {
+    while let Some(i) = memchr::memchr(b'<', rest.as_bytes()) {
         out.push_str(&rest[..i]);
         rest = &rest[i..];
         let b = rest.as_bytes();

@@ -40,6 +40,9 @@ impl Block {
 /// White space collapsed to single spaces, trimmed; with the offsets (in
 /// the result) of the words that follow a line break (`\n`).
 fn collapse(text: &str) -> (String, Vec<usize>) {
+    if single_spaced(text) {
+        return (text.to_string(), Vec::new());
+    }
     let mut out = String::with_capacity(text.len());
     let mut starts = Vec::new();
     if text.is_ascii() {
@@ -95,6 +98,19 @@ fn push_without(out: &mut String, t: &str, marks: &[u8]) {
         }
     }
     out.push_str(&t[from..]);
+}
+
+/// ASCII text whose words are already single-spaced: no white space at
+/// either end, none but a space, never two spaces (each checked by a
+/// memchr-fast search rather than byte by byte).
+fn single_spaced(s: &str) -> bool {
+    let b = s.as_bytes();
+    s.is_ascii()
+        && b.first().is_none_or(|&c| !ascii_space(c))
+        && b.last().is_none_or(|&c| !ascii_space(c))
+        && memchr::memchr3(b'\n', b'\t', b'\r', b).is_none()
+        && memchr::memchr2(0x0B, 0x0C, b).is_none()
+        && memchr::memmem::find(b, b"  ").is_none()
 }
 
 /// ASCII white space as `char::is_whitespace` has it (U+000B too).
@@ -522,6 +538,9 @@ fn loose(marked: &str) -> String {
 /// without a list of the words; ASCII text (most prose) by runs of words
 /// already single-spaced.
 fn squash(s: &str) -> String {
+    if single_spaced(s) {
+        return s.to_string();
+    }
     let mut out = String::with_capacity(s.len());
     if s.is_ascii() {
         let b = s.as_bytes();
@@ -563,7 +582,12 @@ fn tail(s: &str, n: usize) -> String {
 mod tests {
     use super::{collapse, loose, push_without, squash};
 
-    const TEXTS: [&str; 9] = [
+    const TEXTS: [&str; 14] = [
+        "single spaced words",
+        " leading",
+        "trailing ",
+        "two  spaces",
+        "tab\tand\x0Bvertical",
         "",
         "   ",
         "one",
