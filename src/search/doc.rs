@@ -68,7 +68,7 @@ pub struct Doc {
     /// (heading ID, heading text, excerpt) per section; section 0 is the intro.
     pub sections: Vec<(String, String, String)>,
     /// The prose of those sections (collapsed), for snippets: a JSON array
-    /// of strings, zlib-deflated and in base64 (`index::card_json`).
+    /// of strings, zlib-deflated and in base64 (`card::card_json`).
     pub text: String,
     /// Language of the analyzer used (a fallback page is in the source language).
     pub lang: String,

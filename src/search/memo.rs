@@ -111,7 +111,7 @@ pub fn decode_text(bytes: &[u8], d: &mut Doc) -> Option<()> {
 
 /// What the record keeps of a page besides its `Doc`: the words it adds to
 /// its locale's vocabulary (numbers in `Strings`) and the length of its
-/// card's JSON with an empty path (`index::card_json`), so a card left in
+/// card's JSON with an empty path (`card::card_json`), so a card left in
 /// place is counted without its text.
 #[derive(Debug, Clone, Default)]
 pub struct Kept {

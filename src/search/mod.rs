@@ -8,11 +8,13 @@
 //! pages are indexed and hands the files to the output plan.
 
 pub mod analyze;
+pub mod card;
 pub mod doc;
 pub mod extract;
 pub(crate) mod fxhash;
 pub mod index;
 pub mod memo;
+mod postings;
 
 pub use memo::Memo;
 
@@ -226,7 +228,7 @@ fn prepare_with(
             let path = card_path(j);
             let page = path_of(pages[j]);
             let card_key = memo.zip(key).map(|(m, k)| m.card_key(k, (&path, &page), id));
-            let js = index::card_file(id, &d.title, &page, &d.sections, &d.text);
+            let js = card::card_file(id, &d.title, &page, &d.sections, &d.text);
             count_card(pages[j].locale, js.len());
             cards(
                 OutFile {
@@ -263,7 +265,7 @@ fn prepare_with(
                 let (path, page) = (card_path(j), path_of(pages[j]));
                 let card_key = m.card_key(key, (&path, &page), card_ids[j]);
                 if m.card_in_place(&path, &card_key) {
-                    count_card(pages[j].locale, index::card_file_len(kept.card_len, &page, card_ids[j]));
+                    count_card(pages[j].locale, card::card_file_len(kept.card_len, &page, card_ids[j]));
                     stayed.push(j);
                 } else {
                     left.push((j, path, card_key));
@@ -277,7 +279,7 @@ fn prepare_with(
                 return Err(stayed);
             }
             for (j, path, card_key) in left {
-                let js = index::card_file(card_ids[j], &d.title, &path_of(pages[j]), &d.sections, &d.text);
+                let js = card::card_file(card_ids[j], &d.title, &path_of(pages[j]), &d.sections, &d.text);
                 count_card(pages[j].locale, js.len());
                 cards(
                     OutFile {
@@ -333,7 +335,7 @@ fn prepare_with(
                 m.put_text(&k, &memo::encode_text(&d));
                 let kept = memo::Kept {
                     words: memo::distinct(words),
-                    card_len: index::card_json(&d.title, "", &d.sections, &d.text).len(),
+                    card_len: card::card_json(&d.title, "", &d.sections, &d.text).len(),
                 };
                 (k, kept)
             });

@@ -1,0 +1,125 @@
+//! A page's result card (`p<id>.js`) as the index writes it, and JSON
+//! strings escaped as serde_json escapes them (every index file's text).
+
+use std::fmt::Write as _;
+
+/// A page's result card: `[title, path, [[id, heading, excerpt], ...],
+/// prose]`, the prose as `doc::deflated_json` wrote it.
+pub fn card_json(title: &str, path: &str, sections: &[(String, String, String)], text: &str) -> String {
+    let mut s = String::with_capacity(
+        64 + text.len()
+            + sections
+                .iter()
+                .map(|(a, b, c)| a.len() + b.len() + c.len() + 12)
+                .sum::<usize>(),
+    );
+    s.push('[');
+    push_json_str(&mut s, title);
+    s.push(',');
+    push_json_str(&mut s, path);
+    s.push_str(",[");
+    for (i, (hid, h, ex)) in sections.iter().enumerate() {
+        s.push_str(if i > 0 { ",[" } else { "[" });
+        if !hid.is_empty() && *hid == crate::markdown::slug::slug(h) {
+            // The client derives it from the heading (Learn's rule).
+            s.push('0');
+        } else {
+            push_json_str(&mut s, hid);
+        }
+        s.push(',');
+        push_json_str(&mut s, h);
+        s.push(',');
+        push_json_str(&mut s, ex);
+        s.push(']');
+    }
+    s.push_str("],\"");
+    s.push_str(text);
+    s.push_str("\"]");
+    s
+}
+
+/// Result card `p<id>.js` of the page at `path`.
+pub fn card_file(id: u32, title: &str, path: &str, sections: &[(String, String, String)], text: &str) -> String {
+    format!("polydocSearch(\"p{id}\",{});\n", card_json(title, path, sections, text))
+}
+
+/// The length of `card_file` from the length of its `card_json` with an
+/// empty path (`card_len`), without the card's text.
+pub fn card_file_len(card_len: usize, path: &str, id: u32) -> usize {
+    let digits = id.checked_ilog10().unwrap_or(0) as usize + 1;
+    "polydocSearch(\"p".len() + digits + "\",".len() + card_len - "\"\"".len() + json_str(path).len() + ");\n".len()
+}
+
+pub(super) fn json_str(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    push_json_str(&mut out, s);
+    out
+}
+
+/// `s` as a JSON string, escaped as serde_json escapes it.
+pub(super) fn push_json_str(out: &mut String, s: &str) {
+    out.push('"');
+    let mut from = 0;
+    for (i, b) in s.bytes().enumerate() {
+        let esc = match b {
+            b'"' => "\\\"",
+            b'\\' => "\\\\",
+            b'\n' => "\\n",
+            b'\r' => "\\r",
+            b'\t' => "\\t",
+            0x08 => "\\b",
+            0x0c => "\\f",
+            0..=0x1f => "",
+            _ => continue,
+        };
+        out.push_str(&s[from..i]);
+        if esc.is_empty() {
+            let _ = write!(out, "\\u{b:04x}");
+        } else {
+            out.push_str(esc);
+        }
+        from = i + 1;
+    }
+    out.push_str(&s[from..]);
+    out.push('"');
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_card_s_length_is_known_without_its_text() {
+        let sections = vec![
+            (
+                "intro".to_string(),
+                "Intro \"quoted\"".to_string(),
+                "Text\n".to_string(),
+            ),
+            (String::new(), "Zweite Überschrift".to_string(), String::new()),
+        ];
+        for (id, path) in [(0, ""), (9, "a/b/"), (10, "quote\"d/"), (12345, "ünï/cödé\\/")] {
+            let file = card_file(id, "Tïtle \"x\"", path, &sections, "eJzL");
+            let empty = card_json("Tïtle \"x\"", "", &sections, "eJzL").len();
+            assert_eq!(card_file_len(empty, path, id), file.len(), "{file}");
+        }
+    }
+
+    #[test]
+    fn json_strings_are_escaped_as_serde_json_escapes_them() {
+        let all: String = (0u32..0x80)
+            .filter_map(char::from_u32)
+            .chain("é日\u{2028}\u{7f}".chars())
+            .collect();
+        for s in [
+            "",
+            "plain",
+            "a\"b\\c",
+            "tab\tnew\nline\r",
+            "\u{1}\u{1f}\u{8}\u{c}",
+            all.as_str(),
+        ] {
+            assert_eq!(json_str(s), serde_json::to_string(s).unwrap(), "{s:?}");
+        }
+    }
+}
