@@ -36,7 +36,7 @@ pub type RedirectKey<'a> = dyn Fn(usize, &str, &str) -> Option<[u8; 32]> + Sync 
 /// (`status_key`: path and context).
 pub struct KeyedRedirects<'a> {
     pub key: &'a RedirectKey<'a>,
-    pub status_key: &'a crate::l10n::review::PageKey<'a>,
+    pub status_key: &'a crate::l10n::status_pages::PageKey<'a>,
     pub in_place: &'a (dyn Fn(&str, &[u8; 32]) -> bool + Sync),
     pub write: &'a (dyn Fn(OutFile, Option<[u8; 32]>) + Sync),
 }
@@ -119,7 +119,7 @@ pub fn site_files_keyed(
         },
         || match scope {
             Scope::All => {
-                let status = keyed.map(|k| crate::l10n::review::KeyedPages {
+                let status = keyed.map(|k| crate::l10n::status_pages::KeyedPages {
                     key: k.status_key,
                     in_place: k.in_place,
                     write: k.write,

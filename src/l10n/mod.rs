@@ -13,12 +13,14 @@ pub mod handoff;
 pub mod hash;
 pub mod includes;
 pub mod mark;
+mod page_words;
 pub mod report;
 pub mod review;
 pub mod review_markup;
 pub mod sections;
 pub mod segments;
 pub mod status;
+pub mod status_pages;
 pub mod tokens;
 
 use crate::config::Config;

@@ -498,14 +498,14 @@ impl Session {
                 files: m.l10n.files.clone(),
                 ..Default::default()
             };
-            let counts = crate::l10n::review::Counts {
+            let counts = crate::l10n::status_pages::Counts {
                 reviews: m.l10n.reviews.iter().map(|r| (r.status, r.findings_count())).collect(),
                 files: Default::default(),
             };
             self.worker.send(generation, move || {
                 let made = std::sync::Mutex::new(Vec::new());
                 let emit = |f| made.lock().unwrap().push(f);
-                crate::l10n::review::status_pages_with(&config, &theme, &l10n, &counts, &emit);
+                crate::l10n::status_pages::status_pages_with(&config, &theme, &l10n, &counts, &emit);
                 (made.into_inner().unwrap(), Vec::new())
             });
         }

@@ -318,7 +318,7 @@ pub fn merge(
         counts.extend(found.reviews.into_iter().map(|(l, r, n)| ((l, r), n)));
         file_counts.extend(found.files.into_iter().map(|(l, r, n)| ((l, r), n)));
     }
-    let findings = crate::l10n::review::Counts {
+    let findings = crate::l10n::status_pages::Counts {
         reviews: m
             .l10n
             .statuses
@@ -336,7 +336,7 @@ pub fn merge(
             })
             .collect(),
     };
-    diags.extend(crate::l10n::review::status_pages_with(
+    diags.extend(crate::l10n::status_pages::status_pages_with(
         &m.config, &m.theme, &m.l10n, &findings, &emit,
     ));
     // A split locale's search index, from its parts' analysed pages.
