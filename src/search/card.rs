@@ -4,7 +4,7 @@
 use std::fmt::Write as _;
 
 /// A page's result card: `[title, path, [[id, heading, excerpt], ...],
-/// prose]`, the prose as `doc::deflated_json` wrote it.
+/// prose]`, the prose as `deflated_json` wrote it.
 pub fn card_json(title: &str, path: &str, sections: &[(String, String, String)], text: &str) -> String {
     let mut s = String::with_capacity(
         64 + text.len()
@@ -84,6 +84,54 @@ pub(super) fn push_json_str(out: &mut String, s: &str) {
     out.push('"');
 }
 
+/// `texts` as a JSON array, zlib-deflated, in standard base64 (what the
+/// client's `atob` and `DecompressionStream("deflate")` read back). Level 6
+/// of the zlib-rs backend: on g10k's cards the deflate time of level 9
+/// (the most a cold build spent in one library) less 37%, their bytes
+/// +0.14% (the nuget pair's -0.3%).
+/// One compressor per thread, reset between pages: a new one allocates
+/// and clears its window and hash tables (hundreds of KB) for each card.
+pub fn deflated_json(texts: &[String]) -> String {
+    use flate2::{Compress, Compression, FlushCompress, Status};
+    thread_local! {
+        static Z: std::cell::RefCell<Compress> = std::cell::RefCell::new(Compress::new(Compression::new(6), true));
+    }
+    let json = serde_json::to_string(texts).unwrap_or_default();
+    let mut out = Vec::with_capacity(json.len() / 2 + 64);
+    Z.with_borrow_mut(|z| {
+        z.reset();
+        loop {
+            let read = z.total_in() as usize;
+            match z.compress_vec(&json.as_bytes()[read..], &mut out, FlushCompress::Finish) {
+                Ok(Status::StreamEnd) => break,
+                Err(_) => {
+                    out.clear();
+                    break;
+                }
+                Ok(_) => out.reserve(out.capacity().max(64)),
+            }
+        }
+    });
+    base64(&out)
+}
+
+/// Standard base64 with padding.
+fn base64(bytes: &[u8]) -> String {
+    const B64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for c in bytes.chunks(3) {
+        let n = (c[0] as u32) << 16 | (*c.get(1).unwrap_or(&0) as u32) << 8 | *c.get(2).unwrap_or(&0) as u32;
+        for i in 0..4 {
+            if i <= c.len() {
+                out.push(B64[(n >> (18 - 6 * i) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -121,5 +169,32 @@ mod tests {
         ] {
             assert_eq!(json_str(s), serde_json::to_string(s).unwrap(), "{s:?}");
         }
+    }
+
+    #[test]
+    fn prose_is_deflated_json_in_standard_base64() {
+        use std::io::Read;
+        let texts = vec![String::new(), "Zie \"hier\" — één".to_string(), "x".repeat(500)];
+        let b64 = deflated_json(&texts);
+        assert!(b64.len().is_multiple_of(4) && b64.bytes().all(|c| c.is_ascii_alphanumeric() || b"+/=".contains(&c)));
+        // Decode by the definition of base64, inflate, and read back.
+        let val = |c: u8| {
+            b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+                .iter()
+                .position(|&a| a == c)
+        };
+        let bits: Vec<u8> = b64.bytes().filter_map(val).map(|v| v as u8).collect();
+        let mut bytes = Vec::new();
+        for q in bits.chunks(4) {
+            let n = q.iter().fold(0u32, |n, &v| n << 6 | v as u32) << (6 * (4 - q.len()));
+            bytes.extend(&n.to_be_bytes()[1..q.len()]);
+        }
+        let mut json = String::new();
+        flate2::read::ZlibDecoder::new(&bytes[..])
+            .read_to_string(&mut json)
+            .unwrap();
+        assert_eq!(serde_json::from_str::<Vec<String>>(&json).unwrap(), texts);
+        // Repetitive prose shrinks.
+        assert!(b64.len() < 200, "{}", b64.len());
     }
 }

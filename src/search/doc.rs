@@ -4,11 +4,11 @@
 //! Runs in parallel beside rendering, once per page; `index.rs` turns the
 //! `Doc`s of a locale into index files.
 
-use super::analyze::{each_piece, split_compound, Analyzer, MIN_PART};
+use super::analyze::{each_piece, Analyzer, MIN_PART};
+use super::card::deflated_json;
 use super::extract;
 use super::fxhash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use super::index::{EXCERPT, MAX_SECTIONS};
-use rayon::prelude::*;
 use std::cell::RefCell;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
@@ -35,7 +35,7 @@ pub struct Stat {
 const _: () = assert!(std::mem::size_of::<(u32, Stat)>() == 12);
 
 impl Stat {
-    fn merge(&mut self, o: &Stat) {
+    pub(super) fn merge(&mut self, o: &Stat) {
         self.title = self.title.saturating_add(o.title);
         self.heading = self.heading.saturating_add(o.heading);
         self.body = self.body.saturating_add(o.body);
@@ -502,54 +502,6 @@ pub fn analyze_page_with(
     doc
 }
 
-/// `texts` as a JSON array, zlib-deflated, in standard base64 (what the
-/// client's `atob` and `DecompressionStream("deflate")` read back). Level 6
-/// of the zlib-rs backend: on g10k's cards the deflate time of level 9
-/// (the most a cold build spent in one library) less 37%, their bytes
-/// +0.14% (the nuget pair's -0.3%).
-/// One compressor per thread, reset between pages: a new one allocates
-/// and clears its window and hash tables (hundreds of KB) for each card.
-pub fn deflated_json(texts: &[String]) -> String {
-    use flate2::{Compress, Compression, FlushCompress, Status};
-    thread_local! {
-        static Z: std::cell::RefCell<Compress> = std::cell::RefCell::new(Compress::new(Compression::new(6), true));
-    }
-    let json = serde_json::to_string(texts).unwrap_or_default();
-    let mut out = Vec::with_capacity(json.len() / 2 + 64);
-    Z.with_borrow_mut(|z| {
-        z.reset();
-        loop {
-            let read = z.total_in() as usize;
-            match z.compress_vec(&json.as_bytes()[read..], &mut out, FlushCompress::Finish) {
-                Ok(Status::StreamEnd) => break,
-                Err(_) => {
-                    out.clear();
-                    break;
-                }
-                Ok(_) => out.reserve(out.capacity().max(64)),
-            }
-        }
-    });
-    base64(&out)
-}
-
-/// Standard base64 with padding.
-fn base64(bytes: &[u8]) -> String {
-    const B64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
-    for c in bytes.chunks(3) {
-        let n = (c[0] as u32) << 16 | (*c.get(1).unwrap_or(&0) as u32) << 8 | *c.get(2).unwrap_or(&0) as u32;
-        for i in 0..4 {
-            if i <= c.len() {
-                out.push(B64[(n >> (18 - 6 * i) & 63) as usize] as char);
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
-}
-
 /// Analyses a word not in the thread's cache, numbers its terms (and
 /// compound candidates) under the global lock and adds its words to
 /// `vocab`; returns its cache entry.
@@ -597,155 +549,9 @@ fn cache_word(
     entry
 }
 
-/// Adds the stems of compound parts (`modus` in `kioskmodus`) to each page,
-/// splitting against the words the locale's pages use.
-pub fn add_compound_parts(
-    docs: &mut [Doc],
-    analyzer: &Analyzer,
-    vocab: &HashSet<String>,
-    strings: &Strings,
-    extra: &mut Vec<String>,
-) {
-    let lang = analyzer.lang.as_str();
-    // Every long word of the locale, in number order.
-    let mut seen = vec![false; strings.list.len()];
-    for d in docs.iter().filter(|d| d.lang == lang) {
-        for (w, _) in &d.long_words {
-            seen[*w as usize] = true;
-        }
-    }
-    let long: Vec<u32> = (0..seen.len() as u32).filter(|&w| seen[w as usize]).collect();
-    // Productive tails: a word that ends several compounds after a known
-    // head is a part even if the site never writes it alone.
-    let tails: HashMap<&str, u32> = long
-        .par_iter()
-        .fold(HashMap::default, |mut tails: HashMap<&str, u32>, &w| {
-            let w: &str = &strings.list[w as usize];
-            let idx: Vec<usize> = w.char_indices().map(|(i, _)| i).collect();
-            for h in MIN_PART..idx.len().saturating_sub(MIN_PART) {
-                if vocab.contains(&w[..idx[h]]) {
-                    *tails.entry(&w[idx[h]..]).or_default() += 1;
-                }
-            }
-            tails
-        })
-        .reduce(HashMap::default, |mut a, b| {
-            for (k, n) in b {
-                *a.entry(k).or_default() += n;
-            }
-            a
-        });
-    let base = strings.list.len() as u32;
-    let mut extra_ids: HashMap<String, u32> = HashMap::default();
-    // Each long word's parts: a range of `part_ids`.
-    let mut parts: Vec<(u32, u32)> = vec![(0, 0); base as usize];
-    let mut part_ids: Vec<u32> = Vec::new();
-    // The stems of each long word's parts, found in parallel.
-    // (Parts recur across compounds: each thread stems a part once.)
-    let stems: Vec<Vec<String>> = long
-        .par_iter()
-        .map_init(HashMap::<String, String>::default, |stemmed, &wid| {
-            let w: &str = &strings.list[wid as usize];
-            let known = |x: &str| x != w && (vocab.contains(x) || tails.get(x).is_some_and(|&n| n >= PRODUCTIVE_TAIL));
-            split_compound(w, lang, &known)
-                .into_iter()
-                .map(|p| match stemmed.get(&p) {
-                    Some(stem) => stem.clone(),
-                    None => {
-                        let stem = analyzer.stem(&p);
-                        stemmed.insert(p, stem.clone());
-                        stem
-                    }
-                })
-                .collect()
-        })
-        .collect();
-    for (&wid, stems) in long.iter().zip(stems) {
-        let start = part_ids.len() as u32;
-        for stem in stems {
-            part_ids.push(match strings.ids.get(stem.as_str()) {
-                Some(&i) => i,
-                None => *extra_ids.entry(stem.clone()).or_insert_with(|| {
-                    extra.push(stem);
-                    base + extra.len() as u32 - 1
-                }),
-            });
-        }
-        parts[wid as usize] = (start, part_ids.len() as u32 - start);
-    }
-    let parts_of = |w: &u32| {
-        let (start, n) = parts[*w as usize];
-        &part_ids[start as usize..(start + n) as usize]
-    };
-    // Pages in parallel, in chunks; `at`: where each term is in the page's
-    // list (`NONE` when not there), one per chunk (rayon would make one per
-    // split of a plain parallel iterator: thousands of site-sized arrays).
-    const NONE: u32 = u32::MAX;
-    let terms = base as usize + extra.len();
-    docs.par_chunks_mut(512).for_each(|chunk| {
-        let at = &mut vec![NONE; terms];
-        for d in chunk.iter_mut().filter(|d| d.lang == lang) {
-            let long = std::mem::take(&mut d.long_words);
-            if long.iter().all(|(w, _)| parts_of(w).is_empty()) {
-                continue;
-            }
-            for (i, (t, _)) in d.terms.iter().enumerate() {
-                at[*t as usize] = i as u32;
-            }
-            // In the order of `long_words` (it decides ties).
-            for (w, s) in &long {
-                for &p in parts_of(w) {
-                    match at[p as usize] {
-                        NONE => {
-                            at[p as usize] = d.terms.len() as u32;
-                            let mut stat = Stat::default();
-                            stat.merge(s);
-                            d.terms.push((p, stat));
-                        }
-                        i => d.terms[i as usize].1.merge(s),
-                    }
-                }
-            }
-            for (t, _) in &d.terms {
-                at[*t as usize] = NONE;
-            }
-        }
-    });
-}
-
-/// Compounds a tail must end (after a known head) to count as a word.
-const PRODUCTIVE_TAIL: u32 = 3;
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn prose_is_deflated_json_in_standard_base64() {
-        use std::io::Read;
-        let texts = vec![String::new(), "Zie \"hier\" — één".to_string(), "x".repeat(500)];
-        let b64 = deflated_json(&texts);
-        assert!(b64.len().is_multiple_of(4) && b64.bytes().all(|c| c.is_ascii_alphanumeric() || b"+/=".contains(&c)));
-        // Decode by the definition of base64, inflate, and read back.
-        let val = |c: u8| {
-            b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
-                .iter()
-                .position(|&a| a == c)
-        };
-        let bits: Vec<u8> = b64.bytes().filter_map(val).map(|v| v as u8).collect();
-        let mut bytes = Vec::new();
-        for q in bits.chunks(4) {
-            let n = q.iter().fold(0u32, |n, &v| n << 6 | v as u32) << (6 * (4 - q.len()));
-            bytes.extend(&n.to_be_bytes()[1..q.len()]);
-        }
-        let mut json = String::new();
-        flate2::read::ZlibDecoder::new(&bytes[..])
-            .read_to_string(&mut json)
-            .unwrap();
-        assert_eq!(serde_json::from_str::<Vec<String>>(&json).unwrap(), texts);
-        // Repetitive prose shrinks.
-        assert!(b64.len() < 200, "{}", b64.len());
-    }
 
     #[test]
     fn pack_is_the_bytes_then_the_length() {

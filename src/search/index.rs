@@ -30,7 +30,8 @@
 
 use super::analyze::Analyzer;
 use super::card::{card_file, json_str, push_json_str};
-use super::doc::{add_compound_parts, Doc, Strings, B, K1, W_HEADING, W_TITLE};
+use super::compounds::add_compound_parts;
+use super::doc::{Doc, Strings, B, K1, W_HEADING, W_TITLE};
 use super::fxhash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use super::postings::{encode_postings, Posting, SECTION_SHIFT};
 use rayon::prelude::*;

@@ -9,6 +9,7 @@
 
 pub mod analyze;
 pub mod card;
+mod compounds;
 pub mod doc;
 pub mod extract;
 pub(crate) mod fxhash;

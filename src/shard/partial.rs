@@ -55,7 +55,7 @@ struct PartDoc {
     path: String,
     title: String,
     sections: Vec<(String, String, String)>,
-    /// The sections' prose, deflated (`doc::deflated_json`).
+    /// The sections' prose, deflated (`search::card::deflated_json`).
     #[serde(default)]
     text: String,
     lang: String,
