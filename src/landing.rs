@@ -82,7 +82,7 @@ fn classify(config: &Config, f: SourceFile, diags: &mut Vec<Diagnostic>) -> Kind
         );
         return Kind::Skip;
     }
-    if let Err(d) = crate::frontmatter::check_depth(&text, 1, &f.display, "yaml") {
+    if let Err(d) = crate::yaml_depth::check_depth(&text, 1, &f.display, "yaml") {
         diags.push(d);
         return Kind::Skip;
     }

@@ -33,3 +33,4 @@ pub mod sitemap;
 pub mod template_guard;
 pub mod theme;
 pub mod toc;
+pub mod yaml_depth;

@@ -79,7 +79,7 @@ impl PivotGroups {
                 return PivotGroups::default();
             }
         };
-        if let Err(d) = crate::frontmatter::check_depth(&text, 1, &display, "pivots") {
+        if let Err(d) = crate::yaml_depth::check_depth(&text, 1, &display, "pivots") {
             diags.push(d);
             return PivotGroups::default();
         }

@@ -73,7 +73,7 @@ fn mark_toc_ref(href: &str, topic: Option<&str>) -> String {
 }
 
 pub(crate) fn parse_yml(text: &str, rel: &str, shown: &str, diags: &mut Vec<Diagnostic>) -> Vec<RawItem> {
-    if let Err(d) = crate::frontmatter::check_depth(text, 1, shown, "toc") {
+    if let Err(d) = crate::yaml_depth::check_depth(text, 1, shown, "toc") {
         diags.push(d);
         return Vec::new();
     }
