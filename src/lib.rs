@@ -17,6 +17,7 @@ pub mod i18n;
 pub mod init;
 pub mod l10n;
 pub mod landing;
+pub mod le_bytes;
 pub mod links;
 pub mod markdown;
 pub mod output;

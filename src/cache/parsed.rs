@@ -16,6 +16,7 @@
 //! against the key computed now, so a stale or foreign record is a miss,
 //! never a wrong article.
 
+use crate::le_bytes::Reader;
 use std::collections::HashMap;
 
 /// The named file beside the entries: the shards' keys.
@@ -321,40 +322,6 @@ fn encode_shard(started_ns: i64, records: &[Record]) -> Vec<u8> {
     out
 }
 
-struct Reader<'a>(&'a [u8]);
-
-impl<'a> Reader<'a> {
-    fn take(&mut self, n: usize) -> Option<&'a [u8]> {
-        if self.0.len() < n {
-            return None;
-        }
-        let (a, b) = self.0.split_at(n);
-        self.0 = b;
-        Some(a)
-    }
-
-    fn u64(&mut self) -> Option<u64> {
-        Some(u64::from_le_bytes(self.take(8)?.try_into().ok()?))
-    }
-
-    fn u32(&mut self) -> Option<u32> {
-        Some(u32::from_le_bytes(self.take(4)?.try_into().ok()?))
-    }
-
-    fn bytes(&mut self) -> Option<&'a [u8]> {
-        let n = usize::try_from(self.u64()?).ok()?;
-        self.take(n)
-    }
-
-    fn text(&mut self) -> Option<String> {
-        std::str::from_utf8(self.bytes()?).ok().map(str::to_string)
-    }
-
-    fn key(&mut self) -> Option<[u8; 32]> {
-        self.take(32)?.try_into().ok()
-    }
-}
-
 /// One shard's records, or `None` when it is not whole.
 fn decode_shard(buf: std::sync::Arc<Vec<u8>>) -> Option<Shard> {
     let mut r = Reader(&buf);
@@ -366,8 +333,8 @@ fn decode_shard(buf: std::sync::Arc<Vec<u8>>) -> Option<Shard> {
     let mut records = Vec::with_capacity(count.min(buf.len() / 64));
     for _ in 0..count {
         let locale = r.u32()?;
-        let rel = r.text()?;
-        let display = r.text()?;
+        let rel = r.string_u64()?;
+        let display = r.string_u64()?;
         let stamp = match r.take(1)?[0] {
             0 => None,
             1 => Some(FileStamp {
@@ -381,7 +348,7 @@ fn decode_shard(buf: std::sync::Arc<Vec<u8>>) -> Option<Shard> {
         };
         let bytes = r.key()?;
         let key = r.key()?;
-        let header = r.bytes()?;
+        let header = r.bytes_u64()?;
         let at = header.as_ptr() as usize - buf.as_ptr() as usize;
         records.push(Record {
             locale,

@@ -15,6 +15,7 @@
 
 use super::doc::{Doc, Stat, Strings, Vocab};
 use super::fxhash::FxHashMap as HashMap;
+use crate::le_bytes::Reader;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Mutex;
 
@@ -46,33 +47,6 @@ pub trait Memo: Sync {
 
 const MAGIC: &[u8; 8] = b"pdterms1";
 
-/// Reads the little-endian, length-prefixed fields written here.
-pub(super) struct Reader<'a>(pub(super) &'a [u8]);
-
-impl<'a> Reader<'a> {
-    fn take(&mut self, n: usize) -> Option<&'a [u8]> {
-        let (head, rest) = (self.0.get(..n)?, self.0.get(n..)?);
-        self.0 = rest;
-        Some(head)
-    }
-    fn u16(&mut self) -> Option<u16> {
-        Some(u16::from_le_bytes(self.take(2)?.try_into().ok()?))
-    }
-    fn u32(&mut self) -> Option<u32> {
-        Some(u32::from_le_bytes(self.take(4)?.try_into().ok()?))
-    }
-    fn str(&mut self) -> Option<&'a str> {
-        let n = self.u32()? as usize;
-        std::str::from_utf8(self.take(n)?).ok()
-    }
-    /// A count of items each at least `min` bytes long (so a damaged count
-    /// cannot ask for more than the bytes hold).
-    fn count(&mut self, min: usize) -> Option<usize> {
-        let n = self.u32()? as usize;
-        (n.checked_mul(min)? <= self.0.len()).then_some(n)
-    }
-}
-
 fn put_str(out: &mut Vec<u8>, s: &str) {
     out.extend_from_slice(&(s.len() as u32).to_le_bytes());
     out.extend_from_slice(s.as_bytes());
@@ -98,9 +72,13 @@ pub fn decode_text(bytes: &[u8], d: &mut Doc) -> Option<()> {
     let n = r.count(12)?;
     let mut sections = Vec::with_capacity(n);
     for _ in 0..n {
-        sections.push((r.str()?.to_string(), r.str()?.to_string(), r.str()?.to_string()));
+        sections.push((
+            r.str_u32()?.to_string(),
+            r.str_u32()?.to_string(),
+            r.str_u32()?.to_string(),
+        ));
     }
-    let text = r.str()?.to_string();
+    let text = r.str_u32()?.to_string();
     if !r.0.is_empty() {
         return None;
     }
@@ -244,8 +222,8 @@ impl Record {
     ) -> Option<(Doc, Kept)> {
         let &(from, to) = self.pages.get(key)?;
         let mut r = Reader(&self.bytes[from..to]);
-        let title = r.str()?.to_string();
-        let lang = r.str()?.to_string();
+        let title = r.str_u32()?.to_string();
+        let lang = r.str_u32()?.to_string();
         let len = f32::from_le_bytes(r.take(4)?.try_into().ok()?);
         let title_terms = r.u16()?;
         let card_len = r.u32()? as usize;
@@ -305,8 +283,8 @@ impl Record {
 
 /// Passes over one page's part (after its key), checking its word numbers.
 fn skip_page(r: &mut Reader, words: usize) -> Option<()> {
-    r.str()?;
-    r.str()?;
+    r.str_u32()?;
+    r.str_u32()?;
     r.take(4 + 2 + 4)?;
     for _ in 0..2 {
         let n = r.count(12)?;
