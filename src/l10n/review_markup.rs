@@ -9,6 +9,7 @@ use super::changes::{Kind, SectionChange};
 use super::findings::Finding;
 use super::segments::Segment;
 use crate::i18n::Strings;
+use crate::markdown::highlight::push_html_escaped as esc;
 use serde_json::{json, Value};
 use std::fmt::Write as _;
 
@@ -116,25 +117,6 @@ pub fn finding_value(f: &Finding, t: &Strings) -> Value {
 /// sections' HTML, the bulk of a review page).
 pub fn object<const N: usize>(pairs: [(&str, Value); N]) -> Value {
     Value::Object(pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect())
-}
-
-/// `s` HTML-escaped onto `out` (as the templates escape values).
-fn esc(out: &mut String, s: &str) {
-    let mut copied = 0;
-    for (i, b) in s.bytes().enumerate() {
-        let entity = match b {
-            b'&' => "&amp;",
-            b'<' => "&lt;",
-            b'>' => "&gt;",
-            b'"' => "&quot;",
-            b'\'' => "&#39;",
-            _ => continue,
-        };
-        out.push_str(&s[copied..i]);
-        out.push_str(entity);
-        copied = i + 1;
-    }
-    out.push_str(&s[copied..]);
 }
 
 /// The pairs as the built-in template's markup (`l10n.sections_html`);

@@ -120,8 +120,14 @@ fn render_block(code: &str, lang: &str, extra: &str) -> String {
 
 pub fn html_escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    // The text between the escaped characters is copied a run at a time
-    // (they are ASCII, never part of another character's bytes).
+    push_html_escaped(&mut out, s);
+    out
+}
+
+/// `s` HTML-escaped onto `out`: the text between the escaped characters is
+/// copied a run at a time (they are ASCII, never part of another
+/// character's bytes).
+pub fn push_html_escaped(out: &mut String, s: &str) {
     let mut copied = 0;
     for (i, b) in s.bytes().enumerate() {
         let entity = match b {
@@ -137,7 +143,6 @@ pub fn html_escape(s: &str) -> String {
         copied = i + 1;
     }
     out.push_str(&s[copied..]);
-    out
 }
 
 /// CSS for a syntect theme, for `hl-` classes (used to write the theme's
