@@ -113,15 +113,7 @@ fn resolve(rel: &str, target: &str) -> String {
         },
     };
     let mut parts: Vec<&str> = Vec::new();
-    for p in joined.split('/') {
-        match p {
-            "" | "." => {}
-            ".." => {
-                parts.pop();
-            }
-            p => parts.push(p),
-        }
-    }
+    crate::links::push_segments(&mut parts, &joined);
     parts.join("/")
 }
 

@@ -194,15 +194,7 @@ impl Resolver<'_> {
         if !source_rel.ends_with("index.md") && !source_rel.ends_with("index.yml") {
             parts.pop();
         }
-        for seg in path.split('/') {
-            match seg {
-                "" | "." => {}
-                ".." => {
-                    parts.pop();
-                }
-                s => parts.push(s),
-            }
-        }
+        push_segments(&mut parts, path);
         Some(format!("https://{host}/{}{query}{fragment}", parts.join("/")))
     }
 

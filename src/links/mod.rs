@@ -17,6 +17,7 @@ use find::Found;
 use index::{LinkIndex, RedirectTarget};
 use percent_encoding::percent_decode_str;
 use serde::Serialize;
+pub(crate) use url::push_segments;
 use url::{encode_path, normalize_into, relative_from, valid_http};
 pub use url::{join_rel, scheme, split_url};
 

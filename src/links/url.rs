@@ -35,6 +35,20 @@ pub fn join_rel(base_rel: &str, target: &str) -> Option<String> {
     normalize_into(parts, target)
 }
 
+/// Pushes `path`'s segments onto `parts`: empty and `.` ones dropped, `..`
+/// taking the last one off (at the root it stays there, as a browser does).
+pub(crate) fn push_segments<'a>(parts: &mut Vec<&'a str>, path: &'a str) {
+    for seg in path.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            s => parts.push(s),
+        }
+    }
+}
+
 pub(crate) fn normalize_into<'a>(mut parts: Vec<&'a str>, target: &'a str) -> Option<String> {
     let trailing = target.ends_with('/') && !target.is_empty();
     for seg in target.split('/') {

@@ -274,15 +274,7 @@ fn site_url(dir: &str, href: &str) -> String {
         None => (href, ""),
     };
     let mut parts: Vec<&str> = dir.split('/').filter(|s| !s.is_empty()).collect();
-    for seg in path.split('/') {
-        match seg {
-            "" | "." => {}
-            ".." => {
-                parts.pop();
-            }
-            s => parts.push(s),
-        }
-    }
+    crate::links::push_segments(&mut parts, path);
     let mut out = parts.join("/");
     if path.ends_with('/') || path.is_empty() {
         out.push('/');
