@@ -9,6 +9,7 @@ use super::card::deflated_json;
 use super::extract;
 use super::fxhash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use super::index::{EXCERPT, MAX_SECTIONS};
+use super::plain;
 use std::cell::RefCell;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
@@ -485,7 +486,7 @@ pub fn analyze_page_with(
     let prose: Vec<String> = secs
         .iter()
         .take(MAX_SECTIONS + 1)
-        .map(|s| extract::collapse(&s.text))
+        .map(|s| plain::collapse(&s.text))
         .collect();
     doc.text = deflated_json(&prose);
     doc.sections = secs
@@ -495,7 +496,7 @@ pub fn analyze_page_with(
             // Prose only: a section that is all code gets no excerpt (its
             // first line, often a `# comment`, read like a Markdown heading
             // in the result card); the results page looks for prose on the page.
-            let ex = extract::excerpt(&s.text, EXCERPT);
+            let ex = plain::excerpt(&s.text, EXCERPT);
             (s.id, s.heading, ex)
         })
         .collect();

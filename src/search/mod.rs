@@ -15,6 +15,7 @@ pub mod extract;
 pub(crate) mod fxhash;
 pub mod index;
 pub mod memo;
+pub mod plain;
 mod postings;
 
 pub use memo::Memo;
