@@ -2,7 +2,7 @@
 //! `kioskmodus`) added to each page's terms, split against the words its
 //! locale's pages use, so a search for a part finds the compound.
 
-use super::analyze::{split_compound, Analyzer, MIN_PART};
+use super::analyze::Analyzer;
 use super::doc::{Doc, Stat, Strings};
 use super::fxhash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use rayon::prelude::*;
@@ -125,3 +125,88 @@ pub fn add_compound_parts(
 
 /// Compounds a tail must end (after a known head) to count as a word.
 const PRODUCTIVE_TAIL: u32 = 3;
+
+/// Linking morphemes allowed between compound parts (`beleid-s-regel`,
+/// `Arbeit-s-platz`, `boek-en-kast`).
+fn linkers(lang: &str) -> &'static [&'static str] {
+    match lang {
+        "nl" | "af" => &["s", "en", "e"],
+        "de" => &["s", "es", "en", "n", "e", "er"],
+        "da" | "nb" | "nn" | "no" | "sv" => &["s", "e"],
+        _ => &[],
+    }
+}
+
+/// Shortest compound part.
+pub const MIN_PART: usize = 3;
+
+/// The parts of a compound `word` (folded), each a word of `known`:
+/// `kioskmodus` -> [`kiosk`, `modus`], `wachtwoordbeleid` ->
+/// [`wachtwoord`, `beleid`, `wacht`, `woord`]. Empty when the word is
+/// not a compound of known words. Prefers the longest head, so parts
+/// that are themselves compounds are split again.
+pub fn split_compound(word: &str, lang: &str, known: &dyn Fn(&str) -> bool) -> Vec<String> {
+    let mut out = Vec::new();
+    split_into(word, lang, known, &mut out, 0);
+    out
+}
+
+fn split_into(word: &str, lang: &str, known: &dyn Fn(&str) -> bool, out: &mut Vec<String>, depth: usize) {
+    let chars: Vec<(usize, char)> = word.char_indices().collect();
+    if chars.len() < 2 * MIN_PART || depth > 3 {
+        return;
+    }
+    // Longest head first: `wachtwoord|beleid` before `wacht|woordbeleid`.
+    for h in (MIN_PART..=chars.len() - MIN_PART).rev() {
+        let head = &word[..chars[h].0];
+        if !known(head) {
+            continue;
+        }
+        let rest = &word[chars[h].0..];
+        let tails = std::iter::once(rest).chain(
+            linkers(lang)
+                .iter()
+                .filter_map(|l| rest.strip_prefix(l))
+                .filter(|t| t.chars().count() >= MIN_PART),
+        );
+        for tail in tails {
+            let tail_ok = known(tail) || {
+                let mut sub = Vec::new();
+                split_into(tail, lang, known, &mut sub, depth + 1);
+                !sub.is_empty()
+            };
+            if tail_ok {
+                for p in [head, tail] {
+                    if !out.iter().any(|o| o == p) {
+                        out.push(p.to_string());
+                    }
+                }
+                for p in [head, tail] {
+                    split_into(p, lang, known, out, depth + 1);
+                }
+                return;
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn compounds_split_against_known_words() {
+        let vocab: HashSet<&str> = ["kiosk", "modus", "wachtwoord", "wacht", "woord", "beleid", "regel"]
+            .into_iter()
+            .collect();
+        let known = |w: &str| vocab.contains(w);
+        assert_eq!(split_compound("kioskmodus", "nl", &known), vec!["kiosk", "modus"]);
+        let parts = split_compound("wachtwoordbeleid", "nl", &known);
+        assert_eq!(&parts[..2], ["wachtwoord", "beleid"]);
+        assert!(parts.contains(&"woord".to_string()));
+        // Linking -s-.
+        assert_eq!(split_compound("beleidsregel", "nl", &known), vec!["beleid", "regel"]);
+        assert!(split_compound("kiosken", "nl", &known).is_empty());
+        assert!(split_compound("modus", "nl", &known).is_empty());
+    }
+}

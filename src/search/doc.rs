@@ -4,8 +4,9 @@
 //! Runs in parallel beside rendering, once per page; `index.rs` turns the
 //! `Doc`s of a locale into index files.
 
-use super::analyze::{each_piece, Analyzer, MIN_PART};
+use super::analyze::{each_piece, Analyzer};
 use super::card::deflated_json;
+use super::compounds::MIN_PART;
 use super::extract;
 use super::fxhash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use super::index::{EXCERPT, MAX_SECTIONS};
