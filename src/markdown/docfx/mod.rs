@@ -20,6 +20,7 @@
 mod alerts;
 pub mod attrs;
 mod code;
+mod code_lines;
 mod image;
 pub mod include;
 mod layout;
