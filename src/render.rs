@@ -27,6 +27,12 @@ pub struct Theme {
     /// built-in one does): review pages get their sections as markup
     /// written by `l10n::review_markup`, not as values to loop over.
     pub review_markup: bool,
+    /// How the theme's `l10n-index.html` takes the status pages' article
+    /// rows: as values to loop over (`None`), or as the markup
+    /// `l10n::status_pages` writes (`l10n.articles_html`; `Some(true)` when
+    /// the template only ever shows it as is, as the built-in one does: the
+    /// rows are then written into the page, never held as a value).
+    pub status_markup: Option<bool>,
 }
 
 impl Theme {
@@ -72,6 +78,14 @@ impl Theme {
             .find(|(name, _, _)| name == "l10n-review.html")
             .map_or(crate::l10n::review::TEMPLATES[1].1, |(_, text, _)| text.as_str())
             .contains("l10n.sections_html");
+        let status_markup = {
+            let text = templates
+                .iter()
+                .find(|(name, _, _)| name == "l10n-index.html")
+                .map_or(crate::l10n::review::TEMPLATES[0].1, |(_, text, _)| text.as_str());
+            let shown = text.matches("l10n.articles_html").count();
+            (shown > 0).then(|| text.matches("{{ l10n.articles_html | safe }}").count() == shown)
+        };
         for (name, text) in crate::l10n::review::TEMPLATES {
             if tera.get_template(name).is_err() {
                 tera.add_raw_template(name, text).map_err(|e| {
@@ -94,6 +108,7 @@ impl Theme {
             strings,
             words,
             review_markup,
+            status_markup,
         })
     }
 

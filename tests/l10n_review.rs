@@ -250,3 +250,20 @@ fn segment_aligned_translation_readers_see_only_the_translation() {
         ]
     );
 }
+
+#[test]
+fn status_rows_reach_a_theme_that_filters_them() {
+    // A theme's own status template that changes the rows' markup on its
+    // way out gets the rows themselves, not the place they would go.
+    let site = sync_site();
+    site.write(
+        "themes/default/templates/l10n-index.html",
+        "{% extends \"base.html\" %}{% block content %}<table>{{ l10n.articles_html | replace(from=\"<tr \", to=\"<tr data-x \") | safe }}</table>{% endblock content %}",
+    );
+    let r = site.json(&["build"]);
+    assert_eq!(r.code(), 0, "{r}");
+    let nl = site.read("output/_l10n/nl-nl/index.html");
+    assert_contains(&nl, "<tr data-x class=\"state-missing\" data-rel=\"sync/faq.md\">");
+    assert_not_contains(&nl, "l10n.articles_html");
+    assert_not_contains(&nl, "\u{1}");
+}

@@ -197,10 +197,17 @@ pub fn sync_site() -> Site {
 /// may still do).
 pub const REVIEW_LOOP_TEMPLATE: &str = include_str!("review-loop.html");
 
-/// Every review page of `site` (built into `output/`) is byte for byte the
-/// page a theme gets whose `l10n-review.html` loops over `l10n.sections`
-/// (`REVIEW_LOOP_TEMPLATE`, built into `output-loop/`): the markup
-/// `l10n::review_markup` writes is the template's. Returns the pages
+/// The built-in status template before its article rows were written by
+/// polydoc: Tera loops over `l10n.articles` (what a theme's own template
+/// may still do).
+pub const STATUS_LOOP_TEMPLATE: &str = include_str!("status-loop.html");
+
+/// Every review and status page of `site` (built into `output/`) is byte
+/// for byte the page a theme gets whose `l10n-review.html` loops over
+/// `l10n.sections` (`REVIEW_LOOP_TEMPLATE`) and whose `l10n-index.html`
+/// loops over `l10n.articles` (`STATUS_LOOP_TEMPLATE`), built into
+/// `output-loop/`: the markup `l10n::review_markup` and
+/// `l10n::status_pages` write is the templates'. Returns the pages
 /// compared.
 pub fn assert_review_markup_is_the_template_loop(site: &Site) -> usize {
     fn pages(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
@@ -216,8 +223,10 @@ pub fn assert_review_markup_is_the_template_loop(site: &Site) -> usize {
     let mut built = Vec::new();
     pages(&site.path("output/_l10n"), &mut built);
     site.write("themes/default/templates/l10n-review.html", REVIEW_LOOP_TEMPLATE);
+    site.write("themes/default/templates/l10n-index.html", STATUS_LOOP_TEMPLATE);
     let r = site.json(&["build", "--out", "output-loop"]);
     site.remove("themes/default/templates/l10n-review.html");
+    site.remove("themes/default/templates/l10n-index.html");
     assert_eq!(r.code(), 0, "{r}");
     let mut looped = Vec::new();
     pages(&site.path("output-loop/_l10n"), &mut looped);
