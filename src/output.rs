@@ -279,8 +279,13 @@ impl Staging {
             }) {
                 return self.commit_in_place(&prev, files);
             }
-            let listed: HashMap<String, Entry> = files.into_iter().map(|(p, (e, _))| (p, e)).collect();
-            std::fs::write(self.dir.join(MANIFEST), manifest::encode(&listed))?;
+            let sealed_ns = manifest::now_ns();
+            let files: HashMap<String, Entry> = files.into_iter().map(|(p, (e, _))| (p, e)).collect();
+            // The folders as written (renaming the staging folder changes
+            // none of those inside it).
+            let dirs = manifest::stamp_dirs(&self.dir, folders_of(files.keys()).into_par_iter());
+            let m = manifest::Manifest { files, dirs, sealed_ns };
+            std::fs::write(self.dir.join(MANIFEST), manifest::encode(&m))?;
         }
         let aside = self
             .parent
@@ -309,6 +314,7 @@ impl Staging {
     /// in (every file whole at every moment), then the new manifest.
     fn commit_in_place(&mut self, prev: &Previous, files: HashMap<String, (Entry, bool)>) -> io::Result<()> {
         let out = self.out.clone();
+        let sealed_ns = manifest::now_ns();
         let partly = |e: io::Error| {
             io::Error::new(
                 e.kind(),
@@ -338,11 +344,11 @@ impl Staging {
         dirs.sort_by_key(|d| std::cmp::Reverse(d.matches('/').count()));
         let touched: HashSet<&str> = gone
             .iter()
-            .flat_map(|rel| ancestors(rel))
+            .flat_map(|rel| manifest::parents(rel))
             .chain(
                 prev.empty_dirs
                     .iter()
-                    .flat_map(|d| std::iter::once(d.as_str()).chain(ancestors(d))),
+                    .flat_map(|d| std::iter::once(d.as_str()).chain(manifest::parents(d))),
             )
             .collect();
         for d in dirs.into_iter().filter(|d| touched.contains(d)) {
@@ -361,9 +367,30 @@ impl Staging {
                 std::fs::rename(self.dir.join(rel), &dest)
             })
             .map_err(partly)?;
-        let listed: HashMap<String, Entry> = files.into_iter().map(|(p, (e, _))| (p, e)).collect();
+        // A folder the scan found as recorded and this commit did not
+        // change keeps its stamp; the others are stamped now.
+        let changed: HashSet<String> = touched
+            .into_iter()
+            .chain(staged.iter().flat_map(|rel| manifest::parents(rel)))
+            .map(str::to_string)
+            .collect();
+        let files: HashMap<String, Entry> = files.into_iter().map(|(p, (e, _))| (p, e)).collect();
+        let folders = folders_of(files.keys());
+        let mut dirs = manifest::stamp_dirs(
+            &out,
+            folders
+                .par_iter()
+                .copied()
+                .filter(|d| changed.contains(*d) || !prev.settled.contains_key(*d)),
+        );
+        for d in folders {
+            if let Some(st) = prev.settled.get(d).filter(|_| !changed.contains(d)) {
+                dirs.insert(d.to_string(), *st);
+            }
+        }
+        let m = manifest::Manifest { files, dirs, sealed_ns };
         let tmp = out.join(format!("{MANIFEST}.polydoc-tmp-{}", std::process::id()));
-        std::fs::write(&tmp, manifest::encode(&listed))
+        std::fs::write(&tmp, manifest::encode(&m))
             .and_then(|_| std::fs::rename(&tmp, out.join(MANIFEST)))
             .map_err(partly)?;
         self.committed = true;
@@ -372,14 +399,17 @@ impl Staging {
     }
 }
 
-/// The folders above a relative path, nearest first.
-fn ancestors(rel: &str) -> impl Iterator<Item = &str> {
-    let mut rest = rel;
-    std::iter::from_fn(move || {
-        let (dir, _) = rest.rsplit_once('/')?;
-        rest = dir;
-        Some(dir)
-    })
+/// Every folder that holds one of `files` (not the output folder).
+fn folders_of<'a>(files: impl Iterator<Item = &'a String>) -> Vec<&'a str> {
+    let mut seen = HashSet::new();
+    for f in files {
+        for d in manifest::parents(f) {
+            if !seen.insert(d) {
+                break;
+            }
+        }
+    }
+    seen.into_iter().collect()
 }
 
 impl Drop for Staging {

@@ -547,3 +547,41 @@ fn an_edit_that_keeps_the_size_and_the_modification_time_is_seen() {
     let page = std::fs::read_to_string(site.outside("warm/en-us/guide/limits/index.html")).unwrap();
     assert!(page.contains("Six.") && !page.contains("Ten."), "{page}");
 }
+
+#[cfg(unix)]
+#[test]
+fn a_warm_build_finds_what_was_added_or_changed_in_a_page_folder_its_manifest_does_not_list_again() {
+    let site = cache_site();
+    let warm = site.outside("warm");
+    warm_equals_cold(&site, &[]);
+    // Long enough after the commit for the folders' stamps to be trusted
+    // (a scan lists only folders whose stamp changed).
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let policy_dir = warm.join("en-us/guide/policy");
+    std::fs::write(policy_dir.join("planted.html"), "not ours").unwrap();
+    std::fs::create_dir_all(policy_dir.join("deep/er")).unwrap();
+    std::fs::write(policy_dir.join("deep/er/x.txt"), "x").unwrap();
+    // A folder of the site replaced by a file, and one by a symbolic link.
+    let limits_dir = warm.join("en-us/guide/limits");
+    std::fs::remove_dir_all(&limits_dir).unwrap();
+    std::fs::write(&limits_dir, "a file now").unwrap();
+    let home_dir = warm.join("nl-nl/guide/setup");
+    std::fs::remove_dir_all(&home_dir).unwrap();
+    let elsewhere = site.outside("elsewhere");
+    std::fs::create_dir_all(&elsewhere).unwrap();
+    std::fs::write(elsewhere.join("index.html"), "not ours").unwrap();
+    std::os::unix::fs::symlink(&elsewhere, &home_dir).unwrap();
+    // A page edited in place, size kept.
+    let index = warm.join("en-us/index.html");
+    let mut bytes = std::fs::read(&index).unwrap();
+    let n = bytes.len();
+    bytes[n - 2] = b' ';
+    std::fs::write(&index, &bytes).unwrap();
+    warm_equals_cold(&site, &[]);
+    assert_eq!(std::fs::read(elsewhere.join("index.html")).unwrap(), b"not ours");
+    // Nothing was listed this time that the next build needs to list
+    // again: another build changes nothing and still matches.
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    std::fs::write(warm.join("en-us/guide/planted.html"), "x").unwrap();
+    warm_equals_cold(&site, &[]);
+}
