@@ -693,3 +693,31 @@ fn translations_follow_git_between_edits() {
             .contains(&format!("<code>{}</code>", &edit[..7]))
     });
 }
+
+/// Serve keeps the parsed site in memory, where a build drops each page
+/// once written: it says how much once the first build is done.
+#[test]
+fn serve_says_how_much_it_keeps_in_memory() {
+    let site = Site::new(&[("en-us", "English"), ("nl-nl", "Nederlands")]);
+    site.write_all(&[
+        ("articles/en-us/index.md", &article("Home", "# Home\n")),
+        ("articles/en-us/a.md", &article("A", "# A\n")),
+        ("articles/nl-nl/a.md", &article("A", "# A\n")),
+    ]);
+    let (_server, log) = serve_logged(&site);
+    let text = || std::fs::read_to_string(&log).unwrap_or_default();
+    eventually("the memory line", || {
+        text().contains("serve keeps the parsed site in memory")
+    });
+    let t = text();
+    let line = t.lines().find(|l| l.starts_with("serve keeps")).unwrap();
+    // 3 articles; 4 pages (nl-nl's home falls back to the English one).
+    let rest = line
+        .strip_prefix("serve keeps the parsed site in memory: 3 articles, 4 pages, ")
+        .unwrap_or_else(|| panic!("{t}"));
+    let mb: u64 = rest
+        .strip_suffix(" MB resident")
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("{t}"));
+    assert!((1..4096).contains(&mb), "{t}");
+}

@@ -36,6 +36,7 @@ pub fn run(opts: Options) -> Result<(), String> {
     let mut session = Session::new(&site, &out);
     let first = session.full().map_err(|d| d.render(&site))?;
     report(&mut session, &site, &first, "built");
+    eprintln!("{}", memory_line(&session));
     let out = out.canonicalize().unwrap_or(out);
 
     // Watch before serving: a change saved as soon as the server answers
@@ -107,6 +108,28 @@ pub fn run(opts: Options) -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+/// What serve keeps for the session, said once after the first build: a
+/// build drops each page once written, serve keeps the parsed site.
+fn memory_line(session: &Session) -> String {
+    let (articles, pages) = session.size();
+    let resident = resident_bytes().map_or(String::new(), |b| format!(", {} MB resident", b.div_ceil(1 << 20)));
+    format!("serve keeps the parsed site in memory: {articles} articles, {pages} pages{resident}")
+}
+
+/// The process's resident memory, where the system tells it (Linux).
+fn resident_bytes() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
+    let kb: u64 = line
+        .trim_start_matches("VmRSS:")
+        .trim()
+        .trim_end_matches("kB")
+        .trim()
+        .parse()
+        .ok()?;
+    Some(kb * 1024)
 }
 
 /// Locale folders outside the site folder are watched too.

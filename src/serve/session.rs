@@ -449,6 +449,13 @@ impl Session {
         self.write(files, false, update)
     }
 
+    /// How many articles and pages the session keeps parsed.
+    pub fn size(&self) -> (usize, usize) {
+        self.model
+            .as_ref()
+            .map_or((0, 0), |m| (m.site.articles.len(), m.site.pages.len()))
+    }
+
     /// Files were added, removed or renamed (or the theme changed): re-plan
     /// the site, re-parsing only the files that changed.
     fn restructure(&mut self, changed: &[PathBuf], start: Instant) -> Result<Update, Diagnostic> {
