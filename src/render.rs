@@ -11,6 +11,8 @@ use serde_json::{json, Map, Value};
 use std::error::Error as _;
 use tera::Tera;
 
+pub mod native;
+
 pub const TEMPLATES: [&str; 5] = ["base.html", "page.html", "home.html", "404.html", "redirect.html"];
 
 #[derive(Clone)]
@@ -33,6 +35,10 @@ pub struct Theme {
     /// the template only ever shows it as is, as the built-in one does: the
     /// rows are then written into the page, never held as a value).
     pub status_markup: Option<bool>,
+    /// The theme's `page.html`, `base.html` and `macros.html` are the
+    /// built-in ones: reader pages are written by `native::page`, without
+    /// Tera (the same bytes).
+    native_page: bool,
 }
 
 impl Theme {
@@ -97,6 +103,9 @@ impl Theme {
                 })?;
             }
         }
+        let same = |name: &str, builtin: &str| templates.iter().any(|(n, text, _)| n == name && text == builtin);
+        let native_page =
+            same("base.html", native::BASE) && same("page.html", native::PAGE) && same("macros.html", native::MACROS);
         // A macro that calls itself without end is an error, not a crash.
         crate::template_guard::install(&mut tera);
         let codes: Vec<&str> = config.locales.iter().map(|l| l.code.as_str()).collect();
@@ -109,6 +118,7 @@ impl Theme {
             words,
             review_markup,
             status_markup,
+            native_page,
         })
     }
 
@@ -118,6 +128,12 @@ impl Theme {
     }
 
     pub fn render(&self, template: &str, ctx: Map<String, Value>) -> Result<String, String> {
+        if self.native_page && template == "page.html" {
+            // Where the built-in template would fail, Tera says why.
+            if let Some(html) = native::page(&ctx) {
+                return Ok(html);
+            }
+        }
         let ctx = tera::Context::from_value(Value::Object(ctx)).map_err(|e| chain(&e))?;
         let _render = crate::template_guard::enter();
         self.tera.render(template, &ctx).map_err(|e| chain(&e))
