@@ -101,16 +101,25 @@ fn push_without(out: &mut String, t: &str, marks: &[u8]) {
 }
 
 /// ASCII text whose words are already single-spaced: no white space at
-/// either end, none but a space, never two spaces (each checked by a
-/// memchr-fast search rather than byte by byte).
+/// either end, none but a space, never two spaces. One pass over the bytes
+/// (a block is short: building a substring searcher for each cost more
+/// than the search).
 fn single_spaced(s: &str) -> bool {
-    let b = s.as_bytes();
-    s.is_ascii()
-        && b.first().is_none_or(|&c| !ascii_space(c))
-        && b.last().is_none_or(|&c| !ascii_space(c))
-        && memchr::memchr3(b'\n', b'\t', b'\r', b).is_none()
-        && memchr::memchr2(0x0B, 0x0C, b).is_none()
-        && memchr::memmem::find(b, b"  ").is_none()
+    // A space before the first byte: a leading space is two in a row.
+    let mut after_space = true;
+    for &c in s.as_bytes() {
+        if c == b' ' {
+            if after_space {
+                return false;
+            }
+            after_space = true;
+        } else if c >= 0x80 || ascii_space(c) {
+            return false;
+        } else {
+            after_space = false;
+        }
+    }
+    !after_space || s.is_empty()
 }
 
 /// ASCII white space as `char::is_whitespace` has it (U+000B too).
@@ -580,7 +589,7 @@ fn tail(s: &str, n: usize) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{collapse, loose, push_without, squash};
+    use super::{collapse, loose, push_without, single_spaced, squash};
 
     const TEXTS: [&str; 14] = [
         "single spaced words",
@@ -646,6 +655,24 @@ mod tests {
             let mut out = String::from(">");
             push_without(&mut out, s, b"\x02\x03");
             assert_eq!(out, format!(">{}", s.replace(['\x02', '\x03'], "")), "{s:?}");
+        }
+    }
+
+    #[test]
+    fn single_spaced_is_its_definition() {
+        let by_definition = |s: &str| {
+            let b = s.as_bytes();
+            s.is_ascii()
+                && b.first().is_none_or(|&c| !c.is_ascii_whitespace() && c != 0x0B)
+                && b.last().is_none_or(|&c| !c.is_ascii_whitespace() && c != 0x0B)
+                && !b.iter().any(|&c| c != b' ' && (c.is_ascii_whitespace() || c == 0x0B))
+                && !s.contains("  ")
+        };
+        for s in TEXTS
+            .iter()
+            .chain(&["a", " ", "a b", "a  b", "a b ", "\ta", "a\x0Bb", "x\u{e9}"])
+        {
+            assert_eq!(single_spaced(s), by_definition(s), "{s:?}");
         }
     }
 

@@ -49,6 +49,12 @@ pub fn numbers(text: &str) -> Vec<(String, String)> {
 /// `numbers`, with those joined to letters too (`all`): what a translation
 /// has, where machine translation may have glued a number to a word.
 pub fn numbers_of(text: &str, standalone: bool) -> Vec<(String, String)> {
+    // Most prose has no number: ASCII text without a digit is answered
+    // without running the regex (whose `\d` is Unicode's: other text
+    // takes the regex).
+    if text.is_ascii() && !text.bytes().any(|b| b.is_ascii_digit()) {
+        return Vec::new();
+    }
     let text = ascii_digits(text);
     number_re()
         .find_iter(&text)
@@ -332,6 +338,29 @@ mod tests {
         assert!(written_as_word("de-de", "3", "ein Drittanbieter-Tool"));
         let keys = |t: &str| numbers(t).into_iter().map(|x| x.0).collect::<Vec<_>>();
         assert_eq!(keys("the 3rd party, VS17 and x64, 2FA"), Vec::<String>::new());
+        // Text without an ASCII digit skips the regex; other scripts'
+        // digits (Unicode's `\d`) and text without digits still answer as it does.
+        for t in [
+            "no digits at all",
+            "",
+            "caf\u{e9} \u{663}\u{664} x",
+            "\u{966}\u{967}.\u{968}",
+            "1 and 2",
+        ] {
+            let by_regex: Vec<(String, String)> = number_re()
+                .find_iter(t)
+                .map(|m| {
+                    let digits: String = m.as_str().chars().filter(char::is_ascii_digit).collect();
+                    let key = digits.trim_start_matches('0');
+                    (
+                        if key.is_empty() { "0".into() } else { key.to_string() },
+                        m.as_str().to_string(),
+                    )
+                })
+                .collect();
+            assert_eq!(numbers_of(t, false), by_regex, "{t:?}");
+        }
+        assert_eq!(numbers_of("\u{663}\u{664}", false).len(), 1);
         assert_eq!(digit_runs("498,5"), ["498", "5"]);
         // Host, file and identifier names, directives: nothing to translate.
         assert_eq!(translatable_words("badge.fury.io", &[]), 0);
