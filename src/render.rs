@@ -84,14 +84,12 @@ impl Theme {
             .find(|(name, _, _)| name == "l10n-review.html")
             .map_or(crate::l10n::review::TEMPLATES[1].1, |(_, text, _)| text.as_str())
             .contains("l10n.sections_html");
-        let status_markup = {
-            let text = templates
+        let status_markup = crate::l10n::status_pages::rows_markup(
+            templates
                 .iter()
                 .find(|(name, _, _)| name == "l10n-index.html")
-                .map_or(crate::l10n::review::TEMPLATES[0].1, |(_, text, _)| text.as_str());
-            let shown = text.matches("l10n.articles_html").count();
-            (shown > 0).then(|| text.matches("{{ l10n.articles_html | safe }}").count() == shown)
-        };
+                .map_or(crate::l10n::review::TEMPLATES[0].1, |(_, text, _)| text.as_str()),
+        );
         for (name, text) in crate::l10n::review::TEMPLATES {
             if tera.get_template(name).is_err() {
                 tera.add_raw_template(name, text).map_err(|e| {

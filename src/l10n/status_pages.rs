@@ -12,6 +12,7 @@ use crate::output::{Content, OutFile};
 use crate::render::Theme;
 use crate::site::relative_url;
 use serde_json::{json, Map, Value};
+use sha2::{Digest as _, Sha256};
 use std::fmt::Write as _;
 
 /// The status pages (`_l10n/index.html` and `_l10n/<locale>/index.html`)
@@ -85,15 +86,20 @@ pub fn status_pages_keyed(
         .collect();
     // With `keyed`: everything the pages are made from besides the
     // configuration and the theme (the key's business), written once.
+    // Their SHA-256, written as they are formatted: as one text they
+    // would be about 1 KB per translation.
     let inputs = keyed.map(|_| {
         let mut reviews: Vec<_> = findings.reviews.iter().collect();
         reviews.sort_unstable();
         let mut files: Vec<_> = findings.files.iter().collect();
         files.sort_unstable();
-        format!(
+        let mut digest = Digest(Sha256::new());
+        let _ = write!(
+            digest,
             "{:?}\n{:?}\n{:?}\n{reviews:?}\n{files:?}",
             l10n.statuses, l10n.coverage, l10n.files
-        )
+        );
+        <[u8; 32]>::from(digest.0.finalize())
     });
     let rendered: Vec<Made> = scopes
         .into_par_iter()
@@ -102,9 +108,7 @@ pub fn status_pages_keyed(
                 Some(li) => format!("_l10n/{}/index.html", config.locales[li].code),
                 None => "_l10n/index.html".to_string(),
             };
-            let key = keyed
-                .zip(inputs.as_ref())
-                .and_then(|(k, i)| (k.key)(&path, i.as_bytes()));
+            let key = keyed.zip(inputs.as_ref()).and_then(|(k, i)| (k.key)(&path, i));
             if let (Some(k), Some(key)) = (keyed, &key) {
                 if (k.in_place)(&path, key) {
                     return None;
@@ -118,6 +122,16 @@ pub fn status_pages_keyed(
         push(path, r);
     }
     diags
+}
+
+/// Text formatted straight into a hash.
+struct Digest(Sha256);
+
+impl std::fmt::Write for Digest {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        self.0.update(s.as_bytes());
+        Ok(())
+    }
 }
 
 /// Findings counts for the status pages: per status (index into
@@ -141,6 +155,14 @@ enum Rows {
     Values,
     Mark,
     Markup(String),
+}
+
+/// How an `l10n-index.html` takes the article rows (`Theme::status_markup`):
+/// as values when it never names `l10n.articles_html`; else as markup,
+/// written into the page (`Some(true)`) when it only ever shows it as is.
+pub fn rows_markup(template: &str) -> Option<bool> {
+    let named = template.matches("l10n.articles_html").count();
+    (named > 0).then(|| template.matches("{{ l10n.articles_html | safe }}").count() == named)
 }
 
 /// One status page (`only`: a locale's, else the overview).
@@ -444,4 +466,18 @@ fn index_context(
         l.insert(key.into(), articles);
     }
     (ctx, count)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::rows_markup;
+
+    #[test]
+    fn the_built_in_template_gets_its_rows_written_into_the_page() {
+        assert_eq!(rows_markup(crate::l10n::review::TEMPLATES[0].1), Some(true));
+        let looped = "{% for a in l10n.articles %}{{ a.rel }}{% endfor %}";
+        assert_eq!(rows_markup(looped), None);
+        let filtered = "{{ l10n.articles_html | safe }}{{ l10n.articles_html | length }}";
+        assert_eq!(rows_markup(filtered), Some(false));
+    }
 }
