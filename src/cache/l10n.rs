@@ -191,10 +191,17 @@ impl Memo for Reviews<'_> {
         let mut f = key::Fp::new("review");
         f.bytes(self.shape)
             .bytes(self.articles.get(made.source_article)?)
-            .bytes(self.articles.get(made.translation_article)?)
-            .str(made.source_text)
-            .str(made.translation_text)
-            .debug(st);
+            .bytes(self.articles.get(made.translation_article)?);
+        // Both files' text: by their bytes' hash when the parse stage has
+        // it (the text is those bytes but a byte order mark), else read.
+        for i in [made.source_article, made.translation_article] {
+            let a = self.site.articles.get(i)?;
+            match self.run.bytes_hash(a.locale, &a.rel) {
+                Some(h) => f.str("bytes").bytes(&h),
+                None => f.str("text").str(&(made.text)(i)?),
+            };
+        }
+        f.debug(st);
         match made.handoff {
             Some(h) => f.str("handoff").str(&h.text).str(&h.commit).debug(&h.origin),
             None => f.str("now"),

@@ -39,6 +39,9 @@ pub struct Run {
     parsed: Mutex<Vec<parsed::Record>>,
     /// Where articles read back keep their HTML.
     stored: Arc<StoredHtml>,
+    /// The SHA-256 of each article file's bytes as parsed (locale, path),
+    /// for the parses through the cache that recorded it.
+    bytes_hashes: Mutex<HashMap<(usize, String), [u8; 32]>>,
 }
 
 /// Article HTML left in parse entries (`Bodies::stored`). An entry found
@@ -128,6 +131,7 @@ impl Run {
             site: None,
             started_ns: parsed::now_ns(),
             parsed: Mutex::default(),
+            bytes_hashes: Mutex::default(),
             stored: Arc::new(StoredHtml {
                 entries: cache.entries(),
                 files: Mutex::default(),
@@ -201,6 +205,10 @@ impl Run {
             progress.inc(1);
         };
         let record = |f: &crate::discover::SourceFile, stamp, bytes, key, header: parsed::Header, html_len| {
+            self.bytes_hashes
+                .lock()
+                .unwrap()
+                .insert((f.locale, f.rel.clone()), bytes);
             self.parsed.lock().unwrap().push(parsed::Record {
                 locale: f.locale as u32,
                 rel: f.rel.clone(),
@@ -409,6 +417,16 @@ impl Run {
             .get_named(REPORTS)
             .and_then(|b| codec::decode_reports(&b))
             .unwrap_or_default();
+    }
+
+    /// The SHA-256 of the bytes the article file at (`locale`, `rel`) was
+    /// parsed from, when its parse went through the record or an entry.
+    pub fn bytes_hash(&self, locale: usize, rel: &str) -> Option<[u8; 32]> {
+        self.bytes_hashes
+            .lock()
+            .unwrap()
+            .get(&(locale, rel.to_string()))
+            .copied()
     }
 
     /// The site's shape and article `i`'s key (after `key_site`).

@@ -146,7 +146,13 @@ pub fn collect(
     let sources = source_files(config);
     let mut out = Vec::new();
     for (li, locale) in config.locales.iter().enumerate().skip(1) {
-        let used = includers(site, li);
+        // (Every article of the locale read: only when there are
+        // includes to say who uses.)
+        let used = if sources.values().any(|(kind, _)| *kind == Kind::Include) {
+            includers(site, li)
+        } else {
+            BTreeMap::new()
+        };
         for (rel, (kind, src_abs)) in &sources {
             // Landing pages are articles: their status is there already.
             if articles.iter().any(|s| s.locale_index == li && s.rel == *rel) {

@@ -87,9 +87,9 @@ pub struct MadeOf<'a> {
     pub status: usize,
     pub source_article: usize,
     pub translation_article: usize,
-    /// Both files' text as read now.
-    pub source_text: &'a str,
-    pub translation_text: &'a str,
+    /// An article's text as read now (asked only for an article whose
+    /// bytes the memo does not know from the parse stage).
+    pub text: &'a (dyn Fn(usize) -> Option<String> + Sync),
     /// The source as handed off (a stale translation's).
     pub handoff: Option<&'a handoff::Handoff>,
 }
@@ -510,18 +510,16 @@ fn analyse_with(
             let source_article = site.page(0, &st.rel)?.article;
             let tr = &site.articles[page.article];
             let french = config.locales[st.locale_index].code.starts_with("fr");
-            let tr_text = read_text(&tr.abs)?;
             // A review made before from the same inputs: its page is
             // written again, its findings counted.
             let memo = sink.and(memo);
+            let text = |a: usize| read_text(&site.articles[a].abs);
             let key = memo.and_then(|m| {
-                let now = read_text(&site.articles[source_article].abs)?;
                 let made = MadeOf {
                     status: i,
                     source_article,
                     translation_article: page.article,
-                    source_text: &now,
-                    translation_text: &tr_text,
+                    text: &text,
                     handoff: handoffs[i].as_ref(),
                 };
                 m.key(&l10n, &made)
@@ -543,6 +541,7 @@ fn analyse_with(
                     });
                 }
             }
+            let tr_text = read_text(&tr.abs)?;
             // A stale translation is checked against the source it was made
             // from; what changed since is shown apart.
             let then = handoffs[i]
