@@ -35,6 +35,23 @@ use std::time::SystemTime;
 /// `.gitignore` that `polydoc init` writes covers it).
 pub const DEFAULT_DIR: &str = ".polydoc-cache";
 
+/// The named file beside the entries with the keys the last pruning
+/// build used (`Cache::prune`).
+const LIVE: &str = "live";
+/// How often (in pruning builds) `prune` lists the folder.
+const SWEEP: u64 = 16;
+
+/// The `live` record: the generation (pruning builds so far) and the keys.
+fn decode_live(bytes: &[u8]) -> Option<(u64, Vec<[u8; 32]>)> {
+    let generation = u64::from_le_bytes(bytes.get(..8)?.try_into().ok()?);
+    let rest = &bytes[8..];
+    if !rest.len().is_multiple_of(32) {
+        return None;
+    }
+    let keys = rest.chunks_exact(32).map(|c| c.try_into().unwrap()).collect();
+    Some((generation, keys))
+}
+
 /// Bumped when the layout or an entry's encoding changes.
 const LAYOUT: &str = "v1";
 const MAGIC: &[u8; 8] = b"polydoc1";
@@ -222,26 +239,59 @@ impl Cache {
 
     /// Removes entries this build neither read nor wrote, unless another
     /// build wrote them after this one began. Returns how many went.
+    ///
+    /// Without listing the folder: the last pruning build left the keys
+    /// it used (`live`), which is what the folder held then, and only
+    /// those this build did not use are candidates. Every `SWEEP`th build
+    /// (and one without a whole record) lists the folder instead, for
+    /// entries no record names (those of a build that ran beside another,
+    /// or was killed).
     pub fn prune(&self) -> u64 {
         let used = self.used.lock().unwrap();
-        let mut removed = 0;
-        let Ok(dirs) = std::fs::read_dir(&self.objects) else {
-            return 0;
+        let last = self.get_named(LIVE).and_then(|b| decode_live(&b));
+        let generation = last.as_ref().map_or(0, |(g, _)| g + 1);
+        let old = |p: &Path| {
+            std::fs::symlink_metadata(p)
+                .and_then(|m| m.modified())
+                .is_ok_and(|t| t < self.started)
         };
-        for d in dirs.flatten() {
-            let name = d.file_name().to_string_lossy().into_owned();
-            let Ok(files) = std::fs::read_dir(d.path()) else {
-                continue;
-            };
-            for f in files.flatten() {
-                let rest = f.file_name().to_string_lossy().into_owned();
-                let keep = unhex(&format!("{name}{rest}")).is_some_and(|k| used.contains(&k))
-                    || f.metadata().and_then(|m| m.modified()).is_ok_and(|t| t >= self.started);
-                if !keep && std::fs::remove_file(f.path()).is_ok() {
-                    removed += 1;
+        let mut removed = 0;
+        match last {
+            Some((_, keys)) if !generation.is_multiple_of(SWEEP) => {
+                for k in keys.iter().filter(|k| !used.contains(*k)) {
+                    let p = self.path_of(k);
+                    if old(&p) && std::fs::remove_file(&p).is_ok() {
+                        removed += 1;
+                    }
+                }
+            }
+            _ => {
+                if let Ok(dirs) = std::fs::read_dir(&self.objects) {
+                    for d in dirs.flatten() {
+                        let name = d.file_name().to_string_lossy().into_owned();
+                        let Ok(files) = std::fs::read_dir(d.path()) else {
+                            continue;
+                        };
+                        for f in files.flatten() {
+                            let rest = f.file_name().to_string_lossy().into_owned();
+                            let keep =
+                                unhex(&format!("{name}{rest}")).is_some_and(|k| used.contains(&k)) || !old(&f.path());
+                            if !keep && std::fs::remove_file(f.path()).is_ok() {
+                                removed += 1;
+                            }
+                        }
+                    }
                 }
             }
         }
+        let mut keys: Vec<&[u8; 32]> = used.iter().collect();
+        keys.sort_unstable();
+        let mut record = Vec::with_capacity(8 + keys.len() * 32);
+        record.extend_from_slice(&generation.to_le_bytes());
+        for k in keys {
+            record.extend_from_slice(k);
+        }
+        self.put_named(LIVE, &record);
         // Temporary files of builds that were killed mid-write; a running
         // build's own are younger than this one.
         if let Ok(files) = std::fs::read_dir(&self.tmp) {
