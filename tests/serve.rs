@@ -721,3 +721,71 @@ fn serve_says_how_much_it_keeps_in_memory() {
         .unwrap_or_else(|| panic!("{t}"));
     assert!((1..4096).contains(&mb), "{t}");
 }
+
+/// The files serve writes for the whole site (at start, after a template
+/// change, after an article is deleted) are `polydoc build`'s, byte for
+/// byte, on a site of more pages than serve renders and writes at a time.
+#[test]
+fn serve_writes_what_build_writes_on_a_site_larger_than_a_batch() {
+    let site = Site::new(&[("en-us", "English"), ("nl-nl", "Nederlands")]);
+    let mut files = vec![
+        ("articles/en-us/index.md".to_string(), article("Home", "# Home\n")),
+        ("articles/en-us/extra.md".to_string(), article("Extra", "# Extra\n")),
+    ];
+    for i in 0..300 {
+        let body = format!("# Page {i}\n\nText of page {i}, [next](p{}.md).\n", (i + 1) % 300);
+        files.push((format!("articles/en-us/p{i}.md"), article(&format!("Page {i}"), &body)));
+        if i % 3 == 0 {
+            files.push((
+                format!("articles/nl-nl/p{i}.md"),
+                article(&format!("Pagina {i}"), &body),
+            ));
+        }
+    }
+    let refs: Vec<(&str, &str)> = files.iter().map(|(p, t)| (p.as_str(), t.as_str())).collect();
+    site.write_all(&refs);
+    let built = site.outside("built");
+    let same_as_build = |what: &str| {
+        let _ = std::fs::remove_dir_all(&built);
+        let report = site.json(&["build", "--out", built.to_str().unwrap()]);
+        assert_eq!(report.code(), 0, "{report}");
+        // More pages (each locale's, the Dutch fallbacks among them) than
+        // serve renders and writes at a time (512).
+        assert!(
+            report.json["summary"]["stats"]["pages"].as_u64().unwrap() > 600,
+            "{report}"
+        );
+        let (want, got) = (snapshot(&built), snapshot(&site.path("output")));
+        let differ: Vec<_> = want
+            .keys()
+            .chain(got.keys())
+            .filter(|k| want.get(*k) != got.get(*k))
+            .take(5)
+            .collect();
+        assert!(
+            differ.is_empty(),
+            "{what}: {} files against {}, differ: {differ:?}",
+            got.len(),
+            want.len()
+        );
+    };
+    let s = serve(&site);
+    same_as_build("at start");
+
+    let tpl = "themes/default/templates/page.html";
+    let changed = site.read(tpl).replacen(
+        "{%- endblock content %}",
+        "<!-- second theme -->{%- endblock content %}",
+        1,
+    );
+    site.write(tpl, &changed);
+    eventually("every page rendered again", || {
+        get(s.port, "/en-us/p299/").body.contains("second theme")
+            && get(s.port, "/nl-nl/p0/").body.contains("second theme")
+    });
+    same_as_build("after a template change");
+
+    site.remove("articles/en-us/extra.md");
+    eventually("the deleted page gone", || get(s.port, "/en-us/extra/").status == 404);
+    same_as_build("after an article was deleted");
+}

@@ -8,7 +8,7 @@
 
 use super::diags::{Diags, PageKey};
 use super::worker::Worker;
-use super::written::Written;
+use super::written::{Pass, Written};
 use crate::build::{self, Model};
 use crate::diagnostics::Diagnostic;
 use crate::discover::{FileKind, SourceFile};
@@ -23,6 +23,9 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 mod deferred;
+
+/// How many pages are rendered and written at a time when the whole site is.
+const BATCH: usize = 512;
 
 /// What a rebuild changed, for the browser.
 #[derive(Debug, Default)]
@@ -171,21 +174,54 @@ impl Session {
     }
 
     /// Renders every page, the site files and the search index, and writes
-    /// what changed (deleting outputs that are gone).
+    /// what changed (deleting outputs that are gone). Pages are rendered and
+    /// written a batch at a time, and the site files as they are made, so
+    /// the whole site's bytes are never held at once.
     fn write_everything(&mut self, update: &mut Update, with_search: bool) -> Result<(), Diagnostic> {
         self.generation += 1;
-        let all: Vec<usize> = (0..self.model.as_ref().unwrap().site.pages.len()).collect();
-        let mut files = self.render_pages(&all, update);
+        self.check_out_dir()?;
+        let mut pass = self.written.begin(&self.out)?;
+        let pages = self.model.as_ref().unwrap().site.pages.len();
+        let mut failed = false;
+        for from in (0..pages).step_by(BATCH) {
+            let which: Vec<usize> = (from..pages.min(from + BATCH)).collect();
+            let files = self.render_pages(&which, update);
+            failed |= self.render_failed;
+            self.written.write_batch(&mut pass, &self.out, files, update)?;
+        }
+        self.render_failed = failed;
         let m = self.model.as_ref().unwrap();
-        let extra = std::sync::Mutex::new(Vec::new());
-        let site_diags = build::site_files(m, &|f| extra.lock().unwrap().push(f));
-        files.extend(extra.into_inner().unwrap());
+        // The site files (status and review pages among them) are written
+        // a batch at a time as they are made.
+        let sink = std::sync::Mutex::new((&mut self.written, &mut pass, &mut *update, Vec::new(), Ok(())));
+        let flush = |s: &mut (
+            &mut Written,
+            &mut Pass,
+            &mut Update,
+            Vec<OutFile>,
+            Result<(), Diagnostic>,
+        )| {
+            let files = std::mem::take(&mut s.3);
+            if s.4.is_ok() {
+                s.4 = s.0.write_batch(s.1, &self.out, files, s.2);
+            }
+        };
+        let site_diags = build::site_files(m, &|f| {
+            let mut s = sink.lock().unwrap_or_else(|e| e.into_inner());
+            s.3.push(f);
+            if s.3.len() >= BATCH {
+                flush(&mut s);
+            }
+        });
+        let mut s = sink.into_inner().unwrap_or_else(|e| e.into_inner());
+        flush(&mut s);
+        std::mem::replace(&mut s.4, Ok(()))?;
         let mut complete = true;
         if with_search {
             self.search_dirty = false;
             let (search, _, search_diags) =
                 build::search_files(m, crate::search::prepare_all(&m.config, &m.site, &m.bodies));
-            files.extend(search);
+            self.written.write_batch(&mut pass, &self.out, search, update)?;
             self.diags
                 .set_extra(site_diags.into_iter().chain(search_diags).collect());
         } else {
@@ -193,7 +229,25 @@ impl Session {
             complete = false;
             self.diags.set_extra(site_diags);
         }
-        self.write(files, complete, update)
+        // Pages that failed to render keep their last good version.
+        let complete = complete && !self.render_failed;
+        self.written.finish(pass, &self.out, complete, update)
+    }
+
+    /// The first write checks the output folder is one polydoc may write.
+    fn check_out_dir(&self) -> Result<(), Diagnostic> {
+        if !self.written.is_first() {
+            return Ok(());
+        }
+        let m = self.model.as_ref().unwrap();
+        let protected: Vec<PathBuf> = m
+            .config
+            .locales
+            .iter()
+            .map(|l| l.root.clone())
+            .chain([m.config.theme_dir()])
+            .collect();
+        output::check_out_dir(&self.site_root, &self.out, &protected)
     }
 
     fn render_pages(&mut self, which: &[usize], update: &mut Update) -> Vec<OutFile> {
@@ -233,17 +287,7 @@ impl Session {
     /// Writes files whose content changed; with `complete`, `files` is the
     /// whole site and outputs no longer in it are deleted.
     fn write(&mut self, files: Vec<OutFile>, complete: bool, update: &mut Update) -> Result<(), Diagnostic> {
-        if self.written.is_first() {
-            let m = self.model.as_ref().unwrap();
-            let protected: Vec<PathBuf> = m
-                .config
-                .locales
-                .iter()
-                .map(|l| l.root.clone())
-                .chain([m.config.theme_dir()])
-                .collect();
-            output::check_out_dir(&self.site_root, &self.out, &protected)?;
-        }
+        self.check_out_dir()?;
         // Pages that failed to render keep their last good version.
         let complete = complete && !self.render_failed;
         self.written.write(&self.out, files, complete, update)
