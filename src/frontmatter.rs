@@ -37,32 +37,23 @@ impl Date {
     }
 }
 
-/// The keys polydoc understands. Everything is optional: real files omit
-/// most of them.
+/// The keys polydoc reads. Everything is optional: real files omit most of
+/// them. Keys only templates read (`author`, `ms.topic`, `ms.service`,
+/// `manager`, ...) are checked as they are parsed but kept only in `all`
+/// (typed copies of them cost every article a few hundred bytes for the
+/// whole build).
 #[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 #[serde(default)]
 pub struct FrontMatter {
     pub title: Option<String>,
     pub description: Option<String>,
-    pub author: Option<String>,
-    pub ms_author: Option<String>,
-    pub manager: Option<String>,
     pub ms_date: Option<Date>,
-    pub ms_topic: Option<String>,
-    pub ms_service: Option<String>,
-    pub ms_subservice: Option<String>,
-    pub ms_technology: Option<String>,
-    pub ms_collection: Vec<String>,
     pub ms_custom: Vec<String>,
-    pub ms_audience: Option<String>,
-    pub localization_priority: Option<String>,
     pub robots: Option<String>,
-    pub ms_contentlocale: Option<String>,
     pub ms_translationtype: Option<String>,
     pub ms_openlocfilehash: Option<String>,
     pub ms_sourcegitcommit: Option<String>,
     pub ms_lasthandoff: Option<Date>,
-    pub ms_locfileid: Option<String>,
     pub uid: Option<String>,
     pub redirect_url: Option<String>,
     /// Every key, lower-cased, as JSON for templates.
@@ -162,29 +153,15 @@ impl FrontMatter {
         fill!(
             title,
             description,
-            author,
-            ms_author,
-            manager,
             ms_date,
-            ms_topic,
-            ms_service,
-            ms_subservice,
-            ms_technology,
-            ms_audience,
-            localization_priority,
             robots,
-            ms_contentlocale,
             ms_translationtype,
             ms_openlocfilehash,
             ms_sourcegitcommit,
             ms_lasthandoff,
-            ms_locfileid,
             uid,
             redirect_url
         );
-        if self.ms_collection.is_empty() {
-            self.ms_collection = other.ms_collection;
-        }
         if self.ms_custom.is_empty() {
             self.ms_custom = other.ms_custom;
         }
@@ -344,26 +321,31 @@ pub fn parse(yaml: &str, yaml_line: usize, file: &str, diags: &mut Vec<Diagnosti
         match lower.as_str() {
             "title" => fm.title = text(),
             "description" => fm.description = text(),
-            "author" => fm.author = text(),
-            "ms.author" => fm.ms_author = text(),
-            "manager" => fm.manager = text(),
-            "ms.topic" => fm.ms_topic = text(),
-            "ms.service" => fm.ms_service = text(),
-            "ms.subservice" => fm.ms_subservice = text(),
-            "ms.technology" => fm.ms_technology = text(),
-            "ms.audience" => fm.ms_audience = text(),
-            "localization_priority" | "ms.localizationpriority" => fm.localization_priority = text(),
+            // Single values, for templates only (`all`).
+            "author"
+            | "ms.author"
+            | "manager"
+            | "ms.topic"
+            | "ms.service"
+            | "ms.subservice"
+            | "ms.technology"
+            | "ms.audience"
+            | "localization_priority"
+            | "ms.localizationpriority"
+            | "ms.contentlocale" => {
+                text();
+            }
             "robots" => fm.robots = text(),
-            "ms.contentlocale" => fm.ms_contentlocale = text(),
             "ms.translationtype" => fm.ms_translationtype = text(),
             // Identifiers: a hash of digits alone is a YAML number, which
             // would lose leading zeros and digits past a float's precision.
             "ms.openlocfilehash" => fm.ms_openlocfilehash = as_written(yaml, &key, &v).or_else(text),
             "ms.sourcegitcommit" => fm.ms_sourcegitcommit = as_written(yaml, &key, &v).or_else(text),
-            "ms.locfileid" => fm.ms_locfileid = as_written(yaml, &key, &v).or_else(text),
+            "ms.locfileid" => {
+                let _ = as_written(yaml, &key, &v).or_else(text);
+            }
             "uid" => fm.uid = text(),
             "redirect_url" => fm.redirect_url = text(),
-            "ms.collection" => fm.ms_collection = string_list(&v),
             "ms.custom" => fm.ms_custom = string_list(&v),
             "ms.date" | "ms.lasthandoff" => {
                 if let Some(s) = text() {
@@ -536,7 +518,7 @@ mod tests {
             Some("0123456789012345678901234567890123456789")
         );
         assert_eq!(fm.ms_openlocfilehash.as_deref(), Some("1234e56789"));
-        assert_eq!(fm.ms_locfileid.as_deref(), Some("00042"));
+        assert!(fm.all.contains_key("ms.locfileid"));
         assert!(diags.is_empty(), "{diags:?}");
     }
 
@@ -569,12 +551,12 @@ mod tests {
         let mut diags = vec![];
         let fm = parse(yaml, 2, "x.md", &mut diags).unwrap();
         assert_eq!(fm.title.as_deref(), Some("Hallo"));
-        assert_eq!(fm.ms_technology.as_deref(), Some("exchange"));
+        assert_eq!(fm.all.get("ms.technology"), Some(serde_json::json!("exchange")));
         assert!(fm.noindex());
         assert_eq!(fm.robots_meta().as_deref(), Some("noindex, nofollow"));
         assert_eq!(fm.ms_custom, vec!["9003259", "6128"]);
-        assert_eq!(fm.ms_collection, vec!["Adm_O365"]);
-        assert_eq!(fm.localization_priority.as_deref(), Some("high"));
+        assert_eq!(fm.all.get("ms.collection"), Some(serde_json::json!("Adm_O365")));
+        assert_eq!(fm.all.get("ms.localizationpriority"), Some(serde_json::json!("high")));
         assert!(fm.all.contains_key("extra_key"));
         assert_eq!(diags.len(), 1);
         assert!(diags[0].message.contains("13/01/2021"));

@@ -52,8 +52,9 @@ pub struct ArticleReview {
     pub rel: String,
     pub source_article: usize,
     /// The source as handed off, for a stale translation whose handoff
-    /// text is known: its sections are `source_sections`.
-    pub handoff_article: Option<crate::parse::Article>,
+    /// text is known: its sections are `source_sections`. (Boxed: a
+    /// build keeps a review per translation, nearly always without one.)
+    pub handoff_article: Option<Box<crate::parse::Article>>,
     pub translation_article: usize,
     pub source_sections: Vec<Section>,
     pub translation_sections: Vec<Section>,
@@ -579,7 +580,7 @@ fn analyse_with(
             let findings = findings::check(&input, &tr.display, stale);
             let (mut source_sections, mut translation_sections, mut pairs) =
                 (source_sections, translation_sections, pairs);
-            let mut handoff_article = then.map(|(a, _)| a);
+            let mut handoff_article = then.map(|(a, _)| Box::new(a));
             if want == Want::Pages {
                 keep_for_pages(&mut source_sections);
                 keep_for_pages(&mut translation_sections);

@@ -326,7 +326,7 @@ fn review_page_with(
 ) -> Result<String, String> {
     let st = &l10n.statuses[r.status];
     // A stale translation beside the source it was made from.
-    let src = r.handoff_article.as_ref().unwrap_or(&site.articles[r.source_article]);
+    let src = r.handoff_article.as_deref().unwrap_or(&site.articles[r.source_article]);
     let tr = &site.articles[r.translation_article];
     let t = &theme.strings[r.locale];
     let title = format!("{}: {}", word(t, "l10n_review"), tr.title);
