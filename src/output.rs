@@ -220,8 +220,8 @@ impl Staging {
     pub fn keep(&self, path: &str, key: &[u8; 32]) -> bool {
         let Some(keyed) = &self.keyed else { return false };
         match keyed.previous().and_then(|p| p.files.get(path)) {
-            Some(e) if e.key == *key => {
-                keyed.files.lock().unwrap().insert(path.to_string(), (*e, false));
+            Some((e, kept)) if e.key == *key => {
+                kept.store(true, std::sync::atomic::Ordering::Relaxed);
                 true
             }
             _ => false,
@@ -277,7 +277,7 @@ impl Staging {
                 let handle = keyed.scan.into_inner().unwrap_or_else(|e| e.into_inner());
                 handle.and_then(|h| h.join().ok()).flatten()
             }) {
-                return self.commit_in_place(&prev, files);
+                return self.commit_in_place(prev, files);
             }
             let sealed_ns = manifest::now_ns();
             let files: HashMap<String, Entry> = files.into_iter().map(|(p, (e, _))| (p, e)).collect();
@@ -312,7 +312,7 @@ impl Staging {
     /// new build did not make removed (files gone, files changed or added
     /// by hand, folders left empty), then each new or changed file renamed
     /// in (every file whole at every moment), then the new manifest.
-    fn commit_in_place(&mut self, prev: &Previous, files: HashMap<String, (Entry, bool)>) -> io::Result<()> {
+    fn commit_in_place(&mut self, prev: Previous, mut files: HashMap<String, (Entry, bool)>) -> io::Result<()> {
         let out = self.out.clone();
         let sealed_ns = manifest::now_ns();
         let partly = |e: io::Error| {
@@ -327,11 +327,25 @@ impl Staging {
             Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
             _ => {}
         }
-        let gone: Vec<&String> = prev
-            .stray
-            .iter()
-            .chain(prev.files.keys().filter(|p| !files.contains_key(*p)))
-            .collect();
+        // The new manifest: the files staged and those kept in place.
+        let Previous {
+            files: previous,
+            stray,
+            dirs: found_dirs,
+            empty_dirs,
+            settled,
+        } = prev;
+        let mut gone: Vec<String> = stray;
+        for (rel, (entry, kept)) in previous {
+            if files.contains_key(&rel) {
+                continue;
+            }
+            if kept.into_inner() {
+                files.insert(rel, (entry, false));
+            } else {
+                gone.push(rel);
+            }
+        }
         for rel in &gone {
             match std::fs::remove_file(out.join(rel)) {
                 Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(partly(e)),
@@ -340,13 +354,13 @@ impl Staging {
         }
         // Folders that may be empty now: those of removed files, and those
         // the scan found (empty ones among them), deepest first.
-        let mut dirs: Vec<&str> = prev.dirs.iter().map(String::as_str).collect();
+        let mut dirs: Vec<&str> = found_dirs.iter().map(String::as_str).collect();
         dirs.sort_by_key(|d| std::cmp::Reverse(d.matches('/').count()));
         let touched: HashSet<&str> = gone
             .iter()
             .flat_map(|rel| manifest::parents(rel))
             .chain(
-                prev.empty_dirs
+                empty_dirs
                     .iter()
                     .flat_map(|d| std::iter::once(d.as_str()).chain(manifest::parents(d))),
             )
@@ -381,10 +395,10 @@ impl Staging {
             folders
                 .par_iter()
                 .copied()
-                .filter(|d| changed.contains(*d) || !prev.settled.contains_key(*d)),
+                .filter(|d| changed.contains(*d) || !settled.contains_key(*d)),
         );
         for d in folders {
-            if let Some(st) = prev.settled.get(d).filter(|_| !changed.contains(d)) {
+            if let Some(st) = settled.get(d).filter(|_| !changed.contains(d)) {
                 dirs.insert(d.to_string(), *st);
             }
         }

@@ -13,6 +13,7 @@
 use sha2::{Digest, Sha256};
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
+use std::sync::atomic::AtomicBool;
 
 pub const MANIFEST: &str = ".polydoc-manifest";
 const HEADER: &str = "polydoc-manifest 2";
@@ -216,8 +217,9 @@ pub fn stamp_dirs<'a>(out: &Path, dirs: impl rayon::iter::ParallelIterator<Item 
 /// file against its manifest.
 #[derive(Default)]
 pub struct Previous {
-    /// Files as the manifest says, by relative path.
-    pub files: HashMap<String, Entry>,
+    /// Files as the manifest says, by relative path, each with whether
+    /// the new build keeps it (`Staging::keep`).
+    pub files: HashMap<String, (Entry, AtomicBool)>,
     /// Everything else found in the folder (relative paths): files
     /// unknown or changed since, symbolic links.
     pub stray: Vec<String>,
@@ -306,7 +308,10 @@ impl Previous {
                 (rel, *entry, same, meta.is_some_and(|m| !m.is_dir()))
             })
             .partition(|(_, _, same, _)| *same);
-        prev.files = same.into_iter().map(|(rel, e, _, _)| (rel.clone(), e)).collect();
+        prev.files = same
+            .into_iter()
+            .map(|(rel, e, _, _)| (rel.clone(), (e, AtomicBool::new(false))))
+            .collect();
         prev.stray = changed
             .into_iter()
             .filter(|(_, _, _, other)| *other)
