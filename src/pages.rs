@@ -174,7 +174,7 @@ pub fn render_page(
             )
         })
         .unwrap_or_default();
-    let mut ctx = common_context(config, theme, page.locale, &page.url, false);
+    let mut ctx = crate::render::context_without_words(config, page.locale, &page.url, false);
     ctx.insert(
         "page".into(),
         json!({
@@ -217,7 +217,7 @@ pub fn render_page(
         p.insert("translations".into(), Value::Array(translations));
         p.insert("nav".into(), nav_json);
     }
-    let html = theme.render("page.html", ctx)?;
+    let html = theme.render_page(page.locale, ctx)?;
     Ok(PageOutput {
         path: format!("{}index.html", page.url),
         html,

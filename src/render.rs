@@ -125,13 +125,29 @@ impl Theme {
         self.tera.get_template(name).is_ok()
     }
 
-    pub fn render(&self, template: &str, ctx: Map<String, Value>) -> Result<String, String> {
-        if self.native_page && template == "page.html" {
-            // Where the built-in template would fail, Tera says why.
-            if let Some(html) = native::page(&ctx) {
+    /// `page.html` for `ctx`, a `context_without_words`: written by
+    /// `native::page` with the theme's words as they are kept, or by Tera
+    /// from a copy of them (where the built-in template would fail, Tera
+    /// says why).
+    pub fn render_page(&self, locale: usize, mut ctx: Map<String, Value>) -> Result<String, String> {
+        if self.native_page {
+            let (t, t_plural) = &self.words[locale];
+            if let Some(html) = native::page(&ctx, t, t_plural) {
                 return Ok(html);
             }
         }
+        self.put_words(&mut ctx, locale);
+        self.render("page.html", ctx)
+    }
+
+    /// `t` and `t_plural` of the locale into `ctx`.
+    fn put_words(&self, ctx: &mut Map<String, Value>, locale: usize) {
+        let (t, t_plural) = self.words[locale].clone();
+        ctx.insert("t".into(), t);
+        ctx.insert("t_plural".into(), t_plural);
+    }
+
+    pub fn render(&self, template: &str, ctx: Map<String, Value>) -> Result<String, String> {
         let ctx = tera::Context::from_value(Value::Object(ctx)).map_err(|e| chain(&e))?;
         let _render = crate::template_guard::enter();
         self.tera.render(template, &ctx).map_err(|e| chain(&e))
@@ -172,6 +188,19 @@ pub fn common_context(
     from_dir: &str,
     absolute_paths: bool,
 ) -> Map<String, Value> {
+    let mut m = context_without_words(config, locale, from_dir, absolute_paths);
+    theme.put_words(&mut m, locale);
+    m
+}
+
+/// `common_context` but `t` and `t_plural` (`Theme::render_page` adds
+/// them only where Tera renders: a copy of every string per page).
+pub fn context_without_words(
+    config: &Config,
+    locale: usize,
+    from_dir: &str,
+    absolute_paths: bool,
+) -> Map<String, Value> {
     let url = |to: &str| {
         if absolute_paths {
             format!("{}{to}", config.base_path)
@@ -196,9 +225,6 @@ pub fn common_context(
     );
     m.insert("locales".into(), Value::Array(locales));
     m.insert("static_path".into(), Value::String(url("_static/")));
-    let (t, t_plural) = theme.words[locale].clone();
-    m.insert("t".into(), t);
-    m.insert("t_plural".into(), t_plural);
     if config.search.enabled {
         m.insert(
             "search".into(),

@@ -20,9 +20,10 @@ pub const BASE: &str = include_str!("../../themes/default/templates/base.html");
 pub const PAGE: &str = include_str!("../../themes/default/templates/page.html");
 pub const MACROS: &str = include_str!("../../themes/default/templates/macros.html");
 
-/// `page.html` for `ctx` (the context `pages::render_page` makes), as Tera
-/// renders the built-in templates.
-pub fn page(ctx: &Map<String, Value>) -> Option<String> {
+/// `page.html` for `ctx` (the context `pages::render_page` makes) with the
+/// theme's words `t` and `t_plural` (kept apart: not copied for each page),
+/// as Tera renders the built-in templates.
+pub fn page(ctx: &Map<String, Value>, t: &Value, t_plural: &Value) -> Option<String> {
     let page = ctx.get("page")?;
     // The page's HTML and the chrome around it (about 6 KB); a page that
     // outgrows it (a long sidebar) gives back what it does not use, since
@@ -31,6 +32,8 @@ pub fn page(ctx: &Map<String, Value>) -> Option<String> {
     let mut w = W {
         out: String::with_capacity(html_len("body") + html_len("title_html") + 6 * 1024),
         ctx,
+        t,
+        t_plural,
     };
     w.base(page)?;
     if w.out.capacity() - w.out.len() > 4 * 1024 {
@@ -42,6 +45,8 @@ pub fn page(ctx: &Map<String, Value>) -> Option<String> {
 struct W<'a> {
     out: String,
     ctx: &'a Map<String, Value>,
+    t: &'a Value,
+    t_plural: &'a Value,
 }
 
 /// `v.key`: a missing key, or a value that is no object, is missing.
@@ -148,7 +153,7 @@ impl<'a> W<'a> {
 
     /// `{{ t.<key> }}`.
     fn t(&mut self, key: &str) -> Option<()> {
-        let v = self.top("t").and_then(|t| get(t, key));
+        let v = get(self.t, key);
         self.v(v)
     }
 
@@ -279,7 +284,7 @@ impl<'a> W<'a> {
             self.s("\" data-count=\"");
             self.t("search_count")?;
             self.s("\"");
-            let forms = self.top("t_plural").and_then(|t| get(t, "search_count"));
+            let forms = get(self.t_plural, "search_count");
             if truthy(forms) {
                 self.s(" data-count-forms=\"");
                 let json = serde_json::to_string(forms?).ok()?;
@@ -668,6 +673,14 @@ mod tests {
         tera().render("page.html", &c).ok()
     }
 
+    /// As `Theme::render_page` calls it: the words apart.
+    fn written(ctx: &Value) -> Option<String> {
+        let mut ctx = ctx.as_object().unwrap().clone();
+        let t = ctx.remove("t").unwrap_or_default();
+        let t_plural = ctx.remove("t_plural").unwrap_or_default();
+        page(&ctx, &t, &t_plural)
+    }
+
     fn full() -> Value {
         let mut c = json!({
             "site": {"title": "Docs <&> \"Site\"", "base_url": "https://x.example/", "base_path": "/", "source_locale": "en-us"},
@@ -795,7 +808,7 @@ mod tests {
         cases.push(c);
         for (i, ctx) in cases.iter().enumerate() {
             let want = with_tera(ctx).expect("Tera renders the case");
-            let got = page(ctx.as_object().unwrap()).expect("written without Tera");
+            let got = written(ctx).expect("written without Tera");
             if got != want {
                 let at = got.bytes().zip(want.bytes()).position(|(a, b)| a != b).unwrap_or(0);
                 panic!(
@@ -814,11 +827,11 @@ mod tests {
         for (path, v) in [("site", Value::Null), ("t", json!({}))] {
             let mut c = full();
             c[path] = v;
-            assert!(page(c.as_object().unwrap()).is_none(), "{path}");
+            assert!(written(&c).is_none(), "{path}");
             assert!(with_tera(&c).is_none(), "{path}");
         }
         let mut c = full();
         c["page"]["toc"] = json!("not a list");
-        assert!(page(c.as_object().unwrap()).is_none());
+        assert!(written(&c).is_none());
     }
 }
