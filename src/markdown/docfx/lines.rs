@@ -37,7 +37,7 @@ pub fn verbatim_lines(text: &str, lines: &[(usize, usize, usize)]) -> Vec<bool> 
     let mut state = State::Normal;
     for (i, &(ls, le, _)) in lines.iter().enumerate() {
         let line = &text[ls..le];
-        let pre = prefix_re().find(line).map_or(0, |m| m.end());
+        let pre = prefix_len(line);
         let rest = line[pre..].trim_start();
         let run = |c: u8| rest.bytes().take_while(|&b| b == c).count();
         match state {
@@ -196,7 +196,7 @@ pub fn widen_tables(text: &str, lines: &[(usize, usize, usize)], verbatim: &[boo
     let mut out = vec![None; lines.len()];
     let row = |i: usize| {
         let l = &text[lines[i].0..lines[i].1];
-        let pre = prefix_re().find(l).map_or(0, |m| m.end());
+        let pre = prefix_len(l);
         &l[pre..]
     };
     let mut i = 0;
@@ -237,4 +237,94 @@ pub fn widen_tables(text: &str, lines: &[(usize, usize, usize)], verbatim: &[boo
         i = j;
     }
     out
+}
+
+/// The length of `prefix_re`'s match on `line`, read byte by byte (it runs
+/// on every line of every article): a list number with a digit that is not
+/// ASCII (the regex's `\d` is Unicode's) is left to the regex.
+pub fn prefix_len(line: &str) -> usize {
+    let b = line.as_bytes();
+    let blanks = |mut i: usize| {
+        while i < b.len() && matches!(b[i], b' ' | b'\t') {
+            i += 1;
+        }
+        i
+    };
+    let mut i = blanks(0);
+    while i < b.len() && b[i] == b'>' {
+        i = blanks(i + 1);
+    }
+    let marker_end = match b.get(i) {
+        Some(b'-' | b'*' | b'+') => i + 1,
+        Some(c) if c.is_ascii_digit() => {
+            let mut j = i;
+            while j < b.len() && b[j].is_ascii_digit() {
+                j += 1;
+            }
+            match b.get(j) {
+                Some(b'.' | b')') if j - i <= 9 => j + 1,
+                Some(&c) if c >= 0x80 && unicode_digit_at(line, j) => return by_regex(line),
+                _ => return i,
+            }
+        }
+        Some(&c) if c >= 0x80 && unicode_digit_at(line, i) => return by_regex(line),
+        _ => return i,
+    };
+    let end = blanks(marker_end);
+    if end > marker_end {
+        end
+    } else {
+        i
+    }
+}
+
+/// A character at byte `i` that may be a digit to `\d` (every decimal
+/// digit is numeric).
+fn unicode_digit_at(line: &str, i: usize) -> bool {
+    line[i..].chars().next().is_some_and(char::is_numeric)
+}
+
+fn by_regex(line: &str) -> usize {
+    prefix_re().find(line).map_or(0, |m| m.end())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{prefix_len, prefix_re};
+
+    #[test]
+    fn prefix_len_is_the_prefix_regex_match() {
+        // Every line of up to 4 characters from an alphabet of what the
+        // prefix is made of (and what ends it), plus longer cases.
+        let alphabet = [
+            " ", "\t", ">", "-", "*", "+", "1", "0", ".", ")", "a", "\u{663}", "\u{e9}", "\u{bd}",
+        ];
+        let mut lines = vec![String::new()];
+        for _ in 0..4 {
+            let longer: Vec<String> = lines
+                .iter()
+                .flat_map(|l| alphabet.iter().map(move |c| format!("{l}{c}")))
+                .collect();
+            lines.extend(longer.into_iter().filter(|l| l.chars().count() <= 4));
+            lines.sort();
+            lines.dedup();
+        }
+        lines.extend(
+            [
+                "123456789. nine digits",
+                "1234567890. ten digits",
+                "  > > 12) item",
+                ">\t>-\tx",
+                "\u{663}\u{664}. arabic-indic",
+                "12\u{663}. mixed",
+                "  1.",
+                "* ",
+            ]
+            .map(String::from),
+        );
+        for l in &lines {
+            let want = prefix_re().find(l).map_or(0, |m| m.end());
+            assert_eq!(prefix_len(l), want, "{l:?}");
+        }
+    }
 }

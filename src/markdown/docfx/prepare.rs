@@ -14,7 +14,7 @@
 //! (Markdig keeps them; pulldown-cmark would not).
 
 use super::attrs::{self, Attr};
-use super::lines::{code_spans, column_dedent, split_lines, verbatim_lines, widen_tables};
+use super::lines::{code_spans, column_dedent, prefix_len, split_lines, verbatim_lines, widen_tables};
 use super::source_map::Mapped;
 use regex::Regex;
 use std::sync::OnceLock;
@@ -208,7 +208,7 @@ pub fn prepare(text: &str, start: usize) -> Prepared {
             n += 1;
         }
         let line = &text[ls..le];
-        let pre_len = prefix_re().find(line).map_or(0, |m| m.end());
+        let pre_len = prefix_len(line);
         let in_quote = line[..pre_len].contains('>');
         let rest = &line[pre_len..];
         if let Some((d, trailing_at)) = whole_line(rest, ls + pre_len, in_quote) {
