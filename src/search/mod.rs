@@ -123,17 +123,18 @@ pub fn prepare_memo(
     prepare_with(config, site, bodies, keep, &never, (memo, cards)).unwrap_or_else(|| unreachable!("never cancelled"))
 }
 
-/// `prepare_in`, given up (`None`) as soon as `cancel` is set: `serve`
-/// analyses the site again when edits pause and stops when the next edit
-/// comes, so that edit is not kept waiting.
+/// `prepare_memo` without cards, given up (`None`) as soon as `cancel` is
+/// set: `serve` analyses the site again when edits pause (each page's
+/// analysis from `memo` when its article did not change) and stops when
+/// the next edit comes, so that edit is not kept waiting.
 pub fn prepare_unless(
     config: &Config,
     site: &Site,
     bodies: &crate::bodies::Bodies,
-    keep: &(dyn Fn(&Page) -> bool + Sync),
+    memo: Option<&dyn Memo>,
     cancel: &std::sync::atomic::AtomicBool,
 ) -> Option<Prepared> {
-    prepare_with(config, site, bodies, keep, cancel, (None, None))
+    prepare_with(config, site, bodies, &|_| true, cancel, (memo, None))
 }
 
 fn prepare_with(

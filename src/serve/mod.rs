@@ -1,6 +1,7 @@
 //! `polydoc serve`: builds, serves the output folder on loopback, watches
 //! the site and rebuilds only what changed, then tells open tabs to reload.
 
+mod analyses;
 mod diags;
 pub mod http;
 pub mod session;

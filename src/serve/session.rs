@@ -6,6 +6,7 @@
 //! the site from the files already parsed. Output files are replaced one by
 //! one with a rename, so the server never serves a half-written page.
 
+use super::analyses::{Analyses, Kept};
 use super::diags::{Diags, PageKey};
 use super::worker::Worker;
 use super::written::{Pass, Written};
@@ -58,6 +59,9 @@ pub struct Session {
     /// The search index is out of date (an article's text changed; see
     /// `flush_deferred`).
     search_dirty: bool,
+    /// Each page's search analysis, kept so only changed articles are
+    /// analysed again.
+    search_kept: Kept,
     /// Source paths whose translations' status and review pages are out
     /// of date (an article or its translation was edited).
     l10n_dirty: std::collections::BTreeSet<String>,
@@ -83,6 +87,7 @@ impl Session {
             render_failed: false,
             status_dirty: false,
             search_dirty: false,
+            search_kept: Kept::default(),
             l10n_dirty: Default::default(),
             worker: Worker::default(),
             repo: Default::default(),
@@ -93,6 +98,8 @@ impl Session {
     /// Builds everything from scratch (keeps nothing but what was written).
     pub fn full(&mut self) -> Result<Update, Diagnostic> {
         let start = Instant::now();
+        // The configuration may have changed how pages are analysed.
+        self.search_kept = Kept::default();
         let mut diags = Vec::new();
         let (config, theme) = match build::load(&self.site_root, &mut diags) {
             Ok(x) => x,
@@ -219,8 +226,10 @@ impl Session {
         let mut complete = true;
         if with_search {
             self.search_dirty = false;
-            let (search, _, search_diags) =
-                build::search_files(m, crate::search::prepare_all(&m.config, &m.site, &m.bodies));
+            let analyses = Analyses::new(&mut self.search_kept, &m.site.articles, &m.bodies);
+            let prepared = crate::search::prepare_memo(&m.config, &m.site, &m.bodies, &|_| true, Some(&analyses), None);
+            analyses.finish(true);
+            let (search, _, search_diags) = build::search_files(m, prepared);
             self.written.write_batch(&mut pass, &self.out, search, update)?;
             self.diags
                 .set_extra(site_diags.into_iter().chain(search_diags).collect());

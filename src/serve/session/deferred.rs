@@ -5,6 +5,7 @@
 
 use super::{Session, Update};
 use crate::diagnostics::Diagnostic;
+use crate::serve::analyses::Analyses;
 use std::time::Instant;
 
 impl Session {
@@ -71,7 +72,10 @@ impl Session {
             });
         }
         let prepared = if self.search_dirty && !cancelled() {
-            crate::search::prepare_unless(&m.config, &m.site, &m.bodies, &|_| true, cancel)
+            let analyses = Analyses::new(&mut self.search_kept, &m.site.articles, &m.bodies);
+            let prepared = crate::search::prepare_unless(&m.config, &m.site, &m.bodies, Some(&analyses), cancel);
+            analyses.finish(prepared.is_some());
+            prepared
         } else {
             None
         };
