@@ -101,25 +101,21 @@ fn push_without(out: &mut String, t: &str, marks: &[u8]) {
 }
 
 /// ASCII text whose words are already single-spaced: no white space at
-/// either end, none but a space, never two spaces. One pass over the bytes
-/// (a block is short: building a substring searcher for each cost more
-/// than the search).
+/// either end, none but a space, never two spaces (each checked by a
+/// memchr-fast search rather than byte by byte; the searcher for two spaces
+/// made once, not for each block).
 fn single_spaced(s: &str) -> bool {
-    // A space before the first byte: a leading space is two in a row.
-    let mut after_space = true;
-    for &c in s.as_bytes() {
-        if c == b' ' {
-            if after_space {
-                return false;
-            }
-            after_space = true;
-        } else if c >= 0x80 || ascii_space(c) {
-            return false;
-        } else {
-            after_space = false;
-        }
-    }
-    !after_space || s.is_empty()
+    static TWO_SPACES: std::sync::OnceLock<memchr::memmem::Finder<'static>> = std::sync::OnceLock::new();
+    let b = s.as_bytes();
+    s.is_ascii()
+        && b.first().is_none_or(|&c| !ascii_space(c))
+        && b.last().is_none_or(|&c| !ascii_space(c))
+        && memchr::memchr3(b'\n', b'\t', b'\r', b).is_none()
+        && memchr::memchr2(0x0B, 0x0C, b).is_none()
+        && TWO_SPACES
+            .get_or_init(|| memchr::memmem::Finder::new(b"  "))
+            .find(b)
+            .is_none()
 }
 
 /// ASCII white space as `char::is_whitespace` has it (U+000B too).

@@ -29,7 +29,7 @@ pub fn markdown_link_re() -> &'static Regex {
 /// them as it is.
 pub fn ascii_digits(s: &str) -> std::borrow::Cow<'_, str> {
     // Full-width digits are U+FF10..U+FF19: `EF BC 90`..`EF BC 99` in UTF-8.
-    if memchr::memmem::find(s.as_bytes(), b"\xEF\xBC").is_none() {
+    if s.is_ascii() || memchr::memmem::find(s.as_bytes(), b"\xEF\xBC").is_none() {
         return std::borrow::Cow::Borrowed(s);
     }
     s.chars()
@@ -56,24 +56,57 @@ pub fn numbers_of(text: &str, standalone: bool) -> Vec<(String, String)> {
         return Vec::new();
     }
     let text = ascii_digits(text);
-    number_re()
-        .find_iter(&text)
+    let spans: Vec<(usize, usize)> = if text.is_ascii() {
+        ascii_number_spans(text.as_bytes())
+    } else {
+        number_re().find_iter(&text).map(|m| (m.start(), m.end())).collect()
+    };
+    spans
+        .into_iter()
         // A number joined to letters is part of a name or an ordinal
         // (`3rd`, `VS17`, `x64`, `2FA`): languages write those their way.
-        .filter(|m| {
-            let before = text[..m.start()].chars().next_back();
-            let after = text[m.end()..].chars().next();
+        .filter(|&(start, end)| {
+            let before = text[..start].chars().next_back();
+            let after = text[end..].chars().next();
             !standalone || (!before.is_some_and(char::is_alphabetic) && !after.is_some_and(char::is_alphabetic))
         })
-        .map(|m| {
-            let digits: String = m.as_str().chars().filter(char::is_ascii_digit).collect();
+        .map(|(start, end)| {
+            let shown = &text[start..end];
+            let digits: String = shown.chars().filter(char::is_ascii_digit).collect();
             let key = digits.trim_start_matches('0');
             (
                 if key.is_empty() { "0".into() } else { key.to_string() },
-                m.as_str().to_string(),
+                shown.to_string(),
             )
         })
         .collect()
+}
+
+/// `number_re`'s matches in ASCII text (where its `\d` is `[0-9]`), found
+/// byte by byte: a run of digits, then `.` or `,` and digits as long as they
+/// follow.
+fn ascii_number_spans(b: &[u8]) -> Vec<(usize, usize)> {
+    let digits = |mut i: usize| {
+        while i < b.len() && b[i].is_ascii_digit() {
+            i += 1;
+        }
+        i
+    };
+    let mut spans = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        if !b[i].is_ascii_digit() {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        i = digits(i);
+        while i + 1 < b.len() && matches!(b[i], b'.' | b',') && b[i + 1].is_ascii_digit() {
+            i = digits(i + 1);
+        }
+        spans.push((start, i));
+    }
+    spans
 }
 
 /// The runs of digits of a number as written (`5.2.0` -> 5, 2, 0): a
@@ -346,6 +379,9 @@ mod tests {
             "caf\u{e9} \u{663}\u{664} x",
             "\u{966}\u{967}.\u{968}",
             "1 and 2",
+            "v1.2.3, 1,000.5. 7. .8 ,9 12,,3 4..5 x64 3rd 2FA 00 0.0,",
+            "9.",
+            "1.2.",
         ] {
             let by_regex: Vec<(String, String)> = number_re()
                 .find_iter(t)
