@@ -168,6 +168,13 @@ pub fn parse_text(
         crate::l10n::segments::remove_fillers(&mut md);
     }
     diags.append(&mut md.diags);
+    // What the article keeps for the whole build, without the room its
+    // lists grew into (up to half of each, for every article).
+    md.diags = Vec::new();
+    md.headings.shrink_to_fit();
+    md.other_ids.shrink_to_fit();
+    md.links.shrink_to_fit();
+    md.shortcuts.shrink_to_fit();
     let title = match (&fm.title, &md.h1) {
         (Some(t), _) if !t.trim().is_empty() => t.clone(),
         (_, Some(h1)) => {

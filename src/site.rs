@@ -112,6 +112,8 @@ impl Site {
                 });
             }
         }
+        // Kept for the whole build: without the room it grew into.
+        pages.shrink_to_fit();
         let asset_index = assets
             .iter()
             .enumerate()

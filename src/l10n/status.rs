@@ -228,6 +228,8 @@ pub fn collect_kept(
             out.push(st);
         }
     }
+    // Kept for the whole build: without the room it grew into.
+    out.shrink_to_fit();
     out
 }
 

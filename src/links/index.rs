@@ -29,7 +29,7 @@ pub struct LinkIndex {
     pub lower: Vec<HashMap<String, String>>,
     pub uids: HashMap<String, String>,
     /// Per article: every ID on the page as rendered.
-    pub ids: Vec<HashSet<String>>,
+    pub ids: Vec<Ids>,
     /// Source article path -> redirect (applies in every locale).
     pub redirects: HashMap<String, Redirect>,
     /// Lower-cased redirected path -> the path as the rule writes it.
@@ -173,12 +173,42 @@ impl LinkIndex {
 
 /// Every ID on an article's page as rendered: heading IDs and any other
 /// `id`/`name`.
-pub fn ids_of(a: &crate::parse::Article) -> HashSet<String> {
-    a.md.headings
-        .iter()
-        .map(|h| h.id.clone())
-        .chain(a.md.other_ids.iter().cloned())
-        .collect()
+pub fn ids_of(a: &crate::parse::Article) -> Ids {
+    Ids::new(
+        a.md.headings
+            .iter()
+            .map(|h| h.id.as_str())
+            .chain(a.md.other_ids.iter().map(String::as_str)),
+    )
+}
+
+/// The IDs on one page, as a sorted list of 64-bit hashes of each: the
+/// index keeps this for every article for the whole build (a set of the IDs
+/// themselves cost a few hundred bytes an article). Two IDs that differ
+/// share a hash about once in 2^64 lookups against a page's few IDs; that
+/// would only let one broken anchor pass unreported, never report a good one.
+#[derive(Debug, Clone, Default)]
+pub struct Ids(Box<[u64]>);
+
+impl Ids {
+    pub fn new<'a>(ids: impl Iterator<Item = &'a str>) -> Ids {
+        let mut hashes: Vec<u64> = ids.map(id_hash).collect();
+        hashes.sort_unstable();
+        hashes.dedup();
+        Ids(hashes.into_boxed_slice())
+    }
+
+    pub fn contains(&self, id: &str) -> bool {
+        self.0.binary_search(&id_hash(id)).is_ok()
+    }
+}
+
+/// SipHash with fixed keys: the same hash for an ID in every run.
+fn id_hash(id: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::hash::DefaultHasher::new();
+    id.hash(&mut h);
+    h.finish()
 }
 
 fn redirect_rules(config: &Config, site: &Site, diags: &mut Vec<Diagnostic>) -> Vec<RedirectRule> {
@@ -370,4 +400,21 @@ fn follow_redirects(
         out.insert(src.clone(), Redirect { target, hops });
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Ids;
+
+    #[test]
+    fn ids_answer_for_exactly_the_ids_given() {
+        let ids = Ids::new(["install", "set-up", "install", "Step-1", ""].into_iter());
+        for id in ["install", "set-up", "Step-1", ""] {
+            assert!(ids.contains(id), "{id}");
+        }
+        for id in ["Install", "step-1", "set-up ", "instal", "installx"] {
+            assert!(!ids.contains(id), "{id}");
+        }
+        assert!(!Ids::default().contains(""));
+    }
 }

@@ -151,7 +151,14 @@ impl Resolver<'_> {
                 ),
             )
             .at(link.line, link.column);
-            if let Some(s) = suggest::nearest(&frag, ids.iter().map(String::as_str)) {
+            // The page's IDs themselves (the index keeps only their hashes).
+            let md = &target_article.md;
+            let on_page = md
+                .headings
+                .iter()
+                .map(|h| h.id.as_str())
+                .chain(md.other_ids.iter().map(String::as_str));
+            if let Some(s) = suggest::nearest(&frag, on_page) {
                 d = d.help(format!("did you mean `#{s}`?"));
             }
             diags.push(d);
