@@ -354,8 +354,6 @@ impl Staging {
         }
         // Folders that may be empty now: those of removed files, and those
         // the scan found (empty ones among them), deepest first.
-        let mut dirs: Vec<&str> = found_dirs.iter().map(String::as_str).collect();
-        dirs.sort_by_key(|d| std::cmp::Reverse(d.matches('/').count()));
         let touched: HashSet<&str> = gone
             .iter()
             .flat_map(|rel| manifest::parents(rel))
@@ -365,7 +363,13 @@ impl Staging {
                     .flat_map(|d| std::iter::once(d.as_str()).chain(manifest::parents(d))),
             )
             .collect();
-        for d in dirs.into_iter().filter(|d| touched.contains(d)) {
+        let mut dirs: Vec<&str> = found_dirs
+            .iter()
+            .map(String::as_str)
+            .filter(|d| touched.contains(d))
+            .collect();
+        dirs.sort_by_key(|d| std::cmp::Reverse(d.matches('/').count()));
+        for d in dirs {
             let _ = std::fs::remove_dir(out.join(d));
         }
         let staged: Vec<&String> = files.iter().filter(|(_, (_, s))| *s).map(|(p, _)| p).collect();
