@@ -334,7 +334,9 @@ impl Staging {
             dirs: found_dirs,
             empty_dirs,
             settled,
+            unsettled,
         } = prev;
+        files.reserve(previous.len());
         let mut gone: Vec<String> = stray;
         for (rel, (entry, kept)) in previous {
             if files.contains_key(&rel) {
@@ -392,20 +394,15 @@ impl Staging {
             .chain(staged.iter().flat_map(|rel| manifest::parents(rel)))
             .map(str::to_string)
             .collect();
+        // Every folder of a file in the new manifest is one the scan found
+        // (settled or listed) or a parent of a staged file (changed). A
+        // folder left with no file of ours may stay named: harmless (a
+        // stray added there later changes its stamp).
         let files: HashMap<String, Entry> = files.into_iter().map(|(p, (e, _))| (p, e)).collect();
-        let folders = folders_of(files.keys());
-        let mut dirs = manifest::stamp_dirs(
-            &out,
-            folders
-                .par_iter()
-                .copied()
-                .filter(|d| changed.contains(*d) || !settled.contains_key(*d)),
-        );
-        for d in folders {
-            if let Some(st) = settled.get(d).filter(|_| !changed.contains(d)) {
-                dirs.insert(d.to_string(), *st);
-            }
-        }
+        let mut dirs = settled;
+        dirs.retain(|d, _| !changed.contains(d));
+        let again: Vec<&str> = changed.iter().chain(unsettled.iter()).map(String::as_str).collect();
+        dirs.extend(manifest::stamp_dirs(&out, again.into_par_iter()));
         let m = manifest::Manifest { files, dirs, sealed_ns };
         let tmp = out.join(format!("{MANIFEST}.polydoc-tmp-{}", std::process::id()));
         std::fs::write(&tmp, manifest::encode(&m))

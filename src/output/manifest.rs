@@ -232,6 +232,9 @@ pub struct Previous {
     /// the ones it lists): the stamp the next manifest keeps for those the
     /// commit does not change.
     pub settled: HashMap<String, Stamp>,
+    /// The folders the manifest names that were listed (stamp changed or
+    /// too recent): stamped again by the commit.
+    pub unsettled: Vec<String>,
 }
 
 impl Previous {
@@ -319,6 +322,7 @@ impl Previous {
             .collect();
         // The folders listed, and the unknown folders found there (all of
         // whose content is stray), parents before their children.
+        prev.unsettled = unsettled[1..].to_vec();
         let mut folders = unsettled;
         while let Some(dir) = folders.pop() {
             let known = dir.is_empty() || m.dirs.contains_key(&dir);
