@@ -307,6 +307,9 @@ fn mangled_identifiers(input: &Input, out: &mut Out, pi: usize, s: &Section, t: 
         for id in b
             .text
             .split_whitespace()
+            // An identifier has 8 characters or more: a shorter word (in
+            // bytes, at least its characters) is none, trimmed or not.
+            .filter(|w| w.len() >= 8)
             .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric() && c != '!'))
             .filter(|w| is_identifier(w))
         {
