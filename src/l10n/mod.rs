@@ -19,6 +19,7 @@ pub mod review;
 pub mod review_markup;
 pub mod sections;
 pub mod segments;
+mod spacing;
 pub mod status;
 pub mod status_pages;
 pub mod tokens;
