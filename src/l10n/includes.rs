@@ -91,7 +91,7 @@ pub fn findings(
     let source_sections = sections::split(&src, &src_text, false);
     let translation_sections = sections::split(&tr, &tr_text, french);
     let pairs = align::align(&source_sections, &translation_sections);
-    let stale = super::stale_finding(st, &tr_text);
+    let stale = super::stale::stale_finding(st, &tr_text);
     let input = findings::Input {
         source_name: &source_name,
         settings: &config.l10n,
