@@ -301,6 +301,16 @@ impl Config {
         self.site_root.join("themes").join(&self.theme)
     }
 
+    /// The folders no output may go into: each locale's articles and the
+    /// theme (the site's own sources).
+    pub fn source_dirs(&self) -> Vec<PathBuf> {
+        self.locales
+            .iter()
+            .map(|l| l.root.clone())
+            .chain([self.theme_dir()])
+            .collect()
+    }
+
     pub fn locale_index(&self, code: &str) -> Option<usize> {
         self.locales.iter().position(|l| l.code == code)
     }

@@ -65,12 +65,7 @@ pub fn build_with(
     };
     let staging = match out {
         Some(out) => {
-            let protected: Vec<_> = config
-                .locales
-                .iter()
-                .map(|l| l.root.clone())
-                .chain([config.theme_dir()])
-                .collect();
+            let protected = config.source_dirs();
             // With the cache, the output keeps a manifest of keys, and
             // a build into a folder with one writes only what changed.
             let open = if options.cache.is_some() {

@@ -246,12 +246,7 @@ fn refuse_inside_sources(config: &Config, out: &Path) -> Result<(), Diagnostic> 
     let Ok(dir) = parent.canonicalize() else {
         return Ok(()); // created by the write, or reported by it
     };
-    let roots = config
-        .locales
-        .iter()
-        .map(|l| l.root.clone())
-        .chain([config.theme_dir()]);
-    for root in roots {
+    for root in config.source_dirs() {
         if root.canonicalize().is_ok_and(|r| dir.starts_with(&r)) {
             return Err(Diagnostic::error(
                 "index",

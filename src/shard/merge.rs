@@ -222,14 +222,8 @@ pub fn merge(
         &mut Vec::new(),
     );
 
-    let protected: Vec<_> = m
-        .config
-        .locales
-        .iter()
-        .map(|l| l.root.clone())
-        .chain([m.config.theme_dir()])
-        .chain(shard_dirs.iter().cloned())
-        .collect();
+    let mut protected = m.config.source_dirs();
+    protected.extend(shard_dirs.iter().cloned());
     output::check_out_dir(site_root, out, &protected).map_err(|d| vec![d])?;
     for dir in shard_dirs {
         if let (Ok(a), Ok(b)) = (dir.canonicalize(), out.canonicalize()) {

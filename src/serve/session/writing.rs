@@ -11,7 +11,6 @@ use crate::output::{self, Content, OutFile};
 use crate::serve::analyses::Analyses;
 use crate::serve::written::{Pass, Written};
 use rayon::prelude::*;
-use std::path::PathBuf;
 
 /// How many pages are rendered and written at a time when the whole site is.
 const BATCH: usize = 512;
@@ -85,14 +84,7 @@ impl Session {
         if !self.written.is_first() {
             return Ok(());
         }
-        let m = self.model.as_ref().unwrap();
-        let protected: Vec<PathBuf> = m
-            .config
-            .locales
-            .iter()
-            .map(|l| l.root.clone())
-            .chain([m.config.theme_dir()])
-            .collect();
+        let protected = self.model.as_ref().unwrap().config.source_dirs();
         output::check_out_dir(&self.site_root, &self.out, &protected)
     }
 
