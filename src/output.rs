@@ -435,13 +435,6 @@ impl Drop for Staging {
     }
 }
 
-/// Writes `files` as the new content of `out`.
-pub fn write_site(out: &Path, files: &[OutFile]) -> io::Result<()> {
-    let staging = Staging::new(out)?;
-    files.par_iter().try_for_each(|f| staging.write(f))?;
-    staging.commit()
-}
-
 /// Removes staging folders an interrupted build left behind (only ours:
 /// named by us and carrying the marker).
 fn clean_stale(parent: &Path, name: &str) {

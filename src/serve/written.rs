@@ -112,34 +112,9 @@ impl Written {
         complete: bool,
         update: &mut Update,
     ) -> Result<(), Diagnostic> {
-        if self.first {
-            output::write_site(out, &files).map_err(|e| {
-                Diagnostic::error(
-                    "write",
-                    out.display().to_string(),
-                    format!("cannot write the site: {e}"),
-                )
-            })?;
-            self.first = false;
-            self.hashes = files
-                .iter()
-                .map(|f| {
-                    let h = match &f.content {
-                        Content::Bytes(b) => hash(b),
-                        Content::Copy(_) => 0,
-                    };
-                    (f.path.clone(), h)
-                })
-                .collect();
-            update.files_written = files.len();
-            return Ok(());
-        }
-        let keep: HashMap<String, u64> = files.iter().map(|f| (f.path.clone(), 0)).collect();
-        self.write_changed(out, files, update)?;
-        if complete {
-            self.remove_stale(out, &keep, update);
-        }
-        Ok(())
+        let mut pass = self.begin(out)?;
+        self.write_batch(&mut pass, out, files, update)?;
+        self.finish(pass, out, complete, update)
     }
 
     /// Writes the files whose bytes differ from what was written last.
