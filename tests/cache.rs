@@ -548,6 +548,62 @@ fn an_edit_that_keeps_the_size_and_the_modification_time_is_seen() {
     assert!(page.contains("Six.") && !page.contains("Ten."), "{page}");
 }
 
+#[test]
+fn files_written_just_before_a_build_are_read_once_more_then_trusted_by_their_stamps() {
+    let site = cache_site();
+    // Written in the same second as the build that records them: their
+    // stamps cannot stand for their bytes yet.
+    let first = prime(&site);
+    let articles = first.json["summary"]["stats"]["articles"].as_u64().unwrap();
+    assert_eq!(cache_stat(&first, "articles_read"), articles, "{first}");
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    let r = warm_equals_cold(&site, &[]);
+    assert_eq!(
+        cache_stat(&r, "articles_read"),
+        articles,
+        "still racy in the record: {r}"
+    );
+    // Recorded now by a build well after they were written: not read.
+    let r = warm_equals_cold(&site, &[]);
+    assert_eq!(cache_stat(&r, "articles_read"), 0, "{r}");
+    assert_eq!(cache_stat(&r, "parse_hits"), articles, "{r}");
+    let r = warm_equals_cold(&site, &[]);
+    assert_eq!(cache_stat(&r, "articles_read"), 0, "{r}");
+    // An edit: that file alone is read.
+    site.write(
+        "articles/en-us/guide/limits.md",
+        &article("Limits", "# Limits\n\nEleven.\n"),
+    );
+    let r = warm_equals_cold(&site, &[]);
+    assert_eq!(cache_stat(&r, "articles_read"), 1, "{r}");
+    assert_eq!(cache_stat(&r, "parse_misses"), 1, "{r}");
+}
+
+#[cfg(unix)]
+#[test]
+fn an_article_replaced_by_a_link_out_of_the_site_is_refused_by_a_warm_build() {
+    let site = cache_site();
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    prime(&site);
+    let r = warm_equals_cold(&site, &[]);
+    assert_eq!(cache_stat(&r, "articles_read"), 0, "stamps trusted: {r}");
+    let secret = site.outside("secret.md");
+    std::fs::write(&secret, article("Secret", "# Secret\n\nThe private words.\n")).unwrap();
+    let limits = site.path("articles/en-us/guide/limits.md");
+    std::fs::remove_file(&limits).unwrap();
+    std::os::unix::fs::symlink(&secret, &limits).unwrap();
+    let r = warm_equals_cold(&site, &[]);
+    for f in walk_files(&site.outside("warm")) {
+        let bytes = std::fs::read(&f).unwrap();
+        assert!(
+            !String::from_utf8_lossy(&bytes).contains("private words"),
+            "{} shows the file outside the site",
+            f.display()
+        );
+    }
+    assert!(!r.with_code("symlink-outside").is_empty(), "{r}");
+}
+
 #[cfg(unix)]
 #[test]
 fn a_warm_build_finds_what_was_added_or_changed_in_a_page_folder_its_manifest_does_not_list_again() {

@@ -63,6 +63,9 @@ pub struct CacheStats {
     /// Articles read back instead of parsed.
     pub parse_hits: u64,
     pub parse_misses: u64,
+    /// Article files read this build (one whose stamp is as the parse
+    /// record has it is not read).
+    pub articles_read: u64,
     /// Pages read back instead of rendered.
     pub page_hits: u64,
     pub page_misses: u64,
@@ -87,6 +90,7 @@ pub struct Cache {
     counter: AtomicUsize,
     pub parse_hits: AtomicU64,
     pub parse_misses: AtomicU64,
+    pub articles_read: AtomicU64,
     pub page_hits: AtomicU64,
     pub page_misses: AtomicU64,
     pub review_hits: AtomicU64,
@@ -121,6 +125,7 @@ impl Cache {
             counter: AtomicUsize::new(0),
             parse_hits: AtomicU64::new(0),
             parse_misses: AtomicU64::new(0),
+            articles_read: AtomicU64::new(0),
             page_hits: AtomicU64::new(0),
             page_misses: AtomicU64::new(0),
             review_hits: AtomicU64::new(0),
@@ -343,6 +348,7 @@ impl Cache {
         CacheStats {
             parse_hits: self.parse_hits.load(Ordering::Relaxed),
             parse_misses: self.parse_misses.load(Ordering::Relaxed),
+            articles_read: self.articles_read.load(Ordering::Relaxed),
             page_hits: self.page_hits.load(Ordering::Relaxed),
             page_misses: self.page_misses.load(Ordering::Relaxed),
             review_hits: self.review_hits.load(Ordering::Relaxed),

@@ -182,10 +182,17 @@ impl Records {
             .and_then(Option::as_ref)
             .map_or(0, |s| s.started_ns);
         match (&r.stamp, now) {
-            (Some(was), Some(now)) => was == now && now.ctime_ns < started.saturating_sub(1_000_000_000),
+            (Some(was), Some(now)) => was == now && !racy(now, started),
             _ => false,
         }
     }
+}
+
+/// Whether a file with stamp `s` may have changed in the same instant as
+/// the build that began at `started_ns` read it (its status changed less
+/// than a second before), so that its stamp cannot stand for its bytes.
+fn racy(s: &FileStamp, started_ns: i64) -> bool {
+    s.ctime_ns >= started_ns.saturating_sub(1_000_000_000)
 }
 
 /// The list of shards (the named file): their keys.
@@ -264,8 +271,16 @@ pub fn write(
                 return None;
             }
             let was = old.shards.get(s).and_then(Option::as_ref);
+            // A shard kept keeps its start: one with a stamp too recent to
+            // trust then (a file written just before that build) is
+            // written again with this build's, or that file would be read
+            // on every build after.
             let unchanged = was.is_some_and(|was| {
                 was.records.len() == records.len()
+                    && !was
+                        .records
+                        .iter()
+                        .any(|o| o.stamp.is_some_and(|st| racy(&st, was.started_ns)))
                     && records
                         .iter()
                         .all(|r| old.get(r.locale as usize, &r.rel).is_some_and(|o| o.same(r)))
@@ -463,5 +478,14 @@ mod tests {
             1_500_000_000,
         );
         assert!(!late.trusted(late.get(1, "a.md").unwrap(), Some(&recent)));
+        // The next build, well after: the same record, but its shard is
+        // written again with that build's start, and the stamp is trusted
+        // from then on (not read on every build for ever).
+        let (next, written) = round_trip(&store, &late, vec![record("a.md", Some(recent))], 9_000_000_000);
+        assert_eq!(written, 1);
+        assert!(next.trusted(next.get(1, "a.md").unwrap(), Some(&recent)));
+        let (after, written) = round_trip(&store, &next, vec![record("a.md", Some(recent))], 10_000_000_000);
+        assert_eq!(written, 0);
+        assert!(after.trusted(after.get(1, "a.md").unwrap(), Some(&recent)));
     }
 }

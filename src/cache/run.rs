@@ -237,6 +237,7 @@ impl Run {
                 let (read, hash) = match trusted {
                     Some((_, rec)) => (None, Some(rec.bytes)),
                     None => {
+                        self.cache.articles_read.fetch_add(1, Ordering::Relaxed);
                         let read = config.fence.read(&f.abs);
                         let hash = read.as_ref().ok().map(|b| sha2::Sha256::digest(b).into());
                         (Some(read), hash)
@@ -269,6 +270,7 @@ impl Run {
                 let (read, hash, k) = match read {
                     Some(read) => (read, hash, k),
                     None => {
+                        self.cache.articles_read.fetch_add(1, Ordering::Relaxed);
                         let read = config.fence.read(&f.abs);
                         let hash: Option<[u8; 32]> = read.as_ref().ok().map(|b| sha2::Sha256::digest(b).into());
                         let k = hash.as_ref().map(|h| key_of(f, h));
