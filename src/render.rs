@@ -39,6 +39,13 @@ pub struct Theme {
     /// built-in ones: reader pages are written by `native::page`, without
     /// Tera (the same bytes).
     native_page: bool,
+    /// The theme's `base.html` is the built-in one and its `l10n-review.html`
+    /// the built-in one (or none, the built-in copy standing in): review
+    /// pages are written by `native::review` (the same bytes).
+    native_review: bool,
+    /// Each locale's `t` with the review pages' English defaults for the
+    /// keys it lacks (`l10n::review_words`), made once.
+    review_words: Vec<Value>,
 }
 
 impl Theme {
@@ -104,11 +111,17 @@ impl Theme {
         let same = |name: &str, builtin: &str| templates.iter().any(|(n, text, _)| n == name && text == builtin);
         let native_page =
             same("base.html", native::BASE) && same("page.html", native::PAGE) && same("macros.html", native::MACROS);
+        let native_review = same("base.html", native::BASE)
+            && templates
+                .iter()
+                .find(|(name, _, _)| name == "l10n-review.html")
+                .is_none_or(|(_, text, _)| text == native::REVIEW);
         // A macro that calls itself without end is an error, not a crash.
         crate::template_guard::install(&mut tera);
         let codes: Vec<&str> = config.locales.iter().map(|l| l.code.as_str()).collect();
         let strings = i18n::load(&files, &codes, diags);
-        let words = strings.iter().map(|s| (json!(s.map), json!(s.plurals))).collect();
+        let words: Vec<(Value, Value)> = strings.iter().map(|s| (json!(s.map), json!(s.plurals))).collect();
+        let review_words = words.iter().map(|(t, _)| crate::l10n::review_words(t)).collect();
         Ok(Theme {
             tera,
             files,
@@ -117,6 +130,8 @@ impl Theme {
             review_markup,
             status_markup,
             native_page,
+            native_review,
+            review_words,
         })
     }
 
@@ -138,6 +153,21 @@ impl Theme {
         }
         self.put_words(&mut ctx, locale);
         self.render("page.html", ctx)
+    }
+
+    /// `l10n-review.html` for `ctx`, a context without words: written by
+    /// `native::review`, or by Tera with the locale's review words (where
+    /// the built-in template would fail, Tera says why).
+    pub fn render_review(&self, locale: usize, mut ctx: Map<String, Value>) -> Result<String, String> {
+        let (t, t_plural) = (&self.review_words[locale], &self.words[locale].1);
+        if self.native_review {
+            if let Some(html) = native::review(&ctx, t, t_plural) {
+                return Ok(html);
+            }
+        }
+        ctx.insert("t".into(), t.clone());
+        ctx.insert("t_plural".into(), t_plural.clone());
+        self.render("l10n-review.html", ctx)
     }
 
     /// `t` and `t_plural` of the locale into `ctx`.

@@ -14,6 +14,7 @@ pub mod hash;
 pub mod includes;
 pub mod mark;
 mod page_words;
+pub use page_words::with_defaults as review_words;
 pub mod report;
 pub mod review;
 pub mod review_markup;

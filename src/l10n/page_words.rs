@@ -89,9 +89,11 @@ pub(super) fn word<'a>(t: &'a crate::i18n::Strings, key: &'a str) -> &'a str {
         .unwrap_or(key)
 }
 
-pub(super) fn context(config: &Config, theme: &Theme, locale: usize, dir: &str, title: String) -> Map<String, Value> {
-    let mut ctx = common_context(config, theme, locale, dir, false);
-    if let Some(Value::Object(t)) = ctx.get_mut("t") {
+/// A locale's words `t` with the English words of the review pages' keys
+/// it lacks (`Theme` keeps them once per locale for the review pages).
+pub fn with_defaults(t: &Value) -> Value {
+    let mut t = t.clone();
+    if let Value::Object(t) = &mut t {
         // Looked up first: `entry` would allocate each key on every page.
         for &(k, v) in DEFAULT_STRINGS {
             if !t.contains_key(k) {
@@ -99,10 +101,30 @@ pub(super) fn context(config: &Config, theme: &Theme, locale: usize, dir: &str, 
             }
         }
     }
+    t
+}
+
+pub(super) fn context(config: &Config, theme: &Theme, locale: usize, dir: &str, title: String) -> Map<String, Value> {
+    let mut ctx = common_context(config, theme, locale, dir, false);
+    if let Some(t) = ctx.get_mut("t") {
+        *t = with_defaults(t);
+    }
+    put_page(&mut ctx, dir, title);
+    ctx
+}
+
+/// `context` without the words (`t`, `t_plural`): `Theme::render_review`
+/// adds them where Tera renders.
+pub(super) fn context_without_words(config: &Config, locale: usize, dir: &str, title: String) -> Map<String, Value> {
+    let mut ctx = crate::render::context_without_words(config, locale, dir, false);
+    put_page(&mut ctx, dir, title);
+    ctx
+}
+
+fn put_page(ctx: &mut Map<String, Value>, dir: &str, title: String) {
     ctx.insert(
         "page".into(),
         json!({"title": title, "url": "./", "robots": "noindex, nofollow", "description": "", "canonical": "", "toc": [], "translations": []}),
     );
     ctx.insert("l10n_static".into(), Value::String(relative_url(dir, "_static/")));
-    ctx
 }

@@ -6,7 +6,7 @@
 use super::changes::{Changes, Kind, SectionChange};
 use super::findings::Finding;
 pub use super::page_words::review_dir;
-use super::page_words::{context, state_label, word};
+use super::page_words::{context_without_words, state_label, word};
 use super::review_markup::{self, PairView, SideSection, Sides};
 use super::sections::Section;
 use super::status_pages::{status_pages_keyed, Counts, KeyedPages};
@@ -330,7 +330,7 @@ fn review_page_with(
     let tr = &site.articles[r.translation_article];
     let t = &theme.strings[r.locale];
     let title = format!("{}: {}", word(t, "l10n_review"), tr.title);
-    let mut ctx = context(config, theme, r.locale, dir, title);
+    let mut ctx = context_without_words(config, r.locale, dir, title);
     let resolver = Resolver { config, site, index };
     // The review page stands in for each side's page when links resolve.
     let as_page = |locale: usize, article: usize| Page {
@@ -478,5 +478,5 @@ fn review_page_with(
     if let Some(Value::Object(l10n)) = ctx.get_mut("l10n") {
         l10n.insert(sections.0.into(), sections.1);
     }
-    theme.render("l10n-review.html", ctx)
+    theme.render_review(r.locale, ctx)
 }

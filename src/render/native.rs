@@ -19,9 +19,20 @@ use serde_json::{Map, Value};
 pub const BASE: &str = include_str!("../../themes/default/templates/base.html");
 pub const PAGE: &str = include_str!("../../themes/default/templates/page.html");
 pub const MACROS: &str = include_str!("../../themes/default/templates/macros.html");
+pub const REVIEW: &str = include_str!("../../themes/default/templates/l10n-review.html");
 
 mod base;
 mod content;
+mod review;
+
+/// Which child template fills base.html's blocks.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Blocks {
+    /// `page.html`: a reader's page.
+    Article,
+    /// `l10n-review.html`: a translation beside its source.
+    Review,
+}
 
 /// `page.html` for `ctx` (the context `pages::render_page` makes) with the
 /// theme's words `t` and `t_plural` (kept apart: not copied for each page),
@@ -38,10 +49,30 @@ pub fn page(ctx: &Map<String, Value>, t: &Value, t_plural: &Value) -> Option<Str
         t,
         t_plural,
     };
-    w.base(page)?;
+    w.base(page, Blocks::Article)?;
     if w.out.capacity() - w.out.len() > 4 * 1024 {
         w.out.shrink_to_fit();
     }
+    Some(w.out)
+}
+
+/// `l10n-review.html` for `ctx` (the context `l10n::review` makes, its
+/// sections as markup in `l10n.sections_html`) with the words `t` (the
+/// review pages' English defaults among them) and `t_plural`, as Tera
+/// renders the built-in templates. Written at once, never grown: a review
+/// page is two articles and the chrome around them.
+pub fn review(ctx: &Map<String, Value>, t: &Value, t_plural: &Value) -> Option<String> {
+    let page = ctx.get("page")?;
+    let sections = get(ctx.get("l10n")?, "sections_html")
+        .and_then(Value::as_str)
+        .map_or(0, str::len);
+    let mut w = W {
+        out: String::with_capacity(sections + 8 * 1024),
+        ctx,
+        t,
+        t_plural,
+    };
+    w.base(page, Blocks::Review)?;
     Some(w.out)
 }
 

@@ -1,13 +1,14 @@
 //! `base.html` written without Tera: the document around every reader
-//! page (head, header with the language switcher and search box, footer),
-//! with page.html's blocks filled in.
+//! page and review page (head, header with the language switcher and
+//! search box, footer), with page.html's or l10n-review.html's blocks
+//! filled in.
 
-use super::{get, length, same, truthy, W};
+use super::{get, length, same, truthy, Blocks, W};
 use crate::markdown::highlight::push_html_escaped;
 use serde_json::Value;
 
 impl<'a> W<'a> {
-    pub(super) fn base(&mut self, page: &'a Value) -> Option<()> {
+    pub(super) fn base(&mut self, page: &'a Value, blocks: Blocks) -> Option<()> {
         let locale = self.top("locale");
         let site = self.top("site");
         let search = self.top("search");
@@ -143,7 +144,16 @@ impl<'a> W<'a> {
             }
             self.s("></script>");
         }
-        self.s("\n</head>\n<body class=\"page-article\">\n<a class=\"skip-link\" href=\"#pd-main\">");
+        // The `head` and `body_class` blocks.
+        match blocks {
+            Blocks::Article => self.s("\n</head>\n<body class=\"page-article\">"),
+            Blocks::Review => {
+                self.s("\n<link rel=\"stylesheet\" href=\"");
+                self.v(self.top("l10n_static"))?;
+                self.s("css/l10n.css\">\n\n</head>\n<body class=\"page-l10n page-l10n-review\">");
+            }
+        }
+        self.s("\n<a class=\"skip-link\" href=\"#pd-main\">");
         self.t("skip_to_content")?;
         self.s("</a>\n<header class=\"site-header\">\n  <div class=\"site-header-inner\">\n    <a class=\"site-title\" href=\"");
         self.v(locale_of("home"))?;
@@ -220,6 +230,11 @@ impl<'a> W<'a> {
         self.s("\" hidden>\n        <svg class=\"icon\" viewBox=\"0 0 24 24\" width=\"18\" height=\"18\" aria-hidden=\"true\" focusable=\"false\"><circle cx=\"12\" cy=\"12\" r=\"9\" fill=\"none\" stroke=\"currentColor\" stroke-width=\"2\"/><path d=\"M12 3a9 9 0 0 1 0 18z\" fill=\"currentColor\"/></svg>\n        <span class=\"visually-hidden\">");
         self.t("toggle_theme")?;
         self.s("</span>\n      </button>\n    </div>\n  </div>\n</header>\n<div class=\"site-body");
+        if blocks == Blocks::Review {
+            self.s("\">\n  <main id=\"pd-main\" class=\"site-main\" tabindex=\"-1\">");
+            self.review_content()?;
+            return self.footer();
+        }
         // page.html's blocks.
         let nav = p("nav");
         let nav_of = |k: &str| nav.and_then(|n| get(n, k));
@@ -256,12 +271,20 @@ impl<'a> W<'a> {
         }
         self.s("\n  <main id=\"pd-main\" class=\"site-main\" tabindex=\"-1\">");
         self.content(page, has_nav, has_toc)?;
+        self.footer()
+    }
+
+    /// From the end of `main` to the end of the document.
+    fn footer(&mut self) -> Option<()> {
+        let locale_of = |k: &str| self.top("locale").and_then(|l| get(l, k));
+        let site_of = |k: &str| self.top("site").and_then(|s| get(s, k));
+        let (home, title) = (locale_of("home"), site_of("title"));
         self.s("\n  </main>\n</div>\n<footer class=\"site-footer\">\n  <div class=\"site-footer-inner\">\n    <p><a href=\"");
-        self.v(locale_of("home"))?;
+        self.v(home)?;
         self.s("\">");
         self.t("home")?;
         self.s("</a> <span aria-hidden=\"true\">·</span> ");
-        self.v(site_of("title"))?;
+        self.v(title)?;
         self.s("</p>\n  </div>\n</footer>\n</body>\n</html>\n");
         Some(())
     }
