@@ -84,6 +84,12 @@ impl Meta {
     }
 
     pub fn get(&self, key: &str) -> Option<serde_json::Value> {
+        // A key is written as `"key"` (keys with characters JSON escapes
+        // aside): text without it has no such key, and is not parsed.
+        let plain = !key.bytes().any(|b| b == b'"' || b == b'\\' || b < 0x20);
+        if plain && !self.0.contains(&format!("\"{key}\"")) {
+            return None;
+        }
         self.map().remove(key)
     }
 
@@ -118,6 +124,46 @@ impl<'de> serde::Deserialize<'de> for Meta {
 }
 
 impl FrontMatter {
+    /// Every field, each as one piece for `put` (lengths and `None` kept
+    /// apart), in a fixed order: what a cache key needs of the front
+    /// matter, without writing it out as JSON (`all` is held as its
+    /// canonical JSON text already).
+    pub fn fields(&self, put: &mut dyn FnMut(&[u8])) {
+        let text = |put: &mut dyn FnMut(&[u8]), v: &Option<String>| match v {
+            Some(v) => {
+                put(b"1");
+                put(v.as_bytes());
+            }
+            None => put(b"0"),
+        };
+        let date = |put: &mut dyn FnMut(&[u8]), d: &Option<Date>| match d {
+            Some(d) => {
+                let [y0, y1] = d.year.to_le_bytes();
+                put(&[1, y0, y1, d.month, d.day]);
+            }
+            None => put(&[0]),
+        };
+        text(put, &self.title);
+        text(put, &self.description);
+        date(put, &self.ms_date);
+        put(&(self.ms_custom.len() as u64).to_le_bytes());
+        for c in &self.ms_custom {
+            put(c.as_bytes());
+        }
+        for v in [
+            &self.robots,
+            &self.ms_translationtype,
+            &self.ms_openlocfilehash,
+            &self.ms_sourcegitcommit,
+        ] {
+            text(put, v);
+        }
+        date(put, &self.ms_lasthandoff);
+        text(put, &self.uid);
+        text(put, &self.redirect_url);
+        put(self.all.0.as_bytes());
+    }
+
     /// `ROBOTS: NOINDEX` in any case and order.
     pub fn noindex(&self) -> bool {
         self.robots
@@ -506,6 +552,40 @@ mod tests {
         kept.retain(|k, _| k == "extra");
         assert_eq!(kept.map().len(), 1);
         assert!(FrontMatter::default().all.map().is_empty());
+    }
+
+    #[test]
+    fn a_key_is_found_only_as_a_key_and_every_field_tells_front_matters_apart() {
+        let mut diags = Vec::new();
+        let fm = parse(
+            "title: zone_pivot_groups\nmy\"key: 1\nzone_pivot_groups: langs\n",
+            2,
+            "a.md",
+            &mut diags,
+        )
+        .unwrap();
+        assert_eq!(fm.all.get("zone_pivot_groups"), Some(serde_json::json!("langs")));
+        assert_eq!(fm.all.get("my\"key"), Some(serde_json::json!(1)));
+        assert_eq!(fm.all.get("zone"), None);
+        let only_value = parse("title: zone_pivot_groups\n", 2, "a.md", &mut diags).unwrap();
+        assert_eq!(only_value.all.get("zone_pivot_groups"), None);
+        let pieces = |fm: &FrontMatter| {
+            let mut out: Vec<Vec<u8>> = Vec::new();
+            fm.fields(&mut |b| out.push(b.to_vec()));
+            out
+        };
+        // A value moved from one field to the next is another front matter.
+        let a = FrontMatter {
+            title: Some("x".into()),
+            ..FrontMatter::default()
+        };
+        let b = FrontMatter {
+            description: Some("x".into()),
+            ..FrontMatter::default()
+        };
+        assert_ne!(pieces(&a), pieces(&b));
+        assert_ne!(pieces(&fm), pieces(&only_value));
+        assert_eq!(pieces(&fm), pieces(&fm.clone()));
     }
 
     #[test]

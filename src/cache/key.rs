@@ -84,6 +84,15 @@ impl Fp {
         self
     }
 
+    /// A front matter, field by field (`FrontMatter::fields`).
+    pub fn front_matter(&mut self, fm: &crate::frontmatter::FrontMatter) -> &mut Fp {
+        self.str("front-matter");
+        fm.fields(&mut |b| {
+            self.bytes(b);
+        });
+        self
+    }
+
     pub fn finish(self) -> [u8; 32] {
         self.0.finalize().into()
     }
@@ -226,7 +235,7 @@ pub fn shape(env: &[u8; 32], site: &Site, article_files: &[(usize, String)]) -> 
         .map(|a| {
             let mut f = Fp::new("public");
             f.u64(a.locale as u64).str(&a.rel).str(&a.display).str(&a.title);
-            f.json(&a.md.h1).json(&a.fm);
+            f.json(&a.md.h1).front_matter(&a.fm);
             for h in &a.md.headings {
                 f.u64(h.level as u64).str(&h.id).str(&h.text).u64(h.explicit as u64);
             }
@@ -261,21 +270,29 @@ fn page_identity(f: &mut Fp, p: &Page) {
 pub enum Body<'a> {
     /// The HTML itself (which `bodies` may have taken out of `a.md.html`).
     Html(&'a str),
-    /// The key of the parse that made it (`Run::parse_all`): the same key,
-    /// the same HTML, without reading it back.
+    /// What decides the parse that made the article, which nothing changed
+    /// since (`Run::parse_all`'s `parsed_id`: the file's bytes, what the
+    /// parse depends on and looked at): the same parse, the same article,
+    /// HTML included, without reading it back or hashing its parts.
     Parsed(&'a [u8; 32]),
 }
 
 /// One article in full (but its absolute path).
 pub fn article(a: &Article, body: Body) -> [u8; 32] {
     let mut f = Fp::new("article");
-    f.u64(a.locale as u64).str(&a.rel).str(&a.display).str(&a.title);
-    f.json(&a.fm);
-    let m = &a.md;
-    match body {
-        Body::Html(html) => f.str("html").str(html),
-        Body::Parsed(k) => f.str("parsed").bytes(k),
+    f.u64(a.locale as u64).str(&a.rel).str(&a.display);
+    let html = match body {
+        Body::Html(html) => html,
+        // Everything but the path is what that parse made (the HTML as
+        // parsed says nothing after the parse changed the article).
+        Body::Parsed(k) => {
+            f.str("parsed").bytes(k);
+            return f.finish();
+        }
     };
+    f.str(&a.title).front_matter(&a.fm);
+    let m = &a.md;
+    f.str("html").str(html);
     f.json(&m.headings)
         .json(&m.other_ids)
         .json(&m.links)
