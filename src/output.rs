@@ -280,10 +280,11 @@ impl Staging {
                 return self.commit_in_place(prev, files);
             }
             let sealed_ns = manifest::now_ns();
-            let files: HashMap<String, Entry> = files.into_iter().map(|(p, (e, _))| (p, e)).collect();
+            let mut files: Vec<(String, Entry)> = files.into_iter().map(|(p, (e, _))| (p, e)).collect();
+            files.sort_unstable_by(|a, b| a.0.cmp(&b.0));
             // The folders as written (renaming the staging folder changes
             // none of those inside it).
-            let dirs = manifest::stamp_dirs(&self.dir, folders_of(files.keys()).into_par_iter());
+            let dirs = manifest::stamp_dirs(&self.dir, folders_of(files.iter().map(|(p, _)| p)).into_par_iter());
             let m = manifest::Manifest { files, dirs, sealed_ns };
             std::fs::write(self.dir.join(MANIFEST), manifest::encode(&m))?;
         }
@@ -312,7 +313,7 @@ impl Staging {
     /// new build did not make removed (files gone, files changed or added
     /// by hand, folders left empty), then each new or changed file renamed
     /// in (every file whole at every moment), then the new manifest.
-    fn commit_in_place(&mut self, prev: Previous, mut files: HashMap<String, (Entry, bool)>) -> io::Result<()> {
+    fn commit_in_place(&mut self, prev: Previous, files: HashMap<String, (Entry, bool)>) -> io::Result<()> {
         let out = self.out.clone();
         let sealed_ns = manifest::now_ns();
         let partly = |e: io::Error| {
@@ -336,14 +337,17 @@ impl Staging {
             settled,
             unsettled,
         } = prev;
-        files.reserve(previous.len());
+        let mut staged: Vec<(String, Entry)> = files.into_iter().map(|(p, (e, _))| (p, e)).collect();
+        staged.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        let staged_paths: HashSet<&str> = staged.iter().map(|(p, _)| p.as_str()).collect();
         let mut gone: Vec<String> = stray;
-        for (rel, (entry, kept)) in previous {
-            if files.contains_key(&rel) {
+        let mut kept: Vec<(String, Entry)> = Vec::new();
+        for (rel, entry, was_kept) in previous.into_sorted() {
+            if staged_paths.contains(rel.as_str()) {
                 continue;
             }
-            if kept.into_inner() {
-                files.insert(rel, (entry, false));
+            if was_kept {
+                kept.push((rel, entry));
             } else {
                 gone.push(rel);
             }
@@ -374,10 +378,9 @@ impl Staging {
         for d in dirs {
             let _ = std::fs::remove_dir(out.join(d));
         }
-        let staged: Vec<&String> = files.iter().filter(|(_, (_, s))| *s).map(|(p, _)| p).collect();
         staged
             .par_iter()
-            .try_for_each(|rel| {
+            .try_for_each(|(rel, _)| {
                 let dest = out.join(rel);
                 if let Some(d) = dest.parent() {
                     if !d.is_dir() {
@@ -389,20 +392,26 @@ impl Staging {
             .map_err(partly)?;
         // A folder the scan found as recorded and this commit did not
         // change keeps its stamp; the others are stamped now.
-        let changed: HashSet<String> = touched
+        let changed: HashSet<&str> = touched
             .into_iter()
-            .chain(staged.iter().flat_map(|rel| manifest::parents(rel)))
-            .map(str::to_string)
+            .chain(staged.iter().flat_map(|(rel, _)| manifest::parents(rel)))
             .collect();
         // Every folder of a file in the new manifest is one the scan found
         // (settled or listed) or a parent of a staged file (changed). A
         // folder left with no file of ours may stay named: harmless (a
         // stray added there later changes its stamp).
-        let files: HashMap<String, Entry> = files.into_iter().map(|(p, (e, _))| (p, e)).collect();
-        let mut dirs = settled;
-        dirs.retain(|d, _| !changed.contains(d));
-        let again: Vec<&str> = changed.iter().chain(unsettled.iter()).map(String::as_str).collect();
-        dirs.extend(manifest::stamp_dirs(&out, again.into_par_iter()));
+        let again: Vec<&str> = changed
+            .iter()
+            .copied()
+            .chain(unsettled.iter().map(String::as_str))
+            .collect();
+        let restamped = manifest::stamp_dirs(&out, again.into_par_iter());
+        let settled: Vec<(String, Stamp)> = settled
+            .into_iter()
+            .filter(|(d, _)| !changed.contains(d.as_str()))
+            .collect();
+        let dirs = manifest::merge(settled, restamped);
+        let files = manifest::merge(kept, staged);
         let m = manifest::Manifest { files, dirs, sealed_ns };
         let tmp = out.join(format!("{MANIFEST}.polydoc-tmp-{}", std::process::id()));
         std::fs::write(&tmp, manifest::encode(&m))

@@ -457,7 +457,7 @@ fn a_warm_build_into_its_last_output_writes_only_what_changed_and_removes_what_i
     let r = warm_equals_cold(&site, &[]);
     assert_eq!(cache_stat(&r, "page_misses"), 1, "{r}");
     // A manifest cut short is no manifest: the folder is written anew.
-    let manifest = std::fs::read_to_string(warm.join(MANIFEST)).unwrap();
+    let manifest = std::fs::read(warm.join(MANIFEST)).unwrap();
     std::fs::write(warm.join(MANIFEST), &manifest[..manifest.len() / 2]).unwrap();
     std::fs::write(warm.join("planted.txt"), "x").unwrap();
     let policy_ino = inode(&policy);
@@ -640,4 +640,31 @@ fn a_warm_build_finds_what_was_added_or_changed_in_a_page_folder_its_manifest_do
     std::thread::sleep(std::time::Duration::from_millis(300));
     std::fs::write(warm.join("en-us/guide/planted.html"), "x").unwrap();
     warm_equals_cold(&site, &[]);
+}
+
+#[cfg(unix)]
+#[test]
+fn builds_in_a_row_each_update_the_output_in_place() {
+    // Each build follows the last at once, so the scan lists every folder
+    // (their stamps too recent to trust) and the edited page's folder is
+    // also one the commit changes: the manifest it leaves must still be
+    // whole for the next build to update the folder in place.
+    let site = cache_site();
+    let warm = site.outside("warm");
+    warm_equals_cold(&site, &[]);
+    let policy = warm.join("en-us/guide/policy/index.html");
+    for round in 0..3 {
+        let before = inode(&policy);
+        site.write(
+            "articles/en-us/guide/limits.md",
+            &article("Limits", &format!("# Limits\n\nRound {round}.\n")),
+        );
+        let r = warm_equals_cold(&site, &[]);
+        assert_eq!(cache_stat(&r, "page_misses"), 3, "round {round}: {r}");
+        assert_eq!(
+            inode(&policy),
+            before,
+            "round {round}: an unchanged page is not written again"
+        );
+    }
 }

@@ -10,13 +10,16 @@
 //! The manifest holds relative paths and hashes only: nothing of the build
 //! machine, nothing of the diagnostics.
 
+use crate::search::fxhash::{FxHashMap, FxHashSet};
 use sha2::{Digest, Sha256};
-use std::collections::{HashMap, HashSet};
 use std::path::Path;
 use std::sync::atomic::AtomicBool;
 
 pub const MANIFEST: &str = ".polydoc-manifest";
-const HEADER: &str = "polydoc-manifest 2";
+/// A binary file (read and written whole by every keyed build: numbers as
+/// they are in memory, no text to format or parse).
+const HEADER: &[u8] = b"polydoc-manifest 3\n";
+const END: &[u8] = b"\nend\n";
 
 /// What a file looked like once written: a file replaced or edited since
 /// (in place or by rename) shows another stamp.
@@ -52,6 +55,118 @@ impl Stamp {
             }
         }
     }
+
+    fn put(&self, out: &mut Vec<u8>) {
+        out.extend_from_slice(&self.size.to_le_bytes());
+        out.extend_from_slice(&self.mtime_ns.to_le_bytes());
+        out.extend_from_slice(&self.ino.to_le_bytes());
+    }
+
+    fn take(r: &mut &[u8]) -> Option<Stamp> {
+        Some(Stamp {
+            size: u64::from_le_bytes(take(r, 8)?.try_into().ok()?),
+            mtime_ns: i128::from_le_bytes(take(r, 16)?.try_into().ok()?),
+            ino: u64::from_le_bytes(take(r, 8)?.try_into().ok()?),
+        })
+    }
+}
+
+/// The next `n` bytes of `r`.
+fn take<'a>(r: &mut &'a [u8], n: usize) -> Option<&'a [u8]> {
+    if r.len() < n {
+        return None;
+    }
+    let (head, rest) = r.split_at(n);
+    *r = rest;
+    Some(head)
+}
+
+/// What a path of the output folder is now (not following a symbolic link).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    File,
+    Dir,
+    Other,
+}
+
+/// The output folder, open for looking at its paths: each relative path
+/// looked up from the folder itself (`fstatat`), not from the root of the
+/// file system, since the scan looks at every path a manifest names.
+struct Root {
+    #[cfg(unix)]
+    fd: std::os::fd::OwnedFd,
+    #[cfg(not(unix))]
+    dir: std::path::PathBuf,
+}
+
+impl Root {
+    fn open(out: &Path) -> Option<Root> {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            let f = std::fs::OpenOptions::new()
+                .read(true)
+                .custom_flags(libc::O_DIRECTORY | libc::O_CLOEXEC)
+                .open(out)
+                .ok()?;
+            Some(Root { fd: f.into() })
+        }
+        #[cfg(not(unix))]
+        {
+            Some(Root { dir: out.to_path_buf() })
+        }
+    }
+
+    /// The stamp and kind of `rel` (a plain relative path: see `plain`).
+    fn stat(&self, rel: &str) -> Option<(Stamp, Kind)> {
+        #[cfg(unix)]
+        {
+            use std::os::fd::AsRawFd;
+            // The path NUL-terminated, on the stack unless long.
+            let mut buf = [0u8; 256];
+            let long;
+            let c: *const libc::c_char = if rel.len() < buf.len() {
+                buf[..rel.len()].copy_from_slice(rel.as_bytes());
+                buf.as_ptr().cast()
+            } else {
+                long = std::ffi::CString::new(rel).ok()?;
+                long.as_ptr()
+            };
+            let mut st = std::mem::MaybeUninit::<libc::stat>::uninit();
+            // SAFETY: `c` is a NUL-terminated path that outlives the call
+            // (`plain` paths hold no NUL), `st` is written by the call when
+            // it returns 0.
+            let st = unsafe {
+                if libc::fstatat(self.fd.as_raw_fd(), c, st.as_mut_ptr(), libc::AT_SYMLINK_NOFOLLOW) != 0 {
+                    return None;
+                }
+                st.assume_init()
+            };
+            let kind = match st.st_mode & libc::S_IFMT {
+                libc::S_IFREG => Kind::File,
+                libc::S_IFDIR => Kind::Dir,
+                _ => Kind::Other,
+            };
+            let stamp = Stamp {
+                size: st.st_size as u64,
+                mtime_ns: st.st_mtime as i128 * 1_000_000_000 + st.st_mtime_nsec as i128,
+                ino: st.st_ino as u64,
+            };
+            Some((stamp, kind))
+        }
+        #[cfg(not(unix))]
+        {
+            let m = std::fs::symlink_metadata(self.dir.join(rel)).ok()?;
+            let kind = if m.is_file() {
+                Kind::File
+            } else if m.is_dir() {
+                Kind::Dir
+            } else {
+                Kind::Other
+            };
+            Some((Stamp::of(&m), kind))
+        }
+    }
 }
 
 /// One file of the output: the key its content was made under, and its
@@ -74,7 +189,7 @@ pub fn content_key(bytes: &[u8]) -> [u8; 32] {
 fn plain(rel: &str) -> bool {
     !rel.is_empty()
         && !rel.starts_with('/')
-        && !rel.contains('\\')
+        && !rel.contains(['\\', '\0'])
         && rel.split('/').all(|s| !s.is_empty() && s != "." && s != "..")
 }
 
@@ -88,11 +203,11 @@ const SETTLE_NS: i128 = 100_000_000;
 /// What a keyed build's commit leaves in the manifest.
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct Manifest {
-    /// Every file, by relative path.
-    pub files: HashMap<String, Entry>,
+    /// Every file, sorted by relative path (each once).
+    pub files: Vec<(String, Entry)>,
     /// Every folder that holds them (but the output folder itself), with
-    /// its stamp once the commit was done.
-    pub dirs: HashMap<String, Stamp>,
+    /// its stamp once the commit was done, sorted by path.
+    pub dirs: Vec<(String, Stamp)>,
     /// When the commit began (ns since the epoch): a folder changed at or
     /// after it (less `SETTLE_NS`) is listed again by the next scan.
     pub sealed_ns: i128,
@@ -114,112 +229,156 @@ pub fn parents(rel: &str) -> impl Iterator<Item = &str> {
     })
 }
 
-pub fn encode(m: &Manifest) -> Vec<u8> {
-    use std::fmt::Write as _;
-    let mut paths: Vec<&String> = m.files.keys().collect();
-    paths.sort();
-    let mut dirs: Vec<&String> = m.dirs.keys().collect();
-    dirs.sort();
-    let mut s = String::with_capacity(m.files.len() * 120 + m.dirs.len() * 60);
-    s.push_str(HEADER);
-    s.push('\n');
-    let _ = writeln!(s, "sealed {}", m.sealed_ns);
-    for p in paths {
-        let e = &m.files[p];
-        let _ = writeln!(
-            s,
-            "{} {} {} {} {p}",
-            crate::cache::hex(&e.key),
-            e.stamp.size,
-            e.stamp.mtime_ns,
-            e.stamp.ino
-        );
+/// Sorted by path, each path once: `a` with `b`'s entries added (`b`'s
+/// winning where both have a path). Both must be sorted.
+pub fn merge<T>(a: Vec<(String, T)>, b: Vec<(String, T)>) -> Vec<(String, T)> {
+    let mut out = Vec::with_capacity(a.len() + b.len());
+    let mut b = b.into_iter().peekable();
+    for (p, v) in a {
+        while b.peek().is_some_and(|(q, _)| *q < p) {
+            out.extend(b.next());
+        }
+        if b.peek().is_some_and(|(q, _)| *q == p) {
+            out.extend(b.next());
+        } else {
+            out.push((p, v));
+        }
     }
-    for d in dirs {
-        let st = &m.dirs[d];
-        let _ = writeln!(s, "d {} {} {} {d}", st.size, st.mtime_ns, st.ino);
-    }
-    let _ = writeln!(s, "end {} {}", m.files.len(), m.dirs.len());
-    s.into_bytes()
+    out.extend(b);
+    out
 }
 
-/// The manifest, or `None` when it is not one whole (a missing end line:
-/// cut short), or lists a file whose folder it does not list.
+pub fn encode(m: &Manifest) -> Vec<u8> {
+    let paths: usize =
+        m.files.iter().map(|(p, _)| p.len()).sum::<usize>() + m.dirs.iter().map(|(p, _)| p.len()).sum::<usize>();
+    let mut out = Vec::with_capacity(HEADER.len() + 40 + m.files.len() * 68 + m.dirs.len() * 36 + paths + END.len());
+    out.extend_from_slice(HEADER);
+    out.extend_from_slice(&m.sealed_ns.to_le_bytes());
+    out.extend_from_slice(&(m.files.len() as u64).to_le_bytes());
+    out.extend_from_slice(&(m.dirs.len() as u64).to_le_bytes());
+    for (p, e) in &m.files {
+        out.extend_from_slice(&e.key);
+        e.stamp.put(&mut out);
+        out.extend_from_slice(&(p.len() as u32).to_le_bytes());
+        out.extend_from_slice(p.as_bytes());
+    }
+    for (p, st) in &m.dirs {
+        st.put(&mut out);
+        out.extend_from_slice(&(p.len() as u32).to_le_bytes());
+        out.extend_from_slice(p.as_bytes());
+    }
+    out.extend_from_slice(END);
+    out
+}
+
+/// The manifest, or `None` when it is not one whole (cut short, or with
+/// bytes after its end), names a path twice or out of order, or lists a
+/// file or folder whose folder it does not list.
 pub fn decode(bytes: &[u8]) -> Option<Manifest> {
-    let text = std::str::from_utf8(bytes).ok()?;
-    let mut lines = text.lines();
-    if lines.next()? != HEADER {
+    let mut r = bytes.strip_prefix(HEADER)?.strip_suffix(END)?;
+    let sealed_ns = i128::from_le_bytes(take(&mut r, 16)?.try_into().ok()?);
+    let files = u64::from_le_bytes(take(&mut r, 8)?.try_into().ok()?) as usize;
+    let dirs = u64::from_le_bytes(take(&mut r, 8)?.try_into().ok()?) as usize;
+    // No more entries than bytes could hold (a damaged count allocates
+    // nothing).
+    if files.saturating_mul(60).saturating_add(dirs.saturating_mul(36)) > r.len() {
         return None;
     }
-    let sealed_ns = lines.next()?.strip_prefix("sealed ")?.parse().ok()?;
+    let path = |r: &mut &[u8]| -> Option<String> {
+        let n = u32::from_le_bytes(take(r, 4)?.try_into().ok()?) as usize;
+        let p = std::str::from_utf8(take(r, n)?).ok()?;
+        plain(p).then(|| p.to_string())
+    };
     let mut m = Manifest {
         sealed_ns,
-        ..Manifest::default()
+        files: Vec::with_capacity(files),
+        dirs: Vec::with_capacity(dirs),
     };
-    let stamp = |parts: &mut std::str::SplitN<'_, char>| -> Option<Stamp> {
-        Some(Stamp {
-            size: parts.next()?.parse().ok()?,
-            mtime_ns: parts.next()?.parse().ok()?,
-            ino: parts.next()?.parse().ok()?,
-        })
-    };
-    for line in lines {
-        if let Some(n) = line.strip_prefix("end ") {
-            let (files, dirs) = n.split_once(' ')?;
-            let whole = files.parse::<usize>().ok()? == m.files.len() && dirs.parse::<usize>().ok()? == m.dirs.len();
-            let closed = m
-                .files
-                .keys()
-                .chain(m.dirs.keys())
-                .all(|p| parents(p).all(|d| m.dirs.contains_key(d)));
-            return (whole && closed).then_some(m);
-        }
-        if let Some(rest) = line.strip_prefix("d ") {
-            let mut parts = rest.splitn(4, ' ');
-            let st = stamp(&mut parts)?;
-            let path = parts.next()?;
-            if !plain(path) {
-                return None;
-            }
-            m.dirs.insert(path.to_string(), st);
-            continue;
-        }
-        let mut parts = line.splitn(5, ' ');
-        let key = crate::cache::unhex(parts.next()?)?;
-        let st = stamp(&mut parts)?;
-        let path = parts.next()?;
-        if !plain(path) {
-            return None;
-        }
-        m.files.insert(path.to_string(), Entry { key, stamp: st });
+    for _ in 0..files {
+        let key: [u8; 32] = take(&mut r, 32)?.try_into().ok()?;
+        let stamp = Stamp::take(&mut r)?;
+        m.files.push((path(&mut r)?, Entry { key, stamp }));
     }
-    None
-}
-
-/// The stamp of what `path` is (not following a symbolic link), if it is
-/// a folder.
-fn dir_stamp(path: &Path) -> Option<Stamp> {
-    std::fs::symlink_metadata(path)
-        .ok()
-        .filter(|m| m.is_dir())
-        .map(|m| Stamp::of(&m))
+    for _ in 0..dirs {
+        let stamp = Stamp::take(&mut r)?;
+        m.dirs.push((path(&mut r)?, stamp));
+    }
+    let sorted = m.files.windows(2).all(|w| w[0].0 < w[1].0) && m.dirs.windows(2).all(|w| w[0].0 < w[1].0);
+    // Each path's own folder listed is enough: that folder's is listed in
+    // turn, and so on up.
+    let known: FxHashSet<&str> = m.dirs.iter().map(|(d, _)| d.as_str()).collect();
+    let closed = m
+        .files
+        .iter()
+        .map(|(p, _)| p)
+        .chain(m.dirs.iter().map(|(p, _)| p))
+        .all(|p| parents(p).next().is_none_or(|d| known.contains(d)));
+    (r.is_empty() && sorted && closed).then_some(m)
 }
 
 /// Stamps the folders of `out` named in `dirs` as they are now (those gone
-/// or no longer folders are left out: the next scan lists their parents).
-pub fn stamp_dirs<'a>(out: &Path, dirs: impl rayon::iter::ParallelIterator<Item = &'a str>) -> HashMap<String, Stamp> {
+/// or no longer folders are left out: the next scan lists their parents),
+/// sorted by path, each once (`dirs` may name one twice).
+pub fn stamp_dirs<'a>(out: &Path, dirs: impl rayon::iter::ParallelIterator<Item = &'a str>) -> Vec<(String, Stamp)> {
     use rayon::prelude::*;
-    dirs.filter_map(|d| Some((d.to_string(), dir_stamp(&out.join(d))?)))
-        .collect()
+    let Some(root) = Root::open(out) else {
+        return Vec::new();
+    };
+    let mut stamped: Vec<(String, Stamp)> = dirs
+        .filter_map(|d| match root.stat(d)? {
+            (st, Kind::Dir) => Some((d.to_string(), st)),
+            _ => None,
+        })
+        .collect();
+    stamped.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    stamped.dedup_by(|a, b| a.0 == b.0);
+    stamped
+}
+
+/// The previous build's files that are as it left them: sorted by path,
+/// each with whether the new build keeps it (`Staging::keep`), found by
+/// path through a table of their paths' hashes.
+#[derive(Default)]
+pub struct Files {
+    list: Vec<(String, Entry, AtomicBool)>,
+    /// Path hash -> index in `list` (a path whose hash another took is not
+    /// found: written again, never wrongly kept).
+    by_hash: FxHashMap<u64, u32>,
+}
+
+fn path_hash(p: &str) -> u64 {
+    use std::hash::{BuildHasher, BuildHasherDefault};
+    BuildHasherDefault::<crate::search::fxhash::FxHasher>::default().hash_one(p)
+}
+
+impl Files {
+    fn new(list: Vec<(String, Entry, AtomicBool)>) -> Files {
+        let mut by_hash = FxHashMap::with_capacity_and_hasher(list.len(), Default::default());
+        for (i, (p, _, _)) in list.iter().enumerate() {
+            by_hash.entry(path_hash(p)).or_insert(i as u32);
+        }
+        Files { list, by_hash }
+    }
+
+    /// The entry of `path`, and whether it is kept.
+    pub fn get(&self, path: &str) -> Option<(&Entry, &AtomicBool)> {
+        let i = *self.by_hash.get(&path_hash(path))? as usize;
+        let (p, e, kept) = &self.list[i];
+        (p == path).then_some((e, kept))
+    }
+
+    /// Every file, sorted by path: (path, entry, kept).
+    pub fn into_sorted(self) -> impl Iterator<Item = (String, Entry, bool)> {
+        self.list.into_iter().map(|(p, e, k)| (p, e, k.into_inner()))
+    }
 }
 
 /// The output folder as the previous keyed build left it, checked file by
 /// file against its manifest.
 #[derive(Default)]
 pub struct Previous {
-    /// Files as the manifest says, by relative path, each with whether
-    /// the new build keeps it (`Staging::keep`).
-    pub files: HashMap<String, (Entry, AtomicBool)>,
+    /// Files as the manifest says.
+    pub files: Files,
     /// Everything else found in the folder (relative paths): files
     /// unknown or changed since, symbolic links.
     pub stray: Vec<String>,
@@ -229,9 +388,9 @@ pub struct Previous {
     /// The folders that held nothing.
     pub empty_dirs: Vec<String>,
     /// The folders whose stamp is as the manifest says (their entries are
-    /// the ones it lists): the stamp the next manifest keeps for those the
-    /// commit does not change.
-    pub settled: HashMap<String, Stamp>,
+    /// the ones it lists), sorted by path: the stamp the next manifest
+    /// keeps for those the commit does not change.
+    pub settled: Vec<(String, Stamp)>,
     /// The folders the manifest names that were listed (stamp changed or
     /// too recent): stamped again by the commit.
     pub unsettled: Vec<String>,
@@ -254,6 +413,7 @@ impl Previous {
             return None;
         }
         let m = decode(&std::fs::read(out.join(MANIFEST)).ok()?)?;
+        let root = Root::open(out)?;
         let settled_before = m.sealed_ns - SETTLE_NS;
         enum Dir {
             /// As recorded, long enough before the commit.
@@ -263,69 +423,68 @@ impl Previous {
             /// Gone, or not a folder now (found in its parent's listing).
             Gone,
         }
-        let checked: Vec<(&String, Dir)> = m
+        let checked: Vec<Dir> = m
             .dirs
             .par_iter()
-            .map(|(d, recorded)| {
-                let state = match dir_stamp(&out.join(d)) {
-                    Some(now) if now == *recorded && recorded.mtime_ns < settled_before => Dir::Settled(now),
-                    Some(_) => Dir::Unsettled,
-                    None => Dir::Gone,
-                };
-                (d, state)
+            .map(|(d, recorded)| match root.stat(d) {
+                Some((now, Kind::Dir)) if now == *recorded && recorded.mtime_ns < settled_before => Dir::Settled(now),
+                Some((_, Kind::Dir)) => Dir::Unsettled,
+                _ => Dir::Gone,
             })
             .collect();
         // A folder counts only when every folder above it does too: one
         // replaced by a symbolic link leads elsewhere, and nothing under
         // it is ours (the link itself is found in its parent's listing).
-        let mut checked: Vec<(&String, Dir)> = checked;
-        checked.sort_by_key(|(d, _)| d.matches('/').count());
-        let mut reachable: HashSet<&str> = HashSet::with_capacity(checked.len());
+        // Sorted by path, a folder comes after the folders above it.
+        let mut reachable: FxHashSet<&str> = FxHashSet::with_capacity_and_hasher(m.dirs.len(), Default::default());
         let mut prev = Previous::default();
         let mut unsettled: Vec<String> = vec![String::new()];
-        for (d, state) in checked {
+        for ((d, _), state) in m.dirs.iter().zip(checked) {
             if parents(d).next().is_some_and(|p| !reachable.contains(p)) {
                 continue;
             }
             match state {
-                Dir::Settled(st) => {
-                    prev.settled.insert(d.clone(), st);
-                }
+                Dir::Settled(st) => prev.settled.push((d.clone(), st)),
                 Dir::Unsettled => unsettled.push(d.clone()),
                 Dir::Gone => continue,
             }
             reachable.insert(d);
             prev.dirs.push(d.clone());
         }
-        let (same, changed): (Vec<_>, Vec<_>) = m
+        // Each file: as written (kept if the new build makes it under the
+        // same key), else removed at commit unless it is gone or a folder
+        // now (found in its parent's listing).
+        let looked: Vec<(bool, bool)> = m
             .files
             .par_iter()
-            .filter(|(rel, _)| parents(rel).next().is_none_or(|p| reachable.contains(p)))
             .map(|(rel, entry)| {
-                let meta = std::fs::symlink_metadata(out.join(rel)).ok();
-                let same = meta
-                    .as_ref()
-                    .is_some_and(|m| m.is_file() && Stamp::of(m) == entry.stamp);
-                // Not the file written: removed at commit, unless it is
-                // gone or a folder now (found in its parent's listing).
-                (rel, *entry, same, meta.is_some_and(|m| !m.is_dir()))
+                if parents(rel).next().is_some_and(|p| !reachable.contains(p)) {
+                    return (false, false);
+                }
+                match root.stat(rel) {
+                    Some((st, Kind::File)) if st == entry.stamp => (true, false),
+                    Some((_, Kind::Dir)) | None => (false, false),
+                    Some(_) => (false, true),
+                }
             })
-            .partition(|(_, _, same, _)| *same);
-        prev.files = same
-            .into_iter()
-            .map(|(rel, e, _, _)| (rel.clone(), (e, AtomicBool::new(false))))
             .collect();
-        prev.stray = changed
-            .into_iter()
-            .filter(|(_, _, _, other)| *other)
-            .map(|(rel, _, _, _)| rel.clone())
-            .collect();
+        let known_files: FxHashSet<&str> = m.files.iter().map(|(p, _)| p.as_str()).collect();
+        let mut same = Vec::with_capacity(m.files.len());
+        for ((rel, entry), (is_same, other)) in m.files.iter().zip(looked) {
+            if is_same {
+                same.push((rel.clone(), *entry, AtomicBool::new(false)));
+            } else if other {
+                prev.stray.push(rel.clone());
+            }
+        }
+        prev.files = Files::new(same);
         // The folders listed, and the unknown folders found there (all of
         // whose content is stray), parents before their children.
+        let known_dirs: FxHashSet<&str> = m.dirs.iter().map(|(d, _)| d.as_str()).collect();
         prev.unsettled = unsettled[1..].to_vec();
         let mut folders = unsettled;
         while let Some(dir) = folders.pop() {
-            let known = dir.is_empty() || m.dirs.contains_key(&dir);
+            let known = dir.is_empty() || known_dirs.contains(dir.as_str());
             let abs = if dir.is_empty() {
                 out.to_path_buf()
             } else {
@@ -348,11 +507,11 @@ impl Previous {
                 let ty = e.file_type().ok()?;
                 if ty.is_dir() {
                     // A folder the manifest names is checked on its own.
-                    if !(known && m.dirs.contains_key(&rel)) {
+                    if !(known && known_dirs.contains(rel.as_str())) {
                         prev.dirs.push(rel.clone());
                         folders.push(rel);
                     }
-                } else if !(known && m.files.contains_key(&rel)) {
+                } else if !(known && known_files.contains(rel.as_str())) {
                     prev.stray.push(rel);
                 }
             }
@@ -368,32 +527,60 @@ impl Previous {
 mod tests {
     use super::*;
 
-    #[test]
-    fn a_manifest_reads_back_and_a_cut_or_hostile_one_is_refused() {
+    fn sample() -> Manifest {
         let stamp = Stamp {
             size: 12,
             mtime_ns: -5,
             ino: 9,
         };
-        let mut m = Manifest {
+        Manifest {
             sealed_ns: 77,
-            ..Manifest::default()
-        };
-        m.files
-            .insert("en-us/a b/index.html".to_string(), Entry { key: [3; 32], stamp });
-        m.files.insert("sitemap.xml".to_string(), Entry { key: [4; 32], stamp });
-        m.dirs.insert("en-us".to_string(), stamp);
-        m.dirs.insert("en-us/a b".to_string(), stamp);
+            files: vec![
+                ("en-us/a b/index.html".to_string(), Entry { key: [3; 32], stamp }),
+                ("sitemap.xml".to_string(), Entry { key: [4; 32], stamp }),
+            ],
+            dirs: vec![("en-us".to_string(), stamp), ("en-us/a b".to_string(), stamp)],
+        }
+    }
+
+    #[test]
+    fn a_manifest_reads_back_and_a_cut_or_hostile_one_is_refused() {
+        let m = sample();
         let bytes = encode(&m);
         assert_eq!(decode(&bytes).as_ref(), Some(&m));
-        let text = String::from_utf8(bytes).unwrap();
-        let cut = text.rsplit_once("end ").unwrap().0;
-        assert_eq!(decode(cut.as_bytes()), None);
-        let hostile = text.replace("sitemap.xml", "../sitemap.xml");
-        assert_eq!(decode(hostile.as_bytes()), None);
+        for cut in [1, bytes.len() / 2, bytes.len() - 1] {
+            assert_eq!(decode(&bytes[..cut]), None, "cut at {cut}");
+        }
+        let mut longer = bytes.clone();
+        longer.extend_from_slice(b"x");
+        assert_eq!(decode(&longer), None);
+        let mut hostile = sample();
+        hostile.files[1].0 = "../sitemap.xml".to_string();
+        assert_eq!(decode(&encode(&hostile)), None);
         // A file whose folder is not listed: the folder's stamp could not
         // say what else is in it.
-        let open = text.replace("d 12 -5 9 en-us/a b\n", "").replace("end 2 2", "end 2 1");
-        assert_eq!(decode(open.as_bytes()), None);
+        let mut open = sample();
+        open.dirs.pop();
+        assert_eq!(decode(&encode(&open)), None);
+        // Out of order (or twice): not one this build wrote.
+        let mut unsorted = sample();
+        unsorted.files.swap(0, 1);
+        assert_eq!(decode(&encode(&unsorted)), None);
+        // A count larger than the bytes: refused before anything is made.
+        let mut huge = bytes.clone();
+        huge[HEADER.len() + 16..HEADER.len() + 24].copy_from_slice(&u64::MAX.to_le_bytes());
+        assert_eq!(decode(&huge), None);
+    }
+
+    #[test]
+    fn merge_keeps_order_and_the_second_list_wins() {
+        let a = vec![("a".to_string(), 1), ("c".to_string(), 1), ("e".to_string(), 1)];
+        let b = vec![("b".to_string(), 2), ("c".to_string(), 2), ("f".to_string(), 2)];
+        let m: Vec<(String, i32)> = merge(a, b);
+        let want: Vec<(String, i32)> = [("a", 1), ("b", 2), ("c", 2), ("e", 1), ("f", 2)]
+            .iter()
+            .map(|(p, v)| (p.to_string(), *v))
+            .collect();
+        assert_eq!(m, want);
     }
 }
