@@ -303,7 +303,9 @@ pub(super) fn compare(input: &Input, out: &mut Out, pi: usize, s: &Section, t: &
 fn mangled_identifiers(input: &Input, out: &mut Out, pi: usize, s: &Section, t: &Section) {
     let squash = |x: &str| x.chars().filter(|c| c.is_alphanumeric()).collect::<String>();
     let mut seen = BTreeSet::new();
-    for b in &s.blocks {
+    // A block without a `.`, `_` or `!` between two letters or digits has
+    // no identifier: most prose is passed over without splitting it.
+    for b in s.blocks.iter().filter(|b| has_joining_mark(&b.text)) {
         for id in b
             .text
             .split_whitespace()
@@ -352,6 +354,15 @@ fn mangled_identifiers(input: &Input, out: &mut Out, pi: usize, s: &Section, t: 
             }
         }
     }
+}
+
+/// Whether `text` has a `.`, `_` or `!` with a letter or digit on each
+/// side: what every identifier (`is_identifier`) has inside it.
+fn has_joining_mark(text: &str) -> bool {
+    memchr::memchr3_iter(b'.', b'_', b'!', text.as_bytes()).any(|i| {
+        text[..i].chars().next_back().is_some_and(char::is_alphanumeric)
+            && text[i + 1..].chars().next().is_some_and(char::is_alphanumeric)
+    })
 }
 
 /// Where `text` holds `key` (letters and digits only) spread over words

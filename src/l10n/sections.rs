@@ -12,7 +12,7 @@ use pulldown_cmark::{Event, LinkType, Parser, Tag, TagEnd};
 use regex::Regex;
 use std::sync::OnceLock;
 
-use super::spacing::{collapse, loose, push_without, squash, tail};
+use super::spacing::{collapse_owned, loose, push_without, squash_owned, tail};
 
 /// A paragraph, list item, table cell or heading.
 #[derive(Debug, Clone)]
@@ -163,12 +163,17 @@ pub fn split_html(article: &Article, html: &str, text: &str, french: bool) -> Ve
                         ));
                     }
                     if !text.trim().is_empty() {
-                        let (text, line_starts) = collapse(&text);
+                        let (text, line_starts) = collapse_owned(text);
+                        // Without bold or code, the marked text is the
+                        // prose: its loose form is the prose squashed.
+                        let same = !marked.bytes().any(|b| matches!(b, 0x02..=0x05)) && marked == prose;
+                        let prose = squash_owned(prose);
+                        let loose = if same { prose.clone() } else { loose(&marked) };
                         found.push((
                             line,
                             Found::Block(Block {
-                                prose: squash(&prose),
-                                loose: loose(&marked),
+                                prose,
+                                loose,
                                 cell,
                                 text,
                                 line,
@@ -357,7 +362,7 @@ pub fn split_html(article: &Article, html: &str, text: &str, french: bool) -> Ve
     let mut cursor = 0;
     for h in headings.iter() {
         let tag = format!("<h{} id=\"{}\">", h.level, html_escape(&h.id));
-        match html[cursor..].find(&tag) {
+        match memchr::memmem::find(&html.as_bytes()[cursor..], tag.as_bytes()) {
             Some(i) => {
                 cursor += i;
                 cuts.push(cursor);

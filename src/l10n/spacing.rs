@@ -54,8 +54,29 @@ pub(super) fn collapse(text: &str) -> (String, Vec<usize>) {
     (out, starts)
 }
 
+/// `collapse`, keeping `text` itself when it is single-spaced already.
+pub(super) fn collapse_owned(text: String) -> (String, Vec<usize>) {
+    if single_spaced(&text) {
+        return (text, Vec::new());
+    }
+    collapse(&text)
+}
+
+/// `squash`, keeping `s` itself when it is single-spaced already.
+pub(super) fn squash_owned(s: String) -> String {
+    if single_spaced(&s) {
+        return s;
+    }
+    squash(&s)
+}
+
 /// `t` onto `out` without the (ASCII) bytes `marks`.
 pub(super) fn push_without(out: &mut String, t: &str, marks: &[u8]) {
+    // Most text has none of the marks: copied at once.
+    if !t.bytes().any(|b| marks.contains(&b)) {
+        out.push_str(t);
+        return;
+    }
     let mut from = 0;
     for (i, b) in t.bytes().enumerate() {
         if marks.contains(&b) {
@@ -107,6 +128,9 @@ pub(super) fn single_spaced_run(b: &[u8], mut i: usize) -> usize {
 /// Marked block text (`\x02`bold`\x03`, `\x04`code`\x05`) without bold
 /// and code, white space collapsed.
 pub(super) fn loose(marked: &str) -> String {
+    if !marked.bytes().any(|b| matches!(b, 0x02..=0x05)) {
+        return squash(marked);
+    }
     let mut out = String::with_capacity(marked.len());
     let mut depth = 0usize;
     let mut from = 0;
