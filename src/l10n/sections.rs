@@ -122,6 +122,7 @@ pub fn split_html(article: &Article, html: &str, text: &str, french: bool) -> Ve
     let lines = LineIndex::new(&reader);
     let body = &reader[body_offset..];
     let pos = |off: usize| lines.line_col(&reader, body_offset + off);
+    let line_of = |off: usize| lines.line(body_offset + off);
 
     // One pass over the Markdown: the headings of the article's own text
     // (an included file's headings carry that file's line numbers and stay
@@ -138,10 +139,10 @@ pub fn split_html(article: &Article, html: &str, text: &str, french: bool) -> Ve
         match event {
             Event::Start(tag @ (Tag::Paragraph | Tag::Item | Tag::TableCell | Tag::Heading { .. })) => {
                 if let Tag::Heading { level, .. } = tag {
-                    own.insert((pos(range.start).0, level as u8));
+                    own.insert((line_of(range.start), level as u8));
                 }
                 open_cell.push(matches!(tag, Tag::TableCell));
-                open.push((String::new(), String::new(), String::new(), pos(range.start).0));
+                open.push((String::new(), String::new(), String::new(), line_of(range.start)));
             }
             Event::End(TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell | TagEnd::Heading(_)) => {
                 let cell = open_cell.pop().unwrap_or(false);
@@ -183,7 +184,7 @@ pub fn split_html(article: &Article, html: &str, text: &str, french: bool) -> Ve
                     }
                 }
             }
-            Event::Start(Tag::CodeBlock(_)) => code = Some((String::new(), pos(range.start).0)),
+            Event::Start(Tag::CodeBlock(_)) => code = Some((String::new(), line_of(range.start))),
             Event::End(TagEnd::CodeBlock) => {
                 if let Some((c, line)) = code.take() {
                     found.push((line, Found::Code(CodeBlock { code: c, line })));

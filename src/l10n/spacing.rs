@@ -70,10 +70,12 @@ pub(super) fn squash_owned(s: String) -> String {
     squash(&s)
 }
 
-/// `t` onto `out` without the (ASCII) bytes `marks`.
+/// `t` onto `out` without the (ASCII) bytes `marks`, each of them one of
+/// the marks `\x02` to `\x05`.
 pub(super) fn push_without(out: &mut String, t: &str, marks: &[u8]) {
-    // Most text has none of the marks: copied at once.
-    if !t.bytes().any(|b| marks.contains(&b)) {
+    // Most text has none of the marks (all of them in 0x02..=0x05):
+    // copied at once.
+    if !t.bytes().any(|b| matches!(b, 0x02..=0x05)) {
         out.push_str(t);
         return;
     }

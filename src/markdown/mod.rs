@@ -444,21 +444,23 @@ fn finish_heading<'a>(
 pub fn fill_links(html: &str, mut href: impl FnMut(usize) -> String) -> String {
     let mut out = String::with_capacity(html.len() + html.len() / 8);
     let mut rest = html;
-    while let Some(i) = rest.find(MARK) {
+    // The marks are ASCII: found by memchr, cut at char boundaries.
+    let mark = |s: &str| memchr::memchr(MARK as u8, s.as_bytes());
+    while let Some(i) = mark(rest) {
         out.push_str(&rest[..i]);
         let after = &rest[i + 1..];
-        let Some(j) = after.find(MARK) else {
+        let Some(j) = mark(after) else {
             rest = after;
             break;
         };
         match after[..j].parse::<usize>() {
-            Ok(n) => out.push_str(&html_escape(&href(n))),
+            Ok(n) => crate::markdown::highlight::push_html_escaped(&mut out, &href(n)),
             Err(_) => out.push_str(&after[..j]),
         }
         rest = &after[j + 1..];
     }
     out.push_str(rest);
-    if out.contains(xref::OPEN) {
+    if memchr::memchr(xref::OPEN as u8, out.as_bytes()).is_some() {
         // Titles and shortcuts nobody filled in: their text as written.
         return xref::fill(&out, |_| None, |_| None);
     }
