@@ -110,15 +110,32 @@ impl Meta {
     }
 }
 
+/// Serialized as the map, written as its text is (what `from_map` made:
+/// the map's JSON, keys in order), not parsed and written again.
 impl serde::Serialize for Meta {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        self.map().serialize(s)
+        let text = if self.0.is_empty() { "{}" } else { &self.0 };
+        match serde_json::value::RawValue::from_string(text.to_string()) {
+            Ok(raw) => raw.serialize(s),
+            Err(_) => self.map().serialize(s),
+        }
     }
 }
 
+/// Read back as the map's text (the build cache reads every unchanged
+/// article's front matter on every build): parsed into a map only when it
+/// is not the one line JSON writers make of a map (e.g. pretty-printed).
 impl<'de> serde::Deserialize<'de> for Meta {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Meta, D::Error> {
-        let map = BTreeMap::<String, serde_json::Value>::deserialize(d)?;
+        let raw = Box::<serde_json::value::RawValue>::deserialize(d)?;
+        let text = raw.get();
+        if text == "{}" {
+            return Ok(Meta::default());
+        }
+        if text.starts_with('{') && !text.contains(['\n', '\r']) && !text.starts_with("{ ") {
+            return Ok(Meta(text.into()));
+        }
+        let map: BTreeMap<String, serde_json::Value> = serde_json::from_str(text).map_err(serde::de::Error::custom)?;
         Ok(Meta::from_map(&map))
     }
 }
@@ -552,6 +569,18 @@ mod tests {
         kept.retain(|k, _| k == "extra");
         assert_eq!(kept.map().len(), 1);
         assert!(FrontMatter::default().all.map().is_empty());
+        // Written as the map's JSON, read back as the same text, from text
+        // and from a value; a pretty-printed map is made canonical.
+        let text = serde_json::to_string(&fm).unwrap();
+        let map_json = serde_json::to_string(&fm.all.map()).unwrap();
+        assert!(text.contains(&format!("\"all\":{map_json}")), "{text}");
+        let back: FrontMatter = serde_json::from_str(&text).unwrap();
+        assert_eq!(back.all, fm.all);
+        let pretty: FrontMatter = serde_json::from_str(&serde_json::to_string_pretty(&fm).unwrap()).unwrap();
+        assert_eq!(pretty.all, fm.all);
+        let empty: FrontMatter =
+            serde_json::from_str(&serde_json::to_string(&FrontMatter::default()).unwrap()).unwrap();
+        assert_eq!(empty.all, Meta::default());
     }
 
     #[test]

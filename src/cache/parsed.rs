@@ -17,7 +17,6 @@
 //! never a wrong article.
 
 use crate::le_bytes::Reader;
-use std::collections::HashMap;
 
 /// The named file beside the entries: the shards' keys.
 pub const NAME: &str = "parsed-files";
@@ -157,7 +156,8 @@ pub struct Records {
     /// Each shard's entry key, as listed.
     keys: Vec<Option<[u8; 32]>>,
     shards: Vec<Option<Shard>>,
-    by_file: HashMap<(u32, String), (usize, usize)>,
+    /// Per locale, each path's shard and place in it.
+    by_file: Vec<crate::search::fxhash::FxHashMap<String, (usize, usize)>>,
 }
 
 impl Records {
@@ -167,9 +167,7 @@ impl Records {
     }
 
     pub fn get(&self, locale: usize, rel: &str) -> Option<&Record> {
-        // (A borrowed key would need a second map type; the lookups are
-        // one per article.)
-        let (s, i) = *self.by_file.get(&(locale as u32, rel.to_string()))?;
+        let (s, i) = *self.by_file.get(locale)?.get(rel)?;
         self.shards[s].as_ref()?.records.get(i)
     }
 
@@ -238,10 +236,18 @@ pub fn read(list: Option<Vec<u8>>, get: &(dyn Fn(&[u8; 32]) -> Option<Vec<u8>> +
         .par_iter()
         .map(|k| decode_shard(std::sync::Arc::new(get(k.as_ref()?)?)))
         .collect();
-    let mut by_file = HashMap::new();
+    let mut by_file: Vec<crate::search::fxhash::FxHashMap<String, (usize, usize)>> = Vec::new();
     for (s, shard) in shards.iter().enumerate() {
         for (i, r) in shard.iter().flat_map(|sh| sh.records.iter().enumerate()) {
-            by_file.insert((r.locale, r.rel.clone()), (s, i));
+            let l = r.locale as usize;
+            // (A locale number no site has: a record never looked up.)
+            if l > u16::MAX as usize {
+                continue;
+            }
+            if by_file.len() <= l {
+                by_file.resize_with(l + 1, Default::default);
+            }
+            by_file[l].insert(r.rel.clone(), (s, i));
         }
     }
     Records { keys, shards, by_file }
