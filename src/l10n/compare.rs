@@ -407,7 +407,7 @@ fn untranslated(input: &Input, src: &Block, tr: &Block) -> bool {
     // Bold (UI strings), code, names and directives need no translation.
     // A table cell of a few words is a value (`array of strings`).
     let least = if tr.cell { 4 } else { 3 };
-    a.trim() == b.trim() && translatable_words(&tr.loose, &input.settings.product_names) >= least
+    a.trim() == b.trim() && translatable_words(tr.loose(), &input.settings.product_names) >= least
 }
 
 fn missing_tokens(out: &mut Out, pi: usize, at: (usize, usize), src: &str, tr: &str) {

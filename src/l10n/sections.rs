@@ -22,8 +22,8 @@ pub struct Block {
     /// Text with inline code.
     pub text: String,
     /// Text without inline code and without bold (UI strings): what must
-    /// be translated.
-    pub loose: String,
+    /// be translated; `None` when that is `prose` (no bold, no code).
+    pub loose: Option<String>,
     /// A table cell (short values: types, names).
     pub cell: bool,
     pub line: usize,
@@ -33,6 +33,11 @@ pub struct Block {
 }
 
 impl Block {
+    /// Text without inline code and without bold: what must be translated.
+    pub fn loose(&self) -> &str {
+        self.loose.as_deref().unwrap_or(&self.prose)
+    }
+
     /// The file's line of the byte at `offset` in `text`.
     pub fn line_at(&self, offset: usize) -> usize {
         self.line + self.line_starts.iter().take_while(|&&o| o <= offset).count()
@@ -131,7 +136,16 @@ pub fn split_html(article: &Article, html: &str, text: &str, french: bool) -> Ve
     let mut own: std::collections::HashSet<(usize, u8)> = std::collections::HashSet::new();
     let mut found: Vec<(usize, Found)> = Vec::new();
     // Blocks: (prose, text with code, marked text for UI paths, line).
-    let mut open: Vec<(String, String, String, usize)> = Vec::new();
+    // The marked text is made at the block's first bold or code: until
+    // then it is the prose without the marks' bytes.
+    let mut open: Vec<(String, String, Option<String>, usize)> = Vec::new();
+    fn marked(b: &mut (String, String, Option<String>, usize)) -> &mut String {
+        b.2.get_or_insert_with(|| {
+            let mut m = String::with_capacity(b.0.capacity());
+            push_without(&mut m, &b.0, b"\x02\x03");
+            m
+        })
+    }
     let mut open_cell: Vec<bool> = Vec::new();
     let mut code: Option<(String, usize)> = None;
     let mut image_depth = 0;
@@ -142,14 +156,35 @@ pub fn split_html(article: &Article, html: &str, text: &str, french: bool) -> Ve
                     own.insert((line_of(range.start), level as u8));
                 }
                 open_cell.push(matches!(tag, Tag::TableCell));
-                open.push((String::new(), String::new(), String::new(), line_of(range.start)));
+                // The block's text is at most about as long as its source.
+                let size = range.len().min(4096);
+                open.push((
+                    String::with_capacity(size),
+                    String::with_capacity(size),
+                    None,
+                    line_of(range.start),
+                ));
             }
             Event::End(TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell | TagEnd::Heading(_)) => {
                 let cell = open_cell.pop().unwrap_or(false);
                 if let Some((prose, text, marked, line)) = open.pop() {
+                    // Without bold or code, the marked text is the prose
+                    // without the marks' bytes: no UI path, and its loose
+                    // form is the prose squashed when the prose has none.
+                    let plain = |s: &str| !s.bytes().any(|b| matches!(b, 0x02..=0x05));
+                    let marked = match marked {
+                        Some(m) => Some(m),
+                        None if plain(&prose) => None,
+                        None => {
+                            let mut m = String::with_capacity(prose.len());
+                            push_without(&mut m, &prose, b"\x02\x03");
+                            Some(m)
+                        }
+                    };
+                    let marked = marked.as_deref();
                     // A UI path has two bold steps at least.
-                    let bold = memchr::memchr_iter(b'\x02', marked.as_bytes()).nth(1).is_some();
-                    let paths = bold.then(|| ui_path_re().find_iter(&marked));
+                    let bold = marked.is_some_and(|m| memchr::memchr_iter(b'\x02', m.as_bytes()).nth(1).is_some());
+                    let paths = bold.then(|| ui_path_re().find_iter(marked.unwrap_or("")));
                     for m in paths.into_iter().flatten() {
                         let steps = m.as_str().matches('\x02').count();
                         let shown = m.as_str().replace(['\x02', '\x03', '\x04', '\x05'], "");
@@ -165,11 +200,9 @@ pub fn split_html(article: &Article, html: &str, text: &str, french: bool) -> Ve
                     }
                     if !text.trim().is_empty() {
                         let (text, line_starts) = collapse_owned(text);
-                        // Without bold or code, the marked text is the
-                        // prose: its loose form is the prose squashed.
-                        let same = !marked.bytes().any(|b| matches!(b, 0x02..=0x05)) && marked == prose;
+                        let same = marked.is_none_or(|m| plain(m) && m == prose);
                         let prose = squash_owned(prose);
-                        let loose = if same { prose.clone() } else { loose(&marked) };
+                        let loose = marked.filter(|_| !same).map(loose);
                         found.push((
                             line,
                             Found::Block(Block {
@@ -194,12 +227,12 @@ pub fn split_html(article: &Article, html: &str, text: &str, french: bool) -> Ve
             Event::End(TagEnd::Image) => image_depth -= 1,
             Event::Start(Tag::Strong) => {
                 if let Some(b) = open.last_mut() {
-                    b.2.push('\x02');
+                    marked(b).push('\x02');
                 }
             }
             Event::End(TagEnd::Strong) => {
                 if let Some(b) = open.last_mut() {
-                    b.2.push('\x03');
+                    marked(b).push('\x03');
                 }
             }
             Event::Start(Tag::Link {
@@ -280,7 +313,9 @@ pub fn split_html(article: &Article, html: &str, text: &str, french: bool) -> Ve
                 if let Some(b) = open.last_mut() {
                     b.0.push_str(&t);
                     b.1.push_str(&t);
-                    push_without(&mut b.2, &t, b"\x02\x03");
+                    if let Some(m) = &mut b.2 {
+                        push_without(m, &t, b"\x02\x03");
+                    }
                 }
                 let raw = &body[range.clone()];
                 // The regex's last space is right before the mark.
@@ -325,16 +360,19 @@ pub fn split_html(article: &Article, html: &str, text: &str, french: bool) -> Ve
             Event::Code(t) if image_depth == 0 => {
                 if let Some(b) = open.last_mut() {
                     b.1.push_str(&t);
-                    b.2.push('\x04');
-                    push_without(&mut b.2, &t, b"\x02\x03\x04\x05");
-                    b.2.push('\x05');
+                    let m = marked(b);
+                    m.push('\x04');
+                    push_without(m, &t, b"\x02\x03\x04\x05");
+                    m.push('\x05');
                 }
             }
             Event::SoftBreak | Event::HardBreak => {
                 if let Some(b) = open.last_mut() {
                     b.0.push(' ');
                     b.1.push('\n');
-                    b.2.push(' ');
+                    if let Some(m) = &mut b.2 {
+                        m.push(' ');
+                    }
                 }
             }
             _ => {}
