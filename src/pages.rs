@@ -283,6 +283,26 @@ fn reading_minutes(html: &str) -> u64 {
 }
 
 /// A generated home page for a locale without `index.md`.
+/// What `render_home` shows of the site's pages in `locale` (each page's
+/// title, URL and description), as bytes: with the configuration and the
+/// theme, everything the home page is made from (a cached build keys it on
+/// these and does not render it when the output holds it).
+pub fn home_inputs(site: &Site, locale: usize) -> Vec<u8> {
+    let mut out = Vec::new();
+    for p in site.pages.iter().filter(|p| p.locale == locale) {
+        let a = &site.articles[p.article];
+        for s in [
+            a.title.as_str(),
+            p.url.as_str(),
+            a.fm.description.as_deref().unwrap_or_default(),
+        ] {
+            out.extend_from_slice(&(s.len() as u64).to_le_bytes());
+            out.extend_from_slice(s.as_bytes());
+        }
+    }
+    out
+}
+
 pub fn render_home(config: &Config, site: &Site, theme: &Theme, locale: usize) -> Result<PageOutput, String> {
     let dir = format!("{}/", config.locales[locale].code);
     let pages: Vec<Value> = site

@@ -152,12 +152,22 @@ fn an_edited_article_is_rebuilt_and_the_other_pages_come_from_the_cache() {
     let reviews = cache_stat(&r, "review_hits") + cache_stat(&r, "review_misses");
     let analysed = cache_stat(&r, "search_hits") + cache_stat(&r, "search_misses");
     assert_eq!(
-        objects(&site) - parse_record_shards(&site),
+        objects(&site) - parse_record_shards(&site) - page_report_shards(&site),
         (pages + articles + reviews + analysed) as usize,
         "one entry per page, per article, per page analysed for search (its card text), and per review (its page)"
     );
+    // Only the shards of page reports in use are left.
+    assert!((1..=pages as usize).contains(&page_report_shards(&site)));
     // Only the parse record's shards in use are left.
     assert!((1..=articles as usize).contains(&parse_record_shards(&site)));
+}
+
+/// How many cache entries are shards of the page reports.
+fn page_report_shards(site: &Site) -> usize {
+    walk_files(&site.path(".polydoc-cache/v1/objects"))
+        .iter()
+        .filter(|p| std::fs::read(p).is_ok_and(|b| b.get(48..56) == Some(&b"pdrshrd1"[..])))
+        .count()
 }
 
 /// Whether the cache entry at `path` is a shard of the parse record.
@@ -667,4 +677,72 @@ fn builds_in_a_row_each_update_the_output_in_place() {
             "round {round}: an unchanged page is not written again"
         );
     }
+}
+
+#[cfg(unix)]
+#[test]
+fn a_locale_home_page_is_kept_until_a_title_or_description_it_lists_changes() {
+    // No `index.md`: each locale's home page lists the locale's pages.
+    let site = Site::new(&[("en-us", "English"), ("nl-nl", "Nederlands")]);
+    site.write_all(&[
+        ("articles/en-us/guide/a.md", &article("Alpha", "# Alpha\n\nText.\n")),
+        ("articles/en-us/guide/b.md", &article("Beta", "# Beta\n\nText.\n")),
+    ]);
+    let warm = site.outside("warm");
+    warm_equals_cold(&site, &[]);
+    let home = warm.join("en-us/index.html");
+    assert_contains(&std::fs::read_to_string(&home).unwrap(), "Alpha");
+    let ino = inode(&home);
+    // A body edit: the home page shows nothing of it.
+    site.write(
+        "articles/en-us/guide/a.md",
+        &article("Alpha", "# Alpha\n\nMore text.\n"),
+    );
+    warm_equals_cold(&site, &[]);
+    assert_eq!(inode(&home), ino, "the home page stays");
+    site.write(
+        "articles/en-us/guide/a.md",
+        &article("Alpha two", "# Alpha two\n\nMore text.\n"),
+    );
+    warm_equals_cold(&site, &[]);
+    assert_contains(&std::fs::read_to_string(&home).unwrap(), "Alpha two");
+    site.write(
+        "articles/en-us/guide/b.md",
+        "---\ntitle: Beta\ndescription: Second letter.\n---\n# Beta\n\nText.\n",
+    );
+    warm_equals_cold(&site, &[]);
+}
+
+#[test]
+fn an_edit_rewrites_only_the_shards_of_page_reports_its_pages_are_in() {
+    let site = cache_site();
+    let list = || std::fs::read(site.path(".polydoc-cache/v1/page-reports")).unwrap();
+    // The entry header (magic, length, checksum), the list's magic, then
+    // per shard a flag and the key of its entry.
+    let shards = |bytes: &[u8]| -> Vec<Vec<u8>> {
+        assert_eq!(bytes.len(), 48 + 8 + 64 * 33, "64 shards");
+        bytes[56..].chunks(33).map(<[u8]>::to_vec).collect()
+    };
+    warm_equals_cold(&site, &[]);
+    let before = shards(&list());
+    let used = before.iter().filter(|s| s[0] == 1).count();
+    site.write(
+        "articles/en-us/guide/limits.md",
+        &article("Limits", "# Limits\n\nEleven.\n"),
+    );
+    let r = warm_equals_cold(&site, &[]);
+    let after = shards(&list());
+    let changed = before.iter().zip(&after).filter(|(a, b)| a != b).count();
+    // A page made under a new key leaves its old key's shard and joins
+    // its new key's.
+    let misses = cache_stat(&r, "page_misses") as usize;
+    assert!(
+        changed >= 1 && changed <= 2 * misses,
+        "{changed} shards changed for {misses} pages"
+    );
+    assert!(changed < used, "{changed} of the {used} shards in use written again");
+    // Nothing changed: no shard either, and the pages' reports read back
+    // give the same diagnostics (`warm_equals_cold`).
+    warm_equals_cold(&site, &[]);
+    assert_eq!(shards(&list()), after);
 }

@@ -33,7 +33,7 @@ pub type RedirectKey<'a> = dyn Fn(usize, &str, &str) -> Option<[u8; 32]> + Sync 
 /// How a cached build writes the redirect pages: each under a key (`key`:
 /// locale, folder, target), not even rendered when the output folder holds
 /// it under that key (`in_place`); likewise the translation status pages
-/// (`status_key`: path and context).
+/// and the locales' home pages (`status_key`: path and what they show).
 pub struct KeyedRedirects<'a> {
     pub key: &'a RedirectKey<'a>,
     pub status_key: &'a crate::l10n::status_pages::PageKey<'a>,
@@ -70,7 +70,24 @@ pub fn site_files_keyed(
             content: Content::Bytes(json.into_bytes()),
         });
         if !site.has_home(li) {
-            extra.push(pages::render_home(config, site, theme, li));
+            // With the cache, keyed on what it shows (every page of the
+            // locale): not rendered when the output folder holds it.
+            let path = format!("{}/index.html", locale.code);
+            let keyed = keyed.and_then(|k| Some((k, (k.status_key)(&path, &pages::home_inputs(site, li))?)));
+            match keyed {
+                Some((k, key)) if (k.in_place)(&path, &key) => {}
+                Some((k, key)) => match pages::render_home(config, site, theme, li) {
+                    Ok(p) => (k.write)(
+                        OutFile {
+                            path: p.path,
+                            content: Content::Bytes(p.html.into_bytes()),
+                        },
+                        Some(key),
+                    ),
+                    Err(e) => extra.push(Err(e)),
+                },
+                None => extra.push(pages::render_home(config, site, theme, li)),
+            }
         }
     }
     let emit_page = |r: Result<PageOutput, String>| match r {

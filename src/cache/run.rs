@@ -27,7 +27,7 @@ pub struct Run {
     /// non-article file), once the site is assembled.
     env: Option<[u8; 32]>,
     /// The last build's page reports, by page key.
-    reports: HashMap<[u8; 32], codec::Report>,
+    reports: super::reports::Reports,
     /// This build's, for the next.
     made: Mutex<Vec<([u8; 32], codec::Report)>>,
     /// What every page sees of the site (`key::shape`) and each article's
@@ -70,9 +70,6 @@ impl crate::bodies::Store for StoredHtml {
         article.map(|a| a.md.html.into_bytes()).ok_or(e)
     }
 }
-
-/// The file beside the entries holding the last build's page reports.
-const REPORTS: &str = "page-reports";
 
 /// A page from `Run::render`.
 pub struct Rendered {
@@ -126,7 +123,7 @@ impl Run {
             keys: Vec::new(),
             env: None,
             parsed_as: Mutex::default(),
-            reports: HashMap::new(),
+            reports: Default::default(),
             made: Mutex::new(Vec::new()),
             site: None,
             started_ns: parsed::now_ns(),
@@ -414,11 +411,7 @@ impl Run {
             .iter()
             .map(|p| key::page(shape, p, &article_keys[p.article]))
             .collect();
-        self.reports = self
-            .cache
-            .get_named(REPORTS)
-            .and_then(|b| codec::decode_reports(&b))
-            .unwrap_or_default();
+        self.reports = super::reports::Reports::read(&self.cache);
     }
 
     /// The SHA-256 of the bytes the article file at (`locale`, `rel`) was
@@ -508,7 +501,7 @@ impl Run {
     pub fn finish(self, prune: bool) -> (CacheStats, Vec<Diagnostic>) {
         let made = self.made.into_inner().unwrap_or_else(|e| e.into_inner());
         if !made.is_empty() {
-            self.cache.put_named(REPORTS, &codec::encode_reports(&made));
+            self.reports.write(&self.cache, made);
         }
 
         let pruned = if prune { self.cache.prune() } else { 0 };

@@ -1,0 +1,147 @@
+//! The page reports a build leaves for the next (diagnostics, link classes
+//! and external links of each page, by page key: what a page kept in the
+//! output folder stands for in the build's report), in 64 shards by key.
+//! Each shard is an entry of its own, named by its content, listed in one
+//! small file beside the entries (`page-reports`); a shard none of whose
+//! pages changed is neither encoded nor written again, so one edit rewrites
+//! a shard or two, not every page's report.
+
+use super::{codec, key, Cache};
+use rayon::prelude::*;
+use std::collections::HashMap;
+
+/// The file beside the entries listing the shards.
+const LIST: &str = "page-reports";
+const SHARDS: usize = 64;
+const MAGIC: &[u8; 8] = b"pdrepts1";
+/// The start of a shard's entry.
+const SHARD_MAGIC: &[u8; 8] = b"pdrshrd1";
+
+type Shard = HashMap<[u8; 32], codec::Report>;
+
+fn shard_of(k: &[u8; 32]) -> usize {
+    k[0] as usize % SHARDS
+}
+
+/// The last build's reports.
+#[derive(Default)]
+pub struct Reports {
+    /// Each shard's entry key (`None`: no reports there) ...
+    list: Vec<Option<[u8; 32]>>,
+    /// ... and its reports.
+    shards: Vec<Shard>,
+}
+
+fn decode_list(bytes: &[u8]) -> Option<Vec<Option<[u8; 32]>>> {
+    let rest = bytes.strip_prefix(MAGIC)?;
+    if rest.len() != SHARDS * 33 {
+        return None;
+    }
+    rest.chunks_exact(33)
+        .map(|c| match c[0] {
+            0 => Some(None),
+            1 => Some(Some(c[1..].try_into().ok()?)),
+            _ => None,
+        })
+        .collect()
+}
+
+fn encode_list(list: &[Option<[u8; 32]>]) -> Vec<u8> {
+    let mut out = MAGIC.to_vec();
+    for k in list {
+        out.push(k.is_some() as u8);
+        out.extend_from_slice(k.as_ref().unwrap_or(&[0; 32]));
+    }
+    out
+}
+
+impl Reports {
+    /// The reports the last build left (none when its list or a shard is
+    /// missing or damaged: those pages are then read from their entries
+    /// or rendered).
+    pub fn read(cache: &Cache) -> Reports {
+        let Some(list) = cache.get_named(LIST).and_then(|b| decode_list(&b)) else {
+            return Reports::default();
+        };
+        let shards: Vec<Shard> = list
+            .par_iter()
+            .map(|k| {
+                k.and_then(|k| cache.peek(&k))
+                    .and_then(|b| codec::decode_reports(b.strip_prefix(SHARD_MAGIC)?))
+                    .unwrap_or_default()
+            })
+            .collect();
+        // A shard that could not be read is written again.
+        let list = list
+            .iter()
+            .zip(&shards)
+            .map(|(k, s)| k.filter(|_| !s.is_empty()))
+            .collect();
+        Reports { list, shards }
+    }
+
+    /// The report of the page made under `key`.
+    pub fn get(&self, key: &[u8; 32]) -> Option<&codec::Report> {
+        self.shards.get(shard_of(key))?.get(key)
+    }
+
+    /// Leaves this build's reports for the next: each shard whose pages
+    /// are the last build's kept as it is, the others written.
+    pub fn write(&self, cache: &Cache, made: Vec<([u8; 32], codec::Report)>) {
+        let mut by_shard: Vec<Vec<([u8; 32], codec::Report)>> = (0..SHARDS).map(|_| Vec::new()).collect();
+        for (k, r) in made {
+            by_shard[shard_of(&k)].push((k, r));
+        }
+        let list: Vec<Option<[u8; 32]>> = by_shard
+            .into_par_iter()
+            .enumerate()
+            .map(|(i, mut reports)| {
+                reports.sort_unstable_by_key(|a| a.0);
+                reports.dedup_by(|a, b| a.0 == b.0);
+                let last = self.list.get(i).copied().flatten();
+                // The same pages (page keys stand for their reports): the
+                // shard stays.
+                let same = last.is_some()
+                    && self
+                        .shards
+                        .get(i)
+                        .is_some_and(|s| s.len() == reports.len() && reports.iter().all(|(k, _)| s.contains_key(k)));
+                if same {
+                    let k = last?;
+                    cache.touch(&k);
+                    return Some(k);
+                }
+                if reports.is_empty() {
+                    return None;
+                }
+                let mut bytes = SHARD_MAGIC.to_vec();
+                bytes.extend_from_slice(&codec::encode_reports(&reports));
+                let mut f = key::Fp::new("page-reports-shard");
+                f.bytes(&bytes);
+                let k = f.finish();
+                cache.put(&k, &bytes);
+                Some(k)
+            })
+            .collect();
+        if list != self.list {
+            cache.put_named(LIST, &encode_list(&list));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_list_reads_back_and_a_damaged_one_is_refused() {
+        let mut list = vec![None; SHARDS];
+        list[3] = Some([7; 32]);
+        let bytes = encode_list(&list);
+        assert_eq!(decode_list(&bytes), Some(list));
+        assert_eq!(decode_list(&bytes[..bytes.len() - 1]), None);
+        let mut bad = bytes.clone();
+        bad[MAGIC.len()] = 2;
+        assert_eq!(decode_list(&bad), None);
+    }
+}
