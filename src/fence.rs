@@ -89,31 +89,25 @@ impl Fence {
         read
     }
 
-    /// The metadata of `p` when it is a regular file, not a symbolic link,
+    /// The stamp of `p` when it is a regular file, not a symbolic link,
     /// whose real path is inside the site: its folder's real path is
-    /// resolved once per `folders` (an article's folder holds many), so
-    /// this costs one `lstat`. `None` otherwise: the caller takes the long
-    /// way (`read`), which says why.
-    pub fn stat_file(&self, p: &Path, folders: &Folders) -> Option<std::fs::Metadata> {
-        let meta = std::fs::symlink_metadata(p).ok()?;
-        if !meta.file_type().is_file() {
+    /// resolved once per `folders` (an article's folder holds many), and
+    /// the file is looked up from its folder, open once (`fstatat`), not
+    /// from the root of the file system. `None` otherwise: the caller takes
+    /// the long way (`read`), which says why.
+    pub fn stat_file(&self, p: &Path, folders: &Folders) -> Option<FileMeta> {
+        let (dir, name) = (p.parent()?, p.file_name()?);
+        let folder = folders.get(dir)?;
+        if !self.contains_real(&folder.real.join(name)) {
             return None;
         }
-        let (dir, name) = (p.parent()?, p.file_name()?);
-        let real_dir = {
-            let mut known = folders.0.lock().unwrap_or_else(|e| e.into_inner());
-            match known.get(dir) {
-                Some(r) => r.clone(),
-                None => {
-                    let r = dir.canonicalize().ok();
-                    known.insert(dir.to_path_buf(), r.clone());
-                    r
-                }
-            }
-        }?;
-        self.contains_real(&real_dir.join(name)).then_some(meta)
+        #[cfg(unix)]
+        if let Some(fd) = &folder.fd {
+            return stat_at(fd, name);
+        }
+        let meta = std::fs::symlink_metadata(p).ok()?;
+        FileMeta::of(&meta)
     }
-
     /// Reads `p` as UTF-8 text when its real path is inside the site.
     pub fn read_to_string(&self, p: &Path) -> Result<String, Refusal> {
         let bytes = self.read(p)?;
@@ -121,10 +115,125 @@ impl Fence {
     }
 }
 
-/// Folders' real paths as `Fence::stat_file` found them (for one stage of
-/// one build: a folder may become a link later).
+/// What a regular file's status says of it: any write, rename or change
+/// of its times shows other values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FileMeta {
+    pub size: u64,
+    pub mtime_ns: i64,
+    pub ctime_ns: i64,
+    pub ino: u64,
+    pub dev: u64,
+}
+
+impl FileMeta {
+    /// A regular file's (`None` for anything else, and on systems without
+    /// these fields).
+    pub fn of(meta: &std::fs::Metadata) -> Option<FileMeta> {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt;
+            meta.file_type().is_file().then(|| FileMeta {
+                size: meta.len(),
+                mtime_ns: meta
+                    .mtime()
+                    .saturating_mul(1_000_000_000)
+                    .saturating_add(meta.mtime_nsec()),
+                ctime_ns: meta
+                    .ctime()
+                    .saturating_mul(1_000_000_000)
+                    .saturating_add(meta.ctime_nsec()),
+                ino: meta.ino(),
+                dev: meta.dev(),
+            })
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = meta;
+            None
+        }
+    }
+}
+
+/// `name` in the open folder `fd`, not followed if it is a link: its
+/// status when it is a regular file.
+#[cfg(unix)]
+fn stat_at(fd: &std::os::fd::OwnedFd, name: &std::ffi::OsStr) -> Option<FileMeta> {
+    use std::os::fd::AsRawFd;
+    use std::os::unix::ffi::OsStrExt;
+    let c = std::ffi::CString::new(name.as_bytes()).ok()?;
+    let mut st = std::mem::MaybeUninit::<libc::stat>::uninit();
+    // SAFETY: `c` is a NUL-terminated name that outlives the call, `st` is
+    // written by the call when it returns 0.
+    let st = unsafe {
+        if libc::fstatat(fd.as_raw_fd(), c.as_ptr(), st.as_mut_ptr(), libc::AT_SYMLINK_NOFOLLOW) != 0 {
+            return None;
+        }
+        st.assume_init()
+    };
+    if st.st_mode & libc::S_IFMT != libc::S_IFREG {
+        return None;
+    }
+    Some(FileMeta {
+        size: st.st_size as u64,
+        mtime_ns: (st.st_mtime as i64)
+            .saturating_mul(1_000_000_000)
+            .saturating_add(st.st_mtime_nsec as i64),
+        ctime_ns: (st.st_ctime as i64)
+            .saturating_mul(1_000_000_000)
+            .saturating_add(st.st_ctime_nsec as i64),
+        ino: st.st_ino as u64,
+        dev: st.st_dev as u64,
+    })
+}
+
+/// Folders as `Fence::stat_file` found them (for one stage of one build: a
+/// folder may become a link later): each one's real path, and the first
+/// `OPEN_FOLDERS` open (a site with more folders than that looks the rest
+/// up by path: open folders count against the process's file limit).
 #[derive(Default)]
-pub struct Folders(std::sync::Mutex<std::collections::HashMap<PathBuf, Option<PathBuf>>>);
+pub struct Folders(std::sync::Mutex<std::collections::HashMap<PathBuf, Option<std::sync::Arc<Folder>>>>);
+
+const OPEN_FOLDERS: usize = 256;
+
+pub struct Folder {
+    real: PathBuf,
+    #[cfg(unix)]
+    fd: Option<std::os::fd::OwnedFd>,
+}
+
+impl Folders {
+    fn get(&self, dir: &Path) -> Option<std::sync::Arc<Folder>> {
+        let mut known = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(f) = known.get(dir) {
+            return f.clone();
+        }
+        let open = known.values().filter(|f| f.is_some()).count() < OPEN_FOLDERS;
+        let folder = dir.canonicalize().ok().map(|real| {
+            std::sync::Arc::new(Folder {
+                #[cfg(unix)]
+                fd: open.then(|| open_folder(&real)).flatten(),
+                real,
+            })
+        });
+        #[cfg(not(unix))]
+        let _ = open;
+        known.insert(dir.to_path_buf(), folder.clone());
+        folder
+    }
+}
+
+/// The folder at the real path `real`, open for looking up its files.
+#[cfg(unix)]
+fn open_folder(real: &Path) -> Option<std::os::fd::OwnedFd> {
+    use std::os::unix::fs::OpenOptionsExt;
+    std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_DIRECTORY | libc::O_CLOEXEC | libc::O_NOFOLLOW)
+        .open(real)
+        .ok()
+        .map(Into::into)
+}
 
 /// What one parse looked at, for the build cache: each path asked about
 /// (read, admitted, probed) with what it found, and whether it did
@@ -270,6 +379,40 @@ mod tests {
         #[cfg(unix)]
         assert_eq!(real_path(&real.join("link/new/deeper")), real.join("inside/new/deeper"));
         assert_eq!(real_path(&real.join("inside/../x")), real.join("x"));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_file_is_stamped_only_when_it_is_a_regular_file_inside_the_site() {
+        let tmp = tempfile::tempdir().unwrap();
+        let real = tmp.path().canonicalize().unwrap();
+        std::fs::create_dir_all(real.join("outside")).unwrap();
+        std::fs::write(real.join("outside/secret.md"), "s").unwrap();
+        // More folders than are kept open: the rest are looked up by path.
+        for i in 0..OPEN_FOLDERS + 2 {
+            std::fs::create_dir_all(real.join(format!("site/d{i}"))).unwrap();
+            std::fs::write(real.join(format!("site/d{i}/a.md")), "a".repeat(i + 1)).unwrap();
+        }
+        std::os::unix::fs::symlink(real.join("outside/secret.md"), real.join("site/d0/leak.md")).unwrap();
+        std::os::unix::fs::symlink(real.join("site/d1/a.md"), real.join("site/d0/inner.md")).unwrap();
+        std::os::unix::fs::symlink(real.join("outside"), real.join("site/away")).unwrap();
+        let fence = Fence::new([real.join("site").as_path()]);
+        let folders = Folders::default();
+        for i in 0..OPEN_FOLDERS + 2 {
+            let p = real.join(format!("site/d{i}/a.md"));
+            let meta = fence.stat_file(&p, &folders).unwrap();
+            assert_eq!(Some(meta), FileMeta::of(&std::fs::symlink_metadata(&p).unwrap()), "{i}");
+            assert_eq!(meta.size, i as u64 + 1);
+        }
+        for p in [
+            "site/d0/leak.md",
+            "site/d0/inner.md",
+            "site/away/secret.md",
+            "site/d0/none.md",
+            "site/d1",
+        ] {
+            assert!(fence.stat_file(&real.join(p), &folders).is_none(), "{p}");
+        }
     }
 
     #[cfg(unix)]

@@ -35,30 +35,14 @@ pub struct FileStamp {
 }
 
 impl FileStamp {
-    /// The stamp of a regular file (`None` elsewhere, and on systems
-    /// without these fields: the file is then always read).
-    pub fn of(meta: &std::fs::Metadata) -> Option<FileStamp> {
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::MetadataExt;
-            meta.file_type().is_file().then(|| FileStamp {
-                size: meta.len(),
-                mtime_ns: meta
-                    .mtime()
-                    .saturating_mul(1_000_000_000)
-                    .saturating_add(meta.mtime_nsec()),
-                ctime_ns: meta
-                    .ctime()
-                    .saturating_mul(1_000_000_000)
-                    .saturating_add(meta.ctime_nsec()),
-                ino: meta.ino(),
-                dev: meta.dev(),
-            })
-        }
-        #[cfg(not(unix))]
-        {
-            let _ = meta;
-            None
+    /// The stamp of a regular file as `Fence::stat_file` found it.
+    pub fn of(m: &crate::fence::FileMeta) -> FileStamp {
+        FileStamp {
+            size: m.size,
+            mtime_ns: m.mtime_ns,
+            ctime_ns: m.ctime_ns,
+            ino: m.ino,
+            dev: m.dev,
         }
     }
 }

@@ -225,7 +225,7 @@ impl Run {
                 let stamp = config
                     .fence
                     .stat_file(&f.abs, &folders)
-                    .and_then(|m| parsed::FileStamp::of(&m));
+                    .map(|m| parsed::FileStamp::of(&m));
                 let recorded = records
                     .get(f.locale, &f.rel)
                     .map(|rec| (&records, rec))
