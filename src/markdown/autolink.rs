@@ -115,7 +115,9 @@ pub fn apply(evs: Vec<Ev>) -> Vec<Ev> {
 
 fn find(text: &str) -> Vec<Found> {
     let mut out = Vec::new();
-    if !text.contains("://") && !text.contains("www.") && !text.contains("mailto:") {
+    // Without a `:` neither `://` nor `mailto:` is there: one scan for both.
+    let colon = memchr::memchr(b':', text.as_bytes()).is_some();
+    if !text.contains("www.") && (!colon || (!text.contains("://") && !text.contains("mailto:"))) {
         return out;
     }
     let lower = text.to_ascii_lowercase();

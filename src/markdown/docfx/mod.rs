@@ -303,11 +303,11 @@ impl<'a> Doc<'a> {
             }
             let in_code = code_depth > 0;
             match &ev.e {
-                Event::Text(t) if ev.file == file && t.contains(INLINE_OPEN) && !in_code => {
+                Event::Text(t) if ev.file == file && may_hold_marker(t) && t.contains(INLINE_OPEN) && !in_code => {
                     self.expand_inline(file, ev, t.to_string(), &mut out);
                 }
                 Event::Text(t) | Event::Code(t) | Event::Html(t) | Event::InlineHtml(t)
-                    if ev.file == file && (t.contains(INLINE_OPEN) || t.contains("<!--pd:")) =>
+                    if ev.file == file && may_hold_marker(t) && (t.contains(INLINE_OPEN) || t.contains("<!--pd:")) =>
                 {
                     let restored = self.restore(file, t);
                     let e = match &ev.e {
@@ -551,4 +551,11 @@ pub fn fill_strings(html: &str, get: impl Fn(&str) -> String) -> std::borrow::Co
 /// `\u{2}key\u{2}`.
 pub fn string_ref(key: &str) -> String {
     format!("{STRING_MARK}{key}{STRING_MARK}")
+}
+
+/// Whether `t` may hold a marker (`INLINE_OPEN`, U+F8F0, whose UTF-8 starts
+/// with 0xEF, or `<!--pd:`): one scan for both, most text has neither.
+fn may_hold_marker(t: &str) -> bool {
+    const _: () = assert!(INLINE_OPEN.len_utf8() == 3 && (INLINE_OPEN as u32) >> 12 == 0xF);
+    memchr::memchr2(0xEF, b'<', t.as_bytes()).is_some()
 }
