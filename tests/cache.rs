@@ -746,3 +746,23 @@ fn an_edit_rewrites_only_the_shards_of_page_reports_its_pages_are_in() {
     warm_equals_cold(&site, &[]);
     assert_eq!(shards(&list()), after);
 }
+
+#[cfg(unix)]
+#[test]
+fn a_record_beside_the_entries_whose_bytes_are_the_same_is_not_written_again() {
+    let site = cache_site();
+    warm_equals_cold(&site, &[]);
+    warm_equals_cold(&site, &[]);
+    let terms = site.path(".polydoc-cache/v1/search-terms");
+    let ino = inode(&terms);
+    // Nothing changed: the same terms, left as they are.
+    warm_equals_cold(&site, &[]);
+    assert_eq!(inode(&terms), ino, "the search terms record is not written again");
+    // An edit: written again.
+    site.write(
+        "articles/en-us/guide/limits.md",
+        &article("Limits", "# Limits\n\nEleven kilograms.\n"),
+    );
+    warm_equals_cold(&site, &[]);
+    assert_ne!(inode(&terms), ino, "the record is written after an edit");
+}

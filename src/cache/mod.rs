@@ -186,9 +186,23 @@ impl Cache {
         Some(bytes)
     }
 
-    /// Replaces the named file beside the entries (atomically).
+    /// Replaces the named file beside the entries (atomically), unless it
+    /// holds these bytes already (its header's length and checksum say so:
+    /// the records are tens of megabytes, often the same as the last
+    /// build's).
     pub fn put_named(&self, name: &str, value: &[u8]) {
-        self.write_atomically(&self.objects.with_file_name(name), name, value);
+        let path = self.objects.with_file_name(name);
+        let digest = Sha256::digest(value);
+        let mut head = [0u8; HEADER];
+        let same = std::fs::File::open(&path)
+            .and_then(|mut f| std::io::Read::read_exact(&mut f, &mut head))
+            .is_ok()
+            && head[..8] == MAGIC[..]
+            && head[8..16] == (value.len() as u64).to_le_bytes()
+            && head[16..48] == digest[..];
+        if !same {
+            self.write_atomically_with(&path, name, value, digest.into());
+        }
     }
 
     /// Where entries' parts are read from later in the build (article
@@ -229,12 +243,17 @@ impl Cache {
     /// Writes `value` to `path` under a temporary name (ending in `tag`)
     /// first, then renames it; a failure is remembered for one warning.
     fn write_atomically(&self, path: &Path, tag: &str, value: &[u8]) {
+        self.write_atomically_with(path, tag, value, Sha256::digest(value).into());
+    }
+
+    /// `write_atomically`, with `value`'s SHA-256 (`digest`) made already.
+    fn write_atomically_with(&self, path: &Path, tag: &str, value: &[u8], digest: [u8; 32]) {
         let tmp = self.tmp.join(format!(
             "{}-{}-{tag}",
             std::process::id(),
             self.counter.fetch_add(1, Ordering::Relaxed)
         ));
-        if let Err(e) = write_entry(&tmp, path, value) {
+        if let Err(e) = write_entry(&tmp, path, value, &digest) {
             let _ = std::fs::remove_file(&tmp);
             self.write_failed
                 .lock()
@@ -396,14 +415,14 @@ impl Entries {
 }
 
 /// Writes `value` with its header to `tmp`, then renames it to `path`.
-fn write_entry(tmp: &Path, path: &Path, value: &[u8]) -> std::io::Result<()> {
+fn write_entry(tmp: &Path, path: &Path, value: &[u8], digest: &[u8; 32]) -> std::io::Result<()> {
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir)?;
     }
     let mut f = std::fs::File::create(tmp)?;
     f.write_all(MAGIC)?;
     f.write_all(&(value.len() as u64).to_le_bytes())?;
-    f.write_all(&Sha256::digest(value))?;
+    f.write_all(digest)?;
     f.write_all(value)?;
     drop(f);
     std::fs::rename(tmp, path)
