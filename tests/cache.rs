@@ -162,17 +162,21 @@ fn an_edited_article_is_rebuilt_and_the_other_pages_come_from_the_cache() {
     assert!((1..=articles as usize).contains(&parse_record_shards(&site)));
 }
 
+/// A cache entry's header: magic (8 bytes), the value's length (8), its
+/// checksum (16).
+const ENTRY_HEADER: usize = 32;
+
 /// How many cache entries are shards of the page reports.
 fn page_report_shards(site: &Site) -> usize {
     walk_files(&site.path(".polydoc-cache/v1/objects"))
         .iter()
-        .filter(|p| std::fs::read(p).is_ok_and(|b| b.get(48..56) == Some(&b"pdrshrd1"[..])))
+        .filter(|p| std::fs::read(p).is_ok_and(|b| b.get(ENTRY_HEADER..ENTRY_HEADER + 8) == Some(&b"pdrshrd1"[..])))
         .count()
 }
 
 /// Whether the cache entry at `path` is a shard of the parse record.
 fn is_parse_record_shard(path: &Path) -> bool {
-    std::fs::read(path).is_ok_and(|b| b.get(48..56) == Some(&b"pdparse1"[..]))
+    std::fs::read(path).is_ok_and(|b| b.get(ENTRY_HEADER..ENTRY_HEADER + 8) == Some(&b"pdparse1"[..]))
 }
 
 fn parse_record_shards(site: &Site) -> usize {
@@ -720,8 +724,8 @@ fn an_edit_rewrites_only_the_shards_of_page_reports_its_pages_are_in() {
     // The entry header (magic, length, checksum), the list's magic, then
     // per shard a flag and the key of its entry.
     let shards = |bytes: &[u8]| -> Vec<Vec<u8>> {
-        assert_eq!(bytes.len(), 48 + 8 + 64 * 33, "64 shards");
-        bytes[56..].chunks(33).map(<[u8]>::to_vec).collect()
+        assert_eq!(bytes.len(), ENTRY_HEADER + 8 + 64 * 33, "64 shards");
+        bytes[ENTRY_HEADER + 8..].chunks(33).map(<[u8]>::to_vec).collect()
     };
     warm_equals_cold(&site, &[]);
     let before = shards(&list());
