@@ -192,6 +192,29 @@ impl<'a> W<'a> {
     }
 }
 
+/// For the tests of each native writer: every case written without Tera
+/// is byte for byte what Tera writes from the same context (where they
+/// part, the bytes around it).
+#[cfg(test)]
+pub(crate) fn assert_written_as_tera_writes(
+    cases: &[Value],
+    written: impl Fn(&Value) -> Option<String>,
+    with_tera: impl Fn(&Value) -> Option<String>,
+) {
+    for (i, ctx) in cases.iter().enumerate() {
+        let want = with_tera(ctx).expect("Tera renders the case");
+        let got = written(ctx).expect("written without Tera");
+        if got != want {
+            let at = got.bytes().zip(want.bytes()).position(|(a, b)| a != b).unwrap_or(0);
+            panic!(
+                "case {i} differs at {at}:\n native: {:?}\n tera:   {:?}",
+                &got[at.saturating_sub(80)..(at + 80).min(got.len())],
+                &want[at.saturating_sub(80)..(at + 80).min(want.len())]
+            );
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -343,18 +366,7 @@ mod tests {
         c["page"]["translations"] = json!([]);
         c["page"]["title_suffix"] = json!("");
         cases.push(c);
-        for (i, ctx) in cases.iter().enumerate() {
-            let want = with_tera(ctx).expect("Tera renders the case");
-            let got = written(ctx).expect("written without Tera");
-            if got != want {
-                let at = got.bytes().zip(want.bytes()).position(|(a, b)| a != b).unwrap_or(0);
-                panic!(
-                    "case {i} differs at {at}:\n native: {:?}\n tera:   {:?}",
-                    &got[at.saturating_sub(80)..(at + 80).min(got.len())],
-                    &want[at.saturating_sub(80)..(at + 80).min(want.len())]
-                );
-            }
-        }
+        assert_written_as_tera_writes(&cases, written, with_tera);
     }
 
     #[test]

@@ -356,18 +356,7 @@ mod tests {
             assert!(first.contains(part), "{part}");
         }
         assert!(written(&cases[2]).unwrap().contains("git &lt;has&gt; no commit"));
-        for (i, ctx) in cases.iter().enumerate() {
-            let want = with_tera(ctx).expect("Tera renders the case");
-            let got = written(ctx).expect("written without Tera");
-            if got != want {
-                let at = got.bytes().zip(want.bytes()).position(|(a, b)| a != b).unwrap_or(0);
-                panic!(
-                    "case {i} differs at {at}:\n native: {:?}\n tera:   {:?}",
-                    &got[at.saturating_sub(80)..(at + 80).min(got.len())],
-                    &want[at.saturating_sub(80)..(at + 80).min(want.len())]
-                );
-            }
-        }
+        super::super::assert_written_as_tera_writes(&cases, written, with_tera);
     }
 
     #[test]
