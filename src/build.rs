@@ -25,8 +25,8 @@ mod run;
 mod site_files;
 pub use run::{build, build_with, Options};
 pub use site_files::{
-    copied_files, search_files, search_files_for, site_files, site_files_in, site_files_keyed, KeyedRedirects,
-    RedirectKey,
+    copied_files, search_files, search_files_for, search_files_memo, site_files, site_files_in, site_files_keyed,
+    KeyedRedirects, RedirectKey,
 };
 
 #[derive(Debug, Default, Clone, serde::Serialize)]

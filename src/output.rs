@@ -5,6 +5,8 @@
 
 mod manifest;
 
+pub use manifest::content_key;
+
 use crate::diagnostics::Diagnostic;
 pub use manifest::MANIFEST;
 use manifest::{Entry, Previous, Stamp};
@@ -226,6 +228,16 @@ impl Staging {
             }
             _ => false,
         }
+    }
+
+    /// Whether the output folder holds `path` made under `key` (as `keep`
+    /// answers), without keeping it.
+    pub fn holds(&self, path: &str, key: &[u8; 32]) -> bool {
+        let Some(keyed) = &self.keyed else { return false };
+        keyed
+            .previous()
+            .and_then(|p| p.files.get(path))
+            .is_some_and(|(e, _)| e.key == *key)
     }
 
     /// Whether `commit` updates the output folder in place (a crash there

@@ -757,7 +757,7 @@ fn a_record_beside_the_entries_whose_bytes_are_the_same_is_not_written_again() {
     let site = cache_site();
     warm_equals_cold(&site, &[]);
     warm_equals_cold(&site, &[]);
-    let terms = site.path(".polydoc-cache/v1/search-terms");
+    let terms = site.path(".polydoc-cache/v1/search-terms-en-us");
     let ino = inode(&terms);
     // Nothing changed: the same terms, left as they are.
     warm_equals_cold(&site, &[]);

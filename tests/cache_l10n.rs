@@ -132,6 +132,48 @@ fn a_warm_build_takes_every_review_and_search_analysis_from_the_cache() {
 }
 
 #[test]
+fn an_edit_in_one_locale_leaves_the_other_locale_s_search_index_alone() {
+    let site = l10n_site();
+    prime(&site);
+    warm_equals_cold(&site);
+    // A source edit whose page no other locale shows (faq is translated):
+    // the Dutch index is left as it is, none of its pages recalled (its
+    // articles' terms record is gone, and nothing misses).
+    site.write("articles/en-us/guide/faq.md", &FAQ_EN.replace("12 routes", "14 routes"));
+    std::fs::remove_file(site.path(".polydoc-cache/v1/search-terms-nl-nl")).unwrap();
+    let r = warm_equals_cold(&site);
+    assert_eq!((stat(&r, "search_hits"), stat(&r, "search_misses")), (6, 1), "{r}");
+    // A Dutch edit: the Dutch index is built again (its terms record is
+    // still gone: its three articles analysed again, and the English
+    // article its fallback page `limits` shows, whose record is removed
+    // now), the English index left with its three other articles.
+    std::fs::remove_file(site.path(".polydoc-cache/v1/search-terms-en-us")).unwrap();
+    site.write(
+        "articles/nl-nl/index.md",
+        &article("Start", "# Start\n\nBegin hier, nu.\n"),
+    );
+    let r = warm_equals_cold(&site);
+    assert_eq!((stat(&r, "search_hits"), stat(&r, "search_misses")), (3, 4), "{r}");
+}
+
+#[test]
+fn a_search_index_file_changed_in_the_output_is_written_again() {
+    let site = l10n_site();
+    prime(&site);
+    warm_equals_cold(&site);
+    // Nothing changed in the site, but the output's Dutch index and an
+    // English card were changed by hand: both are made again
+    // (`warm_equals_cold` compares them with a build without the cache).
+    for f in ["_search/nl-nl/meta.js", "_search/en-us/p0.js"] {
+        let path = site.outside("warm").join(f);
+        let mut bytes = std::fs::read(&path).unwrap();
+        bytes.extend_from_slice(b"// changed\n");
+        std::fs::write(&path, bytes).unwrap();
+    }
+    warm_equals_cold(&site);
+}
+
+#[test]
 fn editing_a_translation_or_its_source_redoes_that_review_alone() {
     let site = l10n_site();
     prime(&site);

@@ -291,9 +291,10 @@ pub fn build_with(
                     }
                     kept
                 };
+                let holds = |path: &str, key: &[u8; 32]| staging.as_ref().is_none_or(|s| s.holds(path, key));
                 let memo = cache
                     .as_ref()
-                    .and_then(|c| crate::cache::search::Analyses::new(c, &card_in_place));
+                    .and_then(|c| crate::cache::search::Analyses::new(c, &card_in_place, &holds));
                 let write_card = |f: OutFile, key: Option<[u8; 32]>| {
                     cards.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                     write_keyed(f, key)
@@ -310,7 +311,7 @@ pub fn build_with(
                 let started = Instant::now();
                 let (out, stats, diags) = match &plan {
                     Some(plan) => plan.search_files(&model, docs),
-                    None => search_files(&model, docs),
+                    None => search_files_memo(&model, docs, memo.as_ref().map(|m| m as &dyn crate::search::Memo)),
                 };
                 let took = started.elapsed().as_millis() as u64;
                 let count = out.len() + cards.into_inner();

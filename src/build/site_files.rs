@@ -181,7 +181,17 @@ pub fn search_files(
     m: &Model,
     prepared: crate::search::Prepared,
 ) -> (Vec<OutFile>, Vec<crate::search::index::IndexStats>, Vec<Diagnostic>) {
-    search_files_for(m, prepared, &|_| true)
+    search_files_memo(m, prepared, None)
+}
+
+/// `search_files`, each locale's index remembered in `memo` (a build with
+/// the cache: an index the output folder holds as made is not built again).
+pub fn search_files_memo(
+    m: &Model,
+    prepared: crate::search::Prepared,
+    memo: Option<&dyn crate::search::Memo>,
+) -> (Vec<OutFile>, Vec<crate::search::index::IndexStats>, Vec<Diagnostic>) {
+    search_files_in(m, prepared, &|_| true, memo)
 }
 
 /// `search_files` for the locales `locales` takes (a shard's).
@@ -190,8 +200,17 @@ pub fn search_files_for(
     prepared: crate::search::Prepared,
     locales: &(dyn Fn(usize) -> bool + Sync),
 ) -> (Vec<OutFile>, Vec<crate::search::index::IndexStats>, Vec<Diagnostic>) {
+    search_files_in(m, prepared, locales, None)
+}
+
+fn search_files_in(
+    m: &Model,
+    prepared: crate::search::Prepared,
+    locales: &(dyn Fn(usize) -> bool + Sync),
+    memo: Option<&dyn crate::search::Memo>,
+) -> (Vec<OutFile>, Vec<crate::search::index::IndexStats>, Vec<Diagnostic>) {
     let mut files = Vec::new();
-    match crate::search::write_for(&m.config, &m.theme, prepared, &mut files, locales) {
+    match crate::search::write_memo(&m.config, &m.theme, prepared, &mut files, locales, memo) {
         Ok(stats) => (files, stats, Vec::new()),
         Err(e) => (
             files,

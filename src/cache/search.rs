@@ -16,19 +16,36 @@ pub struct Analyses<'a> {
     run: &'a Run,
     articles: &'a [[u8; 32]],
     in_place: &'a (dyn Fn(&str, &[u8; 32]) -> bool + Sync),
+    holds: &'a (dyn Fn(&str, &[u8; 32]) -> bool + Sync),
 }
 
-/// The file beside the entries holding the last build's terms.
-const RECORD: &str = "search-terms";
+/// The file beside the entries holding the last build's terms of a
+/// locale's articles.
+fn record_name(code: &str) -> String {
+    format!("search-terms-{code}")
+}
+
+/// The file beside the entries holding what the last build's index of a
+/// locale was made from (`search::unchanged`).
+fn index_name(code: &str) -> String {
+    format!("search-index-{code}")
+}
 
 impl<'a> Analyses<'a> {
-    /// `None` until `Run::key_site` has keyed the articles.
-    pub fn new(run: &'a Run, in_place: &'a (dyn Fn(&str, &[u8; 32]) -> bool + Sync)) -> Option<Analyses<'a>> {
+    /// `None` until `Run::key_site` has keyed the articles. `in_place`
+    /// keeps a file the output folder holds under a key, `holds` only
+    /// answers whether it does.
+    pub fn new(
+        run: &'a Run,
+        in_place: &'a (dyn Fn(&str, &[u8; 32]) -> bool + Sync),
+        holds: &'a (dyn Fn(&str, &[u8; 32]) -> bool + Sync),
+    ) -> Option<Analyses<'a>> {
         let (_, articles) = run.site_keys()?;
         Some(Analyses {
             run,
             articles,
             in_place,
+            holds,
         })
     }
 
@@ -47,12 +64,12 @@ impl crate::search::Memo for Analyses<'_> {
         Some(f.finish())
     }
 
-    fn record(&self) -> Option<Vec<u8>> {
-        self.run.store().get_named(RECORD)
+    fn record(&self, code: &str) -> Option<Vec<u8>> {
+        self.run.store().get_named(&record_name(code))
     }
 
-    fn put_record(&self, bytes: &[u8]) {
-        self.run.store().put_named(RECORD, bytes);
+    fn put_record(&self, code: &str, bytes: &[u8]) {
+        self.run.store().put_named(&record_name(code), bytes);
     }
 
     fn text(&self, key: &[u8; 32]) -> Option<Vec<u8>> {
@@ -81,5 +98,26 @@ impl crate::search::Memo for Analyses<'_> {
         let store = self.run.store();
         let counter = if hit { &store.search_hits } else { &store.search_misses };
         counter.fetch_add(1, Ordering::Relaxed);
+    }
+
+    fn index_key(&self, (code, lang): (&str, &str), pages: &[crate::search::unchanged::Entry]) -> Option<[u8; 32]> {
+        let mut f = key::Fp::new("search-index");
+        f.bytes(&key::version()).str(code).str(lang).u64(pages.len() as u64);
+        for p in pages {
+            f.str(p.path).bytes(&p.key).u64(p.own as u64);
+        }
+        Some(f.finish())
+    }
+
+    fn index_record(&self, code: &str) -> Option<Vec<u8>> {
+        self.run.store().get_named(&index_name(code))
+    }
+
+    fn put_index_record(&self, code: &str, bytes: &[u8]) {
+        self.run.store().put_named(&index_name(code), bytes);
+    }
+
+    fn holds(&self, path: &str, key: &[u8; 32]) -> bool {
+        (self.holds)(path, key)
     }
 }

@@ -51,7 +51,7 @@ pub const STOP_BYTES: usize = 1_000;
 pub const MAX_SECTIONS: usize = 31;
 
 /// What one locale's index came to.
-#[derive(Debug, Default, Clone, serde::Serialize)]
+#[derive(Debug, Default, Clone, PartialEq, serde::Serialize)]
 pub struct IndexStats {
     pub pages: usize,
     pub terms: usize,

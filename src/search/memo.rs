@@ -25,10 +25,11 @@ use std::sync::Mutex;
 pub trait Memo: Sync {
     /// The key of `article`'s analysis in `lang`; `None`: not remembered.
     fn key(&self, article: usize, lang: &str) -> Option<[u8; 32]>;
-    /// The record of terms the last build left (`encode`), if whole.
-    fn record(&self) -> Option<Vec<u8>>;
-    /// Replaces the record.
-    fn put_record(&self, bytes: &[u8]);
+    /// The record of terms the last build left (`encode`) of the articles
+    /// of the locale `code`, if whole.
+    fn record(&self, code: &str) -> Option<Vec<u8>>;
+    /// Replaces the record of the locale `code`'s articles.
+    fn put_record(&self, code: &str, bytes: &[u8]);
     /// A page's card text (`encode_text`) under its analysis's key.
     fn text(&self, key: &[u8; 32]) -> Option<Vec<u8>>;
     fn put_text(&self, key: &[u8; 32], bytes: &[u8]);
@@ -43,6 +44,23 @@ pub trait Memo: Sync {
     fn card_in_place(&self, path: &str, card_key: &[u8; 32]) -> bool;
     /// Counts a page's analysis found (`true`) or made.
     fn count(&self, hit: bool);
+    /// The key of the index of the locale `code` (in `lang`) made from
+    /// `pages` (sorted by path; `search::unchanged`); `None`: an index is
+    /// not remembered.
+    fn index_key(&self, _locale: (&str, &str), _pages: &[super::unchanged::Entry]) -> Option<[u8; 32]> {
+        None
+    }
+    /// The record of the locale `code`'s index the last build left
+    /// (`unchanged::encode`).
+    fn index_record(&self, _code: &str) -> Option<Vec<u8>> {
+        None
+    }
+    fn put_index_record(&self, _code: &str, _bytes: &[u8]) {}
+    /// Whether the output folder holds `path` made under `key`, as
+    /// `card_in_place` answers, without keeping it.
+    fn holds(&self, _path: &str, _key: &[u8; 32]) -> bool {
+        false
+    }
 }
 
 const MAGIC: &[u8; 8] = b"pdterms1";

@@ -17,6 +17,7 @@ pub mod index;
 pub mod memo;
 pub mod plain;
 mod postings;
+pub mod unchanged;
 
 pub use memo::Memo;
 
@@ -57,6 +58,11 @@ pub struct Prepared {
     /// `prepare_memo` given somewhere to write them; empty: the cards are
     /// in the docs).
     cards: Vec<(usize, usize)>,
+    /// Per locale (empty: none), its index's statistics when the last
+    /// build's index stays (`unchanged`): none of its pages is in `docs`.
+    skipped: Vec<Option<index::IndexStats>>,
+    /// Per locale (empty: none), the key its index is remembered under.
+    index_keys: Vec<Option<[u8; 32]>>,
 }
 
 impl Prepared {
@@ -83,6 +89,8 @@ impl Prepared {
             strings: std::sync::Mutex::new(strings),
             nanos: 0,
             cards: Vec::new(),
+            skipped: Vec::new(),
+            index_keys: Vec::new(),
         }
     }
 }
@@ -154,6 +162,8 @@ fn prepare_with(
             strings: Default::default(),
             nanos: 0,
             cards: Vec::new(),
+            skipped: Vec::new(),
+            index_keys: Vec::new(),
         });
     }
     let analyzers: Vec<Analyzer> = config.locales.iter().map(|l| Analyzer::new(&l.lang)).collect();
@@ -168,11 +178,62 @@ fn prepare_with(
             .trim_start_matches('/')
             .to_string()
     };
-    let pages: Vec<&Page> = site
+    let mut pages: Vec<&Page> = site
         .pages
         .iter()
         .filter(|p| keep(p) && indexed(config, site, p))
         .collect();
+    // Each page's analysis key (with `memo`).
+    let mut keys: Vec<Option<[u8; 32]>> = match memo {
+        Some(m) => pages
+            .par_iter()
+            .map(|p| m.key(p.article, &analyzers[site.articles[p.article].locale].lang))
+            .collect(),
+        None => Vec::new(),
+    };
+    let n_locales = config.locales.len();
+    // A build (`cards`) with the cache: the locales whose index the output
+    // folder holds as it would be made now are left alone (`unchanged`).
+    let mut skipped: Vec<Option<index::IndexStats>> = vec![None; n_locales];
+    let mut index_keys: Vec<Option<[u8; 32]>> = vec![None; n_locales];
+    if let (Some(m), Some(_)) = (memo, cards) {
+        let paths: Vec<String> = pages.iter().map(|p| path_of(p)).collect();
+        for li in 0..n_locales {
+            let mine = || pages.iter().enumerate().filter(|(_, p)| p.locale == li);
+            let entries: Option<Vec<unchanged::Entry>> = mine()
+                .map(|(i, p)| {
+                    Some(unchanged::Entry {
+                        path: &paths[i],
+                        key: keys[i]?,
+                        own: site.articles[p.article].locale == li,
+                    })
+                })
+                .collect();
+            let Some(entries) = entries else { continue };
+            let locale = (config.locales[li].code.as_str(), analyzers[li].lang.as_str());
+            (index_keys[li], skipped[li]) = unchanged::check(m, locale, entries);
+        }
+        if skipped.iter().any(Option::is_some) {
+            let live: std::collections::HashSet<usize> = pages
+                .iter()
+                .filter(|p| skipped[p.locale].is_none())
+                .map(|p| p.article)
+                .collect();
+            // The analyses of articles only skipped pages show are found
+            // (they are what the locale's key was made from).
+            let mut found = std::collections::HashSet::new();
+            for p in pages.iter().filter(|p| skipped[p.locale].is_some()) {
+                if !live.contains(&p.article) && found.insert(p.article) {
+                    m.count(true);
+                }
+            }
+            (pages, keys) = pages
+                .into_iter()
+                .zip(keys)
+                .filter(|(p, _)| skipped[p.locale].is_none())
+                .unzip();
+        }
+    }
     // Each article is analysed once: the fallback pages that show a source
     // article in other locales copy its analysis (same text, same language).
     let mut first: std::collections::HashMap<usize, usize> = std::collections::HashMap::new();
@@ -245,15 +306,27 @@ fn prepare_with(
         d.text = String::new();
         d
     };
-    // The terms of every page the last build analysed (`memo`), read once.
-    let record = memo.and_then(|m| memo::Record::read(m.record()?));
+    // The terms of every article the last build analysed (`memo`), a
+    // record per article's locale, read once: those of the locales not
+    // skipped, and of the articles their pages show.
+    let mut wanted: Vec<bool> = skipped.iter().map(Option::is_none).collect();
+    for p in &pages {
+        wanted[site.articles[p.article].locale] = true;
+    }
+    let records: Vec<Option<memo::Record>> = (0..n_locales)
+        .into_par_iter()
+        .map(|li| {
+            let m = memo.filter(|_| wanted[li])?;
+            memo::Record::read(m.record(&config.locales[li].code)?)
+        })
+        .collect();
     // A remembered page: its terms from the record; its card text only
     // when a card must be written (else its cards stay in place) or the
     // docs keep it (no `cards`: a shard). `Err`: to be analysed afresh,
     // with the pages whose cards stayed in place (counted).
     let recall =
         |m: &dyn Memo, key: &[u8; 32], p: &Page, vocab: &doc::Vocab| -> Result<(doc::Doc, memo::Kept), Vec<usize>> {
-            let Some((mut d, kept)) = record
+            let Some((mut d, kept)) = records[site.articles[p.article].locale]
                 .as_ref()
                 .and_then(|r| r.recall(key, (p.locale, path_of(p)), vocab, &strings))
             else {
@@ -306,8 +379,7 @@ fn prepare_with(
             }
             let a = &site.articles[p.article];
             let started = std::time::Instant::now();
-            let lang = &analyzers[a.locale].lang;
-            let key = memo.and_then(|m| Some((m, m.key(p.article, lang)?)));
+            let key = memo.and_then(|m| Some((m, keys[i]?)));
             let done = |d: doc::Doc, kept: Option<([u8; 32], memo::Kept)>| {
                 nanos.fetch_add(
                     started.elapsed().as_nanos() as u64,
@@ -349,27 +421,36 @@ fn prepare_with(
     if cancelled() {
         return None;
     }
-    // The record for the next build, when this one's pages are not the
-    // last's.
+    // The records for the next build, of each locale whose articles are
+    // not the last's. A skipped locale's stays: it holds every article of
+    // the locale still (the pages of other locales that show some of them
+    // found them there).
     if let Some(m) = memo {
-        let listed: Vec<(&[u8; 32], &doc::Doc, &memo::Kept)> = analysed
-            .iter()
-            .flatten()
-            .filter_map(|(d, kept)| kept.as_ref().map(|(k, kept)| (k, d, kept)))
-            .collect();
-        let same = record
-            .as_ref()
-            .is_some_and(|r| r.holds_only(listed.iter().map(|(k, _, _)| *k)));
-        // The last build's record leaves memory before the next is made.
-        drop(record);
-        if !same {
-            m.put_record(&memo::encode(
-                &listed,
-                &strings.lock().unwrap_or_else(|e| e.into_inner()),
-            ));
+        let mut listed: Vec<Vec<(&[u8; 32], &doc::Doc, &memo::Kept)>> = vec![Vec::new(); n_locales];
+        for (i, a) in analysed.iter().enumerate() {
+            if let Some((d, Some((k, kept)))) = a {
+                listed[site.articles[pages[i].article].locale].push((k, d, kept));
+            }
         }
+        let write: Vec<bool> = (0..n_locales)
+            .map(|li| {
+                skipped[li].is_none()
+                    && !records[li]
+                        .as_ref()
+                        .is_some_and(|r| r.holds_only(listed[li].iter().map(|(k, _, _)| *k)))
+            })
+            .collect();
+        // The last build's records leave memory before the next are made.
+        drop(records);
+        let strings = strings.lock().unwrap_or_else(|e| e.into_inner());
+        let strings: &doc::Strings = &strings;
+        listed.into_par_iter().enumerate().for_each(|(li, listed)| {
+            if write[li] {
+                m.put_record(&config.locales[li].code, &memo::encode(&listed, strings));
+            }
+        });
     } else {
-        drop(record);
+        drop(records);
     }
     let analysed: Vec<Option<doc::Doc>> = analysed.into_iter().map(|a| a.map(|(d, _)| d)).collect();
     let mut docs: Vec<doc::Doc> = Vec::with_capacity(pages.len());
@@ -395,6 +476,8 @@ fn prepare_with(
                 .collect(),
             None => Vec::new(),
         },
+        skipped,
+        index_keys,
     })
 }
 
@@ -416,6 +499,19 @@ pub fn write_for(
     files: &mut Vec<OutFile>,
     locales: &(dyn Fn(usize) -> bool + Sync),
 ) -> Result<Vec<index::IndexStats>, String> {
+    write_memo(config, theme, prepared, files, locales, None)
+}
+
+/// `write_for`, each index built remembered in `memo` (`unchanged`); a
+/// locale `prepare_memo` skipped gets its search page alone.
+pub fn write_memo(
+    config: &Config,
+    theme: &Theme,
+    prepared: Prepared,
+    files: &mut Vec<OutFile>,
+    locales: &(dyn Fn(usize) -> bool + Sync),
+    memo: Option<&dyn Memo>,
+) -> Result<Vec<index::IndexStats>, String> {
     if !config.search.enabled {
         return Ok(Vec::new());
     }
@@ -425,6 +521,7 @@ pub fn write_for(
     }
     let strings = prepared.strings.into_inner().unwrap_or_else(|e| e.into_inner());
     let cards = &prepared.cards;
+    let (skipped, index_keys) = (&prepared.skipped, &prepared.index_keys);
     type Built = (usize, (Vec<(String, String)>, index::IndexStats));
     let built: Vec<Built> = by_locale
         .into_par_iter()
@@ -432,17 +529,30 @@ pub fn write_for(
         .enumerate()
         .filter(|(li, _)| locales(*li))
         .map(|(li, (docs, vocab))| {
+            if let Some(stats) = skipped.get(li).cloned().flatten() {
+                return (li, (Vec::new(), stats));
+            }
             let vocab = doc::vocab_words(vocab, &strings);
-            (
-                li,
-                index::build_locale(
-                    docs,
-                    &Analyzer::new(&config.locales[li].lang),
-                    &vocab,
-                    &strings,
-                    cards.get(li).copied(),
-                ),
-            )
+            let built = index::build_locale(
+                docs,
+                &Analyzer::new(&config.locales[li].lang),
+                &vocab,
+                &strings,
+                cards.get(li).copied(),
+            );
+            if let (Some(m), Some(key)) = (memo, index_keys.get(li).copied().flatten()) {
+                let stored = unchanged::Stored {
+                    key,
+                    files: built
+                        .0
+                        .par_iter()
+                        .map(|(name, js)| (name.clone(), crate::output::content_key(js.as_bytes())))
+                        .collect(),
+                    stats: built.1.clone(),
+                };
+                m.put_index_record(&config.locales[li].code, &unchanged::encode(&stored));
+            }
+            (li, built)
         })
         .collect();
     let mut stats = Vec::new();

@@ -13,7 +13,7 @@ use std::sync::Mutex;
 /// What the last analysis left: the terms record and each page's card text.
 #[derive(Default)]
 pub struct Kept {
-    record: Option<Vec<u8>>,
+    records: HashMap<String, Vec<u8>>,
     texts: HashMap<[u8; 32], Vec<u8>>,
 }
 
@@ -60,12 +60,12 @@ impl crate::search::Memo for Analyses<'_> {
         Some(f.finish())
     }
 
-    fn record(&self) -> Option<Vec<u8>> {
-        self.lock().record.clone()
+    fn record(&self, code: &str) -> Option<Vec<u8>> {
+        self.lock().records.get(code).cloned()
     }
 
-    fn put_record(&self, bytes: &[u8]) {
-        self.lock().record = Some(bytes.to_vec());
+    fn put_record(&self, code: &str, bytes: &[u8]) {
+        self.lock().records.insert(code.to_string(), bytes.to_vec());
     }
 
     fn text(&self, key: &[u8; 32]) -> Option<Vec<u8>> {
