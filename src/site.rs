@@ -32,6 +32,45 @@ pub struct Site {
     pub asset_index: HashMap<(usize, String), usize>,
 }
 
+/// A `(locale, path)` key of `Site::page_index`, owned or borrowed: a
+/// lookup borrows the path. Hashes and compares as the tuple
+/// `(usize, String)` does (a `String` hashes as its `str`).
+trait LocaleRel {
+    fn key(&self) -> (usize, &str);
+}
+
+impl LocaleRel for (usize, String) {
+    fn key(&self) -> (usize, &str) {
+        (self.0, &self.1)
+    }
+}
+
+impl LocaleRel for (usize, &str) {
+    fn key(&self) -> (usize, &str) {
+        *self
+    }
+}
+
+impl<'a> std::borrow::Borrow<dyn LocaleRel + 'a> for (usize, String) {
+    fn borrow(&self) -> &(dyn LocaleRel + 'a) {
+        self
+    }
+}
+
+impl std::hash::Hash for dyn LocaleRel + '_ {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.key().hash(state)
+    }
+}
+
+impl PartialEq for dyn LocaleRel + '_ {
+    fn eq(&self, other: &Self) -> bool {
+        self.key() == other.key()
+    }
+}
+
+impl Eq for dyn LocaleRel + '_ {}
+
 /// `a/b.md` -> `a/b/`; `a/index.md` -> `a/`; `index.md` -> ``. Learn
 /// publishes every page at a lower-case URL path (its URLs are
 /// case-insensitive), so `Guides/Set-Up.md` -> `guides/set-up/`.
@@ -166,7 +205,10 @@ impl Site {
     }
 
     pub fn page(&self, locale: usize, rel: &str) -> Option<&Page> {
-        self.page_index.get(&(locale, rel.to_string())).map(|&i| &self.pages[i])
+        // Looked up without a `String` made for the key: readers, reviews
+        // and findings ask for pages hundreds of thousands of times.
+        let key: &dyn LocaleRel = &(locale, rel);
+        self.page_index.get(key).map(|&i| &self.pages[i])
     }
 
     pub fn has_home(&self, locale: usize) -> bool {
@@ -178,16 +220,27 @@ impl Site {
 /// A URL to `to` written relative to the folder `from_dir` (both paths
 /// relative to the site root; `from_dir` empty or ending in `/`).
 pub fn relative_url(from_dir: &str, to: &str) -> String {
-    let from: Vec<&str> = from_dir.split('/').filter(|s| !s.is_empty()).collect();
-    let to_parts: Vec<&str> = to.split('/').collect();
-    let common = from.iter().zip(&to_parts).take_while(|(a, b)| a == b).count();
-    let mut out = "../".repeat(from.len() - common);
-    out.push_str(&to_parts[common..].join("/"));
-    if out.is_empty() {
-        "./".to_string()
-    } else {
-        out
+    let mut from = from_dir.split('/').filter(|s| !s.is_empty());
+    // The folders both share, and where the rest of `to` starts.
+    let (mut common, mut rest) = (0, 0);
+    for part in to.split('/') {
+        if from.next() != Some(part) {
+            break;
+        }
+        common += 1;
+        rest += part.len() + 1;
     }
+    let up = from_dir.split('/').filter(|s| !s.is_empty()).count() - common;
+    let rest = to.get(rest..).unwrap_or("");
+    if up == 0 && rest.is_empty() {
+        return "./".to_string();
+    }
+    let mut out = String::with_capacity(3 * up + rest.len());
+    for _ in 0..up {
+        out.push_str("../");
+    }
+    out.push_str(rest);
+    out
 }
 
 #[cfg(test)]

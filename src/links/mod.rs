@@ -65,15 +65,16 @@ impl Resolver<'_> {
     }
 
     fn href_to_page(&self, page: &Page, rel: &str, query: &str, fragment: &str) -> String {
-        let target = self
-            .site
-            .page(page.locale, rel)
-            .map(|p| p.url.clone())
-            .unwrap_or_default();
+        let target = self.site.page(page.locale, rel).map_or("", |p| p.url.as_str());
         if target == page.url && !fragment.is_empty() {
             return format!("{query}{fragment}");
         }
-        format!("{}{query}{fragment}", encode_path(&relative_url(&page.url, &target)))
+        let relative = relative_url(&page.url, target);
+        let mut out = String::with_capacity(relative.len() + query.len() + fragment.len());
+        url::push_encoded_path(&mut out, &relative);
+        out.push_str(query);
+        out.push_str(fragment);
+        out
     }
 
     /// Checks `fragment` (with `#`) against the page `rel` in `locale`.

@@ -79,10 +79,26 @@ pub(crate) fn looks_like_locale(seg: &str) -> bool {
 }
 
 pub(crate) fn encode_path(p: &str) -> String {
-    p.replace('%', "%25")
-        .replace(' ', "%20")
-        .replace('#', "%23")
-        .replace('?', "%3F")
+    let mut out = String::with_capacity(p.len());
+    push_encoded_path(&mut out, p);
+    out
+}
+
+/// `encode_path` written onto `out`: `%`, space, `#` and `?` escaped in
+/// one pass (a path without them, the usual, is copied as is).
+pub(crate) fn push_encoded_path(out: &mut String, p: &str) {
+    let mut rest = p;
+    while let Some(i) = rest.bytes().position(|b| matches!(b, b'%' | b' ' | b'#' | b'?')) {
+        out.push_str(&rest[..i]);
+        out.push_str(match rest.as_bytes()[i] {
+            b'%' => "%25",
+            b' ' => "%20",
+            b'#' => "%23",
+            _ => "%3F",
+        });
+        rest = &rest[i + 1..];
+    }
+    out.push_str(rest);
 }
 
 pub(crate) fn relative_from(from_rel: &str, to_rel: &str) -> String {

@@ -24,47 +24,62 @@ pub fn apply(evs: Vec<Ev>) -> Vec<Ev> {
     let mut code = 0usize;
     let mut link = 0usize;
     let mut html_a = 0usize;
-    let mut i = 0;
-    while i < evs.len() {
-        match &evs[i].e {
+    // The events are moved, never copied: most pass through as they are.
+    let mut evs = evs.into_iter().peekable();
+    let mut run: Vec<Ev> = Vec::new();
+    while let Some(ev) = evs.next() {
+        match &ev.e {
             Event::Start(Tag::CodeBlock(_)) => code += 1,
             Event::End(TagEnd::CodeBlock) => code = code.saturating_sub(1),
             Event::Start(Tag::Link { .. } | Tag::Image { .. }) => link += 1,
             Event::End(TagEnd::Link | TagEnd::Image) => link = link.saturating_sub(1),
-            Event::InlineHtml(h) | Event::Html(h) => {
-                let t = h.trim_start().to_ascii_lowercase();
-                if t.starts_with("<a ") || t.starts_with("<a>") || t.starts_with("<a\n") {
-                    html_a += 1;
-                } else if t.starts_with("</a") {
-                    html_a = html_a.saturating_sub(1);
-                }
-            }
+            Event::InlineHtml(h) | Event::Html(h) => match a_tag(h) {
+                Some(true) => html_a += 1,
+                Some(false) => html_a = html_a.saturating_sub(1),
+                None => {}
+            },
             _ => {}
         }
-        if !matches!(evs[i].e, Event::Text(_)) || code > 0 || link > 0 || html_a > 0 {
-            out.push(evs[i].clone());
-            i += 1;
+        if !matches!(ev.e, Event::Text(_)) || code > 0 || link > 0 || html_a > 0 {
+            out.push(ev);
             continue;
         }
         // A run of text events (pulldown-cmark splits at `&`, `_`, ...),
         // each piece keeping where it came from.
-        let mut text = String::new();
-        let mut pieces: Vec<(usize, &Ev)> = Vec::new();
-        let mut j = i;
-        while j < evs.len() {
-            let Event::Text(t) = &evs[j].e else { break };
-            if evs[j].file != evs[i].file {
-                break;
-            }
-            pieces.push((text.len(), &evs[j]));
-            text.push_str(t);
-            j += 1;
+        let file = ev.file;
+        run.clear();
+        run.push(ev);
+        while let Some(next) = evs.next_if(|e| matches!(e.e, Event::Text(_)) && e.file == file) {
+            run.push(next);
         }
-        let found = find(&text);
+        let text_of = |e: &Ev| match &e.e {
+            Event::Text(t) => t.as_ref().to_string(),
+            _ => String::new(),
+        };
+        let joined;
+        let text: &str = match &run[..] {
+            [one] => match &one.e {
+                Event::Text(t) => t.as_ref(),
+                _ => "",
+            },
+            more => {
+                joined = more.iter().map(text_of).collect::<String>();
+                &joined
+            }
+        };
+        let found = find(text);
         if found.is_empty() {
-            out.extend(evs[i..j].iter().cloned());
-            i = j;
+            out.append(&mut run);
             continue;
+        }
+        let text = text.to_string();
+        let mut pieces: Vec<(usize, &Ev)> = Vec::with_capacity(run.len());
+        let mut len = 0;
+        for e in &run {
+            pieces.push((len, e));
+            if let Event::Text(t) = &e.e {
+                len += t.len();
+            }
         }
         // Where byte `at` of the joined text was written.
         let ev_at = |at: usize| -> Ev {
@@ -108,9 +123,20 @@ pub fn apply(evs: Vec<Ev>) -> Vec<Ev> {
             e.e = Event::Text(text[pos..].to_string().into());
             out.push(e);
         }
-        i = j;
     }
     out
+}
+
+/// Whether raw HTML opens an `<a>` element (`Some(true)`: `<a `, `<a>`,
+/// `<a` and a line end, in any letter case, after leading white space),
+/// closes one (`Some(false)`: `</a`) or neither.
+fn a_tag(h: &str) -> Option<bool> {
+    let b = h.trim_start().as_bytes();
+    match b {
+        [b'<', a, c, ..] if a.eq_ignore_ascii_case(&b'a') && matches!(c, b' ' | b'>' | b'\n') => Some(true),
+        [b'<', b'/', a, ..] if a.eq_ignore_ascii_case(&b'a') => Some(false),
+        _ => None,
+    }
 }
 
 fn find(text: &str) -> Vec<Found> {

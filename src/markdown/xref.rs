@@ -23,7 +23,7 @@ pub struct Shortcut {
 
 /// Marks xref links without text of their own, and turns `@uid` into
 /// shortcut placeholders (returned in order).
-pub fn apply(evs: Vec<Ev>) -> (Vec<Ev>, Vec<Shortcut>) {
+pub fn apply(mut evs: Vec<Ev>) -> (Vec<Ev>, Vec<Shortcut>) {
     let mut out: Vec<Ev> = Vec::with_capacity(evs.len());
     let mut shortcuts = Vec::new();
     let mut code = 0usize;
@@ -118,7 +118,13 @@ pub fn apply(evs: Vec<Ev>) -> (Vec<Ev>, Vec<Shortcut>) {
             }
             _ => {}
         }
-        out.push(ev.clone());
+        // Moved, not copied: only later events are looked at again.
+        let moved = Ev {
+            e: Event::SoftBreak,
+            file: 0,
+            at: At::Fixed(0, 0),
+        };
+        out.push(std::mem::replace(&mut evs[i], moved));
         i += 1;
     }
     (out, shortcuts)
