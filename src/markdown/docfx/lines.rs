@@ -9,7 +9,7 @@ pub fn split_lines(text: &str, start: usize) -> Vec<(usize, usize, usize)> {
     let mut out = Vec::new();
     let mut pos = start;
     while pos < text.len() {
-        let nl = text[pos..].find('\n').map_or(text.len(), |i| pos + i);
+        let nl = memchr::memchr(b'\n', &text.as_bytes()[pos..]).map_or(text.len(), |i| pos + i);
         let end = if nl > pos && text.as_bytes()[nl - 1] == b'\r' {
             nl - 1
         } else {

@@ -99,6 +99,16 @@ pub struct Prepared {
 }
 
 /// Quick test: text with neither `[!` nor `:::` needs no preparation.
+/// Whether `line` holds `[!` or `:::` (the start of every DocFX construct
+/// on a line), found by one scan for `[` and `:`.
+fn has_marks(line: &str) -> bool {
+    let b = line.as_bytes();
+    memchr::memchr2_iter(b'[', b':', b).any(|i| match b[i] {
+        b'[' => b.get(i + 1) == Some(&b'!'),
+        _ => b.get(i + 1..i + 3) == Some(b"::"),
+    })
+}
+
 pub fn has_syntax(body: &str) -> bool {
     body.contains("[!") || body.contains(":::") || (body.contains('|') && body.contains("--"))
 }
@@ -261,7 +271,9 @@ pub fn prepare(text: &str, start: usize) -> Prepared {
 /// second value is where trailing text starts (`> [!NOTE] text`).
 fn whole_line(rest: &str, off: usize, in_quote: bool) -> Option<(Directive, Option<usize>)> {
     let t = rest.trim_end();
-    if t.is_empty() {
+    // Every construct below starts with `:::` or holds `[!`: most lines
+    // are passed over without running a regex.
+    if t.is_empty() || !has_marks(t) {
         return None;
     }
     let mk = |kind: Kind| Directive {
@@ -478,7 +490,7 @@ fn include_kind(t: &str, off: usize) -> Kind {
 /// markers, leaving code spans alone.
 fn inline(text: &str, ls: usize, le: usize, p: &mut Prepared) {
     let line = &text[ls..le];
-    if !line.contains("[!") && !line.contains(":::") {
+    if !has_marks(line) {
         p.mapped.copy(text, ls, le);
         return;
     }
