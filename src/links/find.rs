@@ -21,10 +21,25 @@ impl Resolver<'_> {
     /// Finds an article, redirect or asset for a normalised path (no leading
     /// `/`, may lack `.md`, may end in `/`).
     pub(super) fn find(&self, locale: usize, target: &str) -> Option<Found> {
+        let md = target.len() >= 3
+            && target.is_char_boundary(target.len() - 3)
+            && target[target.len() - 3..].eq_ignore_ascii_case(".md");
+        if md && !target.ends_with('/') {
+            // The usual link, to an article by its file name: looked up as
+            // it is, no candidates made.
+            if self.index.redirects.contains_key(target) {
+                return Some(Found::Redirect(target.to_string()));
+            }
+            if self.site.page(locale, target).is_some() {
+                return Some(Found::Page(target.to_string()));
+            }
+            return [locale, 0]
+                .into_iter()
+                .find(|&li| self.site.asset_index.contains_key(&(li, target.to_string())))
+                .map(|li| Found::Asset(li, target.to_string()));
+        }
         let candidates: Vec<String> = if target.is_empty() || target.ends_with('/') {
             vec![format!("{target}index.md"), format!("{target}index.yml")]
-        } else if target.to_ascii_lowercase().ends_with(".md") {
-            vec![target.to_string()]
         } else {
             // A landing page (`index.yml`, `hub.yml`) is linked without its
             // extension, like an article.

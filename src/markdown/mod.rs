@@ -195,9 +195,10 @@ pub fn render_file(
             origin: origins[sc.at.file].clone(),
         });
     }
-    for ev in evs {
+    for mut ev in evs {
         let origin = &origins[ev.file];
-        let mut event = ev.e.clone();
+        // The event moved out (positions need only `ev`'s file and offset).
+        let mut event = std::mem::replace(&mut ev.e, Event::SoftBreak);
         // An xref link without text of its own: the target's title, filled per page.
         if matches!(&event, Event::Text(t) if t.as_ref() == xref::TITLE_TEXT) {
             let n = open_links.last().copied().unwrap_or(0);

@@ -282,7 +282,7 @@ impl<'a> Doc<'a> {
     }
 
     /// Replaces every marker left in `evs`.
-    fn expand(&mut self, file: usize, evs: Vec<Ev>) -> Vec<Ev> {
+    fn expand(&mut self, file: usize, mut evs: Vec<Ev>) -> Vec<Ev> {
         let mut out = Vec::with_capacity(evs.len());
         let mut code_depth = 0usize;
         let mut layout = layout::Stack::default();
@@ -302,9 +302,10 @@ impl<'a> Doc<'a> {
                 _ => {}
             }
             let in_code = code_depth > 0;
-            match &ev.e {
+            let as_is = match &ev.e {
                 Event::Text(t) if ev.file == file && may_hold_marker(t) && t.contains(INLINE_OPEN) && !in_code => {
                     self.expand_inline(file, ev, t.to_string(), &mut out);
+                    false
                 }
                 Event::Text(t) | Event::Code(t) | Event::Html(t) | Event::InlineHtml(t)
                     if ev.file == file && may_hold_marker(t) && (t.contains(INLINE_OPEN) || t.contains("<!--pd:")) =>
@@ -317,8 +318,18 @@ impl<'a> Doc<'a> {
                         _ => Event::InlineHtml(restored.into()),
                     };
                     out.push(Ev { e, ..ev.clone() });
+                    false
                 }
-                _ => out.push(ev.clone()),
+                _ => true,
+            };
+            if as_is {
+                // Moved, not copied: only later events are looked at again.
+                let moved = Ev {
+                    e: Event::SoftBreak,
+                    file: 0,
+                    at: At::Fixed(0, 0),
+                };
+                out.push(std::mem::replace(&mut evs[i], moved));
             }
             i += 1;
         }
