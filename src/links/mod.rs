@@ -65,7 +65,12 @@ impl Resolver<'_> {
     }
 
     fn href_to_page(&self, page: &Page, rel: &str, query: &str, fragment: &str) -> String {
-        let target = self.site.page(page.locale, rel).map_or("", |p| p.url.as_str());
+        self.href_to(page, self.site.page(page.locale, rel), query, fragment)
+    }
+
+    /// `href_to_page` with the target page looked up already.
+    fn href_to(&self, page: &Page, target: Option<&Page>, query: &str, fragment: &str) -> String {
+        let target = target.map_or("", |p| p.url.as_str());
         if target == page.url && !fragment.is_empty() {
             return format!("{query}{fragment}");
         }
@@ -87,11 +92,25 @@ impl Resolver<'_> {
         diags: &mut Vec<Diagnostic>,
         report: bool,
     ) -> bool {
+        let target = self.site.page(page.locale, rel);
+        self.check_fragment_at(page, (rel, target), fragment, link, diags, report)
+    }
+
+    /// `check_fragment` with the page `rel` looked up already (`target`).
+    fn check_fragment_at(
+        &self,
+        page: &Page,
+        (rel, target): (&str, Option<&Page>),
+        fragment: &str,
+        link: &Link,
+        diags: &mut Vec<Diagnostic>,
+        report: bool,
+    ) -> bool {
         let frag = percent_decode_str(fragment.trim_start_matches('#')).decode_utf8_lossy();
         if frag.is_empty() || frag.starts_with("tab/") {
             return true;
         }
-        let Some(target) = self.site.page(page.locale, rel) else {
+        let Some(target) = target else {
             return true;
         };
         let ids = &self.index.ids[target.article];
@@ -419,14 +438,17 @@ impl Resolver<'_> {
         }
         match found {
             Found::Page(rel) => {
-                let ok = self.check_fragment(page, &rel, fragment, link, diags, report);
-                let fallback = self.site.page(page.locale, &rel).is_some_and(|p| p.fallback);
+                // The target page looked up once for the fragment, the
+                // class and the href.
+                let target = self.site.page(page.locale, &rel);
+                let ok = self.check_fragment_at(page, (&rel, target), fragment, link, diags, report);
+                let fallback = target.is_some_and(|p| p.fallback);
                 let class = match (ok, fallback) {
                     (false, _) => Class::Broken,
                     (true, true) if page.locale != 0 => Class::Fallback,
                     _ => Class::Internal,
                 };
-                (self.href_to_page(page, &rel, query, fragment), class)
+                (self.href_to(page, target, query, fragment), class)
             }
             Found::Redirect(rel) => {
                 let r = &self.index.redirects[&rel];
