@@ -119,18 +119,33 @@ pub fn deflated_json(texts: &[String]) -> String {
 /// Standard base64 with padding.
 fn base64(bytes: &[u8]) -> String {
     const B64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
-    for c in bytes.chunks(3) {
-        let n = (c[0] as u32) << 16 | (*c.get(1).unwrap_or(&0) as u32) << 8 | *c.get(2).unwrap_or(&0) as u32;
-        for i in 0..4 {
-            if i <= c.len() {
-                out.push(B64[(n >> (18 - 6 * i) & 63) as usize] as char);
-            } else {
-                out.push('=');
-            }
-        }
+    let mut out: Vec<u8> = Vec::with_capacity(bytes.len().div_ceil(3) * 4);
+    let whole = bytes.chunks_exact(3);
+    let rest = whole.remainder();
+    for c in whole {
+        let n = (c[0] as u32) << 16 | (c[1] as u32) << 8 | c[2] as u32;
+        out.extend_from_slice(&[
+            B64[(n >> 18) as usize & 63],
+            B64[(n >> 12) as usize & 63],
+            B64[(n >> 6) as usize & 63],
+            B64[n as usize & 63],
+        ]);
     }
-    out
+    if !rest.is_empty() {
+        let n = (rest[0] as u32) << 16 | (*rest.get(1).unwrap_or(&0) as u32) << 8;
+        out.extend_from_slice(&[
+            B64[(n >> 18) as usize & 63],
+            B64[(n >> 12) as usize & 63],
+            if rest.len() == 2 {
+                B64[(n >> 6) as usize & 63]
+            } else {
+                b'='
+            },
+            b'=',
+        ]);
+    }
+    // Only characters of `B64` and `=`: ASCII.
+    String::from_utf8(out).unwrap_or_default()
 }
 
 #[cfg(test)]
@@ -197,5 +212,22 @@ mod tests {
         assert_eq!(serde_json::from_str::<Vec<String>>(&json).unwrap(), texts);
         // Repetitive prose shrinks.
         assert!(b64.len() < 200, "{}", b64.len());
+        // Every length of the last group, against the definition.
+        for n in 0..7u8 {
+            let bytes: Vec<u8> = (0..n).map(|i| i.wrapping_mul(77) ^ 0xa5).collect();
+            let bits: String = bytes.iter().map(|b| format!("{b:08b}")).collect();
+            let mut want: String = bits
+                .as_bytes()
+                .chunks(6)
+                .map(|c| {
+                    let v = u8::from_str_radix(&format!("{:0<6}", std::str::from_utf8(c).unwrap()), 2).unwrap();
+                    b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"[v as usize] as char
+                })
+                .collect();
+            while !want.len().is_multiple_of(4) {
+                want.push('=');
+            }
+            assert_eq!(base64(&bytes), want, "{n} bytes");
+        }
     }
 }
