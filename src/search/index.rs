@@ -232,13 +232,14 @@ pub fn build_locale(
             .find(|&k| load[k] + size <= room)
         {
             Some(k) => k,
+            // Every change of a shard's load pushes its new load: an
+            // entry whose load is no longer the shard's is dropped.
             None => loop {
-                let std::cmp::Reverse((l, k)) = by_load.pop().unwrap_or(std::cmp::Reverse((0, 0)));
+                let std::cmp::Reverse((l, k)) = by_load.pop().unwrap_or(std::cmp::Reverse((load[0], 0)));
                 if l == load[k] {
                     elsewhere += 1;
                     break k;
-                } // stale entries are skipped
-                by_load.push(std::cmp::Reverse((load[k], k)));
+                }
             },
         };
         load[k] += size;
@@ -250,6 +251,7 @@ pub fn build_locale(
             if let Some(first) = words.first().map(|w| shard_of(w)) {
                 let p = format!("[{id},{},{k}]", json_str(&docs[id].title));
                 load[first] += p.len() + 1;
+                by_load.push(std::cmp::Reverse((load[first], first)));
                 shard_pointers[first].push(p);
             }
         }
