@@ -25,11 +25,11 @@ use std::sync::Mutex;
 pub trait Memo: Sync {
     /// The key of `article`'s analysis in `lang`; `None`: not remembered.
     fn key(&self, article: usize, lang: &str) -> Option<[u8; 32]>;
-    /// The record of terms the last build left (`encode`) of the articles
-    /// of the locale `code`, if whole.
-    fn record(&self, code: &str) -> Option<Vec<u8>>;
-    /// Replaces the record of the locale `code`'s articles.
-    fn put_record(&self, code: &str, bytes: &[u8]);
+    /// The record of terms (`encode`) named `name` (a locale's code, for
+    /// its articles; `Terms` names the records it keeps), if whole.
+    fn record(&self, name: &str) -> Option<Vec<u8>>;
+    /// Replaces the record named `name`.
+    fn put_record(&self, name: &str, bytes: &[u8]);
     /// A page's card text (`encode_text`) under its analysis's key.
     fn text(&self, key: &[u8; 32]) -> Option<Vec<u8>>;
     fn put_text(&self, key: &[u8; 32], bytes: &[u8]);
@@ -299,6 +299,92 @@ impl Record {
     }
 }
 
+/// A page of `encode`'s list: its analysis's key, its doc, what is kept.
+pub type Listed<'a> = (&'a [u8; 32], &'a Doc, &'a Kept);
+
+/// The terms of one locale's articles as the last builds left them: the
+/// record of them all (`Memo::record(code)`) and, beside it, the pages
+/// analysed since it was written (`Memo::record("<code>+changed")`), so an
+/// edit writes a record of the pages it changed, not every page's again.
+/// Both hold analyses by key: an entry no page uses any more is never
+/// wrong, only left over until the whole record is written again.
+#[derive(Default)]
+pub struct Terms {
+    whole: Option<Record>,
+    changed: Option<Record>,
+}
+
+/// The name of the record of pages analysed since the whole one.
+fn changed_name(code: &str) -> String {
+    format!("{code}+changed")
+}
+
+impl Terms {
+    pub fn read(m: &dyn Memo, code: &str) -> Terms {
+        let whole = m.record(code).and_then(Record::read);
+        // Without the whole record, the pages changed since are no use.
+        let changed = whole
+            .as_ref()
+            .and_then(|_| m.record(&changed_name(code)))
+            .and_then(Record::read);
+        Terms { whole, changed }
+    }
+
+    /// `Record::recall`, from the pages changed first.
+    pub fn recall(
+        &self,
+        key: &[u8; 32],
+        (locale, path): (usize, String),
+        vocab: &Vocab,
+        strings: &Mutex<Strings>,
+    ) -> Option<(Doc, Kept)> {
+        if let Some(found) = self
+            .changed
+            .as_ref()
+            .and_then(|r| r.recall(key, (locale, path.clone()), vocab, strings))
+        {
+            return Some(found);
+        }
+        self.whole.as_ref()?.recall(key, (locale, path), vocab, strings)
+    }
+
+    /// Writes what the next build needs to find `listed` (this build's
+    /// pages of the locale `code`): nothing when the records hold them;
+    /// the pages the whole record lacks when they are few (a sixteenth of
+    /// the pages at most, and a whole record not more than an eighth
+    /// pages no longer used), else a whole record again (and no changed
+    /// pages beside it). Drops the records read first.
+    pub fn write(self, m: &dyn Memo, code: &str, listed: &[Listed], strings: &Strings) {
+        let Some(whole) = &self.whole else {
+            m.put_record(code, &encode(listed, strings));
+            return;
+        };
+        let new: Vec<Listed> = listed
+            .iter()
+            .filter(|(k, _, _)| !whole.pages.contains_key(*k))
+            .copied()
+            .collect();
+        let unused = whole.pages.len().saturating_sub(listed.len() - new.len());
+        let changed_holds = |keys: &[Listed]| match &self.changed {
+            Some(c) => c.holds_only(keys.iter().map(|(k, _, _)| *k)),
+            None => keys.is_empty(),
+        };
+        if new.len() * 16 <= listed.len() && unused * 8 <= whole.pages.len() {
+            if !changed_holds(&new) {
+                drop(self);
+                m.put_record(&changed_name(code), &encode(&new, strings));
+            }
+            return;
+        }
+        let had_changed = self.changed.is_some();
+        drop(self);
+        m.put_record(code, &encode(listed, strings));
+        if had_changed {
+            m.put_record(&changed_name(code), &encode(&[], strings));
+        }
+    }
+}
+
 /// Passes over one page's part (after its key), checking its word numbers.
 fn skip_page(r: &mut Reader, words: usize) -> Option<()> {
     r.str_u32()?;
@@ -331,6 +417,115 @@ mod tests {
     use super::super::analyze::Analyzer;
     use super::super::doc;
     use super::*;
+
+    /// Records by name, and the names written.
+    type Records = (std::collections::HashMap<String, Vec<u8>>, Vec<String>);
+
+    #[derive(Default)]
+    struct Named(Mutex<Records>);
+
+    impl Memo for Named {
+        fn key(&self, _: usize, _: &str) -> Option<[u8; 32]> {
+            None
+        }
+        fn record(&self, name: &str) -> Option<Vec<u8>> {
+            self.0.lock().unwrap().0.get(name).cloned()
+        }
+        fn put_record(&self, name: &str, bytes: &[u8]) {
+            let mut s = self.0.lock().unwrap();
+            s.0.insert(name.to_string(), bytes.to_vec());
+            s.1.push(name.to_string());
+        }
+        fn text(&self, _: &[u8; 32]) -> Option<Vec<u8>> {
+            None
+        }
+        fn put_text(&self, _: &[u8; 32], _: &[u8]) {}
+        fn keep_text(&self, _: &[u8; 32]) {}
+        fn card_key(&self, key: &[u8; 32], _: (&str, &str), _: u32) -> [u8; 32] {
+            *key
+        }
+        fn card_in_place(&self, _: &str, _: &[u8; 32]) -> bool {
+            false
+        }
+        fn count(&self, _: bool) {}
+    }
+
+    #[test]
+    fn an_edit_writes_the_pages_it_changed_beside_the_whole_record() {
+        let analyzer = Analyzer::new("en");
+        let (vocab, strings) = (Vocab::default(), Mutex::new(Strings::default()));
+        let page = |i: usize, v: usize| {
+            let html = format!("<p>Page {i} says version {v} of word{i}.</p>");
+            doc::analyze_page_with(
+                &analyzer,
+                (0, "p/", &format!("Title {i}"), &html),
+                &vocab,
+                &strings,
+                None,
+            )
+        };
+        let key = |i: usize, v: usize| {
+            let mut k = [0u8; 32];
+            k[0] = i as u8;
+            k[1] = v as u8;
+            k
+        };
+        let kept = Kept::default();
+        let mut versions = vec![0usize; 40];
+        let m = Named::default();
+        // Writes the 40 pages at their versions; answers the records written.
+        let build = |versions: &[usize]| -> Vec<String> {
+            let docs: Vec<([u8; 32], Doc)> = versions
+                .iter()
+                .enumerate()
+                .map(|(i, &v)| (key(i, v), page(i, v)))
+                .collect();
+            let listed: Vec<Listed> = docs.iter().map(|(k, d)| (k, d, &kept)).collect();
+            let terms = Terms::read(&m, "en-us");
+            // Every page the records hold reads back with its title.
+            let (v2, s2) = (Vocab::default(), Mutex::new(Strings::default()));
+            let found = docs
+                .iter()
+                .filter(|(k, d)| {
+                    terms
+                        .recall(k, (0, "p/".into()), &v2, &s2)
+                        .is_some_and(|(b, _)| b.title == d.title)
+                })
+                .count();
+            m.0.lock().unwrap().1.clear();
+            terms.write(&m, "en-us", &listed, &strings.lock().unwrap());
+            let written = std::mem::take(&mut m.0.lock().unwrap().1);
+            // After writing, the records hold every page.
+            let terms = Terms::read(&m, "en-us");
+            for (k, _) in &docs {
+                assert!(terms.recall(k, (0, "p/".into()), &v2, &s2).is_some());
+            }
+            let mut out = written;
+            out.push(format!("found {found}"));
+            out
+        };
+        assert_eq!(build(&versions), ["en-us", "found 0"]);
+        assert_eq!(build(&versions), ["found 40"], "nothing changed: nothing written");
+        versions[7] = 1;
+        assert_eq!(build(&versions), ["en-us+changed", "found 39"], "one page of 40");
+        versions[8] = 1;
+        assert_eq!(
+            build(&versions),
+            ["en-us+changed", "found 39"],
+            "two of 40, one already changed"
+        );
+        assert_eq!(build(&versions), ["found 40"]);
+        for v in versions.iter_mut().take(5) {
+            *v = 2;
+        }
+        assert_eq!(
+            build(&versions),
+            ["en-us", "en-us+changed", "found 35"],
+            "more than a sixteenth: the whole record again, no changed pages beside it"
+        );
+        assert!(Record::read(m.record("en-us+changed").unwrap()).is_some_and(|r| r.pages.is_empty()));
+        assert_eq!(build(&versions), ["found 40"]);
+    }
 
     #[test]
     fn a_record_reads_back_as_made_into_other_numbering() {

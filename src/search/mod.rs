@@ -313,11 +313,11 @@ fn prepare_with(
     for p in &pages {
         wanted[site.articles[p.article].locale] = true;
     }
-    let records: Vec<Option<memo::Record>> = (0..n_locales)
+    let records: Vec<memo::Terms> = (0..n_locales)
         .into_par_iter()
-        .map(|li| {
-            let m = memo.filter(|_| wanted[li])?;
-            memo::Record::read(m.record(&config.locales[li].code)?)
+        .map(|li| match memo.filter(|_| wanted[li]) {
+            Some(m) => memo::Terms::read(m, &config.locales[li].code),
+            None => memo::Terms::default(),
         })
         .collect();
     // A remembered page: its terms from the record; its card text only
@@ -326,9 +326,8 @@ fn prepare_with(
     // with the pages whose cards stayed in place (counted).
     let recall =
         |m: &dyn Memo, key: &[u8; 32], p: &Page, vocab: &doc::Vocab| -> Result<(doc::Doc, memo::Kept), Vec<usize>> {
-            let Some((mut d, kept)) = records[site.articles[p.article].locale]
-                .as_ref()
-                .and_then(|r| r.recall(key, (p.locale, path_of(p)), vocab, &strings))
+            let Some((mut d, kept)) =
+                records[site.articles[p.article].locale].recall(key, (p.locale, path_of(p)), vocab, &strings)
             else {
                 return Err(Vec::new());
             };
@@ -422,33 +421,24 @@ fn prepare_with(
         return None;
     }
     // The records for the next build, of each locale whose articles are
-    // not the last's. A skipped locale's stays: it holds every article of
+    // not the last's. A skipped locale's stay: they hold every article of
     // the locale still (the pages of other locales that show some of them
     // found them there).
     if let Some(m) = memo {
-        let mut listed: Vec<Vec<(&[u8; 32], &doc::Doc, &memo::Kept)>> = vec![Vec::new(); n_locales];
+        let mut listed: Vec<Vec<memo::Listed>> = vec![Vec::new(); n_locales];
         for (i, a) in analysed.iter().enumerate() {
             if let Some((d, Some((k, kept)))) = a {
                 listed[site.articles[pages[i].article].locale].push((k, d, kept));
             }
         }
-        let write: Vec<bool> = (0..n_locales)
-            .map(|li| {
-                skipped[li].is_none()
-                    && !records[li]
-                        .as_ref()
-                        .is_some_and(|r| r.holds_only(listed[li].iter().map(|(k, _, _)| *k)))
-            })
-            .collect();
-        // The last build's records leave memory before the next are made.
-        drop(records);
         let strings = strings.lock().unwrap_or_else(|e| e.into_inner());
         let strings: &doc::Strings = &strings;
-        listed.into_par_iter().enumerate().for_each(|(li, listed)| {
-            if write[li] {
-                m.put_record(&config.locales[li].code, &memo::encode(&listed, strings));
-            }
-        });
+        records
+            .into_par_iter()
+            .zip(listed)
+            .enumerate()
+            .filter(|(li, _)| skipped[*li].is_none())
+            .for_each(|(li, (terms, listed))| terms.write(m, &config.locales[li].code, &listed, strings));
     } else {
         drop(records);
     }
