@@ -80,10 +80,7 @@ impl Fence {
         }
         let read = std::fs::read(real).map_err(Refusal::Io);
         note(p, || match &read {
-            Ok(bytes) => {
-                use sha2::Digest;
-                format!("read:{}", crate::cache::hex(&sha2::Sha256::digest(bytes)))
-            }
+            Ok(bytes) => format!("read:{}", crate::cache::hex(&crate::cache::key::digest(bytes))),
             Err(e) => format!("read:{}", state(e)),
         });
         read
@@ -308,10 +305,7 @@ pub fn ask_again(fence: &Fence, p: &Path, what: &str) -> String {
             Err(e) => format!("admit:{}", state(&e)),
         },
         "read" => match fence.read(p) {
-            Ok(bytes) => {
-                use sha2::Digest;
-                format!("read:{}", crate::cache::hex(&sha2::Sha256::digest(bytes)))
-            }
+            Ok(bytes) => format!("read:{}", crate::cache::hex(&crate::cache::key::digest(&bytes))),
             Err(e) => format!("read:{}", state(&e)),
         },
         "is_file" => format!("is_file:{}", p.is_file()),

@@ -1,4 +1,10 @@
-//! Cache keys: SHA-256 over everything a cached value depends on.
+//! Cache keys: a 256-bit hash (two XXH3-128 with different seeds, `Fp`)
+//! over everything a cached value depends on. Not a cryptographic hash:
+//! the inputs are the site's own files and polydoc's values, not chosen
+//! by someone trying to make two keys collide, and an accidental collision
+//! of 128 bits is not a risk (someone who can write the site or the cache
+//! can make the build print anything anyway). SHA-256 of every key and
+//! input was 4-5% of a warm build's CPU.
 //!
 //! - `version`: polydoc's version and the bytes of the running executable
 //!   (so a rebuilt polydoc, even at the same version number, never reads
@@ -26,23 +32,75 @@ use crate::config::Config;
 use crate::parse::Article;
 use crate::site::{Page, Site};
 use rayon::prelude::*;
-use sha2::{Digest, Sha256};
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
+use xxhash_rust::xxh3::Xxh3;
+
+/// The second half of a key: XXH3 with another seed.
+const SEED: u64 = 0x706f_6c79_646f_6321;
+
+/// A file's content as a key's part (and the fence's notes): 256 bits of
+/// two seeded XXH3-128 (see the module comment).
+pub fn digest(b: &[u8]) -> [u8; 32] {
+    let mut out = [0u8; 32];
+    out[..16].copy_from_slice(&xxhash_rust::xxh3::xxh3_128(b).to_le_bytes());
+    out[16..].copy_from_slice(&xxhash_rust::xxh3::xxh3_128_with_seed(b, SEED).to_le_bytes());
+    out
+}
+
+/// Both hashes of a key, fed the same bytes: gathered in a buffer and
+/// hashed in one go at the end (most keys are a few kilobytes of small
+/// pieces, where XXH3's streaming state costs more than the hashing);
+/// past `SPILL` bytes, the buffer goes through the streaming states.
+struct Both {
+    buf: Vec<u8>,
+    streams: Option<Box<(Xxh3, Xxh3)>>,
+}
+
+const SPILL: usize = 1 << 16;
+
+impl Both {
+    fn update(&mut self, b: &[u8]) {
+        self.buf.extend_from_slice(b);
+        if self.buf.len() >= SPILL {
+            let s = self
+                .streams
+                .get_or_insert_with(|| Box::new((Xxh3::new(), Xxh3::with_seed(SEED))));
+            s.0.update(&self.buf);
+            s.1.update(&self.buf);
+            self.buf.clear();
+        }
+    }
+
+    fn finish(self) -> [u8; 32] {
+        let Some(mut s) = self.streams else {
+            return digest(&self.buf);
+        };
+        s.0.update(&self.buf);
+        s.1.update(&self.buf);
+        let mut out = [0u8; 32];
+        out[..16].copy_from_slice(&s.0.digest128().to_le_bytes());
+        out[16..].copy_from_slice(&s.1.digest128().to_le_bytes());
+        out
+    }
+}
 
 /// A hasher that keeps field boundaries (every piece is length-prefixed).
-pub struct Fp(Sha256);
+pub struct Fp(Both);
 
 impl Fp {
     pub fn new(domain: &str) -> Fp {
-        let mut f = Fp(Sha256::new());
+        let mut f = Fp(Both {
+            buf: Vec::with_capacity(256),
+            streams: None,
+        });
         f.str(domain);
         f
     }
 
     pub fn bytes(&mut self, b: &[u8]) -> &mut Fp {
-        self.0.update((b.len() as u64).to_le_bytes());
+        self.0.update(&(b.len() as u64).to_le_bytes());
         self.0.update(b);
         self
     }
@@ -52,7 +110,7 @@ impl Fp {
     }
 
     pub fn u64(&mut self, n: u64) -> &mut Fp {
-        self.0.update(n.to_le_bytes());
+        self.0.update(&n.to_le_bytes());
         self
     }
 
@@ -65,7 +123,7 @@ impl Fp {
     /// made; a few times quicker than `debug` for an article's links and
     /// front matter), ended by a byte JSON never holds.
     pub fn json(&mut self, v: &impl serde::Serialize) -> &mut Fp {
-        struct Into<'a>(&'a mut Sha256);
+        struct Into<'a>(&'a mut Both);
         impl std::io::Write for Into<'_> {
             fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
                 self.0.update(b);
@@ -80,7 +138,7 @@ impl Fp {
         if let Err(e) = serde_json::to_writer(Into(&mut self.0), v) {
             self.0.update(e.to_string().as_bytes());
         }
-        self.0.update([0xFF]);
+        self.0.update(&[0xFF]);
         self
     }
 
@@ -94,7 +152,7 @@ impl Fp {
     }
 
     pub fn finish(self) -> [u8; 32] {
-        self.0.finalize().into()
+        self.0.finish()
     }
 }
 
@@ -106,7 +164,7 @@ pub fn version() -> [u8; 32] {
         let mut f = Fp::new("version");
         f.str(env!("CARGO_PKG_VERSION"));
         match std::env::current_exe().and_then(std::fs::read) {
-            Ok(exe) => f.bytes(&Sha256::digest(exe)),
+            Ok(exe) => f.bytes(&digest(&exe)),
             // Unknown build: a key no other process can share.
             Err(_) => f.u64(std::process::id() as u64).debug(&std::time::SystemTime::now()),
         };
@@ -169,7 +227,7 @@ pub fn inputs(config: &Config, articles: &HashSet<PathBuf>, skip: &[PathBuf]) ->
                     .str(&std::fs::read_link(p).unwrap_or_default().to_string_lossy());
             } else {
                 match std::fs::read(p) {
-                    Ok(b) => f.str("bytes").bytes(&Sha256::digest(b)),
+                    Ok(b) => f.str("bytes").bytes(&digest(&b)),
                     Err(e) => f.str("unreadable").debug(&e.kind()),
                 };
             }
@@ -198,7 +256,7 @@ pub fn outside_reads(config: &Config, read: &[PathBuf]) -> [u8; 32] {
     for p in outside {
         f.str(&relative(site, p));
         match std::fs::read(p) {
-            Ok(b) => f.bytes(&Sha256::digest(b)),
+            Ok(b) => f.bytes(&digest(&b)),
             Err(e) => f.str("unreadable").debug(&e.kind()),
         };
     }
@@ -310,4 +368,36 @@ pub fn page(shape: &[u8; 32], p: &Page, article: &[u8; 32]) -> [u8; 32] {
     f.bytes(shape).bytes(article);
     page_identity(&mut f, p);
     f.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_key_is_the_same_however_its_bytes_are_fed() {
+        // One piece past the buffer (through the streaming states) and the
+        // same bytes fed in small pieces: the same key.
+        let big: Vec<u8> = (0..SPILL * 2 + 5).map(|i| i as u8).collect();
+        let mut a = Fp::new("t");
+        a.bytes(&big);
+        let mut b = Fp::new("t");
+        b.0.update(&(big.len() as u64).to_le_bytes());
+        for chunk in big.chunks(1000) {
+            b.0.update(chunk);
+        }
+        let a = a.finish();
+        assert_eq!(a, b.finish());
+        // Small keys are hashed in one go: as `digest` hashes the bytes.
+        let mut s = Fp::new("");
+        s.str("ab");
+        let mut want = 0u64.to_le_bytes().to_vec();
+        want.extend_from_slice(&2u64.to_le_bytes());
+        want.extend_from_slice(b"ab");
+        assert_eq!(s.finish(), digest(&want));
+        // Field boundaries count.
+        let mut other = Fp::new("");
+        other.str("a").str("b");
+        assert_ne!(other.finish(), digest(&want));
+    }
 }

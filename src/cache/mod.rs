@@ -1,8 +1,8 @@
 //! The persistent build cache (`build --cache [DIR]`): content-addressed
 //! entries that let a build skip work whose inputs it has seen before.
 //!
-//! An entry's name is the SHA-256 of everything its value depends on (see
-//! `key`), so a changed input is a different name, never a stale hit; the
+//! An entry's name is a 256-bit hash (two seeded XXH3-128) of everything its
+//! value depends on (see `key`), so a changed input is a different name, never a stale hit; the
 //! file holds a checksum of its value, so a corrupt or truncated entry is a
 //! miss (with one warning), never wrong output. Names hold no absolute
 //! paths: a folder restored on another machine, with the site checked out

@@ -1,6 +1,6 @@
 //! The parse record: for every article file the last build parsed through
-//! the cache, what the file looked like on disk (`FileStamp`), the SHA-256
-//! of its bytes, the key of its parse entry and that entry's header (the
+//! the cache, what the file looked like on disk (`FileStamp`), the hash
+//! of its bytes (`key::digest`), the key of its parse entry and that entry's header (the
 //! article without its HTML, its diagnostics, what the parse looked at).
 //! The records are split by path into `SHARDS` shards, each an entry of its
 //! own (content-addressed, so a shard no record of which changed is neither
@@ -93,7 +93,7 @@ pub struct Record {
     pub rel: String,
     pub display: String,
     pub stamp: Option<FileStamp>,
-    /// SHA-256 of the file's bytes.
+    /// The hash of the file's bytes (`key::digest`).
     pub bytes: [u8; 32],
     /// The key of its parse entry.
     pub key: [u8; 32],
@@ -282,11 +282,9 @@ pub fn write(
             records.sort_by(|a, b| (a.locale, &a.rel).cmp(&(b.locale, &b.rel)));
             let bytes = encode_shard(started_ns, &records);
             let key = {
-                use sha2::Digest;
-                let mut h = sha2::Sha256::new();
-                h.update(b"parsed-shard\0");
-                h.update(&bytes);
-                h.finalize().into()
+                let mut f = super::key::Fp::new("parsed-shard");
+                f.bytes(&bytes);
+                f.finish()
             };
             put(&key, &bytes);
             Some(key)

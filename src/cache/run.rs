@@ -7,7 +7,6 @@ use crate::config::Config;
 use crate::diagnostics::Diagnostic;
 use crate::pages::PageOutput;
 use rayon::prelude::*;
-use sha2::Digest as _;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::Ordering;
@@ -39,7 +38,7 @@ pub struct Run {
     parsed: Mutex<Vec<parsed::Record>>,
     /// Where articles read back keep their HTML.
     stored: Arc<StoredHtml>,
-    /// The SHA-256 of each article file's bytes as parsed (locale, path),
+    /// The hash (`key::digest`) of each article file's bytes as parsed (locale, path),
     /// for the parses through the cache that recorded it.
     bytes_hashes: Mutex<HashMap<(usize, String), [u8; 32]>>,
 }
@@ -236,7 +235,7 @@ impl Run {
                     None => {
                         self.cache.articles_read.fetch_add(1, Ordering::Relaxed);
                         let read = config.fence.read(&f.abs);
-                        let hash = read.as_ref().ok().map(|b| sha2::Sha256::digest(b).into());
+                        let hash = read.as_ref().ok().map(|b| key::digest(b));
                         (Some(read), hash)
                     }
                 };
@@ -269,7 +268,7 @@ impl Run {
                     None => {
                         self.cache.articles_read.fetch_add(1, Ordering::Relaxed);
                         let read = config.fence.read(&f.abs);
-                        let hash: Option<[u8; 32]> = read.as_ref().ok().map(|b| sha2::Sha256::digest(b).into());
+                        let hash: Option<[u8; 32]> = read.as_ref().ok().map(|b| key::digest(b));
                         let k = hash.as_ref().map(|h| key_of(f, h));
                         (read, hash, k)
                     }
@@ -414,7 +413,7 @@ impl Run {
         self.reports = super::reports::Reports::read(&self.cache);
     }
 
-    /// The SHA-256 of the bytes the article file at (`locale`, `rel`) was
+    /// The hash (`key::digest`) of the bytes the article file at (`locale`, `rel`) was
     /// parsed from, when its parse went through the record or an entry.
     pub fn bytes_hash(&self, locale: usize, rel: &str) -> Option<[u8; 32]> {
         self.bytes_hashes

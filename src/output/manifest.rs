@@ -11,7 +11,6 @@
 //! machine, nothing of the diagnostics.
 
 use crate::search::fxhash::{FxHashMap, FxHashSet};
-use sha2::{Digest, Sha256};
 use std::path::Path;
 use std::sync::atomic::AtomicBool;
 
@@ -177,12 +176,12 @@ pub struct Entry {
     pub stamp: Stamp,
 }
 
-/// The key of content that carries no key of its own: its SHA-256.
+/// The key of content that carries no key of its own: a hash of its bytes
+/// (as the cache's keys are made: `cache::key::Fp`).
 pub fn content_key(bytes: &[u8]) -> [u8; 32] {
-    let mut h = Sha256::new();
-    h.update(b"output-bytes\0");
-    h.update(bytes);
-    h.finalize().into()
+    let mut f = crate::cache::key::Fp::new("output-bytes");
+    f.bytes(bytes);
+    f.finish()
 }
 
 /// A path as the manifest may name it: relative, `/`-separated, no `..`.
