@@ -68,12 +68,20 @@ impl StoredDiag {
 /// Diagnostic codes are `&'static str`: the few distinct codes read back
 /// are kept once for the life of the process.
 fn intern(code: String) -> &'static str {
+    intern_code(&code)
+}
+
+/// `intern` for a borrowed code.
+pub fn intern_code(code: &str) -> &'static str {
     static CODES: OnceLock<Mutex<HashSet<&'static str>>> = OnceLock::new();
-    let mut codes = CODES.get_or_init(Default::default).lock().unwrap();
-    if let Some(c) = codes.get(code.as_str()) {
+    let mut codes = CODES
+        .get_or_init(Default::default)
+        .lock()
+        .unwrap_or_else(|e| e.into_inner());
+    if let Some(c) = codes.get(code) {
         return c;
     }
-    let leaked: &'static str = Box::leak(code.into_boxed_str());
+    let leaked: &'static str = Box::leak(code.into());
     codes.insert(leaked);
     leaked
 }
@@ -170,47 +178,27 @@ pub fn decode_reports(bytes: &[u8]) -> Option<std::collections::HashMap<[u8; 32]
     hexed.into_iter().map(|(k, r)| Some((super::unhex(&k)?, r))).collect()
 }
 
-/// One file's parse as stored: the article (its HTML after the header),
-/// its diagnostics, and what the parse looked at (`fence::Looked`: path
-/// relative to the site folder, finding).
-#[derive(Serialize, Deserialize)]
-struct ParsedHeader {
-    article: Option<crate::parse::Article>,
-    diags: Vec<Diagnostic>,
-    looked: Vec<(String, String)>,
-}
-
+/// One file's parse as stored: a header (`parsed_header`: the article
+/// without its HTML, its diagnostics, what the parse looked at
+/// (`fence::Looked`: path relative to the site folder, finding)), then the
+/// article's HTML.
 pub type Parsed = (Option<crate::parse::Article>, Vec<Diagnostic>);
 
-pub fn encode_parsed(parsed: &mut Parsed, looked: Vec<(String, String)>) -> Vec<u8> {
-    let html = parsed
-        .0
-        .as_mut()
-        .map(|a| std::mem::take(&mut a.md.html))
-        .unwrap_or_default();
-    let header = ParsedHeader {
-        article: parsed.0.take(),
-        diags: std::mem::take(&mut parsed.1),
-        looked,
-    };
-    let json = serde_json::to_vec(&header).unwrap_or_default();
-    *parsed = (header.article, header.diags);
-    if let Some(a) = parsed.0.as_mut() {
-        a.md.html = html;
-    }
+pub fn encode_parsed(parsed: &Parsed, looked: Vec<(String, String)>) -> Vec<u8> {
+    let header = super::parsed_header::encode(parsed.0.as_ref(), &parsed.1, &looked);
     let html = parsed.0.as_ref().map(|a| a.md.html.as_bytes()).unwrap_or_default();
-    let mut out = Vec::with_capacity(8 + json.len() + html.len());
-    out.extend_from_slice(&(json.len() as u64).to_le_bytes());
-    out.extend_from_slice(&json);
+    let mut out = Vec::with_capacity(8 + header.len() + html.len());
+    out.extend_from_slice(&(header.len() as u64).to_le_bytes());
+    out.extend_from_slice(&header);
     out.extend_from_slice(html);
     out
 }
 
-/// A parse entry's header (JSON) and HTML, apart.
+/// A parse entry's header and HTML, apart.
 pub fn split_parsed(bytes: &[u8]) -> Option<(&[u8], &[u8])> {
     let len = u64::from_le_bytes(bytes.get(..8)?.try_into().ok()?) as usize;
-    let json = bytes.get(8..8usize.checked_add(len)?)?;
-    Some((json, &bytes[8 + len..]))
+    let header = bytes.get(8..8usize.checked_add(len)?)?;
+    Some((header, &bytes[8 + len..]))
 }
 
 /// Where a parse entry's HTML begins in the entry.
@@ -221,19 +209,10 @@ pub fn parsed_html_at(header: &[u8]) -> u64 {
 /// A parse entry's header: the article without its HTML, its diagnostics
 /// and what the parse looked at. An entry without an article has no HTML
 /// (`html_len`).
-pub fn decode_parsed_header(json: &[u8], html_len: u64) -> Option<(Parsed, Vec<(String, String)>)> {
-    let header: ParsedHeader = serde_json::from_slice(json).ok()?;
-    if header.article.is_none() && html_len > 0 {
+pub fn decode_parsed_header(header: &[u8], html_len: u64) -> Option<(Parsed, Vec<(String, String)>)> {
+    let (article, diags, looked) = super::parsed_header::decode(header)?;
+    if article.is_none() && html_len > 0 {
         return None;
-    }
-    Some(((header.article, header.diags), header.looked))
-}
-
-pub fn decode_parsed(bytes: &[u8]) -> Option<(Parsed, Vec<(String, String)>)> {
-    let (json, html) = split_parsed(bytes)?;
-    let ((mut article, diags), looked) = decode_parsed_header(json, html.len() as u64)?;
-    if let Some(a) = article.as_mut() {
-        a.md.html = String::from_utf8(html.to_vec()).ok()?;
     }
     Some(((article, diags), looked))
 }

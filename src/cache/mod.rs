@@ -19,6 +19,7 @@ pub mod codec;
 pub mod key;
 pub mod l10n;
 pub mod parsed;
+pub mod parsed_header;
 pub mod reports;
 pub mod run;
 pub mod search;

@@ -310,7 +310,7 @@ impl Run {
                             .map(|(p, found)| (key::relative(&site, p), found.clone()))
                             .collect();
                         let id = parsed_id(&k, &looked);
-                        let entry = codec::encode_parsed(&mut parsed, looked);
+                        let entry = codec::encode_parsed(&parsed, looked);
                         self.cache.put(&k, &entry);
                         if let Some((json, html)) = codec::split_parsed(&entry) {
                             record(f, stamp, hash, k, parsed::Header::Own(json.into()), html.len() as u64);

@@ -101,6 +101,18 @@ impl Meta {
         *self = Meta::from_map(&map);
     }
 
+    /// The map's JSON text as held (empty for no keys), for the build
+    /// cache's records, which give it back to `from_text`.
+    pub fn text(&self) -> &str {
+        &self.0
+    }
+
+    /// A `Meta` from what `text` gave (the cache's records are only read
+    /// by the polydoc that wrote them).
+    pub fn from_text(text: &str) -> Meta {
+        Meta(text.into())
+    }
+
     pub fn retain(&mut self, keep: impl FnMut(&String, &mut serde_json::Value) -> bool) {
         let mut map = self.map();
         map.retain(keep);
