@@ -88,6 +88,9 @@ enum Kind {
     Other,
 }
 
+/// What a path is now.
+type Found = (Stamp, Kind);
+
 /// The output folder, open for looking at its paths: each relative path
 /// looked up from the folder itself (`fstatat`), not from the root of the
 /// file system, since the scan looks at every path a manifest names.
@@ -114,6 +117,91 @@ impl Root {
         {
             Some(Root { dir: out.to_path_buf() })
         }
+    }
+
+    /// The folder `rel` (a plain relative path), open for looking up the
+    /// paths under it; `None` when it is not a folder (a symbolic link is
+    /// not followed) or cannot be opened.
+    fn open_dir(&self, rel: &str) -> Option<Root> {
+        #[cfg(unix)]
+        {
+            use std::os::fd::{AsRawFd, FromRawFd};
+            let c = std::ffi::CString::new(rel).ok()?;
+            // Only for looking up paths from it (`O_PATH` where there is
+            // one: nothing is read through it).
+            #[cfg(target_os = "linux")]
+            let how = libc::O_PATH;
+            #[cfg(not(target_os = "linux"))]
+            let how = libc::O_RDONLY;
+            // SAFETY: `c` is NUL-terminated and outlives the call; a
+            // descriptor it returns is owned by nothing else.
+            let fd = unsafe {
+                libc::openat(
+                    self.fd.as_raw_fd(),
+                    c.as_ptr(),
+                    how | libc::O_DIRECTORY | libc::O_NOFOLLOW | libc::O_CLOEXEC,
+                )
+            };
+            (fd >= 0).then(|| Root {
+                // SAFETY: `fd` was just opened and is owned by this value alone.
+                fd: unsafe { std::os::fd::OwnedFd::from_raw_fd(fd) },
+            })
+        }
+        #[cfg(not(unix))]
+        {
+            Some(Root {
+                dir: self.dir.join(rel),
+            })
+        }
+    }
+
+    /// The stamp and kind of each of `paths` (plain relative paths), in
+    /// order, looked up in parallel. Each path is looked up from the
+    /// nearest folder above it that holds many of them, opened once (a
+    /// page's `index.html` sits in a folder of its own, and a path looked
+    /// up from the output folder costs the kernel a lookup per folder on
+    /// the way: from `en-us/s0`, `a1/index.html` and `a1` cost 3 lookups,
+    /// not 7). A folder that cannot be opened leaves its paths to be
+    /// looked up from the output folder, as before.
+    fn stat_all(&self, paths: &[&str]) -> Vec<Option<Found>> {
+        use rayon::prelude::*;
+        /// A folder with this many of the paths right under it is opened.
+        const MANY: u32 = 8;
+        /// Paths looked up per task (each opens its folder once).
+        const CHUNK: usize = 512;
+        let mut under: FxHashMap<&str, u32> = FxHashMap::default();
+        for p in paths {
+            if let Some(d) = parents(p).next() {
+                *under.entry(d).or_default() += 1;
+            }
+        }
+        let mut groups: FxHashMap<&str, Vec<u32>> = FxHashMap::default();
+        for (i, p) in paths.iter().enumerate() {
+            let base = parents(p)
+                .find(|d| under.get(d).is_some_and(|&n| n >= MANY))
+                .unwrap_or("");
+            groups.entry(base).or_default().push(i as u32);
+        }
+        let tasks: Vec<(&str, &[u32])> = groups
+            .iter()
+            .flat_map(|(base, ix)| ix.chunks(CHUNK).map(move |c| (*base, c)))
+            .collect();
+        let found: Vec<Vec<(u32, Option<Found>)>> = tasks
+            .par_iter()
+            .map(|(base, ix)| {
+                let sub = (!base.is_empty()).then(|| self.open_dir(base)).flatten();
+                let (from, skip) = match &sub {
+                    Some(s) => (s, base.len() + 1),
+                    None => (self, 0),
+                };
+                ix.iter().map(|&i| (i, from.stat(&paths[i as usize][skip..]))).collect()
+            })
+            .collect();
+        let mut out = vec![None; paths.len()];
+        for (i, st) in found.into_iter().flatten() {
+            out[i as usize] = st;
+        }
+        out
     }
 
     /// The stamp and kind of `rel` (a plain relative path: see `plain`).
@@ -407,7 +495,6 @@ impl Previous {
     /// listed, to find what else is in it. The output folder itself holds
     /// the manifest the last commit replaced: it is always listed.
     pub fn scan(out: &Path) -> Option<Previous> {
-        use rayon::prelude::*;
         if !out.join(super::MARKER).is_file() {
             return None;
         }
@@ -422,10 +509,21 @@ impl Previous {
             /// Gone, or not a folder now (found in its parent's listing).
             Gone,
         }
+        // Every folder and file the manifest names, looked up at once.
+        let paths: Vec<&str> = m
+            .dirs
+            .iter()
+            .map(|(d, _)| d.as_str())
+            .chain(m.files.iter().map(|(p, _)| p.as_str()))
+            .collect();
+        let mut stats = root.stat_all(&paths);
+        drop(paths);
+        let file_stats = stats.split_off(m.dirs.len());
         let checked: Vec<Dir> = m
             .dirs
-            .par_iter()
-            .map(|(d, recorded)| match root.stat(d) {
+            .iter()
+            .zip(stats)
+            .map(|((_, recorded), st)| match st {
                 Some((now, Kind::Dir)) if now == *recorded && recorded.mtime_ns < settled_before => Dir::Settled(now),
                 Some((_, Kind::Dir)) => Dir::Unsettled,
                 _ => Dir::Gone,
@@ -455,12 +553,13 @@ impl Previous {
         // now (found in its parent's listing).
         let looked: Vec<(bool, bool)> = m
             .files
-            .par_iter()
-            .map(|(rel, entry)| {
+            .iter()
+            .zip(file_stats)
+            .map(|((rel, entry), st)| {
                 if parents(rel).next().is_some_and(|p| !reachable.contains(p)) {
                     return (false, false);
                 }
-                match root.stat(rel) {
+                match st {
                     Some((st, Kind::File)) if st == entry.stamp => (true, false),
                     Some((_, Kind::Dir)) | None => (false, false),
                     Some(_) => (false, true),
@@ -569,6 +668,58 @@ mod tests {
         let mut huge = bytes.clone();
         huge[HEADER.len() + 16..HEADER.len() + 24].copy_from_slice(&u64::MAX.to_le_bytes());
         assert_eq!(decode(&huge), None);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn paths_looked_up_from_a_folder_opened_once_answer_as_from_the_output_folder() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path();
+        // A folder with many page folders (opened once), and a small one.
+        let mut paths = vec!["big".to_string(), "small".to_string(), "small/x.html".to_string()];
+        for i in 0..20 {
+            std::fs::create_dir_all(out.join(format!("big/a{i}"))).unwrap();
+            std::fs::write(out.join(format!("big/a{i}/index.html")), format!("page {i}")).unwrap();
+            paths.push(format!("big/a{i}"));
+            paths.push(format!("big/a{i}/index.html"));
+        }
+        std::fs::create_dir_all(out.join("small")).unwrap();
+        std::fs::write(out.join("small/x.html"), "x").unwrap();
+        // Gone, a file in place of a folder, and a folder of many replaced
+        // by a symbolic link to a copy of it (not followed: `Other`).
+        paths.push("big/gone.html".to_string());
+        std::fs::write(out.join("big/a3x"), "file").unwrap();
+        paths.push("big/a3x/index.html".to_string());
+        std::fs::create_dir_all(out.join("linked")).unwrap();
+        for i in 0..10 {
+            paths.push(format!("linked/p{i}.html"));
+        }
+        paths.push("linked".to_string());
+        let root = Root::open(out).unwrap();
+        let check = |paths: &[String]| {
+            let refs: Vec<&str> = paths.iter().map(String::as_str).collect();
+            let all = root.stat_all(&refs);
+            for (p, got) in refs.iter().zip(&all) {
+                assert_eq!(*got, root.stat(p), "{p}");
+            }
+            all
+        };
+        for i in 0..10 {
+            std::fs::write(out.join(format!("linked/p{i}.html")), "p").unwrap();
+        }
+        check(&paths);
+        std::fs::rename(out.join("linked"), out.join("copy")).unwrap();
+        std::os::unix::fs::symlink(out.join("copy"), out.join("linked")).unwrap();
+        let all = check(&paths);
+        assert_eq!(all.last().unwrap().map(|(_, k)| k), Some(Kind::Other));
+        // A page edited in place, size kept: another stamp.
+        let before = check(&paths);
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        std::fs::write(out.join("big/a5/index.html"), "page 9").unwrap();
+        let after = check(&paths);
+        let at = paths.iter().position(|p| p == "big/a5/index.html").unwrap();
+        assert_ne!(before[at], after[at]);
+        assert_eq!(before[at].unwrap().0.size, after[at].unwrap().0.size);
     }
 
     #[test]
