@@ -25,7 +25,7 @@ pub mod run;
 pub mod search;
 
 use crate::diagnostics::Diagnostic;
-use std::collections::HashSet;
+use crate::search::fxhash::FxHashSet;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
@@ -98,7 +98,9 @@ pub struct Cache {
     objects: PathBuf,
     tmp: PathBuf,
     started: SystemTime,
-    used: Mutex<HashSet<[u8; 32]>>,
+    /// (Keys are hashes already: the Fx hash, not SipHash, for the
+    /// tens of thousands a warm build touches.)
+    used: Mutex<FxHashSet<[u8; 32]>>,
     counter: AtomicUsize,
     pub parse_hits: AtomicU64,
     pub parse_misses: AtomicU64,
@@ -133,7 +135,7 @@ impl Cache {
             objects,
             tmp,
             started: SystemTime::now(),
-            used: Mutex::new(HashSet::new()),
+            used: Mutex::new(FxHashSet::default()),
             counter: AtomicUsize::new(0),
             parse_hits: AtomicU64::new(0),
             parse_misses: AtomicU64::new(0),

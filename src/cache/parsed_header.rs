@@ -65,7 +65,7 @@ pub fn decode(bytes: &[u8]) -> Option<Decoded> {
     r.0.is_empty().then_some((article, diags, looked))
 }
 
-fn put_u32(w: &mut Vec<u8>, n: usize) {
+pub(super) fn put_u32(w: &mut Vec<u8>, n: usize) {
     w.extend_from_slice(&u32::try_from(n).unwrap_or(u32::MAX).to_le_bytes());
 }
 
@@ -73,7 +73,7 @@ fn put_u64(w: &mut Vec<u8>, n: u64) {
     w.extend_from_slice(&n.to_le_bytes());
 }
 
-fn put_str(w: &mut Vec<u8>, s: &str) {
+pub(super) fn put_str(w: &mut Vec<u8>, s: &str) {
     put_u32(w, s.len());
     w.extend_from_slice(s.as_bytes());
 }
@@ -107,7 +107,7 @@ fn put_date(w: &mut Vec<u8>, d: &Option<Date>) {
     }
 }
 
-fn take_string(r: &mut Reader) -> Option<String> {
+pub(super) fn take_string(r: &mut Reader) -> Option<String> {
     r.str_u32().map(str::to_string)
 }
 
@@ -128,7 +128,7 @@ fn take_strs(r: &mut Reader) -> Option<Vec<String>> {
     Some(v)
 }
 
-fn take_usize(r: &mut Reader) -> Option<usize> {
+pub(super) fn take_usize(r: &mut Reader) -> Option<usize> {
     usize::try_from(r.u64()?).ok()
 }
 
@@ -402,7 +402,7 @@ fn take_links(r: &mut Reader) -> Option<Vec<Link>> {
     Some(links)
 }
 
-fn put_diags(w: &mut Vec<u8>, diags: &[Diagnostic]) {
+pub(super) fn put_diags(w: &mut Vec<u8>, diags: &[Diagnostic]) {
     put_u32(w, diags.len());
     for Diagnostic {
         severity,
@@ -427,7 +427,7 @@ fn put_diags(w: &mut Vec<u8>, diags: &[Diagnostic]) {
     }
 }
 
-fn take_diags(r: &mut Reader) -> Option<Vec<Diagnostic>> {
+pub(super) fn take_diags(r: &mut Reader) -> Option<Vec<Diagnostic>> {
     let n = r.count(30)?;
     let mut v = Vec::with_capacity(n);
     for _ in 0..n {

@@ -8,7 +8,6 @@
 
 use super::{codec, key, Cache};
 use rayon::prelude::*;
-use std::collections::HashMap;
 
 /// The file beside the entries listing the shards.
 const LIST: &str = "page-reports";
@@ -17,7 +16,7 @@ const MAGIC: &[u8; 8] = b"pdrepts1";
 /// The start of a shard's entry.
 const SHARD_MAGIC: &[u8; 8] = b"pdrshrd1";
 
-type Shard = HashMap<[u8; 32], codec::Report>;
+type Shard = crate::search::fxhash::FxHashMap<[u8; 32], codec::Report>;
 
 fn shard_of(k: &[u8; 32]) -> usize {
     k[0] as usize % SHARDS

@@ -6,6 +6,7 @@ use crate::build::Model;
 use crate::config::Config;
 use crate::diagnostics::Diagnostic;
 use crate::pages::PageOutput;
+use crate::search::fxhash::FxHashMap;
 use rayon::prelude::*;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -21,7 +22,7 @@ pub struct Run {
     /// What decides the parse of each article file (locale, path) whose
     /// parse was stored or read back: its key and what it looked at, with
     /// what it found (`parsed_id`).
-    parsed_as: Mutex<HashMap<(usize, String), [u8; 32]>>,
+    parsed_as: Mutex<FxHashMap<(usize, String), [u8; 32]>>,
     /// What every output depends on (polydoc, configuration, theme, every
     /// non-article file), once the site is assembled.
     env: Option<[u8; 32]>,
@@ -40,7 +41,7 @@ pub struct Run {
     stored: Arc<StoredHtml>,
     /// The hash (`key::digest`) of each article file's bytes as parsed (locale, path),
     /// for the parses through the cache that recorded it.
-    bytes_hashes: Mutex<HashMap<(usize, String), [u8; 32]>>,
+    bytes_hashes: Mutex<FxHashMap<(usize, String), [u8; 32]>>,
 }
 
 /// Article HTML left in parse entries (`Bodies::stored`). An entry found
@@ -49,7 +50,7 @@ pub struct Run {
 pub struct StoredHtml {
     entries: super::Entries,
     /// The files read back, by parse key.
-    files: Mutex<HashMap<[u8; 32], crate::discover::SourceFile>>,
+    files: Mutex<FxHashMap<[u8; 32], crate::discover::SourceFile>>,
     /// What parsing one again needs.
     parse: std::sync::OnceLock<(Config, Option<crate::docfx_json::DocfxProject>)>,
 }
