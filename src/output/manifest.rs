@@ -156,15 +156,14 @@ impl Root {
     }
 
     /// The stamp and kind of each of `paths` (plain relative paths), in
-    /// order, looked up in parallel. Each path is looked up from the
+    /// order, looked up on two threads. Each path is looked up from the
     /// nearest folder above it that holds many of them, opened once (a
     /// page's `index.html` sits in a folder of its own, and a path looked
     /// up from the output folder costs the kernel a lookup per folder on
     /// the way: from `en-us/s0`, `a1/index.html` and `a1` cost 3 lookups,
     /// not 7). A folder that cannot be opened leaves its paths to be
     /// looked up from the output folder, as before.
-    fn stat_all(&self, paths: &[&str]) -> Vec<Option<Found>> {
-        use rayon::prelude::*;
+    fn stat_all(&self, paths: &[&str]) -> Option<Vec<Option<Found>>> {
         /// A folder with this many of the paths right under it is opened.
         const MANY: u32 = 8;
         /// Paths looked up per task (each opens its folder once).
@@ -186,22 +185,38 @@ impl Root {
             .iter()
             .flat_map(|(base, ix)| ix.chunks(CHUNK).map(move |c| (*base, c)))
             .collect();
-        let found: Vec<Vec<(u32, Option<Found>)>> = tasks
-            .par_iter()
-            .map(|(base, ix)| {
+        // On threads of its own, not the thread pool: the scan runs from
+        // the start of a build, and tasks handed to the pool would wait
+        // until parsing leaves it idle, then hold up whatever first asks
+        // whether the output holds a file.
+        let next = std::sync::atomic::AtomicUsize::new(0);
+        let work = || {
+            let mut done: Vec<(u32, Option<Found>)> = Vec::new();
+            loop {
+                let t = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                let Some((base, ix)) = tasks.get(t) else {
+                    return done;
+                };
                 let sub = (!base.is_empty()).then(|| self.open_dir(base)).flatten();
                 let (from, skip) = match &sub {
                     Some(s) => (s, base.len() + 1),
                     None => (self, 0),
                 };
-                ix.iter().map(|&i| (i, from.stat(&paths[i as usize][skip..]))).collect()
-            })
-            .collect();
+                done.extend(ix.iter().map(|&i| (i, from.stat(&paths[i as usize][skip..]))));
+            }
+        };
+        // (A thread that failed answers for nothing: no answers at all,
+        // never a path taken for gone.)
+        let found: Vec<Vec<(u32, Option<Found>)>> = std::thread::scope(|s| {
+            let helper = s.spawn(work);
+            let mine = work();
+            Some(vec![mine, helper.join().ok()?])
+        })?;
         let mut out = vec![None; paths.len()];
         for (i, st) in found.into_iter().flatten() {
             out[i as usize] = st;
         }
-        out
+        Some(out)
     }
 
     /// The stamp and kind of `rel` (a plain relative path: see `plain`).
@@ -516,7 +531,7 @@ impl Previous {
             .map(|(d, _)| d.as_str())
             .chain(m.files.iter().map(|(p, _)| p.as_str()))
             .collect();
-        let mut stats = root.stat_all(&paths);
+        let mut stats = root.stat_all(&paths)?;
         drop(paths);
         let file_stats = stats.split_off(m.dirs.len());
         let checked: Vec<Dir> = m
@@ -698,7 +713,7 @@ mod tests {
         let root = Root::open(out).unwrap();
         let check = |paths: &[String]| {
             let refs: Vec<&str> = paths.iter().map(String::as_str).collect();
-            let all = root.stat_all(&refs);
+            let all = root.stat_all(&refs).unwrap();
             for (p, got) in refs.iter().zip(&all) {
                 assert_eq!(*got, root.stat(p), "{p}");
             }
