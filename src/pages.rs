@@ -374,9 +374,10 @@ pub fn render_redirect(
     target: &str,
     path: &str,
 ) -> Result<PageOutput, String> {
-    let mut ctx = common_context(config, theme, locale, from_dir, false);
-    ctx.insert("target".into(), Value::String(target.to_string()));
-    Ok(PageOutput::plain(path.to_string(), theme.render("redirect.html", ctx)?))
+    Ok(PageOutput::plain(
+        path.to_string(),
+        theme.render_redirect(config, locale, from_dir, target)?,
+    ))
 }
 
 impl PageOutput {

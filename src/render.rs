@@ -46,6 +46,11 @@ pub struct Theme {
     /// Each locale's `t` with the review pages' English defaults for the
     /// keys it lacks (`l10n::review_words`), made once.
     review_words: Vec<Value>,
+    /// Per locale, the built-in `redirect.html` as Tera renders it, cut
+    /// where the target goes (`native::Redirect`); `None` where the theme
+    /// has its own or Tera could not render it (then Tera renders each
+    /// page and says why).
+    redirects: Vec<Option<native::Redirect>>,
 }
 
 impl Theme {
@@ -122,7 +127,8 @@ impl Theme {
         let strings = i18n::load(&files, &codes, diags);
         let words: Vec<(Value, Value)> = strings.iter().map(|s| (json!(s.map), json!(s.plurals))).collect();
         let review_words = words.iter().map(|(t, _)| crate::l10n::review_words(t)).collect();
-        Ok(Theme {
+        let native_redirect = same("redirect.html", native::REDIRECT);
+        let mut theme = Theme {
             tera,
             files,
             strings,
@@ -132,7 +138,39 @@ impl Theme {
             native_page,
             native_review,
             review_words,
-        })
+            redirects: Vec::new(),
+        };
+        if native_redirect {
+            theme.redirects = (0..config.locales.len())
+                .map(|locale| native::Redirect::new(|target| theme.tera_redirect(config, locale, target)))
+                .collect();
+        }
+        Ok(theme)
+    }
+
+    /// `redirect.html` for a page in `from_dir` that sends the reader to
+    /// `target`: the built-in template's parts joined by the escaped
+    /// target (Tera's bytes), or rendered by Tera.
+    pub fn render_redirect(
+        &self,
+        config: &Config,
+        locale: usize,
+        from_dir: &str,
+        target: &str,
+    ) -> Result<String, String> {
+        if let Some(Some(redirect)) = self.redirects.get(locale) {
+            return Ok(redirect.to(target));
+        }
+        let mut ctx = common_context(config, self, locale, from_dir, false);
+        ctx.insert("target".into(), Value::String(target.to_string()));
+        self.render("redirect.html", ctx)
+    }
+
+    /// `redirect.html` rendered by Tera for a page at the site's root.
+    fn tera_redirect(&self, config: &Config, locale: usize, target: &str) -> Result<String, String> {
+        let mut ctx = common_context(config, self, locale, "", false);
+        ctx.insert("target".into(), Value::String(target.to_string()));
+        self.render("redirect.html", ctx)
     }
 
     /// Whether the theme has an optional template (e.g. `search.html`).

@@ -245,6 +245,37 @@ fn redirect_file_chains_and_loops() {
 }
 
 #[test]
+fn redirect_pages_are_the_template_s_own_or_the_built_in_one() {
+    let site = Site::new(&[("en-us", "English"), ("nl-nl", "Nederlands")]);
+    site.write_all(&[
+        ("articles/en-us/guide/setup.md", SETUP_EN),
+        ("articles/nl-nl/guide/setup.md", SETUP_NL),
+    ]);
+    let report = site.json(&["build"]);
+    assert_eq!(report.errors().len(), 0, "{report}");
+    // The built-in template: the target printed four times, escaped, the
+    // locale's words and language around it.
+    let built_in = site.read("output/nl-nl/go/9001/index.html");
+    assert_contains(&built_in, "<html lang=\"nl-NL\" dir=\"ltr\">");
+    assert_contains(&built_in, "<title>U wordt doorgestuurd…</title>");
+    assert_eq!(built_in.matches("\"../../guide/setup/\"").count(), 2, "{built_in}");
+    assert_contains(&built_in, "url=../../guide/setup/\">");
+    assert_contains(&built_in, ">../../guide/setup/</a>");
+    // A theme's own redirect page, doing more with the target than printing
+    // it, is rendered by Tera.
+    site.write(
+        "themes/default/templates/redirect.html",
+        "<p lang=\"{{ locale.lang }}\">{{ t.redirecting }} {{ target | upper }} {{ static_path }}</p>\n",
+    );
+    let report = site.json(&["build"]);
+    assert_eq!(report.errors().len(), 0, "{report}");
+    assert_eq!(
+        site.read("output/nl-nl/go/9001/index.html"),
+        "<p lang=\"nl-NL\">U wordt doorgestuurd… ../../GUIDE/SETUP/ ../../../_static/</p>\n"
+    );
+}
+
+#[test]
 fn site_under_a_base_path() {
     let site = Site::with_base_url(&[("en-us", "English")], "https://docs.contoso.example/relay/");
     site.write_all(&[

@@ -20,10 +20,14 @@ pub const BASE: &str = include_str!("../../themes/default/templates/base.html");
 pub const PAGE: &str = include_str!("../../themes/default/templates/page.html");
 pub const MACROS: &str = include_str!("../../themes/default/templates/macros.html");
 pub const REVIEW: &str = include_str!("../../themes/default/templates/l10n-review.html");
+pub const REDIRECT: &str = include_str!("../../themes/default/templates/redirect.html");
 
 mod base;
 mod content;
+mod redirect;
 mod review;
+
+pub use redirect::Redirect;
 
 /// Which child template fills base.html's blocks.
 #[derive(Clone, Copy, PartialEq, Eq)]
