@@ -25,7 +25,7 @@ fn main() -> ExitCode {
         libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
     let cli = Cli::parse();
-    match cli.command {
+    let code = match cli.command {
         Command::Build {
             common,
             out,
@@ -99,6 +99,31 @@ fn main() -> ExitCode {
                 }
             }
         }
+    };
+    exit_now(code)
+}
+
+/// Ends the process as soon as its work is done: standard output flushed,
+/// every file written and renamed in and every thread's work finished
+/// (the commands return only then), it skips the allocator's teardown at
+/// exit, which hands the build's freed memory back to the kernel page by
+/// page (`madvise`, 1.6-2.3% of a warm build's CPU, serial at the end of
+/// the main thread). The kernel takes the whole address space back in
+/// one go instead. An exit code this does not know returns as before.
+fn exit_now(code: ExitCode) -> ExitCode {
+    use std::io::Write;
+    let raw = [(ExitCode::SUCCESS, 0), (ExitCode::from(1), 1), (ExitCode::from(2), 2)]
+        .into_iter()
+        .find(|(c, _)| *c == code)
+        .map(|(_, n)| n);
+    match raw {
+        Some(n) if std::io::stdout().flush().is_ok() && std::io::stderr().flush().is_ok() => {
+            // SAFETY: `_exit` ends the process; nothing of ours is left
+            // to run (no destructor of ours holds unwritten data: output
+            // files are renamed in before a command returns).
+            unsafe { libc::_exit(n) }
+        }
+        _ => code,
     }
 }
 
