@@ -157,6 +157,13 @@ impl Run {
         let env = parse_env(config, &site);
         let records = parsed::read(self.cache.get_named(parsed::NAME), &|k| self.cache.peek(k));
         let folders = crate::fence::Folders::default();
+        // Sized once for every article: grown one insert at a time, these
+        // were rehashed and copied (fresh pages, each faulted in) under
+        // their locks, with the other thread waiting.
+        self.parsed_as.lock().unwrap().reserve(files.len());
+        self.bytes_hashes.lock().unwrap().reserve(files.len());
+        self.parsed.lock().unwrap().reserve(files.len());
+        self.stored.files.lock().unwrap().reserve(files.len());
         let _ = self.stored.parse.set((config.clone(), project.cloned()));
         let stored = |f: &crate::discover::SourceFile, a: &mut crate::parse::Article, k: &[u8; 32], at, len| {
             let away = bodies.stored(a, k, at, len);
