@@ -1,0 +1,256 @@
+//! How the output check looks at the paths a manifest names: the output
+//! folder opened once, each path looked up from it (or, for many paths
+//! under one folder, from that folder opened once), never following a
+//! symbolic link; what each path is now (`Kind`) and its stamp.
+
+use super::{parents, Stamp};
+use crate::search::fxhash::FxHashMap;
+use std::path::Path;
+
+/// What a path of the output folder is now (not following a symbolic link).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Kind {
+    File,
+    Dir,
+    Other,
+}
+
+/// What a path is now.
+pub(super) type Found = (Stamp, Kind);
+
+/// The output folder, open for looking at its paths: each relative path
+/// looked up from the folder itself (`fstatat`), not from the root of the
+/// file system, since the scan looks at every path a manifest names.
+pub(super) struct Root {
+    #[cfg(unix)]
+    fd: std::os::fd::OwnedFd,
+    #[cfg(not(unix))]
+    dir: std::path::PathBuf,
+}
+
+impl Root {
+    pub(super) fn open(out: &Path) -> Option<Root> {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            let f = std::fs::OpenOptions::new()
+                .read(true)
+                .custom_flags(libc::O_DIRECTORY | libc::O_CLOEXEC)
+                .open(out)
+                .ok()?;
+            Some(Root { fd: f.into() })
+        }
+        #[cfg(not(unix))]
+        {
+            Some(Root { dir: out.to_path_buf() })
+        }
+    }
+
+    /// The folder `rel` (a plain relative path), open for looking up the
+    /// paths under it; `None` when it is not a folder (a symbolic link is
+    /// not followed) or cannot be opened.
+    pub(super) fn open_dir(&self, rel: &str) -> Option<Root> {
+        #[cfg(unix)]
+        {
+            use std::os::fd::{AsRawFd, FromRawFd};
+            let c = std::ffi::CString::new(rel).ok()?;
+            // Only for looking up paths from it (`O_PATH` where there is
+            // one: nothing is read through it).
+            #[cfg(target_os = "linux")]
+            let how = libc::O_PATH;
+            #[cfg(not(target_os = "linux"))]
+            let how = libc::O_RDONLY;
+            // SAFETY: `c` is NUL-terminated and outlives the call; a
+            // descriptor it returns is owned by nothing else.
+            let fd = unsafe {
+                libc::openat(
+                    self.fd.as_raw_fd(),
+                    c.as_ptr(),
+                    how | libc::O_DIRECTORY | libc::O_NOFOLLOW | libc::O_CLOEXEC,
+                )
+            };
+            (fd >= 0).then(|| Root {
+                // SAFETY: `fd` was just opened and is owned by this value alone.
+                fd: unsafe { std::os::fd::OwnedFd::from_raw_fd(fd) },
+            })
+        }
+        #[cfg(not(unix))]
+        {
+            Some(Root {
+                dir: self.dir.join(rel),
+            })
+        }
+    }
+
+    /// The stamp and kind of each of `paths` (plain relative paths), in
+    /// order, looked up on two threads. Each path is looked up from the
+    /// nearest folder above it that holds many of them, opened once (a
+    /// page's `index.html` sits in a folder of its own, and a path looked
+    /// up from the output folder costs the kernel a lookup per folder on
+    /// the way: from `en-us/s0`, `a1/index.html` and `a1` cost 3 lookups,
+    /// not 7). A folder that cannot be opened leaves its paths to be
+    /// looked up from the output folder, as before.
+    pub(super) fn stat_all(&self, paths: &[&str]) -> Option<Vec<Option<Found>>> {
+        /// A folder with this many of the paths right under it is opened.
+        const MANY: u32 = 8;
+        /// Paths looked up per task (each opens its folder once).
+        const CHUNK: usize = 512;
+        let mut under: FxHashMap<&str, u32> = FxHashMap::default();
+        for p in paths {
+            if let Some(d) = parents(p).next() {
+                *under.entry(d).or_default() += 1;
+            }
+        }
+        let mut groups: FxHashMap<&str, Vec<u32>> = FxHashMap::default();
+        for (i, p) in paths.iter().enumerate() {
+            let base = parents(p)
+                .find(|d| under.get(d).is_some_and(|&n| n >= MANY))
+                .unwrap_or("");
+            groups.entry(base).or_default().push(i as u32);
+        }
+        let tasks: Vec<(&str, &[u32])> = groups
+            .iter()
+            .flat_map(|(base, ix)| ix.chunks(CHUNK).map(move |c| (*base, c)))
+            .collect();
+        // On threads of its own, not the thread pool: the scan runs from
+        // the start of a build, and tasks handed to the pool would wait
+        // until parsing leaves it idle, then hold up whatever first asks
+        // whether the output holds a file.
+        let next = std::sync::atomic::AtomicUsize::new(0);
+        let work = || {
+            let mut done: Vec<(u32, Option<Found>)> = Vec::new();
+            loop {
+                let t = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                let Some((base, ix)) = tasks.get(t) else {
+                    return done;
+                };
+                let sub = (!base.is_empty()).then(|| self.open_dir(base)).flatten();
+                let (from, skip) = match &sub {
+                    Some(s) => (s, base.len() + 1),
+                    None => (self, 0),
+                };
+                done.extend(ix.iter().map(|&i| (i, from.stat(&paths[i as usize][skip..]))));
+            }
+        };
+        // (A thread that failed answers for nothing: no answers at all,
+        // never a path taken for gone.)
+        let found: Vec<Vec<(u32, Option<Found>)>> = std::thread::scope(|s| {
+            let helper = s.spawn(work);
+            let mine = work();
+            Some(vec![mine, helper.join().ok()?])
+        })?;
+        let mut out = vec![None; paths.len()];
+        for (i, st) in found.into_iter().flatten() {
+            out[i as usize] = st;
+        }
+        Some(out)
+    }
+
+    /// The stamp and kind of `rel` (a plain relative path: see `plain`).
+    pub(super) fn stat(&self, rel: &str) -> Option<(Stamp, Kind)> {
+        #[cfg(unix)]
+        {
+            use std::os::fd::AsRawFd;
+            // The path NUL-terminated, on the stack unless long.
+            let mut buf = [0u8; 256];
+            let long;
+            let c: *const libc::c_char = if rel.len() < buf.len() {
+                buf[..rel.len()].copy_from_slice(rel.as_bytes());
+                buf.as_ptr().cast()
+            } else {
+                long = std::ffi::CString::new(rel).ok()?;
+                long.as_ptr()
+            };
+            let mut st = std::mem::MaybeUninit::<libc::stat>::uninit();
+            // SAFETY: `c` is a NUL-terminated path that outlives the call
+            // (`plain` paths hold no NUL), `st` is written by the call when
+            // it returns 0.
+            let st = unsafe {
+                if libc::fstatat(self.fd.as_raw_fd(), c, st.as_mut_ptr(), libc::AT_SYMLINK_NOFOLLOW) != 0 {
+                    return None;
+                }
+                st.assume_init()
+            };
+            let kind = match st.st_mode & libc::S_IFMT {
+                libc::S_IFREG => Kind::File,
+                libc::S_IFDIR => Kind::Dir,
+                _ => Kind::Other,
+            };
+            let stamp = Stamp {
+                size: st.st_size as u64,
+                mtime_ns: st.st_mtime as i128 * 1_000_000_000 + st.st_mtime_nsec as i128,
+                ino: st.st_ino as u64,
+            };
+            Some((stamp, kind))
+        }
+        #[cfg(not(unix))]
+        {
+            let m = std::fs::symlink_metadata(self.dir.join(rel)).ok()?;
+            let kind = if m.is_file() {
+                Kind::File
+            } else if m.is_dir() {
+                Kind::Dir
+            } else {
+                Kind::Other
+            };
+            Some((Stamp::of(&m), kind))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn paths_looked_up_from_a_folder_opened_once_answer_as_from_the_output_folder() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path();
+        // A folder with many page folders (opened once), and a small one.
+        let mut paths = vec!["big".to_string(), "small".to_string(), "small/x.html".to_string()];
+        for i in 0..20 {
+            std::fs::create_dir_all(out.join(format!("big/a{i}"))).unwrap();
+            std::fs::write(out.join(format!("big/a{i}/index.html")), format!("page {i}")).unwrap();
+            paths.push(format!("big/a{i}"));
+            paths.push(format!("big/a{i}/index.html"));
+        }
+        std::fs::create_dir_all(out.join("small")).unwrap();
+        std::fs::write(out.join("small/x.html"), "x").unwrap();
+        // Gone, a file in place of a folder, and a folder of many replaced
+        // by a symbolic link to a copy of it (not followed: `Other`).
+        paths.push("big/gone.html".to_string());
+        std::fs::write(out.join("big/a3x"), "file").unwrap();
+        paths.push("big/a3x/index.html".to_string());
+        std::fs::create_dir_all(out.join("linked")).unwrap();
+        for i in 0..10 {
+            paths.push(format!("linked/p{i}.html"));
+        }
+        paths.push("linked".to_string());
+        let root = Root::open(out).unwrap();
+        let check = |paths: &[String]| {
+            let refs: Vec<&str> = paths.iter().map(String::as_str).collect();
+            let all = root.stat_all(&refs).unwrap();
+            for (p, got) in refs.iter().zip(&all) {
+                assert_eq!(*got, root.stat(p), "{p}");
+            }
+            all
+        };
+        for i in 0..10 {
+            std::fs::write(out.join(format!("linked/p{i}.html")), "p").unwrap();
+        }
+        check(&paths);
+        std::fs::rename(out.join("linked"), out.join("copy")).unwrap();
+        std::os::unix::fs::symlink(out.join("copy"), out.join("linked")).unwrap();
+        let all = check(&paths);
+        assert_eq!(all.last().unwrap().map(|(_, k)| k), Some(Kind::Other));
+        // A page edited in place, size kept: another stamp.
+        let before = check(&paths);
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        std::fs::write(out.join("big/a5/index.html"), "page 9").unwrap();
+        let after = check(&paths);
+        let at = paths.iter().position(|p| p == "big/a5/index.html").unwrap();
+        assert_ne!(before[at], after[at]);
+        assert_eq!(before[at].unwrap().0.size, after[at].unwrap().0.size);
+    }
+}
