@@ -7,8 +7,8 @@ use crate::config::Config;
 use crate::diagnostics::Diagnostic;
 use crate::discover::SourceFile;
 use crate::parse::Article;
+use crate::search::fxhash::FxHashMap;
 use std::collections::{BTreeSet, HashMap};
-use std::hash::BuildHasherDefault;
 
 #[derive(Debug, Clone)]
 pub struct Page {
@@ -27,50 +27,12 @@ pub struct Site {
     pub articles: Vec<Article>,
     pub assets: Vec<SourceFile>,
     pub pages: Vec<Page>,
-    /// (locale, rel) -> index into `pages`.
-    pub page_index: HashMap<(usize, String), usize, BuildHasherDefault<PathHasher>>,
+    /// (locale, rel) -> index into `pages` (Fx-hashed: several times cheaper
+    /// than SipHash on a short path; a collision costs time, never a wrong
+    /// answer).
+    pub page_index: FxHashMap<(usize, String), usize>,
     /// (locale, rel) -> index into `assets`.
     pub asset_index: HashMap<(usize, String), usize>,
-}
-
-/// The hasher of `Site::page_index`: a multiply-and-rotate over 8 bytes at
-/// a time, several times cheaper than SipHash on a short path. Not
-/// resistant to keys chosen to collide, which a site's own file paths are
-/// not (and a collision costs time, never a wrong answer).
-#[derive(Default, Clone, Copy)]
-pub struct PathHasher(u64);
-
-impl PathHasher {
-    fn add(&mut self, word: u64) {
-        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x517c_c1b7_2722_0a95);
-    }
-}
-
-impl std::hash::Hasher for PathHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        let mut chunks = bytes.chunks_exact(8);
-        for c in &mut chunks {
-            self.add(u64::from_le_bytes(c.try_into().unwrap_or_default()));
-        }
-        let rest = chunks.remainder();
-        if !rest.is_empty() {
-            let mut last = [0u8; 8];
-            last[..rest.len()].copy_from_slice(rest);
-            self.add(u64::from_le_bytes(last));
-        }
-    }
-
-    fn write_u8(&mut self, i: u8) {
-        self.add(u64::from(i));
-    }
-
-    fn write_usize(&mut self, i: usize) {
-        self.add(i as u64);
-    }
-
-    fn finish(&self) -> u64 {
-        self.0
-    }
 }
 
 /// A `(locale, path)` key of `Site::page_index`, owned or borrowed: a
@@ -171,7 +133,7 @@ impl Site {
             .map(|a| a.rel.as_str())
             .collect();
         let mut pages = Vec::new();
-        let mut page_index: HashMap<_, _, BuildHasherDefault<PathHasher>> = HashMap::default();
+        let mut page_index: FxHashMap<_, _> = FxHashMap::default();
         for (li, locale) in config.locales.iter().enumerate() {
             let mut rels: BTreeSet<&str> = source_rels.clone();
             for a in articles.iter().filter(|a| a.locale == li) {
