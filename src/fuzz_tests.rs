@@ -424,7 +424,12 @@ fn links_resolve(dests: &[String]) -> Result<(), TestCaseError> {
     };
     for page in &site.pages {
         for link in &site.articles[page.article].md.links {
-            let _ = resolver.resolve(page, link, true);
+            let reported = resolver.resolve(page, link, true);
+            // The href alone (review pages, translation findings) is the
+            // href a full resolution gives, with or without diagnostics.
+            let href = resolver.href(page, link);
+            prop_assert_eq!(&href, &reported.href, "link {:?}", link.dest);
+            prop_assert_eq!(&href, &resolver.resolve(page, link, false).href, "link {:?}", link.dest);
         }
     }
     prop_assert!(start.elapsed() < BOUND, "took {:?}", start.elapsed());
@@ -432,6 +437,26 @@ fn links_resolve(dests: &[String]) -> Result<(), TestCaseError> {
 }
 
 // Regression inputs found by the property tests --------------------------------
+
+#[test]
+fn an_href_alone_is_the_href_of_a_full_resolution_for_anchors_found_or_not() {
+    // `Resolver::href` skips the anchor check: links to missing and present
+    // anchors, on this page, another, through a uid, by an absolute path.
+    let dests = [
+        "../b.md#x",
+        "../b.md#nope",
+        "#a",
+        "#nope",
+        "?view=1#nope",
+        "/b.md#x",
+        "~/b.md#nope",
+        "xref:nothing#x",
+        "../B.MD#X",
+        "https://x.example/docs/en-us/b#nope",
+        "../missing.md#x",
+    ];
+    links_resolve(&dests.map(String::from)).unwrap();
+}
 
 #[test]
 fn a_toc_yaml_error_at_the_end_of_a_text_without_a_final_line_end_is_on_its_last_line() {

@@ -118,6 +118,11 @@ pub struct Staging {
     pub dir: PathBuf,
     committed: bool,
     keyed: Option<Keyed>,
+    /// Folders (relative to `dir`) that `put` found already made: a folder
+    /// that holds more than one file (the search cards, a locale's site
+    /// files) is made once, not asked for again with each file. A page's
+    /// own folder, made for its one `index.html`, never gets here.
+    shared_dirs: Mutex<HashSet<String>>,
 }
 
 struct Keyed {
@@ -187,6 +192,7 @@ impl Staging {
             dir,
             committed: false,
             keyed,
+            shared_dirs: Mutex::new(HashSet::new()),
         })
     }
 
@@ -248,13 +254,21 @@ impl Staging {
 
     fn put(&self, f: &OutFile, stamp: bool) -> io::Result<Option<Stamp>> {
         let dest = self.dir.join(&f.path);
-        if let Some(d) = dest.parent() {
+        let folder = f.path.rfind('/').map(|i| &f.path[..i]);
+        let shared = |rel: &str| self.shared_dirs.lock().unwrap_or_else(|e| e.into_inner()).contains(rel);
+        if let (Some(d), Some(rel)) = (dest.parent(), folder.filter(|rel| !shared(rel))) {
             // Most files are a page's `index.html` in a folder of its own:
             // one `mkdir`, no `stat` first (`create_dir_all` when a parent
-            // is missing too).
+            // is missing too). A folder found made already holds another
+            // file: remembered, so its next files skip the `mkdir`.
             match std::fs::create_dir(d) {
                 Ok(()) => {}
-                Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {}
+                Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
+                    self.shared_dirs
+                        .lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .insert(rel.to_string());
+                }
                 Err(_) => std::fs::create_dir_all(d)?,
             }
         }

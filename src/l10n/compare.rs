@@ -15,8 +15,7 @@ use std::collections::BTreeSet;
 pub(super) fn compare(input: &Input, out: &mut Out, pi: usize, s: &Section, t: &Section) {
     let tr_line = (t.line.max(1), 1);
     // Links, resolved on the translation's page.
-    let resolve =
-        |a: &Article, i: usize| normalize_href(&input.resolver.resolve(input.page, &a.md.links[i], false).href);
+    let resolve = |a: &Article, i: usize| normalize_href(&input.resolver.href(input.page, &a.md.links[i]));
     let src_links: Vec<String> = s.links.iter().map(|&i| resolve(input.source, i)).collect();
     if s.links.len() != t.links.len() {
         out.add(
@@ -272,8 +271,12 @@ pub(super) fn compare(input: &Input, out: &mut Out, pi: usize, s: &Section, t: &
     let src_text: String = s.blocks.iter().map(|b| b.text.as_str()).collect::<Vec<_>>().join("\n");
     let tr_text: String = t.blocks.iter().map(|b| b.text.as_str()).collect::<Vec<_>>().join("\n");
     missing_tokens(out, pi, tr_line, &src_text, &tr_text);
+    // Each source block's prose trimmed once, not again for every block
+    // of the translation.
+    let source_prose: Vec<&str> = s.blocks.iter().map(|x| x.prose.trim()).collect();
     for b in &t.blocks {
-        if let Some(same) = s.blocks.iter().find(|x| untranslated(input, x, b)) {
+        let same = untranslated(input, &source_prose, b).map(|k| &s.blocks[k]);
+        if let Some(same) = same {
             out.add(
                 "l10n-untranslated",
                 pi,
@@ -401,13 +404,16 @@ fn is_identifier(w: &str) -> bool {
         })
 }
 
-fn untranslated(input: &Input, src: &Block, tr: &Block) -> bool {
+/// The first source block (by its trimmed prose, `source_prose`) that the
+/// translation's block `tr` is the same as, when `tr` has words to translate.
+fn untranslated(input: &Input, source_prose: &[&str], tr: &Block) -> Option<usize> {
     // `prose` has no inline code already; an unclosed backtick is text.
-    let (a, b) = (&src.prose, &tr.prose);
+    let b = tr.prose.trim();
+    let k = source_prose.iter().position(|a| *a == b)?;
     // Bold (UI strings), code, names and directives need no translation.
     // A table cell of a few words is a value (`array of strings`).
     let least = if tr.cell { 4 } else { 3 };
-    a.trim() == b.trim() && translatable_words(tr.loose(), &input.settings.product_names) >= least
+    (translatable_words(tr.loose(), &input.settings.product_names) >= least).then_some(k)
 }
 
 fn missing_tokens(out: &mut Out, pi: usize, at: (usize, usize), src: &str, tr: &str) {

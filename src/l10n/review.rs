@@ -151,7 +151,7 @@ fn section_html(
     let part = article_html.get(s.html.clone()).unwrap_or("");
     // Theme words (alert titles) in the side's own language, as readers get them.
     let html = crate::markdown::docfx::fill_strings(part, |k| theme.strings[article.locale].get(k).to_string());
-    let html = fill_links(&html, |n| resolver.resolve(page, &links[n], false).href);
+    let html = fill_links(&html, |n| resolver.href(page, &links[n]));
     let mut out = String::with_capacity(html.len() + 32);
     let mut rest = html.as_str();
     while let Some(i) = memchr::memchr(b'<', rest.as_bytes()) {

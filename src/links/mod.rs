@@ -59,6 +59,22 @@ pub struct Resolver<'a> {
     pub index: &'a LinkIndex,
 }
 
+/// What a resolution is for: the page's diagnostics (`Report`), the href
+/// and class without them (`Quiet`: a fallback copy, the status of a link),
+/// or the href alone (`Href`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    Report,
+    Quiet,
+    Href,
+}
+
+impl Mode {
+    fn reports(self) -> bool {
+        self == Mode::Report
+    }
+}
+
 impl Resolver<'_> {
     fn reader_code(&self, page: &Page) -> &str {
         &self.config.locales[page.locale].code
@@ -90,10 +106,10 @@ impl Resolver<'_> {
         fragment: &str,
         link: &Link,
         diags: &mut Vec<Diagnostic>,
-        report: bool,
+        mode: Mode,
     ) -> bool {
         let target = self.site.page(page.locale, rel);
-        self.check_fragment_at(page, (rel, target), fragment, link, diags, report)
+        self.check_fragment_at(page, (rel, target), fragment, link, diags, mode)
     }
 
     /// `check_fragment` with the page `rel` looked up already (`target`).
@@ -104,8 +120,13 @@ impl Resolver<'_> {
         fragment: &str,
         link: &Link,
         diags: &mut Vec<Diagnostic>,
-        report: bool,
+        mode: Mode,
     ) -> bool {
+        // Only the href is wanted: whether the anchor is there changes the
+        // link's class and diagnostics, never where it goes.
+        if mode == Mode::Href {
+            return true;
+        }
         let frag = percent_decode_str(fragment.trim_start_matches('#')).decode_utf8_lossy();
         if frag.is_empty() || frag.starts_with("tab/") {
             return true;
@@ -159,7 +180,7 @@ impl Resolver<'_> {
             );
             return false;
         }
-        if report {
+        if mode.reports() {
             let mut d = Diagnostic::error(
                 "link-anchor",
                 written_in(&from.display, link),
@@ -192,7 +213,8 @@ impl Resolver<'_> {
     pub fn resolve(&self, page: &Page, link: &Link, report: bool) -> Resolved {
         let mut diags = Vec::new();
         let mut target = None;
-        let (href, class) = self.resolve_inner(page, link, report, &mut diags, &mut target);
+        let mode = if report { Mode::Report } else { Mode::Quiet };
+        let (href, class) = self.resolve_inner(page, link, mode, &mut diags, &mut target);
         if !report {
             diags.retain(|d| d.code == "link-anchor-translation");
         }
@@ -202,6 +224,14 @@ impl Resolver<'_> {
             diags,
             target,
         }
+    }
+
+    /// Where one link of `page` goes (`resolve(page, link, false).href`)
+    /// without the checks that only decide its class and diagnostics (its
+    /// anchor on the target page): for the review pages and the
+    /// translation findings, which show and compare hrefs.
+    pub fn href(&self, page: &Page, link: &Link) -> String {
+        self.resolve_inner(page, link, Mode::Href, &mut Vec::new(), &mut None).0
     }
 
     fn broken(
@@ -231,7 +261,7 @@ impl Resolver<'_> {
         &self,
         page: &Page,
         link: &Link,
-        report: bool,
+        mode: Mode,
         diags: &mut Vec<Diagnostic>,
         dep: &mut Option<String>,
     ) -> (String, Class) {
@@ -240,7 +270,7 @@ impl Resolver<'_> {
             return self.broken(page, link, "link-empty", "the link has no target".into(), None, diags);
         }
         if let Some(frag) = raw.strip_prefix('#') {
-            let ok = self.check_fragment(page, &page.rel, &format!("#{frag}"), link, diags, report);
+            let ok = self.check_fragment(page, &page.rel, &format!("#{frag}"), link, diags, mode);
             return (raw.to_string(), if ok { Class::SamePage } else { Class::Broken });
         }
         if let Some(uid) = raw.strip_prefix("xref:") {
@@ -249,7 +279,7 @@ impl Resolver<'_> {
             return match self.index.uids.get(uid.as_ref()) {
                 Some(rel) => {
                     *dep = Some(rel.clone());
-                    let ok = self.check_fragment(page, rel, fragment, link, diags, report);
+                    let ok = self.check_fragment(page, rel, fragment, link, diags, mode);
                     (
                         self.href_to_page(page, rel, query, fragment),
                         if ok { Class::Xref } else { Class::Broken },
@@ -275,11 +305,11 @@ impl Resolver<'_> {
             }
             if let Some((path, query, fragment)) = self.own_host_path(raw) {
                 match self.find_root_path(page.locale, &path) {
-                    Some(found) => return self.local(page, link, found, &query, &fragment, report, diags, dep),
+                    Some(found) => return self.local(page, link, found, &query, &fragment, mode, diags, dep),
                     None => return (raw.to_string(), Class::External),
                 }
             }
-            if !valid_http(raw) && report {
+            if !valid_http(raw) && mode.reports() {
                 let from = &self.site.articles[page.article];
                 diags.push(
                     Diagnostic::warning(
@@ -299,7 +329,7 @@ impl Resolver<'_> {
         let mut path_raw = raw.to_string();
         if path_raw.contains('\\') {
             path_raw = path_raw.replace('\\', "/");
-            if report {
+            if mode.reports() {
                 let from = &self.site.articles[page.article];
                 diags.push(
                     Diagnostic::warning(
@@ -316,13 +346,13 @@ impl Resolver<'_> {
         if path.is_empty() {
             // `?view=x#y`: the same page with another query; its fragment
             // is checked here.
-            let ok = self.check_fragment(page, &page.rel, fragment, link, diags, report);
+            let ok = self.check_fragment(page, &page.rel, fragment, link, diags, mode);
             return (path_raw, if ok { Class::SamePage } else { Class::Broken });
         }
         let decoded = percent_decode_str(path).decode_utf8_lossy().into_owned();
         if let Some(p) = decoded.strip_prefix('/') {
             return match self.find_root_path(page.locale, p) {
-                Some(found) => self.local(page, link, found, query, fragment, report, diags, dep),
+                Some(found) => self.local(page, link, found, query, fragment, mode, diags, dep),
                 None => match self.config.hosts.first() {
                     Some(h) => (
                         format!("https://{h}/{}/{}{query}{fragment}", self.reader_code(page), p),
@@ -358,7 +388,7 @@ impl Resolver<'_> {
         };
         match self.find_any_case(page.locale, &target) {
             Some((found, case_differs)) => {
-                if case_differs && report {
+                if case_differs && mode.reports() {
                     let real = match &found {
                         Found::Page(r) | Found::Redirect(r) | Found::Asset(_, r) => r.clone(),
                     };
@@ -381,7 +411,7 @@ impl Resolver<'_> {
                         )),
                     );
                 }
-                self.local(page, link, found, query, fragment, report, diags, dep)
+                self.local(page, link, found, query, fragment, mode, diags, dep)
             }
             None => {
                 if self.leaves_the_site(page.locale, &target) {
@@ -428,7 +458,7 @@ impl Resolver<'_> {
         found: Found,
         query: &str,
         fragment: &str,
-        report: bool,
+        mode: Mode,
         diags: &mut Vec<Diagnostic>,
         dep: &mut Option<String>,
     ) -> (String, Class) {
@@ -441,7 +471,7 @@ impl Resolver<'_> {
                 // The target page looked up once for the fragment, the
                 // class and the href.
                 let target = self.site.page(page.locale, &rel);
-                let ok = self.check_fragment_at(page, (&rel, target), fragment, link, diags, report);
+                let ok = self.check_fragment_at(page, (&rel, target), fragment, link, diags, mode);
                 let fallback = target.is_some_and(|p| p.fallback);
                 let class = match (ok, fallback) {
                     (false, _) => Class::Broken,
@@ -457,7 +487,7 @@ impl Resolver<'_> {
                     RedirectTarget::Page(t) => (self.href_to_page(page, t, query, fragment), t.clone()),
                     RedirectTarget::External(u) => (u.clone(), u.clone()),
                 };
-                if report {
+                if mode.reports() {
                     diags.push(
                         Diagnostic::warning(
                             "link-redirected",
