@@ -367,7 +367,8 @@ impl Staging {
         staged.sort_unstable_by(|a, b| a.0.cmp(&b.0));
         let staged_paths: HashSet<&str> = staged.iter().map(|(p, _)| p.as_str()).collect();
         let mut gone: Vec<String> = stray;
-        let mut kept: Vec<(String, Entry)> = Vec::new();
+        // Sized once: most of a warm build's files are kept.
+        let mut kept: Vec<(String, Entry)> = Vec::with_capacity(previous.count());
         for (rel, entry, was_kept) in previous.into_sorted() {
             if staged_paths.contains(rel.as_str()) {
                 continue;

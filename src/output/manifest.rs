@@ -10,7 +10,7 @@
 //! The manifest holds relative paths and hashes only: nothing of the build
 //! machine, nothing of the diagnostics.
 
-use crate::search::fxhash::{FxHashMap, FxHashSet};
+use crate::search::fxhash::FxHashMap;
 use std::path::Path;
 use std::sync::atomic::AtomicBool;
 
@@ -188,7 +188,19 @@ pub fn encode(m: &Manifest) -> Vec<u8> {
 /// The manifest, or `None` when it is not one whole (cut short, or with
 /// bytes after its end), names a path twice or out of order, or lists a
 /// file or folder whose folder it does not list.
+#[cfg(test)]
 pub fn decode(bytes: &[u8]) -> Option<Manifest> {
+    decode_tree(bytes).map(|(m, _)| m)
+}
+
+/// No folder above: a path right in the output folder.
+pub(super) const TOP: u32 = u32::MAX;
+
+/// The manifest (as `decode`), and the folder of each path it names:
+/// folders first, then files, each by its index in `Manifest::dirs` (`TOP`
+/// for one in the output folder itself). A folder comes after the folders
+/// above it (sorted by path, a prefix sorts first).
+fn decode_tree(bytes: &[u8]) -> Option<(Manifest, Vec<u32>)> {
     let mut r = bytes.strip_prefix(HEADER)?.strip_suffix(END)?;
     let sealed_ns = i128::from_le_bytes(take(&mut r, 16)?.try_into().ok()?);
     let files = u64::from_le_bytes(take(&mut r, 8)?.try_into().ok()?) as usize;
@@ -218,16 +230,27 @@ pub fn decode(bytes: &[u8]) -> Option<Manifest> {
         m.dirs.push((path(&mut r)?, stamp));
     }
     let sorted = m.files.windows(2).all(|w| w[0].0 < w[1].0) && m.dirs.windows(2).all(|w| w[0].0 < w[1].0);
+    if !(r.is_empty() && sorted) || m.dirs.len() >= TOP as usize {
+        return None;
+    }
     // Each path's own folder listed is enough: that folder's is listed in
     // turn, and so on up.
-    let known: FxHashSet<&str> = m.dirs.iter().map(|(d, _)| d.as_str()).collect();
-    let closed = m
-        .files
+    let mut index: FxHashMap<&str, u32> = FxHashMap::with_capacity_and_hasher(m.dirs.len(), Default::default());
+    for (i, (d, _)) in m.dirs.iter().enumerate() {
+        index.insert(d.as_str(), i as u32);
+    }
+    let up: Option<Vec<u32>> = m
+        .dirs
         .iter()
         .map(|(p, _)| p)
-        .chain(m.dirs.iter().map(|(p, _)| p))
-        .all(|p| parents(p).next().is_none_or(|d| known.contains(d)));
-    (r.is_empty() && sorted && closed).then_some(m)
+        .chain(m.files.iter().map(|(p, _)| p))
+        .map(|p| match parents(p).next() {
+            None => Some(TOP),
+            Some(d) => index.get(d).copied(),
+        })
+        .collect();
+    drop(index);
+    Some((m, up?))
 }
 
 /// Stamps the folders of `out` named in `dirs` as they are now (those gone
@@ -281,6 +304,11 @@ impl Files {
         (p == path).then_some((e, kept))
     }
 
+    /// How many files are as the manifest says.
+    pub fn count(&self) -> usize {
+        self.list.len()
+    }
+
     /// Every file, sorted by path: (path, entry, kept).
     pub fn into_sorted(self) -> impl Iterator<Item = (String, Entry, bool)> {
         self.list.into_iter().map(|(p, e, k)| (p, e, k.into_inner()))
@@ -325,17 +353,9 @@ impl Previous {
         if !out.join(super::MARKER).is_file() {
             return None;
         }
-        let m = decode(&std::fs::read(out.join(MANIFEST)).ok()?)?;
+        let (m, up) = decode_tree(&std::fs::read(out.join(MANIFEST)).ok()?)?;
         let root = Root::open(out)?;
         let settled_before = m.sealed_ns - SETTLE_NS;
-        enum Dir {
-            /// As recorded, long enough before the commit.
-            Settled(Stamp),
-            /// Changed, or too recent: listed.
-            Unsettled,
-            /// Gone, or not a folder now (found in its parent's listing).
-            Gone,
-        }
         // Every folder and file the manifest names, looked up at once.
         let paths: Vec<&str> = m
             .dirs
@@ -343,73 +363,70 @@ impl Previous {
             .map(|(d, _)| d.as_str())
             .chain(m.files.iter().map(|(p, _)| p.as_str()))
             .collect();
-        let mut stats = root.stat_all(&paths)?;
+        let stats = root.stat_all(&paths, &up, m.dirs.len())?;
         drop(paths);
-        let file_stats = stats.split_off(m.dirs.len());
-        let checked: Vec<Dir> = m
-            .dirs
-            .iter()
-            .zip(stats)
-            .map(|((_, recorded), st)| match st {
-                Some((now, Kind::Dir)) if now == *recorded && recorded.mtime_ns < settled_before => Dir::Settled(now),
-                Some((_, Kind::Dir)) => Dir::Unsettled,
-                _ => Dir::Gone,
-            })
-            .collect();
+        let (dir_stats, file_stats) = stats.split_at(m.dirs.len());
+        let (dir_up, file_up) = up.split_at(m.dirs.len());
         // A folder counts only when every folder above it does too: one
         // replaced by a symbolic link leads elsewhere, and nothing under
         // it is ours (the link itself is found in its parent's listing).
-        // Sorted by path, a folder comes after the folders above it.
-        let mut reachable: FxHashSet<&str> = FxHashSet::with_capacity_and_hasher(m.dirs.len(), Default::default());
-        let mut prev = Previous::default();
+        // A folder comes after the folders above it.
+        let mut reachable = vec![false; m.dirs.len()];
+        let mut prev = Previous {
+            dirs: Vec::with_capacity(m.dirs.len()),
+            ..Previous::default()
+        };
         let mut unsettled: Vec<String> = vec![String::new()];
-        for ((d, _), state) in m.dirs.iter().zip(checked) {
-            if parents(d).next().is_some_and(|p| !reachable.contains(p)) {
+        for (i, (((d, recorded), st), &above)) in m.dirs.iter().zip(dir_stats).zip(dir_up).enumerate() {
+            if above != TOP && !reachable[above as usize] {
                 continue;
             }
-            match state {
-                Dir::Settled(st) => prev.settled.push((d.clone(), st)),
-                Dir::Unsettled => unsettled.push(d.clone()),
-                Dir::Gone => continue,
+            match st {
+                // As recorded, long enough before the commit.
+                Some((now, Kind::Dir)) if now == recorded && recorded.mtime_ns < settled_before => {
+                    prev.settled.push((d.clone(), *now))
+                }
+                // Changed, or too recent: listed.
+                Some((_, Kind::Dir)) => unsettled.push(d.clone()),
+                // Gone, or not a folder now (found in its parent's listing).
+                _ => continue,
             }
-            reachable.insert(d);
+            reachable[i] = true;
             prev.dirs.push(d.clone());
         }
         // Each file: as written (kept if the new build makes it under the
         // same key), else removed at commit unless it is gone or a folder
         // now (found in its parent's listing).
-        let looked: Vec<(bool, bool)> = m
+        let same: Vec<bool> = m
             .files
             .iter()
             .zip(file_stats)
-            .map(|((rel, entry), st)| {
-                if parents(rel).next().is_some_and(|p| !reachable.contains(p)) {
-                    return (false, false);
+            .zip(file_up)
+            .map(|(((rel, entry), st), &above)| {
+                if above != TOP && !reachable[above as usize] {
+                    return false;
                 }
                 match st {
-                    Some((st, Kind::File)) if st == entry.stamp => (true, false),
-                    Some((_, Kind::Dir)) | None => (false, false),
-                    Some(_) => (false, true),
+                    Some((st, Kind::File)) if *st == entry.stamp => true,
+                    Some((_, Kind::Dir)) | None => false,
+                    Some(_) => {
+                        prev.stray.push(rel.clone());
+                        false
+                    }
                 }
             })
             .collect();
-        let known_files: FxHashSet<&str> = m.files.iter().map(|(p, _)| p.as_str()).collect();
-        let mut same = Vec::with_capacity(m.files.len());
-        for ((rel, entry), (is_same, other)) in m.files.iter().zip(looked) {
-            if is_same {
-                same.push((rel.clone(), *entry, AtomicBool::new(false)));
-            } else if other {
-                prev.stray.push(rel.clone());
-            }
-        }
-        prev.files = Files::new(same);
+        drop(stats);
         // The folders listed, and the unknown folders found there (all of
-        // whose content is stray), parents before their children.
-        let known_dirs: FxHashSet<&str> = m.dirs.iter().map(|(d, _)| d.as_str()).collect();
+        // whose content is stray), parents before their children. Few
+        // entries are listed: the manifest's sorted lists say what it
+        // names.
+        let known_dir = |rel: &str| m.dirs.binary_search_by(|(d, _)| d.as_str().cmp(rel)).is_ok();
+        let known_file = |rel: &str| m.files.binary_search_by(|(p, _)| p.as_str().cmp(rel)).is_ok();
         prev.unsettled = unsettled[1..].to_vec();
         let mut folders = unsettled;
         while let Some(dir) = folders.pop() {
-            let known = dir.is_empty() || known_dirs.contains(dir.as_str());
+            let known = dir.is_empty() || known_dir(&dir);
             let abs = if dir.is_empty() {
                 out.to_path_buf()
             } else {
@@ -432,11 +449,11 @@ impl Previous {
                 let ty = e.file_type().ok()?;
                 if ty.is_dir() {
                     // A folder the manifest names is checked on its own.
-                    if !(known && known_dirs.contains(rel.as_str())) {
+                    if !(known && known_dir(&rel)) {
                         prev.dirs.push(rel.clone());
                         folders.push(rel);
                     }
-                } else if !(known && known_files.contains(rel.as_str())) {
+                } else if !(known && known_file(&rel)) {
                     prev.stray.push(rel);
                 }
             }
@@ -444,6 +461,14 @@ impl Previous {
                 prev.empty_dirs.push(dir);
             }
         }
+        let kept = same.iter().filter(|&&s| s).count();
+        let mut list = Vec::with_capacity(kept);
+        for ((rel, entry), is_same) in m.files.into_iter().zip(same) {
+            if is_same {
+                list.push((rel, entry, AtomicBool::new(false)));
+            }
+        }
+        prev.files = Files::new(list);
         Some(prev)
     }
 }

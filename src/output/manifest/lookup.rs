@@ -3,8 +3,7 @@
 //! under one folder, from that folder opened once), never following a
 //! symbolic link; what each path is now (`Kind`) and its stamp.
 
-use super::{parents, Stamp};
-use crate::search::fxhash::FxHashMap;
+use super::{Stamp, TOP};
 use std::path::Path;
 
 /// What a path of the output folder is now (not following a symbolic link).
@@ -83,64 +82,120 @@ impl Root {
     }
 
     /// The stamp and kind of each of `paths` (plain relative paths), in
-    /// order, looked up on two threads. Each path is looked up from the
-    /// nearest folder above it that holds many of them, opened once (a
-    /// page's `index.html` sits in a folder of its own, and a path looked
-    /// up from the output folder costs the kernel a lookup per folder on
-    /// the way: from `en-us/s0`, `a1/index.html` and `a1` cost 3 lookups,
-    /// not 7). A folder that cannot be opened leaves its paths to be
-    /// looked up from the output folder, as before.
-    pub(super) fn stat_all(&self, paths: &[&str]) -> Option<Vec<Option<Found>>> {
+    /// order, looked up on two threads: the first `dirs` of them folders,
+    /// `up[i]` the index among those of the folder holding path `i` (`TOP`
+    /// for the output folder; a folder comes after the folders above it).
+    /// Each path is looked up from the nearest folder above it that holds
+    /// many of them, opened once (a page's `index.html` sits in a folder of
+    /// its own, and a path looked up from the output folder costs the
+    /// kernel a lookup per folder on the way: from `en-us/s0`,
+    /// `a1/index.html` and `a1` cost 3 lookups, not 7). A folder that
+    /// cannot be opened leaves its paths to be looked up from the output
+    /// folder, as before.
+    ///
+    /// Made for ~100k paths: the paths are put in order of the folder they
+    /// are looked up from (a counting sort, no map), each thread writes its
+    /// answers into its own part of one array sized once.
+    pub(super) fn stat_all(&self, paths: &[&str], up: &[u32], dirs: usize) -> Option<Vec<Option<Found>>> {
         /// A folder with this many of the paths right under it is opened.
         const MANY: u32 = 8;
         /// Paths looked up per task (each opens its folder once).
         const CHUNK: usize = 512;
-        let mut under: FxHashMap<&str, u32> = FxHashMap::default();
-        for p in paths {
-            if let Some(d) = parents(p).next() {
-                *under.entry(d).or_default() += 1;
+        let n = paths.len();
+        if up.len() != n || dirs > n {
+            return None;
+        }
+        let mut under = vec![0u32; dirs];
+        for &d in up {
+            if let Some(c) = under.get_mut(d as usize) {
+                *c += 1;
             }
         }
-        let mut groups: FxHashMap<&str, Vec<u32>> = FxHashMap::default();
-        for (i, p) in paths.iter().enumerate() {
-            let base = parents(p)
-                .find(|d| under.get(d).is_some_and(|&n| n >= MANY))
-                .unwrap_or("");
-            groups.entry(base).or_default().push(i as u32);
+        // The folder each folder's paths are looked up from: itself when it
+        // holds many, else the one its own parent's paths are looked up
+        // from (known already: a folder comes after those above it).
+        let mut base_of = vec![TOP; dirs];
+        for d in 0..dirs {
+            base_of[d] = if under[d] >= MANY {
+                d as u32
+            } else {
+                match up[d] {
+                    p if (p as usize) < d => base_of[p as usize],
+                    _ => TOP,
+                }
+            };
         }
-        let tasks: Vec<(&str, &[u32])> = groups
-            .iter()
-            .flat_map(|(base, ix)| ix.chunks(CHUNK).map(move |c| (*base, c)))
-            .collect();
+        // Bucket `dirs` is the output folder itself.
+        let bucket = |i: usize| match up[i] {
+            p if (p as usize) < dirs => match base_of[p as usize] {
+                TOP => dirs,
+                b => b as usize,
+            },
+            _ => dirs,
+        };
+        let mut start = vec![0u32; dirs + 2];
+        for i in 0..n {
+            start[bucket(i) + 1] += 1;
+        }
+        for k in 1..start.len() {
+            start[k] += start[k - 1];
+        }
+        let mut order = vec![0u32; n];
+        let mut fill = start.clone();
+        for i in 0..n {
+            let k = bucket(i);
+            order[fill[k] as usize] = i as u32;
+            fill[k] += 1;
+        }
+        drop(fill);
+        // Answers in the order of `order`, each task its own part.
+        let mut found: Vec<Option<Found>> = vec![None; n];
+        // (folder looked up from, paths, their answers)
+        type Job<'a> = (usize, &'a [u32], &'a mut [Option<Found>]);
+        let mut jobs: Vec<Job> = Vec::with_capacity(n / CHUNK + dirs.min(n) + 1);
+        let mut rest = found.as_mut_slice();
+        let mut ix = order.as_slice();
+        for k in 0..=dirs {
+            let mut len = (start[k + 1] - start[k]) as usize;
+            while len > 0 {
+                let take = len.min(CHUNK);
+                let (slots, more) = std::mem::take(&mut rest).split_at_mut(take);
+                let (these, others) = ix.split_at(take);
+                jobs.push((k, these, slots));
+                rest = more;
+                ix = others;
+                len -= take;
+            }
+        }
+        let jobs = std::sync::Mutex::new(jobs.into_iter());
         // On threads of its own, not the thread pool: the scan runs from
         // the start of a build, and tasks handed to the pool would wait
         // until parsing leaves it idle, then hold up whatever first asks
         // whether the output holds a file.
-        let next = std::sync::atomic::AtomicUsize::new(0);
-        let work = || {
-            let mut done: Vec<(u32, Option<Found>)> = Vec::new();
-            loop {
-                let t = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                let Some((base, ix)) = tasks.get(t) else {
-                    return done;
+        let work = || loop {
+            let next = jobs.lock().unwrap_or_else(|e| e.into_inner()).next();
+            let Some((k, ix, slots)) = next else {
+                return;
+            };
+            let sub = (k < dirs).then(|| self.open_dir(paths[k])).flatten();
+            for (slot, &i) in slots.iter_mut().zip(ix) {
+                let p = paths[i as usize];
+                let below = p.strip_prefix(paths[k]).and_then(|r| r.strip_prefix('/'));
+                *slot = match (&sub, below) {
+                    (Some(sub), Some(rel)) => sub.stat(rel),
+                    _ => self.stat(p),
                 };
-                let sub = (!base.is_empty()).then(|| self.open_dir(base)).flatten();
-                let (from, skip) = match &sub {
-                    Some(s) => (s, base.len() + 1),
-                    None => (self, 0),
-                };
-                done.extend(ix.iter().map(|&i| (i, from.stat(&paths[i as usize][skip..]))));
             }
         };
         // (A thread that failed answers for nothing: no answers at all,
         // never a path taken for gone.)
-        let found: Vec<Vec<(u32, Option<Found>)>> = std::thread::scope(|s| {
+        std::thread::scope(|s| {
             let helper = s.spawn(work);
-            let mine = work();
-            Some(vec![mine, helper.join().ok()?])
+            work();
+            helper.join().ok()
         })?;
-        let mut out = vec![None; paths.len()];
-        for (i, st) in found.into_iter().flatten() {
+        let mut out = vec![None; n];
+        for (st, &i) in found.into_iter().zip(&order) {
             out[i as usize] = st;
         }
         Some(out)
@@ -227,10 +282,26 @@ mod tests {
             paths.push(format!("linked/p{i}.html"));
         }
         paths.push("linked".to_string());
+        // As the manifest names them: folders first (sorted, so a folder
+        // comes after those above it), then files, each with its folder.
+        paths.push("big/a3x".to_string());
+        let (mut dirs, mut files): (Vec<String>, Vec<String>) = paths.drain(..).partition(|p| !p.ends_with(".html"));
+        dirs.sort();
+        files.sort();
+        let ndirs = dirs.len();
+        paths = dirs;
+        paths.append(&mut files);
+        let up: Vec<u32> = paths
+            .iter()
+            .map(|p| match p.rsplit_once('/') {
+                None => TOP,
+                Some((d, _)) => paths[..ndirs].iter().position(|x| x == d).unwrap() as u32,
+            })
+            .collect();
         let root = Root::open(out).unwrap();
         let check = |paths: &[String]| {
             let refs: Vec<&str> = paths.iter().map(String::as_str).collect();
-            let all = root.stat_all(&refs).unwrap();
+            let all = root.stat_all(&refs, &up, ndirs).unwrap();
             for (p, got) in refs.iter().zip(&all) {
                 assert_eq!(*got, root.stat(p), "{p}");
             }
@@ -243,7 +314,8 @@ mod tests {
         std::fs::rename(out.join("linked"), out.join("copy")).unwrap();
         std::os::unix::fs::symlink(out.join("copy"), out.join("linked")).unwrap();
         let all = check(&paths);
-        assert_eq!(all.last().unwrap().map(|(_, k)| k), Some(Kind::Other));
+        let linked = paths.iter().position(|p| p == "linked").unwrap();
+        assert_eq!(all[linked].map(|(_, k)| k), Some(Kind::Other));
         // A page edited in place, size kept: another stamp.
         let before = check(&paths);
         std::thread::sleep(std::time::Duration::from_millis(20));
