@@ -770,3 +770,75 @@ fn a_record_beside_the_entries_whose_bytes_are_the_same_is_not_written_again() {
     warm_equals_cold(&site, &[]);
     assert_ne!(inode(&terms), ino, "the record is written after an edit");
 }
+
+#[cfg(unix)]
+#[test]
+fn the_files_made_from_the_site_s_shape_are_kept_as_one_group_until_it_changes_or_one_is_gone() {
+    // Redirect and short-URL pages, `ids.json`, the sitemap, the 404
+    // pages: made from the site's shape alone, kept whole while it stays.
+    let site = cache_site();
+    site.write_all(&[
+        (
+            "articles/en-us/guide/limits.md",
+            "---\ntitle: Limits\nms.custom: \"7001\"\n---\n# Limits\n\nTen.\n",
+        ),
+        (
+            ".openpublishing.redirection.json",
+            "{\"redirections\": [{\"source_path\": \"articles/en-us/old.md\", \"redirect_url\": \"/guide/setup\"}]}\n",
+        ),
+    ]);
+    let warm = site.outside("warm");
+    warm_equals_cold(&site, &[]);
+    let group = [
+        "sitemap.xml",
+        "en-us/ids.json",
+        "nl-nl/ids.json",
+        "en-us/go/7001/index.html",
+        "nl-nl/go/7001/index.html",
+        "en-us/old/index.html",
+        "404.html",
+    ];
+    for f in group {
+        assert!(warm.join(f).is_file(), "{f}");
+    }
+    let inodes = || group.map(|f| inode(&warm.join(f)));
+    let before = inodes();
+    // A body edit: the shape is the same, none of them is made again.
+    site.write(
+        "articles/en-us/guide/limits.md",
+        "---\ntitle: Limits\nms.custom: \"7001\"\n---\n# Limits\n\nEleven.\n",
+    );
+    warm_equals_cold(&site, &[]);
+    assert_eq!(inodes(), before, "the group stays as it was");
+    // Files of the group removed or changed by hand: the group is made
+    // again (each file the output still holds as made stays).
+    std::fs::remove_file(warm.join("en-us/go/7001/index.html")).unwrap();
+    std::fs::write(warm.join("nl-nl/ids.json"), "{}").unwrap();
+    warm_equals_cold(&site, &[]);
+    assert_eq!(inode(&warm.join("sitemap.xml")), before[0], "the sitemap stays");
+    // Another ID, and another redirect target: the shape changed, so do
+    // the files that show it.
+    site.write(
+        "articles/en-us/guide/limits.md",
+        "---\ntitle: Limits\nms.custom: \"7002\"\n---\n# Limits\n\nEleven.\n",
+    );
+    site.write(
+        ".openpublishing.redirection.json",
+        "{\"redirections\": [{\"source_path\": \"articles/en-us/old.md\", \"redirect_url\": \"/guide/policy\"}]}\n",
+    );
+    warm_equals_cold(&site, &[]);
+    assert!(warm.join("en-us/go/7002/index.html").is_file());
+    assert!(!warm.join("en-us/go/7001").exists());
+    assert_contains(
+        &std::fs::read_to_string(warm.join("en-us/old/index.html")).unwrap(),
+        "policy",
+    );
+    // The record beside the entries damaged: made again, never misread.
+    let record = site.path(".polydoc-cache/v1/site-files");
+    let mut bytes = std::fs::read(&record).unwrap();
+    let n = bytes.len();
+    bytes[n - 3] ^= 0x55;
+    std::fs::write(&record, &bytes).unwrap();
+    std::fs::remove_file(warm.join("en-us/old/index.html")).unwrap();
+    warm_equals_cold(&site, &[]);
+}

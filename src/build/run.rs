@@ -230,6 +230,7 @@ pub fn build_with(
                 let redirect_key = |li: usize, dir: &str, target: &str| cache.as_ref()?.redirect_key(li, dir, target);
                 let status_key =
                     |path: &str, inputs: &[u8]| crate::cache::l10n::status_page_key(cache.as_ref()?, path, inputs);
+                let group = cache.as_ref().and_then(crate::cache::site_files::Group::new);
                 let keyed = KeyedRedirects {
                     key: &redirect_key,
                     status_key: &status_key,
@@ -240,7 +241,9 @@ pub fn build_with(
                         }
                         kept
                     },
+                    holds: &|path, key| staging.as_ref().is_none_or(|s| s.holds(path, key)),
                     write: &counted_write,
+                    group: group.as_ref(),
                 };
                 let extra_diags = site_files_keyed(&model, &|f| counted_write(f, None), scope, Some(&keyed));
                 let started = Instant::now();

@@ -34,11 +34,16 @@ pub type RedirectKey<'a> = dyn Fn(usize, &str, &str) -> Option<[u8; 32]> + Sync 
 /// locale, folder, target), not even rendered when the output folder holds
 /// it under that key (`in_place`); likewise the translation status pages
 /// and the locales' home pages (`status_key`: path and what they show).
+/// With `group`, the files made from the site's shape alone are one group
+/// (`cache::site_files`): none of them made when the output folder holds
+/// (`holds`) every one as the last build with the same shape made it.
 pub struct KeyedRedirects<'a> {
     pub key: &'a RedirectKey<'a>,
     pub status_key: &'a crate::l10n::status_pages::PageKey<'a>,
     pub in_place: &'a (dyn Fn(&str, &[u8; 32]) -> bool + Sync),
+    pub holds: &'a (dyn Fn(&str, &[u8; 32]) -> bool + Sync),
     pub write: &'a (dyn Fn(OutFile, Option<[u8; 32]>) + Sync),
+    pub group: Option<&'a crate::cache::site_files::Group<'a>>,
 }
 
 /// `site_files_in`, the redirect pages through `keyed` when given.
@@ -48,7 +53,131 @@ pub fn site_files_keyed(
     scope: &Scope,
     keyed: Option<&KeyedRedirects>,
 ) -> Vec<Diagnostic> {
+    let group = match (keyed, scope) {
+        (Some(k), Scope::All) => k.group.map(|g| (k, g)),
+        _ => None,
+    };
+    // The group kept whole, or made (and recorded when every file of it
+    // was made under a key and without a diagnostic).
+    let kept = group.is_some_and(|(k, g)| {
+        let Some(recalled) = g.recall() else { return false };
+        let Some(files) = recalled.files() else { return false };
+        if !files.iter().all(|(p, key)| (k.holds)(p, key)) {
+            return false;
+        }
+        for (p, key) in &files {
+            (k.in_place)(p, key);
+        }
+        true
+    });
+    let record = group.map(|_| Record::default());
+    let (mut diags, l10n_pages) = rayon::join(
+        || match kept {
+            true => Vec::new(),
+            false => shape_files(m, emit, scope, keyed, record.as_ref()),
+        },
+        || match scope {
+            Scope::All => {
+                let status = keyed.map(|k| crate::l10n::status_pages::KeyedPages {
+                    key: k.status_key,
+                    in_place: k.in_place,
+                    write: k.write,
+                });
+                crate::l10n::review::pages_keyed(
+                    &m.config,
+                    (&m.site, &m.bodies),
+                    &m.index,
+                    &m.theme,
+                    &m.l10n,
+                    emit,
+                    status.as_ref(),
+                )
+            }
+            // A shard's review pages; the status pages are `merge`'s.
+            Scope::Shard(_) => crate::l10n::review::pages_only(
+                &m.config,
+                (&m.site, &m.bodies),
+                &m.index,
+                &m.theme,
+                &m.l10n,
+                None,
+                false,
+                emit,
+            ),
+            Scope::Merge => Vec::new(),
+        },
+    );
+    if let (Some((_, g)), Some(record), false) = (group, record, kept) {
+        let (files, whole) = record.into_inner();
+        if whole && diags.is_empty() {
+            g.remember(&files);
+        }
+    }
+    if scope.site_files() {
+        let mut files = Vec::new();
+        copy_static(&m.theme.files, &mut files);
+        files.into_iter().for_each(emit);
+    }
+    asset_files(m)
+        .filter(|(li, _)| scope.locale_files(*li))
+        .for_each(|(_, f)| emit(f));
+    diags.extend(l10n_pages);
+    diags
+}
+
+/// The files of the group as they are made: (path, key) each, and whether
+/// one had no key.
+#[derive(Default)]
+struct Record(std::sync::Mutex<(Vec<Noted>, bool)>);
+
+/// A file's path and key.
+type Noted = (String, [u8; 32]);
+
+impl Record {
+    fn push(&self, path: &str, key: Option<[u8; 32]>) {
+        let mut r = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        match key {
+            Some(k) => r.0.push((path.to_string(), k)),
+            None => r.1 = true,
+        }
+    }
+
+    fn into_inner(self) -> (Vec<Noted>, bool) {
+        let (files, broken) = self.0.into_inner().unwrap_or_else(|e| e.into_inner());
+        (files, !broken)
+    }
+}
+
+/// The files made from the site's shape alone (see `cache::site_files`):
+/// 404 and root pages, each locale's `ids.json` and home page (when it has
+/// no article of its own), redirect and `go/` pages, the sitemap. With
+/// `record`, each is written under a key (a page's own, else its bytes'
+/// hash) and noted there.
+fn shape_files(
+    m: &Model,
+    emit: &(dyn Fn(OutFile) + Sync),
+    scope: &Scope,
+    keyed: Option<&KeyedRedirects>,
+    record: Option<&Record>,
+) -> Vec<Diagnostic> {
     let (config, site, index, theme) = (&m.config, &m.site, &m.index, &m.theme);
+    // A file with no key of its own: under its bytes' hash, noted.
+    let emit = |f: OutFile| match (keyed, record) {
+        (Some(k), Some(r)) => {
+            let key = match &f.content {
+                Content::Bytes(b) => Some(crate::output::content_key(b)),
+                Content::Copy(_) => None,
+            };
+            r.push(&f.path, key);
+            (k.write)(f, key)
+        }
+        _ => emit(f),
+    };
+    let note = |path: &str, key: [u8; 32]| {
+        if let Some(r) = record {
+            r.push(path, Some(key));
+        }
+    };
     let mut diags = Vec::new();
     let mut extra = Vec::new();
     if scope.site_files() {
@@ -75,15 +204,18 @@ pub fn site_files_keyed(
             let path = format!("{}/index.html", locale.code);
             let keyed = keyed.and_then(|k| Some((k, (k.status_key)(&path, &pages::home_inputs(site, li))?)));
             match keyed {
-                Some((k, key)) if (k.in_place)(&path, &key) => {}
+                Some((k, key)) if (k.in_place)(&path, &key) => note(&path, key),
                 Some((k, key)) => match pages::render_home(config, site, theme, li) {
-                    Ok(p) => (k.write)(
-                        OutFile {
-                            path: p.path,
-                            content: Content::Bytes(p.html.into_bytes()),
-                        },
-                        Some(key),
-                    ),
+                    Ok(p) => {
+                        note(&p.path, key);
+                        (k.write)(
+                            OutFile {
+                                path: p.path,
+                                content: Content::Bytes(p.html.into_bytes()),
+                            },
+                            Some(key),
+                        )
+                    }
                     Err(e) => extra.push(Err(e)),
                 },
                 None => extra.push(pages::render_home(config, site, theme, li)),
@@ -105,73 +237,38 @@ pub fn site_files_keyed(
         )),
     };
     diags.extend(extra.into_iter().filter_map(emit_page));
-    // The translation pages beside the redirects: the status pages are
-    // a few long pages, each rendered on one thread.
-    let (redirects, l10n_pages) = rayon::join(
-        || {
-            redirect_jobs(config, site, index)
-                .into_par_iter()
-                .filter(|(li, _, _)| scope.locale_files(*li))
-                .filter_map(|(li, dir, target)| {
-                    let path = format!("{dir}index.html");
-                    let Some((k, key)) = keyed.and_then(|k| Some((k, (k.key)(li, &dir, &target)?))) else {
-                        return emit_page(pages::render_redirect(config, theme, li, &dir, &target, &path));
+    let redirects = redirect_jobs(config, site, index)
+        .into_par_iter()
+        .filter(|(li, _, _)| scope.locale_files(*li))
+        .filter_map(|(li, dir, target)| {
+            let path = format!("{dir}index.html");
+            let Some((k, key)) = keyed.and_then(|k| Some((k, (k.key)(li, &dir, &target)?))) else {
+                return emit_page(pages::render_redirect(config, theme, li, &dir, &target, &path));
+            };
+            note(&path, key);
+            if (k.in_place)(&path, &key) {
+                return None;
+            }
+            match pages::render_redirect(config, theme, li, &dir, &target, &path) {
+                Ok(p) => {
+                    let f = OutFile {
+                        path: p.path,
+                        content: Content::Bytes(p.html.into_bytes()),
                     };
-                    if (k.in_place)(&path, &key) {
-                        return None;
-                    }
-                    match pages::render_redirect(config, theme, li, &dir, &target, &path) {
-                        Ok(p) => {
-                            let f = OutFile {
-                                path: p.path,
-                                content: Content::Bytes(p.html.into_bytes()),
-                            };
-                            (k.write)(f, Some(key));
-                            None
-                        }
-                        Err(e) => emit_page(Err(e)),
-                    }
-                })
-                .collect::<Vec<Diagnostic>>()
-        },
-        || match scope {
-            Scope::All => {
-                let status = keyed.map(|k| crate::l10n::status_pages::KeyedPages {
-                    key: k.status_key,
-                    in_place: k.in_place,
-                    write: k.write,
-                });
-                crate::l10n::review::pages_keyed(
-                    config,
-                    (site, &m.bodies),
-                    index,
-                    theme,
-                    &m.l10n,
-                    emit,
-                    status.as_ref(),
-                )
+                    (k.write)(f, Some(key));
+                    None
+                }
+                Err(e) => emit_page(Err(e)),
             }
-            // A shard's review pages; the status pages are `merge`'s.
-            Scope::Shard(_) => {
-                crate::l10n::review::pages_only(config, (site, &m.bodies), index, theme, &m.l10n, None, false, emit)
-            }
-            Scope::Merge => Vec::new(),
-        },
-    );
+        })
+        .collect::<Vec<Diagnostic>>();
     diags.extend(redirects);
     if scope.site_files() {
         emit(OutFile {
             path: "sitemap.xml".into(),
             content: Content::Bytes(crate::sitemap::sitemap(config, site).into_bytes()),
         });
-        let mut files = Vec::new();
-        copy_static(&m.theme.files, &mut files);
-        files.into_iter().for_each(emit);
     }
-    asset_files(m)
-        .filter(|(li, _)| scope.locale_files(*li))
-        .for_each(|(_, f)| emit(f));
-    diags.extend(l10n_pages);
     diags
 }
 

@@ -23,6 +23,7 @@ pub mod parsed_header;
 pub mod reports;
 pub mod run;
 pub mod search;
+pub mod site_files;
 
 use crate::diagnostics::Diagnostic;
 use crate::search::fxhash::FxHashSet;
