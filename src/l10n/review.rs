@@ -152,26 +152,41 @@ fn section_html(
     // Theme words (alert titles) in the side's own language, as readers get them.
     let html = crate::markdown::docfx::fill_strings(part, |k| theme.strings[article.locale].get(k).to_string());
     let html = fill_links(&html, |n| resolver.href(page, &links[n]));
+    prefixed(&html, prefix)
+}
+
+/// `html` with `prefix` put before each heading's ID (`<h2 id="` + prefix)
+/// and each link to an anchor on the page (`<a href="#` + prefix). The two
+/// openings are searched for as they are (not at every tag: a highlighted
+/// code block is mostly `<span>`s), in order.
+fn prefixed(html: &str, prefix: &str) -> String {
+    let b = html.as_bytes();
     let mut out = String::with_capacity(html.len() + 32);
-    let mut rest = html.as_str();
-    while let Some(i) = memchr::memchr(b'<', rest.as_bytes()) {
-        out.push_str(&rest[..i]);
-        rest = &rest[i..];
-        let b = rest.as_bytes();
-        if b.len() > 7 && b[1] == b'h' && b[2].is_ascii_digit() && rest[3..].starts_with(" id=\"") {
-            out.push_str(&rest[..8]);
-            out.push_str(prefix);
-            rest = &rest[8..];
-        } else if let Some(after) = rest.strip_prefix("<a href=\"#") {
-            out.push_str("<a href=\"#");
-            out.push_str(prefix);
-            rest = after;
+    let mut heads = memchr::memmem::find_iter(b, b"<h").peekable();
+    let mut anchors = memchr::memmem::find_iter(b, b"<a href=\"#").peekable();
+    let mut from = 0;
+    loop {
+        // The next opening of either kind (no two start at one `<`).
+        let at = match (heads.peek(), anchors.peek()) {
+            (Some(&h), Some(&a)) if a < h => anchors.next(),
+            (Some(_), _) => heads.next(),
+            (None, _) => anchors.next(),
+        };
+        let Some(at) = at else { break };
+        let len = if b[at + 1] == b'h' {
+            // `<h2 id="`: a digit, then the attribute.
+            if !(b.len() > at + 7 && b[at + 2].is_ascii_digit() && html[at + 3..].starts_with(" id=\"")) {
+                continue;
+            }
+            8
         } else {
-            out.push('<');
-            rest = &rest[1..];
-        }
+            "<a href=\"#".len()
+        };
+        out.push_str(&html[from..at + len]);
+        out.push_str(prefix);
+        from = at + len;
     }
-    out.push_str(rest);
+    out.push_str(&html[from..]);
     out
 }
 
@@ -479,4 +494,71 @@ fn review_page_with(
         l10n.insert(sections.0.into(), sections.1);
     }
     theme.render_review(r.locale, ctx)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::prefixed;
+
+    /// What `prefixed` did before: every `<` looked at in turn.
+    fn at_every_tag(html: &str, prefix: &str) -> String {
+        let mut out = String::new();
+        let mut rest = html;
+        while let Some(i) = rest.find('<') {
+            out.push_str(&rest[..i]);
+            rest = &rest[i..];
+            let b = rest.as_bytes();
+            if b.len() > 7 && b[1] == b'h' && b[2].is_ascii_digit() && rest[3..].starts_with(" id=\"") {
+                out.push_str(&rest[..8]);
+                out.push_str(prefix);
+                rest = &rest[8..];
+            } else if let Some(after) = rest.strip_prefix("<a href=\"#") {
+                out.push_str("<a href=\"#");
+                out.push_str(prefix);
+                rest = after;
+            } else {
+                out.push('<');
+                rest = &rest[1..];
+            }
+        }
+        out + rest
+    }
+
+    #[test]
+    fn heading_ids_and_anchor_links_get_the_side_s_prefix_and_nothing_else() {
+        let html = "<h2 id=\"setup\">Setup</h2>\n<p>See <a href=\"#setup\">setup</a>, \
+                    <a href=\"../x/#y\">x</a> and <a href=\"#\">top</a>.</p>\n<hr>\n<h3 class=\"x\">\
+                    <header><h4 id=\"\">é</h4><pre><span class=\"hl-x\">&lt;h1 id=\"no\"&gt;</span></pre>";
+        let out = prefixed(html, "tr-");
+        assert!(out.starts_with("<h2 id=\"tr-setup\">"), "{out}");
+        assert!(
+            out.contains("<a href=\"#tr-setup\">") && out.contains("<a href=\"#tr-\">top"),
+            "{out}"
+        );
+        assert!(out.contains("<a href=\"../x/#y\">") && out.contains("<h3 class=\"x\">") && out.contains("<hr>"));
+        assert!(
+            out.contains("<h4 id=\"tr-\">é") && out.contains("&lt;h1 id=\"no\"&gt;"),
+            "{out}"
+        );
+        // The same as looking at every tag, also where an opening is cut
+        // off by the end of the text.
+        for cut in [
+            html,
+            "<h",
+            "<h1 id=\"",
+            "<h1 id=",
+            "<a href=\"#",
+            "<a href=\"",
+            "x<",
+            "<<h1 id=\"a\"><<a href=\"#b\">",
+            "",
+        ] {
+            assert_eq!(prefixed(cut, "src-"), at_every_tag(cut, "src-"), "{cut:?}");
+        }
+        for end in 0..=html.len() {
+            if html.is_char_boundary(end) {
+                assert_eq!(prefixed(&html[..end], "p-"), at_every_tag(&html[..end], "p-"));
+            }
+        }
+    }
 }
