@@ -493,11 +493,13 @@ pub fn analyze_page_with(
     doc.sections = secs
         .into_iter()
         .take(MAX_SECTIONS + 1)
-        .map(|s| {
+        .zip(&prose)
+        .map(|(s, prose)| {
             // Prose only: a section that is all code gets no excerpt (its
             // first line, often a `# comment`, read like a Markdown heading
-            // in the result card); the results page looks for prose on the page.
-            let ex = plain::excerpt(&s.text, EXCERPT);
+            // in the result card); the results page looks for prose on the
+            // page. Cut from the prose collapsed above (`excerpt` of its text).
+            let ex = plain::excerpt_collapsed(prose, EXCERPT);
             (s.id, s.heading, ex)
         })
         .collect();

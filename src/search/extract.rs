@@ -228,7 +228,7 @@ fn is_sxs_lookup(tag: &str) -> bool {
 mod tests {
     use super::*;
     use crate::search::plain::tests::ref_excerpt;
-    use crate::search::plain::{collapse, excerpt, is_blank};
+    use crate::search::plain::{collapse, excerpt_collapsed, is_blank};
 
     #[test]
     fn sections_split_at_headings_with_ids() {
@@ -355,7 +355,12 @@ mod tests {
             let got = sections(&html);
             for s in &got {
                 for max in [1, 5, 12, 32] {
-                    assert_eq!(excerpt(&s.text, max), ref_excerpt(&collapse(&s.text), max), "{html:?}");
+                    let collapsed = collapse(&s.text);
+                    assert_eq!(
+                        excerpt_collapsed(&collapsed, max),
+                        ref_excerpt(&collapsed, max),
+                        "{html:?}"
+                    );
                 }
                 assert_eq!(is_blank(&s.code), collapse(&s.code).is_empty());
             }

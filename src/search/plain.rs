@@ -145,22 +145,11 @@ pub fn is_blank(text: &str) -> bool {
     text.trim().is_empty()
 }
 
-/// The start of `text` (collapsed), at most `max` characters, cut at a
-/// word boundary.
-pub fn excerpt(text: &str, max: usize) -> String {
-    // Collapse no more than the excerpt needs: a piece of `text` that
-    // collapses to over `max` characters (each character of it is at
-    // least one byte, and a run of white space one character).
-    let mut end = window(text, max * 4 + 8);
-    let text = loop {
-        let c = collapse(&text[..end]);
-        if end == text.len() || c.chars().count() > max {
-            break c;
-        }
-        end = window(text, end * 2);
-    };
-    let text = text.as_str();
-    if text.chars().count() <= max {
+/// The start of a text collapsed already (by `collapse`: a card's prose),
+/// at most `max` characters, cut at a word boundary. Only the characters
+/// the excerpt needs are counted.
+pub fn excerpt_collapsed(text: &str, max: usize) -> String {
+    if text.chars().nth(max).is_none() {
         return text.to_string();
     }
     let cut: String = text.chars().take(max).collect();
@@ -177,11 +166,11 @@ pub(super) mod tests {
 
     #[test]
     fn excerpts_cut_at_words() {
-        assert_eq!(excerpt("short", 10), "short");
-        assert_eq!(excerpt("one two three four", 12), "one two…");
+        assert_eq!(excerpt_collapsed("short", 10), "short");
+        assert_eq!(excerpt_collapsed("one two three four", 12), "one two…");
     }
 
-    /// `excerpt` of collapsed text, collapsing it all.
+    /// An excerpt by its definition: every character of the text counted.
     pub(in crate::search) fn ref_excerpt(text: &str, max: usize) -> String {
         if text.chars().count() <= max {
             return text.to_string();
@@ -195,9 +184,12 @@ pub(super) mod tests {
     }
 
     #[test]
-    fn excerpts_of_long_text_collapse_only_their_start() {
+    fn excerpts_of_long_text_are_cut_from_its_collapsed_start() {
         let text = format!("{}one \n\n two\tthree{}", " \n".repeat(500), " four".repeat(2000));
-        assert_eq!(excerpt(&text, 13), "one two…");
-        assert_eq!(excerpt(&text, 13), ref_excerpt(&collapse(&text), 13));
+        assert_eq!(excerpt_collapsed(&collapse(&text), 13), "one two…");
+        assert_eq!(
+            excerpt_collapsed(&collapse(&text), 13),
+            ref_excerpt(&collapse(&text), 13)
+        );
     }
 }
