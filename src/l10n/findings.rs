@@ -202,13 +202,23 @@ impl Finding {
             return self.message.clone();
         };
         let mut out = template.clone();
+        let mut slot = String::new();
         for (name, value) in &self.args {
+            slot.clear();
+            slot.push('{');
+            slot.push_str(name);
+            slot.push('}');
+            // A value the text does not name is neither put in (`replace`
+            // would copy the text unchanged) nor said in words.
+            if !out.contains(slot.as_str()) {
+                continue;
+            }
             let said = self
                 .nested
                 .iter()
                 .find(|(n, _)| n == name)
                 .and_then(|(_, s)| s.in_words(strings));
-            out = out.replace(&format!("{{{name}}}"), said.as_deref().unwrap_or(value));
+            out = out.replace(slot.as_str(), said.as_deref().unwrap_or(value));
         }
         out
     }
@@ -396,5 +406,29 @@ mod tests {
         assert_eq!(f.message_in(&s), "Obsolète : la source a changé (abc); since 2");
         s.map.insert("l10n_reason_since".into(), " ; {added} mots".into());
         assert_eq!(f.message_in(&s), "Obsolète : la source a changé (abc) ; 2 mots");
+    }
+
+    /// Values go in one after the other, as written: a value that names a
+    /// later one's slot gets it filled, a value the words do not name is
+    /// left out, a slot without a value stays.
+    #[test]
+    fn values_go_into_the_words_in_order() {
+        let f = Finding {
+            code: "l10n-number",
+            severity: "warning",
+            file: "nl-nl/a.md".into(),
+            line: 1,
+            column: 1,
+            message: "number(s) missing".into(),
+            help: None,
+            pair: 0,
+            key: "number",
+            args: vec![("a", "{b}!".into()), ("b", "B".into()), ("c", "C".into())],
+            nested: Vec::new(),
+        };
+        let mut s = crate::i18n::Strings::default();
+        assert_eq!(f.message_in(&s), "number(s) missing");
+        s.map.insert("l10n_msg_number".into(), "x {a} y {b} {d}".into());
+        assert_eq!(f.message_in(&s), "x B! y B {d}");
     }
 }
