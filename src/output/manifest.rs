@@ -24,52 +24,74 @@ const HEADER: &[u8] = b"polydoc-manifest 3\n";
 const END: &[u8] = b"\nend\n";
 
 /// What a file looked like once written: a file replaced or edited since
-/// (in place or by rename) shows another stamp.
+/// (in place or by rename) shows another stamp. (The modification time in
+/// seconds and nanoseconds apart: 32 bytes, where one `i128` of
+/// nanoseconds made it 48.)
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Stamp {
     size: u64,
-    mtime_ns: i128,
+    mtime_s: i64,
     ino: u64,
+    mtime_nsec: u32,
 }
 
+const NS: i128 = 1_000_000_000;
+
 impl Stamp {
+    /// From a modification time in nanoseconds since the epoch; `None`
+    /// past what seconds in an `i64` hold.
+    fn new(size: u64, mtime_ns: i128, ino: u64) -> Option<Stamp> {
+        Some(Stamp {
+            size,
+            mtime_s: i64::try_from(mtime_ns.div_euclid(NS)).ok()?,
+            ino,
+            mtime_nsec: mtime_ns.rem_euclid(NS) as u32,
+        })
+    }
+
+    /// From a `stat`'s fields (nanoseconds below a second).
+    pub(super) fn from_parts(size: u64, mtime_s: i64, mtime_nsec: i64, ino: u64) -> Stamp {
+        let carry = mtime_nsec.div_euclid(NS as i64);
+        Stamp {
+            size,
+            mtime_s: mtime_s.saturating_add(carry),
+            ino,
+            mtime_nsec: mtime_nsec.rem_euclid(NS as i64) as u32,
+        }
+    }
+
+    fn mtime_ns(&self) -> i128 {
+        self.mtime_s as i128 * NS + self.mtime_nsec as i128
+    }
+
     pub fn of(meta: &std::fs::Metadata) -> Stamp {
         #[cfg(unix)]
         {
             use std::os::unix::fs::MetadataExt;
-            Stamp {
-                size: meta.len(),
-                mtime_ns: meta.mtime() as i128 * 1_000_000_000 + meta.mtime_nsec() as i128,
-                ino: meta.ino(),
-            }
+            Stamp::from_parts(meta.len(), meta.mtime(), meta.mtime_nsec(), meta.ino())
         }
         #[cfg(not(unix))]
         {
-            let mtime_ns = meta
+            let d = meta
                 .modified()
                 .ok()
                 .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-                .map_or(0, |d| d.as_nanos() as i128);
-            Stamp {
-                size: meta.len(),
-                mtime_ns,
-                ino: 0,
-            }
+                .unwrap_or_default();
+            Stamp::from_parts(meta.len(), d.as_secs() as i64, d.subsec_nanos() as i64, 0)
         }
     }
 
     fn put(&self, out: &mut Vec<u8>) {
         out.extend_from_slice(&self.size.to_le_bytes());
-        out.extend_from_slice(&self.mtime_ns.to_le_bytes());
+        out.extend_from_slice(&self.mtime_ns().to_le_bytes());
         out.extend_from_slice(&self.ino.to_le_bytes());
     }
 
     fn take(r: &mut &[u8]) -> Option<Stamp> {
-        Some(Stamp {
-            size: u64::from_le_bytes(take(r, 8)?.try_into().ok()?),
-            mtime_ns: i128::from_le_bytes(take(r, 16)?.try_into().ok()?),
-            ino: u64::from_le_bytes(take(r, 8)?.try_into().ok()?),
-        })
+        let size = u64::from_le_bytes(take(r, 8)?.try_into().ok()?);
+        let mtime_ns = i128::from_le_bytes(take(r, 16)?.try_into().ok()?);
+        let ino = u64::from_le_bytes(take(r, 8)?.try_into().ok()?);
+        Stamp::new(size, mtime_ns, ino)
     }
 }
 
@@ -365,8 +387,8 @@ impl Previous {
             .collect();
         let stats = root.stat_all(&paths, &up, m.dirs.len())?;
         drop(paths);
-        let (dir_stats, file_stats) = stats.split_at(m.dirs.len());
-        let (dir_up, file_up) = up.split_at(m.dirs.len());
+        let nd = m.dirs.len();
+        let (dir_up, file_up) = up.split_at(nd);
         // A folder counts only when every folder above it does too: one
         // replaced by a symbolic link leads elsewhere, and nothing under
         // it is ours (the link itself is found in its parent's listing).
@@ -377,14 +399,14 @@ impl Previous {
             ..Previous::default()
         };
         let mut unsettled: Vec<String> = vec![String::new()];
-        for (i, (((d, recorded), st), &above)) in m.dirs.iter().zip(dir_stats).zip(dir_up).enumerate() {
+        for (i, ((d, recorded), &above)) in m.dirs.iter().zip(dir_up).enumerate() {
             if above != TOP && !reachable[above as usize] {
                 continue;
             }
-            match st {
+            match stats.get(i) {
                 // As recorded, long enough before the commit.
-                Some((now, Kind::Dir)) if now == recorded && recorded.mtime_ns < settled_before => {
-                    prev.settled.push((d.clone(), *now))
+                Some((now, Kind::Dir)) if now == *recorded && recorded.mtime_ns() < settled_before => {
+                    prev.settled.push((d.clone(), now))
                 }
                 // Changed, or too recent: listed.
                 Some((_, Kind::Dir)) => unsettled.push(d.clone()),
@@ -400,14 +422,14 @@ impl Previous {
         let same: Vec<bool> = m
             .files
             .iter()
-            .zip(file_stats)
             .zip(file_up)
-            .map(|(((rel, entry), st), &above)| {
+            .enumerate()
+            .map(|(f, ((rel, entry), &above))| {
                 if above != TOP && !reachable[above as usize] {
                     return false;
                 }
-                match st {
-                    Some((st, Kind::File)) if *st == entry.stamp => true,
+                match stats.get(nd + f) {
+                    Some((st, Kind::File)) if st == entry.stamp => true,
                     Some((_, Kind::Dir)) | None => false,
                     Some(_) => {
                         prev.stray.push(rel.clone());
@@ -478,11 +500,7 @@ mod tests {
     use super::*;
 
     fn sample() -> Manifest {
-        let stamp = Stamp {
-            size: 12,
-            mtime_ns: -5,
-            ino: 9,
-        };
+        let stamp = Stamp::new(12, -5, 9).unwrap();
         Manifest {
             sealed_ns: 77,
             files: vec![

@@ -17,6 +17,18 @@ pub(super) enum Kind {
 /// What a path is now.
 pub(super) type Found = (Stamp, Kind);
 
+/// What `Root::stat_all` found for each path, by the path's index.
+pub(super) struct Answers {
+    found: Vec<Option<Found>>,
+    at: Vec<u32>,
+}
+
+impl Answers {
+    pub(super) fn get(&self, i: usize) -> Option<Found> {
+        self.found[self.at[i] as usize]
+    }
+}
+
 /// The output folder, open for looking at its paths: each relative path
 /// looked up from the folder itself (`fstatat`), not from the root of the
 /// file system, since the scan looks at every path a manifest names.
@@ -96,7 +108,7 @@ impl Root {
     /// Made for ~100k paths: the paths are put in order of the folder they
     /// are looked up from (a counting sort, no map), each thread writes its
     /// answers into its own part of one array sized once.
-    pub(super) fn stat_all(&self, paths: &[&str], up: &[u32], dirs: usize) -> Option<Vec<Option<Found>>> {
+    pub(super) fn stat_all(&self, paths: &[&str], up: &[u32], dirs: usize) -> Option<Answers> {
         /// A folder with this many of the paths right under it is opened.
         const MANY: u32 = 8;
         /// Paths looked up per task (each opens its folder once).
@@ -194,11 +206,14 @@ impl Root {
             work();
             helper.join().ok()
         })?;
-        let mut out = vec![None; n];
-        for (st, &i) in found.into_iter().zip(&order) {
-            out[i as usize] = st;
+        // Where each path's answer is (rather than the answers moved back
+        // into the paths' order: one array of 4-byte numbers, not another
+        // of answers).
+        let mut at = vec![0u32; n];
+        for (k, &i) in order.iter().enumerate() {
+            at[i as usize] = k as u32;
         }
-        Some(out)
+        Some(Answers { found, at })
     }
 
     /// The stamp and kind of `rel` (a plain relative path: see `plain`).
@@ -231,11 +246,12 @@ impl Root {
                 libc::S_IFDIR => Kind::Dir,
                 _ => Kind::Other,
             };
-            let stamp = Stamp {
-                size: st.st_size as u64,
-                mtime_ns: st.st_mtime as i128 * 1_000_000_000 + st.st_mtime_nsec as i128,
-                ino: st.st_ino as u64,
-            };
+            let stamp = Stamp::from_parts(
+                st.st_size as u64,
+                st.st_mtime as i64,
+                st.st_mtime_nsec as i64,
+                st.st_ino as u64,
+            );
             Some((stamp, kind))
         }
         #[cfg(not(unix))]
@@ -301,7 +317,8 @@ mod tests {
         let root = Root::open(out).unwrap();
         let check = |paths: &[String]| {
             let refs: Vec<&str> = paths.iter().map(String::as_str).collect();
-            let all = root.stat_all(&refs, &up, ndirs).unwrap();
+            let answers = root.stat_all(&refs, &up, ndirs).unwrap();
+            let all: Vec<Option<Found>> = (0..refs.len()).map(|i| answers.get(i)).collect();
             for (p, got) in refs.iter().zip(&all) {
                 assert_eq!(*got, root.stat(p), "{p}");
             }
