@@ -428,24 +428,31 @@ fn source_of(m: &Model, out_path: &str) -> Option<String> {
 /// page, the `go/<id>/` redirects of `ms.custom` article IDs): one would
 /// silently replace the other.
 fn generated_collisions(config: &Config, site: &Site, index: &LinkIndex) -> Vec<Diagnostic> {
-    let by_url: HashMap<&str, &crate::site::Page> = site
-        .pages
-        .iter()
-        .filter(|p| !p.fallback)
-        .map(|p| (p.url.as_str(), p))
-        .collect();
-    let mut out = Vec::new();
+    let mut generated: Vec<Vec<(String, String)>> = Vec::new();
     for (li, locale) in config.locales.iter().enumerate() {
-        let mut generated: Vec<(String, String)> = Vec::new();
+        let mut here = Vec::new();
         if config.search.enabled {
-            generated.push((format!("{}/search/", locale.code), "the search page".to_string()));
+            here.push((format!("{}/search/", locale.code), "the search page".to_string()));
         }
         for id in index.article_ids.get(li).into_iter().flat_map(|m| m.keys()) {
-            generated.push((
+            here.push((
                 format!("{}/go/{id}/", locale.code),
                 format!("the redirect for article ID {id} (`ms.custom`)"),
             ));
         }
+        generated.push(here);
+    }
+    // The pages at those URLs (a few, found in one pass over the pages).
+    let wanted: crate::search::fxhash::FxHashSet<&str> =
+        generated.iter().flatten().map(|(url, _)| url.as_str()).collect();
+    let by_url: HashMap<&str, &crate::site::Page> = site
+        .pages
+        .iter()
+        .filter(|p| !p.fallback && wanted.contains(p.url.as_str()))
+        .map(|p| (p.url.as_str(), p))
+        .collect();
+    let mut out = Vec::new();
+    for generated in generated {
         for (url, what) in generated {
             if let Some(p) = by_url.get(url.as_str()) {
                 out.push(

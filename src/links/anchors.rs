@@ -10,6 +10,13 @@ use crate::site::Site;
 use std::collections::{HashMap, HashSet};
 
 pub fn repair_duplicate_ids(site: &mut Site, bodies: &crate::bodies::Bodies, diags: &mut Vec<Diagnostic>) {
+    // Most sites have few such articles: found first, without allocating.
+    let repaired: Vec<usize> = (0..site.articles.len())
+        .filter(|&i| has_duplicate_ids(&site.articles[i]))
+        .collect();
+    if repaired.is_empty() {
+        return;
+    }
     let source_of: HashMap<String, usize> = site
         .articles
         .iter()
@@ -17,10 +24,20 @@ pub fn repair_duplicate_ids(site: &mut Site, bodies: &crate::bodies::Bodies, dia
         .filter(|(_, a)| a.locale == 0)
         .map(|(i, a)| (a.rel.clone(), i))
         .collect();
-    for i in 0..site.articles.len() {
+    for i in repaired {
         let source = source_of.get(&site.articles[i].rel).copied();
         repair_article(site, i, source, bodies, diags);
     }
+}
+
+/// Whether two of the article's headings have the same ID.
+fn has_duplicate_ids(a: &crate::parse::Article) -> bool {
+    let h = &a.md.headings;
+    if h.len() <= 16 {
+        return (1..h.len()).any(|j| h[..j].iter().any(|x| x.id == h[j].id));
+    }
+    let mut seen = HashSet::new();
+    !h.iter().all(|h| seen.insert(h.id.as_str()))
 }
 
 /// Repairs one article (`source`: the index of its source-locale article).

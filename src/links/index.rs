@@ -26,7 +26,7 @@ pub struct Redirect {
 
 pub struct LinkIndex {
     /// Per locale: lower-cased path -> real path, for articles and assets.
-    pub lower: Vec<HashMap<String, String>>,
+    pub lower: Vec<crate::search::fxhash::FxHashMap<String, String>>,
     pub uids: HashMap<String, String>,
     /// Per article: every ID on the page as rendered.
     pub ids: Vec<Ids>,
@@ -75,7 +75,7 @@ impl LinkIndex {
 
     pub fn build(config: &Config, site: &Site, diags: &mut Vec<Diagnostic>) -> LinkIndex {
         let n = config.locales.len();
-        let mut lower = vec![HashMap::new(); n];
+        let mut lower = vec![crate::search::fxhash::FxHashMap::default(); n];
         for a in &site.articles {
             lower[a.locale].insert(a.rel.to_lowercase(), a.rel.clone());
         }
@@ -101,7 +101,10 @@ impl LinkIndex {
                 uids.entry(uid.clone()).or_insert_with(|| a.rel.clone());
             }
         }
-        let ids = site.articles.iter().map(ids_of).collect();
+        let ids = {
+            use rayon::prelude::*;
+            site.articles.par_iter().map(ids_of).collect()
+        };
 
         let mut article_ids = vec![BTreeMap::new(); n];
         let mut id_file: Vec<HashMap<String, &str>> = vec![HashMap::new(); n];

@@ -181,26 +181,30 @@ impl Nav {
 /// TOC files of the source tree: at the root, and in folders that hold
 /// articles (a `breadcrumb/toc.yml` for Learn's site header is not one).
 fn toc_files(root: &Path, site: &Site, locale: usize) -> Vec<String> {
-    let mut dirs: Vec<String> = vec![String::new()];
+    // (A set: a site has thousands of articles in a few hundred folders.)
+    let mut dirs: std::collections::BTreeSet<&str> = std::collections::BTreeSet::from([""]);
     for a in site.articles.iter().filter(|a| a.locale == locale) {
         if let Some(i) = a.rel.rfind('/') {
-            let d = a.rel[..=i].to_string();
-            if !dirs.contains(&d) {
-                dirs.push(d);
-            }
+            dirs.insert(&a.rel[..=i]);
         }
     }
-    dirs.sort();
     let mut out = Vec::new();
     for d in dirs {
-        let Ok(entries) = std::fs::read_dir(root.join(&d)) else {
+        let Ok(entries) = std::fs::read_dir(root.join(d)) else {
             continue;
         };
+        // By name first: only a TOC file's name is looked up (not every
+        // article's).
         let mut names: Vec<String> = entries
             .flatten()
+            .filter(|e| {
+                let name = e.file_name();
+                TOC_NAMES
+                    .iter()
+                    .any(|t| name.as_encoded_bytes().eq_ignore_ascii_case(t.as_bytes()))
+            })
             .filter(|e| e.path().is_file())
             .map(|e| e.file_name().to_string_lossy().into_owned())
-            .filter(|n| TOC_NAMES.contains(&n.to_ascii_lowercase().as_str()))
             .collect();
         // toc.yml wins over TOC.md in one folder.
         names.sort_by_key(|n| !n.eq_ignore_ascii_case("toc.yml"));
