@@ -30,9 +30,29 @@ pub struct Discovered {
 }
 
 pub fn discover(config: &Config) -> Discovered {
+    // The locales' trees walked at once, each into its own lists, then put
+    // together in locale order (as one walk after the other lists them).
+    use rayon::prelude::*;
+    let walked: Vec<(Vec<SourceFile>, Vec<Diagnostic>)> = (0..config.locales.len())
+        .into_par_iter()
+        .map(|li| walk(config, li))
+        .collect();
+    let mut files = Vec::with_capacity(walked.iter().map(|(f, _)| f.len()).sum());
+    let mut diagnostics = Vec::new();
+    for (f, d) in walked {
+        files.extend(f);
+        diagnostics.extend(d);
+    }
+    diagnostics.extend(case_collisions(&files));
+    Discovered { files, diagnostics }
+}
+
+/// One locale's tree: its files, and what is wrong there.
+fn walk(config: &Config, li: usize) -> (Vec<SourceFile>, Vec<Diagnostic>) {
     let mut files = Vec::new();
     let mut diagnostics = Vec::new();
-    for (li, locale) in config.locales.iter().enumerate() {
+    let locale = &config.locales[li];
+    {
         let root_display = display_path(&config.site_root, &locale.root);
         if !locale.root.is_dir() {
             let d = if li == 0 {
@@ -52,8 +72,18 @@ pub fn discover(config: &Config) -> Discovered {
                 )
             };
             diagnostics.push(d.help("create the folder, or set `path` in [locales.<code>] of polydoc.toml"));
-            continue;
+            return (files, diagnostics);
         }
+        // A locale folder inside the site folder: each file's display path
+        // is the folder's and its path in the folder (the same words
+        // `display_path` gives, without working them out 20,000 times).
+        let prefix = locale
+            .root
+            .starts_with(&config.site_root)
+            .then(|| match root_display.as_str() {
+                "" => String::new(),
+                d => format!("{d}/"),
+            });
         let mut walker = WalkDir::new(&locale.root)
             .follow_links(true)
             .sort_by_file_name()
@@ -114,15 +144,17 @@ pub fn discover(config: &Config) -> Discovered {
             };
             files.push(SourceFile {
                 locale: li,
-                display: display_path(&config.site_root, entry.path()),
+                display: match &prefix {
+                    Some(p) => format!("{p}{rel}"),
+                    None => display_path(&config.site_root, entry.path()),
+                },
                 abs: entry.into_path(),
                 rel,
                 kind,
             });
         }
     }
-    diagnostics.extend(case_collisions(&files));
-    Discovered { files, diagnostics }
+    (files, diagnostics)
 }
 
 /// Files of one locale whose paths differ only in letter case (`a.png`,
@@ -217,6 +249,41 @@ pub fn normalize(p: &Path) -> PathBuf {
 mod tests {
     use super::display_path;
     use std::path::Path;
+
+    /// Each file's display path is `display_path`'s, for locale folders in
+    /// the site (one written with `..`) and one beside it.
+    #[test]
+    fn discovered_display_paths_are_display_path_s() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path().canonicalize().unwrap();
+        let site = root.join("site");
+        for f in [
+            "site/articles/en-us/a/b.md",
+            "site/de/c.md",
+            "site/x/y.png",
+            "nl/d/e.md",
+        ] {
+            std::fs::create_dir_all(root.join(f).parent().unwrap()).unwrap();
+            std::fs::write(root.join(f), "# T\n").unwrap();
+        }
+        std::fs::write(
+            site.join("polydoc.toml"),
+            "title = \"T\"\nbase_url = \"https://x.example/\"\nsource_locale = \"en-us\"\n\
+             [locales.en-us]\nname = \"E\"\n[locales.nl-nl]\nname = \"N\"\npath = \"../nl\"\n\
+             [locales.de-de]\nname = \"D\"\npath = \"./x/../de\"\n",
+        )
+        .unwrap();
+        let config = crate::config::Config::load(&site).unwrap();
+        let found = super::discover(&config);
+        let mut shown: Vec<&str> = found.files.iter().map(|f| f.display.as_str()).collect();
+        for f in &found.files {
+            assert_eq!(f.display, display_path(&config.site_root, &f.abs), "{}", f.rel);
+        }
+        shown.sort();
+        assert!(shown.contains(&"articles/en-us/a/b.md"), "{shown:?}");
+        assert!(shown.contains(&"../nl/d/e.md"), "{shown:?}");
+        assert_eq!(shown.len(), 3, "{shown:?}");
+    }
 
     #[test]
     fn display_paths_are_never_absolute() {
