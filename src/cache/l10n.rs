@@ -25,7 +25,6 @@ use crate::links::index::LinkIndex;
 use crate::output::{Content, OutFile};
 use crate::render::Theme;
 use crate::site::Site;
-use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::sync::atomic::Ordering;
 use std::sync::{Mutex, OnceLock};
@@ -79,11 +78,7 @@ impl<'a> Reviews<'a> {
     fn last(&self) -> &HashMap<[u8; 32], Stored> {
         self.last.get_or_init(|| {
             let bytes = self.run.store().get_named(RECORD).unwrap_or_default();
-            let listed: Vec<(String, Stored)> = serde_json::from_slice(&bytes).unwrap_or_default();
-            listed
-                .into_iter()
-                .filter_map(|(k, s)| Some((super::unhex(&k)?, s)))
-                .collect()
+            decode_record(&bytes).unwrap_or_default()
         })
     }
 
@@ -96,19 +91,100 @@ impl<'a> Reviews<'a> {
             .as_ref()
             .is_some_and(|last| last.len() == made.len() && made.iter().all(|(k, s)| last.get(k) == Some(s)));
         if !same {
-            let listed: Vec<(String, &Stored)> = made.iter().map(|(k, s)| (super::hex(k), s)).collect();
-            self.run
-                .store()
-                .put_named(RECORD, &serde_json::to_vec(&listed).unwrap_or_default());
+            self.run.store().put_named(RECORD, &encode_record(&made));
         }
     }
+}
+
+/// The reviews record in binary (as JSON, reading and writing its 10,000
+/// reviews was a few percent of a warm build): each review's key, its
+/// page's path, its findings count and the findings set to `error`.
+const RECORD_FORMAT: &[u8; 8] = b"pdrevs01";
+
+fn encode_record(made: &[([u8; 32], Stored)]) -> Vec<u8> {
+    use super::parsed_header::{put_str, put_u32};
+    let mut w = Vec::with_capacity(16 + made.len() * 64);
+    w.extend_from_slice(RECORD_FORMAT);
+    w.extend_from_slice(&(made.len() as u64).to_le_bytes());
+    for (k, s) in made {
+        let Stored { path, count, kept } = s;
+        w.extend_from_slice(k);
+        put_str(&mut w, path);
+        w.extend_from_slice(&(*count as u64).to_le_bytes());
+        put_u32(&mut w, kept.len());
+        for f in kept {
+            let StoredFinding {
+                code,
+                severity,
+                file,
+                line,
+                column,
+                message,
+                help,
+                pair,
+            } = f;
+            for s in [code, severity, file] {
+                put_str(&mut w, s);
+            }
+            for n in [line, column] {
+                w.extend_from_slice(&(*n as u64).to_le_bytes());
+            }
+            put_str(&mut w, message);
+            match help {
+                Some(h) => {
+                    w.push(1);
+                    put_str(&mut w, h);
+                }
+                None => w.push(0),
+            }
+            w.extend_from_slice(&(*pair as u64).to_le_bytes());
+        }
+    }
+    w
+}
+
+/// What `encode_record` wrote; `None` when it is not one whole record.
+fn decode_record(bytes: &[u8]) -> Option<HashMap<[u8; 32], Stored>> {
+    let mut r = crate::le_bytes::Reader(bytes);
+    if r.take(8)? != RECORD_FORMAT {
+        return None;
+    }
+    let n = usize::try_from(r.u64()?).ok()?;
+    let mut out = HashMap::with_capacity(n.min(bytes.len() / 48));
+    let string = |r: &mut crate::le_bytes::Reader| r.str_u32().map(str::to_string);
+    let number = |r: &mut crate::le_bytes::Reader| r.u64().and_then(|n| usize::try_from(n).ok());
+    for _ in 0..n {
+        let k = r.key()?;
+        let path = string(&mut r)?;
+        let count = number(&mut r)?;
+        let m = r.count(30)?;
+        let mut kept = Vec::with_capacity(m);
+        for _ in 0..m {
+            kept.push(StoredFinding {
+                code: string(&mut r)?,
+                severity: string(&mut r)?,
+                file: string(&mut r)?,
+                line: number(&mut r)?,
+                column: number(&mut r)?,
+                message: string(&mut r)?,
+                help: match r.take(1)?[0] {
+                    0 => None,
+                    1 => Some(string(&mut r)?),
+                    _ => return None,
+                },
+                pair: number(&mut r)?,
+            });
+        }
+        out.insert(k, Stored { path, count, kept });
+    }
+    r.0.is_empty().then_some(out)
 }
 
 /// A review as stored: its page's path (empty: no page), its findings
 /// count and those set to `error`. The page's bytes are an entry of their
 /// own (`page_key`), read only when the output folder does not hold the
 /// page already.
-#[derive(Serialize, Deserialize, Clone, PartialEq)]
+#[derive(Clone, PartialEq, Debug)]
 struct Stored {
     path: String,
     count: usize,
@@ -134,7 +210,7 @@ fn page_key(review: &[u8; 32]) -> [u8; 32] {
     f.finish()
 }
 
-#[derive(Serialize, Deserialize, Clone, PartialEq)]
+#[derive(Clone, PartialEq, Debug)]
 struct StoredFinding {
     code: String,
     severity: String,
@@ -185,6 +261,96 @@ impl StoredFinding {
     }
 }
 
+/// A translation's status into a review's key, field by field (every
+/// field named, so one added to `ArticleStatus` does not compile until it
+/// is keyed here). Its `Debug` form was a third of a warm build's
+/// translation stage.
+fn status(f: &mut key::Fp, st: &crate::l10n::status::ArticleStatus) {
+    let crate::l10n::status::ArticleStatus {
+        locale,
+        locale_index,
+        rel,
+        file,
+        source_file,
+        state,
+        basis,
+        translation_type,
+        machine_translated,
+        lasthandoff,
+        lasthandoff_date,
+        reason,
+        said,
+        recorded_hash,
+        source_hash,
+        source_commit,
+        source_changed_in,
+        source_current_commit,
+        source_current_date,
+        handoff_source,
+        handoff_missing,
+        metadata_changed,
+        changes,
+    } = st;
+    let opt = |f: &mut key::Fp, s: &Option<String>| {
+        match s {
+            Some(s) => f.u64(1).str(s),
+            None => f.u64(0),
+        };
+    };
+    f.str(locale).u64(*locale_index as u64).str(rel);
+    opt(f, file);
+    f.str(source_file).str(state.as_str());
+    f.u64(match basis {
+        None => 0,
+        Some(crate::l10n::status::Basis::Hash) => 1,
+        Some(crate::l10n::status::Basis::Git) => 2,
+    });
+    opt(f, translation_type);
+    f.u64(u64::from(*machine_translated));
+    opt(f, lasthandoff);
+    match lasthandoff_date {
+        Some(d) => f
+            .u64(1)
+            .u64(u64::from(d.year))
+            .u64(u64::from(d.month))
+            .u64(u64::from(d.day)),
+        None => f.u64(0),
+    };
+    f.str(reason);
+    match said {
+        Some(s) => {
+            f.u64(1).str(s.key).u64(s.args.len() as u64);
+            for (name, value) in &s.args {
+                f.str(name).str(value);
+            }
+        }
+        None => {
+            f.u64(0);
+        }
+    }
+    for s in [recorded_hash, source_hash, source_commit] {
+        opt(f, s);
+    }
+    match source_changed_in {
+        Some((commit, date)) => f.u64(1).str(commit).str(date),
+        None => f.u64(0),
+    };
+    opt(f, source_current_commit);
+    opt(f, source_current_date);
+    f.u64(match handoff_source {
+        None => 0,
+        Some(crate::l10n::handoff::Origin::Git) => 1,
+        Some(crate::l10n::handoff::Origin::Snapshot) => 2,
+    });
+    opt(f, handoff_missing);
+    f.u64(u64::from(*metadata_changed));
+    match changes {
+        // (Rare: a stale translation whose handoff text is known.)
+        Some(c) => f.u64(1).debug(c),
+        None => f.u64(0),
+    };
+}
+
 impl Memo for Reviews<'_> {
     fn key(&self, l10n: &L10n, made: &MadeOf) -> Option<[u8; 32]> {
         let st = l10n.statuses.get(made.status)?;
@@ -201,7 +367,7 @@ impl Memo for Reviews<'_> {
                 None => f.str("text").str(&(made.text)(i)?),
             };
         }
-        f.debug(st);
+        status(&mut f, st);
         match made.handoff {
             Some(h) => f.str("handoff").str(&h.text).str(&h.commit).debug(&h.origin),
             None => f.str("now"),
@@ -282,5 +448,56 @@ impl Memo for Reviews<'_> {
             );
         }
         self.made.lock().unwrap().push((*key, stored));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_reviews_record_reads_back_and_a_cut_one_is_none() {
+        let finding = StoredFinding {
+            code: "untranslated".into(),
+            severity: "error".into(),
+            file: "articles/nl-nl/a.md".into(),
+            line: 3,
+            column: 1,
+            message: "a message".into(),
+            help: Some("help".into()),
+            pair: 2,
+        };
+        let made = vec![
+            (
+                [1u8; 32],
+                Stored {
+                    path: "_l10n/nl-nl/a/index.html".into(),
+                    count: 4,
+                    kept: vec![finding.clone(), StoredFinding { help: None, ..finding }],
+                },
+            ),
+            (
+                [2u8; 32],
+                Stored {
+                    path: String::new(),
+                    count: 0,
+                    kept: Vec::new(),
+                },
+            ),
+        ];
+        let bytes = encode_record(&made);
+        let back = decode_record(&bytes).unwrap();
+        assert_eq!(back.len(), 2);
+        for (k, s) in &made {
+            assert_eq!(back.get(k), Some(s));
+        }
+        for cut in 0..bytes.len() {
+            assert!(decode_record(&bytes[..cut]).is_none(), "cut at {cut}");
+        }
+        let mut longer = bytes.clone();
+        longer.push(0);
+        assert!(decode_record(&longer).is_none());
+        // The JSON record of an older polydoc is not one.
+        assert!(decode_record(b"[]").is_none());
     }
 }
