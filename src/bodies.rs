@@ -39,7 +39,9 @@ pub struct Bodies {
 /// Values kept elsewhere by key (the build cache's entries): `len` bytes at
 /// `at` in the value under `key`, checked whole.
 pub trait Store: Send + Sync {
-    fn read(&self, key: &[u8; 32], at: u64, len: usize) -> io::Result<Vec<u8>>;
+    /// (`article` is the one whose HTML it is: a store that finds the value
+    /// gone may make it again from the article's file.)
+    fn read(&self, article: &Article, key: &[u8; 32], at: u64, len: usize) -> io::Result<Vec<u8>>;
 }
 
 /// Where one article's HTML went (`Article::body`): in the spill file, or
@@ -148,7 +150,7 @@ impl Bodies {
                 }),
                 _,
                 Some(store),
-            ) => store.read(&k, at, len)?,
+            ) => store.read(article, &k, at, len)?,
             _ => return Ok(Cow::Borrowed(article.md.html.as_str())),
         };
         String::from_utf8(buf)

@@ -94,8 +94,10 @@ impl Fence {
     /// the long way (`read`), which says why.
     pub fn stat_file(&self, p: &Path, folders: &Folders) -> Option<FileMeta> {
         let (dir, name) = (p.parent()?, p.file_name()?);
-        let folder = folders.get(dir)?;
-        if !self.contains_real(&folder.real.join(name)) {
+        let folder = folders.get(dir, self)?;
+        // (A file's real path is inside when its folder's is: a root is a
+        // folder, never the regular file looked for.)
+        if !folder.inside {
             return None;
         }
         #[cfg(unix)]
@@ -221,34 +223,39 @@ fn real_by_handle(p: &Path) -> Option<PathBuf> {
 /// folder may become a link later): each one's real path, and the first
 /// `OPEN_FOLDERS` open (a site with more folders than that looks the rest
 /// up by path: open folders count against the process's file limit).
+/// (Keyed by the folder's path as written, its bytes hashed: looked up once
+/// per article.)
 #[derive(Default)]
-pub struct Folders(std::sync::Mutex<std::collections::HashMap<PathBuf, Option<std::sync::Arc<Folder>>>>);
+pub struct Folders(
+    std::sync::Mutex<crate::search::fxhash::FxHashMap<std::ffi::OsString, Option<std::sync::Arc<Folder>>>>,
+);
 
 const OPEN_FOLDERS: usize = 256;
 
 pub struct Folder {
-    real: PathBuf,
+    /// Whether its real path is inside the site's folders.
+    inside: bool,
     #[cfg(unix)]
     fd: Option<std::os::fd::OwnedFd>,
 }
 
 impl Folders {
-    fn get(&self, dir: &Path) -> Option<std::sync::Arc<Folder>> {
+    fn get(&self, dir: &Path, fence: &Fence) -> Option<std::sync::Arc<Folder>> {
         let mut known = self.0.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(f) = known.get(dir) {
+        if let Some(f) = known.get(dir.as_os_str()) {
             return f.clone();
         }
         let open = known.values().filter(|f| f.is_some()).count() < OPEN_FOLDERS;
         let folder = dir.canonicalize().ok().map(|real| {
             std::sync::Arc::new(Folder {
+                inside: fence.contains_real(&real),
                 #[cfg(unix)]
                 fd: open.then(|| open_folder(&real)).flatten(),
-                real,
             })
         });
         #[cfg(not(unix))]
         let _ = open;
-        known.insert(dir.to_path_buf(), folder.clone());
+        known.insert(dir.as_os_str().to_owned(), folder.clone());
         folder
     }
 }

@@ -121,7 +121,11 @@ pub fn build_with(
         lap = Instant::now();
     };
     stage("load");
-    let (article_files, assets, project) = discover_site(&config, &mut diags);
+    // With the cache, the last build's parse record is read beside.
+    let ((article_files, assets, project), records) = rayon::join(
+        || discover_site(&config, &mut diags),
+        || cache.as_ref().filter(|_| plan.is_none()).map(|c| c.read_parse_record()),
+    );
     stage("discover");
 
     let progress = progress_bar(show_progress, article_files.len() as u64 * 2);
@@ -147,8 +151,15 @@ pub fn build_with(
                 return Err(diags);
             }
         },
-        None => match &cache {
-            Some(c) => c.parse_all(&article_files, &config, project.as_ref(), &bodies, &progress),
+        None => match &mut cache {
+            Some(c) => c.parse_all(
+                records.unwrap_or_default(),
+                &article_files,
+                &config,
+                project.as_ref(),
+                &bodies,
+                &progress,
+            ),
             None => parse_all(&article_files, &config, project.as_ref(), &bodies, &progress),
         },
     };
@@ -163,15 +174,26 @@ pub fn build_with(
     stage("parse");
     let all = Scope::All;
     let scope = plan.as_ref().map_or(&all, |p| &p.scope);
-    let parts = assemble_site(&config, project.as_ref(), &mut articles, assets, &bodies, &mut diags);
+    // With the cache, the site's other files are hashed beside assembling
+    // (which runs on one thread most of the time).
+    let (parts, inputs) = match &cache {
+        Some(c) => rayon::join(
+            || assemble_site(&config, project.as_ref(), &mut articles, assets, &bodies, &mut diags),
+            || Some(c.site_inputs(&config, &article_files)),
+        ),
+        None => (
+            assemble_site(&config, project.as_ref(), &mut articles, assets, &bodies, &mut diags),
+            None,
+        ),
+    };
     let keyed = Instant::now();
     let mut cache_keys_ms = None;
-    if let Some(c) = &mut cache {
+    if let (Some(c), Some(inputs)) = (&mut cache, &inputs) {
         // A shard's pages also depend on the whole site's index file. (What
         // the translation stage is asked for does not change a page, so
         // `check --cache` and `build --cache` share entries.)
         let options = format!("{:?}", plan.as_ref().map(|p| (&p.index_id, &p.scope)));
-        if let Err(d) = c.key_site(&config, (&parts.0, &bodies), &article_files, &options) {
+        if let Err(d) = c.key_site(&config, (&parts.0, &bodies), (&article_files, inputs), &options) {
             diags.push(d);
             return Err(diags);
         }

@@ -190,6 +190,11 @@ impl Cache {
         self.used.lock().unwrap().insert(*key);
     }
 
+    /// `touch` for many entries at once (one lock).
+    pub fn touch_all(&self, keys: &[[u8; 32]]) {
+        self.used.lock().unwrap().extend(keys.iter().copied());
+    }
+
     /// The value of the named file beside the entries (not
     /// content-addressed: what the last build that wrote it left), if it
     /// is whole.

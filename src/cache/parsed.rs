@@ -90,8 +90,10 @@ impl std::ops::Deref for Header {
 #[derive(Clone)]
 pub struct Record {
     pub locale: u32,
-    pub rel: String,
-    pub display: String,
+    /// (Shared: a record read back and the one this build writes hold the
+    /// same text.)
+    pub rel: std::sync::Arc<str>,
+    pub display: std::sync::Arc<str>,
     pub stamp: Option<FileStamp>,
     /// The hash of the file's bytes (`key::digest`).
     pub bytes: [u8; 32],
@@ -141,7 +143,7 @@ pub struct Records {
     keys: Vec<Option<[u8; 32]>>,
     shards: Vec<Option<Shard>>,
     /// Per locale, each path's shard and place in it.
-    by_file: Vec<crate::search::fxhash::FxHashMap<String, (usize, usize)>>,
+    by_file: Vec<crate::search::fxhash::FxHashMap<std::sync::Arc<str>, (usize, usize)>>,
 }
 
 impl Records {
@@ -220,7 +222,7 @@ pub fn read(list: Option<Vec<u8>>, get: &(dyn Fn(&[u8; 32]) -> Option<Vec<u8>> +
         .par_iter()
         .map(|k| decode_shard(std::sync::Arc::new(get(k.as_ref()?)?)))
         .collect();
-    let mut by_file: Vec<crate::search::fxhash::FxHashMap<String, (usize, usize)>> = Vec::new();
+    let mut by_file: Vec<crate::search::fxhash::FxHashMap<std::sync::Arc<str>, (usize, usize)>> = Vec::new();
     for (s, shard) in shards.iter().enumerate() {
         for (i, r) in shard.iter().flat_map(|sh| sh.records.iter().enumerate()) {
             let l = r.locale as usize;
@@ -336,8 +338,8 @@ fn decode_shard(buf: std::sync::Arc<Vec<u8>>) -> Option<Shard> {
     let mut records = Vec::with_capacity(count.min(buf.len() / 64));
     for _ in 0..count {
         let locale = r.u32()?;
-        let rel = r.string_u64()?;
-        let display = r.string_u64()?;
+        let rel: std::sync::Arc<str> = std::str::from_utf8(r.bytes_u64()?).ok()?.into();
+        let display: std::sync::Arc<str> = std::str::from_utf8(r.bytes_u64()?).ok()?.into();
         let stamp = match r.take(1)?[0] {
             0 => None,
             1 => Some(FileStamp {
@@ -376,8 +378,8 @@ mod tests {
     fn record(rel: &str, stamp: Option<FileStamp>) -> Record {
         Record {
             locale: 1,
-            rel: rel.to_string(),
-            display: format!("articles/{rel}"),
+            rel: rel.into(),
+            display: format!("articles/{rel}").into(),
             stamp,
             bytes: [1; 32],
             key: [2; 32],

@@ -22,7 +22,8 @@ pub struct Run {
     /// What decides the parse of each article file (locale, path) whose
     /// parse was stored or read back: its key and what it looked at, with
     /// what it found (`parsed_id`).
-    parsed_as: Mutex<FxHashMap<(usize, String), [u8; 32]>>,
+    /// (With the hash of its bytes: `Parse`; per locale, by path.)
+    parses: Vec<FxHashMap<String, Parse>>,
     /// What every output depends on (polydoc, configuration, theme, every
     /// non-article file), once the site is assembled.
     env: Option<[u8; 32]>,
@@ -35,13 +36,29 @@ pub struct Run {
     site: Option<(key::Shape, Vec<[u8; 32]>)>,
     /// When this build began (for the parse record).
     started_ns: i64,
-    /// This build's parse record, for the next (`parsed`).
-    parsed: Mutex<Vec<parsed::Record>>,
     /// Where articles read back keep their HTML.
     stored: Arc<StoredHtml>,
-    /// The hash (`key::digest`) of each article file's bytes as parsed (locale, path),
-    /// for the parses through the cache that recorded it.
-    bytes_hashes: Mutex<FxHashMap<(usize, String), [u8; 32]>>,
+}
+
+/// What the cache knows of one article file's parse (`Run::parses`).
+#[derive(Default, Clone, Copy)]
+struct Parse {
+    /// What decides the parse (`parsed_id`), for a parse stored or read back.
+    id: Option<[u8; 32]>,
+    /// The hash (`key::digest`) of the bytes parsed, for a parse through the
+    /// cache that recorded it.
+    bytes: Option<[u8; 32]>,
+}
+
+/// What one file's parse through the cache leaves for the rest of the
+/// build (made on the parsing threads, gathered once after).
+#[derive(Default)]
+struct Note {
+    parse: Parse,
+    /// Its record, for the next build's parse record.
+    record: Option<parsed::Record>,
+    /// The entry it used (not pruned).
+    used: Option<[u8; 32]>,
 }
 
 /// Article HTML left in parse entries (`Bodies::stored`). An entry found
@@ -49,21 +66,27 @@ pub struct Run {
 /// record or the entry's header stood for: the same HTML).
 pub struct StoredHtml {
     entries: super::Entries,
-    /// The files read back, by parse key.
-    files: Mutex<FxHashMap<[u8; 32], crate::discover::SourceFile>>,
     /// What parsing one again needs.
     parse: std::sync::OnceLock<(Config, Option<crate::docfx_json::DocfxProject>)>,
 }
 
 impl crate::bodies::Store for StoredHtml {
-    fn read(&self, key: &[u8; 32], at: u64, len: usize) -> std::io::Result<Vec<u8>> {
+    fn read(&self, a: &crate::parse::Article, key: &[u8; 32], at: u64, len: usize) -> std::io::Result<Vec<u8>> {
         let e = match self.entries.read(key, at, len) {
             Ok(b) => return Ok(b),
             Err(e) => e,
         };
-        let f = self.files.lock().unwrap_or_else(|e| e.into_inner()).get(key).cloned();
-        let (Some(f), Some((config, project))) = (f, self.parse.get()) else {
+        let Some((config, project)) = self.parse.get() else {
             return Err(e);
+        };
+        // The article's file, as found (an article read back has the
+        // path, locale and display path its file had).
+        let f = crate::discover::SourceFile {
+            locale: a.locale,
+            rel: a.rel.clone(),
+            abs: a.abs.clone(),
+            display: a.display.clone(),
+            kind: crate::discover::FileKind::Article,
         };
         let read = config.fence.read(&f.abs);
         let article = crate::parse::parse_read(&f, config, project.as_ref(), read, &mut Vec::new());
@@ -122,20 +145,23 @@ impl Run {
             shown,
             keys: Vec::new(),
             env: None,
-            parsed_as: Mutex::default(),
+            parses: Vec::new(),
             reports: Default::default(),
             made: Mutex::new(Vec::new()),
             site: None,
             started_ns: parsed::now_ns(),
-            parsed: Mutex::default(),
-            bytes_hashes: Mutex::default(),
             stored: Arc::new(StoredHtml {
                 entries: cache.entries(),
-                files: Mutex::default(),
                 parse: std::sync::OnceLock::new(),
             }),
             cache,
         })
+    }
+
+    /// The last build's parse record (read beside discovery: it does not
+    /// depend on which files there are), for `parse_all`.
+    pub fn read_parse_record(&self) -> parsed::Records {
+        parsed::read(self.cache.get_named(parsed::NAME), &|k| self.cache.peek(k))
     }
 
     /// Parses every file, each from the cache when an entry for its bytes
@@ -145,8 +171,10 @@ impl Run {
     /// file recorded under the key it has now is taken from the record
     /// (its HTML left in the entry: `Bodies::stored`), without being read
     /// when its stamp is as recorded.
+    #[allow(clippy::too_many_arguments)]
     pub fn parse_all(
-        &self,
+        &mut self,
+        records: parsed::Records,
         files: &[crate::discover::SourceFile],
         config: &Config,
         project: Option<&crate::docfx_json::DocfxProject>,
@@ -155,23 +183,9 @@ impl Run {
     ) -> Vec<codec::Parsed> {
         let site = crate::fence::real_path(&config.site_root);
         let env = parse_env(config, &site);
-        let records = parsed::read(self.cache.get_named(parsed::NAME), &|k| self.cache.peek(k));
         let folders = crate::fence::Folders::default();
-        // Sized once for every article: grown one insert at a time, these
-        // were rehashed and copied (fresh pages, each faulted in) under
-        // their locks, with the other thread waiting.
-        self.parsed_as.lock().unwrap().reserve(files.len());
-        self.bytes_hashes.lock().unwrap().reserve(files.len());
-        self.parsed.lock().unwrap().reserve(files.len());
-        self.stored.files.lock().unwrap().reserve(files.len());
         let _ = self.stored.parse.set((config.clone(), project.cloned()));
-        let stored = |f: &crate::discover::SourceFile, a: &mut crate::parse::Article, k: &[u8; 32], at, len| {
-            let away = bodies.stored(a, k, at, len);
-            if away {
-                self.stored.files.lock().unwrap().insert(*k, f.clone());
-            }
-            away
-        };
+        let stored = |a: &mut crate::parse::Article, k: &[u8; 32], at, len| bodies.stored(a, k, at, len);
         // Each question asked once per build: an include or snippet many
         // articles use is read and hashed once, not once per article.
         let answers: Mutex<HashMap<(String, String), String>> = Mutex::default();
@@ -200,33 +214,39 @@ impl Run {
                 .bytes(hash);
             k.finish()
         };
-        let hit = |f: &crate::discover::SourceFile, k: &[u8; 32], looked: &[(String, String)]| {
-            self.parsed_as
-                .lock()
-                .unwrap()
-                .insert((f.locale, f.rel.clone()), parsed_id(k, looked));
+        // (Each file's parse noted in its own `Note`, gathered once at the
+        // end: no lock taken per article.)
+        let hit = |note: &mut Note, k: &[u8; 32], looked: &[(String, String)]| {
+            note.parse.id = Some(parsed_id(k, looked));
+            note.used = Some(*k);
             self.cache.parse_hits.fetch_add(1, Ordering::Relaxed);
             progress.inc(1);
         };
-        let record = |f: &crate::discover::SourceFile, stamp, bytes, key, header: parsed::Header, html_len| {
-            self.bytes_hashes
-                .lock()
-                .unwrap()
-                .insert((f.locale, f.rel.clone()), bytes);
-            self.parsed.lock().unwrap().push(parsed::Record {
-                locale: f.locale as u32,
-                rel: f.rel.clone(),
-                display: f.display.clone(),
-                stamp,
-                bytes,
-                key,
-                header,
-                html_len,
-            });
+        // (A file's path and display path from its last record, shared,
+        // when there is one.)
+        let names = |f: &crate::discover::SourceFile, rec: Option<&parsed::Record>| match rec {
+            Some(r) if *r.rel == *f.rel && *r.display == *f.display => (r.rel.clone(), r.display.clone()),
+            _ => (f.rel.as_str().into(), f.display.as_str().into()),
         };
-        let out = files
+        let record =
+            |note: &mut Note, f: &crate::discover::SourceFile, stamp, bytes, key, header: parsed::Header, html_len| {
+                let (rel, display) = names(f, records.get(f.locale, &f.rel));
+                note.parse.bytes = Some(bytes);
+                note.record = Some(parsed::Record {
+                    locale: f.locale as u32,
+                    rel,
+                    display,
+                    stamp,
+                    bytes,
+                    key,
+                    header,
+                    html_len,
+                });
+            };
+        let out: Vec<(codec::Parsed, Note)> = files
             .par_iter()
             .map(|f| {
+                let mut note = Note::default();
                 // The stamp before the bytes: a change in between shows
                 // next time.
                 let stamp = config
@@ -236,7 +256,7 @@ impl Run {
                 let recorded = records
                     .get(f.locale, &f.rel)
                     .map(|rec| (&records, rec))
-                    .filter(|(_, rec)| rec.display == f.display);
+                    .filter(|(_, rec)| *rec.display == *f.display);
                 let trusted = recorded.filter(|(r, rec)| r.trusted(rec, stamp.as_ref()));
                 let (read, hash) = match trusted {
                     Some((_, rec)) => (None, Some(rec.bytes)),
@@ -256,15 +276,14 @@ impl Run {
                             let away = match article.as_mut() {
                                 Some(a) => {
                                     a.abs = f.abs.clone();
-                                    stored(f, a, &k, codec::parsed_html_at(&rec.header), rec.html_len as usize)
+                                    stored(a, &k, codec::parsed_html_at(&rec.header), rec.html_len as usize)
                                 }
                                 None => true,
                             };
                             if away && same_looks(&looked) {
-                                self.cache.touch(&k);
-                                record(f, stamp, hash, k, rec.header.clone(), rec.html_len);
-                                hit(f, &k, &looked);
-                                return (article, diags);
+                                record(&mut note, f, stamp, hash, k, rec.header.clone(), rec.html_len);
+                                hit(&mut note, &k, &looked);
+                                return ((article, diags), note);
                             }
                         }
                     }
@@ -292,14 +311,15 @@ impl Run {
                             if same_looks(&looked) {
                                 if let Some(a) = article.as_mut() {
                                     a.abs = f.abs.clone();
-                                    if !stored(f, a, &k, codec::parsed_html_at(json), html.len()) {
+                                    if !stored(a, &k, codec::parsed_html_at(json), html.len()) {
                                         a.md.html = html.to_string();
                                         bodies.put(a);
                                     }
                                 }
-                                record(f, stamp, hash, k, parsed::Header::Own(json.into()), html.len() as u64);
-                                hit(f, &k, &looked);
-                                return (article, diags);
+                                let header = parsed::Header::Own(json.into());
+                                record(&mut note, f, stamp, hash, k, header, html.len() as u64);
+                                hit(&mut note, &k, &looked);
+                                return ((article, diags), note);
                             }
                         }
                     }
@@ -321,9 +341,10 @@ impl Run {
                         let entry = codec::encode_parsed(&parsed, looked);
                         self.cache.put(&k, &entry);
                         if let Some((json, html)) = codec::split_parsed(&entry) {
-                            record(f, stamp, hash, k, parsed::Header::Own(json.into()), html.len() as u64);
+                            let header = parsed::Header::Own(json.into());
+                            record(&mut note, f, stamp, hash, k, header, html.len() as u64);
                         }
-                        self.parsed_as.lock().unwrap().insert((f.locale, f.rel.clone()), id);
+                        note.parse.id = Some(id);
                     }
                 }
                 // The HTML leaves memory as soon as it is stored.
@@ -331,13 +352,32 @@ impl Run {
                     bodies.put(a);
                 }
                 progress.inc(1);
+                (parsed, note)
+            })
+            .collect();
+        let mut new = Vec::with_capacity(out.len());
+        let mut used = Vec::with_capacity(out.len());
+        let mut parses: Vec<FxHashMap<String, Parse>> =
+            (0..config.locales.len()).map(|_| FxHashMap::default()).collect();
+        let parsed: Vec<codec::Parsed> = out
+            .into_iter()
+            .zip(files)
+            .map(|((parsed, note), f)| {
+                new.extend(note.record);
+                used.extend(note.used);
+                if note.parse.id.is_some() || note.parse.bytes.is_some() {
+                    if let Some(m) = parses.get_mut(f.locale) {
+                        m.insert(f.rel.clone(), note.parse);
+                    }
+                }
                 parsed
             })
             .collect();
+        self.parses = parses;
+        self.cache.touch_all(&used);
         // The record for the next build (each record checks itself then:
         // written now, not held through the build), only its changed
         // shards.
-        let new = std::mem::take(&mut *self.parsed.lock().unwrap());
         if !new.is_empty() {
             let list = parsed::write(&records, new, self.started_ns, &|k| self.cache.touch(k), &|k, v| {
                 self.cache.put(k, v)
@@ -346,7 +386,24 @@ impl Run {
                 self.cache.put_named(parsed::NAME, &parsed::encode_list(&list));
             }
         }
-        out
+        parsed
+    }
+
+    /// What every page depends on of the site's files that are not
+    /// articles (`key::inputs`: every other file under the site's folders,
+    /// by path and content; `article_files` are the articles found). Reads
+    /// nothing the stages after parsing make: it runs beside `assemble`.
+    pub fn site_inputs(&self, config: &Config, article_files: &[crate::discover::SourceFile]) -> [u8; 32] {
+        let real_roots: Vec<PathBuf> = config
+            .locales
+            .iter()
+            .map(|l| crate::fence::real_path(&l.root))
+            .collect();
+        let articles: HashSet<PathBuf> = article_files
+            .iter()
+            .map(|f| real_roots[f.locale].join(&f.rel))
+            .collect();
+        key::inputs(config, &articles, std::slice::from_ref(&self.dir))
     }
 
     /// Computes what every page sees of the site and each article's key,
@@ -357,22 +414,12 @@ impl Run {
         &mut self,
         config: &Config,
         (site, bodies): (&crate::site::Site, &crate::bodies::Bodies),
-        article_files: &[crate::discover::SourceFile],
+        (article_files, inputs): (&[crate::discover::SourceFile], &[u8; 32]),
         options: &str,
     ) -> Result<(), Diagnostic> {
-        let real_roots: Vec<PathBuf> = config
-            .locales
-            .iter()
-            .map(|l| crate::fence::real_path(&l.root))
-            .collect();
-        let articles: HashSet<PathBuf> = article_files
-            .iter()
-            .map(|f| real_roots[f.locale].join(&f.rel))
-            .collect();
-        let inputs = key::inputs(config, &articles, std::slice::from_ref(&self.dir));
         let outside = key::outside_reads(config, &crate::fence::recorded_reads());
         let mut env = key::Fp::new("env");
-        env.bytes(&key::version()).bytes(&inputs).bytes(&outside).str(options);
+        env.bytes(&key::version()).bytes(inputs).bytes(&outside).str(options);
         // The publishing configuration above the site decides where
         // dependent repositories and redirection files are.
         for l in &config.locales {
@@ -385,14 +432,14 @@ impl Run {
         self.env = Some(env);
         let listed: Vec<(usize, String)> = article_files.iter().map(|f| (f.locale, f.rel.clone())).collect();
         let shape = key::shape(&env, site, &listed);
-        let parsed_as = std::mem::take(&mut *self.parsed_as.lock().unwrap());
+        let parses = &self.parses;
         let article_keys: Vec<[u8; 32]> = (0..site.articles.len())
             .into_par_iter()
             .map(|i| {
                 // An article as parsed is keyed on its parse's key: its
                 // HTML is not read back.
                 let a = &site.articles[i];
-                if let Some(k) = parsed_as.get(&(a.locale, a.rel.clone())) {
+                if let Some(k) = parses.get(a.locale).and_then(|m| m.get(a.rel.as_str())?.id.as_ref()) {
                     if bodies.as_parsed(a) {
                         return Ok(key::article(a, key::Body::Parsed(k)));
                     }
@@ -424,11 +471,7 @@ impl Run {
     /// The hash (`key::digest`) of the bytes the article file at (`locale`, `rel`) was
     /// parsed from, when its parse went through the record or an entry.
     pub fn bytes_hash(&self, locale: usize, rel: &str) -> Option<[u8; 32]> {
-        self.bytes_hashes
-            .lock()
-            .unwrap()
-            .get(&(locale, rel.to_string()))
-            .copied()
+        self.parses.get(locale)?.get(rel)?.bytes
     }
 
     /// The site's shape and article `i`'s key (after `key_site`).
