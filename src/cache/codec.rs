@@ -187,7 +187,7 @@ fn class_byte(c: Class) -> u8 {
     }
 }
 
-pub fn encode_reports(reports: &[([u8; 32], Report)]) -> Vec<u8> {
+pub fn encode_reports(reports: &[([u8; 32], &Report)]) -> Vec<u8> {
     use super::parsed_header::{put_diags, put_str, put_u32};
     let mut w = Vec::with_capacity(16 + reports.len() * 64);
     w.extend_from_slice(REPORTS);
@@ -314,7 +314,7 @@ mod tests {
             link_classes: Vec::new(),
             external: Vec::new(),
         };
-        let bytes = encode_reports(&[([1; 32], report.clone()), ([2; 32], empty)]);
+        let bytes = encode_reports(&[([1; 32], &report), ([2; 32], &empty)]);
         let back = decode_reports(&bytes).unwrap();
         let page = back[&[1; 32]].page("a/index.html".into());
         let want = report.page("a/index.html".into());

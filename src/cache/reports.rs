@@ -86,8 +86,9 @@ impl Reports {
 
     /// Leaves this build's reports for the next: each shard whose pages
     /// are the last build's kept as it is, the others written.
-    pub fn write(&self, cache: &Cache, made: Vec<([u8; 32], codec::Report)>) {
-        let mut by_shard: Vec<Vec<([u8; 32], codec::Report)>> = (0..SHARDS).map(|_| Vec::new()).collect();
+    /// (A report `None` is the last build's for its key.)
+    pub fn write(&self, cache: &Cache, made: Vec<([u8; 32], Option<codec::Report>)>) {
+        let mut by_shard: Vec<Vec<([u8; 32], Option<codec::Report>)>> = (0..SHARDS).map(|_| Vec::new()).collect();
         for (k, r) in made {
             by_shard[shard_of(&k)].push((k, r));
         }
@@ -113,6 +114,10 @@ impl Reports {
                 if reports.is_empty() {
                     return None;
                 }
+                let reports: Vec<([u8; 32], &codec::Report)> = reports
+                    .iter()
+                    .filter_map(|(k, r)| Some((*k, r.as_ref().or_else(|| self.get(k))?)))
+                    .collect();
                 let mut bytes = SHARD_MAGIC.to_vec();
                 bytes.extend_from_slice(&codec::encode_reports(&reports));
                 let mut f = key::Fp::new("page-reports-shard");
@@ -131,6 +136,39 @@ impl Reports {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A page kept by its report leaves no copy of it (`None`); when
+    /// another page of its shard changes, the shard is written again with
+    /// the kept page's report as the last build had it.
+    #[test]
+    fn a_kept_page_s_report_is_written_again_with_its_changed_shard() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = Cache::open(dir.path()).unwrap();
+        let report = |url: &str| {
+            let page = crate::pages::PageOutput {
+                path: String::new(),
+                html: String::new(),
+                diags: vec![crate::diagnostics::Diagnostic::error("link-missing-file", "a.md", url)],
+                link_classes: Vec::new(),
+                external: Vec::new(),
+                links_to: Vec::new(),
+            };
+            codec::Report::of(&page)
+        };
+        let shown = |r: Option<&codec::Report>| r.map(|r| r.page(String::new()).diags[0].message.clone());
+        // Three pages in one shard.
+        let (a, b, c) = ([1u8; 32], [1u8 + SHARDS as u8; 32], [1u8 + 2 * SHARDS as u8; 32]);
+        Reports::default().write(&cache, vec![(a, Some(report("A"))), (b, Some(report("B")))]);
+        let first = Reports::read(&cache);
+        assert_eq!(shown(first.get(&a)).as_deref(), Some("A"));
+        // `a` kept by its report, `b` gone, `c` new: the shard is written
+        // again, `a`'s report in it.
+        first.write(&cache, vec![(a, None), (c, Some(report("C")))]);
+        let second = Reports::read(&cache);
+        assert_eq!(shown(second.get(&a)).as_deref(), Some("A"));
+        assert_eq!(shown(second.get(&c)).as_deref(), Some("C"));
+        assert!(second.get(&b).is_none());
+    }
 
     #[test]
     fn a_list_reads_back_and_a_damaged_one_is_refused() {

@@ -30,7 +30,8 @@ pub struct Run {
     /// The last build's page reports, by page key.
     reports: super::reports::Reports,
     /// This build's, for the next.
-    made: Mutex<Vec<([u8; 32], codec::Report)>>,
+    /// (`None`: the last build's report for that key, as `reports` has it.)
+    made: Mutex<Vec<([u8; 32], Option<codec::Report>)>>,
     /// What every page sees of the site (`key::shape`) and each article's
     /// own key, once the site and its link index are built (`key_site`).
     site: Option<(key::Shape, Vec<[u8; 32]>)>,
@@ -518,8 +519,11 @@ impl Run {
             });
         };
         let path = format!("{}index.html", m.site.pages[i].url);
+        // (A page kept by its report leaves that report as it is: not
+        // copied again for the next build's record.)
         let done = |page: PageOutput, unchanged: bool| {
-            self.made.lock().unwrap().push((*k, codec::Report::of(&page)));
+            let report = (!unchanged).then(|| codec::Report::of(&page));
+            self.made.lock().unwrap().push((*k, report));
             Rendered {
                 page,
                 key: Some(*k),
