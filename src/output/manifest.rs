@@ -18,9 +18,13 @@ mod lookup;
 use lookup::{Kind, Root};
 
 pub const MANIFEST: &str = ".polydoc-manifest";
-/// A binary file (read and written whole by every keyed build: numbers as
-/// they are in memory, no text to format or parse).
-const HEADER: &[u8] = b"polydoc-manifest 3\n";
+/// A binary file (read and written whole by every keyed build: no text to
+/// format or parse). Each path is written as the length it shares with the
+/// path before it and the rest (sorted paths share most of theirs: a
+/// page's `index.html` after its neighbour's), sizes and inodes as
+/// variable-length numbers: about half the bytes of whole paths and fixed
+/// widths.
+const HEADER: &[u8] = b"polydoc-manifest 4\n";
 const END: &[u8] = b"\nend\n";
 
 /// What a file looked like once written: a file replaced or edited since
@@ -40,6 +44,7 @@ const NS: i128 = 1_000_000_000;
 impl Stamp {
     /// From a modification time in nanoseconds since the epoch; `None`
     /// past what seconds in an `i64` hold.
+    #[cfg(test)]
     fn new(size: u64, mtime_ns: i128, ino: u64) -> Option<Stamp> {
         Some(Stamp {
             size,
@@ -82,17 +87,77 @@ impl Stamp {
     }
 
     fn put(&self, out: &mut Vec<u8>) {
-        out.extend_from_slice(&self.size.to_le_bytes());
-        out.extend_from_slice(&self.mtime_ns().to_le_bytes());
-        out.extend_from_slice(&self.ino.to_le_bytes());
+        put_varint(out, self.size);
+        out.extend_from_slice(&self.mtime_s.to_le_bytes());
+        out.extend_from_slice(&self.mtime_nsec.to_le_bytes());
+        put_varint(out, self.ino);
     }
 
     fn take(r: &mut &[u8]) -> Option<Stamp> {
-        let size = u64::from_le_bytes(take(r, 8)?.try_into().ok()?);
-        let mtime_ns = i128::from_le_bytes(take(r, 16)?.try_into().ok()?);
-        let ino = u64::from_le_bytes(take(r, 8)?.try_into().ok()?);
-        Stamp::new(size, mtime_ns, ino)
+        let size = take_varint(r)?;
+        let mtime_s = i64::from_le_bytes(take(r, 8)?.try_into().ok()?);
+        let mtime_nsec = u32::from_le_bytes(take(r, 4)?.try_into().ok()?);
+        let ino = take_varint(r)?;
+        (i128::from(mtime_nsec) < NS).then_some(Stamp {
+            size,
+            mtime_s,
+            ino,
+            mtime_nsec,
+        })
     }
+}
+
+/// `v` in 7-bit groups, low first, the high bit set on all but the last.
+fn put_varint(out: &mut Vec<u8>, mut v: u64) {
+    while v >= 0x80 {
+        out.push(v as u8 | 0x80);
+        v >>= 7;
+    }
+    out.push(v as u8);
+}
+
+fn take_varint(r: &mut &[u8]) -> Option<u64> {
+    let mut v = 0u64;
+    for i in 0..10 {
+        let (&b, rest) = r.split_first()?;
+        *r = rest;
+        // The tenth group holds the top bit alone.
+        if i == 9 && b > 1 {
+            return None;
+        }
+        v |= u64::from(b & 0x7f) << (7 * i);
+        if b & 0x80 == 0 {
+            return Some(v);
+        }
+    }
+    None
+}
+
+/// `p` after `prev`: the length of what they share (ending between two
+/// characters), the length of the rest, the rest.
+fn put_path(out: &mut Vec<u8>, prev: &str, p: &str) {
+    let mut shared = prev.bytes().zip(p.bytes()).take_while(|(a, b)| a == b).count();
+    while !p.is_char_boundary(shared) {
+        shared -= 1;
+    }
+    put_varint(out, shared as u64);
+    put_varint(out, (p.len() - shared) as u64);
+    out.extend_from_slice(&p.as_bytes()[shared..]);
+}
+
+/// The path `put_path` wrote after `prev`, when it is one the manifest
+/// may name (`plain`).
+fn take_path(r: &mut &[u8], prev: &str) -> Option<String> {
+    let shared = usize::try_from(take_varint(r)?).ok()?;
+    let n = usize::try_from(take_varint(r)?).ok()?;
+    if shared > prev.len() || !prev.is_char_boundary(shared) {
+        return None;
+    }
+    let rest = std::str::from_utf8(take(r, n)?).ok()?;
+    let mut p = String::with_capacity(shared + n);
+    p.push_str(&prev[..shared]);
+    p.push_str(rest);
+    plain(&p).then_some(p)
 }
 
 /// The next `n` bytes of `r`.
@@ -185,23 +250,23 @@ pub fn merge<T>(a: Vec<(String, T)>, b: Vec<(String, T)>) -> Vec<(String, T)> {
 }
 
 pub fn encode(m: &Manifest) -> Vec<u8> {
-    let paths: usize =
-        m.files.iter().map(|(p, _)| p.len()).sum::<usize>() + m.dirs.iter().map(|(p, _)| p.len()).sum::<usize>();
-    let mut out = Vec::with_capacity(HEADER.len() + 40 + m.files.len() * 68 + m.dirs.len() * 36 + paths + END.len());
+    let mut out = Vec::with_capacity(HEADER.len() + 40 + m.files.len() * 64 + m.dirs.len() * 32 + END.len());
     out.extend_from_slice(HEADER);
     out.extend_from_slice(&m.sealed_ns.to_le_bytes());
     out.extend_from_slice(&(m.files.len() as u64).to_le_bytes());
     out.extend_from_slice(&(m.dirs.len() as u64).to_le_bytes());
+    let mut prev = "";
     for (p, e) in &m.files {
         out.extend_from_slice(&e.key);
         e.stamp.put(&mut out);
-        out.extend_from_slice(&(p.len() as u32).to_le_bytes());
-        out.extend_from_slice(p.as_bytes());
+        put_path(&mut out, prev, p);
+        prev = p;
     }
+    let mut prev = "";
     for (p, st) in &m.dirs {
         st.put(&mut out);
-        out.extend_from_slice(&(p.len() as u32).to_le_bytes());
-        out.extend_from_slice(p.as_bytes());
+        put_path(&mut out, prev, p);
+        prev = p;
     }
     out.extend_from_slice(END);
     out
@@ -229,27 +294,27 @@ fn decode_tree(bytes: &[u8]) -> Option<(Manifest, Vec<u32>)> {
     let dirs = u64::from_le_bytes(take(&mut r, 8)?.try_into().ok()?) as usize;
     // No more entries than bytes could hold (a damaged count allocates
     // nothing).
-    if files.saturating_mul(60).saturating_add(dirs.saturating_mul(36)) > r.len() {
+    // (A file takes 32 + 14 + 3 bytes at least, a folder 14 + 3.)
+    if files.saturating_mul(49).saturating_add(dirs.saturating_mul(17)) > r.len() {
         return None;
     }
-    let path = |r: &mut &[u8]| -> Option<String> {
-        let n = u32::from_le_bytes(take(r, 4)?.try_into().ok()?) as usize;
-        let p = std::str::from_utf8(take(r, n)?).ok()?;
-        plain(p).then(|| p.to_string())
-    };
     let mut m = Manifest {
         sealed_ns,
         files: Vec::with_capacity(files),
         dirs: Vec::with_capacity(dirs),
     };
-    for _ in 0..files {
+    for i in 0..files {
         let key: [u8; 32] = take(&mut r, 32)?.try_into().ok()?;
         let stamp = Stamp::take(&mut r)?;
-        m.files.push((path(&mut r)?, Entry { key, stamp }));
+        let prev = if i == 0 { "" } else { m.files[i - 1].0.as_str() };
+        let p = take_path(&mut r, prev)?;
+        m.files.push((p, Entry { key, stamp }));
     }
-    for _ in 0..dirs {
+    for i in 0..dirs {
         let stamp = Stamp::take(&mut r)?;
-        m.dirs.push((path(&mut r)?, stamp));
+        let prev = if i == 0 { "" } else { m.dirs[i - 1].0.as_str() };
+        let p = take_path(&mut r, prev)?;
+        m.dirs.push((p, stamp));
     }
     let sorted = m.files.windows(2).all(|w| w[0].0 < w[1].0) && m.dirs.windows(2).all(|w| w[0].0 < w[1].0);
     if !(r.is_empty() && sorted) || m.dirs.len() >= TOP as usize {
@@ -538,6 +603,38 @@ mod tests {
         let mut huge = bytes.clone();
         huge[HEADER.len() + 16..HEADER.len() + 24].copy_from_slice(&u64::MAX.to_le_bytes());
         assert_eq!(decode(&huge), None);
+    }
+
+    #[test]
+    fn paths_written_after_their_neighbours_read_back_whole() {
+        let stamp = Stamp::new(u64::MAX, i128::from(i64::MIN) * NS, 1 << 40).unwrap();
+        let entry = Entry { key: [5; 32], stamp };
+        // Neighbours sharing part of a two-byte character (é, ê), none, or
+        // all of one.
+        let paths = ["a/\u{e9}/index.html", "a/\u{e9}x/index.html", "a/\u{ea}", "b", "b/c"];
+        let m = Manifest {
+            sealed_ns: -1,
+            files: paths.iter().map(|p| (p.to_string(), entry)).collect(),
+            dirs: ["a", "a/\u{e9}", "a/\u{e9}x", "b"]
+                .iter()
+                .map(|d| (d.to_string(), stamp))
+                .collect(),
+        };
+        let bytes = encode(&m);
+        assert_eq!(decode(&bytes).as_ref(), Some(&m));
+        // A shared length past the path before: refused.
+        let mut out = Vec::new();
+        put_varint(&mut out, 9);
+        put_varint(&mut out, 1);
+        out.push(b'x');
+        let mut r = &out[..];
+        assert_eq!(take_path(&mut r, "abc"), None);
+        for v in [0, 127, 128, 1 << 35, u64::MAX] {
+            let mut out = Vec::new();
+            put_varint(&mut out, v);
+            assert_eq!(take_varint(&mut &out[..]), Some(v));
+        }
+        assert_eq!(take_varint(&mut &[0xff; 10][..]), None);
     }
 
     #[test]
