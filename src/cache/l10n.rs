@@ -102,7 +102,7 @@ impl<'a> Reviews<'a> {
 const RECORD_FORMAT: &[u8; 8] = b"pdrevs01";
 
 fn encode_record(made: &[([u8; 32], Stored)]) -> Vec<u8> {
-    use super::parsed_header::{put_str, put_u32};
+    use super::parsed_header::{put_opt, put_str, put_u32};
     let mut w = Vec::with_capacity(16 + made.len() * 64);
     w.extend_from_slice(RECORD_FORMAT);
     w.extend_from_slice(&(made.len() as u64).to_le_bytes());
@@ -130,13 +130,7 @@ fn encode_record(made: &[([u8; 32], Stored)]) -> Vec<u8> {
                 w.extend_from_slice(&(*n as u64).to_le_bytes());
             }
             put_str(&mut w, message);
-            match help {
-                Some(h) => {
-                    w.push(1);
-                    put_str(&mut w, h);
-                }
-                None => w.push(0),
-            }
+            put_opt(&mut w, help);
             w.extend_from_slice(&(*pair as u64).to_le_bytes());
         }
     }
@@ -145,34 +139,29 @@ fn encode_record(made: &[([u8; 32], Stored)]) -> Vec<u8> {
 
 /// What `encode_record` wrote; `None` when it is not one whole record.
 fn decode_record(bytes: &[u8]) -> Option<HashMap<[u8; 32], Stored>> {
+    use super::parsed_header::{take_opt, take_string, take_usize};
     let mut r = crate::le_bytes::Reader(bytes);
     if r.take(8)? != RECORD_FORMAT {
         return None;
     }
     let n = usize::try_from(r.u64()?).ok()?;
     let mut out = HashMap::with_capacity(n.min(bytes.len() / 48));
-    let string = |r: &mut crate::le_bytes::Reader| r.str_u32().map(str::to_string);
-    let number = |r: &mut crate::le_bytes::Reader| r.u64().and_then(|n| usize::try_from(n).ok());
     for _ in 0..n {
         let k = r.key()?;
-        let path = string(&mut r)?;
-        let count = number(&mut r)?;
+        let path = take_string(&mut r)?;
+        let count = take_usize(&mut r)?;
         let m = r.count(30)?;
         let mut kept = Vec::with_capacity(m);
         for _ in 0..m {
             kept.push(StoredFinding {
-                code: string(&mut r)?,
-                severity: string(&mut r)?,
-                file: string(&mut r)?,
-                line: number(&mut r)?,
-                column: number(&mut r)?,
-                message: string(&mut r)?,
-                help: match r.take(1)?[0] {
-                    0 => None,
-                    1 => Some(string(&mut r)?),
-                    _ => return None,
-                },
-                pair: number(&mut r)?,
+                code: take_string(&mut r)?,
+                severity: take_string(&mut r)?,
+                file: take_string(&mut r)?,
+                line: take_usize(&mut r)?,
+                column: take_usize(&mut r)?,
+                message: take_string(&mut r)?,
+                help: take_opt(&mut r)?,
+                pair: take_usize(&mut r)?,
             });
         }
         out.insert(k, Stored { path, count, kept });

@@ -78,7 +78,7 @@ pub(super) fn put_str(w: &mut Vec<u8>, s: &str) {
     w.extend_from_slice(s.as_bytes());
 }
 
-fn put_opt(w: &mut Vec<u8>, s: &Option<String>) {
+pub(super) fn put_opt(w: &mut Vec<u8>, s: &Option<String>) {
     match s {
         Some(s) => {
             w.push(1);
@@ -111,7 +111,7 @@ pub(super) fn take_string(r: &mut Reader) -> Option<String> {
     r.str_u32().map(str::to_string)
 }
 
-fn take_opt(r: &mut Reader) -> Option<Option<String>> {
+pub(super) fn take_opt(r: &mut Reader) -> Option<Option<String>> {
     match r.take(1)?[0] {
         0 => Some(None),
         1 => Some(Some(take_string(r)?)),
