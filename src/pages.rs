@@ -152,8 +152,15 @@ pub fn render_page(
         split_title(&content)
     };
     let minutes = if landing { 0 } else { reading_minutes(body) };
-    let meta = fm.all.map();
-    let contributors: Vec<String> = match meta.get("contributors") {
+    // Every front matter value, for a theme's templates that may show
+    // them; else only the three values the page shows, each parsed only
+    // when the front matter has its key.
+    let meta = theme.page_reads_meta().then(|| fm.all.map());
+    let meta_value = |key: &str| match &meta {
+        Some(m) => m.get(key).cloned(),
+        None => fm.all.get(key),
+    };
+    let contributors: Vec<String> = match meta_value("contributors") {
         Some(Value::Array(a)) => a.iter().filter_map(|v| v.as_str()).map(str::to_string).collect(),
         Some(Value::String(s)) => s
             .split(',')
@@ -180,7 +187,7 @@ pub fn render_page(
         json!({
             "title": article.title,
             // `titleSuffix` (front matter or docfx.json): "Title - Suffix" in <title>.
-            "title_suffix": meta.get("titlesuffix").and_then(|v| v.as_str()).unwrap_or_default(),
+            "title_suffix": meta_value("titlesuffix").as_ref().and_then(|v| v.as_str()).unwrap_or_default(),
             "description": fm.description.clone().unwrap_or_default(),
             "url": "./",
             "canonical": format!("{}{}", config.base_url, page.url),
@@ -193,9 +200,8 @@ pub fn render_page(
             "body": body,
             "reading_minutes": minutes,
             "reading_time": if landing { String::new() } else { strings.plural("reading_time", minutes) },
-            "author": meta.get("author").and_then(|v| v.as_str()).unwrap_or_default(),
+            "author": meta_value("author").as_ref().and_then(|v| v.as_str()).unwrap_or_default(),
             "contributors": contributors,
-            "meta": meta,
             "is_fallback": page.fallback,
             "content_lang": config.locales[article.locale].lang,
             "machine_translated": !page.fallback && page.locale != 0 && fm.machine_translated(),
@@ -212,6 +218,9 @@ pub fn render_page(
     );
     // Moved in, where `json!` would copy them (the content above all).
     if let Some(Value::Object(p)) = ctx.get_mut("page") {
+        if let Some(meta) = meta {
+            p.insert("meta".into(), Value::Object(meta.into_iter().collect()));
+        }
         p.insert("content".into(), Value::String(content));
         p.insert("toc".into(), Value::Array(toc));
         p.insert("translations".into(), Value::Array(translations));

@@ -178,6 +178,13 @@ impl Theme {
         self.tera.get_template(name).is_ok()
     }
 
+    /// Whether the reader pages' templates may read `page.meta` (every
+    /// front matter value): not when they are the built-in ones, which
+    /// never do (written by `native::page`, or by Tera where it gives up).
+    pub fn page_reads_meta(&self) -> bool {
+        !self.native_page
+    }
+
     /// `page.html` for `ctx`, a `context_without_words`: written by
     /// `native::page` with the theme's words as they are kept, or by Tera
     /// from a copy of them (where the built-in template would fail, Tera

@@ -62,7 +62,7 @@ fn one_template_one_stylesheet_and_one_string_override_the_built_in_ones() {
         "themes/default/templates/page.html",
         &page.replacen(
             "{% block content %}",
-            "{% block content %}<p id=\"site-override\">ours</p>",
+            "{% block content %}<p id=\"site-override\">ours</p><p id=\"meta\">{{ page.meta.title }}</p>",
             1,
         ),
     );
@@ -84,6 +84,9 @@ fn one_template_one_stylesheet_and_one_string_override_the_built_in_ones() {
     assert!(r.errors().is_empty() && r.warnings().is_empty(), "{r}");
     let en = site.read("output/en-us/start/index.html");
     assert_contains(&en, "<p id=\"site-override\">ours</p>");
+    // A theme's own page.html gets every front matter value (the built-in
+    // one reads none, so polydoc leaves them out for it).
+    assert_contains(&en, "<p id=\"meta\">Getting started</p>");
     // base.html is still the built-in one.
     assert_contains(&en, "_static/js/theme.js");
     assert_eq!(

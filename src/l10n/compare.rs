@@ -40,7 +40,14 @@ pub(super) fn compare(input: &Input, out: &mut Out, pi: usize, s: &Section, t: &
     let mut pool = src_links.clone();
     let mut unmatched = Vec::new();
     for &i in &t.links {
-        let href = resolve(input.translation, i);
+        // A section's links are the article's own (an include's are left
+        // out), so both sides' resolve from the same page and folder: a
+        // link written as the source's goes where the source's goes.
+        let dest = &input.translation.md.links[i].dest;
+        let href = match s.links.iter().position(|&k| input.source.md.links[k].dest == *dest) {
+            Some(k) => src_links[k].clone(),
+            None => resolve(input.translation, i),
+        };
         match pool.iter().position(|h| *h == href) {
             Some(k) => {
                 pool.remove(k);

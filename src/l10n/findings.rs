@@ -201,6 +201,15 @@ impl Finding {
         else {
             return self.message.clone();
         };
+        // No value holds a `{` (and none is said in words): no value can
+        // make a slot, so the slots are the template's own, each filled by
+        // its first value, in one pass (what the replacements in turn below
+        // give), unless the template nests braces.
+        if self.nested.is_empty() && !self.args.iter().any(|(_, v)| v.contains('{')) {
+            if let Some(out) = self.fill_once(template) {
+                return out;
+            }
+        }
         let mut out = template.clone();
         let mut slot = String::new();
         for (name, value) in &self.args {
@@ -221,6 +230,39 @@ impl Finding {
             out = out.replace(slot.as_str(), said.as_deref().unwrap_or(value));
         }
         out
+    }
+}
+
+impl Finding {
+    /// `template` with each `{name}` of `args` filled in, in one pass; a
+    /// slot no arg names stays. `None` when a `{` comes before another
+    /// one's `}` (nested braces: the replacements in turn decide then).
+    fn fill_once(&self, template: &str) -> Option<String> {
+        let mut out = String::with_capacity(template.len() + 64);
+        let mut rest = template;
+        while let Some(open) = memchr::memchr(b'{', rest.as_bytes()) {
+            let after = &rest[open + 1..];
+            let Some(close) = memchr::memchr2(b'{', b'}', after.as_bytes()) else {
+                break;
+            };
+            if after.as_bytes()[close] == b'{' {
+                return None;
+            }
+            let name = &after[..close];
+            match self.args.iter().find(|(n, _)| *n == name) {
+                Some((_, value)) => {
+                    out.push_str(&rest[..open]);
+                    out.push_str(value);
+                    rest = &after[close + 1..];
+                }
+                None => {
+                    out.push_str(&rest[..=open]);
+                    rest = after;
+                }
+            }
+        }
+        out.push_str(rest);
+        Some(out)
     }
 }
 
@@ -430,5 +472,52 @@ mod tests {
         assert_eq!(f.message_in(&s), "number(s) missing");
         s.map.insert("l10n_msg_number".into(), "x {a} y {b} {d}".into());
         assert_eq!(f.message_in(&s), "x B! y B {d}");
+    }
+
+    /// Values without a `{` go in by one pass over the words: the same
+    /// text as putting them in one after the other, nested braces and
+    /// unnamed or unclosed slots included.
+    #[test]
+    fn one_pass_gives_what_values_in_turn_give() {
+        let f = Finding {
+            code: "l10n-number",
+            severity: "warning",
+            file: "nl-nl/a.md".into(),
+            line: 1,
+            column: 1,
+            message: "number(s) missing".into(),
+            help: None,
+            pair: 0,
+            key: "number",
+            args: vec![
+                ("a", "A}".into()),
+                ("b", "B".into()),
+                ("ax", "AX".into()),
+                ("b", "second".into()),
+            ],
+            nested: Vec::new(),
+        };
+        let in_turn = |template: &str| {
+            let mut out = template.to_string();
+            for (name, value) in &f.args {
+                out = out.replace(&format!("{{{name}}}"), value);
+            }
+            out
+        };
+        let mut s = crate::i18n::Strings::default();
+        for template in [
+            "x {a} y {b} {d}",
+            "{a}{a}{b}",
+            "{{a}x}",
+            "{b{a}}",
+            "}{a}{",
+            "{a",
+            "{}{ax}{ {b}",
+            "één {b} — {a}",
+            "",
+        ] {
+            s.map.insert("l10n_msg_number".into(), template.into());
+            assert_eq!(f.message_in(&s), in_turn(template), "{template}");
+        }
     }
 }

@@ -171,7 +171,10 @@ pub fn split_html(article: &Article, html: &str, text: &str, french: bool) -> Ve
                     // Without bold or code, the marked text is the prose
                     // without the marks' bytes: no UI path, and its loose
                     // form is the prose squashed when the prose has none.
-                    let plain = |s: &str| !s.bytes().any(|b| matches!(b, 0x02..=0x05));
+                    let plain = |s: &str| {
+                        let b = s.as_bytes();
+                        memchr::memchr2(0x02, 0x03, b).is_none() && memchr::memchr2(0x04, 0x05, b).is_none()
+                    };
                     let marked = match marked {
                         Some(m) => Some(m),
                         None if plain(&prose) => None,

@@ -83,7 +83,7 @@ pub fn verbatim_lines(text: &str, lines: &[(usize, usize, usize)]) -> Vec<bool> 
 /// `:::column:::` block loses its common indentation.
 pub fn column_dedent(text: &str, lines: &[(usize, usize, usize)], in_fence: &[bool]) -> Vec<usize> {
     let mut out = vec![0; lines.len()];
-    if !text.contains(":::") {
+    if memchr::memmem::find(text.as_bytes(), b":::").is_none() {
         return out;
     }
     let trimmed = |i: usize| text[lines[i].0..lines[i].1].trim();

@@ -539,7 +539,9 @@ fn has_tab_heading(evs: &[Ev]) -> bool {
 
 /// Replaces `\u{2}key\u{2}` with `get(key)` (HTML-escaped).
 pub fn fill_strings(html: &str, get: impl Fn(&str) -> String) -> std::borrow::Cow<'_, str> {
-    if !html.contains(STRING_MARK) {
+    // One byte (U+0002), found by memchr: every page's HTML is asked.
+    const _: () = assert!(STRING_MARK.len_utf8() == 1);
+    if memchr::memchr(STRING_MARK as u8, html.as_bytes()).is_none() {
         return std::borrow::Cow::Borrowed(html);
     }
     let mut out = String::with_capacity(html.len());

@@ -110,7 +110,11 @@ fn has_marks(line: &str) -> bool {
 }
 
 pub fn has_syntax(body: &str) -> bool {
-    body.contains("[!") || body.contains(":::") || (body.contains('|') && body.contains("--"))
+    // memchr's searches (vectorized) rather than `str::contains`: every
+    // article's body is asked.
+    let b = body.as_bytes();
+    let has = |needle: &[u8]| memchr::memmem::find(b, needle).is_some();
+    has(b"[!") || has(b":::") || (memchr::memchr(b'|', b).is_some() && has(b"--"))
 }
 
 fn re(cell: &'static OnceLock<Regex>, pattern: &str) -> &'static Regex {
