@@ -75,7 +75,7 @@ fn lookup_ranges(text: &str, from: usize) -> Vec<(usize, usize)> {
 /// The text readers get: each `sxs-lookup` span after `body_offset`
 /// becomes `<!-- ... -->` of the same length (line breaks kept).
 pub fn reader_text(text: &str, body_offset: usize) -> Cow<'_, str> {
-    if !text[body_offset..].contains("sxs-lookup") {
+    if memchr::memmem::find(&text.as_bytes()[body_offset..], b"sxs-lookup").is_none() {
         return Cow::Borrowed(text);
     }
     let ranges = lookup_ranges(text, body_offset);
@@ -120,7 +120,7 @@ pub fn remove_fillers(md: &mut Rendered) {
 
 /// Every segment pair of a translation, in order.
 pub fn segments(text: &str, body_offset: usize) -> Vec<Segment> {
-    if !text[body_offset..].contains("sxs-lookup") {
+    if memchr::memmem::find(&text.as_bytes()[body_offset..], b"sxs-lookup").is_none() {
         return Vec::new();
     }
     let lines = LineIndex::new(text);

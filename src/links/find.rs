@@ -11,16 +11,18 @@ use crate::site::Page;
 use percent_encoding::percent_decode_str;
 
 /// What a path inside a locale tree names.
-pub(super) enum Found {
-    Page(String),
+pub(super) enum Found<'a> {
+    /// The article's path and its page (looked up once: the href and the
+    /// anchor check need it again).
+    Page(String, &'a Page),
     Redirect(String),
     Asset(usize, String),
 }
 
-impl Resolver<'_> {
+impl<'a> Resolver<'a> {
     /// Finds an article, redirect or asset for a normalised path (no leading
     /// `/`, may lack `.md`, may end in `/`).
-    pub(super) fn find(&self, locale: usize, target: &str) -> Option<Found> {
+    pub(super) fn find(&self, locale: usize, target: &str) -> Option<Found<'a>> {
         let md = target.len() >= 3
             && target.is_char_boundary(target.len() - 3)
             && target[target.len() - 3..].eq_ignore_ascii_case(".md");
@@ -30,8 +32,8 @@ impl Resolver<'_> {
             if self.index.redirects.contains_key(target) {
                 return Some(Found::Redirect(target.to_string()));
             }
-            if self.site.page(locale, target).is_some() {
-                return Some(Found::Page(target.to_string()));
+            if let Some(page) = self.site.page(locale, target) {
+                return Some(Found::Page(target.to_string(), page));
             }
             return [locale, 0]
                 .into_iter()
@@ -55,8 +57,8 @@ impl Resolver<'_> {
             if self.index.redirects.contains_key(c) {
                 return Some(Found::Redirect(c.clone()));
             }
-            if self.site.page(locale, c).is_some() {
-                return Some(Found::Page(c.clone()));
+            if let Some(page) = self.site.page(locale, c) {
+                return Some(Found::Page(c.clone(), page));
             }
         }
         let last = candidates.last()?;
@@ -142,7 +144,7 @@ impl Resolver<'_> {
 
     /// `find`, then the same path in another letter case (Learn's URLs are
     /// case-insensitive). The flag says the case differed.
-    pub(super) fn find_any_case(&self, locale: usize, target: &str) -> Option<(Found, bool)> {
+    pub(super) fn find_any_case(&self, locale: usize, target: &str) -> Option<(Found<'a>, bool)> {
         if let Some(f) = self.find(locale, target) {
             return Some((f, false));
         }
@@ -156,7 +158,7 @@ impl Resolver<'_> {
         if scheme(target).is_some() {
             return Some(match self.own_host_path(target) {
                 Some((path, q, f)) => match self.find_root_path(0, &path) {
-                    Some(Found::Page(rel) | Found::Redirect(rel)) => RedirectTarget::Page(rel),
+                    Some(Found::Page(rel, _) | Found::Redirect(rel)) => RedirectTarget::Page(rel),
                     _ => RedirectTarget::External(format!(
                         "{target}{}{}",
                         if target.contains(&q) { "" } else { &q },
@@ -186,7 +188,7 @@ impl Resolver<'_> {
             self.find(0, &p)
         };
         match found? {
-            Found::Page(rel) | Found::Redirect(rel) => Some(RedirectTarget::Page(rel)),
+            Found::Page(rel, _) | Found::Redirect(rel) => Some(RedirectTarget::Page(rel)),
             Found::Asset(..) => Some(RedirectTarget::External(target.to_string())),
         }
     }
@@ -232,7 +234,7 @@ impl Resolver<'_> {
     /// A path from the host root (`azure/x`, `nl-nl/relay/admin/setup`,
     /// `relay/nl-nl/admin/setup`): a locale segment may come before or
     /// after the base path.
-    pub(super) fn find_root_path(&self, locale: usize, path: &str) -> Option<Found> {
+    pub(super) fn find_root_path(&self, locale: usize, path: &str) -> Option<Found<'a>> {
         fn strip_locale(p: &str) -> &str {
             match p.split_once('/') {
                 Some((first, rest)) if looks_like_locale(first) => rest,

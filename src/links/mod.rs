@@ -309,7 +309,7 @@ impl Resolver<'_> {
                     None => return (raw.to_string(), Class::External),
                 }
             }
-            if !valid_http(raw) && mode.reports() {
+            if mode.reports() && !valid_http(raw) {
                 let from = &self.site.articles[page.article];
                 diags.push(
                     Diagnostic::warning(
@@ -390,7 +390,7 @@ impl Resolver<'_> {
             Some((found, case_differs)) => {
                 if case_differs && mode.reports() {
                     let real = match &found {
-                        Found::Page(r) | Found::Redirect(r) | Found::Asset(_, r) => r.clone(),
+                        Found::Page(r, _) | Found::Redirect(r) | Found::Asset(_, r) => r.clone(),
                     };
                     let from = &self.site.articles[page.article];
                     let shown = relative_from(base_rel(page, link), &real);
@@ -455,22 +455,26 @@ impl Resolver<'_> {
         &self,
         page: &Page,
         link: &Link,
-        found: Found,
+        found: Found<'_>,
         query: &str,
         fragment: &str,
         mode: Mode,
         diags: &mut Vec<Diagnostic>,
         dep: &mut Option<String>,
     ) -> (String, Class) {
-        match &found {
-            Found::Page(rel) | Found::Redirect(rel) => *dep = Some(rel.clone()),
-            Found::Asset(..) => {}
+        // The article a link lands on is wanted beside its diagnostics,
+        // not beside its href alone.
+        if mode != Mode::Href {
+            match &found {
+                Found::Page(rel, _) | Found::Redirect(rel) => *dep = Some(rel.clone()),
+                Found::Asset(..) => {}
+            }
         }
         match found {
-            Found::Page(rel) => {
-                // The target page looked up once for the fragment, the
-                // class and the href.
-                let target = self.site.page(page.locale, &rel);
+            Found::Page(rel, target) => {
+                // The target page as `find` looked it up, for the fragment,
+                // the class and the href.
+                let target = Some(target);
                 let ok = self.check_fragment_at(page, (&rel, target), fragment, link, diags, mode);
                 let fallback = target.is_some_and(|p| p.fallback);
                 let class = match (ok, fallback) {

@@ -143,7 +143,8 @@ fn find(text: &str) -> Vec<Found> {
     let mut out = Vec::new();
     // Without a `:` neither `://` nor `mailto:` is there: one scan for both.
     let colon = memchr::memchr(b':', text.as_bytes()).is_some();
-    if !text.contains("www.") && (!colon || (!text.contains("://") && !text.contains("mailto:"))) {
+    let has = |needle: &[u8]| memchr::memmem::find(text.as_bytes(), needle).is_some();
+    if !has(b"www.") && (!colon || (!has(b"://") && !has(b"mailto:"))) {
         return out;
     }
     let lower = text.to_ascii_lowercase();
