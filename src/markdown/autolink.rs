@@ -19,28 +19,101 @@ struct Found {
     href: String,
 }
 
-pub fn apply(evs: Vec<Ev>) -> Vec<Ev> {
-    let mut out = Vec::with_capacity(evs.len());
-    let mut code = 0usize;
-    let mut link = 0usize;
-    let mut html_a = 0usize;
-    // The events are moved, never copied: most pass through as they are.
-    let mut evs = evs.into_iter().peekable();
-    let mut run: Vec<Ev> = Vec::new();
-    while let Some(ev) = evs.next() {
-        match &ev.e {
-            Event::Start(Tag::CodeBlock(_)) => code += 1,
-            Event::End(TagEnd::CodeBlock) => code = code.saturating_sub(1),
-            Event::Start(Tag::Link { .. } | Tag::Image { .. }) => link += 1,
-            Event::End(TagEnd::Link | TagEnd::Image) => link = link.saturating_sub(1),
+/// Where links, code and raw `<a>` elements stand before an event: how
+/// many of each are open.
+#[derive(Clone, Copy, Default)]
+struct Open {
+    code: usize,
+    link: usize,
+    html_a: usize,
+}
+
+impl Open {
+    /// After `e`.
+    fn step(&mut self, e: &Event) {
+        match e {
+            Event::Start(Tag::CodeBlock(_)) => self.code += 1,
+            Event::End(TagEnd::CodeBlock) => self.code = self.code.saturating_sub(1),
+            Event::Start(Tag::Link { .. } | Tag::Image { .. }) => self.link += 1,
+            Event::End(TagEnd::Link | TagEnd::Image) => self.link = self.link.saturating_sub(1),
             Event::InlineHtml(h) | Event::Html(h) => match a_tag(h) {
-                Some(true) => html_a += 1,
-                Some(false) => html_a = html_a.saturating_sub(1),
+                Some(true) => self.html_a += 1,
+                Some(false) => self.html_a = self.html_a.saturating_sub(1),
                 None => {}
             },
             _ => {}
         }
-        if !matches!(ev.e, Event::Text(_)) || code > 0 || link > 0 || html_a > 0 {
+    }
+
+    /// Whether a text event here is running text (a URL in it is linked).
+    fn running_text(&self, e: &Event) -> bool {
+        matches!(e, Event::Text(_)) && self.code == 0 && self.link == 0 && self.html_a == 0
+    }
+}
+
+pub fn apply(mut evs: Vec<Ev>) -> Vec<Ev> {
+    // Most documents have no bare URL: found by looking at the events
+    // where they are, and only from the first run of text holding one
+    // are the events moved into a new list.
+    let Some((first, open)) = first_url_run(&evs) else {
+        return evs;
+    };
+    let rest = evs.split_off(first);
+    apply_from(evs, rest, open)
+}
+
+/// The first run of running text in which `find` finds a URL: its first
+/// event's index, and what is open there.
+fn first_url_run(evs: &[Ev]) -> Option<(usize, Open)> {
+    let mut open = Open::default();
+    let mut i = 0;
+    while i < evs.len() {
+        let ev = &evs[i];
+        open.step(&ev.e);
+        if !open.running_text(&ev.e) {
+            i += 1;
+            continue;
+        }
+        let file = ev.file;
+        let end = evs[i + 1..]
+            .iter()
+            .position(|e| !(matches!(e.e, Event::Text(_)) && e.file == file))
+            .map_or(evs.len(), |k| i + 1 + k);
+        let text_of = |e: &Ev| match &e.e {
+            Event::Text(t) => t.as_ref().to_string(),
+            _ => String::new(),
+        };
+        let joined;
+        let text: &str = match &evs[i..end] {
+            [one] => match &one.e {
+                Event::Text(t) => t.as_ref(),
+                _ => "",
+            },
+            more => {
+                joined = more.iter().map(text_of).collect::<String>();
+                &joined
+            }
+        };
+        if !find(text).is_empty() {
+            // (The run's first event, a text, leaves `open` as it was.)
+            return Some((i, open));
+        }
+        i = end;
+    }
+    None
+}
+
+/// The events from a run of text holding a URL on (`evs`), after the
+/// events before it (`out`), with `open` as it stands there.
+fn apply_from(mut out: Vec<Ev>, evs: Vec<Ev>, open: Open) -> Vec<Ev> {
+    out.reserve(evs.len() + 8);
+    let mut open = open;
+    // The events are moved, never copied: most pass through as they are.
+    let mut evs = evs.into_iter().peekable();
+    let mut run: Vec<Ev> = Vec::new();
+    while let Some(ev) = evs.next() {
+        open.step(&ev.e);
+        if !open.running_text(&ev.e) {
             out.push(ev);
             continue;
         }
