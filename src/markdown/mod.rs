@@ -463,7 +463,7 @@ pub fn fill_links(html: &str, mut href: impl FnMut(usize) -> String) -> String {
     out.push_str(rest);
     if memchr::memchr(xref::OPEN as u8, out.as_bytes()).is_some() {
         // Titles and shortcuts nobody filled in: their text as written.
-        return xref::fill(&out, |_| None, |_| None);
+        return xref::fill(&out, |_| None, |_| None).into_owned();
     }
     out
 }

@@ -24,6 +24,11 @@ pub struct Shortcut {
 /// Marks xref links without text of their own, and turns `@uid` into
 /// shortcut placeholders (returned in order).
 pub fn apply(mut evs: Vec<Ev>) -> (Vec<Ev>, Vec<Shortcut>) {
+    // Most documents have neither an `xref:` link, an `<xref>` tag nor an
+    // `@` in their text: then every event would be moved as it is.
+    if !evs.iter().any(|ev| may_be_xref(&ev.e)) {
+        return (evs, Vec::new());
+    }
     let mut out: Vec<Ev> = Vec::with_capacity(evs.len());
     let mut shortcuts = Vec::new();
     let mut code = 0usize;
@@ -130,6 +135,17 @@ pub fn apply(mut evs: Vec<Ev>) -> (Vec<Ev>, Vec<Shortcut>) {
     (out, shortcuts)
 }
 
+/// Whether `apply` may do anything with `e` other than move it: an
+/// `xref:` link, an `<xref` tag, a text with an `@` (wherever it stands).
+fn may_be_xref(e: &Event) -> bool {
+    match e {
+        Event::Start(Tag::Link { dest_url, .. }) => dest_url.starts_with("xref:"),
+        Event::InlineHtml(h) => xref_tag(h).is_some(),
+        Event::Text(t) => memchr::memchr(b'@', t.as_bytes()).is_some(),
+        _ => false,
+    }
+}
+
 /// The uid of an `<xref href="uid" ...>` tag.
 fn xref_tag(h: &str) -> Option<String> {
     let t = h.trim();
@@ -189,13 +205,15 @@ fn find(t: &str) -> Vec<(usize, usize, String)> {
 
 /// Fills the placeholders: `shortcut(n)` gives shortcut n's HTML (`None`:
 /// its text stays), `title(n)` link n's title (`None`: the uid stays).
-pub fn fill(
-    html: &str,
+/// HTML without a placeholder (most pages) is given back as it is.
+pub fn fill<'h>(
+    html: &'h str,
     mut shortcut: impl FnMut(usize) -> Option<String>,
     mut title: impl FnMut(usize) -> Option<String>,
-) -> String {
-    if !html.contains(OPEN) {
-        return html.to_string();
+) -> std::borrow::Cow<'h, str> {
+    const _: () = assert!(OPEN.len_utf8() == 1);
+    if memchr::memchr(OPEN as u8, html.as_bytes()).is_none() {
+        return std::borrow::Cow::Borrowed(html);
     }
     let mut out = String::with_capacity(html.len());
     let mut rest = html;
@@ -218,7 +236,7 @@ pub fn fill(
         rest = &after[c + 1..];
     }
     out.push_str(rest);
-    out
+    out.into()
 }
 
 #[cfg(test)]
