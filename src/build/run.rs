@@ -176,14 +176,18 @@ pub fn build_with(
     let scope = plan.as_ref().map_or(&all, |p| &p.scope);
     // With the cache, the site's other files are hashed beside assembling
     // (which runs on one thread most of the time).
-    let (parts, inputs) = match &cache {
+    // (And the last build's page reports read.)
+    let (parts, (inputs, reports)) = match &cache {
         Some(c) => rayon::join(
             || assemble_site(&config, project.as_ref(), &mut articles, assets, &bodies, &mut diags),
-            || Some(c.site_inputs(&config, &article_files)),
+            || {
+                let (inputs, reports) = rayon::join(|| c.site_inputs(&config, &article_files), || c.read_reports());
+                (Some(inputs), Some(reports))
+            },
         ),
         None => (
             assemble_site(&config, project.as_ref(), &mut articles, assets, &bodies, &mut diags),
-            None,
+            (None, None),
         ),
     };
     let keyed = Instant::now();
@@ -222,8 +226,8 @@ pub fn build_with(
         &mut diags,
     );
     stage("assemble");
-    if let Some(c) = &mut cache {
-        c.key_pages(&model);
+    if let (Some(c), Some(reports)) = (&mut cache, reports) {
+        c.key_pages(&model, reports);
     }
     diags.extend(model.l10n.config_diagnostics.iter().cloned());
     // Findings set to `error` in [l10n.severity] fail every build; the rest
@@ -348,8 +352,15 @@ pub fn build_with(
 
     let mut files_written = 0;
     let mut links: BTreeMap<Class, usize> = BTreeMap::new();
-    let mut external_links = Vec::new();
-    let mut page_diags = Vec::new();
+    // (Sized once: tens of thousands of external links, grown by
+    // doubling, were copied and faulted in again and again.)
+    let (mut n_external, mut n_diags) = (0, 0);
+    for p in rendered.iter().flatten() {
+        n_external += p.external.len();
+        n_diags += p.diags.len();
+    }
+    let mut external_links = Vec::with_capacity(n_external);
+    let mut page_diags = Vec::with_capacity(n_diags + rendered.len() / 64);
     for r in rendered {
         match r {
             Ok(p) => {
@@ -393,18 +404,46 @@ pub fn build_with(
     }
     // Gone before the staging folder becomes the output.
     model.bodies = crate::bodies::Bodies::kept();
-    if let Some(s) = staging {
-        let failed = write_error.into_inner().unwrap();
-        // Only a commit in place touches the output before it is done.
-        let in_place = failed.is_none() && s.in_place();
-        let committed = match failed {
-            Some((path, e)) => Err(match source_of(&model, &path) {
-                // Name what to rename: the output path alone does not say.
-                Some(src) => format!("`{path}`, the output of `{src}`: {e}"),
-                None => format!("{path}: {e}"),
-            }),
-            None => s.commit().map_err(|e| e.to_string()),
-        };
+    // Only a build that wrote its site decides what the cache keeps.
+    let prune = out.is_some();
+    let finish = |c: Option<crate::cache::run::Run>| c.map(|c| c.finish(prune));
+    let (committed, finished) = match staging {
+        Some(s) => {
+            let failed = write_error.into_inner().unwrap();
+            // Only a commit in place touches the output before it is done.
+            let in_place = failed.is_none() && s.in_place();
+            let committed = match failed {
+                Some((path, e)) => Err(match source_of(&model, &path) {
+                    // Name what to rename: the output path alone does not say.
+                    Some(src) => format!("`{path}`, the output of `{src}`: {e}"),
+                    None => format!("{path}: {e}"),
+                }),
+                None => Ok(()),
+            };
+            match committed {
+                Err(e) => (Some((Err(e), in_place, 0)), None),
+                // The output's commit and the cache's end (the page
+                // reports written, what this build did not use pruned)
+                // touch different folders: side by side. (A commit that
+                // fails then leaves a cache as sound as any other: an
+                // entry is checked when used, and the output's manifest
+                // says what the folder holds.)
+                Ok(()) => {
+                    let ((r, ms), finished) = rayon::join(
+                        || {
+                            let t = Instant::now();
+                            let r = s.commit().map_err(|e| e.to_string());
+                            (r, t.elapsed().as_millis() as u64)
+                        },
+                        || finish(cache),
+                    );
+                    (Some((r, in_place, ms)), finished)
+                }
+            }
+        }
+        None => (None, finish(cache)),
+    };
+    if let Some((committed, in_place, ms)) = committed {
         if let Err(e) = committed {
             let out = out.map(|o| o.display().to_string()).unwrap_or_default();
             // An update in place says itself what it left.
@@ -421,6 +460,7 @@ pub fn build_with(
             return Err(diags);
         }
         stage("commit");
+        stage_ms.insert("commit", ms);
     }
 
     // "site_files" was timed from the end of `assemble`: rendering's own
@@ -437,9 +477,7 @@ pub fn build_with(
     // building the index files (part of `site_files`).
     stage_ms.insert("search_cpu", search_cpu);
     stage_ms.insert("search_write", search_write);
-    let cache_stats = cache.map(|c| {
-        // Only a build that wrote its site decides what the cache keeps.
-        let (stats, warnings) = c.finish(out.is_some());
+    let cache_stats = finished.map(|(stats, warnings)| {
         diags.extend(warnings);
         stats
     });
@@ -453,7 +491,11 @@ pub fn build_with(
         site,
         index,
         l10n,
-        ..
+        theme,
+        nav,
+        pivots,
+        project,
+        bodies,
     } = model;
     let pages_built = || site.pages.iter().filter(|p| scope.page(p));
     let stats = Stats {
@@ -470,6 +512,9 @@ pub fn build_with(
         cache: cache_stats,
         elapsed: start.elapsed(),
     };
+    // The site model is freed beside the report (tens of milliseconds
+    // of the build's end; a process that exits does not wait for it).
+    drop_beside((site, index, theme, nav, pivots, project, bodies));
     Ok(Build {
         config,
         external_links,
@@ -477,4 +522,9 @@ pub fn build_with(
         stats,
         l10n,
     })
+}
+
+/// Drops `value` on a thread of its own (inline if none can be started).
+fn drop_beside<T: Send + 'static>(value: T) {
+    let _ = std::thread::Builder::new().spawn(move || drop(value));
 }

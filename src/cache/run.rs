@@ -454,9 +454,16 @@ impl Run {
         Ok(())
     }
 
+    /// The last build's page reports (they depend on nothing this build
+    /// makes: read beside `assemble`, which leaves a core idle most of
+    /// the time), for `key_pages`.
+    pub fn read_reports(&self) -> super::reports::Reports {
+        super::reports::Reports::read(&self.cache)
+    }
+
     /// Computes every page's key from the assembled site (after
-    /// `key_site`).
-    pub fn key_pages(&mut self, m: &Model) {
+    /// `key_site`); `reports` are the last build's (`read_reports`).
+    pub fn key_pages(&mut self, m: &Model, reports: super::reports::Reports) {
         let Some((shape, article_keys)) = &self.site else {
             return;
         };
@@ -466,7 +473,7 @@ impl Run {
             .iter()
             .map(|p| key::page(shape, p, &article_keys[p.article]))
             .collect();
-        self.reports = super::reports::Reports::read(&self.cache);
+        self.reports = reports;
     }
 
     /// The hash (`key::digest`) of the bytes the article file at (`locale`, `rel`) was
@@ -533,7 +540,8 @@ impl Run {
         if let Some(report) = self.reports.get(k) {
             let page = report.page(path.clone());
             if only_own_files(m, i, &page) && in_place(&path, k) {
-                self.cache.touch(k);
+                // (Its entry is marked used at `finish`, with the others
+                // kept: no lock taken per page.)
                 self.cache.page_hits.fetch_add(1, Ordering::Relaxed);
                 return Ok(done(page, true));
             }
@@ -554,6 +562,9 @@ impl Run {
     /// warnings.
     pub fn finish(self, prune: bool) -> (CacheStats, Vec<Diagnostic>) {
         let made = self.made.into_inner().unwrap_or_else(|e| e.into_inner());
+        // The entries of the pages kept in place (a report `None`).
+        let kept: Vec<[u8; 32]> = made.iter().filter(|(_, r)| r.is_none()).map(|(k, _)| *k).collect();
+        self.cache.touch_all(&kept);
         if !made.is_empty() {
             self.reports.write(&self.cache, made);
         }
