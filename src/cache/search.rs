@@ -84,6 +84,14 @@ impl crate::search::Memo for Analyses<'_> {
         self.run.store().touch(&Self::text_key(key));
     }
 
+    /// Keyed in parallel, then marked under one lock (a locale's pages:
+    /// one lock each, taken by two threads, cost more than the keys).
+    fn keep_texts(&self, keys: &[[u8; 32]]) {
+        use rayon::prelude::*;
+        let text_keys: Vec<[u8; 32]> = keys.par_iter().map(Self::text_key).collect();
+        self.run.store().touch_all(&text_keys);
+    }
+
     fn card_key(&self, key: &[u8; 32], (file, page): (&str, &str), id: u32) -> [u8; 32] {
         let mut f = key::Fp::new("search-card");
         f.bytes(key).str(file).str(page).u64(id as u64);

@@ -35,6 +35,12 @@ pub trait Memo: Sync {
     fn put_text(&self, key: &[u8; 32], bytes: &[u8]);
     /// Keeps the card text under `key` (not read: its cards are in place).
     fn keep_text(&self, key: &[u8; 32]);
+    /// `keep_text` for many keys.
+    fn keep_texts(&self, keys: &[[u8; 32]]) {
+        for k in keys {
+            self.keep_text(k);
+        }
+    }
     /// The key of the result card `p<id>.js` written at `file` for the
     /// page at `page` (its path in its locale), made from the analysis
     /// under `key`.

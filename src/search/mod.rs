@@ -196,8 +196,11 @@ fn prepare_with(
     // folder holds as it would be made now are left alone (`unchanged`).
     let mut skipped: Vec<Option<index::IndexStats>> = vec![None; n_locales];
     let mut index_keys: Vec<Option<[u8; 32]>> = vec![None; n_locales];
+    // Terms records read beside the output folder's check (`memo::Terms`).
+    let mut read_early: Vec<Option<memo::Terms>> = Vec::new();
     if let (Some(m), Some(_)) = (memo, cards) {
         let paths: Vec<String> = pages.iter().map(|p| path_of(p)).collect();
+        let mut candidates: Vec<(usize, unchanged::Candidate)> = Vec::new();
         for li in 0..n_locales {
             let mine = || pages.iter().enumerate().filter(|(_, p)| p.locale == li);
             let entries: Option<Vec<unchanged::Entry>> = mine()
@@ -211,7 +214,36 @@ fn prepare_with(
                 .collect();
             let Some(entries) = entries else { continue };
             let locale = (config.locales[li].code.as_str(), analyzers[li].lang.as_str());
-            (index_keys[li], skipped[li]) = unchanged::check(m, locale, entries);
+            let candidate;
+            (index_keys[li], candidate) = unchanged::stored(m, locale, entries);
+            candidates.extend(candidate.map(|c| (li, c)));
+        }
+        // The terms records the locales built again certainly need are
+        // read while the others' files are looked for in the output folder
+        // (which waits for the output check).
+        let mut early = vec![false; n_locales];
+        for p in &pages {
+            if !candidates.iter().any(|(li, _)| *li == p.locale) {
+                early[site.articles[p.article].locale] = true;
+            }
+        }
+        let kept: Vec<(usize, Option<index::IndexStats>)>;
+        (kept, read_early) = rayon::join(
+            || {
+                candidates
+                    .into_iter()
+                    .map(|(li, c)| (li, unchanged::keep(m, c)))
+                    .collect()
+            },
+            || {
+                (0..n_locales)
+                    .into_par_iter()
+                    .map(|li| early[li].then(|| memo::Terms::read(m, &config.locales[li].code)))
+                    .collect()
+            },
+        );
+        for (li, stats) in kept {
+            skipped[li] = stats;
         }
         if skipped.iter().any(Option::is_some) {
             let live: std::collections::HashSet<usize> = pages
@@ -313,10 +345,12 @@ fn prepare_with(
     for p in &pages {
         wanted[site.articles[p.article].locale] = true;
     }
-    let records: Vec<memo::Terms> = (0..n_locales)
+    read_early.resize_with(n_locales, || None);
+    let records: Vec<memo::Terms> = read_early
         .into_par_iter()
-        .map(|li| match memo.filter(|_| wanted[li]) {
-            Some(m) => memo::Terms::read(m, &config.locales[li].code),
+        .enumerate()
+        .map(|(li, early)| match memo.filter(|_| wanted[li]) {
+            Some(m) => early.unwrap_or_else(|| memo::Terms::read(m, &config.locales[li].code)),
             None => memo::Terms::default(),
         })
         .collect();

@@ -106,16 +106,23 @@ pub struct Entry<'a> {
     pub own: bool,
 }
 
-/// The locale `code`'s key and, when the last build left its index as it
-/// would be made now, its statistics: every file of it (index files and
-/// each page's card `p<id>.js`, `id` its place in `pages` sorted by path)
-/// is then kept in the output folder (`Memo::card_in_place`) and its card
-/// texts kept in the cache.
-pub fn check(
+/// A locale whose pages are the ones its stored index was made from: its
+/// pages (sorted by path) and that index's record, to be kept when the
+/// output folder holds every file of it (`keep`).
+pub struct Candidate<'a> {
+    code: &'a str,
+    pages: Vec<Entry<'a>>,
+    stored: Stored,
+}
+
+/// The locale `code`'s key and, when the last build's index of the locale
+/// was made from the same pages, that index (`keep` says whether it
+/// stays). Does not look at the output folder.
+pub fn stored<'a>(
     m: &dyn Memo,
-    (code, lang): (&str, &str),
-    mut pages: Vec<Entry>,
-) -> (Option<[u8; 32]>, Option<IndexStats>) {
+    (code, lang): (&'a str, &str),
+    mut pages: Vec<Entry<'a>>,
+) -> (Option<[u8; 32]>, Option<Candidate<'a>>) {
     pages.sort_by(|a, b| a.path.cmp(b.path));
     let Some(key) = m.index_key((code, lang), &pages) else {
         return (None, None);
@@ -126,6 +133,16 @@ pub fn check(
     if stored.key != key {
         return (Some(key), None);
     }
+    (Some(key), Some(Candidate { code, pages, stored }))
+}
+
+/// The candidate's index statistics when the last build left its index as
+/// it would be made now: every file of it (index files and each page's
+/// card `p<id>.js`, `id` its place in the pages sorted by path) is then
+/// kept in the output folder (`Memo::card_in_place`) and its card texts
+/// kept in the cache.
+pub fn keep(m: &dyn Memo, c: Candidate) -> Option<IndexStats> {
+    let Candidate { code, pages, stored } = c;
     let dir = super::index_dir(code);
     let mut files: Vec<(String, [u8; 32])> = pages
         .par_iter()
@@ -140,13 +157,14 @@ pub fn check(
     // Looked at first, and kept only when all are there (a locale built
     // again writes them all).
     if !files.par_iter().all(|(path, k)| m.holds(path, k)) {
-        return (Some(key), None);
+        return None;
     }
     files.par_iter().for_each(|(path, k)| {
         m.card_in_place(path, k);
     });
-    pages.par_iter().for_each(|p| m.keep_text(&p.key));
-    (Some(key), Some(stored.stats))
+    let keys: Vec<[u8; 32]> = pages.iter().map(|p| p.key).collect();
+    m.keep_texts(&keys);
+    Some(stored.stats)
 }
 
 #[cfg(test)]
