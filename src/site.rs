@@ -105,13 +105,17 @@ impl Site {
         diags: &mut Vec<Diagnostic>,
     ) -> Site {
         // (Fx-hashed, and looked up by borrowed paths: 20,000 articles.)
-        let mut url_owner: FxHashMap<(usize, String), usize> = FxHashMap::default();
+        // Each article's URL made once (its pages' URLs are made from it);
+        // the articles stay where they are unless two share a URL (then
+        // the later is left out, in place: no copy of every article).
+        let mut url_owner: FxHashMap<(usize, &str), usize> = FxHashMap::default();
         url_owner.reserve(articles.len());
-        let mut kept = Vec::with_capacity(articles.len());
-        for a in articles {
-            let key = (a.locale, article_url(&a.rel));
+        let urls: Vec<String> = articles.iter().map(|a| article_url(&a.rel)).collect();
+        let mut keep = vec![true; articles.len()];
+        for (i, a) in articles.iter().enumerate() {
+            let key = (a.locale, urls[i].as_str());
             if let Some(&other) = url_owner.get(&key) {
-                let o: &Article = &kept[other];
+                let o: &Article = &articles[other];
                 diags.push(
                     Diagnostic::error(
                         "url-conflict",
@@ -120,13 +124,19 @@ impl Site {
                     )
                     .help("rename one of them"),
                 );
+                keep[i] = false;
                 continue;
             }
-            url_owner.insert(key, kept.len());
-            kept.push(a);
+            url_owner.insert(key, i);
         }
         drop(url_owner);
-        let articles = kept;
+        let (mut articles, mut urls) = (articles, urls);
+        if keep.contains(&false) {
+            let mut k = keep.iter();
+            articles.retain(|_| k.next() == Some(&true));
+            let mut k = keep.iter();
+            urls.retain(|_| k.next() == Some(&true));
+        }
         let by_key: FxHashMap<(usize, &str), usize> = articles
             .iter()
             .enumerate()
@@ -152,16 +162,20 @@ impl Site {
                     None => (by_key[&(0, rel)], true),
                 };
                 page_index.insert((li, rel.to_string()), pages.len());
+                // (The article's path is `rel`, in this locale or the
+                // source's: its URL is the page's but for the locale.)
+                let url = format!("{}/{}", locale.code, urls[article]);
                 pages.push(Page {
                     locale: li,
                     rel: rel.to_string(),
                     article,
                     fallback,
-                    url: format!("{}/{}", locale.code, article_url(rel)),
+                    url,
                 });
             }
         }
         drop(by_key);
+        drop(urls);
         // Kept for the whole build: without the room it grew into.
         pages.shrink_to_fit();
         let asset_index = assets

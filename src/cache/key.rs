@@ -303,7 +303,11 @@ pub fn shape(env: &[u8; 32], site: &Site, article_files: &[(usize, String)]) -> 
         .collect();
     let mut f = Fp::new("shape");
     f.bytes(env);
-    f.json(&article_files);
+    // (Field by field, not as JSON: 20,000 paths on one thread.)
+    f.u64(article_files.len() as u64);
+    for (locale, rel) in article_files {
+        f.u64(*locale as u64).str(rel);
+    }
     for h in &per_article {
         f.bytes(h);
     }

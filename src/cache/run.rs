@@ -23,7 +23,7 @@ pub struct Run {
     /// parse was stored or read back: its key and what it looked at, with
     /// what it found (`parsed_id`).
     /// (With the hash of its bytes: `Parse`; per locale, by path.)
-    parses: Vec<FxHashMap<String, Parse>>,
+    parses: Vec<FxHashMap<Arc<str>, Parse>>,
     /// What every output depends on (polydoc, configuration, theme, every
     /// non-article file), once the site is assembled.
     env: Option<[u8; 32]>,
@@ -229,22 +229,28 @@ impl Run {
             Some(r) if *r.rel == *f.rel && *r.display == *f.display => (r.rel.clone(), r.display.clone()),
             _ => (f.rel.as_str().into(), f.display.as_str().into()),
         };
-        let record =
-            |note: &mut Note, f: &crate::discover::SourceFile, stamp, bytes, key, header: parsed::Header, html_len| {
-                let (rel, display) = names(f, records.get(f.locale, &f.rel));
-                note.parse.bytes = Some(bytes);
-                note.record = Some(parsed::Record {
-                    locale: f.locale as u32,
-                    rel,
-                    display,
-                    stamp,
-                    bytes,
-                    key,
-                    header,
-                    html_len,
-                });
-            };
-        let out: Vec<(codec::Parsed, Note)> = files
+        let record = |note: &mut Note,
+                      (f, was): (&crate::discover::SourceFile, Option<&parsed::Record>),
+                      stamp,
+                      bytes,
+                      key,
+                      header: parsed::Header,
+                      html_len| {
+            let (rel, display) = names(f, was);
+            note.parse.bytes = Some(bytes);
+            note.record = Some(parsed::Record {
+                locale: f.locale as u32,
+                rel,
+                display,
+                stamp,
+                bytes,
+                key,
+                header,
+                html_len,
+            });
+        };
+        // (Unzipped as collected: the articles are not copied once more.)
+        let (parsed, notes): (Vec<codec::Parsed>, Vec<Note>) = files
             .par_iter()
             .map(|f| {
                 let mut note = Note::default();
@@ -254,8 +260,9 @@ impl Run {
                     .fence
                     .stat_file(&f.abs, &folders)
                     .map(|m| parsed::FileStamp::of(&m));
-                let recorded = records
-                    .get(f.locale, &f.rel)
+                // (Looked up once: also what `record` shares names with.)
+                let was = records.get(f.locale, &f.rel);
+                let recorded = was
                     .map(|rec| (&records, rec))
                     .filter(|(_, rec)| *rec.display == *f.display);
                 let trusted = recorded.filter(|(r, rec)| r.trusted(rec, stamp.as_ref()));
@@ -282,7 +289,7 @@ impl Run {
                                 None => true,
                             };
                             if away && same_looks(&looked) {
-                                record(&mut note, f, stamp, hash, k, rec.header.clone(), rec.html_len);
+                                record(&mut note, (f, was), stamp, hash, k, rec.header.clone(), rec.html_len);
                                 hit(&mut note, &k, &looked);
                                 return ((article, diags), note);
                             }
@@ -318,7 +325,7 @@ impl Run {
                                     }
                                 }
                                 let header = parsed::Header::Own(json.into());
-                                record(&mut note, f, stamp, hash, k, header, html.len() as u64);
+                                record(&mut note, (f, was), stamp, hash, k, header, html.len() as u64);
                                 hit(&mut note, &k, &looked);
                                 return ((article, diags), note);
                             }
@@ -343,7 +350,7 @@ impl Run {
                         self.cache.put(&k, &entry);
                         if let Some((json, html)) = codec::split_parsed(&entry) {
                             let header = parsed::Header::Own(json.into());
-                            record(&mut note, f, stamp, hash, k, header, html.len() as u64);
+                            record(&mut note, (f, was), stamp, hash, k, header, html.len() as u64);
                         }
                         note.parse.id = Some(id);
                     }
@@ -355,25 +362,25 @@ impl Run {
                 progress.inc(1);
                 (parsed, note)
             })
-            .collect();
-        let mut new = Vec::with_capacity(out.len());
-        let mut used = Vec::with_capacity(out.len());
-        let mut parses: Vec<FxHashMap<String, Parse>> =
+            .unzip();
+        let mut new = Vec::with_capacity(notes.len());
+        let mut used = Vec::with_capacity(notes.len());
+        let mut parses: Vec<FxHashMap<Arc<str>, Parse>> =
             (0..config.locales.len()).map(|_| FxHashMap::default()).collect();
-        let parsed: Vec<codec::Parsed> = out
-            .into_iter()
-            .zip(files)
-            .map(|((parsed, note), f)| {
-                new.extend(note.record);
-                used.extend(note.used);
-                if note.parse.id.is_some() || note.parse.bytes.is_some() {
-                    if let Some(m) = parses.get_mut(f.locale) {
-                        m.insert(f.rel.clone(), note.parse);
-                    }
+        for (note, f) in notes.into_iter().zip(files) {
+            if note.parse.id.is_some() || note.parse.bytes.is_some() {
+                if let Some(m) = parses.get_mut(f.locale) {
+                    // (The path shared with its record when there is one.)
+                    let rel = match &note.record {
+                        Some(r) => r.rel.clone(),
+                        None => f.rel.as_str().into(),
+                    };
+                    m.insert(rel, note.parse);
                 }
-                parsed
-            })
-            .collect();
+            }
+            new.extend(note.record);
+            used.extend(note.used);
+        }
         self.parses = parses;
         self.cache.touch_all(&used);
         // The record for the next build (each record checks itself then:
