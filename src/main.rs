@@ -286,11 +286,19 @@ fn finish(common: &Common, out: Option<&Path>, mut build: build::Build) -> ExitC
             );
         }
     }
-    if build.has_errors() {
+    let code = if build.has_errors() {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
-    }
+    };
+    // The process ends here: freeing the build (every article's translation
+    // status and findings, the diagnostics, the external links: a great
+    // many small allocations, then the allocator handing pages back to the
+    // system) is work for nothing, on the one thread left, after the output
+    // is committed (about 30 ms of a 0.5 s warm build of 20,000 pages).
+    // Nothing in a `Build` has a `Drop` with an effect outside memory.
+    std::mem::forget(build);
+    code
 }
 
 fn report(common: &Common, diags: &[Diagnostic], build: Option<&Build>) {
