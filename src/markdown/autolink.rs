@@ -79,28 +79,27 @@ fn first_url_run(evs: &[Ev]) -> Option<(usize, Open)> {
             .iter()
             .position(|e| !(matches!(e.e, Event::Text(_)) && e.file == file))
             .map_or(evs.len(), |k| i + 1 + k);
-        let text_of = |e: &Ev| match &e.e {
-            Event::Text(t) => t.as_ref().to_string(),
-            _ => String::new(),
-        };
-        let joined;
-        let text: &str = match &evs[i..end] {
-            [one] => match &one.e {
-                Event::Text(t) => t.as_ref(),
-                _ => "",
-            },
-            more => {
-                joined = more.iter().map(text_of).collect::<String>();
-                &joined
-            }
-        };
-        if !find(text).is_empty() {
+        if !find(&run_text(&evs[i..end])).is_empty() {
             // (The run's first event, a text, leaves `open` as it was.)
             return Some((i, open));
         }
         i = end;
     }
     None
+}
+
+/// The text of a run of text events, borrowed when the run is one event.
+fn run_text(run: &[Ev]) -> std::borrow::Cow<'_, str> {
+    fn text_of(e: &Ev) -> &str {
+        match &e.e {
+            Event::Text(t) => t.as_ref(),
+            _ => "",
+        }
+    }
+    match run {
+        [one] => std::borrow::Cow::Borrowed(text_of(one)),
+        more => std::borrow::Cow::Owned(more.iter().map(text_of).collect()),
+    }
 }
 
 /// The events from a run of text holding a URL on (`evs`), after the
@@ -125,22 +124,8 @@ fn apply_from(mut out: Vec<Ev>, evs: Vec<Ev>, open: Open) -> Vec<Ev> {
         while let Some(next) = evs.next_if(|e| matches!(e.e, Event::Text(_)) && e.file == file) {
             run.push(next);
         }
-        let text_of = |e: &Ev| match &e.e {
-            Event::Text(t) => t.as_ref().to_string(),
-            _ => String::new(),
-        };
-        let joined;
-        let text: &str = match &run[..] {
-            [one] => match &one.e {
-                Event::Text(t) => t.as_ref(),
-                _ => "",
-            },
-            more => {
-                joined = more.iter().map(text_of).collect::<String>();
-                &joined
-            }
-        };
-        let found = find(text);
+        let text = run_text(&run);
+        let found = find(&text);
         if found.is_empty() {
             out.append(&mut run);
             continue;
