@@ -231,9 +231,7 @@ impl Finding {
         }
         out
     }
-}
 
-impl Finding {
     /// `template` with each `{name}` of `args` filled in, in one pass; a
     /// slot no arg names stays. `None` when a `{` comes before another
     /// one's `}` (nested braces: the replacements in turn decide then).
@@ -450,12 +448,9 @@ mod tests {
         assert_eq!(f.message_in(&s), "Obsolète : la source a changé (abc) ; 2 mots");
     }
 
-    /// Values go in one after the other, as written: a value that names a
-    /// later one's slot gets it filled, a value the words do not name is
-    /// left out, a slot without a value stays.
-    #[test]
-    fn values_go_into_the_words_in_order() {
-        let f = Finding {
+    /// A missing-number finding with these values for its message.
+    fn number_finding(args: Vec<(&'static str, String)>) -> Finding {
+        Finding {
             code: "l10n-number",
             severity: "warning",
             file: "nl-nl/a.md".into(),
@@ -465,9 +460,17 @@ mod tests {
             help: None,
             pair: 0,
             key: "number",
-            args: vec![("a", "{b}!".into()), ("b", "B".into()), ("c", "C".into())],
+            args,
             nested: Vec::new(),
-        };
+        }
+    }
+
+    /// Values go in one after the other, as written: a value that names a
+    /// later one's slot gets it filled, a value the words do not name is
+    /// left out, a slot without a value stays.
+    #[test]
+    fn values_go_into_the_words_in_order() {
+        let f = number_finding(vec![("a", "{b}!".into()), ("b", "B".into()), ("c", "C".into())]);
         let mut s = crate::i18n::Strings::default();
         assert_eq!(f.message_in(&s), "number(s) missing");
         s.map.insert("l10n_msg_number".into(), "x {a} y {b} {d}".into());
@@ -479,24 +482,12 @@ mod tests {
     /// unnamed or unclosed slots included.
     #[test]
     fn one_pass_gives_what_values_in_turn_give() {
-        let f = Finding {
-            code: "l10n-number",
-            severity: "warning",
-            file: "nl-nl/a.md".into(),
-            line: 1,
-            column: 1,
-            message: "number(s) missing".into(),
-            help: None,
-            pair: 0,
-            key: "number",
-            args: vec![
-                ("a", "A}".into()),
-                ("b", "B".into()),
-                ("ax", "AX".into()),
-                ("b", "second".into()),
-            ],
-            nested: Vec::new(),
-        };
+        let f = number_finding(vec![
+            ("a", "A}".into()),
+            ("b", "B".into()),
+            ("ax", "AX".into()),
+            ("b", "second".into()),
+        ]);
         let in_turn = |template: &str| {
             let mut out = template.to_string();
             for (name, value) in &f.args {
