@@ -340,10 +340,28 @@ pub(crate) fn assemble_site(
     diags: &mut Vec<Diagnostic>,
 ) -> SiteParts {
     let (site, index) = site_and_index(config, project, articles, assets, bodies, diags);
-    diags.extend(generated_collisions(config, &site, &index));
-    let nav = crate::toc::Nav::build(config, &site, &index, diags);
-    let pivots = crate::pivots::PivotGroups::load(config, diags);
-    pivots.check(&site.articles, diags);
+    // Three independent looks at the assembled site, side by side (each
+    // one thread): their diagnostics kept in this order.
+    let (collisions, ((nav, nav_diags), (pivots, pivot_diags))) = rayon::join(
+        || generated_collisions(config, &site, &index),
+        || {
+            rayon::join(
+                || {
+                    let mut d = Vec::new();
+                    (crate::toc::Nav::build(config, &site, &index, &mut d), d)
+                },
+                || {
+                    let mut d = Vec::new();
+                    let pivots = crate::pivots::PivotGroups::load(config, &mut d);
+                    pivots.check(&site.articles, &mut d);
+                    (pivots, d)
+                },
+            )
+        },
+    );
+    diags.extend(collisions);
+    diags.extend(nav_diags);
+    diags.extend(pivot_diags);
     (site, index, nav, pivots)
 }
 
@@ -428,6 +446,26 @@ fn source_of(m: &Model, out_path: &str) -> Option<String> {
 /// page, the `go/<id>/` redirects of `ms.custom` article IDs): one would
 /// silently replace the other.
 fn generated_collisions(config: &Config, site: &Site, index: &LinkIndex) -> Vec<Diagnostic> {
+    // Whether a page is published at a URL polydoc writes (a few pages at
+    // most, found in one pass over the pages without making every
+    // generated URL: a site has an article ID for most articles).
+    let generated_here = |p: &crate::site::Page| {
+        let Some(rest) = p
+            .url
+            .strip_prefix(config.locales[p.locale].code.as_str())
+            .and_then(|r| r.strip_prefix('/'))
+        else {
+            return false;
+        };
+        (config.search.enabled && rest == "search/")
+            || rest
+                .strip_prefix("go/")
+                .and_then(|r| r.strip_suffix('/'))
+                .is_some_and(|id| index.article_ids.get(p.locale).is_some_and(|m| m.contains_key(id)))
+    };
+    if !site.pages.iter().any(|p| !p.fallback && generated_here(p)) {
+        return Vec::new();
+    }
     let mut generated: Vec<Vec<(String, String)>> = Vec::new();
     for (li, locale) in config.locales.iter().enumerate() {
         let mut here = Vec::new();

@@ -8,7 +8,8 @@ use crate::diagnostics::Diagnostic;
 use crate::discover::SourceFile;
 use crate::parse::Article;
 use crate::search::fxhash::FxHashMap;
-use std::collections::{BTreeSet, HashMap};
+use rayon::prelude::*;
+use std::collections::HashMap;
 
 #[derive(Debug, Clone)]
 pub struct Page {
@@ -110,7 +111,7 @@ impl Site {
         // the later is left out, in place: no copy of every article).
         let mut url_owner: FxHashMap<(usize, &str), usize> = FxHashMap::default();
         url_owner.reserve(articles.len());
-        let urls: Vec<String> = articles.iter().map(|a| article_url(&a.rel)).collect();
+        let urls: Vec<String> = articles.par_iter().map(|a| article_url(&a.rel)).collect();
         let mut keep = vec![true; articles.len()];
         for (i, a) in articles.iter().enumerate() {
             let key = (a.locale, urls[i].as_str());
@@ -143,41 +144,60 @@ impl Site {
             .map(|(i, a)| ((a.locale, a.rel.as_str()), i))
             .collect();
 
-        let source_rels: BTreeSet<&str> = articles
-            .iter()
-            .filter(|a| a.locale == 0)
-            .map(|a| a.rel.as_str())
-            .collect();
-        let mut pages = Vec::with_capacity(source_rels.len() * config.locales.len());
-        let mut page_index: FxHashMap<_, _> = FxHashMap::default();
-        page_index.reserve(pages.capacity());
-        for (li, locale) in config.locales.iter().enumerate() {
-            let mut rels: BTreeSet<&str> = source_rels.clone();
-            for a in articles.iter().filter(|a| a.locale == li) {
-                rels.insert(a.rel.as_str());
-            }
-            for rel in rels {
-                let (article, fallback) = match by_key.get(&(li, rel)) {
-                    Some(&i) => (i, false),
-                    None => (by_key[&(0, rel)], true),
+        // Each locale's paths in order: the source's and its own (sorted
+        // lists merged), its pages made on a thread of their own.
+        let sorted_rels = |li: usize| {
+            let mut rels: Vec<&str> = articles
+                .iter()
+                .filter(|a| a.locale == li)
+                .map(|a| a.rel.as_str())
+                .collect();
+            rels.sort_unstable();
+            rels.dedup();
+            rels
+        };
+        let source_rels = sorted_rels(0);
+        let per_locale: Vec<Vec<Page>> = config
+            .locales
+            .par_iter()
+            .enumerate()
+            .map(|(li, locale)| {
+                let rels = if li == 0 {
+                    source_rels.clone()
+                } else {
+                    merge_sorted(&source_rels, &sorted_rels(li))
                 };
-                page_index.insert((li, rel.to_string()), pages.len());
-                // (The article's path is `rel`, in this locale or the
-                // source's: its URL is the page's but for the locale.)
-                let url = format!("{}/{}", locale.code, urls[article]);
-                pages.push(Page {
-                    locale: li,
-                    rel: rel.to_string(),
-                    article,
-                    fallback,
-                    url,
-                });
-            }
+                rels.into_iter()
+                    .map(|rel| {
+                        let (article, fallback) = match by_key.get(&(li, rel)) {
+                            Some(&i) => (i, false),
+                            None => (by_key[&(0, rel)], true),
+                        };
+                        // (The article's path is `rel`, in this locale or the
+                        // source's: its URL is the page's but for the locale.)
+                        let url = format!("{}/{}", locale.code, urls[article]);
+                        Page {
+                            locale: li,
+                            rel: rel.to_string(),
+                            article,
+                            fallback,
+                            url,
+                        }
+                    })
+                    .collect()
+            })
+            .collect();
+        let mut pages = Vec::with_capacity(per_locale.iter().map(Vec::len).sum());
+        for locale_pages in per_locale {
+            pages.extend(locale_pages);
+        }
+        let mut page_index: FxHashMap<_, _> = FxHashMap::default();
+        page_index.reserve(pages.len());
+        for (i, p) in pages.iter().enumerate() {
+            page_index.insert((p.locale, p.rel.clone()), i);
         }
         drop(by_key);
         drop(urls);
-        // Kept for the whole build: without the room it grew into.
-        pages.shrink_to_fit();
         let asset_index = assets
             .iter()
             .enumerate()
@@ -242,6 +262,32 @@ impl Site {
     }
 }
 
+/// Two sorted lists of distinct paths as one, sorted, each path once.
+fn merge_sorted<'a>(a: &[&'a str], b: &[&'a str]) -> Vec<&'a str> {
+    let mut out = Vec::with_capacity(a.len().max(b.len()));
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(b[j]) {
+            std::cmp::Ordering::Less => {
+                out.push(a[i]);
+                i += 1;
+            }
+            std::cmp::Ordering::Greater => {
+                out.push(b[j]);
+                j += 1;
+            }
+            std::cmp::Ordering::Equal => {
+                out.push(a[i]);
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    out.extend_from_slice(&a[i..]);
+    out.extend_from_slice(&b[j..]);
+    out
+}
+
 /// A URL to `to` written relative to the folder `from_dir` (both paths
 /// relative to the site root; `from_dir` empty or ending in `/`).
 pub fn relative_url(from_dir: &str, to: &str) -> String {
@@ -287,5 +333,11 @@ mod tests {
             "../../_static/css/site.css"
         );
         assert_eq!(relative_url("nl-nl/a/", "nl-nl/a/#x"), "#x");
+        assert_eq!(
+            merge_sorted(&["a", "c", "d"], &["b", "c", "e", "f"]),
+            ["a", "b", "c", "d", "e", "f"]
+        );
+        assert_eq!(merge_sorted(&[], &["b"]), ["b"]);
+        assert_eq!(merge_sorted(&["a"], &[]), ["a"]);
     }
 }

@@ -49,6 +49,30 @@ pub fn digest(b: &[u8]) -> [u8; 32] {
     out
 }
 
+/// `digest` of a file's bytes, read a piece at a time: the executable
+/// (tens of megabytes) is not held, nor faulted into fresh memory, whole.
+fn digest_file(path: &Path) -> std::io::Result<[u8; 32]> {
+    use std::io::Read;
+    let mut file = std::fs::File::open(path)?;
+    let (mut a, mut b) = (Xxh3::new(), Xxh3::with_seed(SEED));
+    let mut buf = vec![0u8; 1 << 18];
+    loop {
+        match file.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => {
+                a.update(&buf[..n]);
+                b.update(&buf[..n]);
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    let mut out = [0u8; 32];
+    out[..16].copy_from_slice(&a.digest128().to_le_bytes());
+    out[16..].copy_from_slice(&b.digest128().to_le_bytes());
+    Ok(out)
+}
+
 /// Both hashes of a key, fed the same bytes: gathered in a buffer and
 /// hashed in one go at the end (most keys are a few kilobytes of small
 /// pieces, where XXH3's streaming state costs more than the hashing);
@@ -156,6 +180,16 @@ impl Fp {
     }
 }
 
+/// Text formatted straight into a key, as written: no length before it,
+/// so a field (`str`, `u64`, `bytes`) after it keeps it apart from what
+/// follows.
+impl std::fmt::Write for Fp {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        self.0.update(s.as_bytes());
+        Ok(())
+    }
+}
+
 /// polydoc's version and the running executable's bytes. Tests set
 /// `POLYDOC_CACHE_VERSION` to stand for another polydoc.
 pub fn version() -> [u8; 32] {
@@ -163,8 +197,8 @@ pub fn version() -> [u8; 32] {
     *V.get_or_init(|| {
         let mut f = Fp::new("version");
         f.str(env!("CARGO_PKG_VERSION"));
-        match std::env::current_exe().and_then(std::fs::read) {
-            Ok(exe) => f.bytes(&digest(&exe)),
+        match std::env::current_exe().and_then(|p| digest_file(&p)) {
+            Ok(exe) => f.bytes(&exe),
             // Unknown build: a key no other process can share.
             Err(_) => f.u64(std::process::id() as u64).debug(&std::time::SystemTime::now()),
         };
@@ -403,5 +437,20 @@ mod tests {
         let mut other = Fp::new("");
         other.str("a").str("b");
         assert_ne!(other.finish(), digest(&want));
+    }
+
+    #[test]
+    fn a_file_read_in_pieces_digests_as_its_bytes_do() {
+        let dir = std::env::temp_dir().join(format!("polydoc-digest-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("f");
+        // Past one piece of the reader, and empty.
+        let bytes: Vec<u8> = (0..(1 << 18) * 3 + 77).map(|i| (i * 7) as u8).collect();
+        std::fs::write(&path, &bytes).unwrap();
+        assert_eq!(digest_file(&path).unwrap(), digest(&bytes));
+        std::fs::write(&path, b"").unwrap();
+        assert_eq!(digest_file(&path).unwrap(), digest(b""));
+        assert!(digest_file(&dir.join("missing")).is_err());
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 }

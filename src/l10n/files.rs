@@ -74,7 +74,10 @@ fn kind_of(rel: &str, abs: &Path) -> Option<Kind> {
 }
 
 /// The source locale's files of these kinds, by path.
-fn source_files(config: &Config) -> BTreeMap<String, (Kind, std::path::PathBuf)> {
+pub(super) type Sources = BTreeMap<String, (Kind, std::path::PathBuf)>;
+
+/// The source locale's files of these kinds, by path.
+pub(super) fn source_files(config: &Config) -> Sources {
     let root = &config.locales[0].root;
     let mut out = BTreeMap::new();
     let walker = WalkDir::new(root).follow_links(false).sort_by_file_name().into_iter();
@@ -137,13 +140,18 @@ fn includers(site: &Site, li: usize) -> BTreeMap<String, Vec<String>> {
 
 /// The status of every include, TOC and YAML file in every translation
 /// locale.
-pub fn collect(
+pub fn collect(config: &Config, site: &Site, articles: &[ArticleStatus], repo: Option<&mut Repo>) -> Vec<FileStatus> {
+    collect_from(config, site, articles, repo, source_files(config))
+}
+
+/// `collect`, with the source locale's files found (`source_files`).
+pub(super) fn collect_from(
     config: &Config,
     site: &Site,
     articles: &[ArticleStatus],
     mut repo: Option<&mut Repo>,
+    sources: Sources,
 ) -> Vec<FileStatus> {
-    let sources = source_files(config);
     let mut out = Vec::new();
     for (li, locale) in config.locales.iter().enumerate().skip(1) {
         // (Every article of the locale read: only when there are

@@ -332,13 +332,17 @@ fn analyse_with(
             opened.as_mut()
         }
     };
-    let mut statuses = status::collect_kept(config, site, only, keep, repo.as_deref_mut());
-    let handoffs = since_handoff(config, site, repo.as_deref(), &mut statuses);
     // The other files are the whole site's business: left out when only
-    // one article's translations are redone.
-    let mut files = match only {
-        None => files::collect(config, site, &statuses, repo),
-        Some(_) => Vec::new(),
+    // one article's translations are redone. (The source's are found, a
+    // walk of its folder, beside the articles' statuses.)
+    let (mut statuses, sources) = rayon::join(
+        || status::collect_kept(config, site, only, keep, repo.as_deref_mut()),
+        || only.is_none().then(|| files::source_files(config)),
+    );
+    let handoffs = since_handoff(config, site, repo.as_deref(), &mut statuses);
+    let mut files = match sources {
+        Some(sources) => files::collect_from(config, site, &statuses, repo, sources),
+        None => Vec::new(),
     };
     // A shard keeps the files its review pages show: those its own
     // translations include (the status pages, with every file, are

@@ -205,7 +205,8 @@ pub fn collect_kept(
         .filter(|(_, a)| a.locale == 0 && site.page(0, &a.rel).is_some() && only.is_none_or(|r| r == a.rel))
         .collect();
     sources.sort_by(|a, b| a.1.rel.cmp(&b.1.rel));
-    let mut out = Vec::new();
+    // (Sized once: a status per source article and translation locale.)
+    let mut out = Vec::with_capacity(sources.len() * config.locales.len().saturating_sub(1));
     for li in 1..config.locales.len() {
         for &(si, src) in &sources {
             let Some(page) = site.page(li, &src.rel) else {

@@ -5,6 +5,7 @@
 use super::page_words::{context, review_dir, state_label, word};
 use super::status::{ArticleStatus, State};
 use super::L10n;
+use crate::cache::key::Fp;
 use crate::config::Config;
 use crate::diagnostics::Diagnostic;
 use crate::markdown::highlight::push_html_escaped as esc;
@@ -12,7 +13,6 @@ use crate::output::{Content, OutFile};
 use crate::render::Theme;
 use crate::site::relative_url;
 use serde_json::{json, Map, Value};
-use sha2::{Digest as _, Sha256};
 use std::fmt::Write as _;
 
 /// The status pages (`_l10n/index.html` and `_l10n/<locale>/index.html`)
@@ -88,18 +88,29 @@ pub fn status_pages_keyed(
     // configuration and the theme (the key's business), written once.
     // Their SHA-256, written as they are formatted: as one text they
     // would be about 1 KB per translation.
+    // The statuses (a row each, most of the text) are written in pieces
+    // on every thread, each piece's hash then written in order.
     let inputs = keyed.map(|_| {
         let mut reviews: Vec<_> = findings.reviews.iter().collect();
         reviews.sort_unstable();
         let mut files: Vec<_> = findings.files.iter().collect();
         files.sort_unstable();
-        let mut digest = Digest(Sha256::new());
-        let _ = write!(
-            digest,
-            "{:?}\n{:?}\n{:?}\n{reviews:?}\n{files:?}",
-            l10n.statuses, l10n.coverage, l10n.files
-        );
-        <[u8; 32]>::from(digest.0.finalize())
+        let pieces: Vec<[u8; 32]> = l10n
+            .statuses
+            .par_chunks(STATUSES_PER_PIECE)
+            .map(|piece| {
+                let mut digest = Fp::new("statuses");
+                let _ = write!(digest, "{piece:?}");
+                digest.finish()
+            })
+            .collect();
+        let mut digest = Fp::new("status-pages");
+        digest.u64(l10n.statuses.len() as u64);
+        for p in &pieces {
+            digest.bytes(p);
+        }
+        let _ = write!(digest, "{:?}\n{:?}\n{reviews:?}\n{files:?}", l10n.coverage, l10n.files);
+        digest.finish()
     });
     let rendered: Vec<Made> = scopes
         .into_par_iter()
@@ -124,15 +135,8 @@ pub fn status_pages_keyed(
     diags
 }
 
-/// Text formatted straight into a hash.
-struct Digest(Sha256);
-
-impl std::fmt::Write for Digest {
-    fn write_str(&mut self, s: &str) -> std::fmt::Result {
-        self.0.update(s.as_bytes());
-        Ok(())
-    }
-}
+/// How many statuses one piece of the status pages' key is written from.
+const STATUSES_PER_PIECE: usize = 512;
 
 /// Findings counts for the status pages: per status (index into
 /// `L10n::statuses`) that has a review, and per other file (locale index,

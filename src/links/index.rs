@@ -75,73 +75,17 @@ impl LinkIndex {
 
     pub fn build(config: &Config, site: &Site, diags: &mut Vec<Diagnostic>) -> LinkIndex {
         let n = config.locales.len();
-        let mut lower = vec![crate::search::fxhash::FxHashMap::default(); n];
-        for a in &site.articles {
-            lower[a.locale].insert(a.rel.to_lowercase(), a.rel.clone());
-        }
-        for a in &site.assets {
-            lower[a.locale].insert(a.rel.to_lowercase(), a.rel.clone());
-        }
-        let mut uids: HashMap<String, String> = HashMap::new();
-        let mut uid_file: HashMap<String, &str> = HashMap::new();
-        for a in &site.articles {
-            if let Some(uid) = &a.fm.uid {
-                if a.locale == 0 {
-                    if let Some(other) = uid_file.insert(uid.clone(), &a.display) {
-                        diags.push(
-                            Diagnostic::error(
-                                "uid-duplicate",
-                                &a.display,
-                                format!("uid `{uid}` is also the uid of {other}"),
-                            )
-                            .at(1, 1),
-                        );
-                    }
-                }
-                uids.entry(uid.clone()).or_insert_with(|| a.rel.clone());
-            }
-        }
-        let ids = {
-            use rayon::prelude::*;
-            site.articles.par_iter().map(ids_of).collect()
-        };
-
-        let mut article_ids = vec![BTreeMap::new(); n];
-        let mut id_file: Vec<HashMap<String, &str>> = vec![HashMap::new(); n];
-        for a in &site.articles {
-            for id in
-                a.fm.ms_custom
-                    .iter()
-                    .filter(|s| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()))
-            {
-                if let Some(other) = id_file[a.locale].insert(id.clone(), &a.display) {
-                    if other != a.display {
-                        diags.push(
-                            Diagnostic::error(
-                                "article-id-duplicate",
-                                &a.display,
-                                format!("article ID {id} (ms.custom) is also used by {other}"),
-                            )
-                            .help("each numeric ms.custom ID names one article; give one of them a new ID"),
-                        );
-                    }
-                    continue;
-                }
-                article_ids[a.locale].insert(id.clone(), a.rel.clone());
-            }
-        }
-        // Fallback pages carry the source article's IDs in every locale.
-        for li in 1..n {
-            let source_ids: Vec<(String, String)> =
-                article_ids[0].iter().map(|(k, v)| (k.clone(), v.clone())).collect();
-            for (id, rel) in source_ids {
-                let translated = site.page(li, &rel).is_some_and(|p| !p.fallback);
-                if !translated {
-                    article_ids[li].entry(id).or_insert(rel);
-                }
-            }
-        }
-
+        use rayon::prelude::*;
+        // Every article's IDs (in parallel) beside the maps by path, uid
+        // and article ID (one thread), each map sized once.
+        let (ids, ((lower, uids, article_ids), found)) = rayon::join(
+            || site.articles.par_iter().map(ids_of).collect(),
+            || {
+                let mut found = Vec::new();
+                (maps(site, n, &mut found), found)
+            },
+        );
+        diags.extend(found);
         let mut index = LinkIndex {
             lower,
             uids,
@@ -172,6 +116,95 @@ impl LinkIndex {
         index.redirects_lower = index.redirects.keys().map(|k| (k.to_lowercase(), k.clone())).collect();
         index
     }
+}
+
+/// The lower-cased paths of each locale, the uids and each locale's
+/// `ms.custom` article IDs, with the duplicates' diagnostics.
+type Maps = (
+    Vec<crate::search::fxhash::FxHashMap<String, String>>,
+    HashMap<String, String>,
+    Vec<BTreeMap<String, String>>,
+);
+
+fn maps(site: &Site, n: usize, diags: &mut Vec<Diagnostic>) -> Maps {
+    let mut per_locale = vec![0usize; n];
+    for li in site
+        .articles
+        .iter()
+        .map(|a| a.locale)
+        .chain(site.assets.iter().map(|a| a.locale))
+    {
+        per_locale[li] += 1;
+    }
+    let mut lower: Vec<crate::search::fxhash::FxHashMap<String, String>> = per_locale
+        .iter()
+        .map(|&len| {
+            let mut m = crate::search::fxhash::FxHashMap::default();
+            m.reserve(len);
+            m
+        })
+        .collect();
+    for a in &site.articles {
+        lower[a.locale].insert(a.rel.to_lowercase(), a.rel.clone());
+    }
+    for a in &site.assets {
+        lower[a.locale].insert(a.rel.to_lowercase(), a.rel.clone());
+    }
+    let mut uids: HashMap<String, String> = HashMap::new();
+    let mut uid_file: HashMap<String, &str> = HashMap::new();
+    for a in &site.articles {
+        if let Some(uid) = &a.fm.uid {
+            if a.locale == 0 {
+                if let Some(other) = uid_file.insert(uid.clone(), &a.display) {
+                    diags.push(
+                        Diagnostic::error(
+                            "uid-duplicate",
+                            &a.display,
+                            format!("uid `{uid}` is also the uid of {other}"),
+                        )
+                        .at(1, 1),
+                    );
+                }
+            }
+            uids.entry(uid.clone()).or_insert_with(|| a.rel.clone());
+        }
+    }
+
+    let mut article_ids = vec![BTreeMap::new(); n];
+    let mut id_file: Vec<HashMap<String, &str>> = per_locale.iter().map(|&len| HashMap::with_capacity(len)).collect();
+    for a in &site.articles {
+        for id in
+            a.fm.ms_custom
+                .iter()
+                .filter(|s| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()))
+        {
+            if let Some(other) = id_file[a.locale].insert(id.clone(), &a.display) {
+                if other != a.display {
+                    diags.push(
+                        Diagnostic::error(
+                            "article-id-duplicate",
+                            &a.display,
+                            format!("article ID {id} (ms.custom) is also used by {other}"),
+                        )
+                        .help("each numeric ms.custom ID names one article; give one of them a new ID"),
+                    );
+                }
+                continue;
+            }
+            article_ids[a.locale].insert(id.clone(), a.rel.clone());
+        }
+    }
+    // Fallback pages carry the source article's IDs in every locale.
+    for li in 1..n {
+        let source_ids: Vec<(String, String)> = article_ids[0].iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+        for (id, rel) in source_ids {
+            let translated = site.page(li, &rel).is_some_and(|p| !p.fallback);
+            if !translated {
+                article_ids[li].entry(id).or_insert(rel);
+            }
+        }
+    }
+    (lower, uids, article_ids)
 }
 
 /// Every ID on an article's page as rendered: heading IDs and any other
@@ -206,12 +239,9 @@ impl Ids {
     }
 }
 
-/// SipHash with fixed keys: the same hash for an ID in every run.
+/// XXH3 (64 bits, no seed): the same hash for an ID in every run.
 fn id_hash(id: &str) -> u64 {
-    use std::hash::{Hash, Hasher};
-    let mut h = std::hash::DefaultHasher::new();
-    id.hash(&mut h);
-    h.finish()
+    xxhash_rust::xxh3::xxh3_64(id.as_bytes())
 }
 
 fn redirect_rules(config: &Config, site: &Site, diags: &mut Vec<Diagnostic>) -> Vec<RedirectRule> {
