@@ -10,7 +10,7 @@ use crate::discover::{self, FileKind, SourceFile};
 use crate::links::index::LinkIndex;
 use crate::links::Class;
 use crate::output::{self, Content, OutFile};
-use crate::pages::{self, ExternalLink, PageOutput};
+use crate::pages::{self, ExternalLink, ExternalLinks, PageOutput};
 use crate::parse::{self, Article};
 use crate::render::Theme;
 use crate::shard::Scope;
@@ -53,7 +53,7 @@ pub struct Stats {
 
 pub struct Build {
     pub config: Config,
-    pub external_links: Vec<ExternalLink>,
+    pub external_links: ExternalLinks,
     pub diagnostics: Vec<Diagnostic>,
     pub stats: Stats,
     /// Translation status and review findings.
@@ -244,13 +244,13 @@ pub fn check_translations(site_root: &Path) -> Result<Build, Vec<Diagnostic>> {
             (classes, d, external)
         })
         .collect();
-    let (mut page_diags, mut external_links) = (Vec::new(), Vec::new());
+    let (mut page_diags, mut external_links) = (Vec::new(), ExternalLinks::default());
     for (classes, d, external) in per_page {
         for c in classes {
             *links.entry(c).or_default() += 1;
         }
         page_diags.extend(d);
-        external_links.extend(external);
+        external_links.0.push(external);
     }
     diags.extend(dedupe_page_diagnostics(page_diags));
     diagnostics::sort(&mut diags);

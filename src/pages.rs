@@ -36,6 +36,25 @@ pub struct ExternalLink {
     pub url: String,
 }
 
+/// The external links of a build, page by page as rendering left them
+/// (each page's list moved here, not copied into one list: tens of
+/// thousands of links); one list in page order when serialized.
+#[derive(Debug, Clone, Default)]
+pub struct ExternalLinks(pub Vec<Vec<ExternalLink>>);
+
+impl ExternalLinks {
+    /// Every link, in page order.
+    pub fn iter(&self) -> impl Iterator<Item = &ExternalLink> {
+        self.0.iter().flatten()
+    }
+}
+
+impl serde::Serialize for ExternalLinks {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.iter())
+    }
+}
+
 /// What is escaped in the `{path}` of an `edit_url` (not `/`).
 pub(crate) const EDIT_PATH: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS
     .add(b' ')

@@ -138,65 +138,50 @@ impl Site {
             let mut k = keep.iter();
             urls.retain(|_| k.next() == Some(&true));
         }
-        let by_key: FxHashMap<(usize, &str), usize> = articles
-            .iter()
-            .enumerate()
-            .map(|(i, a)| ((a.locale, a.rel.as_str()), i))
-            .collect();
-
-        // Each locale's paths in order: the source's and its own (sorted
-        // lists merged), its pages made on a thread of their own.
+        // Each locale's paths in order, each with the article it shows:
+        // the source's and its own (sorted lists merged; a path the
+        // locale lacks falls back to the source's article).
         let sorted_rels = |li: usize| {
-            let mut rels: Vec<&str> = articles
+            let mut rels: Vec<(&str, usize)> = articles
                 .iter()
-                .filter(|a| a.locale == li)
-                .map(|a| a.rel.as_str())
+                .enumerate()
+                .filter(|(_, a)| a.locale == li)
+                .map(|(i, a)| (a.rel.as_str(), i))
                 .collect();
             rels.sort_unstable();
-            rels.dedup();
             rels
         };
         let source_rels = sorted_rels(0);
-        let per_locale: Vec<Vec<Page>> = config
-            .locales
-            .par_iter()
-            .enumerate()
-            .map(|(li, locale)| {
-                let rels = if li == 0 {
-                    source_rels.clone()
-                } else {
-                    merge_sorted(&source_rels, &sorted_rels(li))
-                };
-                rels.into_iter()
-                    .map(|rel| {
-                        let (article, fallback) = match by_key.get(&(li, rel)) {
-                            Some(&i) => (i, false),
-                            None => (by_key[&(0, rel)], true),
-                        };
-                        // (The article's path is `rel`, in this locale or the
-                        // source's: its URL is the page's but for the locale.)
-                        let url = format!("{}/{}", locale.code, urls[article]);
-                        Page {
-                            locale: li,
-                            rel: rel.to_string(),
-                            article,
-                            fallback,
-                            url,
-                        }
-                    })
-                    .collect()
+        let listed: Vec<Vec<(&str, usize, bool)>> = (0..config.locales.len())
+            .into_par_iter()
+            .map(|li| match li {
+                0 => merge_sorted(&[], &source_rels),
+                _ => merge_sorted(&source_rels, &sorted_rels(li)),
             })
             .collect();
-        let mut pages = Vec::with_capacity(per_locale.iter().map(Vec::len).sum());
-        for locale_pages in per_locale {
-            pages.extend(locale_pages);
-        }
+        let listed: Vec<(usize, &str, usize, bool)> = listed
+            .into_iter()
+            .enumerate()
+            .flat_map(|(li, l)| l.into_iter().map(move |(rel, a, fallback)| (li, rel, a, fallback)))
+            .collect();
+        // (Made in parallel straight into the site's list.)
+        let pages: Vec<Page> = listed
+            .par_iter()
+            .map(|&(li, rel, article, fallback)| Page {
+                locale: li,
+                rel: rel.to_string(),
+                article,
+                fallback,
+                // (The article's path is `rel`, in this locale or the
+                // source's: its URL is the page's but for the locale.)
+                url: format!("{}/{}", config.locales[li].code, urls[article]),
+            })
+            .collect();
         let mut page_index: FxHashMap<_, _> = FxHashMap::default();
         page_index.reserve(pages.len());
         for (i, p) in pages.iter().enumerate() {
             page_index.insert((p.locale, p.rel.clone()), i);
         }
-        drop(by_key);
         drop(urls);
         let asset_index = assets
             .iter()
@@ -262,29 +247,31 @@ impl Site {
     }
 }
 
-/// Two sorted lists of distinct paths as one, sorted, each path once.
-fn merge_sorted<'a>(a: &[&'a str], b: &[&'a str]) -> Vec<&'a str> {
-    let mut out = Vec::with_capacity(a.len().max(b.len()));
+/// A locale's pages: the source's paths (`source`) and the locale's own
+/// (`own`), each sorted and with its article, as one sorted list of
+/// (path, article shown, whether it falls back to the source's).
+fn merge_sorted<'a>(source: &[(&'a str, usize)], own: &[(&'a str, usize)]) -> Vec<(&'a str, usize, bool)> {
+    let mut out = Vec::with_capacity(source.len().max(own.len()));
     let (mut i, mut j) = (0, 0);
-    while i < a.len() && j < b.len() {
-        match a[i].cmp(b[j]) {
+    while i < source.len() && j < own.len() {
+        match source[i].0.cmp(own[j].0) {
             std::cmp::Ordering::Less => {
-                out.push(a[i]);
+                out.push((source[i].0, source[i].1, true));
                 i += 1;
             }
             std::cmp::Ordering::Greater => {
-                out.push(b[j]);
+                out.push((own[j].0, own[j].1, false));
                 j += 1;
             }
             std::cmp::Ordering::Equal => {
-                out.push(a[i]);
+                out.push((own[j].0, own[j].1, false));
                 i += 1;
                 j += 1;
             }
         }
     }
-    out.extend_from_slice(&a[i..]);
-    out.extend_from_slice(&b[j..]);
+    out.extend(source[i..].iter().map(|&(rel, a)| (rel, a, true)));
+    out.extend(own[j..].iter().map(|&(rel, a)| (rel, a, false)));
     out
 }
 
@@ -333,11 +320,22 @@ mod tests {
             "../../_static/css/site.css"
         );
         assert_eq!(relative_url("nl-nl/a/", "nl-nl/a/#x"), "#x");
+        // The source's paths fall back; the locale's own show its articles.
         assert_eq!(
-            merge_sorted(&["a", "c", "d"], &["b", "c", "e", "f"]),
-            ["a", "b", "c", "d", "e", "f"]
+            merge_sorted(
+                &[("a", 0), ("c", 1), ("d", 2)],
+                &[("b", 5), ("c", 6), ("e", 7), ("f", 8)]
+            ),
+            [
+                ("a", 0, true),
+                ("b", 5, false),
+                ("c", 6, false),
+                ("d", 2, true),
+                ("e", 7, false),
+                ("f", 8, false)
+            ]
         );
-        assert_eq!(merge_sorted(&[], &["b"]), ["b"]);
-        assert_eq!(merge_sorted(&["a"], &[]), ["a"]);
+        assert_eq!(merge_sorted(&[], &[("b", 1)]), [("b", 1, false)]);
+        assert_eq!(merge_sorted(&[("a", 0)], &[]), [("a", 0, true)]);
     }
 }

@@ -141,7 +141,6 @@ pub fn build_with(
         Some(c) => bodies.with_store(c.stored_html()),
         None => bodies,
     };
-    let mut articles = Vec::with_capacity(article_files.len());
     // A shard parses its own articles; the others come from the index.
     let parsed = match &plan {
         Some(plan) => match plan.parse(&article_files, &config, project.as_ref(), &progress) {
@@ -163,14 +162,20 @@ pub fn build_with(
             None => parse_all(&article_files, &config, project.as_ref(), &bodies, &progress),
         },
     };
-    for (a, d) in parsed {
-        diags.extend(d);
-        // (`parse_all` has put its articles' HTML away already.)
-        articles.extend(a.map(|mut a| {
-            bodies.put(&mut a);
-            a
-        }));
-    }
+    // The articles taken out of the parse results where they lie (an
+    // in-place collect: a copy of every article into fresh memory was
+    // thousands of page faults on one thread).
+    let mut articles: Vec<Article> = parsed
+        .into_iter()
+        .filter_map(|(a, d)| {
+            diags.extend(d);
+            // (`parse_all` has put its articles' HTML away already.)
+            a.map(|mut a| {
+                bodies.put(&mut a);
+                a
+            })
+        })
+        .collect();
     stage("parse");
     let all = Scope::All;
     let scope = plan.as_ref().map_or(&all, |p| &p.scope);
@@ -351,22 +356,26 @@ pub fn build_with(
     let link_ms = pages::LINK_NANOS.load(std::sync::atomic::Ordering::Relaxed) / 1_000_000;
 
     let mut files_written = 0;
-    let mut links: BTreeMap<Class, usize> = BTreeMap::new();
-    // (Sized once: tens of thousands of external links, grown by
-    // doubling, were copied and faulted in again and again.)
-    let (mut n_external, mut n_diags) = (0, 0);
-    for p in rendered.iter().flatten() {
-        n_external += p.external.len();
-        n_diags += p.diags.len();
-    }
-    let mut external_links = Vec::with_capacity(n_external);
+    // Links counted by class (a few classes, a count each; hundreds of
+    // thousands of links), put in the report's map at the end.
+    let mut by_class: Vec<(Class, usize)> = Vec::new();
+    // (Sized once.)
+    let n_diags: usize = rendered.iter().flatten().map(|p| p.diags.len()).sum();
+    // Each page's external links stay in the page's list (moved, not
+    // copied into one list of them all).
+    let mut external_links = ExternalLinks(Vec::with_capacity(rendered.len()));
     let mut page_diags = Vec::with_capacity(n_diags + rendered.len() / 64);
     for r in rendered {
         match r {
             Ok(p) => {
-                external_links.extend(p.external);
+                if !p.external.is_empty() {
+                    external_links.0.push(p.external);
+                }
                 for c in p.link_classes {
-                    *links.entry(c).or_default() += 1;
+                    match by_class.iter_mut().find(|(k, _)| *k == c) {
+                        Some((_, n)) => *n += 1,
+                        None => by_class.push((c, 1)),
+                    }
                 }
                 page_diags.extend(p.diags);
                 files_written += 1;
@@ -374,6 +383,7 @@ pub fn build_with(
             Err(d) => page_diags.push(d),
         }
     }
+    let links: BTreeMap<Class, usize> = by_class.into_iter().collect();
     diags.extend(dedupe_page_diagnostics(page_diags));
     if let Some(plan) = &plan {
         // What `merge` needs from this shard: which index it was built

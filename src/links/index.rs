@@ -195,12 +195,14 @@ fn maps(site: &Site, n: usize, diags: &mut Vec<Diagnostic>) -> Maps {
         }
     }
     // Fallback pages carry the source article's IDs in every locale.
-    for li in 1..n {
-        let source_ids: Vec<(String, String)> = article_ids[0].iter().map(|(k, v)| (k.clone(), v.clone())).collect();
-        for (id, rel) in source_ids {
-            let translated = site.page(li, &rel).is_some_and(|p| !p.fallback);
-            if !translated {
-                article_ids[li].entry(id).or_insert(rel);
+    // (Copied only for the pages that fall back, not every source ID.)
+    if let Some((source, others)) = article_ids.split_first_mut() {
+        for (i, ids) in others.iter_mut().enumerate() {
+            for (id, rel) in source.iter() {
+                let translated = site.page(i + 1, rel).is_some_and(|p| !p.fallback);
+                if !translated && !ids.contains_key(id) {
+                    ids.insert(id.clone(), rel.clone());
+                }
             }
         }
     }

@@ -254,19 +254,22 @@ impl Record {
         let mut lists: [Vec<(u32, Stat)>; 2] = [Vec::new(), Vec::new()];
         for list in &mut lists {
             let n = r.count(12)?;
-            list.reserve(n);
-            for _ in 0..n {
-                let w = r.u32()?;
-                let b = r.take(2)?;
+            // (Each term's 12 bytes from one slice: `count` checked they
+            // are there.)
+            let terms = r.take(n * 12)?;
+            list.reserve_exact(n);
+            list.extend(terms.chunks_exact(12).map(|t| {
+                let u16_at = |i: usize| u16::from_le_bytes([t[i], t[i + 1]]);
+                let w = u32::from_le_bytes([t[0], t[1], t[2], t[3]]);
                 let stat = Stat {
-                    title: b[0],
-                    best: b[1],
-                    heading: r.u16()?,
-                    body: r.u16()?,
-                    best_w: r.u16()?,
+                    title: t[4],
+                    best: t[5],
+                    heading: u16_at(6),
+                    body: u16_at(8),
+                    best_w: u16_at(10),
                 };
-                list.push((w, stat));
-            }
+                (w, stat)
+            }));
         }
         let n = r.count(4)?;
         let mut words: Vec<u32> = (0..n).map(|_| r.u32()).collect::<Option<_>>()?;

@@ -460,6 +460,13 @@ fn prepare_with(
     // found them there).
     if let Some(m) = memo {
         let mut listed: Vec<Vec<memo::Listed>> = vec![Vec::new(); n_locales];
+        let mut per_locale = vec![0usize; n_locales];
+        for i in (0..pages.len()).filter(|&i| analysed[i].is_some()) {
+            per_locale[site.articles[pages[i].article].locale] += 1;
+        }
+        for (list, &n) in listed.iter_mut().zip(&per_locale) {
+            list.reserve_exact(n);
+        }
         for (i, a) in analysed.iter().enumerate() {
             if let Some((d, Some((k, kept)))) = a {
                 listed[site.articles[pages[i].article].locale].push((k, d, kept));
@@ -476,18 +483,25 @@ fn prepare_with(
     } else {
         drop(records);
     }
-    let analysed: Vec<Option<doc::Doc>> = analysed.into_iter().map(|a| a.map(|(d, _)| d)).collect();
-    let mut docs: Vec<doc::Doc> = Vec::with_capacity(pages.len());
+    // The copies first, then the pages analysed (taken out of `analysed`
+    // where they lie: an in-place collect, no fresh list of them all).
+    let mut copies: Vec<doc::Doc> = Vec::new();
     for (i, p) in pages.iter().enumerate() {
         let j = first[&p.article];
-        if let (true, Some(d)) = (i != j, &analysed[j]) {
+        if let (true, Some((d, _))) = (i != j, &analysed[j]) {
             let mut copy = d.clone();
             copy.locale = p.locale;
             copy.path = path_of(p);
-            docs.push(copy);
+            copies.push(copy);
         }
     }
-    docs.extend(analysed.into_iter().flatten());
+    let analysed: Vec<doc::Doc> = analysed.into_iter().filter_map(|a| a.map(|(d, _)| d)).collect();
+    let docs = if copies.is_empty() {
+        analysed
+    } else {
+        copies.extend(analysed);
+        copies
+    };
     Some(Prepared {
         docs,
         vocab,
@@ -539,9 +553,24 @@ pub fn write_memo(
     if !config.search.enabled {
         return Ok(Vec::new());
     }
+    // Each locale's docs: the list itself when it holds one locale's (an
+    // edit's build, the other locales' indexes unchanged), else lists
+    // sized once.
     let mut by_locale: Vec<Vec<doc::Doc>> = config.locales.iter().map(|_| Vec::new()).collect();
-    for d in prepared.docs {
-        by_locale[d.locale].push(d);
+    let mut counts = vec![0usize; by_locale.len()];
+    for d in &prepared.docs {
+        counts[d.locale] += 1;
+    }
+    match counts.iter().position(|&n| n == prepared.docs.len()) {
+        Some(li) => by_locale[li] = prepared.docs,
+        None => {
+            for (list, &n) in by_locale.iter_mut().zip(&counts) {
+                list.reserve_exact(n);
+            }
+            for d in prepared.docs {
+                by_locale[d.locale].push(d);
+            }
+        }
     }
     let strings = prepared.strings.into_inner().unwrap_or_else(|e| e.into_inner());
     let cards = &prepared.cards;
