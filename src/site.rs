@@ -203,7 +203,7 @@ impl Site {
     pub fn orphan_diagnostics(&self, config: &Config, redirected: &dyn Fn(&str) -> Option<String>) -> Vec<Diagnostic> {
         self.articles
             .iter()
-            .filter(|a| a.locale != 0 && !self.page_index.contains_key(&(0, a.rel.clone())))
+            .filter(|a| a.locale != 0 && self.page(0, &a.rel).is_none())
             .map(|a| {
                 let code = &config.locales[a.locale].code;
                 let source = &config.source().code;

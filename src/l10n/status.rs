@@ -216,12 +216,13 @@ pub fn collect_kept(
                 continue;
             }
             let mut st = blank(config, li, &src.rel, &src.display);
-            st.reason = format!("no translation: {} shows the source with a notice", page.url);
-            st.said = Some(Said::new("fallback", vec![("url", page.url.clone())]));
             if page.fallback || page.article == si {
+                st.reason = format!("no translation: {} shows the source with a notice", page.url);
+                st.said = Some(Said::new("fallback", vec![("url", page.url.clone())]));
                 out.push(st);
                 continue;
             }
+            // (`decide` says why, whatever it finds.)
             let tr = &site.articles[page.article];
             st.file = Some(tr.display.clone());
             fill(&mut st, &tr.fm);
