@@ -127,29 +127,35 @@ type Maps = (
 );
 
 fn maps(site: &Site, n: usize, diags: &mut Vec<Diagnostic>) -> Maps {
-    let mut per_locale = vec![0usize; n];
-    for li in site
-        .articles
-        .iter()
-        .map(|a| a.locale)
-        .chain(site.assets.iter().map(|a| a.locale))
-    {
-        per_locale[li] += 1;
+    use rayon::prelude::*;
+    // Each locale's map of lower-cased paths on a thread of its own,
+    // beside the uids and article IDs.
+    let (lower, (uids, article_ids)) = rayon::join(
+        || (0..n).into_par_iter().map(|li| lower_paths(site, li)).collect(),
+        || ids_by_name(site, n, diags),
+    );
+    (lower, uids, article_ids)
+}
+
+/// Locale `li`'s articles and assets by lower-cased path (sized once).
+fn lower_paths(site: &Site, li: usize) -> crate::search::fxhash::FxHashMap<String, String> {
+    let articles = site.articles.iter().filter(|a| a.locale == li).map(|a| &a.rel);
+    let assets = site.assets.iter().filter(|a| a.locale == li).map(|a| &a.rel);
+    let mut m = crate::search::fxhash::FxHashMap::default();
+    m.reserve(articles.clone().count() + assets.clone().count());
+    for rel in articles.chain(assets) {
+        m.insert(rel.to_lowercase(), rel.clone());
     }
-    let mut lower: Vec<crate::search::fxhash::FxHashMap<String, String>> = per_locale
-        .iter()
-        .map(|&len| {
-            let mut m = crate::search::fxhash::FxHashMap::default();
-            m.reserve(len);
-            m
-        })
-        .collect();
-    for a in &site.articles {
-        lower[a.locale].insert(a.rel.to_lowercase(), a.rel.clone());
-    }
-    for a in &site.assets {
-        lower[a.locale].insert(a.rel.to_lowercase(), a.rel.clone());
-    }
+    m
+}
+
+/// The uids, and each locale's `ms.custom` article IDs, with the
+/// duplicates' diagnostics.
+fn ids_by_name(
+    site: &Site,
+    n: usize,
+    diags: &mut Vec<Diagnostic>,
+) -> (HashMap<String, String>, Vec<BTreeMap<String, String>>) {
     let mut uids: HashMap<String, String> = HashMap::new();
     let mut uid_file: HashMap<String, &str> = HashMap::new();
     for a in &site.articles {
@@ -171,14 +177,15 @@ fn maps(site: &Site, n: usize, diags: &mut Vec<Diagnostic>) -> Maps {
     }
 
     let mut article_ids = vec![BTreeMap::new(); n];
-    let mut id_file: Vec<HashMap<String, &str>> = per_locale.iter().map(|&len| HashMap::with_capacity(len)).collect();
+    // (Borrowed IDs, by locale: one per article on most sites.)
+    let mut id_file: Vec<crate::search::fxhash::FxHashMap<&str, &str>> = (0..n).map(|_| Default::default()).collect();
     for a in &site.articles {
         for id in
             a.fm.ms_custom
                 .iter()
                 .filter(|s| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()))
         {
-            if let Some(other) = id_file[a.locale].insert(id.clone(), &a.display) {
+            if let Some(other) = id_file[a.locale].insert(id, &a.display) {
                 if other != a.display {
                     diags.push(
                         Diagnostic::error(
@@ -206,7 +213,7 @@ fn maps(site: &Site, n: usize, diags: &mut Vec<Diagnostic>) -> Maps {
             }
         }
     }
-    (lower, uids, article_ids)
+    (uids, article_ids)
 }
 
 /// Every ID on an article's page as rendered: heading IDs and any other
