@@ -176,7 +176,9 @@ fn ids_by_name(
         }
     }
 
-    let mut article_ids = vec![BTreeMap::new(); n];
+    // Each locale's IDs as first met, then each map built at once from
+    // them (sorted, not inserted one by one).
+    let mut firsts: Vec<Vec<(&str, &str)>> = vec![Vec::new(); n];
     // (Borrowed IDs, by locale: one per article on most sites.)
     let mut id_file: Vec<crate::search::fxhash::FxHashMap<&str, &str>> = (0..n).map(|_| Default::default()).collect();
     for a in &site.articles {
@@ -198,9 +200,17 @@ fn ids_by_name(
                 }
                 continue;
             }
-            article_ids[a.locale].insert(id.clone(), a.rel.clone());
+            firsts[a.locale].push((id, &a.rel));
         }
     }
+    let mut article_ids: Vec<BTreeMap<String, String>> = firsts
+        .into_iter()
+        .map(|ids| {
+            ids.into_iter()
+                .map(|(id, rel)| (id.to_string(), rel.to_string()))
+                .collect()
+        })
+        .collect();
     // Fallback pages carry the source article's IDs in every locale.
     // (Copied only for the pages that fall back, not every source ID.)
     if let Some((source, others)) = article_ids.split_first_mut() {
