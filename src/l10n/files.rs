@@ -73,7 +73,8 @@ fn kind_of(rel: &str, abs: &Path) -> Option<Kind> {
     None
 }
 
-/// The source locale's files of these kinds, by path.
+/// The source locale's include, TOC and YAML files by path, each with
+/// its kind and file.
 pub(super) type Sources = BTreeMap<String, (Kind, std::path::PathBuf)>;
 
 /// The source locale's files of these kinds, by path.
