@@ -10,7 +10,6 @@
 //! The manifest holds relative paths and hashes only: nothing of the build
 //! machine, nothing of the diagnostics.
 
-use crate::search::fxhash::FxHashMap;
 use std::path::Path;
 use std::sync::atomic::AtomicBool;
 
@@ -202,11 +201,27 @@ pub struct Files {
     /// file (as `Tree::path` numbers them): `GONE`, `LISTED` or
     /// `SETTLED`; `GONE`, `STRAY` or `SAME`.
     found: Vec<u8>,
-    /// Each file of the manifest: whether the new build keeps it.
-    kept: Vec<AtomicBool>,
-    /// Path hash -> index of a file as written (a path whose hash another
-    /// took is not found: written again, never wrongly kept).
-    by_hash: FxHashMap<u64, u32>,
+    /// The files as written, sorted by path: what `get` needs of each in
+    /// one place (a lookup for every page of a build, from many threads:
+    /// one record read after the table, then the path).
+    same: Vec<Same>,
+    /// By path hash (its top bits), the index of a file in `same`, plus
+    /// one (0: none), the next free slot on a collision; twice as many
+    /// slots as files, so there is always a free one.
+    table: Vec<u32>,
+    /// How many top bits of a hash index `table`.
+    bits: u32,
+}
+
+struct Same {
+    /// Where its path is in the tree's names.
+    start: u32,
+    end: u32,
+    /// Its index among the manifest's files.
+    f: u32,
+    /// Whether the new build keeps it.
+    kept: AtomicBool,
+    key: [u8; 32],
 }
 
 /// Not found (or under a folder not found): not ours to keep.
@@ -227,43 +242,77 @@ fn path_hash(p: &str) -> u64 {
 
 impl Files {
     fn new(tree: Tree, found: Vec<u8>) -> Files {
-        let same = || found[tree.dirs..].iter().enumerate().filter(|(_, &s)| s == SAME);
-        let mut by_hash = FxHashMap::with_capacity_and_hasher(same().count(), Default::default());
-        for (f, _) in same() {
-            by_hash.entry(path_hash(tree.file(f))).or_insert(f as u32);
+        let same: Vec<Same> = found[tree.dirs..]
+            .iter()
+            .enumerate()
+            .filter(|(_, &s)| s == SAME)
+            .map(|(f, _)| {
+                let span = tree.file_span(f);
+                Same {
+                    start: span.start as u32,
+                    end: span.end as u32,
+                    f: f as u32,
+                    kept: AtomicBool::new(false),
+                    key: *tree.key(f),
+                }
+            })
+            .collect();
+        let bits = (same.len() * 2).max(2).next_power_of_two().trailing_zeros();
+        let mut table = vec![0u32; 1 << bits];
+        for (i, s) in same.iter().enumerate() {
+            let mut at = Files::slot(&tree.names()[s.start as usize..s.end as usize], bits);
+            while table[at] != 0 {
+                at = (at + 1) & (table.len() - 1);
+            }
+            table[at] = i as u32 + 1;
         }
-        let kept = (0..tree.files).map(|_| AtomicBool::new(false)).collect();
         Files {
             tree,
             found,
-            kept,
-            by_hash,
+            same,
+            table,
+            bits,
         }
     }
 
-    /// The key of `path`, and whether it is kept.
-    pub fn get(&self, path: &str) -> Option<(&[u8; 32], &AtomicBool)> {
-        let f = *self.by_hash.get(&path_hash(path))? as usize;
-        (self.tree.file(f) == path).then(|| (self.tree.key(f), &self.kept[f]))
+    /// Where `table` holds `path`, or the first slot after it that does.
+    fn slot(path: &str, bits: u32) -> usize {
+        (path_hash(path) >> (64 - bits)) as usize
     }
 
-    /// The files as the manifest says that the new build keeps, sorted by
-    /// path, with their entries.
+    /// The key of `path` (a file as written), and whether it is kept.
+    pub fn get(&self, path: &str) -> Option<(&[u8; 32], &AtomicBool)> {
+        if self.table.is_empty() {
+            return None;
+        }
+        let names = self.tree.names();
+        let mut at = Files::slot(path, self.bits);
+        loop {
+            let s = &self.same[self.table[at].checked_sub(1)? as usize];
+            if names.as_bytes().get(s.start as usize..s.end as usize) == Some(path.as_bytes()) {
+                return Some((&s.key, &s.kept));
+            }
+            at = (at + 1) & (self.table.len() - 1);
+        }
+    }
+
+    /// The files as written that the new build keeps, sorted by path, with
+    /// their entries.
     pub fn kept(&self) -> impl Iterator<Item = (&str, Entry)> {
         self.same(true).map(|f| (self.tree.file(f), self.tree.entry(f)))
     }
 
-    /// The files as the manifest says that the new build does not keep.
+    /// The files as written that the new build does not keep.
     pub fn not_kept(&self) -> impl Iterator<Item = &str> {
         self.same(false).map(|f| self.tree.file(f))
     }
 
-    /// The files as the manifest says, kept (or not), by index.
+    /// The files as written, kept (or not), by index.
     fn same(&self, kept: bool) -> impl Iterator<Item = usize> + '_ {
-        let nd = self.tree.dirs;
-        (0..self.tree.files).filter(move |&f| {
-            self.found[nd + f] == SAME && self.kept[f].load(std::sync::atomic::Ordering::Relaxed) == kept
-        })
+        self.same
+            .iter()
+            .filter(move |s| s.kept.load(std::sync::atomic::Ordering::Relaxed) == kept)
+            .map(|s| s.f as usize)
     }
 
     /// The folders the manifest names that were found.
@@ -421,6 +470,48 @@ impl Previous {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_file_as_written_is_found_by_its_path_and_no_other_is() {
+        let stamp = Stamp::new(1, 2, 3).unwrap();
+        let n = 3000u32;
+        let key = |i: u32| {
+            let mut k = [0u8; 32];
+            k[..4].copy_from_slice(&i.to_le_bytes());
+            k
+        };
+        let m = Manifest {
+            sealed_ns: 0,
+            files: (0..n)
+                .map(|i| (format!("d/p{i:05}"), Entry { key: key(i), stamp }))
+                .collect(),
+            dirs: vec![("d".to_string(), stamp)],
+        };
+        let tree = decode_tree(codec::encode(&m)).unwrap();
+        // Every third changed since (stray), the rest as written.
+        let found = std::iter::once(SETTLED)
+            .chain((0..n).map(|i| if i % 3 == 0 { STRAY } else { SAME }))
+            .collect();
+        let files = Files::new(tree, found);
+        for i in 0..n {
+            let got = files.get(&format!("d/p{i:05}"));
+            assert_eq!(got.map(|(k, _)| *k), (i % 3 != 0).then(|| key(i)), "{i}");
+        }
+        for other in ["d/p", "d/p000010", "d", "", "d/p00001/x"] {
+            assert!(files.get(other).is_none(), "{other}");
+        }
+        // Kept as the new build says.
+        files
+            .get("d/p00002")
+            .unwrap()
+            .1
+            .store(true, std::sync::atomic::Ordering::Relaxed);
+        let kept: Vec<(&str, Entry)> = files.kept().collect();
+        assert_eq!(kept, vec![("d/p00002", Entry { key: key(2), stamp })]);
+        assert_eq!(files.not_kept().count(), 1999);
+        assert!(files.not_kept().all(|p| p != "d/p00002" && p != "d/p00003"));
+        assert!(Files::default().get("d/p00002").is_none());
+    }
 
     #[test]
     fn merge_keeps_order_and_the_second_list_wins() {

@@ -213,8 +213,22 @@ pub(super) struct Tree {
 
 impl Tree {
     fn name(&self, i: usize) -> &str {
-        let start = i.checked_sub(1).map_or(0, |j| self.ends[j] as usize);
-        &self.names[start..self.ends[i] as usize]
+        &self.names[self.span(i)]
+    }
+
+    /// Where path `i` (files first, then folders) is in `names`.
+    fn span(&self, i: usize) -> std::ops::Range<usize> {
+        i.checked_sub(1).map_or(0, |j| self.ends[j] as usize)..self.ends[i] as usize
+    }
+
+    /// Where the path of file `f` is in `names`.
+    pub fn file_span(&self, f: usize) -> std::ops::Range<usize> {
+        self.span(f)
+    }
+
+    /// Every path, one after another (see `file_span`).
+    pub fn names(&self) -> &str {
+        &self.names
     }
 
     /// The path of file `f`.
