@@ -426,6 +426,15 @@ impl Previous {
         let mut rel = String::new();
         while let Some(dir) = folders.pop() {
             let known = dir.is_empty() || t.find_dir(&dir).is_some();
+            // The files the manifest names under it, next to one another
+            // (a folder listed may hold 10,000: each looked for among them).
+            let named = if !known {
+                0..0
+            } else if dir.is_empty() {
+                0..t.files
+            } else {
+                t.files_under(&format!("{dir}/"))
+            };
             let abs = if dir.is_empty() {
                 out.to_path_buf()
             } else {
@@ -454,7 +463,7 @@ impl Previous {
                         prev.dirs.push(rel.clone());
                         folders.push(rel.clone());
                     }
-                } else if !(known && t.find_file(&rel).is_some()) {
+                } else if t.find_file(named.clone(), &rel).is_none() {
                     prev.stray.push(rel.clone());
                 }
             }

@@ -6,7 +6,6 @@
 #[cfg(test)]
 use super::Manifest;
 use super::{parents, plain, Entry, Stamp, NS, TOP};
-use crate::search::fxhash::FxHashMap;
 use std::io::{self, Seek, SeekFrom, Write};
 
 /// A binary file (read and written whole by every keyed build: no text to
@@ -251,12 +250,21 @@ impl Tree {
 
     /// The folder named `rel`, by its index.
     pub fn find_dir(&self, rel: &str) -> Option<usize> {
-        find(self.dirs, |d| self.dir(d), rel)
+        find(0..self.dirs, |d| self.dir(d), rel)
     }
 
-    /// The file named `rel`, by its index.
-    pub fn find_file(&self, rel: &str) -> Option<usize> {
-        find(self.files, |f| self.file(f), rel)
+    /// The file named `rel` among `files` (a range of indices), by its
+    /// index.
+    pub fn find_file(&self, files: std::ops::Range<usize>, rel: &str) -> Option<usize> {
+        find(files, |f| self.file(f), rel)
+    }
+
+    /// The files whose paths start with `prefix`, by index (next to one
+    /// another, sorted).
+    pub fn files_under(&self, prefix: &str) -> std::ops::Range<usize> {
+        let path = |f| self.file(f);
+        let lo = partition_point(0..self.files, |f| path(f) < prefix);
+        lo..partition_point(lo..self.files, |f| path(f).starts_with(prefix))
     }
 
     /// The key of file `f`.
@@ -285,18 +293,25 @@ impl Tree {
     }
 }
 
-/// Where `rel` is among `n` sorted paths.
-fn find<'a>(n: usize, path: impl Fn(usize) -> &'a str, rel: &str) -> Option<usize> {
-    let (mut lo, mut hi) = (0, n);
+/// Where `rel` is among the sorted paths `path` gives for `among`.
+fn find<'a>(among: std::ops::Range<usize>, path: impl Fn(usize) -> &'a str, rel: &str) -> Option<usize> {
+    let at = partition_point(among.clone(), |i| path(i) < rel);
+    (at < among.end && path(at) == rel).then_some(at)
+}
+
+/// The first of `among` for which `before` is false (it is true for
+/// those before it, false for the rest).
+fn partition_point(among: std::ops::Range<usize>, before: impl Fn(usize) -> bool) -> usize {
+    let (mut lo, mut hi) = (among.start, among.end);
     while lo < hi {
-        let mid = (lo + hi) / 2;
-        match path(mid).cmp(rel) {
-            std::cmp::Ordering::Less => lo = mid + 1,
-            std::cmp::Ordering::Greater => hi = mid,
-            std::cmp::Ordering::Equal => return Some(mid),
+        let mid = lo + (hi - lo) / 2;
+        if before(mid) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
         }
     }
-    None
+    lo
 }
 
 /// The manifest (as `decode`) in `bytes`, as a `Tree`.
@@ -361,28 +376,42 @@ pub(super) fn decode_tree(bytes: Vec<u8>) -> Option<Tree> {
         up: Vec::new(),
     };
     // Each path's own folder listed is enough: that folder's is listed in
-    // turn, and so on up.
-    let mut index: FxHashMap<&str, u32> = FxHashMap::with_capacity_and_hasher(dirs, Default::default());
-    for d in 0..dirs {
-        index.insert(t.dir(d), d as u32);
-    }
-    // (Files in one folder are often neighbours: its number asked once.)
-    let mut last: Option<(&str, u32)> = None;
+    // turn, and so on up. A folder's folder comes before it (a prefix
+    // sorts first), most often the one the folder before had; the files'
+    // folders come mostly in the folders' order (a page's `index.html`
+    // after the one before): found walking on through them (else looked
+    // for).
     let mut up = Vec::with_capacity(files + dirs);
-    for i in 0..files + dirs {
-        up.push(match parents(t.path(i)).next() {
+    let mut last = None;
+    for d in 0..dirs {
+        up.push(match parents(t.dir(d)).next() {
             None => TOP,
-            Some(d) => match last {
-                Some((l, u)) if l == d => u,
+            Some(p) => match last {
+                Some(u) if t.dir(u) == p => u as u32,
                 _ => {
-                    let u = *index.get(d)?;
-                    last = Some((d, u));
-                    u
+                    let u = find(0..d, |i| t.dir(i), p)?;
+                    last = Some(u);
+                    u as u32
                 }
             },
         });
     }
-    drop(index);
+    let mut walk = 0;
+    for f in 0..files {
+        up.push(match parents(t.file(f)).next() {
+            None => TOP,
+            Some(p) => {
+                while walk < dirs && t.dir(walk) < p {
+                    walk += 1;
+                }
+                if walk < dirs && t.dir(walk) == p {
+                    walk as u32
+                } else {
+                    find(0..dirs, |i| t.dir(i), p)? as u32
+                }
+            }
+        });
+    }
     t.up = up;
     Some(t)
 }
@@ -430,6 +459,38 @@ mod tests {
         let mut huge = bytes.clone();
         huge[HEADER.len() + 16..HEADER.len() + 24].copy_from_slice(&u64::MAX.to_le_bytes());
         assert_eq!(decode(&huge), None);
+    }
+
+    #[test]
+    fn each_path_gets_its_folder_also_where_sorting_puts_it_out_of_step() {
+        let stamp = Stamp::new(1, 2, 3).unwrap();
+        let entry = Entry { key: [1; 32], stamp };
+        // ' ' and '-' sort before '/': "a b" and "a-c" come between "a"
+        // and "a/b", and "a/z"'s folder comes before the one of the file
+        // before it.
+        let m = Manifest {
+            sealed_ns: 0,
+            files: ["a b/x", "a-c/x", "a/b/y", "a/z", "top"]
+                .iter()
+                .map(|p| (p.to_string(), entry))
+                .collect(),
+            dirs: ["a", "a b", "a-c", "a/b"]
+                .iter()
+                .map(|d| (d.to_string(), stamp))
+                .collect(),
+        };
+        let t = decode_tree(encode(&m)).unwrap();
+        assert_eq!(t.up, [TOP, TOP, TOP, 0, 1, 2, 3, 0, TOP]);
+        assert_eq!(t.files_under("a/"), 2..4);
+        assert_eq!(t.files_under("a b/"), 0..1);
+        assert_eq!(t.files_under("b/"), 4..4);
+        assert_eq!(t.find_file(t.files_under("a/"), "a/z"), Some(3));
+        assert_eq!(t.find_file(t.files_under("a/"), "a-c/x"), None);
+        assert_eq!(t.find_dir("a-c"), Some(2));
+        // A folder whose folder is not listed: refused.
+        let mut open = m;
+        open.dirs.remove(0);
+        assert!(decode_tree(encode(&open)).is_none());
     }
 
     #[test]
