@@ -8,6 +8,7 @@ mod manifest;
 pub use manifest::content_key;
 
 use crate::diagnostics::Diagnostic;
+use crate::search::fxhash::FxHashSet;
 pub use manifest::MANIFEST;
 use manifest::{Entry, Previous, Stamp};
 use rayon::prelude::*;
@@ -228,7 +229,7 @@ impl Staging {
     pub fn keep(&self, path: &str, key: &[u8; 32]) -> bool {
         let Some(keyed) = &self.keyed else { return false };
         match keyed.previous().and_then(|p| p.files.get(path)) {
-            Some((e, kept)) if e.key == *key => {
+            Some((k, kept)) if k == key => {
                 kept.store(true, std::sync::atomic::Ordering::Relaxed);
                 true
             }
@@ -243,7 +244,7 @@ impl Staging {
         keyed
             .previous()
             .and_then(|p| p.files.get(path))
-            .is_some_and(|(e, _)| e.key == *key)
+            .is_some_and(|(k, _)| k == key)
     }
 
     /// Whether `commit` updates the output folder in place (a crash there
@@ -311,8 +312,7 @@ impl Staging {
             // The folders as written (renaming the staging folder changes
             // none of those inside it).
             let dirs = manifest::stamp_dirs(&self.dir, folders_of(files.iter().map(|(p, _)| p)).into_par_iter());
-            let m = manifest::Manifest { files, dirs, sealed_ns };
-            std::fs::write(self.dir.join(MANIFEST), manifest::encode(&m))?;
+            manifest::write(&self.dir.join(MANIFEST), sealed_ns, files, dirs)?;
         }
         let aside = self
             .parent
@@ -358,27 +358,20 @@ impl Staging {
         let Previous {
             files: previous,
             stray,
-            dirs: found_dirs,
+            dirs: other_dirs,
             empty_dirs,
-            settled,
             unsettled,
         } = prev;
         let mut staged: Vec<(String, Entry)> = files.into_iter().map(|(p, (e, _))| (p, e)).collect();
         staged.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        let staged_paths: HashSet<&str> = staged.iter().map(|(p, _)| p.as_str()).collect();
+        let staged_paths: FxHashSet<&str> = staged.iter().map(|(p, _)| p.as_str()).collect();
         let mut gone: Vec<String> = stray;
-        // Sized once: most of a warm build's files are kept.
-        let mut kept: Vec<(String, Entry)> = Vec::with_capacity(previous.count());
-        for (rel, entry, was_kept) in previous.into_sorted() {
-            if staged_paths.contains(rel.as_str()) {
-                continue;
-            }
-            if was_kept {
-                kept.push((rel, entry));
-            } else {
-                gone.push(rel);
-            }
-        }
+        gone.extend(
+            previous
+                .not_kept()
+                .filter(|rel| !staged_paths.contains(rel))
+                .map(String::from),
+        );
         for rel in &gone {
             match std::fs::remove_file(out.join(rel)) {
                 Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(partly(e)),
@@ -396,9 +389,9 @@ impl Staging {
                     .flat_map(|d| std::iter::once(d.as_str()).chain(manifest::parents(d))),
             )
             .collect();
-        let mut dirs: Vec<&str> = found_dirs
-            .iter()
-            .map(String::as_str)
+        let mut dirs: Vec<&str> = previous
+            .found_dirs()
+            .chain(other_dirs.iter().map(String::as_str))
             .filter(|d| touched.contains(d))
             .collect();
         dirs.sort_by_key(|d| std::cmp::Reverse(d.matches('/').count()));
@@ -433,17 +426,18 @@ impl Staging {
             .chain(unsettled.iter().map(String::as_str))
             .collect();
         let restamped = manifest::stamp_dirs(&out, again.into_par_iter());
-        let settled: Vec<(String, Stamp)> = settled
-            .into_iter()
-            .filter(|(d, _)| !changed.contains(d.as_str()))
-            .collect();
-        let dirs = manifest::merge(settled, restamped);
-        let files = manifest::merge(kept, staged);
-        let m = manifest::Manifest { files, dirs, sealed_ns };
+        let settled = previous.settled().filter(|(d, _)| !changed.contains(*d));
+        // The files kept (most of a warm build's), for the new manifest.
+        let kept = previous.kept().filter(|(rel, _)| !staged_paths.contains(rel));
         let tmp = out.join(format!("{MANIFEST}.polydoc-tmp-{}", std::process::id()));
-        std::fs::write(&tmp, manifest::encode(&m))
-            .and_then(|_| std::fs::rename(&tmp, out.join(MANIFEST)))
-            .map_err(partly)?;
+        manifest::write(
+            &tmp,
+            sealed_ns,
+            manifest::merge(kept, staged.iter().map(|(p, e)| (p.as_str(), *e))),
+            manifest::merge(settled, restamped.iter().map(|(d, st)| (d.as_str(), *st))),
+        )
+        .and_then(|_| std::fs::rename(&tmp, out.join(MANIFEST)))
+        .map_err(partly)?;
         self.committed = true;
         let _ = std::fs::remove_dir_all(&self.dir);
         Ok(())

@@ -10,14 +10,12 @@
 //! The manifest holds relative paths and hashes only: nothing of the build
 //! machine, nothing of the diagnostics.
 
-use crate::search::fxhash::FxHashMap;
 use std::path::Path;
 use std::sync::atomic::AtomicBool;
 
 mod codec;
 mod lookup;
-use codec::decode_tree;
-pub use codec::encode;
+use codec::{decode_tree, Tree};
 use lookup::{Kind, Root};
 
 pub const MANIFEST: &str = ".polydoc-manifest";
@@ -113,16 +111,13 @@ fn plain(rel: &str) -> bool {
 /// leave the same modification time.
 const SETTLE_NS: i128 = 100_000_000;
 
-/// What a keyed build's commit leaves in the manifest.
+/// What a keyed build's commit leaves in the manifest (as `codec::write`
+/// writes it).
+#[cfg(test)]
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct Manifest {
-    /// Every file, sorted by relative path (each once).
     pub files: Vec<(String, Entry)>,
-    /// Every folder that holds them (but the output folder itself), with
-    /// its stamp once the commit was done, sorted by path.
     pub dirs: Vec<(String, Stamp)>,
-    /// When the commit began (ns since the epoch): a folder changed at or
-    /// after it (less `SETTLE_NS`) is listed again by the next scan.
     pub sealed_ns: i128,
 }
 
@@ -144,21 +139,33 @@ pub fn parents(rel: &str) -> impl Iterator<Item = &str> {
 
 /// Sorted by path, each path once: `a` with `b`'s entries added (`b`'s
 /// winning where both have a path). Both must be sorted.
-pub fn merge<T>(a: Vec<(String, T)>, b: Vec<(String, T)>) -> Vec<(String, T)> {
-    let mut out = Vec::with_capacity(a.len() + b.len());
-    let mut b = b.into_iter().peekable();
-    for (p, v) in a {
-        while b.peek().is_some_and(|(q, _)| *q < p) {
-            out.extend(b.next());
-        }
-        if b.peek().is_some_and(|(q, _)| *q == p) {
-            out.extend(b.next());
-        } else {
-            out.push((p, v));
-        }
-    }
-    out.extend(b);
-    out
+pub fn merge<K: Ord, T>(
+    a: impl IntoIterator<Item = (K, T)>,
+    b: impl IntoIterator<Item = (K, T)>,
+) -> impl Iterator<Item = (K, T)> {
+    let (mut a, mut b) = (a.into_iter().peekable(), b.into_iter().peekable());
+    std::iter::from_fn(move || match (a.peek(), b.peek()) {
+        (Some((p, _)), Some((q, _))) => match q.cmp(p) {
+            std::cmp::Ordering::Less => b.next(),
+            std::cmp::Ordering::Equal => {
+                a.next();
+                b.next()
+            }
+            std::cmp::Ordering::Greater => a.next(),
+        },
+        (Some(_), None) => a.next(),
+        (None, _) => b.next(),
+    })
+}
+
+/// Writes the manifest file `path` (see `codec::write`).
+pub fn write<S: AsRef<str>>(
+    path: &Path,
+    sealed_ns: i128,
+    files: impl IntoIterator<Item = (S, Entry)>,
+    dirs: impl IntoIterator<Item = (S, Stamp)>,
+) -> std::io::Result<()> {
+    codec::write(std::fs::File::create(path)?, sealed_ns, files, dirs)
 }
 
 /// No folder above: a path right in the output folder.
@@ -183,16 +190,50 @@ pub fn stamp_dirs<'a>(out: &Path, dirs: impl rayon::iter::ParallelIterator<Item 
     stamped
 }
 
-/// The previous build's files that are as it left them: sorted by path,
-/// each with whether the new build keeps it (`Staging::keep`), found by
-/// path through a table of their paths' hashes.
+/// The previous build's files and folders as its manifest names them,
+/// and which of them are as it left them: a file as written is found by
+/// path through a table of their paths' hashes, with whether the new
+/// build keeps it (`Staging::keep`).
 #[derive(Default)]
 pub struct Files {
-    list: Vec<(String, Entry, AtomicBool)>,
-    /// Path hash -> index in `list` (a path whose hash another took is not
-    /// found: written again, never wrongly kept).
-    by_hash: FxHashMap<u64, u32>,
+    tree: Tree,
+    /// What the scan found of each folder of the manifest, then of each
+    /// file (as `Tree::path` numbers them): `GONE`, `LISTED` or
+    /// `SETTLED`; `GONE`, `STRAY` or `SAME`.
+    found: Vec<u8>,
+    /// The files as written, sorted by path: what `get` needs of each in
+    /// one place (a lookup for every page of a build, from many threads:
+    /// one record read after the table, then the path).
+    same: Vec<Same>,
+    /// By path hash (its top bits), the index of a file in `same`, plus
+    /// one (0: none), the next free slot on a collision; twice as many
+    /// slots as files, so there is always a free one.
+    table: Vec<u32>,
+    /// How many top bits of a hash index `table`.
+    bits: u32,
 }
+
+struct Same {
+    /// Where its path is in the tree's names.
+    start: u32,
+    end: u32,
+    /// Its index among the manifest's files.
+    f: u32,
+    /// Whether the new build keeps it.
+    kept: AtomicBool,
+    key: [u8; 32],
+}
+
+/// Not found (or under a folder not found): not ours to keep.
+const GONE: u8 = 0;
+/// A folder found, its stamp changed or too recent: listed, stamped again.
+const LISTED: u8 = 1;
+/// A folder found as recorded: its entries are the ones the manifest lists.
+const SETTLED: u8 = 2;
+/// A file as written.
+const SAME: u8 = 3;
+/// A file changed, or not a file now (a symbolic link).
+const STRAY: u8 = 4;
 
 fn path_hash(p: &str) -> u64 {
     use std::hash::{BuildHasher, BuildHasherDefault};
@@ -200,29 +241,94 @@ fn path_hash(p: &str) -> u64 {
 }
 
 impl Files {
-    fn new(list: Vec<(String, Entry, AtomicBool)>) -> Files {
-        let mut by_hash = FxHashMap::with_capacity_and_hasher(list.len(), Default::default());
-        for (i, (p, _, _)) in list.iter().enumerate() {
-            by_hash.entry(path_hash(p)).or_insert(i as u32);
+    fn new(tree: Tree, found: Vec<u8>) -> Files {
+        let same: Vec<Same> = found[tree.dirs..]
+            .iter()
+            .enumerate()
+            .filter(|(_, &s)| s == SAME)
+            .map(|(f, _)| {
+                let span = tree.file_span(f);
+                Same {
+                    start: span.start as u32,
+                    end: span.end as u32,
+                    f: f as u32,
+                    kept: AtomicBool::new(false),
+                    key: *tree.key(f),
+                }
+            })
+            .collect();
+        let bits = (same.len() * 2).max(2).next_power_of_two().trailing_zeros();
+        let mut table = vec![0u32; 1 << bits];
+        for (i, s) in same.iter().enumerate() {
+            let mut at = Files::slot(&tree.names()[s.start as usize..s.end as usize], bits);
+            while table[at] != 0 {
+                at = (at + 1) & (table.len() - 1);
+            }
+            table[at] = i as u32 + 1;
         }
-        Files { list, by_hash }
+        Files {
+            tree,
+            found,
+            same,
+            table,
+            bits,
+        }
     }
 
-    /// The entry of `path`, and whether it is kept.
-    pub fn get(&self, path: &str) -> Option<(&Entry, &AtomicBool)> {
-        let i = *self.by_hash.get(&path_hash(path))? as usize;
-        let (p, e, kept) = &self.list[i];
-        (p == path).then_some((e, kept))
+    /// Where `table` holds `path`, or the first slot after it that does.
+    fn slot(path: &str, bits: u32) -> usize {
+        (path_hash(path) >> (64 - bits)) as usize
     }
 
-    /// How many files are as the manifest says.
-    pub fn count(&self) -> usize {
-        self.list.len()
+    /// The key of `path` (a file as written), and whether it is kept.
+    pub fn get(&self, path: &str) -> Option<(&[u8; 32], &AtomicBool)> {
+        if self.table.is_empty() {
+            return None;
+        }
+        let names = self.tree.names();
+        let mut at = Files::slot(path, self.bits);
+        loop {
+            let s = &self.same[self.table[at].checked_sub(1)? as usize];
+            if names.as_bytes().get(s.start as usize..s.end as usize) == Some(path.as_bytes()) {
+                return Some((&s.key, &s.kept));
+            }
+            at = (at + 1) & (self.table.len() - 1);
+        }
     }
 
-    /// Every file, sorted by path: (path, entry, kept).
-    pub fn into_sorted(self) -> impl Iterator<Item = (String, Entry, bool)> {
-        self.list.into_iter().map(|(p, e, k)| (p, e, k.into_inner()))
+    /// The files as written that the new build keeps, sorted by path, with
+    /// their entries.
+    pub fn kept(&self) -> impl Iterator<Item = (&str, Entry)> {
+        self.same(true).map(|f| (self.tree.file(f), self.tree.entry(f)))
+    }
+
+    /// The files as written that the new build does not keep.
+    pub fn not_kept(&self) -> impl Iterator<Item = &str> {
+        self.same(false).map(|f| self.tree.file(f))
+    }
+
+    /// The files as written, kept (or not), by index.
+    fn same(&self, kept: bool) -> impl Iterator<Item = usize> + '_ {
+        self.same
+            .iter()
+            .filter(move |s| s.kept.load(std::sync::atomic::Ordering::Relaxed) == kept)
+            .map(|s| s.f as usize)
+    }
+
+    /// The folders the manifest names that were found.
+    pub fn found_dirs(&self) -> impl Iterator<Item = &str> {
+        (0..self.tree.dirs)
+            .filter(|&d| self.found[d] != GONE)
+            .map(|d| self.tree.dir(d))
+    }
+
+    /// The folders whose stamp is as the manifest says (their entries are
+    /// the ones it lists), sorted by path, with it: the stamp the next
+    /// manifest keeps for those the commit does not change.
+    pub fn settled(&self) -> impl Iterator<Item = (&str, Stamp)> {
+        (0..self.tree.dirs)
+            .filter(|&d| self.found[d] == SETTLED)
+            .map(|d| (self.tree.dir(d), self.tree.dir_stamp(d)))
     }
 }
 
@@ -230,20 +336,17 @@ impl Files {
 /// file against its manifest.
 #[derive(Default)]
 pub struct Previous {
-    /// Files as the manifest says.
+    /// What the manifest names, and what of it is as it says.
     pub files: Files,
     /// Everything else found in the folder (relative paths): files
     /// unknown or changed since, symbolic links.
     pub stray: Vec<String>,
-    /// The folders found (parents before their children): those left empty
-    /// at commit are removed.
+    /// The folders found that the manifest does not name (parents before
+    /// their children): those left empty at commit are removed (as are
+    /// those of `Files::found_dirs`).
     pub dirs: Vec<String>,
     /// The folders that held nothing.
     pub empty_dirs: Vec<String>,
-    /// The folders whose stamp is as the manifest says (their entries are
-    /// the ones it lists), sorted by path: the stamp the next manifest
-    /// keeps for those the commit does not change.
-    pub settled: Vec<(String, Stamp)>,
     /// The folders the manifest names that were listed (stamp changed or
     /// too recent): stamped again by the commit.
     pub unsettled: Vec<String>,
@@ -264,80 +367,74 @@ impl Previous {
         if !out.join(super::MARKER).is_file() {
             return None;
         }
-        let (m, up) = decode_tree(&std::fs::read(out.join(MANIFEST)).ok()?)?;
+        let t = decode_tree(std::fs::read(out.join(MANIFEST)).ok()?)?;
         let root = Root::open(out)?;
-        let settled_before = m.sealed_ns - SETTLE_NS;
-        // Every folder and file the manifest names, looked up at once.
-        let paths: Vec<&str> = m
-            .dirs
-            .iter()
-            .map(|(d, _)| d.as_str())
-            .chain(m.files.iter().map(|(p, _)| p.as_str()))
-            .collect();
-        let stats = root.stat_all(&paths, &up, m.dirs.len())?;
-        drop(paths);
-        let nd = m.dirs.len();
-        let (dir_up, file_up) = up.split_at(nd);
+        let settled_before = t.sealed_ns - SETTLE_NS;
+        let nd = t.dirs;
+        // Every folder and file the manifest names, looked up at once,
+        // each answered by a byte: a folder `SETTLED` (as recorded, long
+        // enough before the commit), `LISTED` (changed, or too recent) or
+        // `GONE` (gone, or not a folder now: found in its parent's
+        // listing); a file `SAME` (as written), `STRAY` (changed, or not a
+        // file now) or `GONE` (gone, or a folder now: found in its
+        // parent's listing).
+        let judge = |i: usize, now: Option<(Stamp, Kind)>| match (i.checked_sub(nd), now) {
+            (None, Some((now, Kind::Dir))) => {
+                let recorded = t.dir_stamp(i);
+                if now == recorded && recorded.mtime_ns() < settled_before {
+                    SETTLED
+                } else {
+                    LISTED
+                }
+            }
+            (Some(f), Some((now, Kind::File))) if now == t.entry(f).stamp => SAME,
+            (Some(_), Some((_, Kind::File | Kind::Other))) => STRAY,
+            _ => GONE,
+        };
+        let mut found = root.stat_all(&|i| t.path(i), &t.up, nd, &judge)?;
+        let (dirs, files) = found.split_at_mut(nd);
+        let (dir_up, file_up) = t.up.split_at(nd);
         // A folder counts only when every folder above it does too: one
         // replaced by a symbolic link leads elsewhere, and nothing under
         // it is ours (the link itself is found in its parent's listing).
         // A folder comes after the folders above it.
-        let mut reachable = vec![false; m.dirs.len()];
-        let mut prev = Previous {
-            dirs: Vec::with_capacity(m.dirs.len()),
-            ..Previous::default()
-        };
+        let mut prev = Previous::default();
         let mut unsettled: Vec<String> = vec![String::new()];
-        for (i, ((d, recorded), &above)) in m.dirs.iter().zip(dir_up).enumerate() {
-            if above != TOP && !reachable[above as usize] {
-                continue;
+        for (d, &above) in dir_up.iter().enumerate() {
+            if above != TOP && dirs[above as usize] == GONE {
+                dirs[d] = GONE;
+            } else if dirs[d] == LISTED {
+                unsettled.push(t.dir(d).to_string());
             }
-            match stats.get(i) {
-                // As recorded, long enough before the commit.
-                Some((now, Kind::Dir)) if now == *recorded && recorded.mtime_ns() < settled_before => {
-                    prev.settled.push((d.clone(), now))
-                }
-                // Changed, or too recent: listed.
-                Some((_, Kind::Dir)) => unsettled.push(d.clone()),
-                // Gone, or not a folder now (found in its parent's listing).
-                _ => continue,
-            }
-            reachable[i] = true;
-            prev.dirs.push(d.clone());
         }
         // Each file: as written (kept if the new build makes it under the
         // same key), else removed at commit unless it is gone or a folder
         // now (found in its parent's listing).
-        let same: Vec<bool> = m
-            .files
-            .iter()
-            .zip(file_up)
-            .enumerate()
-            .map(|(f, ((rel, entry), &above))| {
-                if above != TOP && !reachable[above as usize] {
-                    return false;
-                }
-                match stats.get(nd + f) {
-                    Some((st, Kind::File)) if st == entry.stamp => true,
-                    Some((_, Kind::Dir)) | None => false,
-                    Some(_) => {
-                        prev.stray.push(rel.clone());
-                        false
-                    }
-                }
-            })
-            .collect();
-        drop(stats);
+        for (f, &above) in file_up.iter().enumerate() {
+            if above != TOP && dirs[above as usize] == GONE {
+                files[f] = GONE;
+            } else if files[f] == STRAY {
+                prev.stray.push(t.file(f).to_string());
+            }
+        }
         // The folders listed, and the unknown folders found there (all of
         // whose content is stray), parents before their children. Few
         // entries are listed: the manifest's sorted lists say what it
         // names.
-        let known_dir = |rel: &str| m.dirs.binary_search_by(|(d, _)| d.as_str().cmp(rel)).is_ok();
-        let known_file = |rel: &str| m.files.binary_search_by(|(p, _)| p.as_str().cmp(rel)).is_ok();
         prev.unsettled = unsettled[1..].to_vec();
         let mut folders = unsettled;
+        let mut rel = String::new();
         while let Some(dir) = folders.pop() {
-            let known = dir.is_empty() || known_dir(&dir);
+            let known = dir.is_empty() || t.find_dir(&dir).is_some();
+            // The files the manifest names under it, next to one another
+            // (a folder listed may hold 10,000: each looked for among them).
+            let named = if !known {
+                0..0
+            } else if dir.is_empty() {
+                0..t.files
+            } else {
+                t.files_under(&format!("{dir}/"))
+            };
             let abs = if dir.is_empty() {
                 out.to_path_buf()
             } else {
@@ -349,37 +446,32 @@ impl Previous {
                 empty = false;
                 let name = e.file_name();
                 let name = name.to_string_lossy();
-                let rel = if dir.is_empty() {
+                rel.clear();
+                if dir.is_empty() {
                     if name == super::MARKER || name == MANIFEST {
                         continue;
                     }
-                    name.into_owned()
                 } else {
-                    format!("{dir}/{name}")
-                };
+                    rel.push_str(&dir);
+                    rel.push('/');
+                }
+                rel.push_str(&name);
                 let ty = e.file_type().ok()?;
                 if ty.is_dir() {
                     // A folder the manifest names is checked on its own.
-                    if !(known && known_dir(&rel)) {
+                    if !(known && t.find_dir(&rel).is_some()) {
                         prev.dirs.push(rel.clone());
-                        folders.push(rel);
+                        folders.push(rel.clone());
                     }
-                } else if !(known && known_file(&rel)) {
-                    prev.stray.push(rel);
+                } else if t.find_file(named.clone(), &rel).is_none() {
+                    prev.stray.push(rel.clone());
                 }
             }
             if empty && !dir.is_empty() {
                 prev.empty_dirs.push(dir);
             }
         }
-        let kept = same.iter().filter(|&&s| s).count();
-        let mut list = Vec::with_capacity(kept);
-        for ((rel, entry), is_same) in m.files.into_iter().zip(same) {
-            if is_same {
-                list.push((rel, entry, AtomicBool::new(false)));
-            }
-        }
-        prev.files = Files::new(list);
+        prev.files = Files::new(t, found);
         Some(prev)
     }
 }
@@ -389,10 +481,52 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_file_as_written_is_found_by_its_path_and_no_other_is() {
+        let stamp = Stamp::new(1, 2, 3).unwrap();
+        let n = 3000u32;
+        let key = |i: u32| {
+            let mut k = [0u8; 32];
+            k[..4].copy_from_slice(&i.to_le_bytes());
+            k
+        };
+        let m = Manifest {
+            sealed_ns: 0,
+            files: (0..n)
+                .map(|i| (format!("d/p{i:05}"), Entry { key: key(i), stamp }))
+                .collect(),
+            dirs: vec![("d".to_string(), stamp)],
+        };
+        let tree = decode_tree(codec::encode(&m)).unwrap();
+        // Every third changed since (stray), the rest as written.
+        let found = std::iter::once(SETTLED)
+            .chain((0..n).map(|i| if i % 3 == 0 { STRAY } else { SAME }))
+            .collect();
+        let files = Files::new(tree, found);
+        for i in 0..n {
+            let got = files.get(&format!("d/p{i:05}"));
+            assert_eq!(got.map(|(k, _)| *k), (i % 3 != 0).then(|| key(i)), "{i}");
+        }
+        for other in ["d/p", "d/p000010", "d", "", "d/p00001/x"] {
+            assert!(files.get(other).is_none(), "{other}");
+        }
+        // Kept as the new build says.
+        files
+            .get("d/p00002")
+            .unwrap()
+            .1
+            .store(true, std::sync::atomic::Ordering::Relaxed);
+        let kept: Vec<(&str, Entry)> = files.kept().collect();
+        assert_eq!(kept, vec![("d/p00002", Entry { key: key(2), stamp })]);
+        assert_eq!(files.not_kept().count(), 1999);
+        assert!(files.not_kept().all(|p| p != "d/p00002" && p != "d/p00003"));
+        assert!(Files::default().get("d/p00002").is_none());
+    }
+
+    #[test]
     fn merge_keeps_order_and_the_second_list_wins() {
         let a = vec![("a".to_string(), 1), ("c".to_string(), 1), ("e".to_string(), 1)];
         let b = vec![("b".to_string(), 2), ("c".to_string(), 2), ("f".to_string(), 2)];
-        let m: Vec<(String, i32)> = merge(a, b);
+        let m: Vec<(String, i32)> = merge(a, b).collect();
         let want: Vec<(String, i32)> = [("a", 1), ("b", 2), ("c", 2), ("e", 1), ("f", 2)]
             .iter()
             .map(|(p, v)| (p.to_string(), *v))

@@ -3,8 +3,10 @@
 //! the one before it; read back only when whole, sorted and with every
 //! path's folder listed.
 
-use super::{parents, plain, Entry, Manifest, Stamp, NS, TOP};
-use crate::search::fxhash::FxHashMap;
+#[cfg(test)]
+use super::Manifest;
+use super::{parents, plain, Entry, Stamp, NS, TOP};
+use std::io::{self, Seek, SeekFrom, Write};
 
 /// A binary file (read and written whole by every keyed build: no text to
 /// format or parse). Each path is written as the length it shares with the
@@ -75,19 +77,26 @@ fn put_path(out: &mut Vec<u8>, prev: &str, p: &str) {
     out.extend_from_slice(&p.as_bytes()[shared..]);
 }
 
-/// The path `put_path` wrote after `prev`, when it is one the manifest
-/// may name (`plain`).
-fn take_path(r: &mut &[u8], prev: &str) -> Option<String> {
+/// Adds to `names` the path `put_path` wrote after the last path there
+/// (`names[prev..]`; `prev == names.len()` for none), when it is one the
+/// manifest may name (`plain`).
+fn take_path(r: &mut &[u8], names: &mut Vec<u8>, prev: usize) -> Option<()> {
     let shared = usize::try_from(take_varint(r)?).ok()?;
     let n = usize::try_from(take_varint(r)?).ok()?;
-    if shared > prev.len() || !prev.is_char_boundary(shared) {
+    // Between two characters of the path before (not on a continuation
+    // byte of one).
+    if shared > names.len() - prev || names.get(prev + shared).is_some_and(|&b| b & 0xc0 == 0x80) {
         return None;
     }
-    let rest = std::str::from_utf8(take(r, n)?).ok()?;
-    let mut p = String::with_capacity(shared + n);
-    p.push_str(&prev[..shared]);
-    p.push_str(rest);
-    plain(&p).then_some(p)
+    let rest = take(r, n)?;
+    let start = names.len();
+    names.extend_from_within(prev..prev + shared);
+    names.extend_from_slice(rest);
+    // The folders the two share are the path before's (plain): only what
+    // follows the last of them is checked.
+    let p = &names[start..];
+    let from = p[..shared].iter().rposition(|&b| b == b'/').map_or(0, |i| i + 1);
+    std::str::from_utf8(&p[from..]).is_ok_and(plain).then_some(())
 }
 
 /// The next `n` bytes of `r`.
@@ -100,27 +109,65 @@ fn take<'a>(r: &mut &'a [u8], n: usize) -> Option<&'a [u8]> {
     Some(head)
 }
 
-pub fn encode(m: &Manifest) -> Vec<u8> {
-    let mut out = Vec::with_capacity(HEADER.len() + 40 + m.files.len() * 64 + m.dirs.len() * 32 + END.len());
+/// Writes a manifest to `w`: every file (sorted by relative path, each
+/// once), every folder that holds them but the output folder itself (with
+/// its stamp once the commit was done, sorted by path), and when the
+/// commit began (`sealed_ns`, ns since the epoch: a folder changed at or
+/// after it, less `SETTLE_NS`, is listed again by the next scan). Written
+/// a buffer at a time as the lists go (a manifest is ~5 MB for 20,000
+/// pages: neither it nor its lists held whole), the counts last, at their
+/// place in the header.
+pub fn write<W: Write + Seek, S: AsRef<str>>(
+    mut w: W,
+    sealed_ns: i128,
+    files: impl IntoIterator<Item = (S, Entry)>,
+    dirs: impl IntoIterator<Item = (S, Stamp)>,
+) -> io::Result<()> {
+    const BUF: usize = 1 << 16;
+    let mut out = Vec::with_capacity(BUF + 1024);
     out.extend_from_slice(HEADER);
-    out.extend_from_slice(&m.sealed_ns.to_le_bytes());
-    out.extend_from_slice(&(m.files.len() as u64).to_le_bytes());
-    out.extend_from_slice(&(m.dirs.len() as u64).to_le_bytes());
-    let mut prev = "";
-    for (p, e) in &m.files {
+    out.extend_from_slice(&sealed_ns.to_le_bytes());
+    out.extend_from_slice(&[0; 16]);
+    let mut counts = [0u64; 2];
+    let mut prev: Option<S> = None;
+    for (p, e) in files {
         out.extend_from_slice(&e.key);
         e.stamp.put(&mut out);
-        put_path(&mut out, prev, p);
-        prev = p;
+        put_path(&mut out, prev.as_ref().map_or("", |q| q.as_ref()), p.as_ref());
+        prev = Some(p);
+        counts[0] += 1;
+        if out.len() >= BUF {
+            w.write_all(&out)?;
+            out.clear();
+        }
     }
-    let mut prev = "";
-    for (p, st) in &m.dirs {
+    let mut prev: Option<S> = None;
+    for (p, st) in dirs {
         st.put(&mut out);
-        put_path(&mut out, prev, p);
-        prev = p;
+        put_path(&mut out, prev.as_ref().map_or("", |q| q.as_ref()), p.as_ref());
+        prev = Some(p);
+        counts[1] += 1;
+        if out.len() >= BUF {
+            w.write_all(&out)?;
+            out.clear();
+        }
     }
     out.extend_from_slice(END);
-    out
+    w.write_all(&out)?;
+    w.seek(SeekFrom::Start((HEADER.len() + 16) as u64))?;
+    w.write_all(&counts[0].to_le_bytes())?;
+    w.write_all(&counts[1].to_le_bytes())?;
+    w.flush()
+}
+
+/// The manifest as bytes (as `write` writes it).
+#[cfg(test)]
+pub fn encode(m: &Manifest) -> Vec<u8> {
+    let mut c = io::Cursor::new(Vec::new());
+    let files = m.files.iter().map(|(p, e)| (p.as_str(), *e));
+    let dirs = m.dirs.iter().map(|(p, st)| (p.as_str(), *st));
+    write(&mut c, m.sealed_ns, files, dirs).expect("written to memory");
+    c.into_inner()
 }
 
 /// The manifest, or `None` when it is not one whole (cut short, or with
@@ -128,14 +175,147 @@ pub fn encode(m: &Manifest) -> Vec<u8> {
 /// file or folder whose folder it does not list.
 #[cfg(test)]
 pub fn decode(bytes: &[u8]) -> Option<Manifest> {
-    decode_tree(bytes).map(|(m, _)| m)
+    let t = decode_tree(bytes.to_vec())?;
+    Some(Manifest {
+        sealed_ns: t.sealed_ns,
+        files: (0..t.files).map(|f| (t.file(f).to_string(), t.entry(f))).collect(),
+        dirs: (0..t.dirs).map(|d| (t.dir(d).to_string(), t.dir_stamp(d))).collect(),
+    })
 }
 
-/// The manifest (as `decode`), and the folder of each path it names:
-/// folders first, then files, each by its index in `Manifest::dirs` (`TOP`
-/// for one in the output folder itself). A folder comes after the folders
-/// above it (sorted by path, a prefix sorts first).
-pub(super) fn decode_tree(bytes: &[u8]) -> Option<(Manifest, Vec<u32>)> {
+/// A manifest as the scan reads it: every path in one string (made as it
+/// is read: no string of its own each, 120,000 of them for 20,000 pages),
+/// each entry read again from the manifest's bytes when asked for (where
+/// they were checked: no copy of them, 6 MB for 20,000 pages), and the
+/// folder of each path.
+#[derive(Default)]
+pub(super) struct Tree {
+    pub sealed_ns: i128,
+    /// How many files, and how many folders.
+    pub files: usize,
+    pub dirs: usize,
+    /// The manifest's bytes.
+    raw: Vec<u8>,
+    /// Where in `raw` each file's entry (key, stamp) starts, then each
+    /// folder's stamp.
+    at: Vec<u32>,
+    /// The files' paths, then the folders'.
+    names: String,
+    /// Where each path ends in `names`.
+    ends: Vec<u32>,
+    /// The folder of each path: folders first, then files, each by its
+    /// index in `dirs` (`TOP` for one in the output folder itself). A
+    /// folder comes after the folders above it (sorted by path, a prefix
+    /// sorts first).
+    pub up: Vec<u32>,
+}
+
+impl Tree {
+    fn name(&self, i: usize) -> &str {
+        &self.names[self.span(i)]
+    }
+
+    /// Where path `i` (files first, then folders) is in `names`.
+    fn span(&self, i: usize) -> std::ops::Range<usize> {
+        i.checked_sub(1).map_or(0, |j| self.ends[j] as usize)..self.ends[i] as usize
+    }
+
+    /// Where the path of file `f` is in `names`.
+    pub fn file_span(&self, f: usize) -> std::ops::Range<usize> {
+        self.span(f)
+    }
+
+    /// Every path, one after another (see `file_span`).
+    pub fn names(&self) -> &str {
+        &self.names
+    }
+
+    /// The path of file `f`.
+    pub fn file(&self, f: usize) -> &str {
+        self.name(f)
+    }
+
+    /// The path of folder `d`.
+    pub fn dir(&self, d: usize) -> &str {
+        self.name(self.files + d)
+    }
+
+    /// Path `i` as `up` numbers them (folders first, then files).
+    pub fn path(&self, i: usize) -> &str {
+        match i.checked_sub(self.dirs) {
+            Some(f) => self.file(f),
+            None => self.dir(i),
+        }
+    }
+
+    /// The folder named `rel`, by its index.
+    pub fn find_dir(&self, rel: &str) -> Option<usize> {
+        find(0..self.dirs, |d| self.dir(d), rel)
+    }
+
+    /// The file named `rel` among `files` (a range of indices), by its
+    /// index.
+    pub fn find_file(&self, files: std::ops::Range<usize>, rel: &str) -> Option<usize> {
+        find(files, |f| self.file(f), rel)
+    }
+
+    /// The files whose paths start with `prefix`, by index (next to one
+    /// another, sorted).
+    pub fn files_under(&self, prefix: &str) -> std::ops::Range<usize> {
+        let path = |f| self.file(f);
+        let lo = partition_point(0..self.files, |f| path(f) < prefix);
+        lo..partition_point(lo..self.files, |f| path(f).starts_with(prefix))
+    }
+
+    /// The key of file `f`.
+    pub fn key(&self, f: usize) -> &[u8; 32] {
+        let at = self.at[f] as usize;
+        self.raw[at..at + 32].try_into().expect("32 bytes")
+    }
+
+    /// The entry of file `f`.
+    pub fn entry(&self, f: usize) -> Entry {
+        Entry {
+            key: *self.key(f),
+            stamp: self.stamp_at(self.at[f] as usize + 32),
+        }
+    }
+
+    /// The stamp of folder `d`.
+    pub fn dir_stamp(&self, d: usize) -> Stamp {
+        self.stamp_at(self.at[self.files + d] as usize)
+    }
+
+    /// The stamp at `at` in the manifest's bytes (read once already:
+    /// whole).
+    fn stamp_at(&self, at: usize) -> Stamp {
+        Stamp::take(&mut &self.raw[at..]).expect("a stamp read when the manifest was")
+    }
+}
+
+/// Where `rel` is among the sorted paths `path` gives for `among`.
+fn find<'a>(among: std::ops::Range<usize>, path: impl Fn(usize) -> &'a str, rel: &str) -> Option<usize> {
+    let at = partition_point(among.clone(), |i| path(i) < rel);
+    (at < among.end && path(at) == rel).then_some(at)
+}
+
+/// The first of `among` for which `before` is false (it is true for
+/// those before it, false for the rest).
+fn partition_point(among: std::ops::Range<usize>, before: impl Fn(usize) -> bool) -> usize {
+    let (mut lo, mut hi) = (among.start, among.end);
+    while lo < hi {
+        let mid = lo + (hi - lo) / 2;
+        if before(mid) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    lo
+}
+
+/// The manifest (as `decode`) in `bytes`, as a `Tree`.
+pub(super) fn decode_tree(bytes: Vec<u8>) -> Option<Tree> {
     let mut r = bytes.strip_prefix(HEADER)?.strip_suffix(END)?;
     let sealed_ns = i128::from_le_bytes(take(&mut r, 16)?.try_into().ok()?);
     let files = u64::from_le_bytes(take(&mut r, 8)?.try_into().ok()?) as usize;
@@ -143,49 +323,97 @@ pub(super) fn decode_tree(bytes: &[u8]) -> Option<(Manifest, Vec<u32>)> {
     // No more entries than bytes could hold (a damaged count allocates
     // nothing).
     // (A file takes 32 + 14 + 3 bytes at least, a folder 14 + 3.)
-    if files.saturating_mul(49).saturating_add(dirs.saturating_mul(17)) > r.len() {
+    if files.saturating_mul(49).saturating_add(dirs.saturating_mul(17)) > r.len()
+        || dirs >= TOP as usize
+        || u32::try_from(bytes.len()).is_err()
+    {
         return None;
     }
-    let mut m = Manifest {
-        sealed_ns,
-        files: Vec::with_capacity(files),
-        dirs: Vec::with_capacity(dirs),
+    let mut at: Vec<u32> = Vec::with_capacity(files + dirs);
+    let mut ends: Vec<u32> = Vec::with_capacity(files + dirs);
+    // As many bytes as the manifest's: its paths in whole take about as
+    // many (what is never written to takes no memory).
+    let mut names: Vec<u8> = Vec::with_capacity(r.len());
+    // Each path after the one before it, greater (sorted, none twice).
+    let next = |r: &mut &[u8], names: &mut Vec<u8>, ends: &mut Vec<u32>, first: bool| {
+        // Where the path before starts (none before the first).
+        let prev = if first {
+            names.len()
+        } else {
+            ends.len().checked_sub(2).map_or(0, |j| ends[j] as usize)
+        };
+        let start = names.len();
+        take_path(r, names, prev)?;
+        if !first && names[start..] <= names[prev..start] {
+            return None;
+        }
+        ends.push(u32::try_from(names.len()).ok()?);
+        Some(())
     };
+    let offset = |r: &[u8]| (bytes.len() - END.len() - r.len()) as u32;
     for i in 0..files {
-        let key: [u8; 32] = take(&mut r, 32)?.try_into().ok()?;
-        let stamp = Stamp::take(&mut r)?;
-        let prev = if i == 0 { "" } else { m.files[i - 1].0.as_str() };
-        let p = take_path(&mut r, prev)?;
-        m.files.push((p, Entry { key, stamp }));
+        at.push(offset(r));
+        take(&mut r, 32)?;
+        Stamp::take(&mut r)?;
+        next(&mut r, &mut names, &mut ends, i == 0)?;
     }
     for i in 0..dirs {
-        let stamp = Stamp::take(&mut r)?;
-        let prev = if i == 0 { "" } else { m.dirs[i - 1].0.as_str() };
-        let p = take_path(&mut r, prev)?;
-        m.dirs.push((p, stamp));
+        at.push(offset(r));
+        Stamp::take(&mut r)?;
+        next(&mut r, &mut names, &mut ends, i == 0)?;
     }
-    let sorted = m.files.windows(2).all(|w| w[0].0 < w[1].0) && m.dirs.windows(2).all(|w| w[0].0 < w[1].0);
-    if !(r.is_empty() && sorted) || m.dirs.len() >= TOP as usize {
+    if !r.is_empty() {
         return None;
     }
+    let mut t = Tree {
+        sealed_ns,
+        files,
+        dirs,
+        raw: bytes,
+        at,
+        names: String::from_utf8(names).ok()?,
+        ends,
+        up: Vec::new(),
+    };
     // Each path's own folder listed is enough: that folder's is listed in
-    // turn, and so on up.
-    let mut index: FxHashMap<&str, u32> = FxHashMap::with_capacity_and_hasher(m.dirs.len(), Default::default());
-    for (i, (d, _)) in m.dirs.iter().enumerate() {
-        index.insert(d.as_str(), i as u32);
+    // turn, and so on up. A folder's folder comes before it (a prefix
+    // sorts first), most often the one the folder before had; the files'
+    // folders come mostly in the folders' order (a page's `index.html`
+    // after the one before): found walking on through them (else looked
+    // for).
+    let mut up = Vec::with_capacity(files + dirs);
+    let mut last = None;
+    for d in 0..dirs {
+        up.push(match parents(t.dir(d)).next() {
+            None => TOP,
+            Some(p) => match last {
+                Some(u) if t.dir(u) == p => u as u32,
+                _ => {
+                    let u = find(0..d, |i| t.dir(i), p)?;
+                    last = Some(u);
+                    u as u32
+                }
+            },
+        });
     }
-    let up: Option<Vec<u32>> = m
-        .dirs
-        .iter()
-        .map(|(p, _)| p)
-        .chain(m.files.iter().map(|(p, _)| p))
-        .map(|p| match parents(p).next() {
-            None => Some(TOP),
-            Some(d) => index.get(d).copied(),
-        })
-        .collect();
-    drop(index);
-    Some((m, up?))
+    let mut walk = 0;
+    for f in 0..files {
+        up.push(match parents(t.file(f)).next() {
+            None => TOP,
+            Some(p) => {
+                while walk < dirs && t.dir(walk) < p {
+                    walk += 1;
+                }
+                if walk < dirs && t.dir(walk) == p {
+                    walk as u32
+                } else {
+                    find(0..dirs, |i| t.dir(i), p)? as u32
+                }
+            }
+        });
+    }
+    t.up = up;
+    Some(t)
 }
 
 #[cfg(test)]
@@ -234,6 +462,38 @@ mod tests {
     }
 
     #[test]
+    fn each_path_gets_its_folder_also_where_sorting_puts_it_out_of_step() {
+        let stamp = Stamp::new(1, 2, 3).unwrap();
+        let entry = Entry { key: [1; 32], stamp };
+        // ' ' and '-' sort before '/': "a b" and "a-c" come between "a"
+        // and "a/b", and "a/z"'s folder comes before the one of the file
+        // before it.
+        let m = Manifest {
+            sealed_ns: 0,
+            files: ["a b/x", "a-c/x", "a/b/y", "a/z", "top"]
+                .iter()
+                .map(|p| (p.to_string(), entry))
+                .collect(),
+            dirs: ["a", "a b", "a-c", "a/b"]
+                .iter()
+                .map(|d| (d.to_string(), stamp))
+                .collect(),
+        };
+        let t = decode_tree(encode(&m)).unwrap();
+        assert_eq!(t.up, [TOP, TOP, TOP, 0, 1, 2, 3, 0, TOP]);
+        assert_eq!(t.files_under("a/"), 2..4);
+        assert_eq!(t.files_under("a b/"), 0..1);
+        assert_eq!(t.files_under("b/"), 4..4);
+        assert_eq!(t.find_file(t.files_under("a/"), "a/z"), Some(3));
+        assert_eq!(t.find_file(t.files_under("a/"), "a-c/x"), None);
+        assert_eq!(t.find_dir("a-c"), Some(2));
+        // A folder whose folder is not listed: refused.
+        let mut open = m;
+        open.dirs.remove(0);
+        assert!(decode_tree(encode(&open)).is_none());
+    }
+
+    #[test]
     fn paths_written_after_their_neighbours_read_back_whole() {
         let stamp = Stamp::new(u64::MAX, i128::from(i64::MIN) * NS, 1 << 40).unwrap();
         let entry = Entry { key: [5; 32], stamp };
@@ -256,7 +516,8 @@ mod tests {
         put_varint(&mut out, 1);
         out.push(b'x');
         let mut r = &out[..];
-        assert_eq!(take_path(&mut r, "abc"), None);
+        let mut names = b"abc".to_vec();
+        assert_eq!(take_path(&mut r, &mut names, 0), None);
         for v in [0, 127, 128, 1 << 35, u64::MAX] {
             let mut out = Vec::new();
             put_varint(&mut out, v);

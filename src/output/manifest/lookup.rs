@@ -17,18 +17,6 @@ pub(super) enum Kind {
 /// What a path is now.
 pub(super) type Found = (Stamp, Kind);
 
-/// What `Root::stat_all` found for each path, by the path's index.
-pub(super) struct Answers {
-    found: Vec<Option<Found>>,
-    at: Vec<u32>,
-}
-
-impl Answers {
-    pub(super) fn get(&self, i: usize) -> Option<Found> {
-        self.found[self.at[i] as usize]
-    }
-}
-
 /// The output folder, open for looking at its paths: each relative path
 /// looked up from the folder itself (`fstatat`), not from the root of the
 /// file system, since the scan looks at every path a manifest names.
@@ -93,9 +81,10 @@ impl Root {
         }
     }
 
-    /// The stamp and kind of each of `paths` (plain relative paths), in
-    /// order, looked up on two threads: the first `dirs` of them folders,
-    /// `up[i]` the index among those of the folder holding path `i` (`TOP`
+    /// What `judge` makes of the stamp and kind of each of the paths
+    /// `paths` gives by number (plain relative paths, as many as `up`),
+    /// in their order, looked up on two threads: the first `dirs` of them
+    /// folders, `up[i]` the index among those of the folder holding path `i` (`TOP`
     /// for the output folder; a folder comes after the folders above it).
     /// Each path is looked up from the nearest folder above it that holds
     /// many of them, opened once (a page's `index.html` sits in a folder of
@@ -107,14 +96,22 @@ impl Root {
     ///
     /// Made for ~100k paths: the paths are put in order of the folder they
     /// are looked up from (a counting sort, no map), each thread writes its
-    /// answers into its own part of one array sized once.
-    pub(super) fn stat_all(&self, paths: &[&str], up: &[u32], dirs: usize) -> Option<Answers> {
+    /// answers into its own part of one array sized once, each answer as
+    /// small as `judge` makes it (a byte for the scan, where a stamp and
+    /// kind take 40: 4.8 MB of fresh memory for 120,000 paths).
+    pub(super) fn stat_all<'p, T: Copy + Default + Send>(
+        &self,
+        paths: &(dyn Fn(usize) -> &'p str + Sync),
+        up: &[u32],
+        dirs: usize,
+        judge: &(dyn Fn(usize, Option<Found>) -> T + Sync),
+    ) -> Option<Vec<T>> {
         /// A folder with this many of the paths right under it is opened.
         const MANY: u32 = 8;
         /// Paths looked up per task (each opens its folder once).
         const CHUNK: usize = 512;
-        let n = paths.len();
-        if up.len() != n || dirs > n {
+        let n = up.len();
+        if dirs > n {
             return None;
         }
         let mut under = vec![0u32; dirs];
@@ -145,26 +142,21 @@ impl Root {
             },
             _ => dirs,
         };
-        let mut start = vec![0u32; dirs + 2];
-        for i in 0..n {
-            start[bucket(i) + 1] += 1;
-        }
-        for k in 1..start.len() {
-            start[k] += start[k - 1];
-        }
-        let mut order = vec![0u32; n];
-        let mut fill = start.clone();
-        for i in 0..n {
-            let k = bucket(i);
-            order[fill[k] as usize] = i as u32;
-            fill[k] += 1;
-        }
-        drop(fill);
+        // First each folder followed by the files right in it (`a1`, then
+        // `a1/index.html`: the second lookup finds `a1` in the processor's
+        // caches, ~12% less time per path than all folders first), then
+        // those put in order of the folder they are looked up from (both
+        // counting sorts, stable: a folder comes before its files, which
+        // come after it in the manifest's order).
+        let near = |i: usize| if i < dirs { i } else { (up[i] as usize).min(dirs) };
+        let by_folder = counting_sort(n, dirs + 1, 0..n, near);
+        let (order, start) = counting_sort(n, dirs + 1, by_folder.0.iter().map(|&i| i as usize), bucket);
+        drop(by_folder);
         // Answers in the order of `order`, each task its own part.
-        let mut found: Vec<Option<Found>> = vec![None; n];
+        let mut found: Vec<T> = vec![T::default(); n];
         // (folder looked up from, paths, their answers)
-        type Job<'a> = (usize, &'a [u32], &'a mut [Option<Found>]);
-        let mut jobs: Vec<Job> = Vec::with_capacity(n / CHUNK + dirs.min(n) + 1);
+        type Job<'a, T> = (usize, &'a [u32], &'a mut [T]);
+        let mut jobs: Vec<Job<T>> = Vec::with_capacity(n / CHUNK + dirs.min(n) + 1);
         let mut rest = found.as_mut_slice();
         let mut ix = order.as_slice();
         for k in 0..=dirs {
@@ -189,14 +181,15 @@ impl Root {
             let Some((k, ix, slots)) = next else {
                 return;
             };
-            let sub = (k < dirs).then(|| self.open_dir(paths[k])).flatten();
+            let sub = (k < dirs).then(|| self.open_dir(paths(k))).flatten();
             for (slot, &i) in slots.iter_mut().zip(ix) {
-                let p = paths[i as usize];
-                let below = p.strip_prefix(paths[k]).and_then(|r| r.strip_prefix('/'));
-                *slot = match (&sub, below) {
+                let p = paths(i as usize);
+                let below = p.strip_prefix(paths(k)).and_then(|r| r.strip_prefix('/'));
+                let now = match (&sub, below) {
                     (Some(sub), Some(rel)) => sub.stat(rel),
                     _ => self.stat(p),
                 };
+                *slot = judge(i as usize, now);
             }
         };
         // (A thread that failed answers for nothing: no answers at all,
@@ -206,14 +199,12 @@ impl Root {
             work();
             helper.join().ok()
         })?;
-        // Where each path's answer is (rather than the answers moved back
-        // into the paths' order: one array of 4-byte numbers, not another
-        // of answers).
-        let mut at = vec![0u32; n];
-        for (k, &i) in order.iter().enumerate() {
-            at[i as usize] = k as u32;
+        // Back into the paths' order.
+        let mut answers = vec![T::default(); n];
+        for (&i, &a) in order.iter().zip(&found) {
+            answers[i as usize] = a;
         }
-        Some(Answers { found, at })
+        Some(answers)
     }
 
     /// The stamp and kind of `rel` (a plain relative path: see `plain`).
@@ -269,6 +260,31 @@ impl Root {
     }
 }
 
+/// `items` (numbers below `n`) in order of `key` (below `keys`), stable:
+/// the order, and where each key's items start in it (`keys + 1` bounds).
+fn counting_sort(
+    n: usize,
+    keys: usize,
+    items: impl Iterator<Item = usize> + Clone,
+    key: impl Fn(usize) -> usize,
+) -> (Vec<u32>, Vec<u32>) {
+    let mut start = vec![0u32; keys + 1];
+    for i in items.clone() {
+        start[key(i) + 1] += 1;
+    }
+    for k in 1..start.len() {
+        start[k] += start[k - 1];
+    }
+    let mut order = vec![0u32; n];
+    let mut fill = start.clone();
+    for i in items {
+        let k = key(i);
+        order[fill[k] as usize] = i as u32;
+        fill[k] += 1;
+    }
+    (order, start)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -317,8 +333,7 @@ mod tests {
         let root = Root::open(out).unwrap();
         let check = |paths: &[String]| {
             let refs: Vec<&str> = paths.iter().map(String::as_str).collect();
-            let answers = root.stat_all(&refs, &up, ndirs).unwrap();
-            let all: Vec<Option<Found>> = (0..refs.len()).map(|i| answers.get(i)).collect();
+            let all = root.stat_all(&|i| refs[i], &up, ndirs, &|_, now| now).unwrap();
             for (p, got) in refs.iter().zip(&all) {
                 assert_eq!(*got, root.stat(p), "{p}");
             }
