@@ -544,8 +544,7 @@ impl Run {
                 unchanged,
             }
         };
-        if let Some(report) = self.reports.get(k) {
-            let page = report.page(path.clone());
+        if let Some(page) = self.reports.page(k, path.clone()) {
             if only_own_files(m, i, &page) && in_place(&path, k) {
                 // (Its entry is marked used at `finish`, with the others
                 // kept: no lock taken per page.)
