@@ -132,11 +132,16 @@ impl Cache {
                 "Signature: 8a477f597d28d172789f06886806bc55\n# polydoc's build cache: safe to delete.\n",
             );
         }
+        // (The set of keys used sized once, as the last pruning build's
+        // was: tens of thousands, grown by doubling, rehashed each time.)
+        let last_used = std::fs::metadata(objects.with_file_name(LIVE))
+            .map_or(0, |m| m.len().saturating_sub((HEADER + 8) as u64) / 32);
+        let used = FxHashSet::with_capacity_and_hasher(last_used.min(1 << 22) as usize, Default::default());
         Ok(Cache {
             objects,
             tmp,
             started: SystemTime::now(),
-            used: Mutex::new(FxHashSet::default()),
+            used: Mutex::new(used),
             counter: AtomicUsize::new(0),
             parse_hits: AtomicU64::new(0),
             parse_misses: AtomicU64::new(0),
@@ -168,14 +173,8 @@ impl Cache {
     /// unless `touch`ed (a record replaced by a new version).
     pub fn peek(&self, key: &[u8; 32]) -> Option<Vec<u8>> {
         let path = self.path_of(key);
-        let mut bytes = std::fs::read(&path).ok()?;
-        match check(&bytes) {
-            // The value in the buffer read (no second allocation and copy:
-            // a warm build reads every article's and page analysis's entry).
-            Some(()) => {
-                bytes.drain(..HEADER);
-                Some(bytes)
-            }
+        match read_value(&path).ok()? {
+            Some(value) => Some(value),
             None => {
                 let _ = std::fs::remove_file(&path);
                 self.corrupt.lock().unwrap().push(hex(key));
@@ -199,10 +198,7 @@ impl Cache {
     /// content-addressed: what the last build that wrote it left), if it
     /// is whole.
     pub fn get_named(&self, name: &str) -> Option<Vec<u8>> {
-        let mut bytes = std::fs::read(self.objects.with_file_name(name)).ok()?;
-        check(&bytes)?;
-        bytes.drain(..HEADER);
-        Some(bytes)
+        read_value(&self.objects.with_file_name(name)).ok()?
     }
 
     /// Replaces the named file beside the entries (atomically), unless it
@@ -447,6 +443,30 @@ fn write_entry(tmp: &Path, path: &Path, value: &[u8], digest: &[u8; 16]) -> std:
     std::fs::rename(tmp, path)
 }
 
+/// The value of the entry file at `path` (`Ok(None)` when it is not
+/// whole: magic, length and checksum must agree), read into a buffer of
+/// its length after the header, read apart: a warm build reads tens of
+/// megabytes of records, which taking the header off the front of one
+/// buffer moved once more.
+fn read_value(path: &Path) -> std::io::Result<Option<Vec<u8>>> {
+    use std::io::Read as _;
+    let mut f = std::fs::File::open(path)?;
+    let mut head = [0u8; HEADER];
+    match f.read_exact(&mut head) {
+        Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => return Ok(None),
+        r => r?,
+    }
+    let len = u64::from_le_bytes(head[8..16].try_into().expect("8 bytes"));
+    if head[..8] != MAGIC[..] || f.metadata()?.len().checked_sub(HEADER as u64) != Some(len) {
+        return Ok(None);
+    }
+    let mut value = Vec::with_capacity(usize::try_from(len).unwrap_or(0));
+    // (One byte more than the header says: a file that grew since is not
+    // whole either.)
+    f.take(len.saturating_add(1)).read_to_end(&mut value)?;
+    Ok((value.len() as u64 == len && checksum(&value)[..] == head[16..HEADER]).then_some(value))
+}
+
 /// `Some` when the entry is whole: magic, length and checksum agree.
 fn check(bytes: &[u8]) -> Option<()> {
     if bytes.len() < HEADER || &bytes[..8] != MAGIC {
@@ -530,6 +550,18 @@ mod tests {
         *altered.last_mut().unwrap() ^= 1;
         std::fs::write(&p, &altered).unwrap();
         assert_eq!(c.get(&k), None);
-        assert_eq!(c.stats(0).corrupt, 2);
+        // Longer than its header says, or shorter than a header.
+        std::fs::write(&p, [&whole[..], b"x"].concat()).unwrap();
+        assert_eq!(c.get(&k), None);
+        std::fs::write(&p, &whole[..HEADER - 1]).unwrap();
+        assert_eq!(c.get(&k), None);
+        assert_eq!(c.stats(0).corrupt, 4);
+        // A named record likewise.
+        c.put_named("rec", b"value");
+        assert_eq!(c.get_named("rec").as_deref(), Some(&b"value"[..]));
+        let named = c.objects.with_file_name("rec");
+        let whole = std::fs::read(&named).unwrap();
+        std::fs::write(&named, &whole[..whole.len() - 1]).unwrap();
+        assert_eq!(c.get_named("rec"), None);
     }
 }

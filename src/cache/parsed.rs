@@ -222,7 +222,21 @@ pub fn read(list: Option<Vec<u8>>, get: &(dyn Fn(&[u8; 32]) -> Option<Vec<u8>> +
         .par_iter()
         .map(|k| decode_shard(std::sync::Arc::new(get(k.as_ref()?)?)))
         .collect();
-    let mut by_file: Vec<crate::search::fxhash::FxHashMap<std::sync::Arc<str>, (usize, usize)>> = Vec::new();
+    // (Each locale's map sized once.)
+    let mut per_locale: Vec<usize> = Vec::new();
+    for r in shards.iter().flat_map(|sh| sh.iter().flat_map(|sh| &sh.records)) {
+        let l = r.locale as usize;
+        if l <= u16::MAX as usize {
+            if per_locale.len() <= l {
+                per_locale.resize(l + 1, 0);
+            }
+            per_locale[l] += 1;
+        }
+    }
+    let mut by_file: Vec<crate::search::fxhash::FxHashMap<std::sync::Arc<str>, (usize, usize)>> = per_locale
+        .iter()
+        .map(|n| crate::search::fxhash::FxHashMap::with_capacity_and_hasher(*n, Default::default()))
+        .collect();
     for (s, shard) in shards.iter().enumerate() {
         for (i, r) in shard.iter().flat_map(|sh| sh.records.iter().enumerate()) {
             let l = r.locale as usize;
@@ -251,7 +265,9 @@ pub fn write(
     put: &(dyn Fn(&[u8; 32], &[u8]) + Sync),
 ) -> Vec<Option<[u8; 32]>> {
     use rayon::prelude::*;
-    let mut by_shard: Vec<Vec<Record>> = (0..SHARDS).map(|_| Vec::new()).collect();
+    // (Sized once: each about a 64th, some more.)
+    let each = records.len() / SHARDS + records.len() / SHARDS / 4 + 8;
+    let mut by_shard: Vec<Vec<Record>> = (0..SHARDS).map(|_| Vec::with_capacity(each)).collect();
     for r in records {
         by_shard[shard_of(r.locale, &r.rel)].push(r);
     }

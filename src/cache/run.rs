@@ -365,8 +365,17 @@ impl Run {
             .unzip();
         let mut new = Vec::with_capacity(notes.len());
         let mut used = Vec::with_capacity(notes.len());
-        let mut parses: Vec<FxHashMap<Arc<str>, Parse>> =
-            (0..config.locales.len()).map(|_| FxHashMap::default()).collect();
+        // (Sized once for each locale's files.)
+        let mut per_locale = vec![0usize; config.locales.len()];
+        for f in files {
+            if let Some(n) = per_locale.get_mut(f.locale) {
+                *n += 1;
+            }
+        }
+        let mut parses: Vec<FxHashMap<Arc<str>, Parse>> = per_locale
+            .iter()
+            .map(|n| FxHashMap::with_capacity_and_hasher(*n, Default::default()))
+            .collect();
         for (note, f) in notes.into_iter().zip(files) {
             if note.parse.id.is_some() || note.parse.bytes.is_some() {
                 if let Some(m) = parses.get_mut(f.locale) {
@@ -481,6 +490,9 @@ impl Run {
             .map(|p| key::page(shape, p, &article_keys[p.article]))
             .collect();
         self.reports = reports;
+        // (Sized once: a page each, 100 bytes or more, grown by doubling
+        // was copied and faulted in again.)
+        *self.made.get_mut().unwrap_or_else(|e| e.into_inner()) = Vec::with_capacity(self.keys.len());
     }
 
     /// The hash (`key::digest`) of the bytes the article file at (`locale`, `rel`) was
