@@ -15,6 +15,7 @@
 //! What is cached, and under which key, is the business of `key` and
 //! `build.rs`; this module stores bytes.
 
+pub mod bytes;
 pub mod codec;
 pub mod key;
 pub mod l10n;
@@ -27,6 +28,7 @@ pub mod site_files;
 
 use crate::diagnostics::Diagnostic;
 use crate::search::fxhash::FxHashSet;
+pub use bytes::Bytes;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
@@ -163,7 +165,7 @@ impl Cache {
     }
 
     /// The value stored under `key`, if there is a whole one.
-    pub fn get(&self, key: &[u8; 32]) -> Option<Vec<u8>> {
+    pub fn get(&self, key: &[u8; 32]) -> Option<Bytes> {
         let value = self.peek(key)?;
         self.used.lock().unwrap().insert(*key);
         Some(value)
@@ -171,9 +173,9 @@ impl Cache {
 
     /// `get`, without marking the entry used: it is pruned at the end
     /// unless `touch`ed (a record replaced by a new version).
-    pub fn peek(&self, key: &[u8; 32]) -> Option<Vec<u8>> {
+    pub fn peek(&self, key: &[u8; 32]) -> Option<Bytes> {
         let path = self.path_of(key);
-        match read_value(&path).ok()? {
+        match read_value(&path, true).ok()? {
             Some(value) => Some(value),
             None => {
                 let _ = std::fs::remove_file(&path);
@@ -197,8 +199,14 @@ impl Cache {
     /// The value of the named file beside the entries (not
     /// content-addressed: what the last build that wrote it left), if it
     /// is whole.
-    pub fn get_named(&self, name: &str) -> Option<Vec<u8>> {
-        read_value(&self.objects.with_file_name(name)).ok()?
+    pub fn get_named(&self, name: &str) -> Option<Bytes> {
+        read_value(&self.objects.with_file_name(name), true).ok()?
+    }
+
+    /// `get_named` into a buffer of its own (never mapped: for a reader
+    /// that keeps a `Vec`).
+    pub fn get_named_vec(&self, name: &str) -> Option<Vec<u8>> {
+        Some(read_value(&self.objects.with_file_name(name), false).ok()??.into_vec())
     }
 
     /// Replaces the named file beside the entries (atomically), unless it
@@ -444,27 +452,15 @@ fn write_entry(tmp: &Path, path: &Path, value: &[u8], digest: &[u8; 16]) -> std:
 }
 
 /// The value of the entry file at `path` (`Ok(None)` when it is not
-/// whole: magic, length and checksum must agree), read into a buffer of
-/// its length after the header, read apart: a warm build reads tens of
-/// megabytes of records, which taking the header off the front of one
-/// buffer moved once more.
-fn read_value(path: &Path) -> std::io::Result<Option<Vec<u8>>> {
-    use std::io::Read as _;
-    let mut f = std::fs::File::open(path)?;
-    let mut head = [0u8; HEADER];
-    match f.read_exact(&mut head) {
-        Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => return Ok(None),
-        r => r?,
-    }
-    let len = u64::from_le_bytes(head[8..16].try_into().expect("8 bytes"));
-    if head[..8] != MAGIC[..] || f.metadata()?.len().checked_sub(HEADER as u64) != Some(len) {
-        return Ok(None);
-    }
-    let mut value = Vec::with_capacity(usize::try_from(len).unwrap_or(0));
-    // (One byte more than the header says: a file that grew since is not
-    // whole either.)
-    f.take(len.saturating_add(1)).read_to_end(&mut value)?;
-    Ok((value.len() as u64 == len && checksum(&value)[..] == head[16..HEADER]).then_some(value))
+/// whole: magic, length and checksum must agree): mapped when it is large
+/// and `map`, else read into a buffer of its length after the header, read
+/// apart (`bytes::read_value`).
+fn read_value(path: &Path, map: bool) -> std::io::Result<Option<Bytes>> {
+    bytes::read_value(path, HEADER, map, |head, value| {
+        head[..8] == MAGIC[..]
+            && head[8..16] == (value.len() as u64).to_le_bytes()
+            && checksum(value)[..] == head[16..HEADER]
+    })
 }
 
 /// `Some` when the entry is whole: magic, length and checksum agree.
@@ -532,7 +528,7 @@ mod tests {
         assert_eq!(c.get_packed(&[1u8; 32]).as_deref(), Some(page.as_bytes()));
         assert!(std::fs::metadata(c.path_of(&[1u8; 32])).unwrap().len() < page.len() as u64 / 10);
         c.put(&[2u8; 32], b"\xff\xff\xff\x7fplain");
-        assert_eq!(c.get_packed(&[2u8; 32]), None);
+        assert!(c.get_packed(&[2u8; 32]).is_none());
     }
 
     #[test]
@@ -545,16 +541,16 @@ mod tests {
         let p = c.path_of(&k);
         let whole = std::fs::read(&p).unwrap();
         std::fs::write(&p, &whole[..whole.len() - 1]).unwrap();
-        assert_eq!(c.get(&k), None);
+        assert!(c.get(&k).is_none());
         let mut altered = whole.clone();
         *altered.last_mut().unwrap() ^= 1;
         std::fs::write(&p, &altered).unwrap();
-        assert_eq!(c.get(&k), None);
+        assert!(c.get(&k).is_none());
         // Longer than its header says, or shorter than a header.
         std::fs::write(&p, [&whole[..], b"x"].concat()).unwrap();
-        assert_eq!(c.get(&k), None);
+        assert!(c.get(&k).is_none());
         std::fs::write(&p, &whole[..HEADER - 1]).unwrap();
-        assert_eq!(c.get(&k), None);
+        assert!(c.get(&k).is_none());
         assert_eq!(c.stats(0).corrupt, 4);
         // A named record likewise.
         c.put_named("rec", b"value");
@@ -562,6 +558,6 @@ mod tests {
         let named = c.objects.with_file_name("rec");
         let whole = std::fs::read(&named).unwrap();
         std::fs::write(&named, &whole[..whole.len() - 1]).unwrap();
-        assert_eq!(c.get_named("rec"), None);
+        assert!(c.get_named("rec").is_none());
     }
 }

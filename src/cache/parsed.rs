@@ -72,7 +72,7 @@ pub fn shard_of(locale: u32, rel: &str) -> usize {
 /// bytes of this build's.
 #[derive(Clone)]
 pub enum Header {
-    In(std::sync::Arc<Vec<u8>>, std::ops::Range<usize>),
+    In(std::sync::Arc<super::Bytes>, std::ops::Range<usize>),
     Own(std::sync::Arc<[u8]>),
 }
 
@@ -213,7 +213,7 @@ pub fn decode_list(bytes: &[u8]) -> Option<Vec<Option<[u8; 32]>>> {
 
 /// Reads the records: the list, then each shard's entry through `get`
 /// (a shard that is gone or damaged has no records: its files are read).
-pub fn read(list: Option<Vec<u8>>, get: &(dyn Fn(&[u8; 32]) -> Option<Vec<u8>> + Sync)) -> Records {
+pub fn read(list: Option<super::Bytes>, get: &(dyn Fn(&[u8; 32]) -> Option<super::Bytes> + Sync)) -> Records {
     use rayon::prelude::*;
     let Some(keys) = list.and_then(|l| decode_list(&l)) else {
         return Records::default();
@@ -344,7 +344,7 @@ fn encode_shard(started_ns: i64, records: &[Record]) -> Vec<u8> {
 }
 
 /// One shard's records, or `None` when it is not whole.
-fn decode_shard(buf: std::sync::Arc<Vec<u8>>) -> Option<Shard> {
+fn decode_shard(buf: std::sync::Arc<super::Bytes>) -> Option<Shard> {
     let mut r = Reader(&buf);
     if r.take(8)? != MAGIC {
         return None;
@@ -424,7 +424,9 @@ mod tests {
             written.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             store.lock().unwrap().insert(*k, v.to_vec());
         });
-        let read = read(Some(encode_list(&list)), &|k| store.lock().unwrap().get(k).cloned());
+        let read = read(Some(encode_list(&list).into()), &|k| {
+            store.lock().unwrap().get(k).cloned().map(Into::into)
+        });
         (read, written.into_inner())
     }
 
@@ -452,7 +454,7 @@ mod tests {
         let shard = store.lock().unwrap().values().next().unwrap().clone();
         for cut in [1, 9, shard.len() - 1] {
             assert!(
-                decode_shard(std::sync::Arc::new(shard[..cut].to_vec())).is_none(),
+                decode_shard(std::sync::Arc::new(shard[..cut].to_vec().into())).is_none(),
                 "cut at {cut}"
             );
         }

@@ -20,7 +20,7 @@ const SHARD_MAGIC: &[u8; 8] = b"pdrshrd1";
 /// after the magic (decoded only for a page that is kept: `page`).
 #[derive(Default)]
 struct Shard {
-    bytes: Vec<u8>,
+    bytes: super::Bytes,
     at: crate::search::fxhash::FxHashMap<[u8; 32], (usize, usize)>,
 }
 
