@@ -359,8 +359,8 @@ impl Memo for Reviews<'_> {
         // Both files' text: by their bytes' hash when the parse stage has
         // it (the text is those bytes but a byte order mark), else read.
         for i in [made.source_article, made.translation_article] {
-            let a = self.site.articles.get(i)?;
-            match self.run.bytes_hash(a.locale, &a.rel) {
+            self.site.articles.get(i)?;
+            match self.run.bytes_hash(i) {
                 Some(h) => f.str("bytes").bytes(&h),
                 None => f.str("text").str(&(made.text)(i)?),
             };
