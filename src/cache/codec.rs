@@ -144,6 +144,7 @@ impl Report {
     }
 
     /// The page's output without its HTML.
+    #[cfg(test)]
     pub fn page(&self, path: String) -> PageOutput {
         PageOutput {
             path,
@@ -154,6 +155,14 @@ impl Report {
             links_to: Vec::new(),
         }
     }
+}
+
+/// A page's report for `encode_reports`: made by this build, or the bytes
+/// the last build's shard holds for it (`index_reports`), copied as they are.
+#[derive(Clone, Copy)]
+pub enum ReportBytes<'a> {
+    Made(&'a Report),
+    Stored(&'a [u8]),
 }
 
 /// The reports of a shard, binary (read by every warm build: as JSON they
@@ -187,13 +196,27 @@ fn class_byte(c: Class) -> u8 {
     }
 }
 
-pub fn encode_reports(reports: &[([u8; 32], &Report)]) -> Vec<u8> {
+pub fn encode_reports(reports: &[([u8; 32], ReportBytes)]) -> Vec<u8> {
     use super::parsed_header::{put_diags, put_str, put_u32};
-    let mut w = Vec::with_capacity(16 + reports.len() * 64);
+    let size: usize = reports
+        .iter()
+        .map(|(_, r)| match r {
+            ReportBytes::Stored(b) => b.len(),
+            ReportBytes::Made(_) => 64,
+        })
+        .sum();
+    let mut w = Vec::with_capacity(16 + reports.len() * 32 + size);
     w.extend_from_slice(REPORTS);
     put_u32(&mut w, reports.len());
     for (k, r) in reports {
         w.extend_from_slice(k);
+        let r = match r {
+            ReportBytes::Stored(b) => {
+                w.extend_from_slice(b);
+                continue;
+            }
+            ReportBytes::Made(r) => r,
+        };
         put_diags(&mut w, &r.diags);
         put_u32(&mut w, r.link_classes.len());
         w.extend(r.link_classes.iter().map(|c| class_byte(*c)));
@@ -214,9 +237,11 @@ pub fn encode_reports(reports: &[([u8; 32], &Report)]) -> Vec<u8> {
     w
 }
 
-/// What `encode_reports` wrote, or `None` when it is not whole.
-pub fn decode_reports(bytes: &[u8]) -> Option<crate::search::fxhash::FxHashMap<[u8; 32], Report>> {
-    use super::parsed_header::{take_diags, take_string, take_usize};
+/// Where each page's report lies in what `encode_reports` wrote (the
+/// bytes after its key: `report_page` reads them), or `None` when it is
+/// not whole. Nothing is decoded: a warm build keeps most pages, and reads
+/// each kept page's report once, into its output.
+pub fn index_reports(bytes: &[u8]) -> Option<crate::search::fxhash::FxHashMap<[u8; 32], (usize, usize)>> {
     let mut r = crate::le_bytes::Reader(bytes);
     if r.take(4)? != REPORTS {
         return None;
@@ -225,33 +250,76 @@ pub fn decode_reports(bytes: &[u8]) -> Option<crate::search::fxhash::FxHashMap<[
     let mut out = crate::search::fxhash::FxHashMap::with_capacity_and_hasher(n, Default::default());
     for _ in 0..n {
         let k = r.key()?;
-        let diags = take_diags(&mut r)?;
-        let classes = r.count(1)?;
-        let link_classes = r
-            .take(classes)?
-            .iter()
-            .map(|b| CLASSES.get(*b as usize).copied())
-            .collect::<Option<Vec<Class>>>()?;
-        let m = r.count(24)?;
-        let mut external = Vec::with_capacity(m);
-        for _ in 0..m {
-            external.push(ExternalLink {
-                file: take_string(&mut r)?,
-                line: take_usize(&mut r)?,
-                column: take_usize(&mut r)?,
-                url: take_string(&mut r)?,
-            });
-        }
-        out.insert(
-            k,
-            Report {
-                diags,
-                link_classes,
-                external,
-            },
-        );
+        let start = bytes.len() - r.0.len();
+        skip_report(&mut r)?;
+        out.insert(k, (start, bytes.len() - r.0.len()));
     }
     r.0.is_empty().then_some(out)
+}
+
+/// Past one report's bytes, checking them as `report_page` reads them.
+fn skip_report(r: &mut crate::le_bytes::Reader) -> Option<()> {
+    let n = r.count(30)?;
+    for _ in 0..n {
+        if r.take(1)?[0] > 1 {
+            return None;
+        }
+        r.str_u32()?;
+        r.str_u32()?;
+        r.take(16)?;
+        r.str_u32()?;
+        match r.take(1)?[0] {
+            0 => {}
+            1 => {
+                r.str_u32()?;
+            }
+            _ => return None,
+        }
+    }
+    let classes = r.count(1)?;
+    if r.take(classes)?.iter().any(|b| *b as usize >= CLASSES.len()) {
+        return None;
+    }
+    let m = r.count(24)?;
+    for _ in 0..m {
+        r.str_u32()?;
+        r.take(16)?;
+        r.str_u32()?;
+    }
+    Some(())
+}
+
+/// The output (without its HTML) of the page at `path` whose report
+/// `encode_reports` wrote as `bytes` (a range `index_reports` found), or
+/// `None` when they are not one whole report.
+pub fn report_page(bytes: &[u8], path: String) -> Option<PageOutput> {
+    use super::parsed_header::{take_diags, take_string, take_usize};
+    let mut r = crate::le_bytes::Reader(bytes);
+    let diags = take_diags(&mut r)?;
+    let classes = r.count(1)?;
+    let link_classes = r
+        .take(classes)?
+        .iter()
+        .map(|b| CLASSES.get(*b as usize).copied())
+        .collect::<Option<Vec<Class>>>()?;
+    let m = r.count(24)?;
+    let mut external = Vec::with_capacity(m);
+    for _ in 0..m {
+        external.push(ExternalLink {
+            file: take_string(&mut r)?,
+            line: take_usize(&mut r)?,
+            column: take_usize(&mut r)?,
+            url: take_string(&mut r)?,
+        });
+    }
+    r.0.is_empty().then_some(PageOutput {
+        path,
+        html: String::new(),
+        diags,
+        link_classes,
+        external,
+        links_to: Vec::new(),
+    })
 }
 
 /// One file's parse as stored: a header (`parsed_header`: the article
@@ -314,10 +382,18 @@ mod tests {
             link_classes: Vec::new(),
             external: Vec::new(),
         };
-        let bytes = encode_reports(&[([1; 32], &report), ([2; 32], &empty)]);
-        let back = decode_reports(&bytes).unwrap();
-        let page = back[&[1; 32]].page("a/index.html".into());
+        let bytes = encode_reports(&[
+            ([1; 32], ReportBytes::Made(&report)),
+            ([2; 32], ReportBytes::Made(&empty)),
+        ]);
+        let index = index_reports(&bytes).unwrap();
+        let of = |k: [u8; 32], path: &str| {
+            let (start, end) = index[&k];
+            report_page(&bytes[start..end], path.into()).unwrap()
+        };
+        let page = of([1; 32], "a/index.html");
         let want = report.page("a/index.html".into());
+        assert_eq!(page.path, "a/index.html");
         assert_eq!(
             serde_json::to_string(&page.diags).unwrap(),
             serde_json::to_string(&want.diags).unwrap()
@@ -327,13 +403,30 @@ mod tests {
             serde_json::to_string(&page.external).unwrap(),
             serde_json::to_string(&want.external).unwrap()
         );
-        assert!(back[&[2; 32]].page(String::new()).diags.is_empty());
+        assert!(of([2; 32], "").diags.is_empty());
+        // A report copied from a shard as read is the same report.
+        let (start, end) = index[&[1; 32]];
+        let copied = encode_reports(&[
+            ([1; 32], ReportBytes::Stored(&bytes[start..end])),
+            ([2; 32], ReportBytes::Made(&empty)),
+        ]);
+        assert_eq!(copied, bytes);
         for cut in 0..bytes.len() {
-            assert!(decode_reports(&bytes[..cut]).is_none(), "cut at {cut}");
+            assert!(index_reports(&bytes[..cut]).is_none(), "cut at {cut}");
         }
+        // One report's bytes cut or longer: not a report.
+        assert!(report_page(&bytes[start..end - 1], String::new()).is_none());
+        assert!(report_page(&bytes[start..end + 1], String::new()).is_none());
         let mut bad = bytes.clone();
         let at = bytes.windows(9).position(|w| w == [0, 1, 2, 3, 4, 5, 6, 7, 8]).unwrap();
         bad[at + 8] = 9;
-        assert!(decode_reports(&bad).is_none(), "not a link class");
+        assert!(index_reports(&bad).is_none(), "not a link class");
+        assert!(
+            report_page(&bad[start..end], String::new()).is_none(),
+            "not a link class"
+        );
+        let mut bad = bytes.clone();
+        bad[start + 4] = 2;
+        assert!(index_reports(&bad).is_none(), "not a severity");
     }
 }

@@ -24,8 +24,8 @@ use crate::l10n::{ArticleReview, L10n, MadeOf, Memo};
 use crate::links::index::LinkIndex;
 use crate::output::{Content, OutFile};
 use crate::render::Theme;
+use crate::search::fxhash::FxHashMap;
 use crate::site::Site;
-use std::collections::HashMap;
 use std::sync::atomic::Ordering;
 use std::sync::{Mutex, OnceLock};
 
@@ -46,9 +46,9 @@ pub struct Reviews<'a> {
     theme: &'a Theme,
     failed: &'a Mutex<Vec<Diagnostic>>,
     /// The last build's results by review key (read at the first recall).
-    last: OnceLock<HashMap<[u8; 32], Stored>>,
-    /// This build's, for the next.
-    made: Mutex<Vec<([u8; 32], Stored)>>,
+    last: OnceLock<FxHashMap<[u8; 32], Stored>>,
+    /// This build's, for the next (`None`: recalled, as `last` has it).
+    made: Mutex<Vec<([u8; 32], Option<Stored>)>>,
 }
 
 impl<'a> Reviews<'a> {
@@ -75,10 +75,13 @@ impl<'a> Reviews<'a> {
         })
     }
 
-    fn last(&self) -> &HashMap<[u8; 32], Stored> {
+    fn last(&self) -> &FxHashMap<[u8; 32], Stored> {
         self.last.get_or_init(|| {
             let bytes = self.run.store().get_named(RECORD).unwrap_or_default();
-            decode_record(&bytes).unwrap_or_default()
+            let last = decode_record(&bytes).unwrap_or_default();
+            // (About as many reviews as the last build's: sized once.)
+            self.made.lock().unwrap().reserve(last.len());
+            last
         })
     }
 
@@ -87,10 +90,16 @@ impl<'a> Reviews<'a> {
     pub fn finish(self) {
         let made = self.made.into_inner().unwrap_or_else(|e| e.into_inner());
         let last = self.last.into_inner();
-        let same = last
-            .as_ref()
-            .is_some_and(|last| last.len() == made.len() && made.iter().all(|(k, s)| last.get(k) == Some(s)));
+        let last = last.unwrap_or_default();
+        let same = last.len() == made.len()
+            && made
+                .iter()
+                .all(|(k, s)| s.as_ref().is_none_or(|s| last.get(k) == Some(s)));
         if !same {
+            let made: Vec<([u8; 32], &Stored)> = made
+                .iter()
+                .filter_map(|(k, s)| Some((*k, s.as_ref().or_else(|| last.get(k))?)))
+                .collect();
             self.run.store().put_named(RECORD, &encode_record(&made));
         }
     }
@@ -101,7 +110,7 @@ impl<'a> Reviews<'a> {
 /// page's path, its findings count and the findings set to `error`.
 const RECORD_FORMAT: &[u8; 8] = b"pdrevs01";
 
-fn encode_record(made: &[([u8; 32], Stored)]) -> Vec<u8> {
+fn encode_record(made: &[([u8; 32], &Stored)]) -> Vec<u8> {
     use super::parsed_header::{put_opt, put_str, put_u32};
     let mut w = Vec::with_capacity(16 + made.len() * 64);
     w.extend_from_slice(RECORD_FORMAT);
@@ -138,14 +147,14 @@ fn encode_record(made: &[([u8; 32], Stored)]) -> Vec<u8> {
 }
 
 /// What `encode_record` wrote; `None` when it is not one whole record.
-fn decode_record(bytes: &[u8]) -> Option<HashMap<[u8; 32], Stored>> {
+fn decode_record(bytes: &[u8]) -> Option<FxHashMap<[u8; 32], Stored>> {
     use super::parsed_header::{take_opt, take_string, take_usize};
     let mut r = crate::le_bytes::Reader(bytes);
     if r.take(8)? != RECORD_FORMAT {
         return None;
     }
     let n = usize::try_from(r.u64()?).ok()?;
-    let mut out = HashMap::with_capacity(n.min(bytes.len() / 48));
+    let mut out = FxHashMap::with_capacity_and_hasher(n.min(bytes.len() / 48), Default::default());
     for _ in 0..n {
         let k = r.key()?;
         let path = take_string(&mut r)?;
@@ -350,8 +359,8 @@ impl Memo for Reviews<'_> {
         // Both files' text: by their bytes' hash when the parse stage has
         // it (the text is those bytes but a byte order mark), else read.
         for i in [made.source_article, made.translation_article] {
-            let a = self.site.articles.get(i)?;
-            match self.run.bytes_hash(a.locale, &a.rel) {
+            self.site.articles.get(i)?;
+            match self.run.bytes_hash(i) {
                 Some(h) => f.str("bytes").bytes(&h),
                 None => f.str("text").str(&(made.text)(i)?),
             };
@@ -396,7 +405,7 @@ impl Memo for Reviews<'_> {
             }
         }
         store.review_hits.fetch_add(1, Ordering::Relaxed);
-        self.made.lock().unwrap().push((*key, stored.clone()));
+        self.made.lock().unwrap().push((*key, None));
         Some((stored.count, kept))
     }
 
@@ -436,7 +445,7 @@ impl Memo for Reviews<'_> {
                 Some(pk),
             );
         }
-        self.made.lock().unwrap().push((*key, stored));
+        self.made.lock().unwrap().push((*key, Some(stored)));
     }
 }
 
@@ -456,7 +465,7 @@ mod tests {
             help: Some("help".into()),
             pair: 2,
         };
-        let made = vec![
+        let made = [
             (
                 [1u8; 32],
                 Stored {
@@ -474,11 +483,12 @@ mod tests {
                 },
             ),
         ];
+        let made: Vec<([u8; 32], &Stored)> = made.iter().map(|(k, s)| (*k, s)).collect();
         let bytes = encode_record(&made);
         let back = decode_record(&bytes).unwrap();
         assert_eq!(back.len(), 2);
         for (k, s) in &made {
-            assert_eq!(back.get(k), Some(s));
+            assert_eq!(back.get(k), Some(*s));
         }
         for cut in 0..bytes.len() {
             assert!(decode_record(&bytes[..cut]).is_none(), "cut at {cut}");

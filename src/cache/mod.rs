@@ -15,6 +15,7 @@
 //! What is cached, and under which key, is the business of `key` and
 //! `build.rs`; this module stores bytes.
 
+pub mod bytes;
 pub mod codec;
 pub mod key;
 pub mod l10n;
@@ -27,6 +28,7 @@ pub mod site_files;
 
 use crate::diagnostics::Diagnostic;
 use crate::search::fxhash::FxHashSet;
+pub use bytes::Bytes;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
@@ -43,14 +45,17 @@ const LIVE: &str = "live";
 /// How often (in pruning builds) `prune` lists the folder.
 const SWEEP: u64 = 16;
 
-/// The `live` record: the generation (pruning builds so far) and the keys.
-fn decode_live(bytes: &[u8]) -> Option<(u64, Vec<[u8; 32]>)> {
+/// The `live` record: the generation (pruning builds so far) and the keys
+/// (read where they lie: tens of thousands).
+fn decode_live(bytes: &[u8]) -> Option<(u64, impl Iterator<Item = &[u8; 32]>)> {
     let generation = u64::from_le_bytes(bytes.get(..8)?.try_into().ok()?);
     let rest = &bytes[8..];
     if !rest.len().is_multiple_of(32) {
         return None;
     }
-    let keys = rest.chunks_exact(32).map(|c| c.try_into().unwrap()).collect();
+    let keys = rest
+        .chunks_exact(32)
+        .map(|c| <&[u8; 32]>::try_from(c).expect("32 bytes"));
     Some((generation, keys))
 }
 
@@ -132,11 +137,16 @@ impl Cache {
                 "Signature: 8a477f597d28d172789f06886806bc55\n# polydoc's build cache: safe to delete.\n",
             );
         }
+        // (The set of keys used sized once, as the last pruning build's
+        // was: tens of thousands, grown by doubling, rehashed each time.)
+        let last_used = std::fs::metadata(objects.with_file_name(LIVE))
+            .map_or(0, |m| m.len().saturating_sub((HEADER + 8) as u64) / 32);
+        let used = FxHashSet::with_capacity_and_hasher(last_used.min(1 << 22) as usize, Default::default());
         Ok(Cache {
             objects,
             tmp,
             started: SystemTime::now(),
-            used: Mutex::new(FxHashSet::default()),
+            used: Mutex::new(used),
             counter: AtomicUsize::new(0),
             parse_hits: AtomicU64::new(0),
             parse_misses: AtomicU64::new(0),
@@ -158,7 +168,7 @@ impl Cache {
     }
 
     /// The value stored under `key`, if there is a whole one.
-    pub fn get(&self, key: &[u8; 32]) -> Option<Vec<u8>> {
+    pub fn get(&self, key: &[u8; 32]) -> Option<Bytes> {
         let value = self.peek(key)?;
         self.used.lock().unwrap().insert(*key);
         Some(value)
@@ -166,16 +176,10 @@ impl Cache {
 
     /// `get`, without marking the entry used: it is pruned at the end
     /// unless `touch`ed (a record replaced by a new version).
-    pub fn peek(&self, key: &[u8; 32]) -> Option<Vec<u8>> {
+    pub fn peek(&self, key: &[u8; 32]) -> Option<Bytes> {
         let path = self.path_of(key);
-        let mut bytes = std::fs::read(&path).ok()?;
-        match check(&bytes) {
-            // The value in the buffer read (no second allocation and copy:
-            // a warm build reads every article's and page analysis's entry).
-            Some(()) => {
-                bytes.drain(..HEADER);
-                Some(bytes)
-            }
+        match read_value(&path, true).ok()? {
+            Some(value) => Some(value),
             None => {
                 let _ = std::fs::remove_file(&path);
                 self.corrupt.lock().unwrap().push(hex(key));
@@ -198,11 +202,14 @@ impl Cache {
     /// The value of the named file beside the entries (not
     /// content-addressed: what the last build that wrote it left), if it
     /// is whole.
-    pub fn get_named(&self, name: &str) -> Option<Vec<u8>> {
-        let mut bytes = std::fs::read(self.objects.with_file_name(name)).ok()?;
-        check(&bytes)?;
-        bytes.drain(..HEADER);
-        Some(bytes)
+    pub fn get_named(&self, name: &str) -> Option<Bytes> {
+        read_value(&self.objects.with_file_name(name), true).ok()?
+    }
+
+    /// `get_named` into a buffer of its own (never mapped: for a reader
+    /// that keeps a `Vec`).
+    pub fn get_named_vec(&self, name: &str) -> Option<Vec<u8>> {
+        Some(read_value(&self.objects.with_file_name(name), false).ok()??.into_vec())
     }
 
     /// Replaces the named file beside the entries (atomically), unless it
@@ -292,7 +299,8 @@ impl Cache {
     /// or was killed).
     pub fn prune(&self) -> u64 {
         let used = self.used.lock().unwrap();
-        let last = self.get_named(LIVE).and_then(|b| decode_live(&b));
+        let live = self.get_named(LIVE);
+        let last = live.as_deref().and_then(decode_live);
         let generation = last.as_ref().map_or(0, |(g, _)| g + 1);
         let old = |p: &Path| {
             std::fs::symlink_metadata(p)
@@ -302,7 +310,7 @@ impl Cache {
         let mut removed = 0;
         match last {
             Some((_, keys)) if !generation.is_multiple_of(SWEEP) => {
-                for k in keys.iter().filter(|k| !used.contains(*k)) {
+                for k in keys.filter(|k| !used.contains(*k)) {
                     let p = self.path_of(k);
                     if old(&p) && std::fs::remove_file(&p).is_ok() {
                         removed += 1;
@@ -329,7 +337,11 @@ impl Cache {
             }
         }
         let mut keys: Vec<&[u8; 32]> = used.iter().collect();
-        keys.sort_unstable();
+        // (In order: the record is the same bytes when the keys are. By
+        // their first 8 bytes first, a number: the order is the same, each
+        // comparison cheaper.)
+        let head = |k: &[u8; 32]| u64::from_be_bytes(k[..8].try_into().expect("8 bytes"));
+        keys.sort_unstable_by(|a, b| head(a).cmp(&head(b)).then_with(|| a.cmp(b)));
         let mut record = Vec::with_capacity(8 + keys.len() * 32);
         record.extend_from_slice(&generation.to_le_bytes());
         for k in keys {
@@ -447,6 +459,18 @@ fn write_entry(tmp: &Path, path: &Path, value: &[u8], digest: &[u8; 16]) -> std:
     std::fs::rename(tmp, path)
 }
 
+/// The value of the entry file at `path` (`Ok(None)` when it is not
+/// whole: magic, length and checksum must agree): mapped when it is large
+/// and `map`, else read into a buffer of its length after the header, read
+/// apart (`bytes::read_value`).
+fn read_value(path: &Path, map: bool) -> std::io::Result<Option<Bytes>> {
+    bytes::read_value(path, HEADER, map, |head, value| {
+        head[..8] == MAGIC[..]
+            && head[8..16] == (value.len() as u64).to_le_bytes()
+            && checksum(value)[..] == head[16..HEADER]
+    })
+}
+
 /// `Some` when the entry is whole: magic, length and checksum agree.
 fn check(bytes: &[u8]) -> Option<()> {
     if bytes.len() < HEADER || &bytes[..8] != MAGIC {
@@ -512,7 +536,7 @@ mod tests {
         assert_eq!(c.get_packed(&[1u8; 32]).as_deref(), Some(page.as_bytes()));
         assert!(std::fs::metadata(c.path_of(&[1u8; 32])).unwrap().len() < page.len() as u64 / 10);
         c.put(&[2u8; 32], b"\xff\xff\xff\x7fplain");
-        assert_eq!(c.get_packed(&[2u8; 32]), None);
+        assert!(c.get_packed(&[2u8; 32]).is_none());
     }
 
     #[test]
@@ -525,11 +549,23 @@ mod tests {
         let p = c.path_of(&k);
         let whole = std::fs::read(&p).unwrap();
         std::fs::write(&p, &whole[..whole.len() - 1]).unwrap();
-        assert_eq!(c.get(&k), None);
+        assert!(c.get(&k).is_none());
         let mut altered = whole.clone();
         *altered.last_mut().unwrap() ^= 1;
         std::fs::write(&p, &altered).unwrap();
-        assert_eq!(c.get(&k), None);
-        assert_eq!(c.stats(0).corrupt, 2);
+        assert!(c.get(&k).is_none());
+        // Longer than its header says, or shorter than a header.
+        std::fs::write(&p, [&whole[..], b"x"].concat()).unwrap();
+        assert!(c.get(&k).is_none());
+        std::fs::write(&p, &whole[..HEADER - 1]).unwrap();
+        assert!(c.get(&k).is_none());
+        assert_eq!(c.stats(0).corrupt, 4);
+        // A named record likewise.
+        c.put_named("rec", b"value");
+        assert_eq!(c.get_named("rec").as_deref(), Some(&b"value"[..]));
+        let named = c.objects.with_file_name("rec");
+        let whole = std::fs::read(&named).unwrap();
+        std::fs::write(&named, &whole[..whole.len() - 1]).unwrap();
+        assert!(c.get_named("rec").is_none());
     }
 }

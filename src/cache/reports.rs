@@ -16,7 +16,20 @@ const MAGIC: &[u8; 8] = b"pdrepts1";
 /// The start of a shard's entry.
 const SHARD_MAGIC: &[u8; 8] = b"pdrshrd1";
 
-type Shard = crate::search::fxhash::FxHashMap<[u8; 32], codec::Report>;
+/// A shard as read: its bytes, and where each page's report lies in them
+/// after the magic (decoded only for a page that is kept: `page`).
+#[derive(Default)]
+struct Shard {
+    bytes: super::Bytes,
+    at: crate::search::fxhash::FxHashMap<[u8; 32], (usize, usize)>,
+}
+
+impl Shard {
+    fn get(&self, key: &[u8; 32]) -> Option<&[u8]> {
+        let (start, end) = *self.at.get(key)?;
+        self.bytes.get(SHARD_MAGIC.len()..)?.get(start..end)
+    }
+}
 
 fn shard_of(k: &[u8; 32]) -> usize {
     k[0] as usize % SHARDS
@@ -65,30 +78,34 @@ impl Reports {
         let shards: Vec<Shard> = list
             .par_iter()
             .map(|k| {
-                k.and_then(|k| cache.peek(&k))
-                    .and_then(|b| codec::decode_reports(b.strip_prefix(SHARD_MAGIC)?))
-                    .unwrap_or_default()
+                let bytes = k.and_then(|k| cache.peek(&k))?;
+                let at = codec::index_reports(bytes.strip_prefix(SHARD_MAGIC)?)?;
+                Some(Shard { bytes, at })
             })
+            .map(Option::unwrap_or_default)
             .collect();
         // A shard that could not be read is written again.
         let list = list
             .iter()
             .zip(&shards)
-            .map(|(k, s)| k.filter(|_| !s.is_empty()))
+            .map(|(k, s)| k.filter(|_| !s.at.is_empty()))
             .collect();
         Reports { list, shards }
     }
 
-    /// The report of the page made under `key`.
-    pub fn get(&self, key: &[u8; 32]) -> Option<&codec::Report> {
-        self.shards.get(shard_of(key))?.get(key)
+    /// The output (without its HTML) of the page at `path` made under
+    /// `key`, as its report has it.
+    pub fn page(&self, key: &[u8; 32], path: String) -> Option<crate::pages::PageOutput> {
+        codec::report_page(self.shards.get(shard_of(key))?.get(key)?, path)
     }
 
     /// Leaves this build's reports for the next: each shard whose pages
     /// are the last build's kept as it is, the others written.
     /// (A report `None` is the last build's for its key.)
     pub fn write(&self, cache: &Cache, made: Vec<([u8; 32], Option<codec::Report>)>) {
-        let mut by_shard: Vec<Vec<([u8; 32], Option<codec::Report>)>> = (0..SHARDS).map(|_| Vec::new()).collect();
+        let each = made.len() / SHARDS + made.len() / SHARDS / 4 + 8;
+        let mut by_shard: Vec<Vec<([u8; 32], Option<codec::Report>)>> =
+            (0..SHARDS).map(|_| Vec::with_capacity(each)).collect();
         for (k, r) in made {
             by_shard[shard_of(&k)].push((k, r));
         }
@@ -102,10 +119,9 @@ impl Reports {
                 // The same pages (page keys stand for their reports): the
                 // shard stays.
                 let same = last.is_some()
-                    && self
-                        .shards
-                        .get(i)
-                        .is_some_and(|s| s.len() == reports.len() && reports.iter().all(|(k, _)| s.contains_key(k)));
+                    && self.shards.get(i).is_some_and(|s| {
+                        s.at.len() == reports.len() && reports.iter().all(|(k, _)| s.at.contains_key(k))
+                    });
                 if same {
                     let k = last?;
                     cache.touch(&k);
@@ -114,9 +130,15 @@ impl Reports {
                 if reports.is_empty() {
                     return None;
                 }
-                let reports: Vec<([u8; 32], &codec::Report)> = reports
+                let reports: Vec<([u8; 32], codec::ReportBytes)> = reports
                     .iter()
-                    .filter_map(|(k, r)| Some((*k, r.as_ref().or_else(|| self.get(k))?)))
+                    .filter_map(|(k, r)| {
+                        let r = match r {
+                            Some(r) => codec::ReportBytes::Made(r),
+                            None => codec::ReportBytes::Stored(self.shards.get(i)?.get(k)?),
+                        };
+                        Some((*k, r))
+                    })
                     .collect();
                 let mut bytes = SHARD_MAGIC.to_vec();
                 bytes.extend_from_slice(&codec::encode_reports(&reports));
@@ -155,19 +177,19 @@ mod tests {
             };
             codec::Report::of(&page)
         };
-        let shown = |r: Option<&codec::Report>| r.map(|r| r.page(String::new()).diags[0].message.clone());
+        let shown = |r: &Reports, k: &[u8; 32]| r.page(k, String::new()).map(|p| p.diags[0].message.clone());
         // Three pages in one shard.
         let (a, b, c) = ([1u8; 32], [1u8 + SHARDS as u8; 32], [1u8 + 2 * SHARDS as u8; 32]);
         Reports::default().write(&cache, vec![(a, Some(report("A"))), (b, Some(report("B")))]);
         let first = Reports::read(&cache);
-        assert_eq!(shown(first.get(&a)).as_deref(), Some("A"));
+        assert_eq!(shown(&first, &a).as_deref(), Some("A"));
         // `a` kept by its report, `b` gone, `c` new: the shard is written
         // again, `a`'s report in it.
         first.write(&cache, vec![(a, None), (c, Some(report("C")))]);
         let second = Reports::read(&cache);
-        assert_eq!(shown(second.get(&a)).as_deref(), Some("A"));
-        assert_eq!(shown(second.get(&c)).as_deref(), Some("C"));
-        assert!(second.get(&b).is_none());
+        assert_eq!(shown(&second, &a).as_deref(), Some("A"));
+        assert_eq!(shown(&second, &c).as_deref(), Some("C"));
+        assert!(second.page(&b, String::new()).is_none());
     }
 
     #[test]

@@ -35,6 +35,9 @@ pub struct Run {
     /// What every page sees of the site (`key::shape`) and each article's
     /// own key, once the site and its link index are built (`key_site`).
     site: Option<(key::Shape, Vec<[u8; 32]>)>,
+    /// Each article's bytes' hash (`bytes_hash`), by its number in the
+    /// site, found with its key (`key_site`).
+    article_bytes: Vec<Option<[u8; 32]>>,
     /// When this build began (for the parse record).
     started_ns: i64,
     /// Where articles read back keep their HTML.
@@ -150,6 +153,7 @@ impl Run {
             reports: Default::default(),
             made: Mutex::new(Vec::new()),
             site: None,
+            article_bytes: Vec::new(),
             started_ns: parsed::now_ns(),
             stored: Arc::new(StoredHtml {
                 entries: cache.entries(),
@@ -365,8 +369,17 @@ impl Run {
             .unzip();
         let mut new = Vec::with_capacity(notes.len());
         let mut used = Vec::with_capacity(notes.len());
-        let mut parses: Vec<FxHashMap<Arc<str>, Parse>> =
-            (0..config.locales.len()).map(|_| FxHashMap::default()).collect();
+        // (Sized once for each locale's files.)
+        let mut per_locale = vec![0usize; config.locales.len()];
+        for f in files {
+            if let Some(n) = per_locale.get_mut(f.locale) {
+                *n += 1;
+            }
+        }
+        let mut parses: Vec<FxHashMap<Arc<str>, Parse>> = per_locale
+            .iter()
+            .map(|n| FxHashMap::with_capacity_and_hasher(*n, Default::default()))
+            .collect();
         for (note, f) in notes.into_iter().zip(files) {
             if note.parse.id.is_some() || note.parse.bytes.is_some() {
                 if let Some(m) = parses.get_mut(f.locale) {
@@ -441,22 +454,27 @@ impl Run {
         let listed: Vec<(usize, String)> = article_files.iter().map(|f| (f.locale, f.rel.clone())).collect();
         let shape = key::shape(&env, site, &listed);
         let parses = &self.parses;
-        let article_keys: Vec<[u8; 32]> = (0..site.articles.len())
+        // (With each article's bytes' hash, looked up once here.)
+        let keyed: Vec<([u8; 32], Option<[u8; 32]>)> = (0..site.articles.len())
             .into_par_iter()
             .map(|i| {
                 // An article as parsed is keyed on its parse's key: its
                 // HTML is not read back.
                 let a = &site.articles[i];
-                if let Some(k) = parses.get(a.locale).and_then(|m| m.get(a.rel.as_str())?.id.as_ref()) {
+                let parse = parses.get(a.locale).and_then(|m| m.get(a.rel.as_str()));
+                let bytes = parse.and_then(|p| p.bytes);
+                if let Some(k) = parse.and_then(|p| p.id.as_ref()) {
                     if bodies.as_parsed(a) {
-                        return Ok(key::article(a, key::Body::Parsed(k)));
+                        return Ok((key::article(a, key::Body::Parsed(k)), bytes));
                     }
                 }
                 let body = bodies.html(&site.articles, i)?;
-                Ok(key::article(a, key::Body::Html(&body)))
+                Ok((key::article(a, key::Body::Html(&body)), bytes))
             })
             .collect::<std::io::Result<_>>()
             .map_err(|e| Diagnostic::error("cache", &self.shown, format!("cannot read an article's HTML back: {e}")))?;
+        let (article_keys, article_bytes) = keyed.into_iter().unzip();
+        self.article_bytes = article_bytes;
         self.site = Some((shape, article_keys));
         Ok(())
     }
@@ -481,12 +499,16 @@ impl Run {
             .map(|p| key::page(shape, p, &article_keys[p.article]))
             .collect();
         self.reports = reports;
+        // (Sized once: a page each, 100 bytes or more, grown by doubling
+        // was copied and faulted in again.)
+        *self.made.get_mut().unwrap_or_else(|e| e.into_inner()) = Vec::with_capacity(self.keys.len());
     }
 
-    /// The hash (`key::digest`) of the bytes the article file at (`locale`, `rel`) was
-    /// parsed from, when its parse went through the record or an entry.
-    pub fn bytes_hash(&self, locale: usize, rel: &str) -> Option<[u8; 32]> {
-        self.parses.get(locale)?.get(rel)?.bytes
+    /// The hash (`key::digest`) of the bytes article `i` of the site was
+    /// parsed from, when its parse went through the record or an entry
+    /// (after `key_site`).
+    pub fn bytes_hash(&self, i: usize) -> Option<[u8; 32]> {
+        *self.article_bytes.get(i)?
     }
 
     /// The site's shape and article `i`'s key (after `key_site`).
@@ -544,8 +566,7 @@ impl Run {
                 unchanged,
             }
         };
-        if let Some(report) = self.reports.get(k) {
-            let page = report.page(path.clone());
+        if let Some(page) = self.reports.page(k, path.clone()) {
             if only_own_files(m, i, &page) && in_place(&path, k) {
                 // (Its entry is marked used at `finish`, with the others
                 // kept: no lock taken per page.)

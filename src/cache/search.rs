@@ -65,7 +65,7 @@ impl crate::search::Memo for Analyses<'_> {
     }
 
     fn record(&self, code: &str) -> Option<Vec<u8>> {
-        self.run.store().get_named(&record_name(code))
+        self.run.store().get_named_vec(&record_name(code))
     }
 
     fn put_record(&self, code: &str, bytes: &[u8]) {
@@ -73,7 +73,7 @@ impl crate::search::Memo for Analyses<'_> {
     }
 
     fn text(&self, key: &[u8; 32]) -> Option<Vec<u8>> {
-        self.run.store().get(&Self::text_key(key))
+        self.run.store().get(&Self::text_key(key)).map(super::Bytes::into_vec)
     }
 
     fn put_text(&self, key: &[u8; 32], bytes: &[u8]) {
@@ -118,7 +118,7 @@ impl crate::search::Memo for Analyses<'_> {
     }
 
     fn index_record(&self, code: &str) -> Option<Vec<u8>> {
-        self.run.store().get_named(&index_name(code))
+        self.run.store().get_named_vec(&index_name(code))
     }
 
     fn put_index_record(&self, code: &str, bytes: &[u8]) {

@@ -62,7 +62,7 @@ impl<'a> Group<'a> {
 }
 
 /// A record read back.
-pub struct Recalled(Vec<u8>);
+pub struct Recalled(super::Bytes);
 
 impl Recalled {
     /// Each file's path and key; `None` when the record is not one whole.
