@@ -123,41 +123,50 @@ pub fn write<W: Write + Seek, S: AsRef<str>>(
     files: impl IntoIterator<Item = (S, Entry)>,
     dirs: impl IntoIterator<Item = (S, Stamp)>,
 ) -> io::Result<()> {
-    const BUF: usize = 1 << 16;
     let mut out = Vec::with_capacity(BUF + 1024);
     out.extend_from_slice(HEADER);
     out.extend_from_slice(&sealed_ns.to_le_bytes());
     out.extend_from_slice(&[0; 16]);
-    let mut counts = [0u64; 2];
-    let mut prev: Option<S> = None;
-    for (p, e) in files {
-        out.extend_from_slice(&e.key);
-        e.stamp.put(&mut out);
-        put_path(&mut out, prev.as_ref().map_or("", |q| q.as_ref()), p.as_ref());
-        prev = Some(p);
-        counts[0] += 1;
-        if out.len() >= BUF {
-            w.write_all(&out)?;
-            out.clear();
-        }
-    }
-    let mut prev: Option<S> = None;
-    for (p, st) in dirs {
-        st.put(&mut out);
-        put_path(&mut out, prev.as_ref().map_or("", |q| q.as_ref()), p.as_ref());
-        prev = Some(p);
-        counts[1] += 1;
-        if out.len() >= BUF {
-            w.write_all(&out)?;
-            out.clear();
-        }
-    }
+    let counts = [
+        put_section(&mut w, &mut out, files, |out, e| {
+            out.extend_from_slice(&e.key);
+            e.stamp.put(out);
+        })?,
+        put_section(&mut w, &mut out, dirs, |out, st| st.put(out))?,
+    ];
     out.extend_from_slice(END);
     w.write_all(&out)?;
     w.seek(SeekFrom::Start((HEADER.len() + 16) as u64))?;
     w.write_all(&counts[0].to_le_bytes())?;
     w.write_all(&counts[1].to_le_bytes())?;
     w.flush()
+}
+
+/// Bytes buffered before they are written.
+const BUF: usize = 1 << 16;
+
+/// One list of the manifest: each item's own fields (`put`), then its path
+/// (after what it shares with the one before), written to `w` a buffer at
+/// a time. Returns how many items there were.
+fn put_section<W: Write, S: AsRef<str>, T>(
+    w: &mut W,
+    out: &mut Vec<u8>,
+    items: impl IntoIterator<Item = (S, T)>,
+    put: impl Fn(&mut Vec<u8>, &T),
+) -> io::Result<u64> {
+    let mut count = 0;
+    let mut prev: Option<S> = None;
+    for (p, item) in items {
+        put(out, &item);
+        put_path(out, prev.as_ref().map_or("", |q| q.as_ref()), p.as_ref());
+        prev = Some(p);
+        count += 1;
+        if out.len() >= BUF {
+            w.write_all(out)?;
+            out.clear();
+        }
+    }
+    Ok(count)
 }
 
 /// The manifest as bytes (as `write` writes it).
