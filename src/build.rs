@@ -17,7 +17,7 @@ use crate::shard::Scope;
 use crate::site::Site;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rayon::prelude::*;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashSet};
 use std::path::Path;
 use std::time::{Duration, Instant};
 
@@ -446,65 +446,39 @@ fn source_of(m: &Model, out_path: &str) -> Option<String> {
 /// page, the `go/<id>/` redirects of `ms.custom` article IDs): one would
 /// silently replace the other.
 fn generated_collisions(config: &Config, site: &Site, index: &LinkIndex) -> Vec<Diagnostic> {
-    // Whether a page is published at a URL polydoc writes (a few pages at
-    // most, found in one pass over the pages without making every
-    // generated URL: a site has an article ID for most articles).
-    let generated_here = |p: &crate::site::Page| {
-        let Some(rest) = p
+    // One pass over the pages, each asked whether its URL is one polydoc
+    // writes (a site has an article ID for most articles: their URLs are
+    // not made one by one).
+    let generated = |p: &crate::site::Page| -> Option<String> {
+        let rest = p
             .url
-            .strip_prefix(config.locales[p.locale].code.as_str())
-            .and_then(|r| r.strip_prefix('/'))
-        else {
-            return false;
-        };
-        (config.search.enabled && rest == "search/")
-            || rest
-                .strip_prefix("go/")
-                .and_then(|r| r.strip_suffix('/'))
-                .is_some_and(|id| index.article_ids.get(p.locale).is_some_and(|m| m.contains_key(id)))
+            .strip_prefix(config.locales[p.locale].code.as_str())?
+            .strip_prefix('/')?;
+        if config.search.enabled && rest == "search/" {
+            return Some("the search page".to_string());
+        }
+        let id = rest.strip_prefix("go/")?.strip_suffix('/')?;
+        index
+            .article_ids
+            .get(p.locale)?
+            .contains_key(id)
+            .then(|| format!("the redirect for article ID {id} (`ms.custom`)"))
     };
-    if !site.pages.iter().any(|p| !p.fallback && generated_here(p)) {
-        return Vec::new();
-    }
-    let mut generated: Vec<Vec<(String, String)>> = Vec::new();
-    for (li, locale) in config.locales.iter().enumerate() {
-        let mut here = Vec::new();
-        if config.search.enabled {
-            here.push((format!("{}/search/", locale.code), "the search page".to_string()));
-        }
-        for id in index.article_ids.get(li).into_iter().flat_map(|m| m.keys()) {
-            here.push((
-                format!("{}/go/{id}/", locale.code),
-                format!("the redirect for article ID {id} (`ms.custom`)"),
-            ));
-        }
-        generated.push(here);
-    }
-    // The pages at those URLs (a few, found in one pass over the pages).
-    let wanted: crate::search::fxhash::FxHashSet<&str> =
-        generated.iter().flatten().map(|(url, _)| url.as_str()).collect();
-    let by_url: HashMap<&str, &crate::site::Page> = site
-        .pages
+    site.pages
         .iter()
-        .filter(|p| !p.fallback && wanted.contains(p.url.as_str()))
-        .map(|p| (p.url.as_str(), p))
-        .collect();
-    let mut out = Vec::new();
-    for generated in generated {
-        for (url, what) in generated {
-            if let Some(p) = by_url.get(url.as_str()) {
-                out.push(
-                    Diagnostic::error(
-                        "url-collision",
-                        &site.articles[p.article].display,
-                        format!("this article is published at `{url}`, where polydoc writes {what}"),
-                    )
-                    .help("rename or move the article"),
-                );
-            }
-        }
-    }
-    out
+        .filter(|p| !p.fallback)
+        .filter_map(|p| {
+            let what = generated(p)?;
+            Some(
+                Diagnostic::error(
+                    "url-collision",
+                    &site.articles[p.article].display,
+                    format!("this article is published at `{}`, where polydoc writes {what}", p.url),
+                )
+                .help("rename or move the article"),
+            )
+        })
+        .collect()
 }
 
 /// Stage 3: renders one published page (by index into `site.pages`).
