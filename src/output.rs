@@ -10,7 +10,7 @@ pub use manifest::content_key;
 use crate::diagnostics::Diagnostic;
 use crate::search::fxhash::FxHashSet;
 pub use manifest::MANIFEST;
-use manifest::{Entry, Previous, Stamp};
+use manifest::{Entry, Previous, Src, Stamp};
 use rayon::prelude::*;
 use std::collections::{HashMap, HashSet};
 use std::io::{self, Write as _};
@@ -312,7 +312,9 @@ impl Staging {
             // The folders as written (renaming the staging folder changes
             // none of those inside it).
             let dirs = manifest::stamp_dirs(&self.dir, folders_of(files.iter().map(|(p, _)| p)).into_par_iter());
-            manifest::write(&self.dir.join(MANIFEST), sealed_ns, files, dirs)?;
+            let files = files.into_iter().map(|(p, e)| (p, Src::New(e)));
+            let dirs = dirs.into_iter().map(|(d, st)| (d, Src::New(st)));
+            manifest::write(&self.dir.join(MANIFEST), sealed_ns, None, files, dirs)?;
         }
         let aside = self
             .parent
@@ -427,14 +429,16 @@ impl Staging {
             .collect();
         let restamped = manifest::stamp_dirs(&out, again.into_par_iter());
         let settled = previous.settled().filter(|(d, _)| !changed.contains(*d));
-        // The files kept (most of a warm build's), for the new manifest.
-        let kept = previous.kept().filter(|(rel, _)| !staged_paths.contains(rel));
+        // The files kept (most of a warm build's), for the new manifest, as
+        // the last one has them (a path staged too is the staged one's:
+        // `merge`).
         let tmp = out.join(format!("{MANIFEST}.polydoc-tmp-{}", std::process::id()));
         manifest::write(
             &tmp,
             sealed_ns,
-            manifest::merge(kept, staged.iter().map(|(p, e)| (p.as_str(), *e))),
-            manifest::merge(settled, restamped.iter().map(|(d, st)| (d.as_str(), *st))),
+            Some(&previous),
+            manifest::merge(previous.kept(), staged.iter().map(|(p, e)| (p.as_str(), Src::New(*e)))),
+            manifest::merge(settled, restamped.iter().map(|(d, st)| (d.as_str(), Src::New(*st)))),
         )
         .and_then(|_| std::fs::rename(&tmp, out.join(MANIFEST)))
         .map_err(partly)?;

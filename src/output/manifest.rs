@@ -158,14 +158,27 @@ pub fn merge<K: Ord, T>(
     })
 }
 
-/// Writes the manifest file `path` (see `codec::write`).
+/// Where an entry of the next manifest comes from: the previous one's, as
+/// it is there (by its number there: `Files::kept`, `Files::settled`), or
+/// this build.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Src<T> {
+    Old(usize),
+    New(T),
+}
+
+/// Writes the manifest file `path` (see `codec::write`), the entries
+/// `Src::Old` names read from `old`'s.
 pub fn write<S: AsRef<str>>(
     path: &Path,
     sealed_ns: i128,
-    files: impl IntoIterator<Item = (S, Entry)>,
-    dirs: impl IntoIterator<Item = (S, Stamp)>,
+    old: Option<&Files>,
+    files: impl IntoIterator<Item = (S, Src<Entry>)>,
+    dirs: impl IntoIterator<Item = (S, Src<Stamp>)>,
 ) -> std::io::Result<()> {
-    codec::write(std::fs::File::create(path)?, sealed_ns, files, dirs)
+    let none = Tree::default();
+    let old = old.map_or(&none, |f| &f.tree);
+    codec::write(std::fs::File::create(path)?, sealed_ns, old, files, dirs)
 }
 
 /// No folder above: a path right in the output folder.
@@ -296,10 +309,10 @@ impl Files {
         }
     }
 
-    /// The files as written that the new build keeps, sorted by path, with
-    /// their entries.
-    pub fn kept(&self) -> impl Iterator<Item = (&str, Entry)> {
-        self.same(true).map(|f| (self.tree.file(f), self.tree.entry(f)))
+    /// The files as written that the new build keeps, sorted by path, each
+    /// with its entry as the manifest has it.
+    pub fn kept(&self) -> impl Iterator<Item = (&str, Src<Entry>)> {
+        self.same(true).map(|f| (self.tree.file(f), Src::Old(f)))
     }
 
     /// The files as written that the new build does not keep.
@@ -325,10 +338,10 @@ impl Files {
     /// The folders whose stamp is as the manifest says (their entries are
     /// the ones it lists), sorted by path, with it: the stamp the next
     /// manifest keeps for those the commit does not change.
-    pub fn settled(&self) -> impl Iterator<Item = (&str, Stamp)> {
+    pub fn settled(&self) -> impl Iterator<Item = (&str, Src<Stamp>)> {
         (0..self.tree.dirs)
             .filter(|&d| self.found[d] == SETTLED)
-            .map(|d| (self.tree.dir(d), self.tree.dir_stamp(d)))
+            .map(|d| (self.tree.dir(d), Src::Old(self.tree.files + d)))
     }
 }
 
@@ -515,8 +528,9 @@ mod tests {
             .unwrap()
             .1
             .store(true, std::sync::atomic::Ordering::Relaxed);
-        let kept: Vec<(&str, Entry)> = files.kept().collect();
-        assert_eq!(kept, vec![("d/p00002", Entry { key: key(2), stamp })]);
+        let kept: Vec<(&str, Src<Entry>)> = files.kept().collect();
+        assert_eq!(kept, vec![("d/p00002", Src::Old(2))]);
+        assert_eq!(files.tree.entry(2), Entry { key: key(2), stamp });
         assert_eq!(files.not_kept().count(), 1999);
         assert!(files.not_kept().all(|p| p != "d/p00002" && p != "d/p00003"));
         assert!(Files::default().get("d/p00002").is_none());

@@ -5,7 +5,7 @@
 
 #[cfg(test)]
 use super::Manifest;
-use super::{parents, plain, Entry, Stamp, NS, TOP};
+use super::{parents, plain, Entry, Src, Stamp, NS, TOP};
 use std::io::{self, Seek, SeekFrom, Write};
 
 /// A binary file (read and written whole by every keyed build: no text to
@@ -113,26 +113,36 @@ fn take<'a>(r: &mut &'a [u8], n: usize) -> Option<&'a [u8]> {
 /// once), every folder that holds them but the output folder itself (with
 /// its stamp once the commit was done, sorted by path), and when the
 /// commit began (`sealed_ns`, ns since the epoch: a folder changed at or
-/// after it, less `SETTLE_NS`, is listed again by the next scan). Written
-/// a buffer at a time as the lists go (a manifest is ~5 MB for 20,000
-/// pages: neither it nor its lists held whole), the counts last, at their
-/// place in the header.
+/// after it, less `SETTLE_NS`, is listed again by the next scan). An item
+/// the previous manifest `old` holds unchanged (`Src::Old`) right after
+/// the one before it there is its bytes there, copied: the same fields,
+/// its path after the same path (a warm build's manifest is mostly that).
+/// Written a buffer at a time as the lists go (a manifest is ~5 MB for
+/// 20,000 pages: neither it nor its lists held whole), the counts last, at
+/// their place in the header.
 pub fn write<W: Write + Seek, S: AsRef<str>>(
     mut w: W,
     sealed_ns: i128,
-    files: impl IntoIterator<Item = (S, Entry)>,
-    dirs: impl IntoIterator<Item = (S, Stamp)>,
+    old: &Tree,
+    files: impl IntoIterator<Item = (S, Src<Entry>)>,
+    dirs: impl IntoIterator<Item = (S, Src<Stamp>)>,
 ) -> io::Result<()> {
     let mut out = Vec::with_capacity(BUF + 1024);
     out.extend_from_slice(HEADER);
     out.extend_from_slice(&sealed_ns.to_le_bytes());
     out.extend_from_slice(&[0; 16]);
     let counts = [
-        put_section(&mut w, &mut out, files, |out, e| {
+        put_section(&mut w, &mut out, (old, |f| old.entry(f)), files, |out, e: &Entry| {
             out.extend_from_slice(&e.key);
             e.stamp.put(out);
         })?,
-        put_section(&mut w, &mut out, dirs, |out, st| st.put(out))?,
+        put_section(
+            &mut w,
+            &mut out,
+            (old, |i| old.dir_stamp(i - old.files)),
+            dirs,
+            |out, st: &Stamp| st.put(out),
+        )?,
     ];
     out.extend_from_slice(END);
     w.write_all(&out)?;
@@ -145,20 +155,37 @@ pub fn write<W: Write + Seek, S: AsRef<str>>(
 /// Bytes buffered before they are written.
 const BUF: usize = 1 << 16;
 
-/// One list of the manifest: each item's own fields (`put`), then its path
-/// (after what it shares with the one before), written to `w` a buffer at
-/// a time. Returns how many items there were.
+/// One list of the manifest: each item's own fields (`put`; an old one's
+/// read from `old` by `was`), then its path (after what it shares with the
+/// one before), or an old item's bytes as they are when the item before it
+/// is the one before it there; written to `w` a buffer at a time. Returns
+/// how many items there were.
 fn put_section<W: Write, S: AsRef<str>, T>(
     w: &mut W,
     out: &mut Vec<u8>,
-    items: impl IntoIterator<Item = (S, T)>,
+    (old, was): (&Tree, impl Fn(usize) -> T),
+    items: impl IntoIterator<Item = (S, Src<T>)>,
     put: impl Fn(&mut Vec<u8>, &T),
 ) -> io::Result<u64> {
     let mut count = 0;
     let mut prev: Option<S> = None;
+    // The item before, by its number in `old` when it is one of its own.
+    let mut last_old: Option<usize> = None;
     for (p, item) in items {
-        put(out, &item);
-        put_path(out, prev.as_ref().map_or("", |q| q.as_ref()), p.as_ref());
+        match item {
+            Src::Old(i) if i > 0 && last_old == Some(i - 1) => out.extend_from_slice(old.item_bytes(i)),
+            _ => {
+                match &item {
+                    Src::Old(i) => put(out, &was(*i)),
+                    Src::New(v) => put(out, v),
+                }
+                put_path(out, prev.as_ref().map_or("", |q| q.as_ref()), p.as_ref());
+            }
+        }
+        last_old = match item {
+            Src::Old(i) => Some(i),
+            Src::New(_) => None,
+        };
         prev = Some(p);
         count += 1;
         if out.len() >= BUF {
@@ -173,9 +200,9 @@ fn put_section<W: Write, S: AsRef<str>, T>(
 #[cfg(test)]
 pub fn encode(m: &Manifest) -> Vec<u8> {
     let mut c = io::Cursor::new(Vec::new());
-    let files = m.files.iter().map(|(p, e)| (p.as_str(), *e));
-    let dirs = m.dirs.iter().map(|(p, st)| (p.as_str(), *st));
-    write(&mut c, m.sealed_ns, files, dirs).expect("written to memory");
+    let files = m.files.iter().map(|(p, e)| (p.as_str(), Src::New(*e)));
+    let dirs = m.dirs.iter().map(|(p, st)| (p.as_str(), Src::New(*st)));
+    write(&mut c, m.sealed_ns, &Tree::default(), files, dirs).expect("written to memory");
     c.into_inner()
 }
 
@@ -288,6 +315,13 @@ impl Tree {
             key: *self.key(f),
             stamp: self.stamp_at(self.at[f] as usize + 32),
         }
+    }
+
+    /// Item `i`'s bytes (files first, then folders: its fields, then its
+    /// path after the one before it).
+    fn item_bytes(&self, i: usize) -> &[u8] {
+        let end = self.at.get(i + 1).map_or(self.raw.len() - END.len(), |&e| e as usize);
+        &self.raw[self.at[i] as usize..end]
     }
 
     /// The stamp of folder `d`.
@@ -533,5 +567,97 @@ mod tests {
             assert_eq!(take_varint(&mut &out[..]), Some(v));
         }
         assert_eq!(take_varint(&mut &[0xff; 10][..]), None);
+    }
+
+    #[test]
+    fn entries_copied_from_the_last_manifest_make_the_bytes_a_fresh_one_has() {
+        // The last build's: 40 pages in 4 folders.
+        let stamp = |i: u64| Stamp::new(i, 1_700_000_000_000_000_000 + i as i128, 1000 + i).unwrap();
+        let file = |d: u32, p: u32| {
+            (
+                format!("en-us/s{d}/a{p}/index.html"),
+                Entry {
+                    key: [(d * 10 + p) as u8; 32],
+                    stamp: stamp(u64::from(d * 10 + p)),
+                },
+            )
+        };
+        let mut last = Manifest {
+            sealed_ns: 5,
+            ..Default::default()
+        };
+        for d in 0..4 {
+            for p in 0..10 {
+                last.files.push(file(d, p));
+            }
+        }
+        last.files.sort_by(|a, b| a.0.cmp(&b.0));
+        let mut dirs: Vec<String> = last
+            .files
+            .iter()
+            .flat_map(|(f, _)| parents(f).map(String::from))
+            .collect();
+        dirs.sort();
+        dirs.dedup();
+        last.dirs = dirs
+            .iter()
+            .enumerate()
+            .map(|(i, d)| (d.clone(), stamp(100 + i as u64)))
+            .collect();
+        let old = decode_tree(encode(&last)).unwrap();
+        // This build's: one page rewritten, one gone, one new (between
+        // two kept ones, and last), a folder stamped again, one gone.
+        let mut next = Manifest {
+            sealed_ns: 9,
+            ..Default::default()
+        };
+        let mut files: Vec<(String, Src<Entry>)> = Vec::new();
+        for (f, (p, e)) in last.files.iter().enumerate() {
+            match p.as_str() {
+                "en-us/s2/a0/index.html" => continue,
+                "en-us/s2/a5/index.html" => {
+                    let e = Entry { key: [200; 32], ..*e };
+                    files.push((p.clone(), Src::New(e)));
+                    next.files.push((p.clone(), e));
+                }
+                _ => {
+                    files.push((p.clone(), Src::Old(f)));
+                    next.files.push((p.clone(), *e));
+                }
+            }
+        }
+        for p in ["en-us/s0/a10/index.html", "en-us/z/index.html"] {
+            let e = Entry {
+                key: [201; 32],
+                stamp: stamp(7),
+            };
+            let at = files.partition_point(|(q, _)| q.as_str() < p);
+            files.insert(at, (p.to_string(), Src::New(e)));
+            next.files.insert(at, (p.to_string(), e));
+        }
+        let mut ds: Vec<(String, Src<Stamp>)> = Vec::new();
+        for (d, (p, st)) in last.dirs.iter().enumerate() {
+            match p.as_str() {
+                "en-us/s2/a0" => continue,
+                "en-us/s2" => {
+                    ds.push((p.clone(), Src::New(stamp(300))));
+                    next.dirs.push((p.clone(), stamp(300)));
+                }
+                _ => {
+                    ds.push((p.clone(), Src::Old(old.files + d)));
+                    next.dirs.push((p.clone(), *st));
+                }
+            }
+        }
+        for p in ["en-us/s0/a10", "en-us/z"] {
+            let at = ds.partition_point(|(q, _)| q.as_str() < p);
+            ds.insert(at, (p.to_string(), Src::New(stamp(8))));
+            next.dirs.insert(at, (p.to_string(), stamp(8)));
+        }
+        let mut c = io::Cursor::new(Vec::new());
+        write(&mut c, next.sealed_ns, &old, files, ds).unwrap();
+        let patched = c.into_inner();
+        assert_eq!(patched, encode(&next));
+        assert_eq!(decode(&patched).unwrap(), next);
     }
 }
