@@ -31,13 +31,19 @@ pub fn build_with(
 ) -> Result<Build, Vec<Diagnostic>> {
     let start = Instant::now();
     let mut diags = Vec::new();
-    let (mut config, theme) = match load(site_root, &mut diags) {
-        Ok(x) => x,
+    let mut config = match Config::load(site_root) {
+        Ok(c) => c,
         Err(d) => {
             diags.push(d);
             return Err(diags);
         }
     };
+    // The theme (its templates compiled: ~7 ms, on one thread) loads
+    // beside opening the output and cache folders and discovery, not
+    // before them; it is waited for before parsing, and a theme that does
+    // not load stops the build then, with the diagnostics it would have
+    // stopped it with first (`Loading::wait`).
+    let theme = Loading::start(&config);
     if let Some(on) = options.review_pages {
         config.l10n.review_pages = on;
     }
@@ -46,7 +52,7 @@ pub fn build_with(
             Ok(p) => Some(p),
             Err(d) => {
                 diags.push(d);
-                return Err(diags);
+                return Err(theme.failed(diags));
             }
         },
         None => None,
@@ -86,7 +92,7 @@ pub fn build_with(
                 Ok(s) => Some(s),
                 Err(d) => {
                     diags.push(d);
-                    return Err(diags);
+                    return Err(theme.failed(diags));
                 }
             }
         }
@@ -97,7 +103,7 @@ pub fn build_with(
             Ok(c) => Some(c),
             Err(d) => {
                 diags.push(d);
-                return Err(diags);
+                return Err(theme.failed(diags));
             }
         },
         None => None,
@@ -126,6 +132,7 @@ pub fn build_with(
         || discover_site(&config, &mut diags),
         || cache.as_ref().filter(|_| plan.is_none()).map(|c| c.read_parse_record()),
     );
+    let theme = theme.wait(&mut diags)?;
     stage("discover");
 
     let progress = progress_bar(show_progress, article_files.len() as u64 * 2);
@@ -537,4 +544,51 @@ pub fn build_with(
 /// Drops `value` on a thread of its own (inline if none can be started).
 fn drop_beside<T: Send + 'static>(value: T) {
     let _ = std::thread::Builder::new().spawn(move || drop(value));
+}
+
+/// The theme loading on a thread of its own from the start of a build
+/// (`Theme::load`), with the diagnostics it makes.
+struct Loading(std::thread::JoinHandle<(Result<Theme, Diagnostic>, Vec<Diagnostic>)>);
+
+impl Loading {
+    fn start(config: &Config) -> Loading {
+        let config = config.clone();
+        Loading(std::thread::spawn(move || {
+            let mut diags = Vec::new();
+            let theme = Theme::load(&config, &mut diags);
+            (theme, diags)
+        }))
+    }
+
+    /// The theme, its diagnostics put before `diags` (those of the steps
+    /// after loading it); when it does not load, its own diagnostics and
+    /// error alone, as when it loaded first.
+    fn wait(self, diags: &mut Vec<Diagnostic>) -> Result<Theme, Vec<Diagnostic>> {
+        let (theme, mut own) = self.join();
+        match theme {
+            Ok(t) => {
+                diags.splice(0..0, own);
+                Ok(t)
+            }
+            Err(d) => {
+                own.push(d);
+                Err(own)
+            }
+        }
+    }
+
+    /// What a build stopped by `diags` reports: the theme's error instead
+    /// when it does not load either (it was found first when the theme
+    /// loaded first), else `diags` after the theme's own.
+    fn failed(self, diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
+        let mut diags = diags;
+        match self.wait(&mut diags) {
+            Ok(_) => diags,
+            Err(own) => own,
+        }
+    }
+
+    fn join(self) -> (Result<Theme, Diagnostic>, Vec<Diagnostic>) {
+        self.0.join().unwrap_or_else(|e| std::panic::resume_unwind(e))
+    }
 }
