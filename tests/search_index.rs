@@ -164,3 +164,88 @@ fn unknown_search_key_is_a_config_error() {
     assert_eq!(run.code, 2, "{run}");
     assert!(run.stderr.contains("enable"), "{run}");
 }
+
+/// Builds with the cache into `warm` and without into `cold`: every search
+/// file (and every other) the same bytes.
+#[track_caller]
+fn warm_search_equals_cold(site: &Site, step: &str) {
+    let (cold, warm) = (site.outside("cold"), site.outside("warm"));
+    let _ = std::fs::remove_dir_all(&cold);
+    let c = site.json(&["build", "--out", cold.to_str().unwrap()]);
+    let w = site.json(&["build", "--cache", "--out", warm.to_str().unwrap()]);
+    assert_eq!(c.code(), w.code(), "{step}: exit status\ncold:\n{c}\nwarm:\n{w}");
+    let files = |dir: &std::path::Path| {
+        let mut s = common::snapshot(dir);
+        s.remove(std::path::Path::new(".polydoc-manifest"));
+        s
+    };
+    let (c, w) = (files(&cold), files(&warm));
+    assert_eq!(
+        c.keys().collect::<Vec<_>>(),
+        w.keys().collect::<Vec<_>>(),
+        "{step}: the same files"
+    );
+    for (k, v) in &c {
+        assert!(v == &w[k], "{step}: {} differs", k.display());
+    }
+}
+
+#[test]
+fn a_warm_build_after_search_edits_writes_the_index_a_cold_build_writes() {
+    // Pages enough that each locale's terms record is read mapped (64 KB
+    // and more), each with words of its own, and a Dutch locale (compound
+    // parts are split against its words).
+    let site = Site::new(&[("en-us", "English"), ("nl-nl", "Nederlands")]);
+    let page = |i: usize, extra: &str| {
+        let words: Vec<String> = (0..60).map(|j| format!("word{i}x{j}")).collect();
+        article(
+            &format!("Page {i} about relay{i}"),
+            &format!(
+                "# Page {i}\n\nShared text and {}.\n\n## Part\n\n{extra}\n",
+                words.join(" ")
+            ),
+        )
+    };
+    let nl = |i: usize, extra: &str| {
+        article(
+            &format!("Pagina {i}"),
+            &format!("# Pagina {i}\n\nDe kioskmodus en de modus{i} en woord{i}.\n\n{extra}\n"),
+        )
+    };
+    for i in 0..160 {
+        site.write(&format!("articles/en-us/p{i}.md"), &page(i, ""));
+        site.write(&format!("articles/nl-nl/p{i}.md"), &nl(i, ""));
+    }
+    warm_search_equals_cold(&site, "first");
+    warm_search_equals_cold(&site, "unchanged");
+    let record = site.path(".polydoc-cache/v1/search-terms-en-us");
+    let len = std::fs::metadata(&record).map(|m| m.len()).unwrap_or(0);
+    assert!(len >= 64 * 1024, "the en-us record is {len} bytes: not mapped");
+    site.write(
+        "articles/en-us/p3.md",
+        &page(3, "").replace("Page 3 about", "Page three about"),
+    );
+    warm_search_equals_cold(&site, "a title edited");
+    site.write("articles/en-us/p5.md", &page(5, "A zyzzyvarare word."));
+    warm_search_equals_cold(&site, "a new rare word");
+    site.write("articles/en-us/p5.md", &page(5, ""));
+    warm_search_equals_cold(&site, "the rare word deleted");
+    site.write("articles/en-us/p7.md", &page(7, "").replace("word7x9 ", ""));
+    warm_search_equals_cold(&site, "a word only that page had deleted");
+    site.write("articles/en-us/p1000.md", &page(1000, ""));
+    warm_search_equals_cold(&site, "a page added");
+    site.remove("articles/en-us/p11.md");
+    warm_search_equals_cold(&site, "a page deleted");
+    site.write("articles/nl-nl/p4.md", &nl(4, "De kioskgebruiker en het woordenboek."));
+    warm_search_equals_cold(&site, "a Dutch page with new compounds");
+    site.write("articles/nl-nl/p4.md", &nl(4, ""));
+    warm_search_equals_cold(&site, "the Dutch compounds deleted");
+    // A damaged record (its bytes changed in place): a miss, the same
+    // index.
+    let mut bytes = std::fs::read(&record).unwrap();
+    let at = bytes.len() / 2;
+    bytes[at] ^= 0x55;
+    std::fs::write(&record, &bytes).unwrap();
+    site.write("articles/en-us/p9.md", &page(9, "Edited."));
+    warm_search_equals_cold(&site, "a damaged record");
+}

@@ -68,6 +68,13 @@ impl crate::search::Memo for Analyses<'_> {
         self.run.store().get_named_vec(&record_name(code))
     }
 
+    /// Mapped when large (`cache::bytes`): the record of a locale's
+    /// terms is megabytes, read whole by every warm build that builds the
+    /// locale's index.
+    fn record_bytes(&self, code: &str) -> Option<super::Bytes> {
+        self.run.store().get_named(&record_name(code))
+    }
+
     fn put_record(&self, code: &str, bytes: &[u8]) {
         self.run.store().put_named(&record_name(code), bytes);
     }

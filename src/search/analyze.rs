@@ -132,6 +132,17 @@ impl Analyzer {
 /// decomposition, combining marks dropped, and letters that do not
 /// decompose spelled out (`ß` -> `ss`, `æ` -> `ae`, `ø` -> `o`, ...).
 pub fn fold(word: &str) -> String {
+    // ASCII: lower case is all the folding does (no ASCII character
+    // decomposes, is a mark or is spelled out): what `fold_unicode` gives,
+    // without its passes (tested on every ASCII character).
+    if word.is_ascii() {
+        return word.to_ascii_lowercase();
+    }
+    fold_unicode(word)
+}
+
+/// `fold` of any word.
+fn fold_unicode(word: &str) -> String {
     let mut out = String::with_capacity(word.len());
     for c in word.chars().flat_map(char::to_lowercase).collect::<String>().nfkd() {
         if is_mark(c) {
@@ -364,6 +375,16 @@ mod tests {
         assert!(finds("es-ES", "contraseñas", "Cambie la contraseña."));
         assert!(finds("ru-RU", "пароли", "Введите пароль."));
         assert!(finds("sv-SE", "lösenorden", "Ange ett lösenord."));
+    }
+
+    #[test]
+    fn ascii_folds_as_any_word_does() {
+        let every: String = (0u8..128).map(char::from).collect();
+        assert_eq!(fold(&every), fold_unicode(&every));
+        for c in (0u8..128).map(char::from) {
+            assert_eq!(fold(&c.to_string()), fold_unicode(&c.to_string()), "{c:?}");
+        }
+        assert_eq!(fold("Load_Users.JSON"), "load_users.json");
     }
 
     #[test]

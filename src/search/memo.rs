@@ -15,6 +15,7 @@
 
 use super::doc::{Doc, Stat, Strings, Vocab};
 use super::fxhash::FxHashMap as HashMap;
+pub use crate::cache::bytes::Bytes;
 use crate::le_bytes::Reader;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Mutex;
@@ -28,6 +29,11 @@ pub trait Memo: Sync {
     /// The record of terms (`encode`) named `name` (a locale's code, for
     /// its articles; `Terms` names the records it keeps), if whole.
     fn record(&self, name: &str) -> Option<Vec<u8>>;
+    /// `record`, its bytes as the store reads them (the build cache maps
+    /// a large record: no fresh buffer faulted in and copied into).
+    fn record_bytes(&self, name: &str) -> Option<Bytes> {
+        self.record(name).map(Bytes::from)
+    }
     /// Replaces the record named `name`.
     fn put_record(&self, name: &str, bytes: &[u8]);
     /// A page's card text (`encode_text`) under its analysis's key.
@@ -171,7 +177,7 @@ pub fn encode(pages: &[(&[u8; 32], &Doc, &Kept)], strings: &Strings) -> Vec<u8> 
 /// A record read: its words (numbered into this build's `Strings` as pages
 /// that use them are recalled) and where each page's part lies.
 pub struct Record {
-    bytes: Vec<u8>,
+    bytes: Bytes,
     words: Vec<(u32, u32)>,
     /// Each word's number in this build's `Strings` (`u32::MAX`: not yet).
     numbers: Vec<AtomicU32>,
@@ -180,8 +186,9 @@ pub struct Record {
 
 impl Record {
     /// `None` when the bytes are not a whole record.
-    pub fn read(bytes: Vec<u8>) -> Option<Record> {
-        let mut r = Reader(&bytes);
+    pub fn read(bytes: impl Into<Bytes>) -> Option<Record> {
+        let bytes: Bytes = bytes.into();
+        let mut r = Reader(&bytes[..]);
         if r.take(MAGIC.len())? != MAGIC {
             return None;
         }
@@ -201,7 +208,7 @@ impl Record {
         for _ in 0..n {
             let from = start(&r);
             let key: [u8; 32] = r.take(32)?.try_into().ok()?;
-            skip_page(&mut r, words.len())?;
+            skip_page(&mut r)?;
             pages.insert(key, (from + 32, start(&r)));
         }
         if !r.0.is_empty() {
@@ -251,46 +258,59 @@ impl Record {
         let len = f32::from_le_bytes(r.take(4)?.try_into().ok()?);
         let title_terms = r.u16()?;
         let card_len = r.u32()? as usize;
-        let mut lists: [Vec<(u32, Stat)>; 2] = [Vec::new(), Vec::new()];
-        for list in &mut lists {
+        // The two term lists and the vocabulary words, as bytes (`count`
+        // checked they are there).
+        let mut raw: [&[u8]; 3] = [&[], &[], &[]];
+        for list in raw.iter_mut().take(2) {
             let n = r.count(12)?;
-            // (Each term's 12 bytes from one slice: `count` checked they
-            // are there.)
-            let terms = r.take(n * 12)?;
-            list.reserve_exact(n);
-            list.extend(terms.chunks_exact(12).map(|t| {
-                let u16_at = |i: usize| u16::from_le_bytes([t[i], t[i + 1]]);
-                let w = u32::from_le_bytes([t[0], t[1], t[2], t[3]]);
-                let stat = Stat {
-                    title: t[4],
-                    best: t[5],
-                    heading: u16_at(6),
-                    body: u16_at(8),
-                    best_w: u16_at(10),
-                };
-                (w, stat)
-            }));
+            *list = r.take(n * 12)?;
         }
         let n = r.count(4)?;
-        let mut words: Vec<u32> = (0..n).map(|_| r.u32()).collect::<Option<_>>()?;
-        // Words this build has not numbered yet: all under one lock.
-        let new: Vec<u32> = lists
-            .iter()
-            .flat_map(|l| l.iter().map(|(w, _)| *w))
-            .chain(words.iter().copied())
-            .filter(|&w| self.numbers[w as usize].load(Ordering::Relaxed) == u32::MAX)
-            .collect();
-        if !new.is_empty() {
+        raw[2] = r.take(n * 4)?;
+        let word_at = |b: &[u8]| u32::from_le_bytes([b[0], b[1], b[2], b[3]]);
+        let all = || {
+            let [terms, long_words, words] = raw;
+            terms
+                .chunks_exact(12)
+                .chain(long_words.chunks_exact(12))
+                .chain(words.chunks_exact(4))
+                .map(word_at)
+        };
+        // A word number past the table: damaged, not recalled. Words this
+        // build has not numbered yet: all under one lock.
+        let unnumbered = |w: u32| self.numbers[w as usize].load(Ordering::Relaxed) == u32::MAX;
+        let mut any_new = false;
+        for w in all() {
+            if w as usize >= self.numbers.len() {
+                return None;
+            }
+            any_new = any_new || unnumbered(w);
+        }
+        if any_new {
             let mut s = strings.lock().unwrap_or_else(|e| e.into_inner());
-            for w in new {
+            for w in all().filter(|&w| unnumbered(w)) {
                 self.numbers[w as usize].store(s.intern(self.word(w)), Ordering::Relaxed);
             }
         }
         let number = |w: u32| self.numbers[w as usize].load(Ordering::Relaxed);
-        let [terms, long_words] = lists.map(|l| l.into_iter().map(|(w, st)| (number(w), st)).collect::<Vec<_>>());
-        for w in &mut words {
-            *w = number(*w);
-        }
+        let list = |bytes: &[u8]| -> Vec<(u32, Stat)> {
+            bytes
+                .chunks_exact(12)
+                .map(|t| {
+                    let u16_at = |i: usize| u16::from_le_bytes([t[i], t[i + 1]]);
+                    let stat = Stat {
+                        title: t[4],
+                        best: t[5],
+                        heading: u16_at(6),
+                        body: u16_at(8),
+                        best_w: u16_at(10),
+                    };
+                    (number(word_at(t)), stat)
+                })
+                .collect()
+        };
+        let (terms, long_words) = (list(raw[0]), list(raw[1]));
+        let words: Vec<u32> = raw[2].chunks_exact(4).map(|b| number(word_at(b))).collect();
         vocab.add(words.iter().copied());
         let doc = Doc {
             locale,
@@ -330,11 +350,11 @@ fn changed_name(code: &str) -> String {
 
 impl Terms {
     pub fn read(m: &dyn Memo, code: &str) -> Terms {
-        let whole = m.record(code).and_then(Record::read);
+        let whole = m.record_bytes(code).and_then(Record::read);
         // Without the whole record, the pages changed since are no use.
         let changed = whole
             .as_ref()
-            .and_then(|_| m.record(&changed_name(code)))
+            .and_then(|_| m.record_bytes(&changed_name(code)))
             .and_then(Record::read);
         Terms { whole, changed }
     }
@@ -347,12 +367,12 @@ impl Terms {
         vocab: &Vocab,
         strings: &Mutex<Strings>,
     ) -> Option<(Doc, Kept)> {
-        if let Some(found) = self
-            .changed
-            .as_ref()
-            .and_then(|r| r.recall(key, (locale, path.clone()), vocab, strings))
-        {
-            return Some(found);
+        // (The pages changed are few: the path is not copied for a page
+        // they do not hold.)
+        if let Some(changed) = self.changed.as_ref().filter(|c| c.pages.contains_key(key)) {
+            if let Some(found) = changed.recall(key, (locale, path.clone()), vocab, strings) {
+                return Some(found);
+            }
         }
         self.whole.as_ref()?.recall(key, (locale, path), vocab, strings)
     }
@@ -394,21 +414,16 @@ impl Terms {
     }
 }
 
-/// Passes over one page's part (after its key), checking its word numbers.
-fn skip_page(r: &mut Reader, words: usize) -> Option<()> {
+/// Passes over one page's part (after its key) by its counts; its word
+/// numbers are checked when the page is recalled (`Record::recall`), so
+/// reading a record does not walk every term of every page.
+fn skip_page(r: &mut Reader) -> Option<()> {
     r.str_u32()?;
     r.str_u32()?;
     r.take(4 + 2 + 4)?;
-    for _ in 0..2 {
-        let n = r.count(12)?;
-        for _ in 0..n {
-            (r.u32()? < words as u32).then_some(())?;
-            r.take(8)?;
-        }
-    }
-    let n = r.count(4)?;
-    for _ in 0..n {
-        (r.u32()? < words as u32).then_some(())?;
+    for size in [12, 12, 4] {
+        let n = r.count(size)?;
+        r.take(n * size)?;
     }
     Some(())
 }
@@ -614,5 +629,23 @@ mod tests {
         assert!(Record::read(longer).is_none());
         let text = encode_text(&made);
         assert!(decode_text(&text[..text.len() - 1], &mut Doc::default()).is_none());
+        // A word number past the table: the record reads (its pages are
+        // not walked when read), the page is not recalled, the other is.
+        let mut bad = bytes.clone();
+        let mut r = Reader(&bytes[8..]);
+        for _ in 0..r.u32().unwrap() {
+            r.str_u32().unwrap();
+        }
+        r.take(4 + 32).unwrap();
+        r.str_u32().unwrap();
+        r.str_u32().unwrap();
+        r.take(10).unwrap();
+        assert!(r.u32().unwrap() > 0, "the first page has terms");
+        let at = bytes.len() - r.0.len();
+        bad[at..at + 4].copy_from_slice(&u32::MAX.to_le_bytes());
+        let record = Record::read(bad).unwrap();
+        let (vocab3, strings3) = (Vocab::default(), Mutex::new(Strings::default()));
+        assert!(record.recall(&k1, (1, String::new()), &vocab3, &strings3).is_none());
+        assert!(record.recall(&k2, (1, String::new()), &vocab3, &strings3).is_some());
     }
 }

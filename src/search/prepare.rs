@@ -314,53 +314,55 @@ fn prepare_with(
         .collect();
     // A remembered page: its terms from the record; its card text only
     // when a card must be written (else its cards stay in place) or the
-    // docs keep it (no `cards`: a shard). `Err`: to be analysed afresh,
-    // with the pages whose cards stayed in place (counted).
-    let recall =
-        |m: &dyn Memo, key: &[u8; 32], p: &Page, vocab: &doc::Vocab| -> Result<(doc::Doc, memo::Kept), Vec<usize>> {
-            let Some((mut d, kept)) =
-                records[site.articles[p.article].locale].recall(key, (p.locale, path_of(p)), vocab, &strings)
-            else {
-                return Err(Vec::new());
-            };
-            let text = |d: &mut doc::Doc| m.text(key).and_then(|t| memo::decode_text(&t, d));
-            let Some(cards) = cards else {
-                return text(&mut d).map(|()| (d, kept)).ok_or_else(Vec::new);
-            };
-            let (mut left, mut stayed) = (Vec::new(), Vec::new());
-            for &j in &showing[&p.article] {
-                let (path, page) = (card_path(j), path_of(pages[j]));
-                let card_key = m.card_key(key, (&path, &page), card_ids[j]);
-                if m.card_in_place(&path, &card_key) {
-                    count_card(pages[j].locale, card::card_file_len(kept.card_len, &page, card_ids[j]));
-                    stayed.push(j);
-                } else {
-                    left.push((j, path, card_key));
-                }
-            }
-            if left.is_empty() {
-                m.keep_text(key);
-                return Ok((d, kept));
-            }
-            if text(&mut d).is_none() {
-                return Err(stayed);
-            }
-            for (j, path, card_key) in left {
-                let js = card::card_file(card_ids[j], &d.title, &path_of(pages[j]), &d.sections, &d.text);
-                count_card(pages[j].locale, js.len());
-                cards(
-                    OutFile {
-                        path,
-                        content: Content::Bytes(js.into_bytes()),
-                    },
-                    Some(card_key),
-                );
-            }
-            d.sections = Vec::new();
-            d.text = String::new();
-            Ok((d, kept))
+    // docs keep it (no `cards`: a shard), with whether its card text is
+    // to be kept unread (all its cards in place: kept after, all under one
+    // lock). `Err`: to be analysed afresh, with the pages whose cards
+    // stayed in place (counted).
+    type Recalled = (doc::Doc, memo::Kept, bool);
+    let recall = |m: &dyn Memo, key: &[u8; 32], p: &Page, vocab: &doc::Vocab| -> Result<Recalled, Vec<usize>> {
+        let Some((mut d, kept)) =
+            records[site.articles[p.article].locale].recall(key, (p.locale, path_of(p)), vocab, &strings)
+        else {
+            return Err(Vec::new());
         };
-    type Analysed = Option<(doc::Doc, Option<([u8; 32], memo::Kept)>)>;
+        let text = |d: &mut doc::Doc| m.text(key).and_then(|t| memo::decode_text(&t, d));
+        let Some(cards) = cards else {
+            return text(&mut d).map(|()| (d, kept, false)).ok_or_else(Vec::new);
+        };
+        let (mut left, mut stayed) = (Vec::new(), Vec::new());
+        for &j in &showing[&p.article] {
+            let (path, page) = (card_path(j), path_of(pages[j]));
+            let card_key = m.card_key(key, (&path, &page), card_ids[j]);
+            if m.card_in_place(&path, &card_key) {
+                count_card(pages[j].locale, card::card_file_len(kept.card_len, &page, card_ids[j]));
+                stayed.push(j);
+            } else {
+                left.push((j, path, card_key));
+            }
+        }
+        if left.is_empty() {
+            return Ok((d, kept, true));
+        }
+        if text(&mut d).is_none() {
+            return Err(stayed);
+        }
+        for (j, path, card_key) in left {
+            let js = card::card_file(card_ids[j], &d.title, &path_of(pages[j]), &d.sections, &d.text);
+            count_card(pages[j].locale, js.len());
+            cards(
+                OutFile {
+                    path,
+                    content: Content::Bytes(js.into_bytes()),
+                },
+                Some(card_key),
+            );
+        }
+        d.sections = Vec::new();
+        d.text = String::new();
+        Ok((d, kept, false))
+    };
+    // (A recalled page whose card text is kept unread: `keep` set.)
+    type Analysed = Option<(doc::Doc, Option<([u8; 32], memo::Kept)>, bool)>;
     let analysed: Vec<Analysed> = pages
         .par_iter()
         .enumerate()
@@ -371,19 +373,19 @@ fn prepare_with(
             let a = &site.articles[p.article];
             let started = std::time::Instant::now();
             let key = memo.and_then(|m| Some((m, keys[i]?)));
-            let done = |d: doc::Doc, kept: Option<([u8; 32], memo::Kept)>| {
+            let done = |d: doc::Doc, kept: Option<([u8; 32], memo::Kept)>, keep: bool| {
                 nanos.fetch_add(
                     started.elapsed().as_nanos() as u64,
                     std::sync::atomic::Ordering::Relaxed,
                 );
-                Some((d, kept))
+                Some((d, kept, keep))
             };
             let mut stayed = Vec::new();
             if let Some((m, k)) = key {
                 let found = recall(m, &k, p, &vocab[a.locale]);
                 m.count(found.is_ok());
                 match found {
-                    Ok((d, kept)) => return done(d, Some((k, kept))),
+                    Ok((d, kept, keep)) => return done(d, Some((k, kept)), keep),
                     Err(s) => stayed = s,
                 }
             }
@@ -406,7 +408,7 @@ fn prepare_with(
                 (k, kept)
             });
             let d = write_cards(d, p.article, kept.as_ref().map(|(k, _)| k), &stayed);
-            done(d, kept)
+            done(d, kept, false)
         })
         .collect();
     if cancelled() {
@@ -425,19 +427,28 @@ fn prepare_with(
         for (list, &n) in listed.iter_mut().zip(&per_locale) {
             list.reserve_exact(n);
         }
+        let mut keep_texts: Vec<[u8; 32]> = Vec::new();
         for (i, a) in analysed.iter().enumerate() {
-            if let Some((d, Some((k, kept)))) = a {
+            if let Some((d, Some((k, kept)), keep)) = a {
                 listed[site.articles[pages[i].article].locale].push((k, d, kept));
+                if *keep {
+                    keep_texts.push(*k);
+                }
             }
         }
         let strings = strings.lock().unwrap_or_else(|e| e.into_inner());
         let strings: &doc::Strings = &strings;
-        records
-            .into_par_iter()
-            .zip(listed)
-            .enumerate()
-            .filter(|(li, _)| skipped[*li].is_none())
-            .for_each(|(li, (terms, listed))| terms.write(m, &config.locales[li].code, &listed, strings));
+        rayon::join(
+            || m.keep_texts(&keep_texts),
+            || {
+                records
+                    .into_par_iter()
+                    .zip(listed)
+                    .enumerate()
+                    .filter(|(li, _)| skipped[*li].is_none())
+                    .for_each(|(li, (terms, listed))| terms.write(m, &config.locales[li].code, &listed, strings))
+            },
+        );
     } else {
         drop(records);
     }
@@ -446,14 +457,14 @@ fn prepare_with(
     let mut copies: Vec<doc::Doc> = Vec::new();
     for (i, p) in pages.iter().enumerate() {
         let j = first[&p.article];
-        if let (true, Some((d, _))) = (i != j, &analysed[j]) {
+        if let (true, Some((d, _, _))) = (i != j, &analysed[j]) {
             let mut copy = d.clone();
             copy.locale = p.locale;
             copy.path = path_of(p);
             copies.push(copy);
         }
     }
-    let analysed: Vec<doc::Doc> = analysed.into_iter().filter_map(|a| a.map(|(d, _)| d)).collect();
+    let analysed: Vec<doc::Doc> = analysed.into_iter().filter_map(|a| a.map(|(d, _, _)| d)).collect();
     let docs = if copies.is_empty() {
         analysed
     } else {
