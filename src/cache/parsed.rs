@@ -107,7 +107,7 @@ pub struct Record {
 
 impl Record {
     /// Whether `other` says the same about the same file.
-    fn same(&self, other: &Record) -> bool {
+    pub fn same(&self, other: &Record) -> bool {
         (
             self.locale,
             &self.rel,
@@ -254,12 +254,14 @@ pub fn read(list: Option<super::Bytes>, get: &(dyn Fn(&[u8; 32]) -> Option<super
 }
 
 /// The shards of this build's `records` (of a build that began at
-/// `started_ns`): each shard whose records are all as `old` had them keeps
-/// its entry (`keep`); the others are written (`put`, under their
-/// content's hash). Returns the list, for the named file.
+/// `started_ns`), each with whether it is the same (`Record::same`) as
+/// `old`'s record for its file, which the caller looked up already: each
+/// shard whose records are all as `old` had them keeps its entry
+/// (`keep`); the others are written (`put`, under their content's hash).
+/// Returns the list, for the named file.
 pub fn write(
     old: &Records,
-    records: Vec<Record>,
+    records: Vec<(&Record, bool)>,
     started_ns: i64,
     keep: &(dyn Fn(&[u8; 32]) + Sync),
     put: &(dyn Fn(&[u8; 32], &[u8]) + Sync),
@@ -267,9 +269,9 @@ pub fn write(
     use rayon::prelude::*;
     // (Sized once: each about a 64th, some more.)
     let each = records.len() / SHARDS + records.len() / SHARDS / 4 + 8;
-    let mut by_shard: Vec<Vec<Record>> = (0..SHARDS).map(|_| Vec::with_capacity(each)).collect();
+    let mut by_shard: Vec<Vec<(&Record, bool)>> = (0..SHARDS).map(|_| Vec::with_capacity(each)).collect();
     for r in records {
-        by_shard[shard_of(r.locale, &r.rel)].push(r);
+        by_shard[shard_of(r.0.locale, &r.0.rel)].push(r);
     }
     by_shard
         .into_par_iter()
@@ -289,16 +291,14 @@ pub fn write(
                         .records
                         .iter()
                         .any(|o| o.stamp.is_some_and(|st| racy(&st, was.started_ns)))
-                    && records
-                        .iter()
-                        .all(|r| old.get(r.locale as usize, &r.rel).is_some_and(|o| o.same(r)))
+                    && records.iter().all(|(_, same)| *same)
             });
             if let (true, Some(Some(k))) = (unchanged, old.keys.get(s)) {
                 keep(k);
                 return Some(*k);
             }
-            records.sort_by(|a, b| (a.locale, &a.rel).cmp(&(b.locale, &b.rel)));
-            let bytes = encode_shard(started_ns, &records);
+            records.sort_by(|a, b| (a.0.locale, &a.0.rel).cmp(&(b.0.locale, &b.0.rel)));
+            let bytes = encode_shard(started_ns, records.iter().map(|r| r.0));
             let key = {
                 let mut f = super::key::Fp::new("parsed-shard");
                 f.bytes(&bytes);
@@ -316,8 +316,8 @@ fn put_bytes(out: &mut Vec<u8>, b: &[u8]) {
 }
 
 /// One shard's records.
-fn encode_shard(started_ns: i64, records: &[Record]) -> Vec<u8> {
-    let size: usize = records.iter().map(|r| r.header.len() + r.rel.len() * 2 + 200).sum();
+fn encode_shard<'a>(started_ns: i64, records: impl ExactSizeIterator<Item = &'a Record> + Clone) -> Vec<u8> {
+    let size: usize = records.clone().map(|r| r.header.len() + r.rel.len() * 2 + 200).sum();
     let mut out = Vec::with_capacity(size + 32);
     out.extend_from_slice(MAGIC);
     out.extend_from_slice(&started_ns.to_le_bytes());
@@ -420,6 +420,12 @@ mod tests {
         started_ns: i64,
     ) -> (Records, usize) {
         let written = std::sync::atomic::AtomicUsize::new(0);
+        // (Each with whether it is the same as `old`'s, as a build looks
+        // it up.)
+        let records = records
+            .iter()
+            .map(|r| (r, old.get(r.locale as usize, &r.rel).is_some_and(|o| o.same(r))))
+            .collect();
         let list = write(old, records, started_ns, &|_| {}, &|k, v| {
             written.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             store.lock().unwrap().insert(*k, v.to_vec());

@@ -16,7 +16,7 @@ use crate::frontmatter::{Date, FrontMatter, Meta};
 use crate::le_bytes::Reader;
 use crate::markdown::docfx::monikers::Choice;
 use crate::markdown::docfx::PivotUse;
-use crate::markdown::{Heading, Link, LinkKind, Origin, Rendered};
+use crate::markdown::{Heading, Link, LinkKind, Links, Origin, Rendered};
 use crate::parse::Article;
 use std::sync::Arc;
 
@@ -235,7 +235,7 @@ fn take_article(r: &mut Reader) -> Option<Article> {
         });
     }
     let other_ids = take_strs(r)?;
-    let links = take_links(r)?;
+    let links = links_stored(r)?;
     let h1 = take_opt(r)?;
     let diags = take_diags(r)?;
     let n = r.count(24)?;
@@ -356,14 +356,24 @@ fn put_links(w: &mut Vec<u8>, links: &[Link]) {
     }
 }
 
-fn take_links(r: &mut Reader) -> Option<Vec<Link>> {
+/// One link as written, its text still in the bytes.
+struct LinkAt<'a> {
+    dest: &'a str,
+    text: &'a str,
+    line: usize,
+    column: usize,
+    kind: LinkKind,
+    origin: Option<(&'a str, &'a str)>,
+}
+
+/// Reads the links `put_links` wrote, handing each to `each`: `None` when
+/// they are not whole. (The one reading of them: `links_stored` checks the
+/// bytes with it that `decode_links` later decodes with it.)
+fn each_link<'a>(r: &mut Reader<'a>, mut each: impl FnMut(LinkAt<'a>)) -> Option<usize> {
     let n = r.count(26)?;
-    let mut links = Vec::with_capacity(n);
-    // Links written in the same included file share its origin.
-    let mut last: Option<Arc<Origin>> = None;
     for _ in 0..n {
-        let dest = take_string(r)?;
-        let text = take_string(r)?;
+        let dest = r.str_u32()?;
+        let text = r.str_u32()?;
         let line = take_usize(r)?;
         let column = take_usize(r)?;
         let kind = match r.take(1)?[0] {
@@ -374,23 +384,10 @@ fn take_links(r: &mut Reader) -> Option<Vec<Link>> {
         };
         let origin = match r.take(1)?[0] {
             0 => None,
-            1 => {
-                let (rel, display) = (r.str_u32()?, r.str_u32()?);
-                match &last {
-                    Some(o) if o.rel == rel && o.display == display => Some(o.clone()),
-                    _ => {
-                        let o = Arc::new(Origin {
-                            rel: rel.to_string(),
-                            display: display.to_string(),
-                        });
-                        last = Some(o.clone());
-                        Some(o)
-                    }
-                }
-            }
+            1 => Some((r.str_u32()?, r.str_u32()?)),
             _ => return None,
         };
-        links.push(Link {
+        each(LinkAt {
             dest,
             text,
             line,
@@ -399,7 +396,55 @@ fn take_links(r: &mut Reader) -> Option<Vec<Link>> {
             origin,
         });
     }
+    Some(n)
+}
+
+fn take_links(r: &mut Reader) -> Option<Vec<Link>> {
+    // (Sized by the count `each_link` reads first.)
+    let mut links = Vec::with_capacity(Reader(r.0).count(26).unwrap_or(0));
+    // Links written in the same included file share its origin.
+    let mut last: Option<Arc<Origin>> = None;
+    each_link(r, |l| {
+        let origin = l.origin.map(|(rel, display)| match &last {
+            Some(o) if o.rel == rel && o.display == display => o.clone(),
+            _ => {
+                let o = Arc::new(Origin {
+                    rel: rel.to_string(),
+                    display: display.to_string(),
+                });
+                last = Some(o.clone());
+                o
+            }
+        });
+        links.push(Link {
+            dest: l.dest.to_string(),
+            text: l.text.to_string(),
+            line: l.line,
+            column: l.column,
+            kind: l.kind,
+            origin,
+        });
+    })?;
     Some(links)
+}
+
+/// The links `put_links` wrote, checked whole but kept as their bytes
+/// until read (`Links`): most articles a warm build reads back are not
+/// rendered, and nothing else of it reads their links.
+fn links_stored(r: &mut Reader) -> Option<Links> {
+    let start = r.0;
+    let n = each_link(r, |_| {})?;
+    if n == 0 {
+        return Some(Links::default());
+    }
+    let bytes = &start[..start.len() - r.0.len()];
+    Some(Links::stored(bytes.into(), decode_links))
+}
+
+/// What `links_stored` kept, decoded (checked then: it reads whole).
+fn decode_links(bytes: &[u8]) -> Vec<Link> {
+    let mut r = Reader(bytes);
+    take_links(&mut r).filter(|_| r.0.is_empty()).unwrap_or_default()
 }
 
 pub(super) fn put_diags(w: &mut Vec<u8>, diags: &[Diagnostic]) {
@@ -513,7 +558,8 @@ mod tests {
                     link("a.md", LinkKind::Link, None),
                     link("b.png", LinkKind::Image, origin.clone()),
                     link("c.md", LinkKind::Html, origin),
-                ],
+                ]
+                .into(),
                 h1: Some("Title".into()),
                 diags: vec![diag.clone()],
                 pivots: vec![PivotUse {
@@ -539,6 +585,8 @@ mod tests {
         let looked = vec![("includes/a.md".to_string(), "read:00ff".to_string())];
         let bytes = encode(Some(&a), &diags, &looked);
         let (back, d, l) = decode(&bytes).unwrap();
+        // The links kept as their bytes until read.
+        assert!(back.as_ref().unwrap().md.links.is_stored());
         // Every field as written (JSON compares them all, `Arc`s by value).
         let json = |a: Option<&Article>| serde_json::to_string(&a).unwrap();
         assert_eq!(json(back.as_ref()), json(Some(&a)));
@@ -560,6 +608,12 @@ mod tests {
         for cut in 0..bytes.len() {
             assert!(decode(&bytes[..cut]).is_none(), "cut at {cut}");
         }
+        // A link's text not UTF-8: not a header either (checked when read
+        // back, though the links are decoded later).
+        let mut bad = bytes.clone();
+        let at = bytes.windows(8).position(|w| w == b"\x04\0\0\0a.md").unwrap();
+        bad[at + 4] = 0xFF;
+        assert!(decode(&bad).is_none());
         let mut longer = bytes.clone();
         longer.push(0);
         assert!(decode(&longer).is_none());

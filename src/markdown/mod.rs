@@ -10,6 +10,7 @@
 mod autolink;
 pub mod docfx;
 pub mod highlight;
+pub mod link_list;
 pub mod sanitize;
 pub mod slug;
 pub mod xref;
@@ -20,6 +21,8 @@ use pulldown_cmark::{CodeBlockKind, Event, LinkType, Options, Tag, TagEnd};
 use regex::Regex;
 use std::path::Path;
 use std::sync::{Arc, OnceLock};
+
+pub use link_list::Links;
 
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Heading {
@@ -68,7 +71,9 @@ pub struct Rendered {
     pub headings: Vec<Heading>,
     /// Every `id`/`name` on the page other than heading IDs.
     pub other_ids: Vec<String>,
-    pub links: Vec<Link>,
+    /// (Kept encoded, for an article read back from the build cache,
+    /// until read: `Links`.)
+    pub links: Links,
     /// Plain text of the first H1.
     pub h1: Option<String>,
     /// Problems with DocFX syntax (includes, images, code snippets, ...).

@@ -232,7 +232,7 @@ fn slim(mut a: Article) -> Article {
         }
     }
     a.md.html = kept;
-    a.md.links = Vec::new();
+    a.md.links = Default::default();
     a.md.shortcuts = Vec::new();
     a
 }

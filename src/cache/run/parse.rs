@@ -30,6 +30,8 @@ pub(super) struct Note {
     parse: Parse,
     /// Its record, for the next build's parse record.
     record: Option<parsed::Record>,
+    /// Whether that record is the same as the last build's for the file.
+    same: bool,
     /// The entry it used (not pruned).
     used: Option<[u8; 32]>,
 }
@@ -71,6 +73,9 @@ impl Run {
     /// The last build's parse record (read beside discovery: it does not
     /// depend on which files there are), for `parse_all`.
     pub fn read_parse_record(&self) -> parsed::Records {
+        // (And polydoc's own hash, which `parse_env` needs first thing:
+        // made here beside discovery, not alone before parsing.)
+        key::version();
         parsed::read(self.cache.get_named(parsed::NAME), &|k| self.cache.peek(k))
     }
 
@@ -147,7 +152,7 @@ impl Run {
                       html_len| {
             let (rel, display) = names(f, was);
             note.parse.bytes = Some(bytes);
-            note.record = Some(parsed::Record {
+            let new = parsed::Record {
                 locale: f.locale as u32,
                 rel,
                 display,
@@ -156,7 +161,9 @@ impl Run {
                 key,
                 header,
                 html_len,
-            });
+            };
+            note.same = was.is_some_and(|o| o.same(&new));
+            note.record = Some(new);
         };
         // (Unzipped as collected: the articles are not copied once more.)
         let (parsed, notes): (Vec<codec::Parsed>, Vec<Note>) = files
@@ -272,48 +279,67 @@ impl Run {
                 (parsed, note)
             })
             .unzip();
-        let mut new = Vec::with_capacity(notes.len());
-        let mut used = Vec::with_capacity(notes.len());
-        // (Sized once for each locale's files.)
-        let mut per_locale = vec![0usize; config.locales.len()];
-        for f in files {
-            if let Some(n) = per_locale.get_mut(f.locale) {
-                *n += 1;
-            }
-        }
-        let mut parses: Vec<FxHashMap<Arc<str>, Parse>> = per_locale
-            .iter()
-            .map(|n| FxHashMap::with_capacity_and_hasher(*n, Default::default()))
-            .collect();
-        for (note, f) in notes.into_iter().zip(files) {
-            if note.parse.id.is_some() || note.parse.bytes.is_some() {
-                if let Some(m) = parses.get_mut(f.locale) {
-                    // (The path shared with its record when there is one.)
-                    let rel = match &note.record {
-                        Some(r) => r.rel.clone(),
-                        None => f.rel.as_str().into(),
-                    };
-                    m.insert(rel, note.parse);
+        // What the notes leave, each part on its own thread: the parses
+        // by path (for keys), and the record for the next build (each
+        // record checks itself then: written now, not held through the
+        // build), only its changed shards.
+        let (parses, ()) = rayon::join(
+            || gather_parses(&notes, files, config.locales.len()),
+            || {
+                let used: Vec<[u8; 32]> = notes.iter().filter_map(|n| n.used).collect();
+                self.cache.touch_all(&used);
+                let new: Vec<(&parsed::Record, bool)> = notes
+                    .iter()
+                    .filter_map(|n| n.record.as_ref().map(|r| (r, n.same)))
+                    .collect();
+                if !new.is_empty() {
+                    let list = parsed::write(&records, new, self.started_ns, &|k| self.cache.touch(k), &|k, v| {
+                        self.cache.put(k, v)
+                    });
+                    if Some(&list) != records.keys().as_ref() {
+                        self.cache.put_named(parsed::NAME, &parsed::encode_list(&list));
+                    }
                 }
-            }
-            new.extend(note.record);
-            used.extend(note.used);
-        }
+            },
+        );
         self.parses = parses;
-        self.cache.touch_all(&used);
-        // The record for the next build (each record checks itself then:
-        // written now, not held through the build), only its changed
-        // shards.
-        if !new.is_empty() {
-            let list = parsed::write(&records, new, self.started_ns, &|k| self.cache.touch(k), &|k, v| {
-                self.cache.put(k, v)
-            });
-            if Some(&list) != records.keys().as_ref() {
-                self.cache.put_named(parsed::NAME, &parsed::encode_list(&list));
-            }
-        }
+        // (The notes' records and the last build's, which they share text
+        // and shards with, let go of beside the stages that follow.)
+        rayon::spawn(move || drop((notes, records)));
         parsed
     }
+}
+
+/// Each file's parse (`Note::parse`) by locale and path, for `Run::parses`.
+fn gather_parses(
+    notes: &[Note],
+    files: &[crate::discover::SourceFile],
+    locales: usize,
+) -> Vec<FxHashMap<Arc<str>, Parse>> {
+    // (Sized once for each locale's files.)
+    let mut per_locale = vec![0usize; locales];
+    for f in files {
+        if let Some(n) = per_locale.get_mut(f.locale) {
+            *n += 1;
+        }
+    }
+    let mut parses: Vec<FxHashMap<Arc<str>, Parse>> = per_locale
+        .iter()
+        .map(|n| FxHashMap::with_capacity_and_hasher(*n, Default::default()))
+        .collect();
+    for (note, f) in notes.iter().zip(files) {
+        if note.parse.id.is_some() || note.parse.bytes.is_some() {
+            if let Some(m) = parses.get_mut(f.locale) {
+                // (The path shared with its record when there is one.)
+                let rel = match &note.record {
+                    Some(r) => r.rel.clone(),
+                    None => f.rel.as_str().into(),
+                };
+                m.insert(rel, note.parse);
+            }
+        }
+    }
+    parses
 }
 
 /// What decides a parse's result: its entry's key (the file's bytes and
