@@ -38,20 +38,50 @@ pub struct ExternalLink {
 
 /// The external links of a build, page by page as rendering left them
 /// (each page's list moved here, not copied into one list: tens of
-/// thousands of links); one list in page order when serialized.
+/// thousands of links); one list in page order when serialized. The pages
+/// a `--cache` build kept by their reports have theirs read only then
+/// (`Deferred`: most builds never print them).
 #[derive(Debug, Clone, Default)]
-pub struct ExternalLinks(pub Vec<Vec<ExternalLink>>);
+pub struct ExternalLinks(pub Vec<Vec<ExternalLink>>, pub Deferred);
 
-impl ExternalLinks {
-    /// Every link, in page order.
-    pub fn iter(&self) -> impl Iterator<Item = &ExternalLink> {
-        self.0.iter().flatten()
+/// A page's external links read when asked, from what stands for them.
+pub type Later = std::sync::Arc<dyn Fn(u64) -> Vec<ExternalLink> + Send + Sync>;
+
+/// The lists of `ExternalLinks` read when serialized: each one's place in
+/// its `.0` (held empty there, in increasing order) and what `read` takes
+/// for it.
+#[derive(Clone, Default)]
+pub struct Deferred {
+    pub at: Vec<(usize, u64)>,
+    pub read: Option<Later>,
+}
+
+impl std::fmt::Debug for Deferred {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Deferred").field("at", &self.at).finish_non_exhaustive()
     }
 }
 
 impl serde::Serialize for ExternalLinks {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_seq(self.iter())
+        use serde::ser::SerializeSeq;
+        let mut seq = s.serialize_seq(None)?;
+        let mut later = self.1.at.iter().peekable();
+        for (i, page) in self.0.iter().enumerate() {
+            match (later.next_if(|(at, _)| *at == i), &self.1.read) {
+                (Some((_, h)), Some(read)) => {
+                    for l in read(*h) {
+                        seq.serialize_element(&l)?;
+                    }
+                }
+                _ => {
+                    for l in page {
+                        seq.serialize_element(l)?;
+                    }
+                }
+            }
+        }
+        seq.end()
     }
 }
 

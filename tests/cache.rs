@@ -25,7 +25,10 @@ fn cache_site() -> Site {
         ("articles/en-us/guide/policy.md", POLICY),
         (
             "articles/en-us/guide/limits.md",
-            &article("Limits", "# Limits\n\nTen.\n"),
+            &article(
+                "Limits",
+                "# Limits\n\nTen. [The service](https://example.com/limits) says so.\n",
+            ),
         ),
         ("articles/en-us/includes/shared.md", "Shared step one.\n"),
         (
@@ -73,6 +76,16 @@ fn warm_equals_cold(site: &Site, env: &[(&str, &str)]) -> Report {
     assert_eq!(
         cold.json["diagnostics"], warm.json["diagnostics"],
         "diagnostics\ncold:\n{cold}\nwarm:\n{warm}"
+    );
+    // (A page kept by its report counts its links and lists its external
+    // links from the report.)
+    assert_eq!(
+        cold.json["external_links"], warm.json["external_links"],
+        "external links\ncold:\n{cold}\nwarm:\n{warm}"
+    );
+    assert_eq!(
+        cold.json["summary"]["stats"]["links"], warm.json["summary"]["stats"]["links"],
+        "links\ncold:\n{cold}\nwarm:\n{warm}"
     );
     warm
 }

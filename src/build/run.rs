@@ -285,37 +285,39 @@ pub fn build_with(
                 };
                 let extra_diags = site_files_keyed(&model, &|f| counted_write(f, None), scope, Some(&keyed));
                 let started = Instant::now();
-                let rendered: Vec<Result<PageOutput, Diagnostic>> = (0..model.site.pages.len())
-                    .into_par_iter()
-                    .filter(|&i| scope.page(&model.site.pages[i]))
-                    .map(|i| {
-                        let r = match &cache {
-                            Some(c) => c.render(&model, i, &in_place, || render_one(&model, i)),
-                            None => render_one(&model, i).map(|page| crate::cache::run::Rendered {
-                                page,
-                                key: None,
-                                unchanged: false,
-                            }),
-                        };
-                        // Written at once; what is kept until the report is
-                        // only what it needs (no HTML, path or dependencies).
-                        let r = r.map(|r| {
-                            let mut p = r.page;
-                            if !r.unchanged {
-                                let html = std::mem::take(&mut p.html);
-                                let f = OutFile {
-                                    path: std::mem::take(&mut p.path),
-                                    content: Content::Bytes(html.into_bytes()),
-                                };
-                                write_keyed(f, r.key);
-                            }
-                            p.links_to = Vec::new();
-                            p
-                        });
-                        progress.inc(1);
-                        r
-                    })
-                    .collect();
+                let rendered: Vec<Result<(PageOutput, Option<crate::cache::run::Counted>), Diagnostic>> =
+                    (0..model.site.pages.len())
+                        .into_par_iter()
+                        .filter(|&i| scope.page(&model.site.pages[i]))
+                        .map(|i| {
+                            let r = match &cache {
+                                Some(c) => c.render(&model, i, &in_place, || render_one(&model, i)),
+                                None => render_one(&model, i).map(|page| crate::cache::run::Rendered {
+                                    page,
+                                    key: None,
+                                    unchanged: false,
+                                    counted: None,
+                                }),
+                            };
+                            // Written at once; what is kept until the report is
+                            // only what it needs (no HTML, path or dependencies).
+                            let r = r.map(|r| {
+                                let mut p = r.page;
+                                if !r.unchanged {
+                                    let html = std::mem::take(&mut p.html);
+                                    let f = OutFile {
+                                        path: std::mem::take(&mut p.path),
+                                        content: Content::Bytes(html.into_bytes()),
+                                    };
+                                    write_keyed(f, r.key);
+                                }
+                                p.links_to = Vec::new();
+                                (p, r.counted)
+                            });
+                            progress.inc(1);
+                            r
+                        })
+                        .collect();
                 progress.finish_and_clear();
                 let render_ms = started.elapsed().as_millis() as u64;
                 (rendered, render_ms, extra_diags)
@@ -367,28 +369,43 @@ pub fn build_with(
     // thousands of links), put in the report's map at the end.
     let mut by_class: Vec<(Class, usize)> = Vec::new();
     // (Sized once.)
-    let n_diags: usize = rendered.iter().flatten().map(|p| p.diags.len()).sum();
+    let n_diags: usize = rendered.iter().flatten().map(|(p, _)| p.diags.len()).sum();
     // Each page's external links stay in the page's list (moved, not
     // copied into one list of them all).
-    let mut external_links = ExternalLinks(Vec::with_capacity(rendered.len()));
+    let mut external_links = ExternalLinks(Vec::with_capacity(rendered.len()), Default::default());
     let mut page_diags = Vec::with_capacity(n_diags + rendered.len() / 64);
+    let mut count = |c: Class, k: usize| match by_class.iter_mut().find(|(class, _)| *class == c) {
+        Some((_, n)) => *n += k,
+        None => by_class.push((c, k)),
+    };
     for r in rendered {
         match r {
-            Ok(p) => {
+            Ok((p, counted)) => {
+                // A page kept by its report: its links counted there, its
+                // external links read from it if the report is printed.
+                if let Some((classes, links)) = counted {
+                    for (i, &k) in classes.iter().enumerate().filter(|(_, k)| **k > 0) {
+                        count(crate::cache::codec::class_at(i), k);
+                    }
+                    if let Some(h) = links {
+                        external_links.1.at.push((external_links.0.len(), h));
+                        external_links.0.push(Vec::new());
+                    }
+                }
                 if !p.external.is_empty() {
                     external_links.0.push(p.external);
                 }
                 for c in p.link_classes {
-                    match by_class.iter_mut().find(|(k, _)| *k == c) {
-                        Some((_, n)) => *n += 1,
-                        None => by_class.push((c, 1)),
-                    }
+                    count(c, 1);
                 }
                 page_diags.extend(p.diags);
                 files_written += 1;
             }
             Err(d) => page_diags.push(d),
         }
+    }
+    if !external_links.1.at.is_empty() {
+        external_links.1.read = cache.as_ref().map(|c| c.links());
     }
     let links: BTreeMap<Class, usize> = by_class.into_iter().collect();
     diags.extend(dedupe_page_diagnostics(page_diags));

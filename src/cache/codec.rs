@@ -170,7 +170,10 @@ pub enum ReportBytes<'a> {
 /// classes (a byte each) and external links.
 const REPORTS: &[u8; 4] = b"pdr2";
 
-const CLASSES: [Class; 9] = [
+/// How many link classes there are (`class_at`).
+pub const CLASS_COUNT: usize = 9;
+
+const CLASSES: [Class; CLASS_COUNT] = [
     Class::SamePage,
     Class::Internal,
     Class::Fallback,
@@ -259,6 +262,23 @@ pub fn index_reports(bytes: &[u8]) -> Option<crate::search::fxhash::FxHashMap<[u
 
 /// Past one report's bytes, checking them as `report_page` reads them.
 fn skip_report(r: &mut crate::le_bytes::Reader) -> Option<()> {
+    skip_diags(r)?;
+    let classes = r.count(1)?;
+    if r.take(classes)?.iter().any(|b| *b as usize >= CLASSES.len()) {
+        return None;
+    }
+    let m = r.count(24)?;
+    for _ in 0..m {
+        r.str_u32()?;
+        r.take(16)?;
+        r.str_u32()?;
+    }
+    Some(())
+}
+
+/// Past a report's diagnostics (`put_diags`), checking them as
+/// `take_diags` reads them.
+fn skip_diags(r: &mut crate::le_bytes::Reader) -> Option<()> {
     let n = r.count(30)?;
     for _ in 0..n {
         if r.take(1)?[0] > 1 {
@@ -276,22 +296,13 @@ fn skip_report(r: &mut crate::le_bytes::Reader) -> Option<()> {
             _ => return None,
         }
     }
-    let classes = r.count(1)?;
-    if r.take(classes)?.iter().any(|b| *b as usize >= CLASSES.len()) {
-        return None;
-    }
-    let m = r.count(24)?;
-    for _ in 0..m {
-        r.str_u32()?;
-        r.take(16)?;
-        r.str_u32()?;
-    }
     Some(())
 }
 
 /// The output (without its HTML) of the page at `path` whose report
 /// `encode_reports` wrote as `bytes` (a range `index_reports` found), or
 /// `None` when they are not one whole report.
+#[cfg(test)]
 pub fn report_page(bytes: &[u8], path: String) -> Option<PageOutput> {
     use super::parsed_header::{take_diags, take_string, take_usize};
     let mut r = crate::le_bytes::Reader(bytes);
@@ -320,6 +331,70 @@ pub fn report_page(bytes: &[u8], path: String) -> Option<PageOutput> {
         external,
         links_to: Vec::new(),
     })
+}
+
+/// What the build's report takes of a page kept by its report: its
+/// diagnostics, its links counted by class (`class_at`), and whether it
+/// has external links (read only when asked: `report_links`).
+pub struct Kept {
+    pub diags: Vec<Diagnostic>,
+    pub classes: [usize; CLASS_COUNT],
+    pub external: bool,
+}
+
+/// The class counted at `i` of `Kept::classes`.
+pub fn class_at(i: usize) -> Class {
+    CLASSES[i]
+}
+
+/// `report_page` without the page: for one whose bytes `index_reports`
+/// checked (each string's UTF-8 included), so its link classes are only
+/// counted and its external links left where they are (no list or string
+/// made for 20,000 kept pages); `None` when they are not one whole report.
+pub fn report_kept(bytes: &[u8]) -> Option<Kept> {
+    use super::parsed_header::take_diags;
+    let mut r = crate::le_bytes::Reader(bytes);
+    let diags = take_diags(&mut r)?;
+    let n = r.count(1)?;
+    let mut classes = [0; CLASS_COUNT];
+    for b in r.take(n)? {
+        *classes.get_mut(*b as usize)? += 1;
+    }
+    // (Their text is not looked at again: `index_reports` did.)
+    let m = r.count(24)?;
+    for _ in 0..m {
+        let file = r.u32()? as usize;
+        r.take(file + 16)?;
+        let url = r.u32()? as usize;
+        r.take(url)?;
+    }
+    r.0.is_empty().then_some(Kept {
+        diags,
+        classes,
+        external: m > 0,
+    })
+}
+
+/// The external links of the report `encode_reports` wrote at the start
+/// of `bytes` (what follows it is not read), or `None` when it is not
+/// one.
+pub fn report_links(bytes: &[u8]) -> Option<Vec<ExternalLink>> {
+    use super::parsed_header::{take_string, take_usize};
+    let mut r = crate::le_bytes::Reader(bytes);
+    skip_diags(&mut r)?;
+    let classes = r.count(1)?;
+    r.take(classes)?;
+    let m = r.count(24)?;
+    let mut external = Vec::with_capacity(m);
+    for _ in 0..m {
+        external.push(ExternalLink {
+            file: take_string(&mut r)?,
+            line: take_usize(&mut r)?,
+            column: take_usize(&mut r)?,
+            url: take_string(&mut r)?,
+        });
+    }
+    Some(external)
 }
 
 /// One file's parse as stored: a header (`parsed_header`: the article
@@ -404,6 +479,31 @@ mod tests {
             serde_json::to_string(&want.external).unwrap()
         );
         assert!(of([2; 32], "").diags.is_empty());
+        // A kept page's report: its diagnostics, its classes counted, and
+        // its external links read from where the report starts (what
+        // follows not read).
+        let kept = |k: [u8; 32]| {
+            let (start, end) = index[&k];
+            (
+                report_kept(&bytes[start..end]).unwrap(),
+                report_links(&bytes[start..]).unwrap(),
+            )
+        };
+        let (k, links) = kept([1; 32]);
+        assert_eq!(
+            serde_json::to_string(&k.diags).unwrap(),
+            serde_json::to_string(&want.diags).unwrap()
+        );
+        assert_eq!(k.classes, [1; CLASS_COUNT]);
+        assert!((0..CLASS_COUNT).map(class_at).eq(CLASSES));
+        assert!(k.external);
+        assert_eq!(
+            serde_json::to_string(&links).unwrap(),
+            serde_json::to_string(&want.external).unwrap()
+        );
+        let (k, links) = kept([2; 32]);
+        assert!(k.diags.is_empty() && !k.external && links.is_empty());
+        assert_eq!(k.classes, [0; CLASS_COUNT]);
         // A report copied from a shard as read is the same report.
         let (start, end) = index[&[1; 32]];
         let copied = encode_reports(&[
@@ -417,6 +517,8 @@ mod tests {
         // One report's bytes cut or longer: not a report.
         assert!(report_page(&bytes[start..end - 1], String::new()).is_none());
         assert!(report_page(&bytes[start..end + 1], String::new()).is_none());
+        assert!(report_kept(&bytes[start..end - 1]).is_none());
+        assert!(report_kept(&bytes[start..end + 1]).is_none());
         let mut bad = bytes.clone();
         let at = bytes.windows(9).position(|w| w == [0, 1, 2, 3, 4, 5, 6, 7, 8]).unwrap();
         bad[at + 8] = 9;
@@ -425,6 +527,7 @@ mod tests {
             report_page(&bad[start..end], String::new()).is_none(),
             "not a link class"
         );
+        assert!(report_kept(&bad[start..end]).is_none(), "not a link class");
         let mut bad = bytes.clone();
         bad[start + 4] = 2;
         assert!(index_reports(&bad).is_none(), "not a severity");

@@ -40,8 +40,14 @@ fn shard_of(k: &[u8; 32]) -> usize {
 pub struct Reports {
     /// Each shard's entry key (`None`: no reports there) ...
     list: Vec<Option<[u8; 32]>>,
-    /// ... and its reports.
-    shards: Vec<Shard>,
+    /// ... and its reports (shared with the build's report, which reads
+    /// kept pages' external links from them when asked: `links`).
+    shards: std::sync::Arc<Vec<Shard>>,
+}
+
+/// Where a kept page's report lies: its shard and its start there.
+fn handle(shard: usize, start: usize) -> u64 {
+    ((shard as u64) << 58) | start as u64
 }
 
 fn decode_list(bytes: &[u8]) -> Option<Vec<Option<[u8; 32]>>> {
@@ -90,13 +96,40 @@ impl Reports {
             .zip(&shards)
             .map(|(k, s)| k.filter(|_| !s.at.is_empty()))
             .collect();
-        Reports { list, shards }
+        Reports {
+            list,
+            shards: std::sync::Arc::new(shards),
+        }
     }
 
     /// The output (without its HTML) of the page at `path` made under
     /// `key`, as its report has it.
+    #[cfg(test)]
     pub fn page(&self, key: &[u8; 32], path: String) -> Option<crate::pages::PageOutput> {
         codec::report_page(self.shards.get(shard_of(key))?.get(key)?, path)
+    }
+
+    /// What the build's report takes of the page made under `key`, as its
+    /// report has it, with where its external links are (`links`).
+    pub fn kept(&self, key: &[u8; 32]) -> Option<(codec::Kept, u64)> {
+        let i = shard_of(key);
+        let shard = self.shards.get(i)?;
+        let (start, _) = *shard.at.get(key)?;
+        Some((codec::report_kept(shard.get(key)?)?, handle(i, start)))
+    }
+
+    /// The external links of a kept page (`kept`'s second half), read
+    /// from the shards when the build's report is written out.
+    pub fn links(&self) -> crate::pages::Later {
+        let shards = self.shards.clone();
+        std::sync::Arc::new(move |h: u64| {
+            let (i, start) = ((h >> 58) as usize, (h & ((1 << 58) - 1)) as usize);
+            shards
+                .get(i)
+                .and_then(|s| s.bytes.get(SHARD_MAGIC.len() + start..))
+                .and_then(codec::report_links)
+                .unwrap_or_default()
+        })
     }
 
     /// Leaves this build's reports for the next: each shard whose pages

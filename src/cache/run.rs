@@ -55,7 +55,14 @@ pub struct Rendered {
     pub key: Option<[u8; 32]>,
     /// The output folder holds the page as it is (`in_place` said so).
     pub unchanged: bool,
+    /// A page kept by its report (its output then holds its diagnostics
+    /// alone): its links counted by class (`codec::class_at`), and what
+    /// stands for its external links if it has any (`Run::links`).
+    pub counted: Option<Counted>,
 }
+
+/// `Rendered::counted`.
+pub type Counted = ([usize; codec::CLASS_COUNT], Option<u64>);
 
 impl Run {
     /// Opens the cache folder `dir` for a build of `config`'s site into
@@ -254,38 +261,55 @@ impl Run {
                 page,
                 key: None,
                 unchanged: false,
+                counted: None,
             });
         };
         let path = format!("{}index.html", m.site.pages[i].url);
         // (A page kept by its report leaves that report as it is: not
         // copied again for the next build's record.)
-        let done = |page: PageOutput, unchanged: bool| {
+        let done = |page: PageOutput, counted: Option<Counted>| {
+            let unchanged = counted.is_some();
             let report = (!unchanged).then(|| codec::Report::of(&page));
             self.made.lock().unwrap().push((*k, report));
             Rendered {
                 page,
                 key: Some(*k),
                 unchanged,
+                counted,
             }
         };
-        if let Some(page) = self.reports.page(k, path.clone()) {
-            if only_own_files(m, i, &page) && in_place(&path, k) {
+        if let Some((kept, links)) = self.reports.kept(k) {
+            if only_own_files(m, i, &kept.diags) && in_place(&path, k) {
                 // (Its entry is marked used at `finish`, with the others
                 // kept: no lock taken per page.)
                 self.cache.page_hits.fetch_add(1, Ordering::Relaxed);
-                return Ok(done(page, true));
+                let page = PageOutput {
+                    path,
+                    html: String::new(),
+                    diags: kept.diags,
+                    link_classes: Vec::new(),
+                    external: Vec::new(),
+                    links_to: Vec::new(),
+                };
+                return Ok(done(page, Some((kept.classes, kept.external.then_some(links)))));
             }
         }
         if let Some(p) = self.cache.get_packed(k).and_then(|b| codec::decode_page(&b)) {
-            if only_own_files(m, i, &p) {
+            if only_own_files(m, i, &p.diags) {
                 self.cache.page_hits.fetch_add(1, Ordering::Relaxed);
-                return Ok(done(p, false));
+                return Ok(done(p, None));
             }
         }
         self.cache.page_misses.fetch_add(1, Ordering::Relaxed);
         let p = render()?;
         self.cache.put_packed(k, &codec::encode_page(&p));
-        Ok(done(p, false))
+        Ok(done(p, None))
+    }
+
+    /// Reads the external links of pages kept by their reports
+    /// (`Rendered::counted`), when the build's report is written out.
+    pub fn links(&self) -> crate::pages::Later {
+        self.reports.links()
     }
 
     /// After a build: removes entries it did not use; its statistics and
@@ -307,9 +331,9 @@ impl Run {
 /// Whether every diagnostic of a cached page is about its own article (or a
 /// file it includes): one about another file may depend on what the key
 /// leaves out (where that file's headings are).
-fn only_own_files(m: &Model, i: usize, p: &PageOutput) -> bool {
+fn only_own_files(m: &Model, i: usize, diags: &[Diagnostic]) -> bool {
     let a = &m.site.articles[m.site.pages[i].article];
-    p.diags.iter().all(|d| {
+    diags.iter().all(|d| {
         d.file == a.display
             || a.md
                 .links
