@@ -1,6 +1,7 @@
 //! A cache file's bytes as a build reads them: a large file (the parse
-//! record's shards, the page reports' shards, the reviews record, `live`)
-//! mapped into memory read-only, a small one read into a buffer.
+//! record's shards, the page reports' shards, the reviews record, the
+//! search terms records, `live`) mapped into memory read-only, a small one
+//! read into a buffer.
 //!
 //! Why map: on a warm build these files are tens of megabytes, read whole
 //! once. Read into a fresh buffer, every 4 KB page of it is faulted in,
