@@ -137,7 +137,7 @@ fn walk(config: &Config, li: usize) -> (Vec<SourceFile>, Vec<Diagnostic>) {
             if !is_published(&rel) {
                 continue;
             }
-            let kind = if rel.to_ascii_lowercase().ends_with(".md") {
+            let kind = if ends_with_ignore_case(&rel, ".md") {
                 FileKind::Article
             } else {
                 FileKind::Asset
@@ -161,10 +161,18 @@ fn walk(config: &Config, li: usize) -> (Vec<SourceFile>, Vec<Diagnostic>) {
 /// `A.png`): both are copied, and on a case-insensitive file system or
 /// host (Windows, macOS) one replaces the other.
 fn case_collisions(files: &[SourceFile]) -> Vec<Diagnostic> {
-    let mut seen: std::collections::HashMap<(usize, String), &SourceFile> = std::collections::HashMap::new();
+    use std::borrow::Cow;
+    let mut seen: crate::search::fxhash::FxHashMap<(usize, Cow<str>), &SourceFile> =
+        crate::search::fxhash::FxHashMap::with_capacity_and_hasher(files.len(), Default::default());
     let mut out = Vec::new();
     for f in files {
-        match seen.entry((f.locale, f.rel.to_lowercase())) {
+        // (A path in lower-case ASCII already is its own lower case: not
+        // copied, as most are.)
+        let lower = match f.rel.bytes().all(|b| b.is_ascii() && !b.is_ascii_uppercase()) {
+            true => Cow::Borrowed(f.rel.as_str()),
+            false => Cow::Owned(f.rel.to_lowercase()),
+        };
+        match seen.entry((f.locale, lower)) {
             std::collections::hash_map::Entry::Vacant(v) => {
                 v.insert(f);
             }
@@ -192,18 +200,36 @@ fn case_collisions(files: &[SourceFile]) -> Vec<Diagnostic> {
 /// DocFX's conventions: Markdown under an `includes/` folder is only ever
 /// included, and `toc.md`/`toc.yml` are navigation, not pages or files.
 fn is_published(rel: &str) -> bool {
-    let lower = rel.to_ascii_lowercase();
-    let name = lower.rsplit('/').next().unwrap_or(&lower);
-    if name == "toc.md" || name == "toc.yml" || name == "docfx.json" {
+    // (Letter case ignored, ASCII only: no lower-case copy per file.)
+    let name = rel.rsplit('/').next().unwrap_or(rel);
+    if ["toc.md", "toc.yml", "docfx.json"]
+        .iter()
+        .any(|n| name.eq_ignore_ascii_case(n))
+    {
         return false;
     }
-    let in_includes = lower.split('/').rev().skip(1).any(|seg| seg == "includes");
-    !(in_includes && name.ends_with(".md"))
+    let in_includes = rel
+        .split('/')
+        .rev()
+        .skip(1)
+        .any(|seg| seg.eq_ignore_ascii_case("includes"));
+    !(in_includes && ends_with_ignore_case(name, ".md"))
+}
+
+/// Whether `s` ends with `end` (lower-case ASCII), ignoring ASCII case.
+fn ends_with_ignore_case(s: &str, end: &str) -> bool {
+    s.len() >= end.len() && s.as_bytes()[s.len() - end.len()..].eq_ignore_ascii_case(end.as_bytes())
 }
 
 fn rel_to_string(p: &Path) -> Option<String> {
-    let parts: Option<Vec<&str>> = p.components().map(|c| c.as_os_str().to_str()).collect();
-    Some(parts?.join("/"))
+    let mut out = String::with_capacity(p.as_os_str().len());
+    for c in p.components() {
+        if !out.is_empty() {
+            out.push('/');
+        }
+        out.push_str(c.as_os_str().to_str()?);
+    }
+    Some(out)
 }
 
 /// A path for messages and reports: relative to the site root, with `..`
@@ -283,6 +309,27 @@ mod tests {
         assert!(shown.contains(&"articles/en-us/a/b.md"), "{shown:?}");
         assert!(shown.contains(&"../nl/d/e.md"), "{shown:?}");
         assert_eq!(shown.len(), 3, "{shown:?}");
+    }
+
+    #[test]
+    fn toc_files_and_included_markdown_are_not_published_in_any_letter_case() {
+        use super::{ends_with_ignore_case, is_published, rel_to_string};
+        for rel in [
+            "TOC.md",
+            "a/toc.YML",
+            "DocFX.json",
+            "a/Includes/x.MD",
+            "includes/b/x.md",
+        ] {
+            assert!(!is_published(rel), "{rel}");
+        }
+        for rel in ["a.md", "includes/x.png", "Includes.md", "a/includes", "toc.md.png"] {
+            assert!(is_published(rel), "{rel}");
+        }
+        assert!(ends_with_ignore_case("a.Md", ".md") && !ends_with_ignore_case("md", ".md"));
+        assert!(!ends_with_ignore_case("é", ".md"));
+        assert_eq!(rel_to_string(Path::new("a/b/c.md")).unwrap(), "a/b/c.md");
+        assert_eq!(rel_to_string(Path::new("c.md")).unwrap(), "c.md");
     }
 
     #[test]
