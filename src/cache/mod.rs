@@ -17,6 +17,7 @@
 
 pub mod bytes;
 pub mod codec;
+mod inputs;
 pub mod key;
 pub mod l10n;
 pub mod parsed;
