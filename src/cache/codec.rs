@@ -335,25 +335,15 @@ fn skip_diags(r: &mut crate::le_bytes::Reader) -> Option<bool> {
 /// `None` when they are not one whole report.
 #[cfg(test)]
 pub fn report_page(bytes: &[u8], path: String) -> Option<PageOutput> {
-    use super::parsed_header::{take_diags, take_string, take_usize};
     let mut r = crate::le_bytes::Reader(bytes);
-    let diags = take_diags(&mut r)?;
+    let diags = super::parsed_header::take_diags(&mut r)?;
     let classes = r.count(1)?;
     let link_classes = r
         .take(classes)?
         .iter()
         .map(|b| CLASSES.get(*b as usize).copied())
         .collect::<Option<Vec<Class>>>()?;
-    let m = r.count(24)?;
-    let mut external = Vec::with_capacity(m);
-    for _ in 0..m {
-        external.push(ExternalLink {
-            file: take_string(&mut r)?,
-            line: take_usize(&mut r)?,
-            column: take_usize(&mut r)?,
-            url: take_string(&mut r)?,
-        });
-    }
+    let external = take_links(&mut r)?;
     r.0.is_empty().then_some(PageOutput {
         path,
         html: String::new(),
@@ -382,19 +372,24 @@ pub fn class_at(i: usize) -> Class {
 /// of `bytes` (what follows it is not read), or `None` when it is not
 /// one.
 pub fn report_links(bytes: &[u8]) -> Option<Vec<ExternalLink>> {
-    use super::parsed_header::{take_string, take_usize};
     let mut r = crate::le_bytes::Reader(bytes);
     skip_diags(&mut r)?;
     let classes = r.count(1)?;
     r.take(classes)?;
+    take_links(&mut r)
+}
+
+/// A report's external links (after its link classes).
+fn take_links(r: &mut crate::le_bytes::Reader) -> Option<Vec<ExternalLink>> {
+    use super::parsed_header::{take_string, take_usize};
     let m = r.count(24)?;
     let mut external = Vec::with_capacity(m);
     for _ in 0..m {
         external.push(ExternalLink {
-            file: take_string(&mut r)?,
-            line: take_usize(&mut r)?,
-            column: take_usize(&mut r)?,
-            url: take_string(&mut r)?,
+            file: take_string(r)?,
+            line: take_usize(r)?,
+            column: take_usize(r)?,
+            url: take_string(r)?,
         });
     }
     Some(external)
