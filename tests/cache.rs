@@ -855,3 +855,27 @@ fn the_files_made_from_the_site_s_shape_are_kept_as_one_group_until_it_changes_o
     std::fs::remove_file(warm.join("en-us/old/index.html")).unwrap();
     warm_equals_cold(&site, &[]);
 }
+
+/// The site's other files are listed from a record of each folder when
+/// the folder has not changed since a build listed it: a file added to or
+/// removed from such a folder still changes every page's key.
+#[test]
+fn a_file_added_to_or_removed_from_a_folder_the_last_build_listed_is_seen() {
+    let site = cache_site();
+    prime(&site);
+    // Recorded by a build well after the folders were written.
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    warm_equals_cold(&site, &[]);
+    let r = warm_equals_cold(&site, &[]);
+    assert!(cache_stat(&r, "page_hits") > 0, "{r}");
+    site.write("articles/en-us/guide/notes.txt", "a note no page shows\n");
+    let r = warm_equals_cold(&site, &[]);
+    assert_eq!(cache_stat(&r, "page_hits"), 0, "a new file: {r}");
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    warm_equals_cold(&site, &[]);
+    let r = warm_equals_cold(&site, &[]);
+    assert!(cache_stat(&r, "page_hits") > 0, "{r}");
+    site.remove("articles/en-us/guide/notes.txt");
+    let r = warm_equals_cold(&site, &[]);
+    assert_eq!(cache_stat(&r, "page_hits"), 0, "a file removed: {r}");
+}

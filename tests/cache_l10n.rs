@@ -272,3 +272,20 @@ fn the_reviews_results_come_from_one_record_and_their_pages_stay_in_place() {
     let r = warm_equals_cold(&site);
     assert_eq!((stat(&r, "review_hits"), stat(&r, "review_misses")), (2, 1), "{r}");
 }
+
+/// The status pages' key covers every translation's status field by field:
+/// a status that changes (here a translation no longer machine-translated)
+/// makes them again, as a build without the cache does.
+#[test]
+fn a_changed_status_makes_the_status_pages_again() {
+    let site = l10n_site();
+    prime(&site);
+    let before = read_file(&site.outside("prime").join("_l10n/nl-nl/index.html"));
+    site.write(
+        "articles/nl-nl/guide/routes.md",
+        &guide_nl().replace("ms.translationtype: MT", "ms.translationtype: HT"),
+    );
+    warm_equals_cold(&site);
+    let after = read_file(&site.outside("warm").join("_l10n/nl-nl/index.html"));
+    assert_ne!(before, after, "the status page shows the new status");
+}

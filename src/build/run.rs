@@ -285,39 +285,39 @@ pub fn build_with(
                 };
                 let extra_diags = site_files_keyed(&model, &|f| counted_write(f, None), scope, Some(&keyed));
                 let started = Instant::now();
-                let rendered: Vec<Result<(PageOutput, Option<crate::cache::run::Counted>), Diagnostic>> =
-                    (0..model.site.pages.len())
-                        .into_par_iter()
-                        .filter(|&i| scope.page(&model.site.pages[i]))
-                        .map(|i| {
-                            let r = match &cache {
-                                Some(c) => c.render(&model, i, &in_place, || render_one(&model, i)),
-                                None => render_one(&model, i).map(|page| crate::cache::run::Rendered {
-                                    page,
-                                    key: None,
-                                    unchanged: false,
-                                    counted: None,
-                                }),
-                            };
-                            // Written at once; what is kept until the report is
-                            // only what it needs (no HTML, path or dependencies).
-                            let r = r.map(|r| {
-                                let mut p = r.page;
-                                if !r.unchanged {
-                                    let html = std::mem::take(&mut p.html);
-                                    let f = OutFile {
-                                        path: std::mem::take(&mut p.path),
-                                        content: Content::Bytes(html.into_bytes()),
-                                    };
-                                    write_keyed(f, r.key);
-                                }
-                                p.links_to = Vec::new();
-                                (p, r.counted)
-                            });
-                            progress.inc(1);
-                            r
-                        })
-                        .collect();
+                // (With what the cache counted of a page kept by its report.)
+                let rendered: Vec<Result<(PageOutput, _), Diagnostic>> = (0..model.site.pages.len())
+                    .into_par_iter()
+                    .filter(|&i| scope.page(&model.site.pages[i]))
+                    .map(|i| {
+                        let r = match &cache {
+                            Some(c) => c.render(&model, i, &in_place, || render_one(&model, i)),
+                            None => render_one(&model, i).map(|page| crate::cache::run::Rendered {
+                                page,
+                                key: None,
+                                unchanged: false,
+                                counted: None,
+                            }),
+                        };
+                        // Written at once; what is kept until the report is
+                        // only what it needs (no HTML, path or dependencies).
+                        let r = r.map(|r| {
+                            let mut p = r.page;
+                            if !r.unchanged {
+                                let html = std::mem::take(&mut p.html);
+                                let f = OutFile {
+                                    path: std::mem::take(&mut p.path),
+                                    content: Content::Bytes(html.into_bytes()),
+                                };
+                                write_keyed(f, r.key);
+                            }
+                            p.links_to = Vec::new();
+                            (p, r.counted)
+                        });
+                        progress.inc(1);
+                        r
+                    })
+                    .collect();
                 progress.finish_and_clear();
                 let render_ms = started.elapsed().as_millis() as u64;
                 (rendered, render_ms, extra_diags)

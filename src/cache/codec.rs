@@ -240,11 +240,24 @@ pub fn encode_reports(reports: &[([u8; 32], ReportBytes)]) -> Vec<u8> {
     w
 }
 
-/// Where each page's report lies in what `encode_reports` wrote (the
-/// bytes after its key: `report_page` reads them), or `None` when it is
-/// not whole. Nothing is decoded: a warm build keeps most pages, and reads
-/// each kept page's report once, into its output.
-pub fn index_reports(bytes: &[u8]) -> Option<crate::search::fxhash::FxHashMap<[u8; 32], (usize, usize)>> {
+/// Where a page's report lies in what `encode_reports` wrote (the bytes
+/// after its key: `report_page` reads them), with what the build's report
+/// takes of it but its diagnostics, found as it was checked (a kept page's
+/// report is then read again only when it has diagnostics).
+#[derive(Clone, Copy)]
+pub struct Indexed {
+    pub start: usize,
+    pub end: usize,
+    /// Its links counted by class (`class_at`).
+    pub classes: [u32; CLASS_COUNT],
+    pub diags: bool,
+    pub external: bool,
+}
+
+/// Each page's report in what `encode_reports` wrote (`Indexed`), or
+/// `None` when it is not whole. Nothing is decoded: a warm build keeps
+/// most pages, and reads a kept page's diagnostics, if it has any, once.
+pub fn index_reports(bytes: &[u8]) -> Option<crate::search::fxhash::FxHashMap<[u8; 32], Indexed>> {
     let mut r = crate::le_bytes::Reader(bytes);
     if r.take(4)? != REPORTS {
         return None;
@@ -254,18 +267,30 @@ pub fn index_reports(bytes: &[u8]) -> Option<crate::search::fxhash::FxHashMap<[u
     for _ in 0..n {
         let k = r.key()?;
         let start = bytes.len() - r.0.len();
-        skip_report(&mut r)?;
-        out.insert(k, (start, bytes.len() - r.0.len()));
+        let (classes, diags, external) = skip_report(&mut r)?;
+        out.insert(
+            k,
+            Indexed {
+                start,
+                end: bytes.len() - r.0.len(),
+                classes,
+                diags,
+                external,
+            },
+        );
     }
     r.0.is_empty().then_some(out)
 }
 
-/// Past one report's bytes, checking them as `report_page` reads them.
-fn skip_report(r: &mut crate::le_bytes::Reader) -> Option<()> {
-    skip_diags(r)?;
-    let classes = r.count(1)?;
-    if r.take(classes)?.iter().any(|b| *b as usize >= CLASSES.len()) {
-        return None;
+/// Past one report's bytes, checking them as `report_page` reads them:
+/// its links counted by class, whether it has diagnostics and external
+/// links.
+fn skip_report(r: &mut crate::le_bytes::Reader) -> Option<([u32; CLASS_COUNT], bool, bool)> {
+    let diags = skip_diags(r)?;
+    let n = r.count(1)?;
+    let mut classes = [0u32; CLASS_COUNT];
+    for b in r.take(n)? {
+        *classes.get_mut(*b as usize)? += 1;
     }
     let m = r.count(24)?;
     for _ in 0..m {
@@ -273,12 +298,18 @@ fn skip_report(r: &mut crate::le_bytes::Reader) -> Option<()> {
         r.take(16)?;
         r.str_u32()?;
     }
-    Some(())
+    Some((classes, diags, m > 0))
+}
+
+/// The diagnostics of the report `encode_reports` wrote at the start of
+/// `bytes` (what follows them is not read).
+pub fn report_diags(bytes: &[u8]) -> Option<Vec<Diagnostic>> {
+    super::parsed_header::take_diags(&mut crate::le_bytes::Reader(bytes))
 }
 
 /// Past a report's diagnostics (`put_diags`), checking them as
 /// `take_diags` reads them.
-fn skip_diags(r: &mut crate::le_bytes::Reader) -> Option<()> {
+fn skip_diags(r: &mut crate::le_bytes::Reader) -> Option<bool> {
     let n = r.count(30)?;
     for _ in 0..n {
         if r.take(1)?[0] > 1 {
@@ -296,7 +327,7 @@ fn skip_diags(r: &mut crate::le_bytes::Reader) -> Option<()> {
             _ => return None,
         }
     }
-    Some(())
+    Some(n > 0)
 }
 
 /// The output (without its HTML) of the page at `path` whose report
@@ -304,25 +335,15 @@ fn skip_diags(r: &mut crate::le_bytes::Reader) -> Option<()> {
 /// `None` when they are not one whole report.
 #[cfg(test)]
 pub fn report_page(bytes: &[u8], path: String) -> Option<PageOutput> {
-    use super::parsed_header::{take_diags, take_string, take_usize};
     let mut r = crate::le_bytes::Reader(bytes);
-    let diags = take_diags(&mut r)?;
+    let diags = super::parsed_header::take_diags(&mut r)?;
     let classes = r.count(1)?;
     let link_classes = r
         .take(classes)?
         .iter()
         .map(|b| CLASSES.get(*b as usize).copied())
         .collect::<Option<Vec<Class>>>()?;
-    let m = r.count(24)?;
-    let mut external = Vec::with_capacity(m);
-    for _ in 0..m {
-        external.push(ExternalLink {
-            file: take_string(&mut r)?,
-            line: take_usize(&mut r)?,
-            column: take_usize(&mut r)?,
-            url: take_string(&mut r)?,
-        });
-    }
+    let external = take_links(&mut r)?;
     r.0.is_empty().then_some(PageOutput {
         path,
         html: String::new(),
@@ -347,51 +368,28 @@ pub fn class_at(i: usize) -> Class {
     CLASSES[i]
 }
 
-/// `report_page` without the page: for one whose bytes `index_reports`
-/// checked (each string's UTF-8 included), so its link classes are only
-/// counted and its external links left where they are (no list or string
-/// made for 20,000 kept pages); `None` when they are not one whole report.
-pub fn report_kept(bytes: &[u8]) -> Option<Kept> {
-    use super::parsed_header::take_diags;
-    let mut r = crate::le_bytes::Reader(bytes);
-    let diags = take_diags(&mut r)?;
-    let n = r.count(1)?;
-    let mut classes = [0; CLASS_COUNT];
-    for b in r.take(n)? {
-        *classes.get_mut(*b as usize)? += 1;
-    }
-    // (Their text is not looked at again: `index_reports` did.)
-    let m = r.count(24)?;
-    for _ in 0..m {
-        let file = r.u32()? as usize;
-        r.take(file + 16)?;
-        let url = r.u32()? as usize;
-        r.take(url)?;
-    }
-    r.0.is_empty().then_some(Kept {
-        diags,
-        classes,
-        external: m > 0,
-    })
-}
-
 /// The external links of the report `encode_reports` wrote at the start
 /// of `bytes` (what follows it is not read), or `None` when it is not
 /// one.
 pub fn report_links(bytes: &[u8]) -> Option<Vec<ExternalLink>> {
-    use super::parsed_header::{take_string, take_usize};
     let mut r = crate::le_bytes::Reader(bytes);
     skip_diags(&mut r)?;
     let classes = r.count(1)?;
     r.take(classes)?;
+    take_links(&mut r)
+}
+
+/// A report's external links (after its link classes).
+fn take_links(r: &mut crate::le_bytes::Reader) -> Option<Vec<ExternalLink>> {
+    use super::parsed_header::{take_string, take_usize};
     let m = r.count(24)?;
     let mut external = Vec::with_capacity(m);
     for _ in 0..m {
         external.push(ExternalLink {
-            file: take_string(&mut r)?,
-            line: take_usize(&mut r)?,
-            column: take_usize(&mut r)?,
-            url: take_string(&mut r)?,
+            file: take_string(r)?,
+            line: take_usize(r)?,
+            column: take_usize(r)?,
+            url: take_string(r)?,
         });
     }
     Some(external)
@@ -463,8 +461,8 @@ mod tests {
         ]);
         let index = index_reports(&bytes).unwrap();
         let of = |k: [u8; 32], path: &str| {
-            let (start, end) = index[&k];
-            report_page(&bytes[start..end], path.into()).unwrap()
+            let at = index[&k];
+            report_page(&bytes[at.start..at.end], path.into()).unwrap()
         };
         let page = of([1; 32], "a/index.html");
         let want = report.page("a/index.html".into());
@@ -479,33 +477,32 @@ mod tests {
             serde_json::to_string(&want.external).unwrap()
         );
         assert!(of([2; 32], "").diags.is_empty());
-        // A kept page's report: its diagnostics, its classes counted, and
-        // its external links read from where the report starts (what
-        // follows not read).
+        // A kept page's report: its classes counted as it was checked, its
+        // diagnostics and external links read from where the report starts
+        // (what follows not read).
         let kept = |k: [u8; 32]| {
-            let (start, end) = index[&k];
-            (
-                report_kept(&bytes[start..end]).unwrap(),
-                report_links(&bytes[start..]).unwrap(),
-            )
+            let at = index[&k];
+            let diags = report_diags(&bytes[at.start..]).unwrap();
+            (at, diags, report_links(&bytes[at.start..]).unwrap())
         };
-        let (k, links) = kept([1; 32]);
+        let (at, diags, links) = kept([1; 32]);
+        assert!(at.diags);
         assert_eq!(
-            serde_json::to_string(&k.diags).unwrap(),
+            serde_json::to_string(&diags).unwrap(),
             serde_json::to_string(&want.diags).unwrap()
         );
-        assert_eq!(k.classes, [1; CLASS_COUNT]);
+        assert_eq!(at.classes, [1; CLASS_COUNT]);
         assert!((0..CLASS_COUNT).map(class_at).eq(CLASSES));
-        assert!(k.external);
+        assert!(at.external);
         assert_eq!(
             serde_json::to_string(&links).unwrap(),
             serde_json::to_string(&want.external).unwrap()
         );
-        let (k, links) = kept([2; 32]);
-        assert!(k.diags.is_empty() && !k.external && links.is_empty());
-        assert_eq!(k.classes, [0; CLASS_COUNT]);
+        let (at, diags, links) = kept([2; 32]);
+        assert!(!at.diags && diags.is_empty() && !at.external && links.is_empty());
+        assert_eq!(at.classes, [0; CLASS_COUNT]);
         // A report copied from a shard as read is the same report.
-        let (start, end) = index[&[1; 32]];
+        let (start, end) = (index[&[1; 32]].start, index[&[1; 32]].end);
         let copied = encode_reports(&[
             ([1; 32], ReportBytes::Stored(&bytes[start..end])),
             ([2; 32], ReportBytes::Made(&empty)),
@@ -517,8 +514,6 @@ mod tests {
         // One report's bytes cut or longer: not a report.
         assert!(report_page(&bytes[start..end - 1], String::new()).is_none());
         assert!(report_page(&bytes[start..end + 1], String::new()).is_none());
-        assert!(report_kept(&bytes[start..end - 1]).is_none());
-        assert!(report_kept(&bytes[start..end + 1]).is_none());
         let mut bad = bytes.clone();
         let at = bytes.windows(9).position(|w| w == [0, 1, 2, 3, 4, 5, 6, 7, 8]).unwrap();
         bad[at + 8] = 9;
@@ -527,7 +522,6 @@ mod tests {
             report_page(&bad[start..end], String::new()).is_none(),
             "not a link class"
         );
-        assert!(report_kept(&bad[start..end]).is_none(), "not a link class");
         let mut bad = bytes.clone();
         bad[start + 4] = 2;
         assert!(index_reports(&bad).is_none(), "not a severity");

@@ -32,7 +32,6 @@ use crate::config::Config;
 use crate::parse::Article;
 use crate::site::{Page, Site};
 use rayon::prelude::*;
-use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 use xxhash_rust::xxh3::Xxh3;
@@ -223,34 +222,43 @@ fn roots(config: &Config) -> Vec<(String, PathBuf)> {
     out
 }
 
-/// Every file under the site's folders but articles (`articles`, real
-/// paths), output folders (any folder holding polydoc's output marker) and
-/// `skip` (the cache), hashed by relative path and content.
-pub fn inputs(config: &Config, articles: &HashSet<PathBuf>, skip: &[PathBuf]) -> [u8; 32] {
+/// Every file under the site's folders but articles (`articles`, by real
+/// folder), output folders (any folder holding polydoc's output marker)
+/// and `skip` (the cache), hashed by relative path and content; each
+/// folder's entries as `folders` has them (listed, or as the last build
+/// listed them when the folder has not changed since).
+pub fn inputs(
+    config: &Config,
+    articles: &super::inputs::Articles,
+    skip: &[PathBuf],
+    folders: &mut super::inputs::Folders,
+) -> [u8; 32] {
+    use super::inputs::Kind;
     let mut files: Vec<(String, PathBuf, bool)> = Vec::new();
     for (name, root) in roots(config) {
-        let mut walker = walkdir::WalkDir::new(&root)
-            .follow_links(false)
-            .sort_by_file_name()
-            .into_iter();
-        while let Some(Ok(e)) = walker.next() {
-            let p = e.path();
-            if e.file_type().is_dir() {
-                let skipped = e.depth() > 0
-                    && (e.file_name() == ".git"
-                        || skip.iter().any(|s| s == p)
-                        || p.join(crate::output::MARKER).exists());
-                if skipped {
-                    walker.skip_current_dir();
+        // Depth first, each folder's entries by name (a walk that stops
+        // at the first folder it cannot read).
+        fn walk(
+            dir: &Path,
+            (name, root): (&str, &Path),
+            (articles, skip, folders): (&super::inputs::Articles, &[PathBuf], &mut super::inputs::Folders),
+            files: &mut Vec<(String, PathBuf, bool)>,
+        ) -> Option<()> {
+            for (entry, kind) in folders.entries(dir, articles).ok()? {
+                let p = dir.join(&entry);
+                if kind == Kind::Dir {
+                    let skipped = entry == ".git" || skip.contains(&p) || p.join(crate::output::MARKER).exists();
+                    if !skipped {
+                        walk(&p, (name, root), (articles, skip, folders), files)?;
+                    }
+                    continue;
                 }
-                continue;
+                let rel = p.strip_prefix(root).unwrap_or(&p).to_string_lossy().replace('\\', "/");
+                files.push((format!("{name}/{rel}"), p, kind == Kind::Link));
             }
-            if articles.contains(p) {
-                continue;
-            }
-            let rel = p.strip_prefix(&root).unwrap_or(p).to_string_lossy().replace('\\', "/");
-            files.push((format!("{name}/{rel}"), p.to_path_buf(), e.path_is_symlink()));
+            Some(())
         }
+        walk(&root, (&name, &root), (articles, skip, folders), &mut files);
     }
     let hashes: Vec<[u8; 32]> = files
         .par_iter()

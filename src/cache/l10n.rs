@@ -259,11 +259,11 @@ impl StoredFinding {
     }
 }
 
-/// A translation's status into a review's key, field by field (every
+/// A translation's status into a review's key (and the status pages'), field by field (every
 /// field named, so one added to `ArticleStatus` does not compile until it
 /// is keyed here). Its `Debug` form was a third of a warm build's
 /// translation stage.
-fn status(f: &mut key::Fp, st: &crate::l10n::status::ArticleStatus) {
+pub fn status_fields(f: &mut key::Fp, st: &crate::l10n::status::ArticleStatus) {
     let crate::l10n::status::ArticleStatus {
         locale,
         locale_index,
@@ -365,7 +365,7 @@ impl Memo for Reviews<'_> {
                 None => f.str("text").str(&(made.text)(i)?),
             };
         }
-        status(&mut f, st);
+        status_fields(&mut f, st);
         match made.handoff {
             Some(h) => f.str("handoff").str(&h.text).str(&h.commit).debug(&h.origin),
             None => f.str("now"),

@@ -17,6 +17,7 @@
 
 pub mod bytes;
 pub mod codec;
+mod inputs;
 pub mod key;
 pub mod l10n;
 pub mod parsed;
@@ -27,7 +28,6 @@ pub mod search;
 pub mod site_files;
 
 use crate::diagnostics::Diagnostic;
-use crate::search::fxhash::FxHashSet;
 pub use bytes::Bytes;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -104,9 +104,11 @@ pub struct Cache {
     objects: PathBuf,
     tmp: PathBuf,
     started: SystemTime,
-    /// (Keys are hashes already: the Fx hash, not SipHash, for the
-    /// tens of thousands a warm build touches.)
-    used: Mutex<FxHashSet<[u8; 32]>>,
+    /// The keys this build used, as they came (a key may come more than
+    /// once): appended, sorted once by `prune` (a set's insert, a cache
+    /// miss each, for the tens of thousands a warm build touches, cost
+    /// more than the sort the record needs anyway).
+    used: Mutex<Vec<[u8; 32]>>,
     counter: AtomicUsize,
     pub parse_hits: AtomicU64,
     pub parse_misses: AtomicU64,
@@ -137,11 +139,11 @@ impl Cache {
                 "Signature: 8a477f597d28d172789f06886806bc55\n# polydoc's build cache: safe to delete.\n",
             );
         }
-        // (The set of keys used sized once, as the last pruning build's
-        // was: tens of thousands, grown by doubling, rehashed each time.)
+        // (The list of keys used sized once, as the last pruning build's
+        // was: tens of thousands, grown by doubling, copied each time.)
         let last_used = std::fs::metadata(objects.with_file_name(LIVE))
             .map_or(0, |m| m.len().saturating_sub((HEADER + 8) as u64) / 32);
-        let used = FxHashSet::with_capacity_and_hasher(last_used.min(1 << 22) as usize, Default::default());
+        let used = Vec::with_capacity(last_used.min(1 << 22) as usize + 1024);
         Ok(Cache {
             objects,
             tmp,
@@ -170,7 +172,7 @@ impl Cache {
     /// The value stored under `key`, if there is a whole one.
     pub fn get(&self, key: &[u8; 32]) -> Option<Bytes> {
         let value = self.peek(key)?;
-        self.used.lock().unwrap().insert(*key);
+        self.used.lock().unwrap().push(*key);
         Some(value)
     }
 
@@ -191,7 +193,7 @@ impl Cache {
     /// Marks the entry under `key` as used by this build (so it is not
     /// pruned) without reading it.
     pub fn touch(&self, key: &[u8; 32]) {
-        self.used.lock().unwrap().insert(*key);
+        self.used.lock().unwrap().push(*key);
     }
 
     /// `touch` for many entries at once (one lock).
@@ -243,7 +245,7 @@ impl Cache {
     /// Stores `value` under `key` (atomically: a reader sees all of it or
     /// nothing). A failure is remembered for one warning; the build goes on.
     pub fn put(&self, key: &[u8; 32], value: &[u8]) {
-        self.used.lock().unwrap().insert(*key);
+        self.used.lock().unwrap().push(*key);
         self.write_atomically(&self.path_of(key), &hex(key)[..16], value);
     }
 
@@ -298,7 +300,12 @@ impl Cache {
     /// entries no record names (those of a build that ran beside another,
     /// or was killed).
     pub fn prune(&self) -> u64 {
-        let used = self.used.lock().unwrap();
+        let mut used = self.used.lock().unwrap();
+        // In order (the record is the same bytes when the keys are; a key
+        // looked up by halving), each once.
+        used.sort_unstable();
+        used.dedup();
+        let used_has = |k: &[u8; 32]| used.binary_search(k).is_ok();
         let live = self.get_named(LIVE);
         let last = live.as_deref().and_then(decode_live);
         let generation = last.as_ref().map_or(0, |(g, _)| g + 1);
@@ -310,7 +317,7 @@ impl Cache {
         let mut removed = 0;
         match last {
             Some((_, keys)) if !generation.is_multiple_of(SWEEP) => {
-                for k in keys.filter(|k| !used.contains(*k)) {
+                for k in keys.filter(|k| !used_has(k)) {
                     let p = self.path_of(k);
                     if old(&p) && std::fs::remove_file(&p).is_ok() {
                         removed += 1;
@@ -326,8 +333,7 @@ impl Cache {
                         };
                         for f in files.flatten() {
                             let rest = f.file_name().to_string_lossy().into_owned();
-                            let keep =
-                                unhex(&format!("{name}{rest}")).is_some_and(|k| used.contains(&k)) || !old(&f.path());
+                            let keep = unhex(&format!("{name}{rest}")).is_some_and(|k| used_has(&k)) || !old(&f.path());
                             if !keep && std::fs::remove_file(f.path()).is_ok() {
                                 removed += 1;
                             }
@@ -336,15 +342,9 @@ impl Cache {
                 }
             }
         }
-        let mut keys: Vec<&[u8; 32]> = used.iter().collect();
-        // (In order: the record is the same bytes when the keys are. By
-        // their first 8 bytes first, a number: the order is the same, each
-        // comparison cheaper.)
-        let head = |k: &[u8; 32]| u64::from_be_bytes(k[..8].try_into().expect("8 bytes"));
-        keys.sort_unstable_by(|a, b| head(a).cmp(&head(b)).then_with(|| a.cmp(b)));
-        let mut record = Vec::with_capacity(8 + keys.len() * 32);
+        let mut record = Vec::with_capacity(8 + used.len() * 32);
         record.extend_from_slice(&generation.to_le_bytes());
-        for k in keys {
+        for k in used.iter() {
             record.extend_from_slice(k);
         }
         self.put_named(LIVE, &record);
@@ -516,6 +516,33 @@ pub fn unhex(s: &str) -> Option<[u8; 32]> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Pruning keeps what a build used (read, touched, written, any number
+    /// of times), removes the rest of what the last one left, and leaves
+    /// the keys used, each once, in order, for the next.
+    #[test]
+    fn prune_removes_what_a_build_did_not_use_and_records_what_it_did() {
+        let dir = tempfile::tempdir().unwrap();
+        let (a, b, c, d) = ([9u8; 32], [1u8; 32], [5u8; 32], [3u8; 32]);
+        let first = Cache::open(dir.path()).unwrap();
+        for k in [&a, &b, &c] {
+            first.put(k, b"v");
+        }
+        assert_eq!(first.prune(), 0);
+        // Entries older than the next build's start.
+        std::thread::sleep(std::time::Duration::from_millis(1100));
+        let next = Cache::open(dir.path()).unwrap();
+        assert!(next.get(&a).is_some());
+        next.touch(&a);
+        next.touch_all(&[c, a]);
+        next.put(&d, b"w");
+        assert_eq!(next.prune(), 1, "b alone");
+        assert!(next.peek(&b).is_none());
+        assert!([a, c, d].iter().all(|k| next.peek(k).is_some()));
+        let live = next.get_named(LIVE).unwrap();
+        let (_, keys) = decode_live(&live).unwrap();
+        assert_eq!(keys.copied().collect::<Vec<_>>(), vec![d, c, a]);
+    }
 
     #[test]
     fn hex_reads_back() {

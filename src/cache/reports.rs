@@ -21,13 +21,13 @@ const SHARD_MAGIC: &[u8; 8] = b"pdrshrd1";
 #[derive(Default)]
 struct Shard {
     bytes: super::Bytes,
-    at: crate::search::fxhash::FxHashMap<[u8; 32], (usize, usize)>,
+    at: crate::search::fxhash::FxHashMap<[u8; 32], codec::Indexed>,
 }
 
 impl Shard {
     fn get(&self, key: &[u8; 32]) -> Option<&[u8]> {
-        let (start, end) = *self.at.get(key)?;
-        self.bytes.get(SHARD_MAGIC.len()..)?.get(start..end)
+        let at = self.at.get(key)?;
+        self.bytes.get(SHARD_MAGIC.len()..)?.get(at.start..at.end)
     }
 }
 
@@ -114,8 +114,18 @@ impl Reports {
     pub fn kept(&self, key: &[u8; 32]) -> Option<(codec::Kept, u64)> {
         let i = shard_of(key);
         let shard = self.shards.get(i)?;
-        let (start, _) = *shard.at.get(key)?;
-        Some((codec::report_kept(shard.get(key)?)?, handle(i, start)))
+        let at = shard.at.get(key)?;
+        // (Its bytes are read again only for its diagnostics.)
+        let diags = match at.diags {
+            true => codec::report_diags(shard.get(key)?)?,
+            false => Vec::new(),
+        };
+        let kept = codec::Kept {
+            diags,
+            classes: at.classes.map(|n| n as usize),
+            external: at.external,
+        };
+        Some((kept, handle(i, at.start)))
     }
 
     /// The external links of a kept page (`kept`'s second half), read

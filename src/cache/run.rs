@@ -11,7 +11,6 @@ use crate::pages::PageOutput;
 use crate::search::fxhash::FxHashMap;
 use parse::{Parse, StoredHtml};
 use rayon::prelude::*;
-use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex};
@@ -129,11 +128,12 @@ impl Run {
             .iter()
             .map(|l| crate::fence::real_path(&l.root))
             .collect();
-        let articles: HashSet<PathBuf> = article_files
-            .iter()
-            .map(|f| real_roots[f.locale].join(&f.rel))
-            .collect();
-        key::inputs(config, &articles, std::slice::from_ref(&self.dir))
+        let articles =
+            super::inputs::Articles::new(article_files.iter().map(|f| (f.locale, f.rel.as_str())), &real_roots);
+        let mut folders = super::inputs::Folders::read(&self.cache, self.started_ns);
+        let inputs = key::inputs(config, &articles, std::slice::from_ref(&self.dir), &mut folders);
+        folders.write(&self.cache);
+        inputs
     }
 
     /// Computes what every page sees of the site and each article's key,

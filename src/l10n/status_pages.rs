@@ -85,11 +85,11 @@ pub fn status_pages_keyed(
         .chain((1..config.locales.len()).map(Some))
         .collect();
     // With `keyed`: everything the pages are made from besides the
-    // configuration and the theme (the key's business), written once.
-    // Their SHA-256, written as they are formatted: as one text they
-    // would be about 1 KB per translation.
-    // The statuses (a row each, most of the text) are written in pieces
-    // on every thread, each piece's hash then written in order.
+    // configuration and the theme (the key's business), hashed once.
+    // The statuses (a row each, most of it) are hashed field by field
+    // (`cache::l10n::status_fields`, not formatted: about 1 KB of text per
+    // translation) in pieces on every thread, each piece's hash then
+    // hashed in order; the findings counts as numbers.
     let inputs = keyed.map(|_| {
         let mut reviews: Vec<_> = findings.reviews.iter().collect();
         reviews.sort_unstable();
@@ -100,7 +100,9 @@ pub fn status_pages_keyed(
             .par_chunks(STATUSES_PER_PIECE)
             .map(|piece| {
                 let mut digest = Fp::new("statuses");
-                let _ = write!(digest, "{piece:?}");
+                for st in piece {
+                    crate::cache::l10n::status_fields(&mut digest, st);
+                }
                 digest.finish()
             })
             .collect();
@@ -109,7 +111,11 @@ pub fn status_pages_keyed(
         for p in &pieces {
             digest.bytes(p);
         }
-        let _ = write!(digest, "{:?}\n{:?}\n{reviews:?}\n{files:?}", l10n.coverage, l10n.files);
+        digest.u64(reviews.len() as u64);
+        for (status, count) in reviews {
+            digest.u64(*status as u64).u64(*count as u64);
+        }
+        let _ = write!(digest, "{:?}\n{:?}\n{files:?}", l10n.coverage, l10n.files);
         digest.finish()
     });
     let rendered: Vec<Made> = scopes
