@@ -71,6 +71,13 @@ const HEADER: usize = 8 + 8 + 16;
 /// someone who can write the cache, who could write any entry whole. A
 /// warm build checks every entry it reads (tens of megabytes): SHA-256
 /// here was 5-7% of a warm build's CPU.
+/// Keys in byte order, their first 8 bytes compared as one number first
+/// (keys are hashes: those almost always differ there).
+fn key_order(a: &[u8; 32], b: &[u8; 32]) -> std::cmp::Ordering {
+    let head = |k: &[u8; 32]| u64::from_be_bytes([k[0], k[1], k[2], k[3], k[4], k[5], k[6], k[7]]);
+    head(a).cmp(&head(b)).then_with(|| a.cmp(b))
+}
+
 fn checksum(value: &[u8]) -> [u8; 16] {
     xxhash_rust::xxh3::xxh3_128(value).to_le_bytes()
 }
@@ -302,10 +309,12 @@ impl Cache {
     pub fn prune(&self) -> u64 {
         let mut used = self.used.lock().unwrap();
         // In order (the record is the same bytes when the keys are; a key
-        // looked up by halving), each once.
-        used.sort_unstable();
+        // looked up by halving), each once. (Compared by their first 8
+        // bytes as a number first: the same order as byte by byte, about
+        // a third of the time for tens of thousands of keys.)
+        used.sort_unstable_by(key_order);
         used.dedup();
-        let used_has = |k: &[u8; 32]| used.binary_search(k).is_ok();
+        let used_has = |k: &[u8; 32]| used.binary_search_by(|u| key_order(u, k)).is_ok();
         let live = self.get_named(LIVE);
         let last = live.as_deref().and_then(decode_live);
         let generation = last.as_ref().map_or(0, |(g, _)| g + 1);
@@ -516,6 +525,25 @@ pub fn unhex(s: &str) -> Option<[u8; 32]> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn keys_are_ordered_as_their_bytes_are() {
+        let mut keys: Vec<[u8; 32]> = Vec::new();
+        for i in 0..300u32 {
+            let mut k = [0u8; 32];
+            // Many share their first 8 bytes (ordered by the rest then).
+            k[(i % 4) as usize] = (i * 37 % 251) as u8;
+            k[8 + (i % 24) as usize] = (i * 11 % 256) as u8;
+            keys.push(k);
+        }
+        let mut ours = keys.clone();
+        ours.sort_unstable_by(key_order);
+        keys.sort_unstable();
+        assert_eq!(ours, keys);
+        for k in &keys {
+            assert_eq!(ours.binary_search_by(|u| key_order(u, k)).map(|i| ours[i]), Ok(*k));
+        }
+    }
 
     /// Pruning keeps what a build used (read, touched, written, any number
     /// of times), removes the rest of what the last one left, and leaves
