@@ -21,6 +21,7 @@ use std::collections::{BTreeMap, HashSet};
 use std::path::Path;
 use std::time::{Duration, Instant};
 
+mod loading;
 mod run;
 mod site_files;
 pub use run::{build, build_with, Options};

@@ -2,6 +2,7 @@
 //! of `build`, streams every file into the staging folder (or, with
 //! `--cache`, only what changed), times the stages and makes the report.
 
+use super::loading::Loading;
 use super::*;
 
 /// What the command line may change about a build.
@@ -561,51 +562,4 @@ pub fn build_with(
 /// Drops `value` on a thread of its own (inline if none can be started).
 fn drop_beside<T: Send + 'static>(value: T) {
     let _ = std::thread::Builder::new().spawn(move || drop(value));
-}
-
-/// The theme loading on a thread of its own from the start of a build
-/// (`Theme::load`), with the diagnostics it makes.
-struct Loading(std::thread::JoinHandle<(Result<Theme, Diagnostic>, Vec<Diagnostic>)>);
-
-impl Loading {
-    fn start(config: &Config) -> Loading {
-        let config = config.clone();
-        Loading(std::thread::spawn(move || {
-            let mut diags = Vec::new();
-            let theme = Theme::load(&config, &mut diags);
-            (theme, diags)
-        }))
-    }
-
-    /// The theme, its diagnostics put before `diags` (those of the steps
-    /// after loading it); when it does not load, its own diagnostics and
-    /// error alone, as when it loaded first.
-    fn wait(self, diags: &mut Vec<Diagnostic>) -> Result<Theme, Vec<Diagnostic>> {
-        let (theme, mut own) = self.join();
-        match theme {
-            Ok(t) => {
-                diags.splice(0..0, own);
-                Ok(t)
-            }
-            Err(d) => {
-                own.push(d);
-                Err(own)
-            }
-        }
-    }
-
-    /// What a build stopped by `diags` reports: the theme's error instead
-    /// when it does not load either (it was found first when the theme
-    /// loaded first), else `diags` after the theme's own.
-    fn failed(self, diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
-        let mut diags = diags;
-        match self.wait(&mut diags) {
-            Ok(_) => diags,
-            Err(own) => own,
-        }
-    }
-
-    fn join(self) -> (Result<Theme, Diagnostic>, Vec<Diagnostic>) {
-        self.0.join().unwrap_or_else(|e| std::panic::resume_unwind(e))
-    }
 }
