@@ -132,9 +132,6 @@ struct Keyed {
     files: Mutex<HashMap<String, (Entry, bool)>>,
     /// The previous build's files, checked in the background.
     scan: Mutex<Option<std::thread::JoinHandle<Option<Previous>>>>,
-    /// Dropped (or sent to) when the check may look at the output folder's
-    /// paths (`Staging::check_now`, or when its answer is first needed).
-    go: Mutex<Option<std::sync::mpsc::Sender<()>>>,
     previous: OnceLock<Option<Previous>>,
 }
 
@@ -142,15 +139,10 @@ impl Keyed {
     fn previous(&self) -> Option<&Previous> {
         self.previous
             .get_or_init(|| {
-                self.go();
                 let handle = self.scan.lock().unwrap_or_else(|e| e.into_inner()).take();
                 handle.and_then(|h| h.join().ok()).flatten()
             })
             .as_ref()
-    }
-
-    fn go(&self) {
-        drop(self.go.lock().unwrap_or_else(|e| e.into_inner()).take());
     }
 }
 
@@ -188,11 +180,9 @@ impl Staging {
         )?;
         let keyed = keyed.then(|| {
             let scanned = out.clone();
-            let (go, wait) = std::sync::mpsc::channel();
             Keyed {
                 files: Mutex::new(HashMap::new()),
-                scan: Mutex::new(Some(std::thread::spawn(move || Previous::scan(&scanned, wait)))),
-                go: Mutex::new(Some(go)),
+                scan: Mutex::new(Some(std::thread::spawn(move || Previous::scan(&scanned)))),
                 previous: OnceLock::new(),
             }
         });
@@ -205,18 +195,6 @@ impl Staging {
             keyed,
             shared_dirs: Mutex::new(HashSet::new()),
         })
-    }
-
-    /// Lets the check of the previous output (a keyed staging's, started
-    /// when it was opened) look at the folder's paths now: a build calls it
-    /// once its parse stage, which keeps every core busy, is over (the
-    /// check's lookups then fill the later stages' idle time; a warm edit
-    /// of 20,000 pages takes ~7 ms less). Until then, or until the check's
-    /// answer is first needed, it has only read the manifest.
-    pub fn check_now(&self) {
-        if let Some(k) = &self.keyed {
-            k.go();
-        }
     }
 
     /// Writes one file (safe to call from many threads).
@@ -321,8 +299,6 @@ impl Staging {
     /// `commit_in_place`.
     pub fn commit(mut self) -> io::Result<()> {
         if let Some(keyed) = self.keyed.take() {
-            // (A check not yet let go may look now: it is joined below.)
-            keyed.go();
             let files = keyed.files.into_inner().unwrap_or_else(|e| e.into_inner());
             if let Some(prev) = keyed.previous.into_inner().flatten().or_else(|| {
                 let handle = keyed.scan.into_inner().unwrap_or_else(|e| e.into_inner());

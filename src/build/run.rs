@@ -184,12 +184,6 @@ pub fn build_with(
             })
         })
         .collect();
-    // The check of the previous output may look at its 120,000 paths now
-    // (it competed with parsing for the cores; the stages after leave some
-    // idle).
-    if let Some(s) = &staging {
-        s.check_now();
-    }
     stage("parse");
     let all = Scope::All;
     let scope = plan.as_ref().map_or(&all, |p| &p.scope);

@@ -376,18 +376,12 @@ impl Previous {
     /// added, removed or renamed there) or is too recent to trust is
     /// listed, to find what else is in it. The output folder itself holds
     /// the manifest the last commit replaced: it is always listed.
-    ///
-    /// The paths are looked at once `go` says so (a message, or its sender
-    /// gone): the manifest is read and decoded at once, its 120,000
-    /// lookups (for 20,000 pages) left until the build's parse stage, which
-    /// keeps both cores busy, is over.
-    pub fn scan(out: &Path, go: std::sync::mpsc::Receiver<()>) -> Option<Previous> {
+    pub fn scan(out: &Path) -> Option<Previous> {
         if !out.join(super::MARKER).is_file() {
             return None;
         }
         let t = decode_tree(std::fs::read(out.join(MANIFEST)).ok()?)?;
         let root = Root::open(out)?;
-        let _ = go.recv();
         let settled_before = t.sealed_ns - SETTLE_NS;
         let nd = t.dirs;
         // Every folder and file the manifest names, looked up at once,
