@@ -65,12 +65,6 @@ const LAYOUT: &str = "v1";
 const MAGIC: &[u8; 8] = b"polydoc2";
 const HEADER: usize = 8 + 8 + 16;
 
-/// The checksum an entry's header holds: XXH3's 128 bits. It finds a
-/// damaged or cut entry, and tells `put_named` a record is unchanged (an
-/// accidental match of 128 bits is not a risk); it guards nothing against
-/// someone who can write the cache, who could write any entry whole. A
-/// warm build checks every entry it reads (tens of megabytes): SHA-256
-/// here was 5-7% of a warm build's CPU.
 /// Keys in byte order, their first 8 bytes compared as one number first
 /// (keys are hashes: those almost always differ there).
 fn key_order(a: &[u8; 32], b: &[u8; 32]) -> std::cmp::Ordering {
@@ -78,6 +72,32 @@ fn key_order(a: &[u8; 32], b: &[u8; 32]) -> std::cmp::Ordering {
     head(a).cmp(&head(b)).then_with(|| a.cmp(b))
 }
 
+/// The keys of `keys` that `sorted` (in `key_order`, each once) does not
+/// hold: one walk down both while `keys` comes in order too (the live
+/// record is written in order), a search in `sorted` for each key after
+/// one out of order.
+fn not_in<'a>(keys: impl Iterator<Item = &'a [u8; 32]>, sorted: &'a [[u8; 32]]) -> impl Iterator<Item = &'a [u8; 32]> {
+    let mut at = 0;
+    let mut last: Option<&[u8; 32]> = None;
+    keys.filter(move |k| {
+        // (`last`: the greatest key walked to so far.)
+        if last.is_some_and(|l| key_order(l, k).is_gt()) {
+            return sorted.binary_search_by(|u| key_order(u, k)).is_err();
+        }
+        last = Some(k);
+        while at < sorted.len() && key_order(&sorted[at], k).is_lt() {
+            at += 1;
+        }
+        !(at < sorted.len() && sorted[at] == **k)
+    })
+}
+
+/// The checksum an entry's header holds: XXH3's 128 bits. It finds a
+/// damaged or cut entry, and tells `put_named` a record is unchanged (an
+/// accidental match of 128 bits is not a risk); it guards nothing against
+/// someone who can write the cache, who could write any entry whole. A
+/// warm build checks every entry it reads (tens of megabytes): SHA-256
+/// here was 5-7% of a warm build's CPU.
 fn checksum(value: &[u8]) -> [u8; 16] {
     xxhash_rust::xxh3::xxh3_128(value).to_le_bytes()
 }
@@ -312,7 +332,10 @@ impl Cache {
         // looked up by halving), each once. (Compared by their first 8
         // bytes as a number first: the same order as byte by byte, about
         // a third of the time for tens of thousands of keys.)
-        used.sort_unstable_by(key_order);
+        {
+            use rayon::slice::ParallelSliceMut;
+            used.par_sort_unstable_by(key_order);
+        }
         used.dedup();
         let used_has = |k: &[u8; 32]| used.binary_search_by(|u| key_order(u, k)).is_ok();
         let live = self.get_named(LIVE);
@@ -326,7 +349,7 @@ impl Cache {
         let mut removed = 0;
         match last {
             Some((_, keys)) if !generation.is_multiple_of(SWEEP) => {
-                for k in keys.filter(|k| !used_has(k)) {
+                for k in not_in(keys, &used) {
                     let p = self.path_of(k);
                     if old(&p) && std::fs::remove_file(&p).is_ok() {
                         removed += 1;

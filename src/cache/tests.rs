@@ -97,3 +97,28 @@ fn a_truncated_or_altered_entry_is_a_miss() {
     std::fs::write(&named, &whole[..whole.len() - 1]).unwrap();
     assert!(c.get_named("rec").is_none());
 }
+
+#[test]
+fn keys_not_in_a_sorted_list_are_found_in_order_or_not() {
+    let k = |b: u8, last: u8| {
+        let mut k = [b; 32];
+        k[31] = last;
+        k
+    };
+    let mut used = vec![k(9, 0), k(1, 0), k(5, 0), k(5, 1)];
+    used.sort_unstable_by(super::key_order);
+    let unused = |keys: &[[u8; 32]]| super::not_in(keys.iter(), &used).copied().collect::<Vec<_>>();
+    // In order: a walk down both.
+    assert_eq!(
+        unused(&[k(0, 0), k(1, 0), k(5, 1), k(6, 0), k(9, 0), k(10, 0)]),
+        [k(0, 0), k(6, 0), k(10, 0)]
+    );
+    // Out of order (not as the live record is written): still right.
+    assert_eq!(
+        unused(&[k(9, 0), k(1, 0), k(7, 0), k(5, 0), k(5, 2)]),
+        [k(7, 0), k(5, 2)]
+    );
+    // A key in order after one out of order: still looked up.
+    assert_eq!(unused(&[k(9, 0), k(1, 0), k(5, 0), k(9, 1)]), [k(9, 1)]);
+    assert_eq!(unused(&[]), Vec::<[u8; 32]>::new());
+}
