@@ -114,6 +114,12 @@ impl std::ops::Deref for Bytes {
     }
 }
 
+impl AsRef<[u8]> for Bytes {
+    fn as_ref(&self) -> &[u8] {
+        self
+    }
+}
+
 impl Default for Bytes {
     fn default() -> Bytes {
         Vec::new().into()

@@ -426,8 +426,12 @@ pub fn parsed_html_at(header: &[u8]) -> u64 {
 /// A parse entry's header: the article without its HTML, its diagnostics
 /// and what the parse looked at. An entry without an article has no HTML
 /// (`html_len`).
-pub fn decode_parsed_header(header: &[u8], html_len: u64) -> Option<(Parsed, Vec<(String, String)>)> {
-    let (article, diags, looked) = super::parsed_header::decode(header)?;
+pub fn decode_parsed_header(
+    header: &[u8],
+    html_len: u64,
+    share: &dyn Fn(&[u8]) -> crate::markdown::Shared,
+) -> Option<(Parsed, Vec<(String, String)>)> {
+    let (article, diags, looked) = super::parsed_header::decode(header, share)?;
     if article.is_none() && html_len > 0 {
         return None;
     }

@@ -86,6 +86,21 @@ impl std::ops::Deref for Header {
     }
 }
 
+impl Header {
+    /// `part` (a part of this header) kept as part of the shard it was
+    /// read in, not copied (a copy for a header of this build's).
+    pub fn share(&self, part: &[u8]) -> crate::markdown::Shared {
+        let shared = match self {
+            Header::In(buf, r) => (part.as_ptr() as usize)
+                .checked_sub(self.as_ptr() as usize)
+                .filter(|at| at + part.len() <= self.len())
+                .and_then(|at| crate::markdown::Shared::new(buf.clone(), r.start + at..r.start + at + part.len())),
+            Header::Own(_) => None,
+        };
+        shared.unwrap_or_else(|| crate::markdown::Shared::copied(part))
+    }
+}
+
 /// One article file's parse as a build found it.
 #[derive(Clone)]
 pub struct Record {

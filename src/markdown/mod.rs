@@ -22,7 +22,7 @@ use regex::Regex;
 use std::path::Path;
 use std::sync::{Arc, OnceLock};
 
-pub use link_list::Links;
+pub use link_list::{Links, Shared};
 
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Heading {

@@ -86,6 +86,7 @@ fn a_header_reads_back_and_a_cut_or_damaged_one_is_none() {
     let diags = vec![Diagnostic::error("yaml", "articles/en-us/x.md", "bad")];
     let looked = vec![("includes/a.md".to_string(), "read:00ff".to_string())];
     let bytes = encode(Some(&a), &diags, &looked);
+    let decode = |b: &[u8]| decode(b, &Shared::copied);
     let (back, d, l) = decode(&bytes).unwrap();
     // The links kept as their bytes until read.
     assert!(back.as_ref().unwrap().md.links.is_stored());
@@ -110,15 +111,36 @@ fn a_header_reads_back_and_a_cut_or_damaged_one_is_none() {
     for cut in 0..bytes.len() {
         assert!(decode(&bytes[..cut]).is_none(), "cut at {cut}");
     }
-    // A link's text not UTF-8: not a header either (checked when read
-    // back, though the links are decoded later).
+    // A link's text not UTF-8 (what a record whose checksum held never
+    // holds): the links are not read then, the header is (they are kept
+    // as bytes, unread: the rest of the header is checked whole).
     let mut bad = bytes.clone();
     let at = bytes.windows(8).position(|w| w == b"\x04\0\0\0a.md").unwrap();
     bad[at + 4] = 0xFF;
-    assert!(decode(&bad).is_none());
+    let (bad, _, _) = decode(&bad).unwrap();
+    assert!(bad.unwrap().md.links.is_empty());
     let mut longer = bytes.clone();
     longer.push(0);
     assert!(decode(&longer).is_none());
     // A JSON header (another format) is not one either.
     assert!(decode(br#"{"article":null,"diags":[],"looked":[]}"#).is_none());
+}
+
+#[test]
+fn links_read_back_stay_part_of_the_shard_they_were_read_in() {
+    let bytes = encode(Some(&sample()), &[], &[]);
+    let mut shard = b"before".to_vec();
+    shard.extend_from_slice(&bytes);
+    shard.extend_from_slice(b"after");
+    let buf = Arc::new(crate::cache::Bytes::from(shard));
+    let header = crate::cache::parsed::Header::In(buf.clone(), 6..6 + bytes.len());
+    let (back, _, _) = decode(&header, &|b| header.share(b)).unwrap();
+    let back = back.unwrap();
+    // Held by the article's links, not copied out.
+    assert_eq!(Arc::strong_count(&buf), 3);
+    let json = |l: &[Link]| serde_json::to_string(l).unwrap();
+    assert_eq!(json(&back.md.links), json(&sample().md.links));
+    drop(header);
+    drop(back);
+    assert_eq!(Arc::strong_count(&buf), 1);
 }

@@ -195,7 +195,7 @@ impl Run {
                 // From the record: the article without reading its entry.
                 if let (Some((_, rec)), Some(k), Some(hash)) = (recorded, k, hash) {
                     if rec.key == k {
-                        let decoded = codec::decode_parsed_header(&rec.header, rec.html_len);
+                        let decoded = codec::decode_parsed_header(&rec.header, rec.html_len, &|b| rec.header.share(b));
                         if let Some(((mut article, diags), looked)) = decoded {
                             let away = match article.as_mut() {
                                 Some(a) => {
@@ -227,7 +227,8 @@ impl Run {
                 if let (Some(k), Some(hash)) = (k, hash) {
                     if let Some(entry) = self.cache.get(&k) {
                         let split = codec::split_parsed(&entry).and_then(|(json, html)| {
-                            let (parsed, looked) = codec::decode_parsed_header(json, html.len() as u64)?;
+                            let (parsed, looked) =
+                                codec::decode_parsed_header(json, html.len() as u64, &crate::markdown::Shared::copied)?;
                             let html = std::str::from_utf8(html).ok()?;
                             Some((json, html, parsed, looked))
                         });
