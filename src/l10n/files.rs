@@ -73,6 +73,24 @@ fn kind_of(rel: &str, abs: &Path) -> Option<Kind> {
     None
 }
 
+/// Whether the file `e` may be of a kind `kind_of` knows, by its name and
+/// folders alone: a TOC or YAML file, or Markdown in an `includes` folder
+/// (`kind_of` says what it is).
+fn maybe_of_a_kind(e: &walkdir::DirEntry) -> bool {
+    let name = e.file_name().as_encoded_bytes();
+    let ends =
+        |suffix: &[u8]| name.len() >= suffix.len() && name[name.len() - suffix.len()..].eq_ignore_ascii_case(suffix);
+    if ends(b".yml") {
+        return true;
+    }
+    ends(b".md")
+        && (name.eq_ignore_ascii_case(b"toc.md")
+            || e.path().parent().is_some_and(|p| {
+                p.components()
+                    .any(|c| c.as_os_str().as_encoded_bytes().eq_ignore_ascii_case(b"includes"))
+            }))
+}
+
 /// The source locale's include, TOC and YAML files by path, each with
 /// its kind and file.
 pub(super) type Sources = BTreeMap<String, (Kind, std::path::PathBuf)>;
@@ -81,12 +99,14 @@ pub(super) type Sources = BTreeMap<String, (Kind, std::path::PathBuf)>;
 pub(super) fn source_files(config: &Config) -> Sources {
     let root = &config.locales[0].root;
     let mut out = BTreeMap::new();
-    let walker = WalkDir::new(root).follow_links(false).sort_by_file_name().into_iter();
+    // (Unsorted: the map sorts. The articles, nearly every file, are
+    // passed over by their names, before any path is made.)
+    let walker = WalkDir::new(root).follow_links(false).into_iter();
     for e in walker
-        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'))
+        .filter_entry(|e| e.depth() == 0 || !e.file_name().as_encoded_bytes().starts_with(b"."))
         .flatten()
     {
-        if !e.file_type().is_file() {
+        if !e.file_type().is_file() || !maybe_of_a_kind(&e) {
             continue;
         }
         let Ok(rel) = e.path().strip_prefix(root) else {

@@ -324,21 +324,26 @@ fn analyse_with(
     keep: Option<&Keep<'_>>,
     (sink, memo, kept): (Option<&Sink<'_>>, Option<&dyn Memo>, Option<&mut KeptRepo>),
 ) -> L10n {
-    let mut opened: Option<git::Repo>;
-    let mut repo = match kept {
-        Some(k) => k.get(config),
-        None => {
-            opened = open_repo(config);
-            opened.as_mut()
-        }
-    };
     // The other files are the whole site's business: left out when only
     // one article's translations are redone. (The source's are found, a
-    // walk of its folder, beside the articles' statuses.)
-    let (mut statuses, sources) = rayon::join(
-        || status::collect_kept(config, site, only, keep, repo.as_deref_mut()),
-        || only.is_none().then(|| files::source_files(config)),
+    // walk of its folder, beside the articles' statuses, while the
+    // repository is looked for: `git` started once or twice, ~5 ms a
+    // process, is no longer waited for alone.)
+    let fresh = kept.is_none();
+    let ((pending, sources), mut opened) = rayon::join(
+        || {
+            rayon::join(
+                || status::pending(config, site, only, keep),
+                || only.is_none().then(|| files::source_files(config)),
+            )
+        },
+        || fresh.then(|| open_repo(config)).flatten(),
     );
+    let mut repo = match kept {
+        Some(k) => k.get(config),
+        None => opened.as_mut(),
+    };
+    let mut statuses = status::settle(pending, site, repo.as_deref_mut());
     let handoffs = since_handoff(config, site, repo.as_deref(), &mut statuses);
     let mut files = match sources {
         Some(sources) => files::collect_from(config, site, &statuses, repo, sources),

@@ -17,6 +17,7 @@ use super::hash::{loc_hash, matches, Algorithm};
 use crate::config::Config;
 use crate::frontmatter::Date;
 use crate::site::Site;
+use rayon::prelude::*;
 use serde::Serialize;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -196,8 +197,27 @@ pub fn collect_kept(
     site: &Site,
     only: Option<&str>,
     keep: Option<&crate::l10n::Keep<'_>>,
-    mut repo: Option<&mut Repo>,
+    repo: Option<&mut Repo>,
 ) -> Vec<ArticleStatus> {
+    settle(pending(config, site, only, keep), site, repo)
+}
+
+/// Statuses all but decided: each one's git question, if it has one
+/// (`settle` asks it).
+pub struct Pending(Vec<(ArticleStatus, Option<Ask>)>);
+
+/// What `decide_by_git` needs: the source article, why the hash did not
+/// decide.
+struct Ask {
+    source: usize,
+    why_not: Vec<String>,
+}
+
+/// The statuses of `collect_kept` as far as they go without git: each on
+/// any thread (10,000 a locale: alone on one thread this was the longest
+/// step of the translation stage), in order, so the repository can be
+/// looked for meanwhile.
+pub fn pending(config: &Config, site: &Site, only: Option<&str>, keep: Option<&crate::l10n::Keep<'_>>) -> Pending {
     let mut sources: Vec<(usize, &crate::parse::Article)> = site
         .articles
         .iter()
@@ -205,33 +225,44 @@ pub fn collect_kept(
         .filter(|(_, a)| a.locale == 0 && site.page(0, &a.rel).is_some() && only.is_none_or(|r| r == a.rel))
         .collect();
     sources.sort_by(|a, b| a.1.rel.cmp(&b.1.rel));
-    // (Sized once: a status per source article and translation locale.)
-    let mut out = Vec::with_capacity(sources.len() * config.locales.len().saturating_sub(1));
-    for li in 1..config.locales.len() {
-        for &(si, src) in &sources {
-            let Some(page) = site.page(li, &src.rel) else {
-                continue;
-            };
-            if keep.is_some_and(|k| !k(li, &src.rel)) {
-                continue;
-            }
-            let mut st = blank(config, li, &src.rel, &src.display);
-            if page.fallback || page.article == si {
-                st.reason = format!("no translation: {} shows the source with a notice", page.url);
-                st.said = Some(Said::new("fallback", vec![("url", page.url.clone())]));
-                out.push(st);
-                continue;
-            }
-            // (`decide` says why, whatever it finds.)
-            let tr = &site.articles[page.article];
-            st.file = Some(tr.display.clone());
-            fill(&mut st, &tr.fm);
-            decide(&mut st, &src.abs, repo.as_deref_mut());
-            out.push(st);
+    let items: Vec<(usize, usize, &crate::parse::Article)> = (1..config.locales.len())
+        .flat_map(|li| sources.iter().map(move |&(si, src)| (li, si, src)))
+        .collect();
+    Pending(
+        items
+            .into_par_iter()
+            .filter_map(|(li, si, src)| {
+                let page = site.page(li, &src.rel)?;
+                if keep.is_some_and(|k| !k(li, &src.rel)) {
+                    return None;
+                }
+                let mut st = blank(config, li, &src.rel, &src.display);
+                if page.fallback || page.article == si {
+                    st.reason = format!("no translation: {} shows the source with a notice", page.url);
+                    st.said = Some(Said::new("fallback", vec![("url", page.url.clone())]));
+                    return Some((st, None));
+                }
+                // (`decide` says why, whatever it finds.)
+                let tr = &site.articles[page.article];
+                st.file = Some(tr.display.clone());
+                fill(&mut st, &tr.fm);
+                let ask = decide_by_hash(&mut st, &src.abs).map(|why_not| Ask { source: si, why_not });
+                Some((st, ask))
+            })
+            .collect(),
+    )
+}
+
+/// `pending`'s statuses decided, git asked in order on this thread (`Repo`
+/// answers one question at a time, from what it has read so far).
+pub fn settle(pending: Pending, site: &Site, mut repo: Option<&mut Repo>) -> Vec<ArticleStatus> {
+    let mut out = Vec::with_capacity(pending.0.len());
+    for (mut st, ask) in pending.0 {
+        if let Some(Ask { source, why_not }) = ask {
+            decide_by_git(&mut st, &site.articles[source].abs, repo.as_deref_mut(), why_not);
         }
+        out.push(st);
     }
-    // Kept for the whole build: without the room it grew into.
-    out.shrink_to_fit();
     out
 }
 
@@ -275,6 +306,13 @@ pub(super) fn fill(st: &mut ArticleStatus, fm: &crate::frontmatter::FrontMatter)
 }
 
 pub(super) fn decide(st: &mut ArticleStatus, source: &std::path::Path, repo: Option<&mut Repo>) {
+    if let Some(why_not) = decide_by_hash(st, source) {
+        decide_by_git(st, source, repo, why_not);
+    }
+}
+
+/// `decide` by the recorded hash alone: `None` when decided, else why not.
+fn decide_by_hash(st: &mut ArticleStatus, source: &std::path::Path) -> Option<Vec<String>> {
     let mut why_not = Vec::new();
     match st.recorded_hash.as_deref().map(|h| (h, Algorithm::of(h))) {
         Some((recorded, Some(alg))) => match std::fs::read(source) {
@@ -301,7 +339,7 @@ pub(super) fn decide(st: &mut ArticleStatus, source: &std::path::Path, repo: Opt
                     ));
                 }
                 st.source_hash = Some(actual);
-                return;
+                return None;
             }
             Err(e) => why_not.push(format!("cannot read the source file: {e}")),
         },
@@ -310,6 +348,11 @@ pub(super) fn decide(st: &mut ArticleStatus, source: &std::path::Path, repo: Opt
         )),
         None => why_not.push("no ms.openlocfilehash".into()),
     }
+    Some(why_not)
+}
+
+/// `decide` by what git says (the hash did not decide, for `why_not`).
+fn decide_by_git(st: &mut ArticleStatus, source: &std::path::Path, repo: Option<&mut Repo>, mut why_not: Vec<String>) {
     match (st.source_commit.clone(), repo) {
         (None, _) => why_not.push("no ms.sourcegitcommit".into()),
         (Some(_), None) => why_not.push("the site is not in a git repository".into()),

@@ -150,12 +150,43 @@ fn lower_paths(site: &Site, li: usize) -> crate::search::fxhash::FxHashMap<Strin
 }
 
 /// The uids, and each locale's `ms.custom` article IDs, with the
-/// duplicates' diagnostics.
+/// duplicates' diagnostics: the uids beside each locale's IDs, then the
+/// source's IDs copied into each locale it falls back in, each locale on
+/// a thread of its own (10,000 IDs a locale: alone on one thread, this
+/// was the longest step of building the link index).
 fn ids_by_name(
     site: &Site,
     n: usize,
     diags: &mut Vec<Diagnostic>,
 ) -> (HashMap<String, String>, Vec<BTreeMap<String, String>>) {
+    use rayon::prelude::*;
+    let ((uids, uid_diags), found): (_, Vec<_>) = rayon::join(
+        || uids(site),
+        || (0..n).into_par_iter().map(|li| article_ids(site, li)).collect(),
+    );
+    diags.extend(uid_diags);
+    let (mut article_ids, id_diags): (Vec<_>, Vec<_>) = found.into_iter().unzip();
+    diags.extend(id_diags.into_iter().flatten());
+    // Fallback pages carry the source article's IDs in every locale.
+    // (Copied only for the pages that fall back, not every source ID.)
+    if let Some((source, others)) = article_ids.split_first_mut() {
+        let source = &*source;
+        others.par_iter_mut().enumerate().for_each(|(i, ids)| {
+            for (id, rel) in source.iter() {
+                let translated = site.page(i + 1, rel).is_some_and(|p| !p.fallback);
+                if !translated && !ids.contains_key(id) {
+                    ids.insert(id.clone(), rel.clone());
+                }
+            }
+        });
+    }
+    (uids, article_ids)
+}
+
+/// The uids (of any locale's article; the first met wins), and the
+/// source locale's duplicates.
+fn uids(site: &Site) -> (HashMap<String, String>, Vec<Diagnostic>) {
+    let mut diags = Vec::new();
     let mut uids: HashMap<String, String> = HashMap::new();
     let mut uid_file: HashMap<String, &str> = HashMap::new();
     for a in &site.articles {
@@ -175,19 +206,25 @@ fn ids_by_name(
             uids.entry(uid.clone()).or_insert_with(|| a.rel.clone());
         }
     }
+    (uids, diags)
+}
 
-    // Each locale's IDs as first met, then each map built at once from
-    // them (sorted, not inserted one by one).
-    let mut firsts: Vec<Vec<(&str, &str)>> = vec![Vec::new(); n];
-    // (Borrowed IDs, by locale: one per article on most sites.)
-    let mut id_file: Vec<crate::search::fxhash::FxHashMap<&str, &str>> = (0..n).map(|_| Default::default()).collect();
-    for a in &site.articles {
+/// Locale `li`'s own `ms.custom` article IDs (each to the first article
+/// met with it), and its duplicates.
+fn article_ids(site: &Site, li: usize) -> (BTreeMap<String, String>, Vec<Diagnostic>) {
+    let mut diags = Vec::new();
+    // The IDs as first met, then the map built at once from them (sorted,
+    // not inserted one by one). (Borrowed IDs: one per article on most
+    // sites.)
+    let mut firsts: Vec<(&str, &str)> = Vec::new();
+    let mut id_file: crate::search::fxhash::FxHashMap<&str, &str> = Default::default();
+    for a in site.articles.iter().filter(|a| a.locale == li) {
         for id in
             a.fm.ms_custom
                 .iter()
                 .filter(|s| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()))
         {
-            if let Some(other) = id_file[a.locale].insert(id, &a.display) {
+            if let Some(other) = id_file.insert(id, &a.display) {
                 if other != a.display {
                     diags.push(
                         Diagnostic::error(
@@ -200,30 +237,14 @@ fn ids_by_name(
                 }
                 continue;
             }
-            firsts[a.locale].push((id, &a.rel));
+            firsts.push((id, &a.rel));
         }
     }
-    let mut article_ids: Vec<BTreeMap<String, String>> = firsts
+    let ids = firsts
         .into_iter()
-        .map(|ids| {
-            ids.into_iter()
-                .map(|(id, rel)| (id.to_string(), rel.to_string()))
-                .collect()
-        })
+        .map(|(id, rel)| (id.to_string(), rel.to_string()))
         .collect();
-    // Fallback pages carry the source article's IDs in every locale.
-    // (Copied only for the pages that fall back, not every source ID.)
-    if let Some((source, others)) = article_ids.split_first_mut() {
-        for (i, ids) in others.iter_mut().enumerate() {
-            for (id, rel) in source.iter() {
-                let translated = site.page(i + 1, rel).is_some_and(|p| !p.fallback);
-                if !translated && !ids.contains_key(id) {
-                    ids.insert(id.clone(), rel.clone());
-                }
-            }
-        }
-    }
-    (uids, article_ids)
+    (ids, diags)
 }
 
 /// Every ID on an article's page as rendered: heading IDs and any other
