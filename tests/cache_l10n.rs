@@ -289,3 +289,26 @@ fn a_changed_status_makes_the_status_pages_again() {
     let after = read_file(&site.outside("warm").join("_l10n/nl-nl/index.html"));
     assert_ne!(before, after, "the status page shows the new status");
 }
+
+/// The hashes of the source files that translations record
+/// (`ms.openlocfilehash`) are kept in the cache by the bytes each source
+/// was parsed from: a warm build with no source changed writes no new
+/// record of them, and one whose source went back to the handed-off text
+/// finds its translation current again, as a build without the cache does.
+#[test]
+fn the_source_files_hashes_come_from_the_cache_until_a_source_changes() {
+    let site = l10n_site();
+    prime(&site);
+    let record = site.path(".polydoc-cache/v1/source-sums");
+    let stamp = |p: &std::path::Path| std::fs::metadata(p).and_then(|m| m.modified()).unwrap();
+    let first = stamp(&record);
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    let stale = read_file(&site.outside("prime").join("_l10n/nl-nl/index.html"));
+    warm_equals_cold(&site);
+    assert_eq!(stamp(&record), first, "no source changed: the record is kept as it was");
+    site.write("articles/en-us/guide/routes.md", GUIDE_THEN);
+    warm_equals_cold(&site);
+    assert_ne!(stamp(&record), first, "the source changed: its hashes are new");
+    let current = read_file(&site.outside("warm").join("_l10n/nl-nl/index.html"));
+    assert_ne!(stale, current, "the translation is current again on the status page");
+}

@@ -49,6 +49,8 @@ pub struct Reviews<'a> {
     last: OnceLock<FxHashMap<[u8; 32], Stored>>,
     /// This build's, for the next (`None`: recalled, as `last` has it).
     made: Mutex<Vec<([u8; 32], Option<Stored>)>>,
+    /// The source files' hashes the statuses compare (`Memo::sums`).
+    sums: super::source_sums::SourceSums,
 }
 
 impl<'a> Reviews<'a> {
@@ -72,6 +74,7 @@ impl<'a> Reviews<'a> {
             failed,
             last: OnceLock::new(),
             made: Mutex::new(Vec::new()),
+            sums: Default::default(),
         })
     }
 
@@ -88,6 +91,7 @@ impl<'a> Reviews<'a> {
     /// After the translation stage: the record of this build's reviews for
     /// the next, unless it is the last build's.
     pub fn finish(self) {
+        self.sums.finish(self.run);
         let made = self.made.into_inner().unwrap_or_else(|e| e.into_inner());
         let last = self.last.into_inner();
         let last = last.unwrap_or_default();
@@ -350,6 +354,15 @@ pub fn status_fields(f: &mut key::Fp, st: &crate::l10n::status::ArticleStatus) {
 }
 
 impl Memo for Reviews<'_> {
+    fn sums(
+        &self,
+        article: usize,
+        alg: crate::l10n::hash::Algorithm,
+        make: &dyn Fn() -> std::io::Result<crate::l10n::hash::Sums>,
+    ) -> std::io::Result<crate::l10n::hash::Sums> {
+        self.sums.get(self.run, (article, alg), make)
+    }
+
     fn key(&self, l10n: &L10n, made: &MadeOf) -> Option<[u8; 32]> {
         let st = l10n.statuses.get(made.status)?;
         let mut f = key::Fp::new("review");

@@ -26,6 +26,7 @@ pub mod reports;
 pub mod run;
 pub mod search;
 pub mod site_files;
+pub mod source_sums;
 
 use crate::diagnostics::Diagnostic;
 pub use bytes::Bytes;

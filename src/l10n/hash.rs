@@ -68,13 +68,60 @@ fn digest(data: &[u8], algorithm: Algorithm) -> String {
 /// Whether `recorded` (`ms.openlocfilehash`) is the hash of `bytes` with
 /// their line ends as they are, as CRLF or as LF.
 pub fn matches(bytes: &[u8], recorded: &str) -> bool {
-    let recorded = recorded.trim();
-    let Some(alg) = Algorithm::of(recorded) else {
-        return false;
-    };
-    [bytes.to_vec(), crlf(bytes), lf(bytes)]
-        .iter()
-        .any(|b| digest(b, alg).eq_ignore_ascii_case(recorded))
+    Algorithm::of(recorded).is_some_and(|alg| Sums::of(bytes, alg).matches(recorded))
+}
+
+/// A source file's hashes by one algorithm, its bytes as they are, as CRLF
+/// and as LF: all `matches` and `loc_hash` need of it, so a build can keep
+/// them instead of reading and hashing the file again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Sums {
+    pub algorithm: Algorithm,
+    /// As they are, as CRLF, as LF (a SHA-1 hash in its first 20 bytes).
+    pub raw: [[u8; 32]; 3],
+}
+
+impl Algorithm {
+    /// Bytes of a hash.
+    pub fn bytes(self) -> usize {
+        match self {
+            Algorithm::Sha1 => 20,
+            Algorithm::Sha256 => 32,
+        }
+    }
+}
+
+impl Sums {
+    pub fn of(bytes: &[u8], algorithm: Algorithm) -> Sums {
+        let one = |data: &[u8]| {
+            let mut out = [0u8; 32];
+            match algorithm {
+                Algorithm::Sha1 => out[..20].copy_from_slice(&Sha1::digest(data)),
+                Algorithm::Sha256 => out.copy_from_slice(&Sha256::digest(data)),
+            }
+            out
+        };
+        Sums {
+            algorithm,
+            raw: [one(bytes), one(&crlf(bytes)), one(&lf(bytes))],
+        }
+    }
+
+    /// `matches` for the bytes these are the hashes of.
+    pub fn matches(&self, recorded: &str) -> bool {
+        let recorded = recorded.trim();
+        Algorithm::of(recorded) == Some(self.algorithm) && self.hexes().iter().any(|h| h.eq_ignore_ascii_case(recorded))
+    }
+
+    /// `loc_hash` of the bytes these are the hashes of.
+    pub fn loc_hash(&self) -> String {
+        hex(&self.raw[1][..self.algorithm.bytes()])
+    }
+
+    /// The three hashes in lower-case hex.
+    pub fn hexes(&self) -> [String; 3] {
+        self.raw.map(|r| hex(&r[..self.algorithm.bytes()]))
+    }
 }
 
 /// Lower-case hex hash of `bytes` (the file as on disk) by the pipeline's rule.
@@ -123,6 +170,26 @@ mod tests {
         }
         assert!(!matches(b"b\n", lf_hash));
         assert!(!matches(b"a\n", "not a hash"));
+    }
+
+    #[test]
+    fn sums_answer_as_the_bytes_do() {
+        for bytes in [&b"a\n"[..], b"a\r\n", b"x\r\ny\nz", b""] {
+            for alg in [Algorithm::Sha1, Algorithm::Sha256] {
+                let sums = Sums::of(bytes, alg);
+                assert_eq!(sums.loc_hash(), loc_hash(bytes, alg));
+                for other in [&b"a\n"[..], b"a\r\n", b"b\n", b""] {
+                    for h in Sums::of(other, alg).hexes() {
+                        assert_eq!(sums.matches(&h), matches(bytes, &h), "{bytes:?} {other:?}");
+                        assert_eq!(sums.matches(&h.to_uppercase()), matches(bytes, &h));
+                    }
+                }
+                assert!(!sums.matches("not a hash"));
+            }
+        }
+        // A hash of the other length is not one of these.
+        let sha256 = Sums::of(b"a\n", Algorithm::Sha256);
+        assert!(!Sums::of(b"a\n", Algorithm::Sha1).matches(&sha256.loc_hash()));
     }
 
     #[test]

@@ -13,7 +13,7 @@
 //! 3. Otherwise: unknown. polydoc never guesses.
 
 use super::git::{self, Repo, Verdict};
-use super::hash::{loc_hash, matches, Algorithm};
+use super::hash::{Algorithm, Sums};
 use crate::config::Config;
 use crate::frontmatter::Date;
 use crate::site::Site;
@@ -199,12 +199,15 @@ pub fn collect_kept(
     keep: Option<&crate::l10n::Keep<'_>>,
     repo: Option<&mut Repo>,
 ) -> Vec<ArticleStatus> {
-    settle(pending(config, site, only, keep), site, repo)
+    settle(pending(config, site, only, keep, None), site, repo)
 }
 
-/// Statuses all but decided: each one's git question, if it has one
-/// (`settle` asks it).
-pub struct Pending(Vec<(ArticleStatus, Option<Ask>)>);
+/// Statuses all but decided, and the git question of those that have
+/// one, by their place (`settle` asks them).
+pub struct Pending {
+    statuses: Vec<ArticleStatus>,
+    asks: Vec<(usize, Ask)>,
+}
 
 /// What `decide_by_git` needs: the source article, why the hash did not
 /// decide.
@@ -217,7 +220,15 @@ struct Ask {
 /// any thread (10,000 a locale: alone on one thread this was the longest
 /// step of the translation stage), in order, so the repository can be
 /// looked for meanwhile.
-pub fn pending(config: &Config, site: &Site, only: Option<&str>, keep: Option<&crate::l10n::Keep<'_>>) -> Pending {
+/// `memo`: where a build with the cache keeps each source file's hashes
+/// (a warm build then reads and hashes no source file for them).
+pub fn pending(
+    config: &Config,
+    site: &Site,
+    only: Option<&str>,
+    keep: Option<&crate::l10n::Keep<'_>>,
+    memo: Option<&dyn crate::l10n::Memo>,
+) -> Pending {
     let mut sources: Vec<(usize, &crate::parse::Article)> = site
         .articles
         .iter()
@@ -228,42 +239,58 @@ pub fn pending(config: &Config, site: &Site, only: Option<&str>, keep: Option<&c
     let items: Vec<(usize, usize, &crate::parse::Article)> = (1..config.locales.len())
         .flat_map(|li| sources.iter().map(move |&(si, src)| (li, si, src)))
         .collect();
-    Pending(
-        items
-            .into_par_iter()
-            .filter_map(|(li, si, src)| {
-                let page = site.page(li, &src.rel)?;
-                if keep.is_some_and(|k| !k(li, &src.rel)) {
-                    return None;
-                }
-                let mut st = blank(config, li, &src.rel, &src.display);
-                if page.fallback || page.article == si {
-                    st.reason = format!("no translation: {} shows the source with a notice", page.url);
-                    st.said = Some(Said::new("fallback", vec![("url", page.url.clone())]));
-                    return Some((st, None));
-                }
-                // (`decide` says why, whatever it finds.)
-                let tr = &site.articles[page.article];
-                st.file = Some(tr.display.clone());
-                fill(&mut st, &tr.fm);
-                let ask = decide_by_hash(&mut st, &src.abs).map(|why_not| Ask { source: si, why_not });
-                Some((st, ask))
-            })
-            .collect(),
-    )
+    let made: Vec<(ArticleStatus, Option<Ask>)> = items
+        .into_par_iter()
+        .filter_map(|(li, si, src)| {
+            let page = site.page(li, &src.rel)?;
+            if keep.is_some_and(|k| !k(li, &src.rel)) {
+                return None;
+            }
+            let mut st = blank(config, li, &src.rel, &src.display);
+            if page.fallback || page.article == si {
+                st.reason = format!("no translation: {} shows the source with a notice", page.url);
+                st.said = Some(Said::new("fallback", vec![("url", page.url.clone())]));
+                return Some((st, None));
+            }
+            // (`decide` says why, whatever it finds.)
+            let tr = &site.articles[page.article];
+            st.file = Some(tr.display.clone());
+            fill(&mut st, &tr.fm);
+            let sums = |alg| match memo {
+                Some(m) => m.sums(si, alg, &|| read_sums(&src.abs, alg)),
+                None => read_sums(&src.abs, alg),
+            };
+            let ask = decide_by_hash(&mut st, &sums).map(|why_not| Ask { source: si, why_not });
+            Some((st, ask))
+        })
+        .collect();
+    // (The statuses moved out in place: a status is large, 10,000 of them
+    // copied were 1 MB of fresh memory.)
+    let mut asks = Vec::new();
+    let statuses = made
+        .into_iter()
+        .enumerate()
+        .map(|(i, (st, ask))| {
+            asks.extend(ask.map(|a| (i, a)));
+            st
+        })
+        .collect();
+    Pending { statuses, asks }
 }
 
 /// `pending`'s statuses decided, git asked in order on this thread (`Repo`
 /// answers one question at a time, from what it has read so far).
 pub fn settle(pending: Pending, site: &Site, mut repo: Option<&mut Repo>) -> Vec<ArticleStatus> {
-    let mut out = Vec::with_capacity(pending.0.len());
-    for (mut st, ask) in pending.0 {
-        if let Some(Ask { source, why_not }) = ask {
-            decide_by_git(&mut st, &site.articles[source].abs, repo.as_deref_mut(), why_not);
-        }
-        out.push(st);
+    let Pending { mut statuses, asks } = pending;
+    for (i, Ask { source, why_not }) in asks {
+        decide_by_git(
+            &mut statuses[i],
+            &site.articles[source].abs,
+            repo.as_deref_mut(),
+            why_not,
+        );
     }
-    out
+    statuses
 }
 
 /// A status for `rel` in locale `li`: missing until told otherwise.
@@ -306,20 +333,26 @@ pub(super) fn fill(st: &mut ArticleStatus, fm: &crate::frontmatter::FrontMatter)
 }
 
 pub(super) fn decide(st: &mut ArticleStatus, source: &std::path::Path, repo: Option<&mut Repo>) {
-    if let Some(why_not) = decide_by_hash(st, source) {
+    if let Some(why_not) = decide_by_hash(st, &|alg| read_sums(source, alg)) {
         decide_by_git(st, source, repo, why_not);
     }
 }
 
-/// `decide` by the recorded hash alone: `None` when decided, else why not.
-fn decide_by_hash(st: &mut ArticleStatus, source: &std::path::Path) -> Option<Vec<String>> {
+/// The source file `source` read and hashed by `alg`.
+fn read_sums(source: &std::path::Path, alg: Algorithm) -> std::io::Result<Sums> {
+    std::fs::read(source).map(|bytes| Sums::of(&bytes, alg))
+}
+
+/// `decide` by the recorded hash alone, the source file's hashes by the
+/// recorded hash's algorithm from `sums`: `None` when decided, else why not.
+fn decide_by_hash(st: &mut ArticleStatus, sums: &dyn Fn(Algorithm) -> std::io::Result<Sums>) -> Option<Vec<String>> {
     let mut why_not = Vec::new();
     match st.recorded_hash.as_deref().map(|h| (h, Algorithm::of(h))) {
-        Some((recorded, Some(alg))) => match std::fs::read(source) {
-            Ok(bytes) => {
-                let actual = loc_hash(&bytes, alg);
+        Some((recorded, Some(alg))) => match sums(alg) {
+            Ok(sums) => {
+                let actual = sums.loc_hash();
                 st.basis = Some(Basis::Hash);
-                if matches(&bytes, recorded) {
+                if sums.matches(recorded) {
                     st.state = State::Current;
                     st.reason = "ms.openlocfilehash matches the source file".into();
                     st.said = Some(Said::new("hash_matches", Vec::new()));
