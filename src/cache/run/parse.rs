@@ -75,7 +75,7 @@ impl Run {
     pub fn read_parse_record(&self) -> parsed::Records {
         // (And polydoc's own hash, which `parse_env` needs first thing:
         // made here beside discovery, not alone before parsing.)
-        key::version();
+        key::version_in(&self.cache);
         parsed::read(self.cache.get_named(parsed::NAME), &|k| self.cache.peek(k))
     }
 
