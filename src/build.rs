@@ -379,13 +379,41 @@ pub(crate) fn translate(
     (scope, emit, cache): (&Scope, Option<&Emit>, Option<CachedWrites>),
     diags: &mut Vec<Diagnostic>,
 ) -> Model {
+    translate_beside(
+        config,
+        theme,
+        project,
+        (site, index, nav, pivots),
+        bodies,
+        want,
+        (scope, emit, cache),
+        diags,
+        &|_, _, _| (),
+    )
+    .0
+}
+
+/// `translate`, with `beside` run on the site beside the translation
+/// stage (which leaves a thread idle much of its time): its result too.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn translate_beside<R: Send>(
+    config: Config,
+    theme: Theme,
+    project: Option<crate::docfx_json::DocfxProject>,
+    (site, index, nav, pivots): SiteParts,
+    bodies: crate::bodies::Bodies,
+    want: crate::l10n::Want,
+    (scope, emit, cache): (&Scope, Option<&Emit>, Option<CachedWrites>),
+    diags: &mut Vec<Diagnostic>,
+    beside: &(dyn Fn(&Config, &Site, &crate::bodies::Bodies) -> R + Sync),
+) -> (Model, R) {
     let shard = |li: usize, rel: &str| match scope {
         Scope::Shard(f) if rel.is_empty() => f.writes_locale_files(li),
         Scope::Shard(f) => f.takes(li, rel),
         _ => true,
     };
     let keep: Option<&crate::l10n::Keep> = matches!(scope, Scope::Shard(_)).then_some(&shard);
-    let l10n = match emit {
+    let analyse = || match emit {
         // Each review page is written as soon as its review is made, so
         // the reviews of the whole site are never held at once.
         Some(emit) if want == crate::l10n::Want::Pages => {
@@ -407,15 +435,22 @@ pub(crate) fn translate(
             if let Some(m) = memo {
                 m.finish();
             }
-            diags.extend(failed.into_inner().unwrap());
-            l10n
+            (l10n, failed.into_inner().unwrap())
         }
         _ => match keep {
-            Some(keep) => crate::l10n::analyse_kept(&config, (&site, &bodies), &index, want, keep),
-            None => crate::l10n::analyse_for(&config, (&site, &bodies), &index, want),
+            Some(keep) => (
+                crate::l10n::analyse_kept(&config, (&site, &bodies), &index, want, keep),
+                Vec::new(),
+            ),
+            None => (
+                crate::l10n::analyse_for(&config, (&site, &bodies), &index, want),
+                Vec::new(),
+            ),
         },
     };
-    Model {
+    let ((l10n, failed), made) = rayon::join(analyse, || beside(&config, &site, &bodies));
+    diags.extend(failed);
+    let model = Model {
         config,
         theme,
         site,
@@ -425,7 +460,8 @@ pub(crate) fn translate(
         project,
         l10n,
         bodies,
-    }
+    };
+    (model, made)
 }
 
 /// The source file an output file is made from, for messages.

@@ -218,7 +218,44 @@ pub fn build_with(
         // `assemble`'s wall time; shown apart too.
         cache_keys_ms = Some(keyed.elapsed().as_millis() as u64);
     }
-    let mut model = translate(
+    if let (Some(c), Some(reports)) = (&mut cache, reports) {
+        c.key_pages(&parts.0, reports);
+    }
+    // The search side: each page's card written as soon as its page is
+    // analysed (with the cache, one the output folder holds stays); a
+    // shard keeps the cards' text for `merge`. With the cache, the pages
+    // are analysed (most of them recalled) beside the translation stage,
+    // whose one-thread stretches left a core idle; without it, beside
+    // rendering as before (all 20,000 analyses held through the
+    // translation stage would raise the peak of memory).
+    let search_cards = std::sync::atomic::AtomicUsize::new(0);
+    let card_in_place = |path: &str, key: &[u8; 32]| {
+        let kept = in_place(path, key);
+        if kept {
+            search_cards.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        }
+        kept
+    };
+    let holds = |path: &str, key: &[u8; 32]| staging.as_ref().is_none_or(|s| s.holds(path, key));
+    let search_memo = cache
+        .as_ref()
+        .and_then(|c| crate::cache::search::Analyses::new(c, &card_in_place, &holds));
+    let write_card = |f: OutFile, key: Option<[u8; 32]>| {
+        search_cards.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        write_keyed(f, key)
+    };
+    let prepare = |config: &Config, site: &crate::site::Site, bodies: &crate::bodies::Bodies| {
+        crate::search::prepare_memo(
+            config,
+            site,
+            bodies,
+            &|p| scope.page(p),
+            search_memo.as_ref().map(|m| m as &dyn crate::search::Memo),
+            plan.is_none().then_some(&write_card as crate::search::Cards),
+        )
+    };
+    let early = search_memo.is_some();
+    let (mut model, mut prepared) = translate_beside(
         config,
         theme,
         project,
@@ -237,11 +274,9 @@ pub fn build_with(
             }),
         ),
         &mut diags,
+        &|config, site, bodies| early.then(|| prepare(config, site, bodies)),
     );
     stage("assemble");
-    if let (Some(c), Some(reports)) = (&mut cache, reports) {
-        c.key_pages(&model, reports);
-    }
     diags.extend(model.l10n.config_diagnostics.iter().cloned());
     // Findings set to `error` in [l10n.severity] fail every build; the rest
     // show on the review pages and with `check --l10n`.
@@ -324,41 +359,21 @@ pub fn build_with(
                 (rendered, render_ms, extra_diags)
             },
             || {
-                // A build writes each card as soon as its page is analysed
-                // (with the cache, one the output folder holds stays);
-                // a shard keeps the cards' text for `merge`.
-                let cards = std::sync::atomic::AtomicUsize::new(0);
-                let card_in_place = |path: &str, key: &[u8; 32]| {
-                    let kept = in_place(path, key);
-                    if kept {
-                        cards.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                    }
-                    kept
-                };
-                let holds = |path: &str, key: &[u8; 32]| staging.as_ref().is_none_or(|s| s.holds(path, key));
-                let memo = cache
-                    .as_ref()
-                    .and_then(|c| crate::cache::search::Analyses::new(c, &card_in_place, &holds));
-                let write_card = |f: OutFile, key: Option<[u8; 32]>| {
-                    cards.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                    write_keyed(f, key)
-                };
-                let docs = crate::search::prepare_memo(
-                    &model.config,
-                    &model.site,
-                    &model.bodies,
-                    &|p| scope.page(p),
-                    memo.as_ref().map(|m| m as &dyn crate::search::Memo),
-                    plan.is_none().then_some(&write_card as crate::search::Cards),
-                );
+                let docs = prepared
+                    .take()
+                    .unwrap_or_else(|| prepare(&model.config, &model.site, &model.bodies));
                 let search_cpu = docs.cpu_ms();
                 let started = Instant::now();
                 let (out, stats, diags) = match &plan {
                     Some(plan) => plan.search_files(&model, docs),
-                    None => search_files_memo(&model, docs, memo.as_ref().map(|m| m as &dyn crate::search::Memo)),
+                    None => search_files_memo(
+                        &model,
+                        docs,
+                        search_memo.as_ref().map(|m| m as &dyn crate::search::Memo),
+                    ),
                 };
                 let took = started.elapsed().as_millis() as u64;
-                let count = out.len() + cards.into_inner();
+                let count = out.len() + search_cards.load(std::sync::atomic::Ordering::Relaxed);
                 out.into_par_iter().for_each(write);
                 (count, stats, diags, search_cpu, took)
             },

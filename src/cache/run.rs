@@ -197,12 +197,11 @@ impl Run {
 
     /// Computes every page's key from the assembled site (after
     /// `key_site`); `reports` are the last build's (`read_reports`).
-    pub fn key_pages(&mut self, m: &Model, reports: super::reports::Reports) {
+    pub fn key_pages(&mut self, site: &crate::site::Site, reports: super::reports::Reports) {
         let Some((shape, article_keys)) = &self.site else {
             return;
         };
-        self.keys = m
-            .site
+        self.keys = site
             .pages
             .iter()
             .map(|p| key::page(shape, p, &article_keys[p.article]))
