@@ -356,6 +356,9 @@ pub fn build_with(
                     .collect();
                 progress.finish_and_clear();
                 let render_ms = started.elapsed().as_millis() as u64;
+                if let Some(c) = &cache {
+                    c.write_reports();
+                }
                 (rendered, render_ms, extra_diags)
             },
             || {

@@ -311,17 +311,23 @@ impl Run {
         self.reports.links()
     }
 
-    /// After a build: removes entries it did not use; its statistics and
-    /// warnings.
-    pub fn finish(self, prune: bool) -> (CacheStats, Vec<Diagnostic>) {
-        let made = self.made.into_inner().unwrap_or_else(|e| e.into_inner());
+    /// Once every page is rendered: the page reports for the next build
+    /// (written as soon as they are known, beside what is left of the
+    /// build, not on its last stretch).
+    pub fn write_reports(&self) {
+        let made = std::mem::take(&mut *self.made.lock().unwrap_or_else(|e| e.into_inner()));
         // The entries of the pages kept in place (a report `None`).
         let kept: Vec<[u8; 32]> = made.iter().filter(|(_, r)| r.is_none()).map(|(k, _)| *k).collect();
         self.cache.touch_all(&kept);
         if !made.is_empty() {
             self.reports.write(&self.cache, made);
         }
+    }
 
+    /// After a build: the page reports if not written yet, and removes
+    /// entries it did not use; its statistics and warnings.
+    pub fn finish(self, prune: bool) -> (CacheStats, Vec<Diagnostic>) {
+        self.write_reports();
         let pruned = if prune { self.cache.prune() } else { 0 };
         (self.cache.stats(pruned), self.cache.diagnostics(&self.shown))
     }
