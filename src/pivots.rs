@@ -103,7 +103,14 @@ impl PivotGroups {
     /// Reports unknown groups and zone pivots that are in none of the
     /// article's groups.
     pub fn check(&self, articles: &[Article], diags: &mut Vec<Diagnostic>) {
+        // Front matter that never names the key is passed over with one
+        // search for it, made once (`Meta::get` made the quoted key and
+        // searched for it in each of 20,000 articles, 4 ms on one thread).
+        let named = memchr::memmem::Finder::new(b"\"zone_pivot_groups\"");
         for a in articles {
+            if named.find(a.fm.all.text().as_bytes()).is_none() {
+                continue;
+            }
             let want = wanted(a);
             if want.is_empty() {
                 continue;
