@@ -313,7 +313,18 @@ pub fn assemble_in(
     diags: &mut Vec<Diagnostic>,
 ) -> Model {
     let parts = assemble_site(&config, project.as_ref(), &mut articles, assets, &bodies, diags);
-    translate(config, theme, project, parts, bodies, want, (scope, emit, None), diags)
+    translate(
+        config,
+        theme,
+        project,
+        parts,
+        bodies,
+        want,
+        (scope, emit, None),
+        diags,
+        &|_, _, _| (),
+    )
+    .0
 }
 
 /// Where a build's files go as they are made.
@@ -368,35 +379,10 @@ pub(crate) fn assemble_site(
 
 /// Stage 2, second half: the translation stage (with `--cache`, each
 /// review from `memo` when it was made before from the same inputs).
+/// `beside` runs on the site beside the translation stage (which leaves
+/// a thread idle much of its time); its result comes back with the model.
 #[allow(clippy::too_many_arguments)]
-pub(crate) fn translate(
-    config: Config,
-    theme: Theme,
-    project: Option<crate::docfx_json::DocfxProject>,
-    (site, index, nav, pivots): SiteParts,
-    bodies: crate::bodies::Bodies,
-    want: crate::l10n::Want,
-    (scope, emit, cache): (&Scope, Option<&Emit>, Option<CachedWrites>),
-    diags: &mut Vec<Diagnostic>,
-) -> Model {
-    translate_beside(
-        config,
-        theme,
-        project,
-        (site, index, nav, pivots),
-        bodies,
-        want,
-        (scope, emit, cache),
-        diags,
-        &|_, _, _| (),
-    )
-    .0
-}
-
-/// `translate`, with `beside` run on the site beside the translation
-/// stage (which leaves a thread idle much of its time): its result too.
-#[allow(clippy::too_many_arguments)]
-pub(crate) fn translate_beside<R: Send>(
+pub(crate) fn translate<R: Send>(
     config: Config,
     theme: Theme,
     project: Option<crate::docfx_json::DocfxProject>,

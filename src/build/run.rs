@@ -255,7 +255,7 @@ pub fn build_with(
         )
     };
     let early = search_memo.is_some();
-    let (mut model, mut prepared) = translate_beside(
+    let (mut model, mut prepared) = translate(
         config,
         theme,
         project,
