@@ -317,11 +317,12 @@ fn report(common: &Common, diags: &[Diagnostic], build: Option<&Build>) {
         println!("{}", serde_json::to_string_pretty(&report).unwrap_or_default());
         return;
     }
+    let mut sources = polydoc::diagnostics::SourceLines::default();
     for d in diags {
         if common.quiet && !d.is_error() {
             continue;
         }
-        eprint!("{}", d.render(&common.site));
+        eprint!("{}", d.render_from(&common.site, &mut sources));
     }
     if !common.quiet && (errors > 0 || warnings > 0) {
         eprintln!("{errors} error(s), {warnings} warning(s)");

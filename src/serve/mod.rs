@@ -161,8 +161,9 @@ fn report(session: &mut Session, site: &Path, update: &Update, what: &str) -> bo
     let first = what == "built";
     let changes = session.diags.take_changes();
     let mut out = String::new();
+    let mut sources = crate::diagnostics::SourceLines::default();
     for d in changes.new.iter().take(if first { usize::MAX } else { PRINTED }) {
-        out.push_str(&d.render(site));
+        out.push_str(&d.render_from(site, &mut sources));
     }
     if !first && changes.new.len() > PRINTED {
         out.push_str(&format!(
