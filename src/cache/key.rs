@@ -202,15 +202,15 @@ pub fn version() -> [u8; 32] {
 /// 6 ms of every build's CPU: 12% of a warm build of the nuget pair.
 pub fn version_in(cache: &super::Cache) -> [u8; 32] {
     *VERSION.get_or_init(|| {
+        use super::parsed::{racy, FileStamp};
         let exe = std::env::current_exe().and_then(|p| {
-            let now = std::fs::metadata(&p).ok().and_then(|m| crate::fence::FileMeta::of(&m));
+            let now = std::fs::metadata(&p)
+                .ok()
+                .and_then(|m| crate::fence::FileMeta::of(&m))
+                .map(|m| FileStamp::of(&m));
             let recorded = cache.get_named(EXE_RECORD).and_then(|r| decode_exe(&r));
             match (now, recorded) {
-                (Some(now), Some((then, started_ns, digest)))
-                    if now == then && now.mtime_ns.max(now.ctime_ns) < started_ns.saturating_sub(1_000_000_000) =>
-                {
-                    Ok(digest)
-                }
+                (Some(now), Some((then, started_ns, digest))) if now == then && !racy(&now, started_ns) => Ok(digest),
                 _ => {
                     let started_ns = super::parsed::now_ns();
                     let digest = digest_file(&p)?;
@@ -245,41 +245,25 @@ fn version_of(exe: std::io::Result<[u8; 32]>) -> [u8; 32] {
 const EXE_RECORD: &str = "executable";
 const EXE_FORMAT: &[u8; 8] = b"pdexe001";
 
-/// The executable's status as found, when the hash began, the hash.
-fn encode_exe(m: &crate::fence::FileMeta, started_ns: i64, digest: &[u8; 32]) -> Vec<u8> {
+/// The executable's stamp as found (the parse record's), when the hash
+/// began, the hash.
+fn encode_exe(stamp: &super::parsed::FileStamp, started_ns: i64, digest: &[u8; 32]) -> Vec<u8> {
     let mut w = EXE_FORMAT.to_vec();
-    for n in [
-        m.size,
-        m.mtime_ns as u64,
-        m.ctime_ns as u64,
-        m.ino,
-        m.dev,
-        started_ns as u64,
-    ] {
-        w.extend_from_slice(&n.to_le_bytes());
-    }
+    stamp.put(&mut w);
+    w.extend_from_slice(&started_ns.to_le_bytes());
     w.extend_from_slice(digest);
     w
 }
 
-fn decode_exe(bytes: &[u8]) -> Option<(crate::fence::FileMeta, i64, [u8; 32])> {
+fn decode_exe(bytes: &[u8]) -> Option<(super::parsed::FileStamp, i64, [u8; 32])> {
     let mut r = crate::le_bytes::Reader(bytes);
     if r.take(8)? != EXE_FORMAT {
         return None;
     }
-    let mut n = [0u64; 6];
-    for x in &mut n {
-        *x = r.u64()?;
-    }
+    let stamp = super::parsed::FileStamp::take(&mut r)?;
+    let started_ns = r.u64()? as i64;
     let digest = r.key()?;
-    let m = crate::fence::FileMeta {
-        size: n[0],
-        mtime_ns: n[1] as i64,
-        ctime_ns: n[2] as i64,
-        ino: n[3],
-        dev: n[4],
-    };
-    r.0.is_empty().then_some((m, n[5] as i64, digest))
+    r.0.is_empty().then_some((stamp, started_ns, digest))
 }
 
 /// The folders whose files are inputs: the site folder, then each locale
@@ -531,13 +515,13 @@ mod tests {
         std::fs::write(&path, &bytes).unwrap();
         assert_eq!(digest_file(&path).unwrap(), digest(&bytes));
         // The executable's record reads back; a cut one is none.
-        let m = crate::fence::FileMeta {
+        let m = crate::cache::parsed::FileStamp::of(&crate::fence::FileMeta {
             size: 7,
             mtime_ns: 1,
             ctime_ns: 2,
             ino: 3,
             dev: 4,
-        };
+        });
         let rec = encode_exe(&m, 5, &[9; 32]);
         assert_eq!(decode_exe(&rec), Some((m, 5, [9; 32])));
         assert!((0..rec.len()).all(|cut| decode_exe(&rec[..cut]).is_none()));

@@ -35,6 +35,30 @@ pub struct FileStamp {
 }
 
 impl FileStamp {
+    /// Its fields, for a record.
+    pub(super) fn put(&self, out: &mut Vec<u8>) {
+        for n in [
+            self.size,
+            self.mtime_ns as u64,
+            self.ctime_ns as u64,
+            self.ino,
+            self.dev,
+        ] {
+            out.extend_from_slice(&n.to_le_bytes());
+        }
+    }
+
+    /// What `put` wrote.
+    pub(super) fn take(r: &mut Reader) -> Option<FileStamp> {
+        Some(FileStamp {
+            size: r.u64()?,
+            mtime_ns: r.u64()? as i64,
+            ctime_ns: r.u64()? as i64,
+            ino: r.u64()?,
+            dev: r.u64()?,
+        })
+    }
+
     /// The stamp of a regular file as `Fence::stat_file` found it.
     pub fn of(m: &crate::fence::FileMeta) -> FileStamp {
         FileStamp {
@@ -190,7 +214,7 @@ impl Records {
 /// Whether a file with stamp `s` may have changed in the same instant as
 /// the build that began at `started_ns` read it (its status changed less
 /// than a second before), so that its stamp cannot stand for its bytes.
-fn racy(s: &FileStamp, started_ns: i64) -> bool {
+pub(super) fn racy(s: &FileStamp, started_ns: i64) -> bool {
     s.ctime_ns >= started_ns.saturating_sub(1_000_000_000)
 }
 
@@ -344,9 +368,7 @@ fn encode_shard<'a>(started_ns: i64, records: impl ExactSizeIterator<Item = &'a 
         match &r.stamp {
             Some(s) => {
                 out.push(1);
-                for n in [s.size, s.mtime_ns as u64, s.ctime_ns as u64, s.ino, s.dev] {
-                    out.extend_from_slice(&n.to_le_bytes());
-                }
+                s.put(&mut out);
             }
             None => out.push(0),
         }
@@ -373,13 +395,7 @@ fn decode_shard(buf: std::sync::Arc<super::Bytes>) -> Option<Shard> {
         let display: std::sync::Arc<str> = std::str::from_utf8(r.bytes_u64()?).ok()?.into();
         let stamp = match r.take(1)?[0] {
             0 => None,
-            1 => Some(FileStamp {
-                size: r.u64()?,
-                mtime_ns: r.u64()? as i64,
-                ctime_ns: r.u64()? as i64,
-                ino: r.u64()?,
-                dev: r.u64()?,
-            }),
+            1 => Some(FileStamp::take(&mut r)?),
             _ => return None,
         };
         let bytes = r.key()?;

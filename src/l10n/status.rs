@@ -220,6 +220,7 @@ struct Ask {
 /// any thread (10,000 a locale: alone on one thread this was the longest
 /// step of the translation stage), in order, so the repository can be
 /// looked for meanwhile.
+///
 /// `memo`: where a build with the cache keeps each source file's hashes
 /// (a warm build then reads and hashes no source file for them).
 pub fn pending(
