@@ -399,17 +399,18 @@ pub(crate) fn translate<R: Send>(
         _ => true,
     };
     let keep: Option<&crate::l10n::Keep> = matches!(scope, Scope::Shard(_)).then_some(&shard);
-    let analyse = || match emit {
+    let pages = emit.filter(|_| want == crate::l10n::Want::Pages);
+    let analyse = || match pages {
         // Each review page is written as soon as its review is made, so
         // the reviews of the whole site are never held at once.
-        Some(emit) if want == crate::l10n::Want::Pages => {
+        Some(emit) => {
             let failed = std::sync::Mutex::new(Vec::new());
             let sink = |l: &crate::l10n::L10n, r: &crate::l10n::ArticleReview, html: (&str, &str)| {
                 let d = crate::l10n::review::write_one(&config, &site, &index, &theme, l, r, html, emit);
                 failed.lock().unwrap().extend(d);
             };
-            let memo =
-                cache.and_then(|c| crate::cache::l10n::Reviews::new(c, (&config, &site, &index, &theme), &failed));
+            let memo = cache
+                .and_then(|c| crate::cache::l10n::Reviews::new(c, (&config, &site, &index, &theme), &failed, true));
             let l10n = crate::l10n::analyse_streamed(
                 &config,
                 (&site, &bodies),
@@ -423,7 +424,25 @@ pub(crate) fn translate<R: Send>(
             }
             (l10n, failed.into_inner().unwrap())
         }
-        _ => match keep {
+        // Findings only, with the cache (a check, a build without review
+        // pages): each review recalled or remembered without a page.
+        None if want != crate::l10n::Want::Nothing && cache.is_some() => {
+            let failed = std::sync::Mutex::new(Vec::new());
+            let memo = cache
+                .and_then(|c| crate::cache::l10n::Reviews::new(c, (&config, &site, &index, &theme), &failed, false));
+            let l10n = match &memo {
+                Some(m) => crate::l10n::analyse_memo(&config, (&site, &bodies), &index, want, keep, m),
+                None => match keep {
+                    Some(keep) => crate::l10n::analyse_kept(&config, (&site, &bodies), &index, want, keep),
+                    None => crate::l10n::analyse_for(&config, (&site, &bodies), &index, want),
+                },
+            };
+            if let Some(m) = memo {
+                m.finish();
+            }
+            (l10n, failed.into_inner().unwrap())
+        }
+        None => match keep {
             Some(keep) => (
                 crate::l10n::analyse_kept(&config, (&site, &bodies), &index, want, keep),
                 Vec::new(),

@@ -312,3 +312,49 @@ fn the_source_files_hashes_come_from_the_cache_until_a_source_changes() {
     let current = read_file(&site.outside("warm").join("_l10n/nl-nl/index.html"));
     assert_ne!(stale, current, "the translation is current again on the status page");
 }
+
+/// `check --cache` (what a CI job runs) and a build without review pages
+/// recall the reviews' findings from the cache and remember those they
+/// make, without a page; a build that writes review pages makes those
+/// reviews again for their pages, then a check recalls the build's.
+#[test]
+fn a_check_with_the_cache_recalls_reviews_and_a_build_still_writes_their_pages() {
+    let site = l10n_site();
+    let toml = site.read("polydoc.toml");
+    site.write(
+        "polydoc.toml",
+        &toml.replace("[l10n]\n", "[l10n]\nseverity = { stale = \"error\" }\n"),
+    );
+    let cold = site.json(&["check"]);
+    assert_eq!(cold.code(), 1, "{cold}");
+    assert!(!cold.with_code("l10n-stale").is_empty(), "{cold}");
+    let check = |hits: u64, misses: u64| {
+        let r = site.json(&["check", "--cache"]);
+        assert_eq!(
+            (stat(&r, "review_hits"), stat(&r, "review_misses")),
+            (hits, misses),
+            "{r}"
+        );
+        assert_eq!(r.code(), 1, "{r}");
+        assert_eq!(
+            cold.json["diagnostics"], r.json["diagnostics"],
+            "cold:\n{cold}\nwarm:\n{r}"
+        );
+    };
+    check(0, 3);
+    check(3, 0);
+    // The check made no page: the build makes each review again for it.
+    let r = warm_equals_cold(&site);
+    assert_eq!((stat(&r, "review_hits"), stat(&r, "review_misses")), (0, 3), "{r}");
+    let r = warm_equals_cold(&site);
+    assert_eq!((stat(&r, "review_hits"), stat(&r, "review_misses")), (3, 0), "{r}");
+    check(3, 0);
+    // A publishing build without review pages recalls them too, and a
+    // build with them after it still finds its pages.
+    let out = site.outside("publish");
+    let r = site.json(&["build", "--cache", "--no-review-pages", "--out", out.to_str().unwrap()]);
+    assert_eq!((stat(&r, "review_hits"), stat(&r, "review_misses")), (3, 0), "{r}");
+    assert!(!out.join("_l10n/nl-nl/guide/routes/index.html").exists());
+    let r = warm_equals_cold(&site);
+    assert_eq!((stat(&r, "review_hits"), stat(&r, "review_misses")), (3, 0), "{r}");
+}

@@ -1,7 +1,10 @@
 //! The translation stage through the cache (`build --cache`): a
 //! translation's review (its findings and its page's bytes) remembered
 //! under a key covering everything the review reads, so a build after an
-//! edit redoes only the reviews of what changed.
+//! edit redoes only the reviews of what changed. A check (or a build
+//! without review pages) recalls and remembers findings alone: its reviews
+//! are stored without a page (`Page::NotMade`), made again by the next
+//! build that writes review pages.
 //!
 //! A review's key: the site's shape (polydoc, the configuration, the theme,
 //! every non-article file, what each article shows the others, the list of
@@ -45,6 +48,9 @@ pub struct Reviews<'a> {
     index: &'a LinkIndex,
     theme: &'a Theme,
     failed: &'a Mutex<Vec<Diagnostic>>,
+    /// Whether the build writes review pages (`false`: a check, or a build
+    /// without them, which recalls and remembers findings only).
+    pages: bool,
     /// The last build's results by review key (read at the first recall).
     last: OnceLock<FxHashMap<[u8; 32], Stored>>,
     /// This build's, for the next (`None`: recalled, as `last` has it).
@@ -59,6 +65,7 @@ impl<'a> Reviews<'a> {
         (run, write, in_place): crate::build::CachedWrites<'a>,
         (config, site, index, theme): (&'a Config, &'a Site, &'a LinkIndex, &'a Theme),
         failed: &'a Mutex<Vec<Diagnostic>>,
+        pages: bool,
     ) -> Option<Reviews<'a>> {
         let (shape, articles) = run.site_keys()?;
         Some(Reviews {
@@ -72,6 +79,7 @@ impl<'a> Reviews<'a> {
             index,
             theme,
             failed,
+            pages,
             last: OnceLock::new(),
             made: Mutex::new(Vec::new()),
             sums: Default::default(),
@@ -111,8 +119,9 @@ impl<'a> Reviews<'a> {
 
 /// The reviews record in binary (as JSON, reading and writing its 10,000
 /// reviews was a few percent of a warm build): each review's key, its
-/// page's path, its findings count and the findings set to `error`.
-const RECORD_FORMAT: &[u8; 8] = b"pdrevs01";
+/// page (none, not made, or its path), its findings count and the findings
+/// set to `error`.
+const RECORD_FORMAT: &[u8; 8] = b"pdrevs02";
 
 fn encode_record(made: &[([u8; 32], &Stored)]) -> Vec<u8> {
     use super::parsed_header::{put_opt, put_str, put_u32};
@@ -120,9 +129,16 @@ fn encode_record(made: &[([u8; 32], &Stored)]) -> Vec<u8> {
     w.extend_from_slice(RECORD_FORMAT);
     w.extend_from_slice(&(made.len() as u64).to_le_bytes());
     for (k, s) in made {
-        let Stored { path, count, kept } = s;
+        let Stored { page, count, kept } = s;
         w.extend_from_slice(k);
-        put_str(&mut w, path);
+        match page {
+            Page::Without => w.push(0),
+            Page::NotMade => w.push(1),
+            Page::At(path) => {
+                w.push(2);
+                put_str(&mut w, path);
+            }
+        }
         w.extend_from_slice(&(*count as u64).to_le_bytes());
         put_u32(&mut w, kept.len());
         for f in kept {
@@ -161,7 +177,12 @@ fn decode_record(bytes: &[u8]) -> Option<FxHashMap<[u8; 32], Stored>> {
     let mut out = FxHashMap::with_capacity_and_hasher(n.min(bytes.len() / 48), Default::default());
     for _ in 0..n {
         let k = r.key()?;
-        let path = take_string(&mut r)?;
+        let page = match r.take(1)?[0] {
+            0 => Page::Without,
+            1 => Page::NotMade,
+            2 => Page::At(take_string(&mut r)?),
+            _ => return None,
+        };
         let count = take_usize(&mut r)?;
         let m = r.count(30)?;
         let mut kept = Vec::with_capacity(m);
@@ -177,20 +198,31 @@ fn decode_record(bytes: &[u8]) -> Option<FxHashMap<[u8; 32], Stored>> {
                 pair: take_usize(&mut r)?,
             });
         }
-        out.insert(k, Stored { path, count, kept });
+        out.insert(k, Stored { page, count, kept });
     }
     r.0.is_empty().then_some(out)
 }
 
-/// A review as stored: its page's path (empty: no page), its findings
-/// count and those set to `error`. The page's bytes are an entry of their
-/// own (`page_key`), read only when the output folder does not hold the
-/// page already.
+/// A review as stored: its page, its findings count and those set to
+/// `error`. The page's bytes are an entry of their own (`page_key`), read
+/// only when the output folder does not hold the page already.
 #[derive(Clone, PartialEq, Debug)]
 struct Stored {
-    path: String,
+    page: Page,
     count: usize,
     kept: Vec<StoredFinding>,
+}
+
+/// A stored review's page.
+#[derive(Clone, PartialEq, Debug)]
+enum Page {
+    /// The review has none (the theme makes no page of it).
+    Without,
+    /// Not made: the review was made by a check or a build without review
+    /// pages. A build writing them makes the review again.
+    NotMade,
+    /// Made, at this path of the output.
+    At(String),
 }
 
 /// The key of a status page (`path`) made from `inputs` (the statuses,
@@ -396,35 +428,62 @@ impl Memo for Reviews<'_> {
     fn recall(&self, key: &[u8; 32]) -> Option<(usize, Vec<Finding>)> {
         let store = self.run.store();
         let stored = self.last().get(key)?;
+        if self.pages && stored.page == Page::NotMade {
+            return None;
+        }
         let kept = stored
             .kept
             .iter()
             .cloned()
             .map(StoredFinding::finding)
             .collect::<Option<Vec<_>>>()?;
-        if !stored.path.is_empty() {
-            let pk = page_key(key);
-            if (self.in_place)(&stored.path, &pk) {
-                store.touch(&pk);
-            } else {
-                let page = store.get_packed(&pk)?;
-                (self.write)(
-                    OutFile {
-                        path: stored.path.clone(),
-                        content: Content::Bytes(page),
-                    },
-                    Some(pk),
-                );
+        match &stored.page {
+            Page::At(path) if self.pages => {
+                let pk = page_key(key);
+                if (self.in_place)(path, &pk) {
+                    store.touch(&pk);
+                } else {
+                    let page = store.get_packed(&pk)?;
+                    (self.write)(
+                        OutFile {
+                            path: path.clone(),
+                            content: Content::Bytes(page),
+                        },
+                        Some(pk),
+                    );
+                }
             }
+            // (Without pages, the last build's stays in the record for the
+            // next build that writes them.)
+            _ => {}
         }
         store.review_hits.fetch_add(1, Ordering::Relaxed);
         self.made.lock().unwrap().push((*key, None));
         Some((stored.count, kept))
     }
 
-    fn write(&self, key: &[u8; 32], l10n: &L10n, review: &ArticleReview, html: (&str, &str)) {
+    fn write(&self, key: &[u8; 32], l10n: &L10n, review: &ArticleReview, html: Option<(&str, &str)>) {
         let store = self.run.store();
         store.review_misses.fetch_add(1, Ordering::Relaxed);
+        let count = review.findings.len();
+        let kept = review
+            .findings
+            .iter()
+            .filter(|f| f.severity == "error")
+            .map(StoredFinding::of)
+            .collect();
+        let html = match html {
+            Some(html) if self.pages => html,
+            _ => {
+                let stored = Stored {
+                    page: Page::NotMade,
+                    count,
+                    kept,
+                };
+                self.made.lock().unwrap().push((*key, Some(stored)));
+                return;
+            }
+        };
         let rendered =
             crate::l10n::review::render_one(self.config, self.site, self.index, self.theme, l10n, review, html);
         let (path, page) = match rendered {
@@ -438,14 +497,13 @@ impl Memo for Reviews<'_> {
             }
         };
         let stored = Stored {
-            path: path.clone(),
-            count: review.findings.len(),
-            kept: review
-                .findings
-                .iter()
-                .filter(|f| f.severity == "error")
-                .map(StoredFinding::of)
-                .collect(),
+            page: if path.is_empty() {
+                Page::Without
+            } else {
+                Page::At(path.clone())
+            },
+            count,
+            kept,
         };
         if !path.is_empty() {
             let pk = page_key(key);
@@ -482,7 +540,7 @@ mod tests {
             (
                 [1u8; 32],
                 Stored {
-                    path: "_l10n/nl-nl/a/index.html".into(),
+                    page: Page::At("_l10n/nl-nl/a/index.html".into()),
                     count: 4,
                     kept: vec![finding.clone(), StoredFinding { help: None, ..finding }],
                 },
@@ -490,8 +548,16 @@ mod tests {
             (
                 [2u8; 32],
                 Stored {
-                    path: String::new(),
+                    page: Page::Without,
                     count: 0,
+                    kept: Vec::new(),
+                },
+            ),
+            (
+                [3u8; 32],
+                Stored {
+                    page: Page::NotMade,
+                    count: 1,
                     kept: Vec::new(),
                 },
             ),
@@ -499,7 +565,7 @@ mod tests {
         let made: Vec<([u8; 32], &Stored)> = made.iter().map(|(k, s)| (*k, s)).collect();
         let bytes = encode_record(&made);
         let back = decode_record(&bytes).unwrap();
-        assert_eq!(back.len(), 2);
+        assert_eq!(back.len(), 3);
         for (k, s) in &made {
             assert_eq!(back.get(k), Some(*s));
         }

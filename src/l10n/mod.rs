@@ -99,17 +99,19 @@ pub struct MadeOf<'a> {
     pub handoff: Option<&'a handoff::Handoff>,
 }
 
-/// Reviews made by earlier builds (`build --cache`), asked before a review
-/// is made; used only beside a `Sink` (a build writing review pages).
+/// Reviews made by earlier builds and checks (`--cache`), asked before a
+/// review is made. Beside a `Sink` (a build writing review pages) it
+/// writes the pages too; without one (a check, a build without review
+/// pages) it keeps findings only.
 pub trait Memo: Sync {
     /// The key of the review `made` describes; `None`: not remembered.
     fn key(&self, l10n: &L10n, made: &MadeOf) -> Option<[u8; 32]>;
-    /// The review remembered under `key`, its page written again: how many
-    /// findings it had, and those set to `error`.
+    /// The review remembered under `key` (its page written again, if pages
+    /// are written): how many findings it had, and those set to `error`.
     fn recall(&self, key: &[u8; 32]) -> Option<(usize, Vec<Finding>)>;
-    /// Writes the page of a review just made (as the `Sink` would) and
-    /// remembers it under `key`.
-    fn write(&self, key: &[u8; 32], l10n: &L10n, review: &ArticleReview, html: (&str, &str));
+    /// Remembers a review just made under `key`, and writes its page (as
+    /// the `Sink` would) when `html` (both articles' HTML) is given.
+    fn write(&self, key: &[u8; 32], l10n: &L10n, review: &ArticleReview, html: Option<(&str, &str)>);
     /// The hashes by `alg` of the file of source article `article` (the
     /// site's), as `make` makes them (reading the file), or as a build
     /// that read the same bytes made them.
@@ -286,6 +288,30 @@ pub fn analyse_streamed(
     )
 }
 
+/// `analyse_for` (`keep`: `analyse_kept`) through `memo`, without review
+/// pages: each review recalled when made before from the same inputs, and
+/// remembered when made now (a check or a build without review pages,
+/// with the cache). A review keeps its findings count and those set to
+/// `error`.
+pub fn analyse_memo(
+    config: &Config,
+    (site, bodies): (&Site, &crate::bodies::Bodies),
+    index: &crate::links::index::LinkIndex,
+    want: Want,
+    keep: Option<&Keep<'_>>,
+    memo: &dyn Memo,
+) -> L10n {
+    analyse_with(
+        config,
+        (site, bodies),
+        index,
+        None,
+        want,
+        keep,
+        (None, Some(memo), None),
+    )
+}
+
 /// Which translations (locale, article path) a partial analysis covers;
 /// (locale, "") asks whether it covers the locale's files that no article
 /// includes.
@@ -420,7 +446,6 @@ fn analyse_with(
             let french = config.locales[st.locale_index].code.starts_with("fr");
             // A review made before from the same inputs: its page is
             // written again, its findings counted.
-            let memo = sink.and(memo);
             let text = |a: usize| read_text(&site.articles[a].abs);
             let key = memo.and_then(|m| {
                 let made = MadeOf {
@@ -508,11 +533,21 @@ fn analyse_with(
                 findings,
                 written: None,
             };
-            if let Some(sink) = sink {
-                match (memo, &key) {
-                    (Some(m), Some(k)) => m.write(k, &l10n, &review, (&src_html, &tr_html)),
-                    _ => sink(&l10n, &review, (&src_html, &tr_html)),
+            let html = sink.map(|_| (src_html.as_str(), &*tr_html));
+            let written = match (memo, &key, sink) {
+                (Some(m), Some(k), _) => {
+                    m.write(k, &l10n, &review, html);
+                    true
                 }
+                (_, _, Some(sink)) => {
+                    sink(&l10n, &review, (&src_html, &tr_html));
+                    true
+                }
+                _ => false,
+            };
+            // What outlives a review written or remembered: its findings
+            // count and those set to `error` (as a recalled one has).
+            if written {
                 review.written = Some(review.findings.len());
                 review.findings.retain(|f| f.severity == "error");
                 review.findings.shrink_to_fit();
