@@ -77,11 +77,15 @@ impl Doc {
 }
 
 /// A question's ID as Learn's FAQ pages make it: letters and digits
-/// lower-cased, every other character a `-`, none at either end
-/// (`Is Relay.Client free, too?` -> `is-relay-client-free--too`).
+/// lower-cased, a `.` dropped, every other character a `-`, none at either
+/// end (`Is Relay.Client free, too?` -> `is-relayclient-free--too`). The
+/// rule as Learn's own URLs show it: "...doesn't provide..." is
+/// `#...doesn-t-provide...`, "...published to NuGet.org?" is
+/// `#...published-to-nugetorg`.
 fn question_id(q: &str) -> String {
     let id: String = q
         .chars()
+        .filter(|c| *c != '.')
         .map(|c| {
             if c.is_alphanumeric() {
                 c.to_lowercase().next().unwrap_or(c)

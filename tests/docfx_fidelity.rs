@@ -449,7 +449,7 @@ fn faq_pages_are_published_with_heading_ids_and_checked_links() {
             "setup.md",
             &article(
                 "Setup",
-                "# Setup\n\nAsk in the [FAQ](faq.yml#how-do-i-install-relay) or [here](faq.yml#is-relay-client-free--too).\n",
+                "# Setup\n\nAsk in the [FAQ](faq.yml#how-do-i-install-relay) or [here](faq.yml#is-relayclient-free--too).\n",
             ),
         ),
     ]);
@@ -472,7 +472,7 @@ fn faq_pages_are_published_with_heading_ids_and_checked_links() {
         "<h1 id=\"relay-questions\">Relay questions</h1>\n<p>Answers to what people ask. See <a href=\"../setup/\">setup</a>.</p>\n\
 <h2 id=\"getting-started\">Getting started</h2>\n<h3 id=\"how-do-i-install-relay\">How do I install Relay?</h3>\n<p>Run the installer.</p>\n\
 <div class=\"alert alert-note\" role=\"note\">\n<p class=\"alert-title\">Note</p>\n<p>Then read <a href=\"../setup/#missing\">the guide</a>.</p>\n</div>\n\
-<h3 id=\"is-relay-client-free--too\">Is Relay.Client free, too?</h3>\n<p>Yes, see <a href=\"pricing.md\">pricing</a>.</p>"
+<h3 id=\"is-relayclient-free--too\">Is Relay.Client free, too?</h3>\n<p>Yes, see <a href=\"pricing.md\">pricing</a>.</p>"
     );
     assert_contains(&site.read("output/en-us/faq/index.html"), "<title>Relay FAQ");
     assert_contains(
