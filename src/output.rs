@@ -422,6 +422,10 @@ impl Staging {
         // (settled or listed) or a parent of a staged file (changed). A
         // folder left with no file of ours may stay named: harmless (a
         // stray added there later changes its stamp).
+        // (Each changed folder's time set back first: recorded so, it is
+        // trusted by the next build, and any change made after this one
+        // stamps another time.)
+        manifest::backdate_dirs(&out, changed.par_iter().copied(), sealed_ns);
         let again: Vec<&str> = changed
             .iter()
             .copied()

@@ -492,6 +492,41 @@ fn a_warm_build_into_its_last_output_writes_only_what_changed_and_removes_what_i
     assert_ne!(inode(&policy), policy_ino, "written anew");
 }
 
+/// A folder a warm build's commit changed (the edited page's, the search
+/// index's) is trusted by the next build without being listed, and still
+/// a file added to it right after the commit is found and removed: the
+/// commit set the folder's time back, so any later change stamps another.
+#[cfg(unix)]
+#[test]
+fn a_file_added_right_after_a_commit_to_a_folder_it_changed_is_removed() {
+    let site = cache_site();
+    let warm = site.outside("warm");
+    warm_equals_cold(&site, &[]);
+    site.write(
+        "articles/en-us/guide/limits.md",
+        &article("Limits", "# Limits\n\nThirteen, since the last release.\n"),
+    );
+    warm_equals_cold(&site, &[]);
+    // At once (well within a tick of any file system's clock).
+    let page_dir = warm.join("en-us/guide/limits");
+    let search_dir = warm.join("_search/en-us");
+    let modified = |d: &Path| std::fs::metadata(d).unwrap().modified().unwrap();
+    let now = std::time::SystemTime::now();
+    for d in [&page_dir, &search_dir] {
+        let age = now.duration_since(modified(d)).unwrap_or_default();
+        assert!(
+            age.as_secs() >= 5,
+            "{}: changed by the commit, its time set back",
+            d.display()
+        );
+    }
+    std::fs::write(page_dir.join("planted.html"), "not ours").unwrap();
+    std::fs::write(search_dir.join("p999.js"), "not ours").unwrap();
+    warm_equals_cold(&site, &[]);
+    assert!(!page_dir.join("planted.html").exists());
+    assert!(!search_dir.join("p999.js").exists());
+}
+
 #[test]
 fn a_build_without_the_cache_leaves_no_manifest() {
     let site = cache_site();

@@ -111,6 +111,29 @@ fn plain(rel: &str) -> bool {
 /// leave the same modification time.
 const SETTLE_NS: i128 = 100_000_000;
 
+/// How far before its commit began a keyed commit sets the modification
+/// time of each folder it changed (`backdate_dirs`): any later change of
+/// the folder (a file added, removed or renamed) stamps the time of that
+/// change, never this one, so the next build trusts the folder's recorded
+/// stamp without listing it, though the commit changed it a moment ago
+/// (the folder of the search index's cards, 10,000 entries, was listed by
+/// every build after an edit). Far enough back for a file system whose
+/// clock ticks in seconds (FAT: two).
+const BACKDATE_NS: i128 = 10 * NS;
+
+/// Sets the modification time of each of `dirs` (folders of `out`, that
+/// this commit changed) to `BACKDATE_NS` before `sealed_ns`; one that
+/// cannot be set is left as it is (its stamp is then too recent and the
+/// next build lists it, as before).
+pub fn backdate_dirs<'a>(out: &Path, dirs: impl rayon::iter::ParallelIterator<Item = &'a str>, sealed_ns: i128) {
+    let Some(root) = Root::open(out) else {
+        return;
+    };
+    dirs.for_each(|d| {
+        root.set_dir_mtime(d, sealed_ns - BACKDATE_NS);
+    });
+}
+
 /// What a keyed build's commit leaves in the manifest (as `codec::write`
 /// writes it).
 #[cfg(test)]

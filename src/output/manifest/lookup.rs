@@ -260,6 +260,49 @@ impl Root {
     }
 }
 
+impl Root {
+    /// Sets the modification time of the folder `rel` (not following a
+    /// symbolic link) to `mtime_ns` since the epoch; its access time stays.
+    /// Whether it was set.
+    pub(super) fn set_dir_mtime(&self, rel: &str, mtime_ns: i128) -> bool {
+        #[cfg(unix)]
+        {
+            use std::os::fd::AsRawFd;
+            let Ok(c) = std::ffi::CString::new(rel) else {
+                return false;
+            };
+            let Ok(sec) = libc::time_t::try_from(mtime_ns.div_euclid(1_000_000_000)) else {
+                return false;
+            };
+            let times = [
+                libc::timespec {
+                    tv_sec: 0,
+                    tv_nsec: libc::UTIME_OMIT,
+                },
+                libc::timespec {
+                    tv_sec: sec,
+                    tv_nsec: mtime_ns.rem_euclid(1_000_000_000) as _,
+                },
+            ];
+            // SAFETY: `c` is NUL-terminated and `times` two timespecs, both
+            // outliving the call.
+            unsafe {
+                libc::utimensat(
+                    self.fd.as_raw_fd(),
+                    c.as_ptr(),
+                    times.as_ptr(),
+                    libc::AT_SYMLINK_NOFOLLOW,
+                ) == 0
+            }
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = (rel, mtime_ns);
+            false
+        }
+    }
+}
+
 /// `items` (numbers below `n`) in order of `key` (below `keys`), stable:
 /// the order, and where each key's items start in it (`keys + 1` bounds).
 fn counting_sort(
