@@ -431,11 +431,15 @@ fn analyse_with(
         reviews: Vec::new(),
         config_diagnostics,
     };
-    let reviews = l10n
+    // (Each review written straight into its place in a list sized once,
+    // then the list closed up in place: a `filter_map` collected in
+    // parallel pushes each large review through growing lists and copies
+    // it again, in fresh memory.)
+    let reviews: Vec<Option<ArticleReview>> = l10n
         .statuses
         .par_iter()
         .enumerate()
-        .filter_map(|(i, st)| {
+        .map(|(i, st)| {
             if want == Want::Nothing {
                 return None;
             }
@@ -558,6 +562,10 @@ fn analyse_with(
             Some(review)
         })
         .collect();
+    // (`filter_map`, not `flatten`: only the first closes the list up in
+    // place, in the memory it has.)
+    #[allow(clippy::filter_map_identity)]
+    let reviews = reviews.into_iter().filter_map(|r| r).collect();
     l10n.reviews = reviews;
     l10n
 }

@@ -240,9 +240,12 @@ pub fn pending(
     let items: Vec<(usize, usize, &crate::parse::Article)> = (1..config.locales.len())
         .flat_map(|li| sources.iter().map(move |&(si, src)| (li, si, src)))
         .collect();
-    let made: Vec<(ArticleStatus, Option<Ask>)> = items
+    // (Each status written straight into its place in a list sized once:
+    // a `filter_map` collected in parallel pushes each large status
+    // through growing lists and copies it again, in fresh memory.)
+    let made: Vec<Option<(ArticleStatus, Option<Ask>)>> = items
         .into_par_iter()
-        .filter_map(|(li, si, src)| {
+        .map(|(li, si, src)| {
             let page = site.page(li, &src.rel)?;
             if keep.is_some_and(|k| !k(li, &src.rel)) {
                 return None;
@@ -268,8 +271,12 @@ pub fn pending(
     // (The statuses moved out in place: a status is large, 10,000 of them
     // copied were 1 MB of fresh memory.)
     let mut asks = Vec::new();
+    // (`filter_map`, not `flatten`: only the first closes the list up in
+    // place, in the memory it has.)
+    #[allow(clippy::filter_map_identity)]
     let statuses = made
         .into_iter()
+        .filter_map(|m| m)
         .enumerate()
         .map(|(i, (st, ask))| {
             asks.extend(ask.map(|a| (i, a)));
