@@ -321,11 +321,17 @@ pub fn build_with(
                 };
                 let extra_diags = site_files_keyed(&model, &|f| counted_write(f, None), scope, Some(&keyed));
                 let started = Instant::now();
-                // (With what the cache counted of a page kept by its report.)
-                let rendered: Vec<Result<(PageOutput, _), Diagnostic>> = (0..model.site.pages.len())
+                // (With what the cache counted of a page kept by its report.
+                // Each page's result written straight into its place in a
+                // list sized once: `None` for a page out of scope, rather
+                // than a `filter`, whose results are pushed through growing
+                // lists and copied again, in fresh memory.)
+                let rendered: Vec<Option<Result<(PageOutput, _), Diagnostic>>> = (0..model.site.pages.len())
                     .into_par_iter()
-                    .filter(|&i| scope.page(&model.site.pages[i]))
                     .map(|i| {
+                        if !scope.page(&model.site.pages[i]) {
+                            return None;
+                        }
                         let r = match &cache {
                             Some(c) => c.render(&model, i, &in_place, || render_one(&model, i)),
                             None => render_one(&model, i).map(|page| crate::cache::run::Rendered {
@@ -351,7 +357,7 @@ pub fn build_with(
                             (p, r.counted)
                         });
                         progress.inc(1);
-                        r
+                        Some(r)
                     })
                     .collect();
                 progress.finish_and_clear();
@@ -388,7 +394,7 @@ pub fn build_with(
     // thousands of links), put in the report's map at the end.
     let mut by_class: Vec<(Class, usize)> = Vec::new();
     // (Sized once.)
-    let n_diags: usize = rendered.iter().flatten().map(|(p, _)| p.diags.len()).sum();
+    let n_diags: usize = rendered.iter().flatten().flatten().map(|(p, _)| p.diags.len()).sum();
     // Each page's external links stay in the page's list (moved, not
     // copied into one list of them all).
     let mut external_links = ExternalLinks(Vec::with_capacity(rendered.len()), Default::default());
@@ -397,7 +403,7 @@ pub fn build_with(
         Some((_, n)) => *n += k,
         None => by_class.push((c, k)),
     };
-    for r in rendered {
+    for r in rendered.into_iter().flatten() {
         match r {
             Ok((p, counted)) => {
                 // A page kept by its report: its links counted there, its
