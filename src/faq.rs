@@ -2,7 +2,7 @@
 //! questions with Markdown answers. The page is written as one Markdown
 //! document (`# title`, summary, `## section`, `### question`, answer) and
 //! rendered like an article, so headings get Learn's IDs (a question's is
-//! Learn's FAQ rule, `question_id`), links are checked
+//! Learn's FAQ rules, `question_ids`), links are checked
 //! and DocFX extensions work in answers; every position is mapped back to
 //! the line of the YAML file it was written on.
 
@@ -76,25 +76,35 @@ impl Doc {
     }
 }
 
-/// A question's ID as Learn's FAQ pages make it: letters and digits
-/// lower-cased, a `.` dropped, every other character a `-`, none at either
-/// end (`Is Relay.Client free, too?` -> `is-relayclient-free--too`). The
-/// rule as Learn's own URLs show it: "...doesn't provide..." is
-/// `#...doesn-t-provide...`, "...published to NuGet.org?" is
-/// `#...published-to-nugetorg`.
-fn question_id(q: &str) -> String {
-    let id: String = q
-        .chars()
-        .filter(|c| *c != '.')
-        .map(|c| {
-            if c.is_alphanumeric() {
-                c.to_lowercase().next().unwrap_or(c)
-            } else {
-                '-'
+/// A question's IDs, the heading's first: letters and digits lower-cased,
+/// every other character a `-`, none at either end (`Is Relay.Client
+/// free, too?` -> `is-relay-client-free--too`), then the other forms
+/// Learn's FAQ pages have given the same question over the years, as
+/// links copied from them show: a `.` dropped rather than made a `-`
+/// ("...published to NuGet.org?" is `#...published-to-nugetorg`), and a
+/// `-` kept at the end for closing punctuation ("...for App Service?" is
+/// `#...for-app-service-`). A link to any of them finds the question.
+fn question_ids(q: &str) -> Vec<String> {
+    let id = |dot: Option<char>| -> String {
+        q.chars()
+            .filter_map(|c| match c {
+                '.' => dot,
+                c if c.is_alphanumeric() => Some(c.to_lowercase().next().unwrap_or(c)),
+                _ => Some('-'),
+            })
+            .collect()
+    };
+    let mut ids: Vec<String> = Vec::with_capacity(4);
+    for raw in [id(Some('-')), id(None)] {
+        let trimmed = raw.trim_matches('-').to_string();
+        let ended = raw.trim_start_matches('-').to_string();
+        for v in [trimmed, ended] {
+            if !v.is_empty() && !ids.contains(&v) {
+                ids.push(v);
             }
-        })
-        .collect();
-    id.trim_matches('-').to_string()
+        }
+    }
+    ids
 }
 
 pub fn render(
@@ -144,12 +154,26 @@ pub fn render(
         let name = s(sec, "name");
         if !name.is_empty() {
             let at = find.find("name");
-            out.push(name.trim(), at, "## ");
+            // A section's ID is its heading's; a name with a `.` is also
+            // found by the ID that keeps it, as links copied from Learn's
+            // FAQ pages have it (`#nuget.org-account-management`).
+            let (slug, dotted) = (
+                crate::markdown::slug::slug(name.trim()),
+                crate::markdown::slug::slug_keeping(name.trim(), Some('.')),
+            );
+            let prefix = if dotted != slug {
+                format!("## <a name=\"{slug}\"></a><a name=\"{dotted}\"></a>")
+            } else {
+                "## ".to_string()
+            };
+            out.push(name.trim(), at, &prefix);
         }
         for q in list(sec, "questions") {
             let question = s(q, "question");
             let at = find.find("question");
-            let anchor = format!("### <a name=\"{}\"></a>", question_id(question.trim()));
+            let anchor: String = question_ids(question.trim())
+                .iter()
+                .fold("### ".to_string(), |a, id| a + &format!("<a name=\"{id}\"></a>"));
             out.push(question.trim(), at, &anchor);
             let answer = s(q, "answer");
             if answer.is_empty() {

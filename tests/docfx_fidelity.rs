@@ -441,6 +441,26 @@ Also <a href=\"../client/\">Relay client overview</a>; mail ops@contoso.example;
 
 const FAQ: &str = "### YamlMime:FAQ\nmetadata:\n  title: Relay FAQ\n  description: Questions about Relay.\ntitle: Relay questions\nsummary: |\n  Answers to what people ask. See [setup](setup.md).\nsections:\n  - name: Getting started\n    questions:\n      - question: How do I install Relay?\n        answer: |\n          Run the installer.\n\n          > [!NOTE]\n          > Then read [the guide](setup.md#missing).\n      - question: \"Is Relay.Client free, too?\"\n        answer: Yes, see [pricing](pricing.md).\n";
 
+/// Links to a FAQ's sections and questions as Learn's pages have had
+/// them: a name with a `.` also found with the `.` kept (a section) or
+/// dropped (a question), a question also with the `-` its closing
+/// punctuation left; a link to none of them is still reported.
+#[test]
+fn faq_sections_and_questions_are_found_by_each_id_learn_has_given_them() {
+    let faq = "### YamlMime:FAQ\nmetadata:\n  title: Hub FAQ\ntitle: Hub questions\nsections:\n  - name: Hub.io accounts\n    questions:\n      - question: Can I delete my Hub.io account?\n        answer: Yes.\n";
+    let (_, r) = build(&[
+        ("faq.yml", faq),
+        (
+            "links.md",
+            &article(
+                "Links",
+                "# Links\n\n[a](faq.yml#hubio-accounts) [b](faq.yml#hub.io-accounts) [c](faq.yml#can-i-delete-my-hub-io-account) [d](faq.yml#can-i-delete-my-hubio-account) [e](faq.yml#can-i-delete-my-hub-io-account-) [f](faq.yml#hub-io-accounts)\n",
+            ),
+        ),
+    ]);
+    assert_eq!(diags(&r), ["link-anchor@6:190"], "{r}");
+}
+
 #[test]
 fn faq_pages_are_published_with_heading_ids_and_checked_links() {
     let (site, r) = build(&[
@@ -449,7 +469,7 @@ fn faq_pages_are_published_with_heading_ids_and_checked_links() {
             "setup.md",
             &article(
                 "Setup",
-                "# Setup\n\nAsk in the [FAQ](faq.yml#how-do-i-install-relay) or [here](faq.yml#is-relayclient-free--too).\n",
+                "# Setup\n\nAsk in the [FAQ](faq.yml#how-do-i-install-relay) or [here](faq.yml#is-relay-client-free--too), [as Learn has it now](faq.yml#is-relayclient-free--too) or [once had it](faq.yml#is-relay-client-free--too-).\n",
             ),
         ),
     ]);
@@ -470,9 +490,9 @@ fn faq_pages_are_published_with_heading_ids_and_checked_links() {
     assert_eq!(
         html,
         "<h1 id=\"relay-questions\">Relay questions</h1>\n<p>Answers to what people ask. See <a href=\"../setup/\">setup</a>.</p>\n\
-<h2 id=\"getting-started\">Getting started</h2>\n<h3 id=\"how-do-i-install-relay\">How do I install Relay?</h3>\n<p>Run the installer.</p>\n\
+<h2 id=\"getting-started\">Getting started</h2>\n<h3 id=\"how-do-i-install-relay\"><a name=\"how-do-i-install-relay-\"></a>How do I install Relay?</h3>\n<p>Run the installer.</p>\n\
 <div class=\"alert alert-note\" role=\"note\">\n<p class=\"alert-title\">Note</p>\n<p>Then read <a href=\"../setup/#missing\">the guide</a>.</p>\n</div>\n\
-<h3 id=\"is-relayclient-free--too\">Is Relay.Client free, too?</h3>\n<p>Yes, see <a href=\"pricing.md\">pricing</a>.</p>"
+<h3 id=\"is-relay-client-free--too\"><a name=\"is-relay-client-free--too-\"></a><a name=\"is-relayclient-free--too\"></a><a name=\"is-relayclient-free--too-\"></a>Is Relay.Client free, too?</h3>\n<p>Yes, see <a href=\"pricing.md\">pricing</a>.</p>"
     );
     assert_contains(&site.read("output/en-us/faq/index.html"), "<title>Relay FAQ");
     assert_contains(

@@ -9,11 +9,17 @@ use unicode_general_category::{get_general_category, GeneralCategory as G};
 /// including marks and characters outside the BMP, is dropped. No trimming or
 /// collapsing; empty becomes `section`.
 pub fn slug(text: &str) -> String {
+    slug_keeping(text, None)
+}
+
+/// `slug`, keeping `keep` as written too (a `.`: the section IDs Learn's
+/// FAQ pages have given, `NuGet.org accounts` -> `nuget.org-accounts`).
+pub fn slug_keeping(text: &str, keep: Option<char>) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         if c == ' ' {
             out.push('-');
-        } else if c == '-' || c == '_' {
+        } else if c == '-' || c == '_' || Some(c) == keep {
             out.push(c);
         } else if (c as u32) <= 0xFFFF && is_letter_or_digit(c) {
             out.push(simple_lower(c));
