@@ -1,7 +1,10 @@
 //! Learn fidelity in real headless Chromium: links to a tab's anchor open
 //! that tab, combined tabs follow their parts, moniker selectors show one
-//! version. Skips (with a notice) only when `chromium` is not installed.
+//! version, a FAQ heading is reached by each ID Learn has given it. Skips
+//! (with a notice) only when `chromium` is not installed.
 
+#[path = "common/browser.rs"]
+mod browser;
 mod common;
 
 use common::*;
@@ -89,4 +92,47 @@ fn monikers_show_one_version_at_a_time() {
         [("relay-2.0".to_string(), true), ("lt-relay-2.0".to_string(), false)],
         "{dom}"
     );
+}
+
+/// A link to a FAQ question or section by any ID Learn has given it lands
+/// on that heading in a browser (its other IDs are `<a name>` anchors in
+/// the heading: the page scrolls to them as to the heading's own).
+#[test]
+fn a_faq_heading_is_reached_by_each_of_its_ids() {
+    if !chromium_available() {
+        return;
+    }
+    let site = Site::new(&[("en-us", "English")]);
+    let filler = "Text that makes the page long.\n\n".repeat(60);
+    let faq = format!(
+        "### YamlMime:FAQ\nmetadata:\n  title: Hub FAQ\ntitle: Hub questions\nsections:\n  - name: Getting started\n    questions:\n      - question: How do I start?\n        answer: |\n{}\n  - name: Hub.io accounts\n    questions:\n      - question: Can I delete my Hub.io account?\n        answer: Yes.\n",
+        filler.lines().map(|l| format!("          {l}")).collect::<Vec<_>>().join("\n")
+    );
+    site.write("articles/en-us/faq.yml", &faq);
+    let r = site.json(&["build"]);
+    assert!(r.diagnostics.is_empty(), "{r}");
+    let page = site.path("output/en-us/faq/index.html");
+    let Some(mut b) = browser::Browser::start() else { return };
+    for (id, heading) in [
+        ("can-i-delete-my-hub-io-account", "Can I delete my Hub.io account?"),
+        ("can-i-delete-my-hubio-account", "Can I delete my Hub.io account?"),
+        ("can-i-delete-my-hub-io-account-", "Can I delete my Hub.io account?"),
+        ("hubio-accounts", "Hub.io accounts"),
+        ("hub.io-accounts", "Hub.io accounts"),
+    ] {
+        b.goto("about:blank");
+        b.goto(&format!("file://{}#{id}", page.display()));
+        // The indicated element is the heading or an anchor in it...
+        let target = "(() => { const t = document.querySelector(':target'); return t && t.closest('h2, h3'); })()";
+        assert_eq!(
+            b.eval(&format!("{target}?.textContent")),
+            serde_json::json!(heading),
+            "#{id}"
+        );
+        // ...and the page has scrolled to it.
+        b.wait_for(
+            &format!("window.scrollY > 0 && {target}.getBoundingClientRect().top >= 0 && {target}.getBoundingClientRect().bottom <= window.innerHeight"),
+            std::time::Duration::from_secs(10),
+        );
+    }
 }
