@@ -107,6 +107,12 @@ fn link_diagnostics_are_exact_and_only_real_problems() {
         (b.file.as_str(), b.line, b.column),
         ("articles/en-us/guide/policy.md", 12, 32)
     );
+    // (Browsers read a `\` in a web address as `/`: the help says what
+    // actually breaks, no more.)
+    assert_contains(
+        b.help.as_deref().unwrap_or_default(),
+        "a `\\` works only where a browser or a DocFX-style build rewrites it",
+    );
     // A link to a redirected page is rewritten with a warning.
     let r = report.one("link-redirected");
     assert_eq!((r.line, r.column), (13, 76), "{report}");

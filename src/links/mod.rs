@@ -338,7 +338,9 @@ impl Resolver<'_> {
                         format!("`{raw}` uses Windows backslashes; read as `{path_raw}`"),
                     )
                     .at(link.line, link.column)
-                    .help(format!("write `{path_raw}`: backslashes break on every web server")),
+                    .help(format!(
+                        "write `{path_raw}`: URLs separate folders with `/`; a `\\` works only where a browser or a DocFX-style build rewrites it"
+                    )),
                 );
             }
         }
