@@ -106,8 +106,40 @@ pub fn discover_site(
         Some(p) => p.filter(config, found.files),
         None => found.files,
     };
+    let files = within_docsets(config, files);
     let (articles, assets) = files.into_iter().partition(|f| f.kind == FileKind::Article);
     (articles, assets, project)
+}
+
+/// A locale folder that is the root of a Learn repository whose
+/// publishing configuration lists docsets (a repository of several, each
+/// in its own folder): only the files inside those folders are published,
+/// as Learn does; the repository's own files beside them (`README.md`,
+/// `SECURITY.md`, a licence) are not pages of the site.
+fn within_docsets(config: &Config, mut files: Vec<SourceFile>) -> Vec<SourceFile> {
+    let docsets: Vec<Vec<std::path::PathBuf>> = config
+        .locales
+        .iter()
+        .map(|l| {
+            let real = crate::fence::real_path(&l.root);
+            match crate::publishing::repository_root(&l.root) {
+                Some(repo) if repo == real => crate::publishing::docset_folders(&real)
+                    .iter()
+                    .filter_map(|d| d.strip_prefix(&real).ok().map(|rel| l.root.join(rel)))
+                    .filter(|d| *d != l.root)
+                    .collect(),
+                _ => Vec::new(),
+            }
+        })
+        .collect();
+    if docsets.iter().all(Vec::is_empty) {
+        return files;
+    }
+    files.retain(|f| {
+        let folders = &docsets[f.locale];
+        folders.is_empty() || folders.iter().any(|d| f.abs.starts_with(d))
+    });
+    files
 }
 
 /// Stage 1b: parses articles in parallel. Returns each file's article (if

@@ -63,6 +63,27 @@ pub fn redirection_files(root: &Path) -> Vec<PathBuf> {
     out
 }
 
+/// The docset folders of the repository whose root is `root`, as its
+/// configuration lists them (`docsets_to_publish`, each one's
+/// `build_source_folder`), inside `root`; empty when it lists none.
+/// Learn publishes what is inside them and nothing else of the repository.
+pub fn docset_folders(root: &Path) -> Vec<PathBuf> {
+    let Some(v) = config(root) else {
+        return Vec::new();
+    };
+    let mut out: Vec<PathBuf> = v["docsets_to_publish"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|d| d["build_source_folder"].as_str())
+        .map(|f| crate::discover::normalize(&root.join(f.replace('\\', "/").trim_matches('/'))))
+        .filter(|p| p.starts_with(root))
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
 /// A dependent repository (`dependent_repositories`: cloned at
 /// `path_to_root` inside the repository when Learn builds it).
 #[derive(Debug, Clone)]

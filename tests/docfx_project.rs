@@ -163,3 +163,41 @@ fn hub_pages_render_their_sections() {
         "<h2>Concepts</h2>\n<ul>\n<li><a href=\"setup/\">How Relay works</a></li>",
     );
 }
+
+/// A locale folder that is a Learn repository of several docsets (its
+/// `.openpublishing.publish.config.json` lists each docset's folder):
+/// only what is inside those folders is published, as on Learn; the
+/// repository's own README, security policy and files beside them are not
+/// pages (nor titleless-page warnings).
+#[test]
+fn a_repository_of_docsets_publishes_its_docset_folders_only() {
+    let site = Site::new(EN);
+    site.write_all(&[
+        (
+            "articles/en-us/.openpublishing.publish.config.json",
+            r#"{ "docsets_to_publish": [
+                 { "docset_name": "Admin", "build_source_folder": "admin" },
+                 { "docset_name": "Home", "build_source_folder": "home/" } ] }"#,
+        ),
+        ("articles/en-us/README.md", "# Repository readme\n"),
+        ("articles/en-us/SECURITY.md", "Report issues privately.\n"),
+        ("articles/en-us/banner.png", "png"),
+        (
+            "articles/en-us/admin/index.md",
+            &article("Admin", "# Admin\n\nSee [home](../home/start.md).\n"),
+        ),
+        ("articles/en-us/admin/media/a.png", "png"),
+        ("articles/en-us/home/start.md", &article("Start", "# Start\n")),
+    ]);
+    let r = site.json(&["build"]);
+    assert!(r.diagnostics.is_empty(), "{r}");
+    assert!(site.exists("output/en-us/admin/index.html"));
+    assert!(site.exists("output/en-us/home/start/index.html"));
+    assert!(site.exists("output/en-us/admin/media/a.png"));
+    assert!(
+        !site.exists("output/en-us/readme/index.html"),
+        "the repository's README"
+    );
+    assert!(!site.exists("output/en-us/security/index.html"));
+    assert!(!site.exists("output/en-us/banner.png"));
+}
