@@ -431,59 +431,31 @@ pub(crate) fn translate<R: Send>(
         _ => true,
     };
     let keep: Option<&crate::l10n::Keep> = matches!(scope, Scope::Shard(_)).then_some(&shard);
+    // With review pages, each page is written as soon as its review is
+    // made (the reviews of the whole site are never held at once); with the
+    // cache, each review is recalled or remembered (without a page in a
+    // check or a build without review pages).
     let pages = emit.filter(|_| want == crate::l10n::Want::Pages);
-    let analyse = || match pages {
-        // Each review page is written as soon as its review is made, so
-        // the reviews of the whole site are never held at once.
-        Some(emit) => {
-            let failed = std::sync::Mutex::new(Vec::new());
-            let sink = |l: &crate::l10n::L10n, r: &crate::l10n::ArticleReview, html: (&str, &str)| {
+    let analyse = || {
+        let failed = std::sync::Mutex::new(Vec::new());
+        let sink = |l: &crate::l10n::L10n, r: &crate::l10n::ArticleReview, html: (&str, &str)| {
+            if let Some(emit) = pages {
                 let d = crate::l10n::review::write_one(&config, &site, &index, &theme, l, r, html, emit);
                 failed.lock().unwrap().extend(d);
-            };
-            let memo = cache
-                .and_then(|c| crate::cache::l10n::Reviews::new(c, (&config, &site, &index, &theme), &failed, true));
-            let l10n = crate::l10n::analyse_streamed(
-                &config,
-                (&site, &bodies),
-                &index,
-                keep,
-                &sink,
-                memo.as_ref().map(|m| m as &dyn crate::l10n::Memo),
-            );
-            if let Some(m) = memo {
-                m.finish();
             }
-            (l10n, failed.into_inner().unwrap())
+        };
+        let memo = cache.filter(|_| want != crate::l10n::Want::Nothing).and_then(|c| {
+            crate::cache::l10n::Reviews::new(c, (&config, &site, &index, &theme), &failed, pages.is_some())
+        });
+        let memo_dyn = memo.as_ref().map(|m| m as &dyn crate::l10n::Memo);
+        let l10n = match pages {
+            Some(_) => crate::l10n::analyse_streamed(&config, (&site, &bodies), &index, keep, &sink, memo_dyn),
+            None => crate::l10n::analyse_kept(&config, (&site, &bodies), &index, want, keep, memo_dyn),
+        };
+        if let Some(m) = memo {
+            m.finish();
         }
-        // Findings only, with the cache (a check, a build without review
-        // pages): each review recalled or remembered without a page.
-        None if want != crate::l10n::Want::Nothing && cache.is_some() => {
-            let failed = std::sync::Mutex::new(Vec::new());
-            let memo = cache
-                .and_then(|c| crate::cache::l10n::Reviews::new(c, (&config, &site, &index, &theme), &failed, false));
-            let l10n = match &memo {
-                Some(m) => crate::l10n::analyse_memo(&config, (&site, &bodies), &index, want, keep, m),
-                None => match keep {
-                    Some(keep) => crate::l10n::analyse_kept(&config, (&site, &bodies), &index, want, keep),
-                    None => crate::l10n::analyse_for(&config, (&site, &bodies), &index, want),
-                },
-            };
-            if let Some(m) = memo {
-                m.finish();
-            }
-            (l10n, failed.into_inner().unwrap())
-        }
-        None => match keep {
-            Some(keep) => (
-                crate::l10n::analyse_kept(&config, (&site, &bodies), &index, want, keep),
-                Vec::new(),
-            ),
-            None => (
-                crate::l10n::analyse_for(&config, (&site, &bodies), &index, want),
-                Vec::new(),
-            ),
-        },
+        (l10n, failed.into_inner().unwrap())
     };
     let ((l10n, failed), made) = rayon::join(analyse, || beside(&config, &site, &bodies));
     diags.extend(failed);

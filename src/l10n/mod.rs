@@ -288,54 +288,27 @@ pub fn analyse_streamed(
     )
 }
 
-/// `analyse_for` (`keep`: `analyse_kept`) through `memo`, without review
-/// pages: each review recalled when made before from the same inputs, and
-/// remembered when made now (a check or a build without review pages,
-/// with the cache). A review keeps its findings count and those set to
-/// `error`.
-pub fn analyse_memo(
-    config: &Config,
-    (site, bodies): (&Site, &crate::bodies::Bodies),
-    index: &crate::links::index::LinkIndex,
-    want: Want,
-    keep: Option<&Keep<'_>>,
-    memo: &dyn Memo,
-) -> L10n {
-    analyse_with(
-        config,
-        (site, bodies),
-        index,
-        None,
-        want,
-        keep,
-        (None, Some(memo), None),
-    )
-}
-
 /// Which translations (locale, article path) a partial analysis covers;
 /// (locale, "") asks whether it covers the locale's files that no article
 /// includes.
 pub type Keep<'a> = dyn Fn(usize, &str) -> bool + Sync + 'a;
 
-/// `analyse_for`, for only the translations `keep` takes (a shard's); the
-/// other translated files (includes, TOC files) are left out: they show on
-/// the status pages only, which `merge` writes.
+/// `analyse_for`, for only the translations `keep` takes (a shard's: the
+/// other translated files, includes and TOC files, are left out; they show
+/// on the status pages only, which `merge` writes), and through `memo`
+/// when given (a check or a build without review pages, with the cache):
+/// each review recalled when made before from the same inputs and
+/// remembered when made now, keeping its findings count and those set to
+/// `error`.
 pub fn analyse_kept(
     config: &Config,
     (site, bodies): (&Site, &crate::bodies::Bodies),
     index: &crate::links::index::LinkIndex,
     want: Want,
-    keep: &Keep<'_>,
+    keep: Option<&Keep<'_>>,
+    memo: Option<&dyn Memo>,
 ) -> L10n {
-    analyse_with(
-        config,
-        (site, bodies),
-        index,
-        None,
-        want,
-        Some(keep),
-        (None, None, None),
-    )
+    analyse_with(config, (site, bodies), index, None, want, keep, (None, memo, None))
 }
 
 /// Drops what only the findings needed (blocks, code, spots, link lists):
