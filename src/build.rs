@@ -107,6 +107,20 @@ pub fn discover_site(
         None => found.files,
     };
     let files = within_docsets(config, files);
+    // A repository's publishing configuration that cannot be read is said
+    // once (each locale's repository).
+    let mut repos: Vec<std::path::PathBuf> = config
+        .locales
+        .iter()
+        .filter_map(|l| crate::publishing::repository_root(&l.root))
+        .collect();
+    repos.sort();
+    repos.dedup();
+    diags.extend(
+        repos
+            .iter()
+            .filter_map(|r| crate::publishing::config_problem(r, &config.site_root)),
+    );
     let (articles, assets) = files.into_iter().partition(|f| f.kind == FileKind::Article);
     (articles, assets, project)
 }

@@ -89,7 +89,12 @@ fn classify(config: &Config, f: SourceFile, diags: &mut Vec<Diagnostic>) -> Kind
     let doc: Value = match serde_yaml::from_str(&text) {
         Ok(v) => v,
         Err(e) => {
-            let mut d = Diagnostic::error("yaml", &f.display, format!("the landing page is not valid YAML: {e}"));
+            let mut d = Diagnostic::error(
+                "yaml",
+                &f.display,
+                format!("the YamlMime:{mime} page is not valid YAML: {e}"),
+            )
+            .help("the page is left out of the site until its YAML is fixed");
             if let Some(l) = e.location() {
                 let (line, column) = crate::diagnostics::clamp_position(&text, l.line(), l.column());
                 d = d.at(line, column);

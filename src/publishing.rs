@@ -24,6 +24,24 @@ fn config(root: &Path) -> Option<serde_json::Value> {
     serde_json::from_str(text.trim_start_matches('\u{FEFF}')).ok()
 }
 
+/// The publishing configuration of the repository at `root`, when it has
+/// one that is not JSON: an error at its line and column (polydoc then
+/// reads no redirection files, dependent repositories or docsets from it).
+pub fn config_problem(root: &Path, site_root: &Path) -> Option<crate::diagnostics::Diagnostic> {
+    let path = root.join(PUBLISH_CONFIG);
+    let text = std::fs::read_to_string(&path).ok()?;
+    let e = serde_json::from_str::<serde_json::Value>(text.trim_start_matches('\u{FEFF}')).err()?;
+    Some(
+        crate::diagnostics::Diagnostic::warning(
+            "publish-config",
+            crate::discover::display_path(site_root, &path),
+            format!("{PUBLISH_CONFIG} is not valid JSON: {e}; its redirection files, dependent repositories and docsets are not read"),
+        )
+        .at(e.line().max(1), e.column().max(1))
+        .help("fix the JSON at the position shown"),
+    )
+}
+
 /// `key`'s array of strings at the top of the configuration and in each
 /// `docsets_to_publish` entry.
 fn lists<'v>(v: &'v serde_json::Value, key: &str) -> Vec<&'v serde_json::Value> {

@@ -201,3 +201,41 @@ fn a_repository_of_docsets_publishes_its_docset_folders_only() {
     assert!(!site.exists("output/en-us/security/index.html"));
     assert!(!site.exists("output/en-us/banner.png"));
 }
+
+/// A publishing configuration that is not JSON is said at its line and
+/// column (a warning: the site builds without its redirections, dependent
+/// repositories and docsets); a YAML page that is not YAML is an error at
+/// its position, named by its kind, and the other pages are built.
+#[test]
+fn a_broken_publishing_configuration_or_yaml_page_is_reported_where_it_breaks() {
+    let site = Site::new(EN);
+    site.write_all(&[
+        (
+            "articles/en-us/.openpublishing.publish.config.json",
+            "{\n  \"docsets_to_publish\": [\n    { \"build_source_folder\": \"admin\" },\n",
+        ),
+        (
+            "articles/en-us/faq.yml",
+            "### YamlMime:FAQ\ntitle: Questions\nsections:\n  - name: General\n    questions:\n      - question: [unclosed\n        answer: Yes.\n",
+        ),
+        ("articles/en-us/admin/index.md", &article("Admin", "# Admin\n")),
+        ("articles/en-us/README.md", &article("Readme", "# Readme\n")),
+    ]);
+    let r = site.json(&["build"]);
+    assert_eq!(r.code(), 1, "{r}");
+    let c = r.one("publish-config");
+    assert_eq!(
+        (c.file.as_str(), c.line, c.severity.as_str()),
+        ("articles/en-us/.openpublishing.publish.config.json", 4, "warning"),
+        "{r}"
+    );
+    let y = r.one("yaml");
+    assert_eq!(y.file, "articles/en-us/faq.yml", "{r}");
+    assert!(y.line >= 6, "{r}");
+    assert_contains(&y.message, "YamlMime:FAQ page is not valid YAML");
+    // The rest of the site is built; with no docsets read, the whole
+    // folder is published.
+    assert!(site.exists("output/en-us/admin/index.html"));
+    assert!(site.exists("output/en-us/readme/index.html"));
+    assert!(!site.exists("output/en-us/faq/index.html"));
+}
