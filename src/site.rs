@@ -241,6 +241,14 @@ impl Site {
         self.page_index.get(key).map(|&i| &self.pages[i])
     }
 
+    /// The pages of locale `li`, sorted by path (`build` lists them so,
+    /// a locale after another; `remove_pages` keeps the order).
+    pub fn locale_pages(&self, li: usize) -> &[Page] {
+        let from = self.pages.partition_point(|p| p.locale < li);
+        let to = from + self.pages[from..].partition_point(|p| p.locale <= li);
+        &self.pages[from..to]
+    }
+
     pub fn has_home(&self, locale: usize) -> bool {
         self.page_index.contains_key(&(locale, "index.md".to_string()))
             || self.page_index.contains_key(&(locale, "index.yml".to_string()))

@@ -141,6 +141,9 @@ fn prepare_with(
         .iter()
         .filter(|p| keep(p) && indexed(config, site, p))
         .collect();
+    // Each page's path in its locale, made once (a page's card, its
+    // card's key and its analysis all name it).
+    let mut paths: Vec<String> = pages.par_iter().map(|p| path_of(p)).collect();
     // Each page's analysis key (with `memo`).
     let mut keys: Vec<Option<[u8; 32]>> = match memo {
         Some(m) => pages
@@ -157,7 +160,6 @@ fn prepare_with(
     // Terms records read beside the output folder's check (`memo::Terms`).
     let mut read_early: Vec<Option<memo::Terms>> = Vec::new();
     if let (Some(m), Some(_)) = (memo, cards) {
-        let paths: Vec<String> = pages.iter().map(|p| path_of(p)).collect();
         let mut candidates: Vec<(usize, unchanged::Candidate)> = Vec::new();
         for li in 0..n_locales {
             let mine = || pages.iter().enumerate().filter(|(_, p)| p.locale == li);
@@ -217,6 +219,8 @@ fn prepare_with(
                     m.count(true);
                 }
             }
+            let mut k = pages.iter().map(|p| skipped[p.locale].is_none());
+            paths.retain(|_| k.next() == Some(true));
             (pages, keys) = pages
                 .into_iter()
                 .zip(keys)
@@ -226,9 +230,10 @@ fn prepare_with(
     }
     // Each article is analysed once: the fallback pages that show a source
     // article in other locales copy its analysis (same text, same language).
-    let mut first: std::collections::HashMap<usize, usize> = std::collections::HashMap::new();
-    for (i, p) in pages.iter().enumerate() {
-        first.entry(p.article).or_insert(i);
+    // (By article, in lists as long as the site's articles: no map.)
+    let mut first: Vec<usize> = vec![usize::MAX; site.articles.len()];
+    for (i, p) in pages.iter().enumerate().rev() {
+        first[p.article] = i;
     }
     // With `cards`: each page's card number (its place in its locale's
     // pages by path, as `index::build_locale` orders them: the copies
@@ -236,25 +241,21 @@ fn prepare_with(
     // show each analysed article (its card is written for each of them).
     let (card_ids, showing) = match cards {
         Some(_) => {
-            let mut order: Vec<usize> = (0..pages.len()).filter(|&i| first[&pages[i].article] != i).collect();
-            order.extend((0..pages.len()).filter(|&i| first[&pages[i].article] == i));
+            let mut order: Vec<usize> = (0..pages.len()).filter(|&i| first[pages[i].article] != i).collect();
+            order.extend((0..pages.len()).filter(|&i| first[pages[i].article] == i));
             let mut ids = vec![0u32; pages.len()];
             for li in 0..config.locales.len() {
-                let mut mine: Vec<(String, usize)> = order
+                let mut mine: Vec<(&str, usize)> = order
                     .iter()
                     .filter(|&&i| pages[i].locale == li)
-                    .map(|&i| (path_of(pages[i]), i))
+                    .map(|&i| (paths[i].as_str(), i))
                     .collect();
-                mine.sort_by(|a, b| a.0.cmp(&b.0));
+                mine.sort_by(|a, b| a.0.cmp(b.0));
                 for (id, (_, i)) in mine.into_iter().enumerate() {
                     ids[i] = id as u32;
                 }
             }
-            let mut showing: std::collections::HashMap<usize, Vec<usize>> = std::collections::HashMap::new();
-            for (i, p) in pages.iter().enumerate() {
-                showing.entry(p.article).or_default().push(i);
-            }
-            (ids, showing)
+            (ids, Showing::new(&pages, site.articles.len()))
         }
         None => Default::default(),
     };
@@ -277,12 +278,12 @@ fn prepare_with(
     // then drops what only they needed.
     let write_cards = |mut d: doc::Doc, article: usize, key: Option<&[u8; 32]>, kept: &[usize]| -> doc::Doc {
         let Some(cards) = cards else { return d };
-        for &j in showing[&article].iter().filter(|j| !kept.contains(j)) {
+        for &j in showing.of(article).iter().filter(|j| !kept.contains(j)) {
             let id = card_ids[j];
             let path = card_path(j);
-            let page = path_of(pages[j]);
-            let card_key = memo.zip(key).map(|(m, k)| m.card_key(k, (&path, &page), id));
-            let js = card::card_file(id, &d.title, &page, &d.sections, &d.text);
+            let page = &paths[j];
+            let card_key = memo.zip(key).map(|(m, k)| m.card_key(k, (&path, page), id));
+            let js = card::card_file(id, &d.title, page, &d.sections, &d.text);
             count_card(pages[j].locale, js.len());
             cards(
                 OutFile {
@@ -319,9 +320,10 @@ fn prepare_with(
     // lock). `Err`: to be analysed afresh, with the pages whose cards
     // stayed in place (counted).
     type Recalled = (doc::Doc, memo::Kept, bool);
-    let recall = |m: &dyn Memo, key: &[u8; 32], p: &Page, vocab: &doc::Vocab| -> Result<Recalled, Vec<usize>> {
+    let recall = |m: &dyn Memo, key: &[u8; 32], i: usize, vocab: &doc::Vocab| -> Result<Recalled, Vec<usize>> {
+        let p = pages[i];
         let Some((mut d, kept)) =
-            records[site.articles[p.article].locale].recall(key, (p.locale, path_of(p)), vocab, &strings)
+            records[site.articles[p.article].locale].recall(key, (p.locale, paths[i].clone()), vocab, &strings)
         else {
             return Err(Vec::new());
         };
@@ -330,11 +332,11 @@ fn prepare_with(
             return text(&mut d).map(|()| (d, kept, false)).ok_or_else(Vec::new);
         };
         let (mut left, mut stayed) = (Vec::new(), Vec::new());
-        for &j in &showing[&p.article] {
-            let (path, page) = (card_path(j), path_of(pages[j]));
-            let card_key = m.card_key(key, (&path, &page), card_ids[j]);
+        for &j in showing.of(p.article) {
+            let (path, page) = (card_path(j), paths[j].as_str());
+            let card_key = m.card_key(key, (&path, page), card_ids[j]);
             if m.card_in_place(&path, &card_key) {
-                count_card(pages[j].locale, card::card_file_len(kept.card_len, &page, card_ids[j]));
+                count_card(pages[j].locale, card::card_file_len(kept.card_len, page, card_ids[j]));
                 stayed.push(j);
             } else {
                 left.push((j, path, card_key));
@@ -347,7 +349,7 @@ fn prepare_with(
             return Err(stayed);
         }
         for (j, path, card_key) in left {
-            let js = card::card_file(card_ids[j], &d.title, &path_of(pages[j]), &d.sections, &d.text);
+            let js = card::card_file(card_ids[j], &d.title, &paths[j], &d.sections, &d.text);
             count_card(pages[j].locale, js.len());
             cards(
                 OutFile {
@@ -367,7 +369,7 @@ fn prepare_with(
         .par_iter()
         .enumerate()
         .map(|(i, p)| {
-            if first[&p.article] != i || cancelled() {
+            if first[p.article] != i || cancelled() {
                 return None;
             }
             let a = &site.articles[p.article];
@@ -382,7 +384,7 @@ fn prepare_with(
             };
             let mut stayed = Vec::new();
             if let Some((m, k)) = key {
-                let found = recall(m, &k, p, &vocab[a.locale]);
+                let found = recall(m, &k, i, &vocab[a.locale]);
                 m.count(found.is_ok());
                 match found {
                     Ok((d, kept, keep)) => return done(d, Some((k, kept)), keep),
@@ -394,7 +396,7 @@ fn prepare_with(
             let mut words = Vec::new();
             let d = doc::analyze_page_with(
                 &analyzers[a.locale],
-                (p.locale, &path_of(p), &a.title, &html),
+                (p.locale, &paths[i], &a.title, &html),
                 &vocab[a.locale],
                 &strings,
                 key.is_some().then_some(&mut words),
@@ -456,11 +458,11 @@ fn prepare_with(
     // where they lie: an in-place collect, no fresh list of them all).
     let mut copies: Vec<doc::Doc> = Vec::new();
     for (i, p) in pages.iter().enumerate() {
-        let j = first[&p.article];
+        let j = first[p.article];
         if let (true, Some((d, _, _))) = (i != j, &analysed[j]) {
             let mut copy = d.clone();
             copy.locale = p.locale;
-            copy.path = path_of(p);
+            copy.path = std::mem::take(&mut paths[i]);
             copies.push(copy);
         }
     }
@@ -486,4 +488,39 @@ fn prepare_with(
         skipped,
         index_keys,
     })
+}
+
+/// The pages that show each article (by index into the pages), as one
+/// list in article order with where each article's part starts: no list
+/// (nor map entry) of its own for each of 20,000 articles.
+#[derive(Default)]
+struct Showing {
+    start: Vec<u32>,
+    pages: Vec<usize>,
+}
+
+impl Showing {
+    fn new(pages: &[&Page], articles: usize) -> Showing {
+        let mut start = vec![0u32; articles + 1];
+        for p in pages {
+            start[p.article + 1] += 1;
+        }
+        for a in 0..articles {
+            start[a + 1] += start[a];
+        }
+        let mut next = start.clone();
+        let mut list = vec![0usize; pages.len()];
+        for (i, p) in pages.iter().enumerate() {
+            list[next[p.article] as usize] = i;
+            next[p.article] += 1;
+        }
+        Showing { start, pages: list }
+    }
+
+    fn of(&self, article: usize) -> &[usize] {
+        match (self.start.get(article), self.start.get(article + 1)) {
+            (Some(&a), Some(&b)) => &self.pages[a as usize..b as usize],
+            _ => &[],
+        }
+    }
 }
