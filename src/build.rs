@@ -459,7 +459,8 @@ pub(crate) fn translate<R: Send>(
             }
         };
         let memo = cache.filter(|_| want != crate::l10n::Want::Nothing).and_then(|c| {
-            crate::cache::l10n::Reviews::new(c, (&config, &site, &index, &theme), &failed, pages.is_some())
+            let every = want == crate::l10n::Want::EveryFinding;
+            crate::cache::l10n::Reviews::new(c, (&config, &site, &index, &theme), &failed, (pages.is_some(), every))
         });
         let memo_dyn = memo.as_ref().map(|m| m as &dyn crate::l10n::Memo);
         let l10n = match pages {

@@ -44,6 +44,7 @@ fn main() -> ExitCode {
                     part: shard,
                 }),
                 cache: cache_dir(&common.site, cache),
+                every_finding: false,
             };
             run_with(&common, Some(&out), &options)
         }
@@ -56,14 +57,15 @@ fn main() -> ExitCode {
             quiet,
         } => merge(&site, &index, &out, &shards, quiet),
         // The translation check renders no page: nothing to cache.
-        Command::Check { common, l10n: true, .. } => check_l10n(&common),
         Command::Check {
             common,
-            l10n: false,
-            cache,
-        } => {
+            l10n: true,
+            cache: None,
+        } => check_l10n(&common),
+        Command::Check { common, l10n, cache } => {
             let options = build::Options {
                 cache: cache_dir(&common.site, cache),
+                every_finding: l10n,
                 ..Default::default()
             };
             run_with(&common, None, &options)

@@ -358,3 +358,64 @@ fn a_check_with_the_cache_recalls_reviews_and_a_build_still_writes_their_pages()
     let r = warm_equals_cold(&site);
     assert_eq!((stat(&r, "review_hits"), stat(&r, "review_misses")), (3, 0), "{r}");
 }
+
+#[test]
+fn check_l10n_with_the_cache_reports_every_finding_a_check_without_it_does() {
+    let site = l10n_site();
+    let plain = site.json(&["check", "--l10n"]);
+    // Findings that are warnings (a build reports none of them).
+    assert!(
+        plain.json["diagnostics"].as_array().unwrap().iter().any(|d| d["code"]
+            .as_str()
+            .unwrap_or("")
+            .starts_with("l10n-")
+            && d["severity"] == "warning"),
+        "{plain}"
+    );
+    let l10n = |hits: u64, misses: u64| {
+        let r = site.json(&["check", "--l10n", "--cache"]);
+        assert_eq!(
+            (stat(&r, "review_hits"), stat(&r, "review_misses")),
+            (hits, misses),
+            "{r}"
+        );
+        assert_eq!(r.code(), plain.code(), "{r}");
+        assert_eq!(
+            plain.json["diagnostics"], r.json["diagnostics"],
+            "without the cache:\n{plain}\nwith it:\n{r}"
+        );
+    };
+    // After a build alone (which keeps only `error` findings), the first
+    // `check --l10n` makes the reviews with other findings again, once.
+    let r = warm_equals_cold(&site);
+    assert_eq!((stat(&r, "review_hits"), stat(&r, "review_misses")), (0, 3), "{r}");
+    l10n(0, 3);
+    l10n(3, 0);
+    // A build after it writes the same site (each review made again for
+    // its page, its every finding kept), and a plain check recalls them:
+    // both keep every finding for the next `check --l10n`.
+    let r = warm_equals_cold(&site);
+    assert_eq!((stat(&r, "review_hits"), stat(&r, "review_misses")), (0, 3), "{r}");
+    l10n(3, 0);
+    let r = site.json(&["check", "--cache"]);
+    assert_eq!((stat(&r, "review_hits"), stat(&r, "review_misses")), (3, 0), "{r}");
+    assert!(
+        r.json["diagnostics"].as_array().unwrap().iter().all(|d| !d["code"]
+            .as_str()
+            .unwrap_or("")
+            .starts_with("l10n-")
+            || d["severity"] == "error"),
+        "a check without --l10n reports no warning finding:\n{r}"
+    );
+    l10n(3, 0);
+    let r = warm_equals_cold(&site);
+    assert_eq!((stat(&r, "review_hits"), stat(&r, "review_misses")), (3, 0), "{r}");
+    l10n(3, 0);
+    // An edited translation: its review alone is made again, with every
+    // finding it has now.
+    site.write("articles/nl-nl/guide/faq.md", &FAQ_NL.replace("Nee.", "Nee, 12 keer."));
+    let plain = site.json(&["check", "--l10n"]);
+    let r = site.json(&["check", "--l10n", "--cache"]);
+    assert_eq!((stat(&r, "review_hits"), stat(&r, "review_misses")), (2, 1), "{r}");
+    assert_eq!(plain.json["diagnostics"], r.json["diagnostics"], "{plain}\n{r}");
+}

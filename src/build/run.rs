@@ -15,6 +15,9 @@ pub struct Options {
     pub shard: Option<crate::shard::Request>,
     /// The persistent cache folder (`--cache`), if any.
     pub cache: Option<std::path::PathBuf>,
+    /// `check --l10n --cache`: report every translation finding, not only
+    /// those set to `error` (without the cache, `check_translations`).
+    pub every_finding: bool,
 }
 
 /// Runs the whole pipeline; with `out`, writes the site there (into a
@@ -61,7 +64,9 @@ pub fn build_with(
     // A check reports findings (every one with `--l10n`); a build needs the
     // review's sections only for the `_l10n/` pages, and its findings only
     // when one is set to `error`.
-    let want = if out.is_none() {
+    let want = if out.is_none() && options.every_finding {
+        crate::l10n::Want::EveryFinding
+    } else if out.is_none() {
         crate::l10n::Want::Findings
     } else if config.l10n.review_pages {
         crate::l10n::Want::Pages
@@ -280,7 +285,13 @@ pub fn build_with(
     diags.extend(model.l10n.config_diagnostics.iter().cloned());
     // Findings set to `error` in [l10n.severity] fail every build; the rest
     // show on the review pages and with `check --l10n`.
-    diags.extend(model.l10n.diagnostics().into_iter().filter(|d| d.is_error()));
+    diags.extend(
+        model
+            .l10n
+            .diagnostics()
+            .into_iter()
+            .filter(|d| d.is_error() || options.every_finding),
+    );
     pages::LINK_NANOS.store(0, std::sync::atomic::Ordering::Relaxed);
 
     progress.set_message("rendering");

@@ -51,6 +51,9 @@ pub struct Reviews<'a> {
     /// Whether the build writes review pages (`false`: a check, or a build
     /// without them, which recalls and remembers findings only).
     pages: bool,
+    /// Whether a recalled review gives every finding (`check --l10n`), not
+    /// only those set to `error` (what a build reports).
+    every: bool,
     /// The last build's results by review key (read at the first recall).
     last: OnceLock<FxHashMap<[u8; 32], Stored>>,
     /// This build's, for the next (`None`: recalled, as `last` has it).
@@ -65,7 +68,7 @@ impl<'a> Reviews<'a> {
         (run, write, in_place): crate::build::CachedWrites<'a>,
         (config, site, index, theme): (&'a Config, &'a Site, &'a LinkIndex, &'a Theme),
         failed: &'a Mutex<Vec<Diagnostic>>,
-        pages: bool,
+        (pages, every): (bool, bool),
     ) -> Option<Reviews<'a>> {
         let (shape, articles) = run.site_keys()?;
         Some(Reviews {
@@ -80,6 +83,7 @@ impl<'a> Reviews<'a> {
             theme,
             failed,
             pages,
+            every,
             last: OnceLock::new(),
             made: Mutex::new(Vec::new()),
             sums: Default::default(),
@@ -101,8 +105,7 @@ impl<'a> Reviews<'a> {
     pub fn finish(self) {
         self.sums.finish(self.run);
         let made = self.made.into_inner().unwrap_or_else(|e| e.into_inner());
-        let last = self.last.into_inner();
-        let last = last.unwrap_or_default();
+        let last = self.last.into_inner().unwrap_or_default();
         let same = last.len() == made.len()
             && made
                 .iter()
@@ -119,17 +122,71 @@ impl<'a> Reviews<'a> {
 
 /// The reviews record in binary (as JSON, reading and writing its 10,000
 /// reviews was a few percent of a warm build): each review's key, its
-/// page (none, not made, or its path), its findings count and the findings
-/// set to `error`.
-const RECORD_FORMAT: &[u8; 8] = b"pdrevs02";
+/// page (none, not made, or its path), its findings count, the findings
+/// set to `error`, and whether every finding is an entry of its own
+/// (`every_key`: made and read by `check --l10n` alone; a build of 10,000
+/// reviews with a dozen warnings each would otherwise carry 36 MB of them).
+const RECORD_FORMAT: &[u8; 8] = b"pdrevs03";
+
+/// `findings` as the record holds them.
+fn put_findings(w: &mut Vec<u8>, findings: &[StoredFinding]) {
+    use super::parsed_header::{put_opt, put_str, put_u32};
+    put_u32(w, findings.len());
+    for f in findings {
+        let StoredFinding {
+            code,
+            severity,
+            file,
+            line,
+            column,
+            message,
+            help,
+            pair,
+        } = f;
+        for s in [code, severity, file] {
+            put_str(w, s);
+        }
+        for n in [line, column] {
+            w.extend_from_slice(&(*n as u64).to_le_bytes());
+        }
+        put_str(w, message);
+        put_opt(w, help);
+        w.extend_from_slice(&(*pair as u64).to_le_bytes());
+    }
+}
+
+/// What `put_findings` wrote.
+fn take_findings(r: &mut crate::le_bytes::Reader) -> Option<Vec<StoredFinding>> {
+    use super::parsed_header::{take_opt, take_string, take_usize};
+    let m = r.count(30)?;
+    let mut out = Vec::with_capacity(m);
+    for _ in 0..m {
+        out.push(StoredFinding {
+            code: take_string(r)?,
+            severity: take_string(r)?,
+            file: take_string(r)?,
+            line: take_usize(r)?,
+            column: take_usize(r)?,
+            message: take_string(r)?,
+            help: take_opt(r)?,
+            pair: take_usize(r)?,
+        });
+    }
+    Some(out)
+}
 
 fn encode_record(made: &[([u8; 32], &Stored)]) -> Vec<u8> {
-    use super::parsed_header::{put_opt, put_str, put_u32};
+    use super::parsed_header::put_str;
     let mut w = Vec::with_capacity(16 + made.len() * 64);
     w.extend_from_slice(RECORD_FORMAT);
     w.extend_from_slice(&(made.len() as u64).to_le_bytes());
     for (k, s) in made {
-        let Stored { page, count, kept } = s;
+        let Stored {
+            page,
+            count,
+            kept,
+            every,
+        } = s;
         w.extend_from_slice(k);
         match page {
             Page::Without => w.push(0),
@@ -140,35 +197,15 @@ fn encode_record(made: &[([u8; 32], &Stored)]) -> Vec<u8> {
             }
         }
         w.extend_from_slice(&(*count as u64).to_le_bytes());
-        put_u32(&mut w, kept.len());
-        for f in kept {
-            let StoredFinding {
-                code,
-                severity,
-                file,
-                line,
-                column,
-                message,
-                help,
-                pair,
-            } = f;
-            for s in [code, severity, file] {
-                put_str(&mut w, s);
-            }
-            for n in [line, column] {
-                w.extend_from_slice(&(*n as u64).to_le_bytes());
-            }
-            put_str(&mut w, message);
-            put_opt(&mut w, help);
-            w.extend_from_slice(&(*pair as u64).to_le_bytes());
-        }
+        put_findings(&mut w, kept);
+        w.push(u8::from(*every));
     }
     w
 }
 
 /// What `encode_record` wrote; `None` when it is not one whole record.
 fn decode_record(bytes: &[u8]) -> Option<FxHashMap<[u8; 32], Stored>> {
-    use super::parsed_header::{take_opt, take_string, take_usize};
+    use super::parsed_header::{take_string, take_usize};
     let mut r = crate::le_bytes::Reader(bytes);
     if r.take(8)? != RECORD_FORMAT {
         return None;
@@ -184,33 +221,42 @@ fn decode_record(bytes: &[u8]) -> Option<FxHashMap<[u8; 32], Stored>> {
             _ => return None,
         };
         let count = take_usize(&mut r)?;
-        let m = r.count(30)?;
-        let mut kept = Vec::with_capacity(m);
-        for _ in 0..m {
-            kept.push(StoredFinding {
-                code: take_string(&mut r)?,
-                severity: take_string(&mut r)?,
-                file: take_string(&mut r)?,
-                line: take_usize(&mut r)?,
-                column: take_usize(&mut r)?,
-                message: take_string(&mut r)?,
-                help: take_opt(&mut r)?,
-                pair: take_usize(&mut r)?,
-            });
-        }
-        out.insert(k, Stored { page, count, kept });
+        let kept = take_findings(&mut r)?;
+        let every = match r.take(1)?[0] {
+            0 => false,
+            1 => true,
+            _ => return None,
+        };
+        out.insert(
+            k,
+            Stored {
+                page,
+                count,
+                kept,
+                every,
+            },
+        );
     }
     r.0.is_empty().then_some(out)
 }
 
-/// A review as stored: its page, its findings count and those set to
-/// `error`. The page's bytes are an entry of their own (`page_key`), read
-/// only when the output folder does not hold the page already.
+/// A review as stored: its page, its findings count, those set to
+/// `error`, and whether its every finding is an entry (`every_key`). The
+/// page's bytes are an entry of their own (`page_key`), read only when the
+/// output folder does not hold the page already.
 #[derive(Clone, PartialEq, Debug)]
 struct Stored {
     page: Page,
     count: usize,
     kept: Vec<StoredFinding>,
+    every: bool,
+}
+
+impl Stored {
+    /// Whether it has findings besides those set to `error`.
+    fn more(&self) -> bool {
+        self.count > self.kept.len()
+    }
 }
 
 /// A stored review's page.
@@ -235,6 +281,13 @@ pub fn status_page_key(run: &Run, path: &str, inputs: &[u8]) -> Option<[u8; 32]>
     let mut f = key::Fp::new("status-page");
     f.bytes(shape).str(path).bytes(inputs);
     Some(f.finish())
+}
+
+/// The key of the entry of a review's every finding, from the review's.
+fn every_key(review: &[u8; 32]) -> [u8; 32] {
+    let mut f = key::Fp::new("review-findings");
+    f.bytes(review);
+    f.finish()
 }
 
 /// The key of a review's page, from the review's.
@@ -431,10 +484,24 @@ impl Memo for Reviews<'_> {
         if self.pages && stored.page == Page::NotMade {
             return None;
         }
-        let kept = stored
-            .kept
-            .iter()
-            .cloned()
+        // Every finding for `check --l10n` (a review without its entry is
+        // made again); a build keeps the entry without reading it.
+        let kept = match (self.every, stored.more()) {
+            (true, true) if !stored.every => return None,
+            (true, true) => {
+                let bytes = store.get_packed(&every_key(key))?;
+                let mut r = crate::le_bytes::Reader(&bytes);
+                let all = take_findings(&mut r)?;
+                (r.0.is_empty() && all.len() == stored.count).then_some(all)?
+            }
+            (false, true) if stored.every => {
+                store.touch(&every_key(key));
+                stored.kept.clone()
+            }
+            _ => stored.kept.clone(),
+        };
+        let kept = kept
+            .into_iter()
             .map(StoredFinding::finding)
             .collect::<Option<Vec<_>>>()?;
         match &stored.page {
@@ -471,7 +538,23 @@ impl Memo for Reviews<'_> {
             .iter()
             .filter(|f| f.severity == "error")
             .map(StoredFinding::of)
-            .collect();
+            .collect::<Vec<_>>();
+        // `check --l10n` keeps every finding (an entry of its own); a
+        // build making again a review it made (its page not made: the same
+        // key, so the same findings) keeps that entry.
+        let more = count > kept.len();
+        let every = if self.every && more {
+            let all: Vec<StoredFinding> = review.findings.iter().map(StoredFinding::of).collect();
+            let mut bytes = Vec::new();
+            put_findings(&mut bytes, &all);
+            store.put_packed(&every_key(key), &bytes);
+            true
+        } else if more && self.last().get(key).is_some_and(|s| s.every) {
+            store.touch(&every_key(key));
+            true
+        } else {
+            false
+        };
         let html = match html {
             Some(html) if self.pages => html,
             _ => {
@@ -479,6 +562,7 @@ impl Memo for Reviews<'_> {
                     page: Page::NotMade,
                     count,
                     kept,
+                    every,
                 };
                 self.made.lock().unwrap().push((*key, Some(stored)));
                 return;
@@ -504,6 +588,7 @@ impl Memo for Reviews<'_> {
             },
             count,
             kept,
+            every,
         };
         if !path.is_empty() {
             let pk = page_key(key);
@@ -543,6 +628,7 @@ mod tests {
                     page: Page::At("_l10n/nl-nl/a/index.html".into()),
                     count: 4,
                     kept: vec![finding.clone(), StoredFinding { help: None, ..finding }],
+                    every: true,
                 },
             ),
             (
@@ -551,6 +637,7 @@ mod tests {
                     page: Page::Without,
                     count: 0,
                     kept: Vec::new(),
+                    every: false,
                 },
             ),
             (
@@ -559,6 +646,7 @@ mod tests {
                     page: Page::NotMade,
                     count: 1,
                     kept: Vec::new(),
+                    every: false,
                 },
             ),
         ];

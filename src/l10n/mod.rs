@@ -210,6 +210,9 @@ pub enum Want {
     Pages,
     /// Findings only (diagnostics): no `_l10n/` pages are written.
     Findings,
+    /// Every finding, as `Findings`, for `check --l10n`: a review the cache
+    /// recalls gives all of its findings, not only those set to `error`.
+    EveryFinding,
     /// Statuses only: neither pages nor findings are wanted.
     Nothing,
 }
@@ -523,10 +526,13 @@ fn analyse_with(
                 _ => false,
             };
             // What outlives a review written or remembered: its findings
-            // count and those set to `error` (as a recalled one has).
+            // count and those set to `error` (as a recalled one has; every
+            // finding for `check --l10n`).
             if written {
                 review.written = Some(review.findings.len());
-                review.findings.retain(|f| f.severity == "error");
+                if want != Want::EveryFinding {
+                    review.findings.retain(|f| f.severity == "error");
+                }
                 review.findings.shrink_to_fit();
                 (review.source_sections, review.translation_sections, review.pairs) =
                     (Vec::new(), Vec::new(), Vec::new());
