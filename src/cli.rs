@@ -128,7 +128,9 @@ pub enum Command {
         /// warnings unless [l10n.severity] in polydoc.toml says otherwise.
         #[arg(long)]
         l10n: bool,
-        /// Use (and fill) the build cache, as `build --cache` does.
+        /// Use (and fill) the build cache, as `build --cache` does; with
+        /// `--l10n`, a review made before from the same inputs gives all
+        /// of its findings back (the theme is loaded, as for `check`).
         #[arg(long, value_name = "DIR")]
         #[allow(clippy::option_option)]
         cache: Option<Option<PathBuf>>,
