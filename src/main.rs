@@ -56,7 +56,9 @@ fn main() -> ExitCode {
             shards,
             quiet,
         } => merge(&site, &index, &out, &shards, quiet),
-        // The translation check renders no page: nothing to cache.
+        // The translation check without the cache renders no page
+        // (`check_translations`); with it, it is the cached check reporting
+        // every finding.
         Command::Check {
             common,
             l10n: true,
