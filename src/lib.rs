@@ -5,6 +5,7 @@ pub mod bodies;
 pub mod build;
 pub mod cache;
 pub mod config;
+pub mod counting_sort;
 pub mod diagnostics;
 pub mod discover;
 pub mod docfx_json;

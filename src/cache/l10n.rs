@@ -285,14 +285,17 @@ pub fn status_page_key(run: &Run, path: &str, inputs: &[u8]) -> Option<[u8; 32]>
 
 /// The key of the entry of a review's every finding, from the review's.
 fn every_key(review: &[u8; 32]) -> [u8; 32] {
-    let mut f = key::Fp::new("review-findings");
-    f.bytes(review);
-    f.finish()
+    from_review("review-findings", review)
 }
 
 /// The key of a review's page, from the review's.
 fn page_key(review: &[u8; 32]) -> [u8; 32] {
-    let mut f = key::Fp::new("review-page");
+    from_review("review-page", review)
+}
+
+/// A key of something made with a review (`what`), from the review's.
+fn from_review(what: &str, review: &[u8; 32]) -> [u8; 32] {
+    let mut f = key::Fp::new(what);
     f.bytes(review);
     f.finish()
 }

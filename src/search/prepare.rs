@@ -278,7 +278,7 @@ fn prepare_with(
     // then drops what only they needed.
     let write_cards = |mut d: doc::Doc, article: usize, key: Option<&[u8; 32]>, kept: &[usize]| -> doc::Doc {
         let Some(cards) = cards else { return d };
-        for &j in showing.of(article).iter().filter(|j| !kept.contains(j)) {
+        for j in showing.of(article).filter(|j| !kept.contains(j)) {
             let id = card_ids[j];
             let path = card_path(j);
             let page = &paths[j];
@@ -332,7 +332,7 @@ fn prepare_with(
             return text(&mut d).map(|()| (d, kept, false)).ok_or_else(Vec::new);
         };
         let (mut left, mut stayed) = (Vec::new(), Vec::new());
-        for &j in showing.of(p.article) {
+        for j in showing.of(p.article) {
             let (path, page) = (card_path(j), paths[j].as_str());
             let card_key = m.card_key(key, (&path, page), card_ids[j]);
             if m.card_in_place(&path, &card_key) {
@@ -496,31 +496,21 @@ fn prepare_with(
 #[derive(Default)]
 struct Showing {
     start: Vec<u32>,
-    pages: Vec<usize>,
+    pages: Vec<u32>,
 }
 
 impl Showing {
     fn new(pages: &[&Page], articles: usize) -> Showing {
-        let mut start = vec![0u32; articles + 1];
-        for p in pages {
-            start[p.article + 1] += 1;
-        }
-        for a in 0..articles {
-            start[a + 1] += start[a];
-        }
-        let mut next = start.clone();
-        let mut list = vec![0usize; pages.len()];
-        for (i, p) in pages.iter().enumerate() {
-            list[next[p.article] as usize] = i;
-            next[p.article] += 1;
-        }
-        Showing { start, pages: list }
+        let (pages, start) =
+            crate::counting_sort::counting_sort(pages.len(), articles, 0..pages.len(), |i| pages[i].article);
+        Showing { start, pages }
     }
 
-    fn of(&self, article: usize) -> &[usize] {
-        match (self.start.get(article), self.start.get(article + 1)) {
+    fn of(&self, article: usize) -> impl Iterator<Item = usize> + '_ {
+        let part = match (self.start.get(article), self.start.get(article + 1)) {
             (Some(&a), Some(&b)) => &self.pages[a as usize..b as usize],
             _ => &[],
-        }
+        };
+        part.iter().map(|&i| i as usize)
     }
 }

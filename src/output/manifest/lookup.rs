@@ -149,8 +149,9 @@ impl Root {
         // counting sorts, stable: a folder comes before its files, which
         // come after it in the manifest's order).
         let near = |i: usize| if i < dirs { i } else { (up[i] as usize).min(dirs) };
-        let by_folder = counting_sort(n, dirs + 1, 0..n, near);
-        let (order, start) = counting_sort(n, dirs + 1, by_folder.0.iter().map(|&i| i as usize), bucket);
+        let by_folder = crate::counting_sort::counting_sort(n, dirs + 1, 0..n, near);
+        let (order, start) =
+            crate::counting_sort::counting_sort(n, dirs + 1, by_folder.0.iter().map(|&i| i as usize), bucket);
         drop(by_folder);
         // Answers in the order of `order`, each task its own part.
         let mut found: Vec<T> = vec![T::default(); n];
@@ -301,31 +302,6 @@ impl Root {
             false
         }
     }
-}
-
-/// `items` (numbers below `n`) in order of `key` (below `keys`), stable:
-/// the order, and where each key's items start in it (`keys + 1` bounds).
-fn counting_sort(
-    n: usize,
-    keys: usize,
-    items: impl Iterator<Item = usize> + Clone,
-    key: impl Fn(usize) -> usize,
-) -> (Vec<u32>, Vec<u32>) {
-    let mut start = vec![0u32; keys + 1];
-    for i in items.clone() {
-        start[key(i) + 1] += 1;
-    }
-    for k in 1..start.len() {
-        start[k] += start[k - 1];
-    }
-    let mut order = vec![0u32; n];
-    let mut fill = start.clone();
-    for i in items {
-        let k = key(i);
-        order[fill[k] as usize] = i as u32;
-        fill[k] += 1;
-    }
-    (order, start)
 }
 
 #[cfg(test)]
